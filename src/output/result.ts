@@ -1,0 +1,123 @@
+// The result JSON — a public contract (design.md, "Result JSON"). Extend, never rename.
+
+export const RESULT_SCHEMA = "kmssim/result@1";
+
+export interface LatencySummaryMs {
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+export interface RpcKindResult {
+  sent: number;
+  ok: number;
+  failed: number;
+  /** Error code (hex, e.g. "0xC004F038") → count. Keys sorted. */
+  errors: Record<string, number>;
+  latencyMs: LatencySummaryMs;
+  /** HdrHistogram of latencies in microseconds, compressed base64 (HdrHistogram V2 format). */
+  histogram: string;
+}
+
+export interface DnsResult {
+  queries: number;
+  failed: number;
+  latencyMs: LatencySummaryMs;
+  histogram: string;
+}
+
+/** Request counters like `slmgr /dlv` shows on a KMS host. */
+export interface HostDlvCounters {
+  total: number;
+  failed: number;
+  licensed: number;
+  initialGrace: number;
+  outOfToleranceGrace: number;
+  notification: number;
+}
+
+export interface HostResult {
+  name: string;
+  requests: number;
+  activations: number;
+  renewals: number;
+  share: number;
+  expectedShare: number;
+  /** Current count of distinct client machine ids per product served. */
+  count: Record<string, number>;
+  /** Products whose count is below their activation threshold at the end (monitoring alert). */
+  lowCount: string[];
+  dlv: HostDlvCounters;
+  /** Requests that arrived while the host was down (refused) or hung (never answered). */
+  refused: number;
+  unanswered: number;
+}
+
+export interface SpreadResult {
+  jain: number;
+  maxOverMean: number;
+  cv: number;
+  maxShareDeviation: number;
+}
+
+export interface TimelineSample {
+  /** Simulated seconds since start. */
+  t: number;
+  /** Clients that have activated at least once, cumulative. */
+  activated: number;
+  /** Clients licensed at this instant. */
+  licensed: number;
+  /** Requests received per host during this sample interval. */
+  hostRequests: Record<string, number>;
+  spread: SpreadResult;
+}
+
+export interface ThresholdResult {
+  metric: string;
+  op: string;
+  value: number;
+  actual: number | null;
+  pass: boolean;
+}
+
+export interface FleetEventRecord {
+  /** Simulated seconds. */
+  t: number;
+  kind: "host" | "dns";
+  target: string;
+  action: string;
+}
+
+export interface ClientsResult {
+  total: number;
+  activated: number;
+  notActivated: number;
+  licensed: number;
+  unlicensed: number;
+  initialGrace: number;
+  outOfToleranceGrace: number;
+}
+
+export interface Result {
+  schema: typeof RESULT_SCHEMA;
+  scenario: string;
+  mode: "virtual" | "realtime";
+  seed: number;
+  simulatedSeconds: number;
+  wallSeconds: number;
+  interrupted?: boolean;
+  clients: ClientsResult;
+  rpc: { activation: RpcKindResult; renewal: RpcKindResult };
+  dns: DnsResult;
+  hosts: HostResult[];
+  spread: SpreadResult;
+  failovers: number;
+  rediscoveries: number;
+  events: FleetEventRecord[];
+  timeline: TimelineSample[];
+  thresholds: ThresholdResult[];
+  pass: boolean;
+}

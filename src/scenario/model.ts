@@ -1,0 +1,112 @@
+// The normalised scenario: what the loader hands to the engines after validation.
+// Every duration is already in milliseconds (names end in Ms), every default filled in.
+// The YAML contract (design.md) uses short keys (`latency: 0.5ms`); this shape is internal.
+
+export type Mode = "virtual" | "realtime";
+export type Profile = "win7" | "vista";
+export type Product = "windows-client" | "windows-server" | "office-2010";
+export const PRODUCTS: readonly Product[] = ["windows-client", "windows-server", "office-2010"];
+
+export type HostAction = "crash" | "hang" | "slow" | "recover" | "decommission";
+export type DnsAction = "down" | "up";
+
+export interface SrvRecord {
+  /** Owner name, e.g. `_vlmcs._tcp.corp.example`. */
+  name: string;
+  /** Target host name; a target that names no scenario host is unreachable. */
+  target: string;
+  port: number;
+  priority: number;
+  weight: number;
+}
+
+export interface HostSpec {
+  name: string;
+  port: number;                 // default 1688
+  priority: number;             // default 0
+  weight: number;               // default 100
+  products: Product[];          // default all three
+  serviceTimeMs: number;        // default 2
+  concurrency: number;          // default 64
+  publishDomains: string[];     // default [dns.domain]
+  /** Host overrides of the client intervals, sent in every answer (null: client default). */
+  activationIntervalMs: number | null;
+  renewalIntervalMs: number | null;
+  /** `false` models a host whose own license is not activated (0xC004F041). Default true. */
+  activated: boolean;
+  /** `false` models KMS not enabled on the machine (0xC004F039). Default true. */
+  kmsEnabled: boolean;
+}
+
+export interface ClientGroupSpec {
+  name: string;
+  count: number;
+  os: Profile;                  // default win7
+  product: Product;             // default windows-client
+  domain: string;               // default dns.domain
+  bootSpreadMs: number;         // default 1h
+  /** Group joins the fleet at this simulated time (default 0). */
+  startAtMs: number;
+  clockSkewMs: number;          // default 0
+  /** Pinned host `name[:port]` (slmgr /skms); null = discover through DNS. */
+  kmsHost: string | null;
+  hostCaching: boolean;         // default true
+  activationIntervalMs: number; // default 120 min
+  renewalIntervalMs: number;    // default 10080 min
+}
+
+export interface NetworkSpec {
+  latencyMs: number;   // one way, default 0.5
+  jitterMs: number;    // default 0.1
+  rpcTimeoutMs: number; // default 5000
+  dnsTimeoutMs: number; // default 2000
+}
+
+export interface DnsSpec {
+  server: "embedded" | string;
+  domain: string;
+  publish: "auto" | "manual";
+  ttlMs: number;
+  records: SrvRecord[];
+}
+
+export interface HostEvent {
+  atMs: number;
+  kind: "host";
+  host: string;
+  action: HostAction;
+  /** For `slow`: service time while slow. Default 10 × the host's serviceTime. */
+  serviceTimeMs: number | null;
+}
+
+export interface DnsEvent {
+  atMs: number;
+  kind: "dns";
+  action: DnsAction;
+}
+
+export type ScenarioEvent = HostEvent | DnsEvent;
+
+export type ThresholdOp = "lt" | "lte" | "gt" | "gte" | "eq";
+export interface ThresholdSpec {
+  metric: string;
+  op: ThresholdOp;
+  value: number;
+}
+
+export interface Scenario {
+  name: string;
+  seed: number;
+  mode: Mode;
+  durationMs: number;
+  timeScale: number;
+  /** Spacing of timeline samples; default duration / 100 rounded to a whole minute (min 1 s). */
+  sampleIntervalMs: number;
+  dns: DnsSpec;
+  hosts: HostSpec[];
+  clients: ClientGroupSpec[];
+  network: NetworkSpec;
+  /** Sorted by atMs (stable). */
+  events: ScenarioEvent[];
+  thresholds: ThresholdSpec[];
+}
