@@ -17,7 +17,7 @@ export const DEFAULT_ACTIVATION_INTERVAL_MS = 120 * MINUTE_MS;
 export const DEFAULT_RENEWAL_INTERVAL_MS = 10_080 * MINUTE_MS;
 
 /** Request counters on a host are kept by these states (like `slmgr /dlv`). */
-export const enum LicenseStatus {
+export enum LicenseStatus {
   InitialGrace = 0,
   Licensed = 1,
   OutOfToleranceGrace = 2,
