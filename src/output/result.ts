@@ -54,6 +54,8 @@ export interface HostResult {
   /** Requests that arrived while the host was down (refused) or hung (never answered). */
   refused: number;
   unanswered: number;
+  /** State at the end of the run. */
+  state: "up" | "hung" | "down" | "decommissioned";
 }
 
 export interface SpreadResult {
@@ -99,6 +101,13 @@ export interface ClientsResult {
   unlicensed: number;
   initialGrace: number;
   outOfToleranceGrace: number;
+  /**
+   * Attempt-level failures a client saw (no host reachable 0xC004F074, DNS name does not
+   * exist 0x8007232B), as opposed to per-RPC outcomes under `rpc`. Keys sorted.
+   */
+  errors: Record<string, number>;
+  /** RPCs or DNS queries still outstanding when the simulated time ran out. */
+  inFlightAtEnd: number;
 }
 
 export interface Result {

@@ -1,0 +1,11 @@
+import { loadScenarioFile, formatScenarioErrors } from "../scenario/index.js";
+import type { Scenario } from "../scenario/model.js";
+import { validateMetricPath } from "../core/metrics/thresholds.js";
+import { UserError } from "./user-error.js";
+
+/** Loads and validates a scenario file, or throws a UserError listing every problem. */
+export async function loadScenarioOrThrow(path: string): Promise<Scenario> {
+  const loaded = await loadScenarioFile(path, { validateMetric: validateMetricPath });
+  if (!loaded.ok) throw new UserError(formatScenarioErrors(path, loaded.errors), "KMSSIM_BAD_SCENARIO");
+  return loaded.scenario;
+}

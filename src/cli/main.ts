@@ -1,0 +1,95 @@
+// Command-line entry: parses flags with yargs and maps every outcome to an exit code
+// (design.md: 0 pass, 1 threshold failed, 2 bad input, 3 run failed, 130 interrupted).
+
+import yargs from "yargs";
+import { explainCommand } from "./commands/explain.js";
+import { runCommand } from "./commands/run.js";
+import { schemaCommand } from "./commands/schema.js";
+import { validateCommand } from "./commands/validate.js";
+import { EXIT, UserError } from "./user-error.js";
+
+const EPILOGUE = `Exit codes: 0 all thresholds pass, 1 a threshold failed, 2 bad input (scenario, flags, files),
+3 the run itself failed, 130 interrupted (partial result still written).
+
+kmssim speaks its own documented protocol; it never talks to a real KMS host.`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode: number = EXIT.pass;
+  const parser = yargs([...argv])
+    .scriptName("kmssim")
+    .usage("$0 <command> [options]\n\nSimulate and load-test KMS-style volume activation fleets: DNS SRV discovery, host selection, activation, renewal, failover.")
+    .command(
+      "run <scenario>",
+      "Simulate a fleet described by a scenario file and report latency, spread and thresholds",
+      (y) =>
+        y
+          .positional("scenario", { type: "string", demandOption: true, describe: "Scenario YAML file (see scenarios/)" })
+          .option("mode", { choices: ["virtual", "realtime"] as const, describe: "virtual: discrete-event, months in seconds (overrides the file)" })
+          .option("seed", { type: "number", describe: "Seed for every random choice (overrides the file); same seed, same result" })
+          .option("clients", { type: "number", describe: "Total clients, split across groups in the file's proportions" })
+          .option("out", { type: "string", describe: "Write the result JSON here (atomically)" })
+          .option("quiet", { type: "boolean", default: false, describe: "Do not print the summary" })
+          .example("$0 run scenarios/multi-host.yaml", "Run the main job with the file's settings")
+          .example("$0 run scenarios/large-fleet.yaml --clients 50000 --out result.json", "Smaller fleet, keep the JSON")
+          .example("$0 run scenarios/failover.yaml --seed 7", "Replay a run with another seed"),
+      async (args) => {
+        exitCode = await runCommand({
+          scenario: args.scenario as string,
+          mode: args.mode,
+          seed: args.seed,
+          clients: args.clients,
+          out: args.out,
+          quiet: args.quiet,
+        });
+      },
+    )
+    .command(
+      "validate <scenario>",
+      "Check a scenario file and report every problem with line:column",
+      (y) => y.positional("scenario", { type: "string", demandOption: true }),
+      async (args) => {
+        exitCode = await validateCommand(args.scenario as string);
+      },
+    )
+    .command(
+      "explain [code]",
+      "Explain an activation error code and what an administrator does about it",
+      (y) =>
+        y
+          .positional("code", { type: "string", describe: "e.g. 0xC004F074; omit to list every code" })
+          .example("$0 explain 0xC004F038", "Why clients get 'count insufficient'"),
+      (args) => {
+        exitCode = explainCommand(args.code);
+      },
+    )
+    .command(
+      "schema",
+      "Print the JSON Schema of scenario files (for editor completion and validation)",
+      (y) => y.option("out", { type: "string", describe: "Write to this file instead of stdout" }),
+      async (args) => {
+        exitCode = await schemaCommand(args.out);
+      },
+    )
+    .demandCommand(1, "Name a command, e.g. `kmssim run scenarios/multi-host.yaml`.")
+    .recommendCommands()
+    .strict()
+    .epilogue(EPILOGUE)
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new UserError(message, "KMSSIM_USAGE");
+    });
+
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    if (err instanceof UserError) {
+      process.stderr.write(`kmssim: ${err.message}\n`);
+      if (err.code === "KMSSIM_USAGE") process.stderr.write("Run `kmssim --help` for usage.\n");
+      return err.exitCode;
+    }
+    process.stderr.write(`kmssim: the run failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return EXIT.runFailed;
+  }
+  return exitCode;
+}

@@ -1,0 +1,53 @@
+// Accumulates what the SRV records promise, request by request: each request a host
+// serves is charged to its client's selection context (profile + domain, or a pinned
+// host); when the set of serving hosts changes, the pending counts are converted into
+// expected shares with the vector valid until then.
+
+import type { SrvCandidate } from "../core/selection/srv-candidate.js";
+import { expectedShares } from "../core/selection/expected-share.js";
+import type { Profile } from "../scenario/model.js";
+
+export interface SelectionContext {
+  profile: Profile;
+  /** Records the context selects from; a pinned context has one candidate. */
+  candidates: readonly SrvCandidate[];
+}
+
+export class ExpectedShareLedger {
+  private readonly pending: Float64Array;
+  /** Expected requests per endpoint accumulated since the last `takeInterval`. */
+  private interval: Float64Array;
+  readonly total: Float64Array;
+  private readonly scratch: Float64Array;
+
+  constructor(private readonly contexts: readonly SelectionContext[], private readonly endpointCount: number) {
+    this.pending = new Float64Array(contexts.length);
+    this.interval = new Float64Array(endpointCount);
+    this.total = new Float64Array(endpointCount);
+    this.scratch = new Float64Array(endpointCount);
+  }
+
+  charge(contextId: number): void {
+    this.pending[contextId]++;
+  }
+
+  /** Converts pending charges with the serving set that was valid while they accrued. */
+  flush(servingMask: number): void {
+    for (let c = 0; c < this.contexts.length; c++) {
+      const n = this.pending[c];
+      if (n === 0) continue;
+      const context = this.contexts[c];
+      const shares = expectedShares(context.profile, context.candidates, servingMask, this.endpointCount, this.scratch);
+      for (let h = 0; h < this.endpointCount; h++) this.interval[h] += n * shares[h];
+      this.pending[c] = 0;
+    }
+  }
+
+  /** Expected requests per endpoint since the previous call (flush first). */
+  takeInterval(): Float64Array {
+    const taken = this.interval;
+    for (let h = 0; h < this.endpointCount; h++) this.total[h] += taken[h];
+    this.interval = new Float64Array(this.endpointCount);
+    return taken;
+  }
+}

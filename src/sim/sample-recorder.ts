@@ -1,0 +1,53 @@
+// Timeline samples: every sample interval, how many clients have activated, how many
+// are licensed, and how requests spread across hosts during the interval.
+
+import { LicenseStatus, licenseStatusAt } from "../core/license.js";
+import { computeSpread } from "../core/metrics/spread.js";
+import type { TimelineSample } from "../output/result.js";
+import type { SimHost } from "./sim-host.js";
+import type { ExpectedShareLedger } from "./expected-share-ledger.js";
+import type { ClientFleet } from "../core/client/client-fleet.js";
+
+export interface SampleSource {
+  readonly hosts: readonly SimHost[];
+  readonly fleet: ClientFleet;
+  readonly ledger: ExpectedShareLedger;
+  readonly activatedClients: number;
+  servingMask(): number;
+}
+
+export class SampleRecorder {
+  readonly samples: TimelineSample[] = [];
+  private readonly lastRequests: number[];
+
+  constructor(private readonly source: SampleSource) {
+    this.lastRequests = source.hosts.map(() => 0);
+  }
+
+  take(nowMs: number): void {
+    const { hosts, fleet, ledger } = this.source;
+    ledger.flush(this.source.servingMask());
+    const expected = ledger.takeInterval();
+    const requests = hosts.map((h, k) => h.requests - this.lastRequests[k]);
+    hosts.forEach((h, k) => (this.lastRequests[k] = h.requests));
+    const sentTotal = requests.reduce((a, b) => a + b, 0);
+    const expectedTotal = expected.reduce((a, b) => a + b, 0);
+    const shares = requests.map((r) => (sentTotal > 0 ? r / sentTotal : 0));
+    const expectedShares = Array.from(expected, (e) => (expectedTotal > 0 ? e / expectedTotal : 0));
+    const hostRequests: Record<string, number> = {};
+    hosts.forEach((h, k) => {
+      if (h.spec !== null) hostRequests[h.name] = requests[k];
+    });
+    let licensed = 0;
+    for (let i = 0; i < fleet.size; i++) {
+      if (licenseStatusAt(nowMs, fleet.installedAtMs[i], fleet.validUntilMs[i]) === LicenseStatus.Licensed) licensed++;
+    }
+    this.samples.push({
+      t: nowMs / 1000,
+      activated: this.source.activatedClients,
+      licensed,
+      hostRequests,
+      spread: computeSpread(shares, expectedShares),
+    });
+  }
+}

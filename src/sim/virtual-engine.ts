@@ -1,0 +1,407 @@
+// Virtual-time driver: a discrete-event simulation of the whole fleet over the pure
+// core. One heap holds every pending client event; scenario events and timeline samples
+// come from a fixed schedule merged in front of it. Same scenario + seed ⇒ same run.
+
+import { ActionKind, ClientAction, Note } from "../core/client/client-action.js";
+import { ClientFleet, type RpcAnswerView } from "../core/client/client-fleet.js";
+import type { ClientGroupConfig } from "../core/client/client-group.js";
+import { Code } from "../core/errors.js";
+import type { ActivationAnswer, ActivationRequest } from "../core/host/host-logic.js";
+import { DEFAULT_ACTIVATION_INTERVAL_MS, DEFAULT_RENEWAL_INTERVAL_MS, LicenseStatus } from "../core/license.js";
+import { StreamTable } from "../core/rng.js";
+import type { Scenario, ScenarioEvent } from "../scenario/model.js";
+import { DnsDirectory } from "./dns-directory.js";
+import { EventQueue } from "./event-queue.js";
+import { ExpectedShareLedger, type SelectionContext } from "./expected-share-ledger.js";
+import { OutcomeStats } from "./rpc-stats.js";
+import { HostState, SimHost } from "./sim-host.js";
+import { SampleRecorder } from "./sample-recorder.js";
+
+/** Kinds of heap events; the payload is `client << 2 | kind`. */
+const enum Ev {
+  Timer = 0,
+  DnsReply = 1,
+  HostArrival = 2,
+  RpcReply = 3,
+}
+
+/** Outcome stored for an RPC in flight: the host refused, reset or never answered. */
+const UNREACHABLE = Code.RpcServerUnavailable;
+const DNS_FAILED = 1;
+
+export interface FleetEventLog {
+  t: number;
+  kind: "host" | "dns";
+  target: string;
+  action: string;
+}
+
+export interface EngineOptions {
+  /** Override the scenario's client counts, scaled proportionally (`--clients`). */
+  clients?: number;
+}
+
+export class VirtualEngine {
+  readonly scenario: Scenario;
+  readonly dns: DnsDirectory;
+  readonly hosts: SimHost[];
+  readonly fleet: ClientFleet;
+  readonly activation = new OutcomeStats();
+  readonly renewal = new OutcomeStats();
+  readonly dnsStats = new OutcomeStats();
+  readonly attemptErrors = new Map<number, number>();
+  readonly eventLog: FleetEventLog[] = [];
+  readonly ledger: ExpectedShareLedger;
+  readonly samples: SampleRecorder;
+  failovers = 0;
+  rediscoveries = 0;
+  activatedClients = 0;
+  illegalInputs = 0;
+  eventsProcessed = 0;
+  nowMs = 0;
+
+  private readonly queue = new EventQueue(1 << 16);
+  private readonly streams: StreamTable;
+  private readonly action = new ClientAction();
+  private readonly request: ActivationRequest = { cmid: 0, product: "windows-client", clientTimeMs: 0, renewal: false, status: LicenseStatus.InitialGrace };
+  private readonly answer: ActivationAnswer = { status: 0, count: 0, activationIntervalMs: 0, renewalIntervalMs: 0 };
+  private readonly replyView: RpcAnswerView = { status: 0, activationIntervalMs: 0, renewalIntervalMs: 0 };
+  /** Per client: outcome of the reply in flight, and when its host took and finished it. */
+  private readonly pendingStatus: Uint32Array;
+  private readonly arrivalMs: Float64Array;
+  private readonly completionMs: Float64Array;
+  private readonly contextOf: Uint16Array;
+  private readonly groupConfigs: ClientGroupConfig[];
+  private readonly schedule: { atMs: number; run: () => void }[] = [];
+  private scheduleIndex = 0;
+  private readonly durationMs: number;
+
+  constructor(scenario: Scenario, options: EngineOptions = {}) {
+    this.scenario = scenario;
+    this.durationMs = scenario.durationMs;
+    this.dns = new DnsDirectory(scenario);
+    const groupCounts = scaleCounts(scenario.clients.map((g) => g.count), options.clients);
+
+    const contexts: SelectionContext[] = [];
+    const contextIds = new Map<string, number>();
+    const contextFor = (key: string, make: () => SelectionContext): number => {
+      let id = contextIds.get(key);
+      if (id === undefined) {
+        id = contexts.push(make()) - 1;
+        contextIds.set(key, id);
+      }
+      return id;
+    };
+    const groupContext: number[] = [];
+    this.groupConfigs = scenario.clients.map((g) => {
+      const domainId = this.dns.domainId(g.domain);
+      const pinnedHost = g.kmsHost === null ? -1 : this.dns.endpointFor(g.kmsHost, g.domain);
+      groupContext.push(
+        pinnedHost >= 0
+          ? contextFor(`pinned:${pinnedHost}`, () => ({ profile: "win7", candidates: [{ host: pinnedHost, priority: 0, weight: 1 }] }))
+          : contextFor(`${g.os}:${domainId}`, () => ({ profile: g.os, candidates: this.dns.candidatesOf(domainId) })),
+      );
+      return {
+        profile: g.os,
+        product: g.product,
+        domainId,
+        pinnedHost,
+        hostCaching: g.hostCaching,
+        clockSkewMs: g.clockSkewMs,
+        activationIntervalMs: g.activationIntervalMs,
+        renewalIntervalMs: g.renewalIntervalMs,
+      };
+    });
+    this.hosts = this.dns.endpoints.map((e, index) => new SimHost(index, e.hostIndex >= 0 ? scenario.hosts[e.hostIndex] : null));
+    this.ledger = new ExpectedShareLedger(contexts, this.hosts.length);
+
+    const total = groupCounts.reduce((a, b) => a + b, 0);
+    this.fleet = new ClientFleet(total, this.groupConfigs, this.dns);
+    this.streams = new StreamTable(scenario.seed, total);
+    this.pendingStatus = new Uint32Array(total);
+    this.arrivalMs = new Float64Array(total);
+    this.completionMs = new Float64Array(total);
+    this.contextOf = new Uint16Array(total);
+    this.samples = new SampleRecorder(this);
+
+    let i = 0;
+    groupCounts.forEach((count, groupIndex) => {
+      const g = scenario.clients[groupIndex];
+      for (let k = 0; k < count; k++, i++) {
+        const rng = this.streams.use(i);
+        const installedAtMs = g.startAtMs + rng.next() * g.bootSpreadMs;
+        this.contextOf[i] = groupContext[groupIndex];
+        this.fleet.install(i, groupIndex, installedAtMs, this.action);
+        this.queue.push(this.action.atMs, (i << 2) | Ev.Timer);
+      }
+    });
+    this.buildSchedule(scenario.events);
+  }
+
+  get clientCount(): number {
+    return this.fleet.size;
+  }
+
+  get done(): boolean {
+    return this.nowMs >= this.durationMs && this.scheduleIndex >= this.schedule.length;
+  }
+
+  /** Bitmask of endpoints that serve requests now. */
+  servingMask(): number {
+    let mask = 0;
+    for (const host of this.hosts) if (host.serving) mask |= 1 << host.index;
+    return mask >>> 0;
+  }
+
+  /** Runs at most `maxEvents` events; returns true when the simulated duration is over. */
+  step(maxEvents: number): boolean {
+    const queue = this.queue;
+    let budget = maxEvents;
+    while (budget-- > 0) {
+      const nextFixed = this.scheduleIndex < this.schedule.length ? this.schedule[this.scheduleIndex].atMs : Infinity;
+      const nextEvent = queue.peekTime();
+      if (nextFixed <= nextEvent && nextFixed <= this.durationMs) {
+        this.nowMs = nextFixed;
+        this.schedule[this.scheduleIndex++].run();
+        continue;
+      }
+      if (nextEvent > this.durationMs) {
+        this.finish();
+        return true;
+      }
+      this.nowMs = nextEvent;
+      const payload = queue.pop();
+      this.eventsProcessed++;
+      this.dispatch(payload >>> 2, payload & 3);
+    }
+    return false;
+  }
+
+  private finish(): void {
+    // Whatever remains on the fixed schedule at or before the end (the final sample).
+    while (this.scheduleIndex < this.schedule.length && this.schedule[this.scheduleIndex].atMs <= this.durationMs) {
+      this.nowMs = this.schedule[this.scheduleIndex].atMs;
+      this.schedule[this.scheduleIndex++].run();
+    }
+    this.scheduleIndex = this.schedule.length;
+    this.nowMs = this.durationMs;
+  }
+
+  /** Events still pending at the end: requests or queries in flight. */
+  inFlight(): number {
+    let n = 0;
+    for (let i = 0; i < this.fleet.size; i++) if (this.fleet.phase[i] === 1 || this.fleet.phase[i] === 2) n++;
+    return n;
+  }
+
+  private dispatch(i: number, kind: number): void {
+    switch (kind) {
+      case Ev.Timer:
+        this.apply(i, this.fleet.onTimer(i, this.nowMs, this.streams.use(i), this.action));
+        return;
+      case Ev.DnsReply:
+        this.onDnsReply(i);
+        return;
+      case Ev.HostArrival:
+        this.onHostArrival(i);
+        return;
+      default:
+        this.onRpcReply(i);
+    }
+  }
+
+  private onDnsReply(i: number): void {
+    const now = this.nowMs;
+    const g = this.groupConfigs[this.fleet.group[i]];
+    const answered = this.pendingStatus[i] !== DNS_FAILED;
+    const candidates = this.dns.candidatesOf(g.domainId);
+    this.dnsStats.record(answered && candidates.length > 0 ? 0 : Code.DnsNameDoesNotExist, now - this.fleet.dueAtMs[i]);
+    const action = answered
+      ? this.fleet.onDnsAnswer(i, now, g.domainId, this.scenario.dns.ttlMs, this.streams.use(i), this.action)
+      : this.fleet.onDnsFailure(i, now, this.action);
+    this.apply(i, action);
+  }
+
+  private onHostArrival(i: number): void {
+    const now = this.nowMs;
+    const fleet = this.fleet;
+    const host = this.hosts[fleet.targetHost[i]];
+    const rng = this.streams.use(i);
+    const timeoutAt = fleet.dueAtMs[i] + this.scenario.network.rpcTimeoutMs;
+    if (!host.acceptsConnections) {
+      host.refused++;
+      this.reply(i, UNREACHABLE, now + this.oneWayMs(rng));
+      return;
+    }
+    if (host.state === HostState.Hung) {
+      host.unanswered++;
+      this.reply(i, UNREACHABLE, timeoutAt);
+      return;
+    }
+    const g = this.groupConfigs[fleet.group[i]];
+    const renewal = fleet.isRenewal(i);
+    host.requests++;
+    if (renewal) host.renewals++;
+    else host.activations++;
+    this.ledger.charge(this.contextOf[i]);
+    const req = this.request;
+    req.cmid = i;
+    req.product = g.product;
+    req.clientTimeMs = now + g.clockSkewMs;
+    req.renewal = renewal;
+    req.status = fleet.statusAt(i, now);
+    const answer = host.logic.handle(req, now, this.answer);
+    // Exponential service time around the host's mean (M/M/c-like queueing).
+    const serviceMs = -host.serviceTimeMs * Math.log(1 - rng.next());
+    const completion = host.queue.admit(now, serviceMs);
+    this.arrivalMs[i] = now;
+    this.completionMs[i] = completion;
+    const replyAt = completion + this.oneWayMs(rng);
+    if (replyAt > timeoutAt) this.reply(i, UNREACHABLE, timeoutAt);
+    else this.reply(i, answer.status, replyAt);
+  }
+
+  private onRpcReply(i: number): void {
+    const now = this.nowMs;
+    const fleet = this.fleet;
+    const host = this.hosts[fleet.targetHost[i]];
+    let status = this.pendingStatus[i];
+    if (status !== UNREACHABLE && host.faultedBetween(this.arrivalMs[i], this.completionMs[i])) {
+      // The host crashed or hung while serving this request: the answer never left.
+      const timeoutAt = fleet.dueAtMs[i] + this.scenario.network.rpcTimeoutMs;
+      if (host.state === HostState.Hung && timeoutAt > now) {
+        this.reply(i, UNREACHABLE, timeoutAt);
+        return;
+      }
+      status = UNREACHABLE;
+    }
+    const stats = fleet.isRenewal(i) ? this.renewal : this.activation;
+    stats.record(status, now - fleet.dueAtMs[i]);
+    let action: ClientAction;
+    if (status === UNREACHABLE) {
+      action = fleet.onRpcUnreachable(i, now, this.streams.use(i), this.action);
+    } else {
+      const view = this.replyView;
+      view.status = status;
+      view.activationIntervalMs = host.spec?.activationIntervalMs ?? DEFAULT_ACTIVATION_INTERVAL_MS;
+      view.renewalIntervalMs = host.spec?.renewalIntervalMs ?? DEFAULT_RENEWAL_INTERVAL_MS;
+      action = fleet.onRpcAnswer(i, now, view, this.action);
+    }
+    this.apply(i, action);
+  }
+
+  private reply(i: number, status: number, atMs: number): void {
+    this.pendingStatus[i] = status;
+    this.queue.push(atMs, (i << 2) | Ev.RpcReply);
+  }
+
+  /** Carries out what the client machine asked for. */
+  private apply(i: number, action: ClientAction): void {
+    const notes = action.notes;
+    if (notes !== 0) {
+      if (notes & Note.Failover) this.failovers++;
+      if (notes & Note.Rediscovery) this.rediscoveries++;
+      if (notes & Note.FirstActivation) this.activatedClients++;
+      if (notes & Note.AttemptFailed) {
+        this.attemptErrors.set(action.attemptErrorCode, (this.attemptErrors.get(action.attemptErrorCode) ?? 0) + 1);
+      }
+      if (notes & Note.IllegalInput) this.illegalInputs++;
+    }
+    const now = this.nowMs;
+    switch (action.kind) {
+      case ActionKind.Wait:
+        // Timers past the end are never needed: the run is bounded by its duration.
+        if (action.atMs <= this.durationMs) this.queue.push(action.atMs, (i << 2) | Ev.Timer);
+        return;
+      case ActionKind.QueryDns: {
+        this.dnsStats.sent++;
+        this.fleet.dueAtMs[i] = now;
+        const rng = this.streams.use(i);
+        if (this.dns.up) {
+          this.pendingStatus[i] = 0;
+          this.queue.push(now + this.oneWayMs(rng) + this.oneWayMs(rng), (i << 2) | Ev.DnsReply);
+        } else {
+          this.pendingStatus[i] = DNS_FAILED;
+          this.queue.push(now + this.scenario.network.dnsTimeoutMs, (i << 2) | Ev.DnsReply);
+        }
+        return;
+      }
+      case ActionKind.SendRpc:
+        (action.renewal ? this.renewal : this.activation).sent++;
+        this.queue.push(now + this.oneWayMs(this.streams.use(i)), (i << 2) | Ev.HostArrival);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** One-way network delay: latency ± uniform jitter, never negative. */
+  private oneWayMs(rng: { next(): number }): number {
+    const { latencyMs, jitterMs } = this.scenario.network;
+    const d = latencyMs + jitterMs * (2 * rng.next() - 1);
+    return d > 0 ? d : 0;
+  }
+
+  private buildSchedule(events: readonly ScenarioEvent[]): void {
+    const fixed: { atMs: number; order: number; run: () => void }[] = [];
+    events.forEach((event, order) => fixed.push({ atMs: event.atMs, order, run: () => this.applyScenarioEvent(event) }));
+    const step = this.scenario.sampleIntervalMs;
+    const sampleTimes: number[] = [];
+    for (let t = step; t < this.durationMs; t += step) sampleTimes.push(t);
+    sampleTimes.push(this.durationMs);
+    // Samples go after scenario events at the same instant.
+    sampleTimes.forEach((t, k) => fixed.push({ atMs: t, order: events.length + k, run: () => this.samples.take(t) }));
+    fixed.sort((a, b) => a.atMs - b.atMs || a.order - b.order);
+    this.schedule.push(...fixed);
+  }
+
+  private applyScenarioEvent(event: ScenarioEvent): void {
+    const now = this.nowMs;
+    this.ledger.flush(this.servingMask());
+    if (event.kind === "dns") {
+      this.dns.up = event.action === "up";
+      this.eventLog.push({ t: now / 1000, kind: "dns", target: "dns", action: event.action });
+      return;
+    }
+    const host = this.hosts.find((h) => h.spec?.name === event.host);
+    if (host === undefined) return;
+    switch (event.action) {
+      case "crash":
+        host.crash(now);
+        break;
+      case "hang":
+        host.hang(now);
+        break;
+      case "slow":
+        host.slow(event.serviceTimeMs ?? 10 * (host.spec?.serviceTimeMs ?? 0));
+        break;
+      case "recover":
+        host.recover(now);
+        break;
+      case "decommission":
+        host.decommission(now);
+        break;
+    }
+    this.eventLog.push({ t: now / 1000, kind: "host", target: host.name, action: event.action });
+  }
+
+}
+
+/** Scales group counts to a new total, keeping proportions and every group non-empty. */
+export function scaleCounts(counts: readonly number[], total?: number): number[] {
+  if (total === undefined) return [...counts];
+  const sum = counts.reduce((a, b) => a + b, 0);
+  const scaled = counts.map((c) => Math.max(1, Math.floor((c * total) / sum)));
+  let diff = total - scaled.reduce((a, b) => a + b, 0);
+  for (let k = 0; diff !== 0 && k < scaled.length * 2; k++) {
+    const idx = k % scaled.length;
+    if (diff > 0) {
+      scaled[idx]++;
+      diff--;
+    } else if (scaled[idx] > 1) {
+      scaled[idx]--;
+      diff++;
+    }
+  }
+  return scaled;
+}

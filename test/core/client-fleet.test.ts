@@ -1,0 +1,240 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ActionKind, ClientAction, Note } from "../../src/core/client/client-action.js";
+import { ClientFleet, type RpcAnswerView } from "../../src/core/client/client-fleet.js";
+import type { ClientGroupConfig } from "../../src/core/client/client-group.js";
+import { Phase } from "../../src/core/client/transitions.js";
+import { Code } from "../../src/core/errors.js";
+import {
+  ACTIVATION_VALIDITY_MS,
+  DAY_MS,
+  DEFAULT_ACTIVATION_INTERVAL_MS,
+  DEFAULT_RENEWAL_INTERVAL_MS,
+  LicenseStatus,
+} from "../../src/core/license.js";
+import { Mulberry32 } from "../../src/core/rng.js";
+import type { SrvCandidate } from "../../src/core/selection/srv-candidate.js";
+
+const THREE_HOSTS: SrvCandidate[] = [
+  { host: 0, priority: 0, weight: 100 },
+  { host: 1, priority: 0, weight: 100 },
+  { host: 2, priority: 10, weight: 100 },
+];
+
+function group(overrides: Partial<ClientGroupConfig> = {}): ClientGroupConfig {
+  return {
+    profile: "win7",
+    product: "windows-client",
+    domainId: 0,
+    pinnedHost: -1,
+    hostCaching: true,
+    clockSkewMs: 0,
+    activationIntervalMs: DEFAULT_ACTIVATION_INTERVAL_MS,
+    renewalIntervalMs: DEFAULT_RENEWAL_INTERVAL_MS,
+    ...overrides,
+  };
+}
+
+function fleetOf(g: ClientGroupConfig, candidates: SrvCandidate[] = THREE_HOSTS, size = 1) {
+  const fleet = new ClientFleet(size, [g], { candidatesOf: () => candidates });
+  const out = new ClientAction();
+  for (let i = 0; i < size; i++) fleet.install(i, 0, 0, out);
+  return { fleet, out, rng: new Mulberry32(9) };
+}
+
+const ok: RpcAnswerView = { status: 0, activationIntervalMs: DEFAULT_ACTIVATION_INTERVAL_MS, renewalIntervalMs: DEFAULT_RENEWAL_INTERVAL_MS };
+
+describe("client lifecycle", () => {
+  it("discovers through DNS on its first timer", () => {
+    const { fleet, out, rng } = fleetOf(group());
+    fleet.onTimer(0, 0, rng, out);
+    expect(out.kind).toBe(ActionKind.QueryDns);
+    expect(fleet.phase[0]).toBe(Phase.AwaitingDns);
+  });
+
+  it("activates, caches the host that answered and renews after the renewal interval", () => {
+    const { fleet, out, rng } = fleetOf(group());
+    fleet.onTimer(0, 0, rng, out);
+    fleet.onDnsAnswer(0, 10, 0, 3_600_000, rng, out);
+    expect(out.kind).toBe(ActionKind.SendRpc);
+    expect(out.renewal).toBe(false);
+    const host = out.host;
+    expect([0, 1]).toContain(host); // priority 0 only
+    fleet.onRpcAnswer(0, 20, ok, out);
+    expect(out.kind).toBe(ActionKind.Wait);
+    expect(out.notes & Note.FirstActivation).toBeTruthy();
+    expect(out.atMs).toBe(20 + DEFAULT_RENEWAL_INTERVAL_MS);
+    expect(fleet.cachedHost[0]).toBe(host);
+    expect(fleet.validUntilMs[0]).toBe(20 + ACTIVATION_VALIDITY_MS);
+    expect(fleet.statusAt(0, 21)).toBe(LicenseStatus.Licensed);
+
+    // Renewal goes straight to the cached host: no DNS.
+    fleet.onTimer(0, out.atMs, rng, out);
+    expect(out.kind).toBe(ActionKind.SendRpc);
+    expect(out.host).toBe(host);
+    expect(out.renewal).toBe(true);
+  });
+
+  it("host intervals in an answer override the client's own", () => {
+    const { fleet, out, rng } = fleetOf(group());
+    fleet.onTimer(0, 0, rng, out);
+    fleet.onDnsAnswer(0, 0, 0, 0, rng, out);
+    fleet.onRpcAnswer(0, 0, { status: Code.CountInsufficient, activationIntervalMs: 60_000, renewalIntervalMs: 86_400_000 }, out);
+    expect(out.atMs).toBe(60_000);
+    expect(fleet.activationIntervalMs[0]).toBe(60_000);
+    expect(fleet.renewalIntervalMs[0]).toBe(86_400_000);
+  });
+
+  it("count insufficient (0xC004F038): retries after the activation interval, stays unactivated", () => {
+    const { fleet, out, rng } = fleetOf(group());
+    fleet.onTimer(0, 0, rng, out);
+    fleet.onDnsAnswer(0, 0, 0, 0, rng, out);
+    fleet.onRpcAnswer(0, 5, { ...ok, status: Code.CountInsufficient }, out);
+    expect(out.kind).toBe(ActionKind.Wait);
+    expect(out.atMs).toBe(5 + DEFAULT_ACTIVATION_INTERVAL_MS);
+    expect(fleet.validUntilMs[0]).toBe(0);
+    expect(fleet.cachedHost[0]).toBe(-1);
+  });
+
+  it("fails over to another host when one does not respond, then to the lower priority", () => {
+    const { fleet, out, rng } = fleetOf(group());
+    fleet.onTimer(0, 0, rng, out);
+    fleet.onDnsAnswer(0, 0, 0, 0, rng, out);
+    const first = out.host;
+    fleet.onRpcUnreachable(0, 1, rng, out);
+    expect(out.kind).toBe(ActionKind.SendRpc);
+    expect(out.notes & Note.Failover).toBeTruthy();
+    const second = out.host;
+    expect(second).not.toBe(first);
+    expect([0, 1]).toContain(second);
+    fleet.onRpcUnreachable(0, 2, rng, out);
+    expect(out.host).toBe(2);
+    fleet.onRpcUnreachable(0, 3, rng, out);
+    expect(out.kind).toBe(ActionKind.Wait);
+    expect(out.attemptErrorCode).toBe(Code.NoHostReachable);
+    expect(out.atMs).toBe(3 + DEFAULT_ACTIVATION_INTERVAL_MS);
+  });
+
+  it("rediscovers through DNS when the cached host fails on renewal, without retrying it", () => {
+    const { fleet, out, rng } = fleetOf(group());
+    fleet.onTimer(0, 0, rng, out);
+    fleet.onDnsAnswer(0, 0, 0, 1000, rng, out);
+    const cached = out.host;
+    fleet.onRpcAnswer(0, 1, ok, out);
+    fleet.onTimer(0, 7 * DAY_MS, rng, out);
+    expect(out.host).toBe(cached);
+    fleet.onRpcUnreachable(0, 7 * DAY_MS + 1, rng, out);
+    expect(out.notes & Note.Rediscovery).toBeTruthy();
+    expect(out.kind).toBe(ActionKind.QueryDns); // DNS cache (1 s TTL) long expired
+    fleet.onDnsAnswer(0, 7 * DAY_MS + 2, 0, 1000, rng, out);
+    expect(out.kind).toBe(ActionKind.SendRpc);
+    expect(out.host).not.toBe(cached);
+  });
+
+  it("renewal failure keeps the 180-day validity and retries every activation interval", () => {
+    const { fleet, out, rng } = fleetOf(group({ profile: "vista" }), [{ host: 0, priority: 0, weight: 1 }]);
+    fleet.onTimer(0, 0, rng, out);
+    fleet.onDnsAnswer(0, 0, 0, 0, rng, out);
+    fleet.onRpcAnswer(0, 0, ok, out);
+    const validUntil = fleet.validUntilMs[0];
+    fleet.onTimer(0, out.atMs, rng, out);
+    fleet.onRpcUnreachable(0, 7 * DAY_MS, rng, out); // cached failed → rediscover
+    fleet.onDnsAnswer(0, 7 * DAY_MS, 0, 0, rng, out); // only that host, already removed
+    expect(out.kind).toBe(ActionKind.Wait);
+    expect(out.attemptErrorCode).toBe(Code.NoHostReachable);
+    expect(out.atMs).toBe(7 * DAY_MS + DEFAULT_ACTIVATION_INTERVAL_MS);
+    expect(fleet.validUntilMs[0]).toBe(validUntil);
+  });
+
+  it("a pinned client never asks DNS and fails with 0xC004F074 when its host is down", () => {
+    const { fleet, out, rng } = fleetOf(group({ pinnedHost: 2 }));
+    fleet.onTimer(0, 0, rng, out);
+    expect(out.kind).toBe(ActionKind.SendRpc);
+    expect(out.host).toBe(2);
+    fleet.onRpcUnreachable(0, 1, rng, out);
+    expect(out.attemptErrorCode).toBe(Code.NoHostReachable);
+  });
+
+  it("host caching off: discovers every time", () => {
+    const { fleet, out, rng } = fleetOf(group({ hostCaching: false }));
+    fleet.onTimer(0, 0, rng, out);
+    fleet.onDnsAnswer(0, 0, 0, 0, rng, out);
+    fleet.onRpcAnswer(0, 0, ok, out);
+    expect(fleet.cachedHost[0]).toBe(-1);
+    fleet.onTimer(0, out.atMs, rng, out);
+    expect(out.kind).toBe(ActionKind.QueryDns);
+  });
+
+  it("uses its DNS cache within the TTL", () => {
+    const { fleet, out, rng } = fleetOf(group({ hostCaching: false }));
+    fleet.onTimer(0, 0, rng, out);
+    fleet.onDnsAnswer(0, 0, 0, 10 * DAY_MS, rng, out);
+    fleet.onRpcAnswer(0, 0, ok, out);
+    fleet.onTimer(0, out.atMs, rng, out);
+    expect(out.kind).toBe(ActionKind.SendRpc);
+  });
+
+  it("empty SRV answer: 0x8007232B and retry later", () => {
+    const { fleet, out, rng } = fleetOf(group(), []);
+    fleet.onTimer(0, 0, rng, out);
+    fleet.onDnsAnswer(0, 0, 0, 0, rng, out);
+    expect(out.attemptErrorCode).toBe(Code.DnsNameDoesNotExist);
+    expect(fleet.phase[0]).toBe(Phase.Idle);
+  });
+
+  it("an illegal input moves the client to Error instead of throwing", () => {
+    const { fleet, out } = fleetOf(group());
+    fleet.onRpcAnswer(0, 0, ok, out);
+    expect(out.kind).toBe(ActionKind.Halt);
+    expect(out.notes & Note.IllegalInput).toBeTruthy();
+    expect(fleet.phase[0]).toBe(Phase.Error);
+  });
+
+  it("license states: initial grace 30 d, validity 180 d, out-of-tolerance 30 d, then notification", () => {
+    const { fleet, out, rng } = fleetOf(group());
+    expect(fleet.statusAt(0, 29 * DAY_MS)).toBe(LicenseStatus.InitialGrace);
+    expect(fleet.statusAt(0, 30 * DAY_MS)).toBe(LicenseStatus.Notification);
+    fleet.onTimer(0, 0, rng, out);
+    fleet.onDnsAnswer(0, 0, 0, 0, rng, out);
+    fleet.onRpcAnswer(0, 0, ok, out);
+    expect(fleet.statusAt(0, 179 * DAY_MS)).toBe(LicenseStatus.Licensed);
+    expect(fleet.statusAt(0, 181 * DAY_MS)).toBe(LicenseStatus.OutOfToleranceGrace);
+    expect(fleet.statusAt(0, 211 * DAY_MS)).toBe(LicenseStatus.Notification);
+  });
+});
+
+describe("client properties", () => {
+  // Random walks of legal inputs: whatever happens, the invariants of the model hold.
+  const step = fc.record({ kind: fc.constantFrom("answer-ok", "answer-err", "unreachable", "dns-fail"), dt: fc.integer({ min: 0, max: 3 * DAY_MS }) });
+
+  it("a successful activation always leaves the client cached on the host that answered; removed hosts are never chosen", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 }), fc.constantFrom<"win7" | "vista">("win7", "vista"), fc.array(step, { maxLength: 60 }), (seed, profile, steps) => {
+        const fleet = new ClientFleet(1, [group({ profile })], { candidatesOf: () => THREE_HOSTS });
+        const out = new ClientAction();
+        const rng = new Mulberry32(seed);
+        fleet.install(0, 0, 0, out);
+        let now = 0;
+        for (const s of steps) {
+          now += s.dt;
+          if (fleet.phase[0] === Phase.Idle) fleet.onTimer(0, now, rng, out);
+          else if (fleet.phase[0] === Phase.AwaitingDns) {
+            if (s.kind === "dns-fail") fleet.onDnsFailure(0, now, out);
+            else fleet.onDnsAnswer(0, now, 0, 3_600_000, rng, out);
+          } else {
+            const target = fleet.targetHost[0];
+            expect(fleet.removedMask[0] & (1 << target)).toBe(0);
+            if (s.kind === "unreachable") fleet.onRpcUnreachable(0, now, rng, out);
+            else fleet.onRpcAnswer(0, now, { ...ok, status: s.kind === "answer-ok" ? 0 : Code.CountInsufficient }, out);
+            if (s.kind === "answer-ok") {
+              expect(fleet.cachedHost[0]).toBe(target);
+              expect(fleet.statusAt(0, now)).toBe(LicenseStatus.Licensed);
+            }
+          }
+          if (out.kind === ActionKind.SendRpc) expect(fleet.removedMask[0] & (1 << out.host)).toBe(0);
+          expect(fleet.phase[0]).not.toBe(Phase.Error);
+        }
+      }),
+    );
+  });
+});
