@@ -45,24 +45,32 @@ export class Mulberry32 implements Rng {
 }
 
 /**
- * Per-client streams kept in one typed array, so a million clients cost 4 MB and a
+ * Per-client streams kept in typed memory, so a million clients cost 4 MB and a
  * client's draws never depend on what other clients did (shards reproduce a run).
- * `use(i)` points the shared Rng view at client i's stream before calling the core.
+ * The states may live inside a larger per-client record (`stride`, `offset` in 32-bit
+ * words) so that a client's data shares a cache line. `use(i)` points the shared Rng
+ * view at client i's stream before calling the core.
  */
 export class StreamTable implements Rng {
   private readonly states: Uint32Array;
   private current = 0;
-  constructor(seed: number, count: number, firstStreamId = 0) {
-    this.states = new Uint32Array(count);
-    for (let i = 0; i < count; i++) this.states[i] = deriveSeed(seed, firstStreamId + i);
+  constructor(
+    seed: number,
+    count: number,
+    private readonly stride = 1,
+    private readonly offset = 0,
+    states?: Uint32Array,
+  ) {
+    this.states = states ?? new Uint32Array(count * stride);
+    for (let i = 0; i < count; i++) this.states[i * stride + offset] = deriveSeed(seed, i);
   }
   use(i: number): this {
-    this.current = i;
+    this.current = i * this.stride + this.offset;
     return this;
   }
   next(): number {
-    const i = this.current;
-    const s = (this.states[i] = (this.states[i] + MULBERRY_INCREMENT) >>> 0);
+    const k = this.current;
+    const s = (this.states[k] = (this.states[k] + MULBERRY_INCREMENT) >>> 0);
     return mulberryOutput(s);
   }
 }

@@ -17,7 +17,7 @@ export function buildResult(engine: VirtualEngine, wallSeconds: number, interrup
   engine.ledger.takeInterval();
 
   const byStatus = [0, 0, 0, 0];
-  for (let i = 0; i < fleet.size; i++) byStatus[licenseStatusAt(nowMs, fleet.installedAtMs[i], fleet.validUntilMs[i])]++;
+  for (let i = 0; i < fleet.size; i++) byStatus[licenseStatusAt(nowMs, fleet.installedAtMs(i), fleet.validUntilMs(i))]++;
 
   const realHosts = engine.hosts.filter((h) => h.spec !== null);
   const totalRequests = engine.hosts.reduce((a, h) => a + h.requests, 0);

@@ -1,98 +1,113 @@
-// Pending events of the virtual-time engine: a binary min-heap over parallel typed
-// arrays, ordered by (time, insertion sequence) so equal times pop first-in first-out
-// and a run is reproducible. No objects per event: a million pending timers cost ~16 MB.
+// Pending events of the virtual-time engine. Most events of a fleet are timers days
+// ahead (renewals every 7 days) while the few in flight are milliseconds ahead, so a
+// single heap of a million entries pays cache misses on every level. Instead, far
+// events wait in calendar buckets (linked lists in typed arrays) and move into a small
+// near-term heap when simulated time reaches their bucket. The heap orders by (time,
+// sequence number assigned at push), so the pop order is exactly that of one big heap.
+
+import { EventHeap } from "./event-heap.js";
+
+/** Aim for about this many buckets over the horizon. */
+const TARGET_BUCKETS = 1 << 18;
+const MIN_BUCKET_WIDTH_MS = 100;
 
 export class EventQueue {
-  private times: Float64Array;
-  private seqs: Uint32Array;
-  private payloads: Uint32Array;
-  private count = 0;
+  private readonly heap = new EventHeap(4096);
+  private readonly bucketWidthMs: number;
+  private readonly lastBucket: number;
+  private readonly heads: Int32Array;
+  private nodeTime: Float64Array;
+  private nodeSeq: Uint32Array;
+  private nodePayload: Uint32Array;
+  private nodeNext: Int32Array;
+  private freeNode = -1;
+  private usedNodes = 0;
+  private farCount = 0;
+  /** Buckets up to and including this one have been moved into the heap. */
+  private currentBucket = 0;
   private nextSeq = 0;
 
-  constructor(initialCapacity = 1024) {
-    this.times = new Float64Array(initialCapacity);
-    this.seqs = new Uint32Array(initialCapacity);
-    this.payloads = new Uint32Array(initialCapacity);
+  constructor(horizonMs: number, initialCapacity = 1 << 16) {
+    this.bucketWidthMs = Math.max(MIN_BUCKET_WIDTH_MS, Math.ceil(horizonMs / TARGET_BUCKETS));
+    this.lastBucket = Math.max(1, Math.ceil(horizonMs / this.bucketWidthMs));
+    this.heads = new Int32Array(this.lastBucket + 1).fill(-1);
+    this.nodeTime = new Float64Array(initialCapacity);
+    this.nodeSeq = new Uint32Array(initialCapacity);
+    this.nodePayload = new Uint32Array(initialCapacity);
+    this.nodeNext = new Int32Array(initialCapacity);
   }
 
   get size(): number {
-    return this.count;
+    return this.heap.size + this.farCount;
+  }
+
+  push(timeMs: number, payload: number): void {
+    const seq = this.nextSeq;
+    this.nextSeq = (seq + 1) >>> 0;
+    let bucket = Math.floor(timeMs / this.bucketWidthMs);
+    if (bucket > this.lastBucket) bucket = this.lastBucket;
+    if (bucket <= this.currentBucket) {
+      this.heap.pushWithSeq(timeMs, seq, payload);
+      return;
+    }
+    const node = this.allocNode();
+    this.nodeTime[node] = timeMs;
+    this.nodeSeq[node] = seq;
+    this.nodePayload[node] = payload;
+    this.nodeNext[node] = this.heads[bucket];
+    this.heads[bucket] = node;
+    this.farCount++;
   }
 
   /** Time of the earliest event; Infinity when empty. */
   peekTime(): number {
-    return this.count > 0 ? this.times[0] : Infinity;
-  }
-
-  /** Payload of the earliest event (call only when size > 0). */
-  peekPayload(): number {
-    return this.payloads[0];
-  }
-
-  push(timeMs: number, payload: number): void {
-    if (this.count === this.times.length) this.grow();
-    const seq = this.nextSeq;
-    this.nextSeq = (this.nextSeq + 1) >>> 0;
-    const times = this.times;
-    const seqs = this.seqs;
-    const payloads = this.payloads;
-    let i = this.count++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const pt = times[parent];
-      if (pt < timeMs || (pt === timeMs && seqs[parent] < seq)) break;
-      times[i] = pt;
-      seqs[i] = seqs[parent];
-      payloads[i] = payloads[parent];
-      i = parent;
-    }
-    times[i] = timeMs;
-    seqs[i] = seq;
-    payloads[i] = payload;
+    if (this.heap.size === 0) this.refill();
+    return this.heap.peekTime();
   }
 
   /** Removes the earliest event and returns its payload (call only when size > 0). */
   pop(): number {
-    const times = this.times;
-    const seqs = this.seqs;
-    const payloads = this.payloads;
-    const top = payloads[0];
-    const last = --this.count;
-    if (last === 0) return top;
-    const t = times[last];
-    const s = seqs[last];
-    const p = payloads[last];
-    let i = 0;
-    const half = last >> 1;
-    while (i < half) {
-      let child = 2 * i + 1;
-      const right = child + 1;
-      if (right < last && (times[right] < times[child] || (times[right] === times[child] && seqs[right] < seqs[child]))) {
-        child = right;
+    if (this.heap.size === 0) this.refill();
+    return this.heap.pop();
+  }
+
+  /** Moves the next non-empty bucket into the heap. */
+  private refill(): void {
+    while (this.heap.size === 0 && this.farCount > 0 && this.currentBucket < this.lastBucket) {
+      const bucket = ++this.currentBucket;
+      let node = this.heads[bucket];
+      this.heads[bucket] = -1;
+      while (node >= 0) {
+        const next = this.nodeNext[node];
+        this.heap.pushWithSeq(this.nodeTime[node], this.nodeSeq[node], this.nodePayload[node]);
+        this.nodeNext[node] = this.freeNode;
+        this.freeNode = node;
+        this.farCount--;
+        node = next;
       }
-      const ct = times[child];
-      if (t < ct || (t === ct && s < seqs[child])) break;
-      times[i] = ct;
-      seqs[i] = seqs[child];
-      payloads[i] = payloads[child];
-      i = child;
     }
-    times[i] = t;
-    seqs[i] = s;
-    payloads[i] = p;
-    return top;
+  }
+
+  private allocNode(): number {
+    if (this.freeNode >= 0) {
+      const node = this.freeNode;
+      this.freeNode = this.nodeNext[node];
+      return node;
+    }
+    if (this.usedNodes === this.nodeTime.length) this.grow();
+    return this.usedNodes++;
   }
 
   private grow(): void {
-    const capacity = this.times.length * 2;
-    const times = new Float64Array(capacity);
-    const seqs = new Uint32Array(capacity);
-    const payloads = new Uint32Array(capacity);
-    times.set(this.times);
-    seqs.set(this.seqs);
-    payloads.set(this.payloads);
-    this.times = times;
-    this.seqs = seqs;
-    this.payloads = payloads;
+    const capacity = this.nodeTime.length * 2;
+    const grow = <T extends Float64Array | Uint32Array | Int32Array>(old: T, make: (n: number) => T): T => {
+      const next = make(capacity);
+      next.set(old);
+      return next;
+    };
+    this.nodeTime = grow(this.nodeTime, (n) => new Float64Array(n));
+    this.nodeSeq = grow(this.nodeSeq, (n) => new Uint32Array(n));
+    this.nodePayload = grow(this.nodePayload, (n) => new Uint32Array(n));
+    this.nodeNext = grow(this.nodeNext, (n) => new Int32Array(n));
   }
 }

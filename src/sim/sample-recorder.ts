@@ -40,7 +40,7 @@ export class SampleRecorder {
     });
     let licensed = 0;
     for (let i = 0; i < fleet.size; i++) {
-      if (licenseStatusAt(nowMs, fleet.installedAtMs[i], fleet.validUntilMs[i]) === LicenseStatus.Licensed) licensed++;
+      if (licenseStatusAt(nowMs, fleet.installedAtMs(i), fleet.validUntilMs(i)) === LicenseStatus.Licensed) licensed++;
     }
     this.samples.push({
       t: nowMs / 1000,

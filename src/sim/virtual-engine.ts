@@ -5,6 +5,7 @@
 import { ActionKind, ClientAction, Note } from "../core/client/client-action.js";
 import { ClientFleet, type RpcAnswerView } from "../core/client/client-fleet.js";
 import type { ClientGroupConfig } from "../core/client/client-group.js";
+import { Phase } from "../core/client/transitions.js";
 import { Code } from "../core/errors.js";
 import type { ActivationAnswer, ActivationRequest } from "../core/host/host-logic.js";
 import { DEFAULT_ACTIVATION_INTERVAL_MS, DEFAULT_RENEWAL_INTERVAL_MS, LicenseStatus } from "../core/license.js";
@@ -28,6 +29,15 @@ const enum Ev {
 /** Outcome stored for an RPC in flight: the host refused, reset or never answered. */
 const UNREACHABLE = Code.RpcServerUnavailable;
 const DNS_FAILED = 1;
+
+const DRIVER_RECORD_BYTES = 32;
+const DRIVER_F64 = DRIVER_RECORD_BYTES / 8;
+const DRIVER_U32 = DRIVER_RECORD_BYTES / 4;
+const ARRIVAL = 0;
+const COMPLETION = 1;
+const PENDING_STATUS = 4;
+const RNG_STATE = 5;
+const CONTEXT = 6;
 
 export interface FleetEventLog {
   t: number;
@@ -60,17 +70,19 @@ export class VirtualEngine {
   eventsProcessed = 0;
   nowMs = 0;
 
-  private readonly queue = new EventQueue(1 << 16);
+  private readonly queue: EventQueue;
   private readonly streams: StreamTable;
   private readonly action = new ClientAction();
   private readonly request: ActivationRequest = { cmid: 0, product: "windows-client", clientTimeMs: 0, renewal: false, status: LicenseStatus.InitialGrace };
   private readonly answer: ActivationAnswer = { status: 0, count: 0, activationIntervalMs: 0, renewalIntervalMs: 0 };
   private readonly replyView: RpcAnswerView = { status: 0, activationIntervalMs: 0, renewalIntervalMs: 0 };
-  /** Per client: outcome of the reply in flight, and when its host took and finished it. */
-  private readonly pendingStatus: Uint32Array;
-  private readonly arrivalMs: Float64Array;
-  private readonly completionMs: Float64Array;
-  private readonly contextOf: Uint16Array;
+  /**
+   * The driver's per-client record, 32 bytes beside the core's 64: when the host took and
+   * finished the request in flight (f64 slots 0, 1), the reply's outcome (u32 slot 4),
+   * the client's PRNG state (u32 slot 5) and its selection context (u32 slot 6).
+   */
+  private readonly driverF64: Float64Array;
+  private readonly driverU32: Uint32Array;
   private readonly groupConfigs: ClientGroupConfig[];
   private readonly schedule: { atMs: number; run: () => void }[] = [];
   private scheduleIndex = 0;
@@ -79,6 +91,7 @@ export class VirtualEngine {
   constructor(scenario: Scenario, options: EngineOptions = {}) {
     this.scenario = scenario;
     this.durationMs = scenario.durationMs;
+    this.queue = new EventQueue(scenario.durationMs);
     this.dns = new DnsDirectory(scenario);
     const groupCounts = scaleCounts(scenario.clients.map((g) => g.count), options.clients);
 
@@ -117,11 +130,10 @@ export class VirtualEngine {
 
     const total = groupCounts.reduce((a, b) => a + b, 0);
     this.fleet = new ClientFleet(total, this.groupConfigs, this.dns);
-    this.streams = new StreamTable(scenario.seed, total);
-    this.pendingStatus = new Uint32Array(total);
-    this.arrivalMs = new Float64Array(total);
-    this.completionMs = new Float64Array(total);
-    this.contextOf = new Uint16Array(total);
+    const driverRecords = new ArrayBuffer(total * DRIVER_RECORD_BYTES);
+    this.driverF64 = new Float64Array(driverRecords);
+    this.driverU32 = new Uint32Array(driverRecords);
+    this.streams = new StreamTable(scenario.seed, total, DRIVER_U32, RNG_STATE, this.driverU32);
     this.samples = new SampleRecorder(this);
 
     let i = 0;
@@ -130,7 +142,7 @@ export class VirtualEngine {
       for (let k = 0; k < count; k++, i++) {
         const rng = this.streams.use(i);
         const installedAtMs = g.startAtMs + rng.next() * g.bootSpreadMs;
-        this.contextOf[i] = groupContext[groupIndex];
+        this.driverU32[i * DRIVER_U32 + CONTEXT] = groupContext[groupIndex];
         this.fleet.install(i, groupIndex, installedAtMs, this.action);
         this.queue.push(this.action.atMs, (i << 2) | Ev.Timer);
       }
@@ -190,7 +202,7 @@ export class VirtualEngine {
   /** Events still pending at the end: requests or queries in flight. */
   inFlight(): number {
     let n = 0;
-    for (let i = 0; i < this.fleet.size; i++) if (this.fleet.phase[i] === 1 || this.fleet.phase[i] === 2) n++;
+    for (let i = 0; i < this.fleet.size; i++) if (this.fleet.phase(i) === Phase.AwaitingDns || this.fleet.phase(i) === Phase.AwaitingRpc) n++;
     return n;
   }
 
@@ -212,10 +224,10 @@ export class VirtualEngine {
 
   private onDnsReply(i: number): void {
     const now = this.nowMs;
-    const g = this.groupConfigs[this.fleet.group[i]];
-    const answered = this.pendingStatus[i] !== DNS_FAILED;
+    const g = this.groupConfigs[this.fleet.group(i)];
+    const answered = this.driverU32[i * DRIVER_U32 + PENDING_STATUS] !== DNS_FAILED;
     const candidates = this.dns.candidatesOf(g.domainId);
-    this.dnsStats.record(answered && candidates.length > 0 ? 0 : Code.DnsNameDoesNotExist, now - this.fleet.dueAtMs[i]);
+    this.dnsStats.record(answered && candidates.length > 0 ? 0 : Code.DnsNameDoesNotExist, now - this.fleet.dueAtMs(i));
     const action = answered
       ? this.fleet.onDnsAnswer(i, now, g.domainId, this.scenario.dns.ttlMs, this.streams.use(i), this.action)
       : this.fleet.onDnsFailure(i, now, this.action);
@@ -225,9 +237,9 @@ export class VirtualEngine {
   private onHostArrival(i: number): void {
     const now = this.nowMs;
     const fleet = this.fleet;
-    const host = this.hosts[fleet.targetHost[i]];
+    const host = this.hosts[fleet.targetHost(i)];
     const rng = this.streams.use(i);
-    const timeoutAt = fleet.dueAtMs[i] + this.scenario.network.rpcTimeoutMs;
+    const timeoutAt = fleet.dueAtMs(i) + this.scenario.network.rpcTimeoutMs;
     if (!host.acceptsConnections) {
       host.refused++;
       this.reply(i, UNREACHABLE, now + this.oneWayMs(rng));
@@ -238,12 +250,12 @@ export class VirtualEngine {
       this.reply(i, UNREACHABLE, timeoutAt);
       return;
     }
-    const g = this.groupConfigs[fleet.group[i]];
+    const g = this.groupConfigs[fleet.group(i)];
     const renewal = fleet.isRenewal(i);
     host.requests++;
     if (renewal) host.renewals++;
     else host.activations++;
-    this.ledger.charge(this.contextOf[i]);
+    this.ledger.charge(this.driverU32[i * DRIVER_U32 + CONTEXT]);
     const req = this.request;
     req.cmid = i;
     req.product = g.product;
@@ -254,8 +266,8 @@ export class VirtualEngine {
     // Exponential service time around the host's mean (M/M/c-like queueing).
     const serviceMs = -host.serviceTimeMs * Math.log(1 - rng.next());
     const completion = host.queue.admit(now, serviceMs);
-    this.arrivalMs[i] = now;
-    this.completionMs[i] = completion;
+    this.driverF64[i * DRIVER_F64 + ARRIVAL] = now;
+    this.driverF64[i * DRIVER_F64 + COMPLETION] = completion;
     const replyAt = completion + this.oneWayMs(rng);
     if (replyAt > timeoutAt) this.reply(i, UNREACHABLE, timeoutAt);
     else this.reply(i, answer.status, replyAt);
@@ -264,11 +276,11 @@ export class VirtualEngine {
   private onRpcReply(i: number): void {
     const now = this.nowMs;
     const fleet = this.fleet;
-    const host = this.hosts[fleet.targetHost[i]];
-    let status = this.pendingStatus[i];
-    if (status !== UNREACHABLE && host.faultedBetween(this.arrivalMs[i], this.completionMs[i])) {
+    const host = this.hosts[fleet.targetHost(i)];
+    let status = this.driverU32[i * DRIVER_U32 + PENDING_STATUS];
+    if (status !== UNREACHABLE && host.faultedBetween(this.driverF64[i * DRIVER_F64 + ARRIVAL], this.driverF64[i * DRIVER_F64 + COMPLETION])) {
       // The host crashed or hung while serving this request: the answer never left.
-      const timeoutAt = fleet.dueAtMs[i] + this.scenario.network.rpcTimeoutMs;
+      const timeoutAt = fleet.dueAtMs(i) + this.scenario.network.rpcTimeoutMs;
       if (host.state === HostState.Hung && timeoutAt > now) {
         this.reply(i, UNREACHABLE, timeoutAt);
         return;
@@ -276,7 +288,7 @@ export class VirtualEngine {
       status = UNREACHABLE;
     }
     const stats = fleet.isRenewal(i) ? this.renewal : this.activation;
-    stats.record(status, now - fleet.dueAtMs[i]);
+    stats.record(status, now - fleet.dueAtMs(i));
     let action: ClientAction;
     if (status === UNREACHABLE) {
       action = fleet.onRpcUnreachable(i, now, this.streams.use(i), this.action);
@@ -291,7 +303,7 @@ export class VirtualEngine {
   }
 
   private reply(i: number, status: number, atMs: number): void {
-    this.pendingStatus[i] = status;
+    this.driverU32[i * DRIVER_U32 + PENDING_STATUS] = status;
     this.queue.push(atMs, (i << 2) | Ev.RpcReply);
   }
 
@@ -315,13 +327,13 @@ export class VirtualEngine {
         return;
       case ActionKind.QueryDns: {
         this.dnsStats.sent++;
-        this.fleet.dueAtMs[i] = now;
+        this.fleet.markDue(i, now);
         const rng = this.streams.use(i);
         if (this.dns.up) {
-          this.pendingStatus[i] = 0;
+          this.driverU32[i * DRIVER_U32 + PENDING_STATUS] = 0;
           this.queue.push(now + this.oneWayMs(rng) + this.oneWayMs(rng), (i << 2) | Ev.DnsReply);
         } else {
-          this.pendingStatus[i] = DNS_FAILED;
+          this.driverU32[i * DRIVER_U32 + PENDING_STATUS] = DNS_FAILED;
           this.queue.push(now + this.scenario.network.dnsTimeoutMs, (i << 2) | Ev.DnsReply);
         }
         return;

@@ -49,7 +49,7 @@ describe("client lifecycle", () => {
     const { fleet, out, rng } = fleetOf(group());
     fleet.onTimer(0, 0, rng, out);
     expect(out.kind).toBe(ActionKind.QueryDns);
-    expect(fleet.phase[0]).toBe(Phase.AwaitingDns);
+    expect(fleet.phase(0)).toBe(Phase.AwaitingDns);
   });
 
   it("activates, caches the host that answered and renews after the renewal interval", () => {
@@ -64,8 +64,8 @@ describe("client lifecycle", () => {
     expect(out.kind).toBe(ActionKind.Wait);
     expect(out.notes & Note.FirstActivation).toBeTruthy();
     expect(out.atMs).toBe(20 + DEFAULT_RENEWAL_INTERVAL_MS);
-    expect(fleet.cachedHost[0]).toBe(host);
-    expect(fleet.validUntilMs[0]).toBe(20 + ACTIVATION_VALIDITY_MS);
+    expect(fleet.cachedHost(0)).toBe(host);
+    expect(fleet.validUntilMs(0)).toBe(20 + ACTIVATION_VALIDITY_MS);
     expect(fleet.statusAt(0, 21)).toBe(LicenseStatus.Licensed);
 
     // Renewal goes straight to the cached host: no DNS.
@@ -81,8 +81,8 @@ describe("client lifecycle", () => {
     fleet.onDnsAnswer(0, 0, 0, 0, rng, out);
     fleet.onRpcAnswer(0, 0, { status: Code.CountInsufficient, activationIntervalMs: 60_000, renewalIntervalMs: 86_400_000 }, out);
     expect(out.atMs).toBe(60_000);
-    expect(fleet.activationIntervalMs[0]).toBe(60_000);
-    expect(fleet.renewalIntervalMs[0]).toBe(86_400_000);
+    expect(fleet.activationIntervalMs(0)).toBe(60_000);
+    expect(fleet.renewalIntervalMs(0)).toBe(86_400_000);
   });
 
   it("count insufficient (0xC004F038): retries after the activation interval, stays unactivated", () => {
@@ -92,8 +92,8 @@ describe("client lifecycle", () => {
     fleet.onRpcAnswer(0, 5, { ...ok, status: Code.CountInsufficient }, out);
     expect(out.kind).toBe(ActionKind.Wait);
     expect(out.atMs).toBe(5 + DEFAULT_ACTIVATION_INTERVAL_MS);
-    expect(fleet.validUntilMs[0]).toBe(0);
-    expect(fleet.cachedHost[0]).toBe(-1);
+    expect(fleet.validUntilMs(0)).toBe(0);
+    expect(fleet.cachedHost(0)).toBe(-1);
   });
 
   it("fails over to another host when one does not respond, then to the lower priority", () => {
@@ -136,14 +136,14 @@ describe("client lifecycle", () => {
     fleet.onTimer(0, 0, rng, out);
     fleet.onDnsAnswer(0, 0, 0, 0, rng, out);
     fleet.onRpcAnswer(0, 0, ok, out);
-    const validUntil = fleet.validUntilMs[0];
+    const validUntil = fleet.validUntilMs(0);
     fleet.onTimer(0, out.atMs, rng, out);
     fleet.onRpcUnreachable(0, 7 * DAY_MS, rng, out); // cached failed → rediscover
     fleet.onDnsAnswer(0, 7 * DAY_MS, 0, 0, rng, out); // only that host, already removed
     expect(out.kind).toBe(ActionKind.Wait);
     expect(out.attemptErrorCode).toBe(Code.NoHostReachable);
     expect(out.atMs).toBe(7 * DAY_MS + DEFAULT_ACTIVATION_INTERVAL_MS);
-    expect(fleet.validUntilMs[0]).toBe(validUntil);
+    expect(fleet.validUntilMs(0)).toBe(validUntil);
   });
 
   it("a pinned client never asks DNS and fails with 0xC004F074 when its host is down", () => {
@@ -160,7 +160,7 @@ describe("client lifecycle", () => {
     fleet.onTimer(0, 0, rng, out);
     fleet.onDnsAnswer(0, 0, 0, 0, rng, out);
     fleet.onRpcAnswer(0, 0, ok, out);
-    expect(fleet.cachedHost[0]).toBe(-1);
+    expect(fleet.cachedHost(0)).toBe(-1);
     fleet.onTimer(0, out.atMs, rng, out);
     expect(out.kind).toBe(ActionKind.QueryDns);
   });
@@ -179,7 +179,7 @@ describe("client lifecycle", () => {
     fleet.onTimer(0, 0, rng, out);
     fleet.onDnsAnswer(0, 0, 0, 0, rng, out);
     expect(out.attemptErrorCode).toBe(Code.DnsNameDoesNotExist);
-    expect(fleet.phase[0]).toBe(Phase.Idle);
+    expect(fleet.phase(0)).toBe(Phase.Idle);
   });
 
   it("an illegal input moves the client to Error instead of throwing", () => {
@@ -187,7 +187,7 @@ describe("client lifecycle", () => {
     fleet.onRpcAnswer(0, 0, ok, out);
     expect(out.kind).toBe(ActionKind.Halt);
     expect(out.notes & Note.IllegalInput).toBeTruthy();
-    expect(fleet.phase[0]).toBe(Phase.Error);
+    expect(fleet.phase(0)).toBe(Phase.Error);
   });
 
   it("license states: initial grace 30 d, validity 180 d, out-of-tolerance 30 d, then notification", () => {
@@ -217,22 +217,22 @@ describe("client properties", () => {
         let now = 0;
         for (const s of steps) {
           now += s.dt;
-          if (fleet.phase[0] === Phase.Idle) fleet.onTimer(0, now, rng, out);
-          else if (fleet.phase[0] === Phase.AwaitingDns) {
+          if (fleet.phase(0) === Phase.Idle) fleet.onTimer(0, now, rng, out);
+          else if (fleet.phase(0) === Phase.AwaitingDns) {
             if (s.kind === "dns-fail") fleet.onDnsFailure(0, now, out);
             else fleet.onDnsAnswer(0, now, 0, 3_600_000, rng, out);
           } else {
-            const target = fleet.targetHost[0];
-            expect(fleet.removedMask[0] & (1 << target)).toBe(0);
+            const target = fleet.targetHost(0);
+            expect(fleet.removedMask(0) & (1 << target)).toBe(0);
             if (s.kind === "unreachable") fleet.onRpcUnreachable(0, now, rng, out);
             else fleet.onRpcAnswer(0, now, { ...ok, status: s.kind === "answer-ok" ? 0 : Code.CountInsufficient }, out);
             if (s.kind === "answer-ok") {
-              expect(fleet.cachedHost[0]).toBe(target);
+              expect(fleet.cachedHost(0)).toBe(target);
               expect(fleet.statusAt(0, now)).toBe(LicenseStatus.Licensed);
             }
           }
-          if (out.kind === ActionKind.SendRpc) expect(fleet.removedMask[0] & (1 << out.host)).toBe(0);
-          expect(fleet.phase[0]).not.toBe(Phase.Error);
+          if (out.kind === ActionKind.SendRpc) expect(fleet.removedMask(0) & (1 << out.host)).toBe(0);
+          expect(fleet.phase(0)).not.toBe(Phase.Error);
         }
       }),
     );

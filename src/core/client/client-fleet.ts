@@ -1,5 +1,5 @@
-// The client state machine for a whole fleet, stored as struct-of-arrays so a million
-// clients fit in tens of megabytes. Inputs come in through `on*` calls with the time and
+// The client state machine for a whole fleet, stored in typed memory (one 64-byte
+// record per client) so a million clients fit in 64 MB. Inputs come in through `on*` calls with the time and
 // an Rng; the next step comes out in a ClientAction (quinn-proto style: no clock, no
 // sockets). Both the virtual engine and the realtime workers drive this one class.
 
@@ -33,27 +33,34 @@ export interface RpcAnswerView {
 const FLAG_RENEWAL = 1;
 const FLAG_USING_CACHE = 2;
 
+// One 64-byte record per client (one cache line): a timer firing for a random client
+// then costs one memory miss instead of one per field. Offsets are in units of each view.
+const RECORD_BYTES = 64;
+const F64_PER_RECORD = RECORD_BYTES / 8;
+const I32_PER_RECORD = RECORD_BYTES / 4;
+// Float64 slots
+const INSTALLED_AT = 0;
+const VALID_UNTIL = 1;
+const DUE_AT = 2;
+const ANSWER_EXPIRES = 3;
+const ACTIVATION_INTERVAL = 4;
+const RENEWAL_INTERVAL = 5;
+// Int32 slots (after the six doubles: bytes 48..63)
+const REMOVED_MASK = 12;
+const ANSWER_ID = 13;
+const GROUP = 14;
+// Byte slots (bytes 60..63)
+const PHASE = 60;
+const FLAGS = 61;
+const CACHED_HOST = 62;
+const TARGET_HOST = 63;
+
 export class ClientFleet {
   readonly size: number;
-  readonly group: Uint16Array;
-  readonly phase: Uint8Array;
-  private readonly flags: Uint8Array;
-  /** Endpoint that answered last (used first next time), -1 none. */
-  readonly cachedHost: Int8Array;
-  /** Endpoint of the request in flight. */
-  readonly targetHost: Int8Array;
-  /** Endpoints that failed during the current attempt. */
-  readonly removedMask: Uint32Array;
-  readonly installedAtMs: Float64Array;
-  /** End of the current activation's validity; 0 = never activated. */
-  readonly validUntilMs: Float64Array;
-  /** When the current request was due: latency is measured from here. */
-  readonly dueAtMs: Float64Array;
-  private readonly answerId: Int32Array;
-  private readonly answerExpiresMs: Float64Array;
-  /** Intervals the last host answer set (they override the group defaults). */
-  readonly activationIntervalMs: Float64Array;
-  readonly renewalIntervalMs: Float64Array;
+  private readonly f64: Float64Array;
+  private readonly i32: Int32Array;
+  private readonly u8: Uint8Array;
+  private readonly i8: Int8Array;
 
   constructor(
     size: number,
@@ -61,29 +68,70 @@ export class ClientFleet {
     private readonly answers: AnswerBook,
   ) {
     this.size = size;
-    this.group = new Uint16Array(size);
-    this.phase = new Uint8Array(size);
-    this.flags = new Uint8Array(size);
-    this.cachedHost = new Int8Array(size).fill(-1);
-    this.targetHost = new Int8Array(size).fill(-1);
-    this.removedMask = new Uint32Array(size);
-    this.installedAtMs = new Float64Array(size);
-    this.validUntilMs = new Float64Array(size);
-    this.dueAtMs = new Float64Array(size);
-    this.answerId = new Int32Array(size).fill(-1);
-    this.answerExpiresMs = new Float64Array(size);
-    this.activationIntervalMs = new Float64Array(size);
-    this.renewalIntervalMs = new Float64Array(size);
+    const buffer = new ArrayBuffer(size * RECORD_BYTES);
+    this.f64 = new Float64Array(buffer);
+    this.i32 = new Int32Array(buffer);
+    this.u8 = new Uint8Array(buffer);
+    this.i8 = new Int8Array(buffer);
+  }
+
+  group(i: number): number {
+    return this.i32[i * I32_PER_RECORD + GROUP];
+  }
+  phase(i: number): Phase {
+    return this.u8[i * RECORD_BYTES + PHASE];
+  }
+  /** Endpoint that answered last (used first next time), -1 none. */
+  cachedHost(i: number): number {
+    return this.i8[i * RECORD_BYTES + CACHED_HOST];
+  }
+  /** Endpoint of the request in flight. */
+  targetHost(i: number): number {
+    return this.i8[i * RECORD_BYTES + TARGET_HOST];
+  }
+  /** Endpoints that failed during the current attempt (bit h = endpoint h). */
+  removedMask(i: number): number {
+    return this.i32[i * I32_PER_RECORD + REMOVED_MASK] >>> 0;
+  }
+  installedAtMs(i: number): number {
+    return this.f64[i * F64_PER_RECORD + INSTALLED_AT];
+  }
+  /** End of the current activation's validity; 0 = never activated. */
+  validUntilMs(i: number): number {
+    return this.f64[i * F64_PER_RECORD + VALID_UNTIL];
+  }
+  /** When the current request (or DNS query) was due: latency is measured from here. */
+  dueAtMs(i: number): number {
+    return this.f64[i * F64_PER_RECORD + DUE_AT];
+  }
+  /** A driver sets this when it sends a DNS query on the client's behalf. */
+  markDue(i: number, nowMs: number): void {
+    this.f64[i * F64_PER_RECORD + DUE_AT] = nowMs;
+  }
+  /** Intervals the last host answer set (they override the group defaults). */
+  activationIntervalMs(i: number): number {
+    return this.f64[i * F64_PER_RECORD + ACTIVATION_INTERVAL];
+  }
+  renewalIntervalMs(i: number): number {
+    return this.f64[i * F64_PER_RECORD + RENEWAL_INTERVAL];
   }
 
   /** Puts client i into its group, freshly installed at `installedAtMs`; its first timer is due then. */
   install(i: number, groupIndex: number, installedAtMs: number, out: ClientAction): ClientAction {
     const g = this.groups[groupIndex];
-    this.group[i] = groupIndex;
-    this.phase[i] = Phase.Idle;
-    this.installedAtMs[i] = installedAtMs;
-    this.activationIntervalMs[i] = g.activationIntervalMs;
-    this.renewalIntervalMs[i] = g.renewalIntervalMs;
+    const f = i * F64_PER_RECORD;
+    this.f64[f + INSTALLED_AT] = installedAtMs;
+    this.f64[f + VALID_UNTIL] = 0;
+    this.f64[f + ACTIVATION_INTERVAL] = g.activationIntervalMs;
+    this.f64[f + RENEWAL_INTERVAL] = g.renewalIntervalMs;
+    this.i32[i * I32_PER_RECORD + GROUP] = groupIndex;
+    this.i32[i * I32_PER_RECORD + ANSWER_ID] = -1;
+    this.i32[i * I32_PER_RECORD + REMOVED_MASK] = 0;
+    const b = i * RECORD_BYTES;
+    this.u8[b + PHASE] = Phase.Idle;
+    this.u8[b + FLAGS] = 0;
+    this.i8[b + CACHED_HOST] = -1;
+    this.i8[b + TARGET_HOST] = -1;
     out.reset();
     out.kind = ActionKind.Wait;
     out.atMs = installedAtMs;
@@ -91,29 +139,32 @@ export class ClientFleet {
   }
 
   groupOf(i: number): ClientGroupConfig {
-    return this.groups[this.group[i]];
+    return this.groups[this.group(i)];
   }
 
   statusAt(i: number, nowMs: number): LicenseStatus {
-    return licenseStatusAt(nowMs, this.installedAtMs[i], this.validUntilMs[i]);
+    const f = i * F64_PER_RECORD;
+    return licenseStatusAt(nowMs, this.f64[f + INSTALLED_AT], this.f64[f + VALID_UNTIL]);
   }
 
   isRenewal(i: number): boolean {
-    return (this.flags[i] & FLAG_RENEWAL) !== 0;
+    return (this.u8[i * RECORD_BYTES + FLAGS] & FLAG_RENEWAL) !== 0;
   }
 
   /** A timer fired: start an activation or renewal attempt. */
   onTimer(i: number, nowMs: number, rng: Rng, out: ClientAction): ClientAction {
     out.reset();
     if (!this.accept(i, Input.Timer, out)) return out;
-    const g = this.groups[this.group[i]];
+    const g = this.groupOf(i);
+    const b = i * RECORD_BYTES;
     const renewal = this.statusAt(i, nowMs) === LicenseStatus.Licensed;
-    this.flags[i] = renewal ? FLAG_RENEWAL : 0;
-    this.removedMask[i] = 0;
+    this.u8[b + FLAGS] = renewal ? FLAG_RENEWAL : 0;
+    this.i32[i * I32_PER_RECORD + REMOVED_MASK] = 0;
     if (g.pinnedHost >= 0) return this.send(i, g.pinnedHost, nowMs, out);
-    if (g.hostCaching && this.cachedHost[i] >= 0) {
-      this.flags[i] |= FLAG_USING_CACHE;
-      return this.send(i, this.cachedHost[i], nowMs, out);
+    const cached = this.i8[b + CACHED_HOST];
+    if (g.hostCaching && cached >= 0) {
+      this.u8[b + FLAGS] |= FLAG_USING_CACHE;
+      return this.send(i, cached, nowMs, out);
     }
     return this.discover(i, nowMs, rng, out);
   }
@@ -122,8 +173,8 @@ export class ClientFleet {
   onDnsAnswer(i: number, nowMs: number, answerId: number, ttlMs: number, rng: Rng, out: ClientAction): ClientAction {
     out.reset();
     if (!this.accept(i, Input.DnsAnswer, out)) return out;
-    this.answerId[i] = answerId;
-    this.answerExpiresMs[i] = nowMs + ttlMs;
+    this.i32[i * I32_PER_RECORD + ANSWER_ID] = answerId;
+    this.f64[i * F64_PER_RECORD + ANSWER_EXPIRES] = nowMs + ttlMs;
     return this.chooseFromAnswer(i, nowMs, rng, out, false);
   }
 
@@ -139,17 +190,19 @@ export class ClientFleet {
     out.reset();
     if (!this.accept(i, Input.RpcAnswer, out)) return out;
     // The host's intervals override the client's own, whatever the outcome.
-    this.activationIntervalMs[i] = answer.activationIntervalMs;
-    this.renewalIntervalMs[i] = answer.renewalIntervalMs;
-    this.phase[i] = Phase.Idle;
+    const f = i * F64_PER_RECORD;
+    const b = i * RECORD_BYTES;
+    this.f64[f + ACTIVATION_INTERVAL] = answer.activationIntervalMs;
+    this.f64[f + RENEWAL_INTERVAL] = answer.renewalIntervalMs;
+    this.u8[b + PHASE] = Phase.Idle;
     out.kind = ActionKind.Wait;
     if (answer.status !== 0) {
       out.atMs = nowMs + answer.activationIntervalMs;
       return out;
     }
-    if (this.validUntilMs[i] === 0) out.notes |= Note.FirstActivation;
-    this.validUntilMs[i] = nowMs + ACTIVATION_VALIDITY_MS;
-    if (this.groups[this.group[i]].hostCaching) this.cachedHost[i] = this.targetHost[i];
+    if (this.f64[f + VALID_UNTIL] === 0) out.notes |= Note.FirstActivation;
+    this.f64[f + VALID_UNTIL] = nowMs + ACTIVATION_VALIDITY_MS;
+    if (this.groupOf(i).hostCaching) this.i8[b + CACHED_HOST] = this.i8[b + TARGET_HOST];
     out.atMs = nowMs + answer.renewalIntervalMs;
     return out;
   }
@@ -158,60 +211,64 @@ export class ClientFleet {
   onRpcUnreachable(i: number, nowMs: number, rng: Rng, out: ClientAction): ClientAction {
     out.reset();
     if (!this.accept(i, Input.RpcUnreachable, out)) return out;
-    const g = this.groups[this.group[i]];
-    this.removedMask[i] |= 1 << this.targetHost[i];
+    const g = this.groupOf(i);
+    const b = i * RECORD_BYTES;
+    this.i32[i * I32_PER_RECORD + REMOVED_MASK] |= 1 << this.i8[b + TARGET_HOST];
     if (g.pinnedHost >= 0) return this.failAttempt(i, nowMs, Code.NoHostReachable, out);
-    if ((this.flags[i] & FLAG_USING_CACHE) !== 0) {
-      // The cached host failed: back to DNS, without the host that just failed.
-      this.flags[i] &= ~FLAG_USING_CACHE;
-      out.notes |= Note.Rediscovery;
+    if ((this.u8[b + FLAGS] & FLAG_USING_CACHE) !== 0) {
+      // The cached host failed: back to DNS, without the host that just failed. Moving
+      // on from a host that did not respond is a failover too.
+      this.u8[b + FLAGS] &= ~FLAG_USING_CACHE;
+      out.notes |= Note.Rediscovery | Note.Failover;
       return this.discover(i, nowMs, rng, out);
     }
     return this.chooseFromAnswer(i, nowMs, rng, out, true);
   }
 
   private discover(i: number, nowMs: number, rng: Rng, out: ClientAction): ClientAction {
-    if (this.answerId[i] >= 0 && nowMs < this.answerExpiresMs[i]) {
+    if (this.i32[i * I32_PER_RECORD + ANSWER_ID] >= 0 && nowMs < this.f64[i * F64_PER_RECORD + ANSWER_EXPIRES]) {
       return this.chooseFromAnswer(i, nowMs, rng, out, false);
     }
-    this.phase[i] = Phase.AwaitingDns;
+    this.u8[i * RECORD_BYTES + PHASE] = Phase.AwaitingDns;
     out.kind = ActionKind.QueryDns;
-    out.domainId = this.groups[this.group[i]].domainId;
+    out.domainId = this.groupOf(i).domainId;
     return out;
   }
 
   private chooseFromAnswer(i: number, nowMs: number, rng: Rng, out: ClientAction, failingOver: boolean): ClientAction {
-    const candidates = this.answers.candidatesOf(this.answerId[i]);
+    const candidates = this.answers.candidatesOf(this.i32[i * I32_PER_RECORD + ANSWER_ID]);
     if (candidates.length === 0) return this.failAttempt(i, nowMs, Code.DnsNameDoesNotExist, out);
-    const host = selectHost(this.groups[this.group[i]].profile, candidates, this.removedMask[i], rng);
+    const host = selectHost(this.groupOf(i).profile, candidates, this.removedMask(i), rng);
     if (host < 0) return this.failAttempt(i, nowMs, Code.NoHostReachable, out);
     if (failingOver) out.notes |= Note.Failover;
     return this.send(i, host, nowMs, out);
   }
 
   private send(i: number, host: number, nowMs: number, out: ClientAction): ClientAction {
-    this.phase[i] = Phase.AwaitingRpc;
-    this.targetHost[i] = host;
-    this.dueAtMs[i] = nowMs;
+    const b = i * RECORD_BYTES;
+    this.u8[b + PHASE] = Phase.AwaitingRpc;
+    this.i8[b + TARGET_HOST] = host;
+    this.f64[i * F64_PER_RECORD + DUE_AT] = nowMs;
     out.kind = ActionKind.SendRpc;
     out.host = host;
-    out.renewal = (this.flags[i] & FLAG_RENEWAL) !== 0;
+    out.renewal = (this.u8[b + FLAGS] & FLAG_RENEWAL) !== 0;
     return out;
   }
 
   /** The attempt failed as a whole: keep any validity, retry after the activation interval. */
   private failAttempt(i: number, nowMs: number, code: number, out: ClientAction): ClientAction {
-    this.phase[i] = Phase.Idle;
+    this.u8[i * RECORD_BYTES + PHASE] = Phase.Idle;
     out.kind = ActionKind.Wait;
-    out.atMs = nowMs + this.activationIntervalMs[i];
+    out.atMs = nowMs + this.f64[i * F64_PER_RECORD + ACTIVATION_INTERVAL];
     out.notes |= Note.AttemptFailed;
     out.attemptErrorCode = code;
     return out;
   }
 
   private accept(i: number, input: Input, out: ClientAction): boolean {
-    if (isLegal(this.phase[i] as Phase, input)) return true;
-    this.phase[i] = Phase.Error;
+    const b = i * RECORD_BYTES;
+    if (isLegal(this.u8[b + PHASE], input)) return true;
+    this.u8[b + PHASE] = Phase.Error;
     out.kind = ActionKind.Halt;
     out.notes |= Note.IllegalInput;
     return false;

@@ -1,0 +1,194 @@
+// Scenario thresholds (`{ metric: rpc.activation.latencyMs.p99, lt: 50 }`) checked against a
+// result. A metric is a dotted path into the result JSON; `hosts.<name>.…` finds a host by
+// name. Validation knows the result's shape up front, so a typo fails before a long run.
+
+import { didYouMean } from "../did-you-mean.js";
+import { ERROR_CODES } from "../errors.js";
+import { PRODUCTS, type ThresholdSpec } from "../../scenario/model.js";
+import type { ThresholdResult } from "../../output/result.js";
+
+/** `eq` tolerance: results carry rounded floats. */
+export const EQ_TOLERANCE = 1e-9;
+
+/** Codes the model produces: listed as known paths and used to suggest a spelling. */
+const KNOWN_CODES = ERROR_CODES.map((info) => info.hex);
+
+const HEX_CODE = /^0x[0-9a-f]{8}$/i;
+const canonicalCode = (code: string): string => "0x" + code.slice(2).toUpperCase();
+
+// ---- The numeric part of the Result shape (src/output/result.ts) ------------------------
+
+/** A leaf: "number"; a map keyed by error code or by product; an object; a list keyed by `name`. */
+type Shape = "number" | "codes" | "products" | ObjectShape | NamedList;
+interface ObjectShape {
+  readonly [field: string]: Shape;
+}
+class NamedList {
+  constructor(readonly item: ObjectShape) {}
+}
+
+const numbers = (...fields: string[]): ObjectShape => Object.fromEntries(fields.map((f) => [f, "number"]));
+const LATENCY = numbers("mean", "p50", "p90", "p99", "p999", "max");
+const RPC_KIND: ObjectShape = { ...numbers("sent", "ok", "failed"), errors: "codes", latencyMs: LATENCY };
+
+const RESULT_SHAPE: ObjectShape = {
+  clients: {
+    ...numbers("total", "activated", "notActivated", "licensed", "unlicensed", "initialGrace", "outOfToleranceGrace"),
+    ...numbers("inFlightAtEnd"),
+    errors: "codes",
+  },
+  rpc: { activation: RPC_KIND, renewal: RPC_KIND },
+  dns: { ...numbers("queries", "failed"), latencyMs: LATENCY },
+  spread: numbers("jain", "maxOverMean", "cv", "maxShareDeviation"),
+  ...numbers("failovers", "rediscoveries", "simulatedSeconds"),
+  hosts: new NamedList({
+    ...numbers("requests", "activations", "renewals", "share", "expectedShare", "refused", "unanswered"),
+    count: "products",
+    dlv: numbers("total", "failed", "licensed", "initialGrace", "outOfToleranceGrace", "notification"),
+  }),
+};
+
+function expand(shape: Shape, prefix: string, hostNames: readonly string[], out: string[]): void {
+  if (shape === "number") out.push(prefix);
+  else if (shape === "codes") for (const code of KNOWN_CODES) out.push(`${prefix}.${code}`);
+  else if (shape === "products") for (const product of PRODUCTS) out.push(`${prefix}.${product}`);
+  else if (shape instanceof NamedList) for (const name of hostNames) expand(shape.item, `${prefix}.${name}`, hostNames, out);
+  else for (const [field, child] of Object.entries(shape)) expand(child, prefix === "" ? field : `${prefix}.${field}`, hostNames, out);
+}
+
+/**
+ * Every numeric metric a result of a scenario with these hosts has. Error-code maps list
+ * the codes the model produces; any code written `0x` + 8 hex digits is valid too.
+ */
+export function knownMetricPaths(hostNames: readonly string[]): string[] {
+  const out: string[] = [];
+  expand(RESULT_SHAPE, "", hostNames, out);
+  return out;
+}
+
+// ---- Resolving a path in a result -------------------------------------------------------
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The element of a list whose `name` is the longest dotted run of segments from `start`. */
+function findByName(list: readonly unknown[], segments: readonly string[], start: number): [unknown, number] | null {
+  for (let end = segments.length; end > start; end--) {
+    const name = segments.slice(start, end).join(".");
+    const item = list.find((el) => isRecord(el) && el.name === name);
+    if (item !== undefined) return [item, end - start];
+  }
+  return null;
+}
+
+/**
+ * The number at a dotted `metric` path in a result, or null when the path leads nowhere or
+ * to something that is not a finite number. In a list (`hosts`) the next segments name an
+ * element by its `name` (names may contain dots). An error code missing from an `errors`
+ * map (any case: 0xc004f038 = 0xC004F038) and a product missing from a `count` map read as
+ * 0: nothing of that kind happened.
+ */
+export function resolveMetric(result: unknown, metric: string): number | null {
+  const segments = metric.split(".");
+  let node: unknown = result;
+  let i = 0;
+  while (i < segments.length) {
+    if (Array.isArray(node)) {
+      const found = findByName(node, segments, i);
+      if (found === null) return null;
+      [node, i] = [found[0], i + found[1]];
+      continue;
+    }
+    if (!isRecord(node)) return null;
+    const segment = segments[i];
+    const parent = i > 0 ? segments[i - 1] : "";
+    const last = i === segments.length - 1;
+    if (parent === "errors" && HEX_CODE.test(segment)) {
+      if (!last) return null;
+      const key = Object.keys(node).find((k) => HEX_CODE.test(k) && canonicalCode(k) === canonicalCode(segment));
+      node = key === undefined ? 0 : node[key];
+    } else if (Object.hasOwn(node, segment)) {
+      node = node[segment];
+    } else if (last && parent === "count" && (PRODUCTS as readonly string[]).includes(segment)) {
+      node = 0;
+    } else {
+      return null;
+    }
+    i++;
+  }
+  return typeof node === "number" && Number.isFinite(node) ? node : null;
+}
+
+// ---- Evaluation -------------------------------------------------------------------------
+
+function holds(actual: number, op: ThresholdSpec["op"], value: number): boolean {
+  switch (op) {
+    case "lt": return actual < value;
+    case "lte": return actual <= value;
+    case "gt": return actual > value;
+    case "gte": return actual >= value;
+    case "eq": return Math.abs(actual - value) <= EQ_TOLERANCE;
+    default: return false;
+  }
+}
+
+/** Each threshold with the actual value; a metric the result lacks (null) fails. */
+export function evaluateThresholds(specs: readonly ThresholdSpec[], result: unknown): ThresholdResult[] {
+  return specs.map(({ metric, op, value }) => {
+    const actual = resolveMetric(result, metric);
+    return { metric, op, value, actual, pass: actual !== null && holds(actual, op, value) };
+  });
+}
+
+// ---- Validation (before a run) ----------------------------------------------------------
+
+const ERRORS_PATH = /^(rpc\.(?:activation|renewal)|clients)\.errors\.([^.]+)$/;
+
+/** Distinct next segments below `prefix` among `paths`. */
+function childrenOf(prefix: string, paths: readonly string[]): string[] {
+  const children = new Set<string>();
+  for (const path of paths) {
+    if (path.startsWith(prefix + ".")) children.add(path.slice(prefix.length + 1).split(".")[0]);
+  }
+  return [...children];
+}
+
+function checkHostMetric(rest: string, hostNames: readonly string[], known: readonly string[]): string {
+  const host = [...hostNames]
+    .sort((a, b) => b.length - a.length)
+    .find((name) => rest === name || rest.startsWith(name + "."));
+  if (host === undefined) {
+    const guess = rest.split(".")[0];
+    const list = hostNames.length === 0 ? "the scenario has none" : `hosts: ${hostNames.join(", ")}`;
+    return `no host named '${guess}' (${list})${didYouMean(guess, hostNames)}`;
+  }
+  const field = rest.slice(host.length + 1);
+  if (field.startsWith("count.")) {
+    const product = field.slice("count.".length);
+    return `unknown product '${product}' in 'hosts.${host}.count' (products: ${PRODUCTS.join(", ")})${didYouMean(product, PRODUCTS)}`;
+  }
+  const fields = known.filter((p) => p.startsWith(`hosts.${host}.`)).map((p) => p.slice(`hosts.${host}.`.length));
+  return `unknown host metric '${field}'${didYouMean(field, fields)}`;
+}
+
+/**
+ * Null when `metric` names a number the result will have; otherwise a plain message,
+ * with a did-you-mean suggestion when one is close.
+ */
+export function validateMetricPath(metric: string, hostNames: readonly string[]): string | null {
+  const known = knownMetricPaths(hostNames);
+  if (known.includes(metric)) return null;
+
+  const errorsPath = ERRORS_PATH.exec(metric);
+  if (errorsPath !== null) {
+    const code = errorsPath[2];
+    if (HEX_CODE.test(code)) return null;
+    return `'${code}' in '${metric}' is not an error code (write 0x and 8 hex digits, e.g. 0xC004F038)${didYouMean(code, KNOWN_CODES)}`;
+  }
+
+  const children = metric === "hosts" ? [...hostNames] : childrenOf(metric, known);
+  if (children.length > 0) return `'${metric}' is a group, not a number: add one of ${children.join(", ")}`;
+
+  if (metric.startsWith("hosts.")) return checkHostMetric(metric.slice("hosts.".length), hostNames, known);
+
+  return `unknown metric '${metric}'${didYouMean(metric, known)}`;
+}

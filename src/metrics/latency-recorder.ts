@@ -1,0 +1,132 @@
+// Latency histogram in integer microseconds, HdrHistogram-compatible (3 significant digits).
+//
+// hdr-histogram-js's JS `recordValue` costs ~150 ns (log2, pow and a float division per
+// value); a big run records ~30 million latencies, so the hot path here computes the same
+// counts-array index with clz32 and shifts (~5 ns) into a plain Float64Array. The library
+// builds the real histogram only for summaries and encoding, from the identical bucket
+// layout, so percentiles, merge and the encoded V2 bytes are exactly HdrHistogram's.
+
+import hdr from "hdr-histogram-js";
+import type { JsHistogram } from "hdr-histogram-js";
+import type { LatencySummaryMs } from "../output/result.js";
+
+const LOWEST_DISCERNIBLE_US = 1;
+/** One hour in µs: slower answers are clamped (timeouts are far below this). */
+export const HIGHEST_TRACKABLE_US = 3_600_000_000;
+const SIGNIFICANT_DIGITS = 3;
+
+function newHistogram(): JsHistogram {
+  return hdr.build({
+    bitBucketSize: 64, // counts of merged runs may exceed 2^32 in one bucket
+    autoResize: false,
+    useWebAssembly: false,
+    lowestDiscernibleValue: LOWEST_DISCERNIBLE_US,
+    highestTrackableValue: HIGHEST_TRACKABLE_US,
+    numberOfSignificantValueDigits: SIGNIFICANT_DIGITS,
+  }) as JsHistogram;
+}
+
+// The bucket layout, read from the library so the fast index cannot drift from it.
+const LAYOUT = newHistogram();
+const COUNTS_LENGTH = LAYOUT.countsArrayLength;
+/** log2 of half the sub-buckets per bucket (10 for 3 digits: 2048 sub-buckets). */
+const HALF_MAGNITUDE = LAYOUT.subBucketHalfCountMagnitude;
+/** Values up to this mask fall in bucket 0 at unit resolution. */
+const SUB_BUCKET_MASK = LAYOUT.subBucketMask;
+// The shifts below assume unit magnitude 0 and values that fit in 32 bits.
+if (LAYOUT.unitMagnitude !== 0 || HIGHEST_TRACKABLE_US >= 2 ** 32) {
+  throw new Error("latency-recorder: unexpected HdrHistogram layout");
+}
+
+/**
+ * HdrHistogram counts index of a value in [0, HIGHEST_TRACKABLE_US], equal to the
+ * library's `countsArrayIndex` (bucket = floor(log2(v)) − halfMagnitude, at least 0).
+ */
+export function countsIndexOf(us: number): number {
+  const bucket = 31 - HALF_MAGNITUDE - Math.clz32(us | SUB_BUCKET_MASK);
+  return (bucket << HALF_MAGNITUDE) + (us >>> bucket);
+}
+
+export class LatencyRecorder {
+  private readonly counts = new Float64Array(COUNTS_LENGTH);
+  private total = 0;
+
+  /** Records one latency; rounded to whole µs, negative/NaN as 0, above 1 h as 1 h. */
+  recordMs(latencyMs: number): void {
+    let us = Math.round(latencyMs * 1000);
+    if (!(us > 0)) us = 0;
+    else if (us > HIGHEST_TRACKABLE_US) us = HIGHEST_TRACKABLE_US;
+    const bucket = 31 - HALF_MAGNITUDE - Math.clz32(us | SUB_BUCKET_MASK);
+    this.counts[(bucket << HALF_MAGNITUDE) + (us >>> bucket)]++;
+    this.total++;
+  }
+
+  get count(): number {
+    return this.total;
+  }
+
+  /**
+   * Mean and percentiles in ms, rounded to µs. Percentiles and max are the highest value
+   * equivalent to their bucket (HdrHistogram's convention), so they are exact below
+   * 2.048 ms and at most 0.1 % high above; the same after a merge or an encode/decode.
+   */
+  summary(): LatencySummaryMs {
+    if (this.total === 0) return { mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 };
+    const h = this.toHistogram();
+    const ms = (us: number): number => Math.round(us) / 1000;
+    return {
+      mean: ms(h.mean),
+      p50: ms(h.getValueAtPercentile(50)),
+      p90: ms(h.getValueAtPercentile(90)),
+      p99: ms(h.getValueAtPercentile(99)),
+      p999: ms(h.getValueAtPercentile(99.9)),
+      max: ms(h.maxValue),
+    };
+  }
+
+  /** Compressed base64, HdrHistogram V2 format: the same values give the same string. */
+  encode(): string {
+    return hdr.encodeIntoCompressedBase64(this.toHistogram());
+  }
+
+  /** Adds every value recorded in `other` (exact: same bucket layout). */
+  add(other: LatencyRecorder): void {
+    const mine = this.counts;
+    const theirs = other.counts;
+    for (let i = 0; i < COUNTS_LENGTH; i++) {
+      if (theirs[i] !== 0) mine[i] += theirs[i];
+    }
+    this.total += other.total;
+  }
+
+  /** Reads a histogram written by `encode` (or any V2 histogram with the same layout). */
+  static decode(base64: string): LatencyRecorder {
+    const h = hdr.decodeFromCompressedBase64(base64, 64, false) as JsHistogram;
+    if (h.unitMagnitude !== LAYOUT.unitMagnitude || h.subBucketHalfCountMagnitude !== HALF_MAGNITUDE) {
+      throw new Error(
+        `histogram layout differs (lowest ${h.lowestDiscernibleValue}, ${h.numberOfSignificantValueDigits} digits); ` +
+          `expected lowest ${LOWEST_DISCERNIBLE_US}, ${SIGNIFICANT_DIGITS} digits`,
+      );
+    }
+    const recorder = new LatencyRecorder();
+    const limit = Math.min(h.countsArrayLength, COUNTS_LENGTH);
+    for (let i = 0; i < h.countsArrayLength; i++) {
+      const c = h.getCountAtIndex(i);
+      if (c === 0) continue;
+      // Same layout: indexes agree; a value beyond our range is clamped like recordMs does.
+      recorder.counts[i < limit ? i : countsIndexOf(HIGHEST_TRACKABLE_US)] += c;
+      recorder.total += c;
+    }
+    return recorder;
+  }
+
+  private toHistogram(): JsHistogram {
+    const h = newHistogram();
+    const counts = this.counts;
+    for (let i = 0; i < COUNTS_LENGTH; i++) {
+      if (counts[i] !== 0) h.setCountAtIndex(i, counts[i]);
+    }
+    h.establishInternalTackingValues();
+    return h;
+  }
+}

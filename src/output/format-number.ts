@@ -1,0 +1,29 @@
+// Numbers for the text summary: counts grouped by thousands, latencies to µs at most.
+
+/** 1234567 → "1,234,567"; non-integers keep up to 3 decimals. Locale-independent. */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const [whole, fraction] = String(Math.round(Math.abs(n) * 1000) / 1000).split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ",");
+  return (n < 0 ? "-" : "") + grouped + (fraction === undefined ? "" : "." + fraction);
+}
+
+/** Milliseconds with as many decimals as are meaningful: 0.512, 3.10, 45.2, 1250. */
+export function formatMs(ms: number): string {
+  if (ms < 10) return ms.toFixed(3);
+  if (ms < 100) return ms.toFixed(2);
+  if (ms < 1000) return ms.toFixed(1);
+  return ms.toFixed(0);
+}
+
+/** A fraction as a percentage with one decimal: 0.5123 → "51.2%". */
+export function formatPercent(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
+}
+
+/** A difference of fractions in percentage points, signed: 0.012 → "+1.2pp". */
+export function formatPoints(delta: number): string {
+  const points = (delta * 100).toFixed(1);
+  if (points === "-0.0" || points === "0.0") return "+0.0pp";
+  return (points.startsWith("-") ? "" : "+") + points + "pp";
+}

@@ -1,0 +1,40 @@
+// Column alignment for the text summary (no dependency): cells may carry ANSI colours,
+// widths count only what the terminal shows.
+
+export type Align = "left" | "right";
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+/** Terminal width of a cell: ANSI colour codes take no room. */
+export function visibleWidth(text: string): number {
+  return [...text.replace(ANSI, "")].length;
+}
+
+export function pad(text: string, width: number, align: Align): string {
+  const fill = " ".repeat(Math.max(0, width - visibleWidth(text)));
+  return align === "right" ? fill + text : text + fill;
+}
+
+export interface TableOptions {
+  /** Per column; missing columns are left-aligned. */
+  align?: readonly Align[];
+  /** Spaces before each line. */
+  indent?: number;
+  /** Spaces between columns. */
+  gap?: number;
+}
+
+/**
+ * Rows (the first is usually the header) as aligned lines without trailing spaces.
+ * Rows may have different lengths; missing cells are empty.
+ */
+export function formatTable(rows: readonly (readonly string[])[], options: TableOptions = {}): string[] {
+  const { align = [], indent = 0, gap = 2 } = options;
+  const columns = Math.max(0, ...rows.map((row) => row.length));
+  const widths = Array.from({ length: columns }, (_, c) => Math.max(0, ...rows.map((row) => visibleWidth(row[c] ?? ""))));
+  return rows.map((row) => {
+    const cells = widths.map((width, c) => pad(row[c] ?? "", width, align[c] ?? "left"));
+    return (" ".repeat(indent) + cells.join(" ".repeat(gap))).trimEnd();
+  });
+}

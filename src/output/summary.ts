@@ -1,0 +1,208 @@
+// The human summary printed on stdout after a run, in the spirit of k6's end-of-test
+// summary: a header, one line per fleet-wide figure, tables for RPCs, errors and hosts,
+// then every threshold with its actual value and the verdict.
+
+import { explainCode, parseCode } from "../core/errors.js";
+import { PRODUCTS } from "../scenario/model.js";
+import { formatDurationShort } from "./format-duration.js";
+import { formatCount, formatMs, formatPercent, formatPoints } from "./format-number.js";
+import { formatTable } from "./format-table.js";
+import type { LatencySummaryMs, Result, ThresholdResult } from "./result.js";
+
+export interface SummaryOptions {
+  /** ANSI colours (a TTY that wants them); plain text otherwise. */
+  color: boolean;
+}
+
+type Paint = (text: string) => string;
+interface Palette {
+  bold: Paint;
+  dim: Paint;
+  green: Paint;
+  red: Paint;
+  yellow: Paint;
+}
+
+function palette(color: boolean): Palette {
+  const sgr = (code: string): Paint => (color ? (text) => `\x1b[${code}m${text}\x1b[0m` : (text) => text);
+  return { bold: sgr("1"), dim: sgr("2"), green: sgr("32"), red: sgr("31"), yellow: sgr("33") };
+}
+
+const INDENT = 2;
+const LATENCY_FIELDS: readonly (keyof LatencySummaryMs)[] = ["mean", "p50", "p90", "p99", "p999", "max"];
+const OP_SYMBOL: Record<string, string> = { lt: "<", lte: "≤", gt: ">", gte: "≥", eq: "=" };
+/** Fleet events listed before the rest is summed up in one line. */
+const MAX_EVENTS_SHOWN = 20;
+
+/** A label padded with dots to a common width, k6 style: "clients.......: ". */
+function labelled(label: string, value: string, p: Palette): string {
+  return " ".repeat(INDENT) + label + p.dim(".".repeat(Math.max(2, 16 - label.length)) + ":") + " " + value;
+}
+
+/** Plain rendering of a threshold number: up to 6 decimals, no exponent for usual values. */
+function formatValue(value: number): string {
+  return String(Math.round(value * 1e6) / 1e6);
+}
+
+function header(result: Result, p: Palette): string[] {
+  const facts = [
+    `mode ${result.mode}`,
+    `seed ${result.seed}`,
+    `simulated ${formatDurationShort(result.simulatedSeconds)}`,
+    `wall ${formatDurationShort(result.wallSeconds)}`,
+  ];
+  const title = `${p.bold("kmssim")}  ${p.bold(result.scenario)}` + (result.interrupted ? "  " + p.yellow("(interrupted)") : "");
+  return [" ".repeat(INDENT) + title, " ".repeat(INDENT) + p.dim(facts.join(" · "))];
+}
+
+function clientsLine(result: Result, p: Palette): string {
+  const c = result.clients;
+  const notActivated = c.notActivated > 0 ? p.yellow(formatCount(c.notActivated)) : formatCount(c.notActivated);
+  const parts = [
+    `${formatCount(c.total)} total`,
+    `${formatCount(c.activated)} activated`,
+    `${notActivated} not activated`,
+    `${formatCount(c.licensed)} licensed`,
+    `${formatCount(c.unlicensed)} unlicensed`,
+    `${formatCount(c.initialGrace + c.outOfToleranceGrace)} in grace` +
+      p.dim(` (initial ${formatCount(c.initialGrace)}, out-of-tolerance ${formatCount(c.outOfToleranceGrace)})`),
+  ];
+  if ((c.inFlightAtEnd ?? 0) > 0) parts.push(`${formatCount(c.inFlightAtEnd)} in flight at end`);
+  return labelled("clients", parts.join("  "), p);
+}
+
+function rpcTable(result: Result, p: Palette): string[] {
+  const head = ["rpc", "sent", "ok", "failed", ...LATENCY_FIELDS, "(ms)"].map(p.dim);
+  const rows = (["activation", "renewal"] as const).map((kind) => {
+    const r = result.rpc[kind];
+    const failed = r.failed > 0 ? p.red(formatCount(r.failed)) : formatCount(r.failed);
+    return [kind, formatCount(r.sent), formatCount(r.ok), failed, ...LATENCY_FIELDS.map((f) => formatMs(r.latencyMs[f]))];
+  });
+  return formatTable([head, ...rows], { indent: INDENT, align: ["left", ...Array<"right">(9).fill("right")] });
+}
+
+function dnsLine(result: Result, p: Palette): string {
+  const d = result.dns;
+  const failed = d.failed > 0 ? p.red(formatCount(d.failed)) : formatCount(d.failed);
+  const latency = LATENCY_FIELDS.filter((f) => f === "mean" || f === "p99" || f === "max")
+    .map((f) => `${f}=${formatMs(d.latencyMs[f])}ms`)
+    .join(" ");
+  return labelled("dns", `${formatCount(d.queries)} queries  ${failed} failed  ${p.dim(latency)}`, p);
+}
+
+function errorsTable(result: Result, p: Palette): string[] {
+  const sources: [string, Record<string, number>][] = [
+    ["activation", result.rpc.activation.errors],
+    ["renewal", result.rpc.renewal.errors],
+    ["attempts", result.clients.errors ?? {}],
+  ];
+  const codes = [...new Set(sources.flatMap(([, errors]) => Object.keys(errors)))].sort();
+  if (codes.length === 0) return [labelled("errors", "none", p)];
+  const used = sources.filter(([, errors]) => Object.keys(errors).length > 0);
+  const head = ["error", "name", ...used.map(([label]) => label)].map(p.dim);
+  const rows = codes.map((hex) => {
+    const code = parseCode(hex);
+    const name = code === null ? "" : (explainCode(code)?.name ?? "");
+    return [p.red(hex), name, ...used.map(([, errors]) => formatCount(errors[hex] ?? 0))];
+  });
+  const lines = formatTable([head, ...rows], { indent: INDENT, align: ["left", "left", "right", "right", "right"] });
+  return [...lines, " ".repeat(INDENT) + p.dim("(kmssim explain <code> tells what a code means and what to do)")];
+}
+
+/** Products in the hosts' counts, in the scenario's order, then any other. */
+function productColumns(result: Result): string[] {
+  const seen = new Set(result.hosts.flatMap((h) => [...Object.keys(h.count), ...h.lowCount]));
+  const known = PRODUCTS.filter((product) => seen.has(product));
+  const others = [...seen].filter((product) => !(PRODUCTS as readonly string[]).includes(product)).sort();
+  return [...known, ...others];
+}
+
+function hostsTable(result: Result, p: Palette): string[] {
+  if (result.hosts.length === 0) return [labelled("hosts", "none", p)];
+  const products = productColumns(result);
+  const head = [
+    "host", "state", "requests", "share", "expected", "deviation", "activations", "renewals", "refused", "unanswered",
+    ...products,
+  ].map(p.dim);
+  const rows = result.hosts.map((h) => {
+    const counts = products.map((product) => {
+      const count = h.count[product];
+      const low = h.lowCount.includes(product);
+      if (count === undefined && !low) return p.dim("-");
+      return formatCount(count ?? 0) + (low ? " " + p.yellow("LOW") : "");
+    });
+    return [
+      h.name,
+      h.state === "up" || h.state === undefined ? (h.state ?? "") : p.red(h.state),
+      formatCount(h.requests),
+      formatPercent(h.share),
+      formatPercent(h.expectedShare),
+      formatPoints(h.share - h.expectedShare),
+      formatCount(h.activations),
+      formatCount(h.renewals),
+      formatCount(h.refused),
+      formatCount(h.unanswered),
+      ...counts,
+    ];
+  });
+  const lines = formatTable([head, ...rows], { indent: INDENT, align: ["left", "left", ...Array<"right">(8 + products.length).fill("right")] });
+  if (products.length === 0) return lines;
+  const legend = "(per product: distinct clients the host counts now; LOW = below the activation threshold)";
+  return [...lines, " ".repeat(INDENT) + p.dim(legend)];
+}
+
+function spreadLine(result: Result, p: Palette): string {
+  const s = result.spread;
+  const text = `jain=${formatValue(s.jain)}  max/mean=${formatValue(s.maxOverMean)}  cv=${formatValue(s.cv)}  ` +
+    `maxShareDeviation=${formatValue(s.maxShareDeviation)}`;
+  return labelled("spread", text, p);
+}
+
+function eventLines(result: Result, p: Palette): string[] {
+  if (result.events.length === 0) return [labelled("events", "none", p)];
+  const shown = result.events.slice(0, MAX_EVENTS_SHOWN);
+  const rows = shown.map((e) => [formatDurationShort(e.t), e.kind, e.target, e.action]);
+  const lines = [
+    " ".repeat(INDENT) + p.dim("events"),
+    ...formatTable(rows, { indent: INDENT + 2, align: ["right"] }),
+  ];
+  const hidden = result.events.length - shown.length;
+  if (hidden > 0) lines.push(" ".repeat(INDENT + 2) + p.dim(`… ${hidden} more in the result JSON`));
+  return lines;
+}
+
+function thresholdLines(thresholds: readonly ThresholdResult[], p: Palette): string[] {
+  if (thresholds.length === 0) return [labelled("thresholds", "none", p)];
+  const rows = thresholds.map((t) => [
+    t.pass ? p.green("✓") : p.red("✗"),
+    t.metric,
+    `${OP_SYMBOL[t.op] ?? t.op} ${formatValue(t.value)}`,
+    p.dim("actual") + " " + (t.actual === null ? p.red("missing") : t.pass ? formatValue(t.actual) : p.red(formatValue(t.actual))),
+  ]);
+  return [" ".repeat(INDENT) + p.dim("thresholds"), ...formatTable(rows, { indent: INDENT + 2 })];
+}
+
+function verdict(result: Result, p: Palette): string {
+  const passed = result.thresholds.filter((t) => t.pass).length;
+  const interrupted = result.interrupted ? ", run interrupted" : "";
+  const detail = p.dim(`${passed} of ${result.thresholds.length} thresholds passed${interrupted}`);
+  const word = result.pass ? p.bold(p.green("PASS")) : p.bold(p.red("FAIL"));
+  return `${" ".repeat(INDENT)}${word}  ${detail}`;
+}
+
+/** The end-of-run summary as text ending in a newline; colours only with `color`. */
+export function renderSummary(result: Result, options: SummaryOptions): string {
+  const p = palette(options.color);
+  const sections: string[][] = [
+    header(result, p),
+    [clientsLine(result, p), dnsLine(result, p), spreadLine(result, p),
+      labelled("failovers", `${formatCount(result.failovers)}  ${p.dim("rediscoveries:")} ${formatCount(result.rediscoveries)}`, p)],
+    rpcTable(result, p),
+    errorsTable(result, p),
+    hostsTable(result, p),
+    eventLines(result, p),
+    thresholdLines(result.thresholds, p),
+    [verdict(result, p)],
+  ];
+  return "\n" + sections.map((lines) => lines.join("\n")).join("\n\n") + "\n";
+}

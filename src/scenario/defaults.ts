@@ -1,0 +1,55 @@
+// Every default of the scenario file in one place: the loader fills them in, the JSON
+// Schema shows them to editors. Durations are in milliseconds.
+
+import { DEFAULT_ACTIVATION_INTERVAL_MS, DEFAULT_RENEWAL_INTERVAL_MS } from "../core/license.js";
+import { PRODUCTS, type Mode, type Product, type Profile } from "./model.js";
+
+export const MAX_HOSTS = 32;
+/** A timeline longer than this is a typo (sampleInterval: 1ms over months), not a plan. */
+export const MAX_TIMELINE_SAMPLES = 100_000;
+export const DEFAULT_KMS_PORT = 1688;
+export const SRV_SERVICE_PREFIX = "_vlmcs._tcp.";
+
+export const DEFAULTS = {
+  seed: 1,
+  mode: "virtual" as Mode,
+  durationMs: 30 * 86_400_000,
+  timeScale: 86_400,
+  dns: {
+    server: "embedded",
+    domain: "corp.example",
+    publish: "auto" as "auto" | "manual",
+    ttlMs: 3_600_000,
+  },
+  host: {
+    port: DEFAULT_KMS_PORT,
+    priority: 0,
+    weight: 100,
+    products: PRODUCTS as readonly Product[],
+    serviceTimeMs: 2,
+    concurrency: 64,
+    activated: true,
+    kmsEnabled: true,
+  },
+  client: {
+    os: "win7" as Profile,
+    product: "windows-client" as Product,
+    bootSpreadMs: 3_600_000,
+    startAtMs: 0,
+    clockSkewMs: 0,
+    hostCaching: true,
+    activationIntervalMs: DEFAULT_ACTIVATION_INTERVAL_MS,
+    renewalIntervalMs: DEFAULT_RENEWAL_INTERVAL_MS,
+  },
+  network: {
+    latencyMs: 0.5,
+    jitterMs: 0.1,
+    rpcTimeoutMs: 5_000,
+    dnsTimeoutMs: 2_000,
+  },
+} as const;
+
+/** Timeline spacing when the file sets none: duration / 100 rounded to whole minutes, at least 1 s. */
+export function defaultSampleIntervalMs(durationMs: number): number {
+  return Math.max(1_000, Math.round(durationMs / 100 / 60_000) * 60_000);
+}

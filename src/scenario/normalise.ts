@@ -1,0 +1,126 @@
+// From a validated scenario file to the engines' `Scenario`: every default filled in,
+// domains in canonical form, events in time order. Runs only on a file without errors.
+
+import { DEFAULT_KMS_PORT, DEFAULTS, SRV_SERVICE_PREFIX, defaultSampleIntervalMs } from "./defaults.js";
+import type { ClientGroupSpec, HostSpec, Scenario, ScenarioEvent, SrvRecord, ThresholdSpec } from "./model.js";
+import { THRESHOLD_OPS, type ScenarioFile } from "./schema.js";
+
+type FileHost = ScenarioFile["hosts"][number];
+type FileClient = ScenarioFile["clients"][number];
+type FileEvent = NonNullable<ScenarioFile["events"]>[number];
+type FileThreshold = NonNullable<ScenarioFile["thresholds"]>[number];
+type FileRecord = NonNullable<NonNullable<ScenarioFile["dns"]>["records"]>[number];
+
+/** DNS names compare case-insensitively and may end in a root dot: `Corp.Example.` is `corp.example`. */
+export function canonicalDomain(domain: string): string {
+  return domain.toLowerCase().replace(/\.$/, "");
+}
+
+/** `name` of the file without folders and extension: `scenarios/multi-host.yaml` → `multi-host`. */
+export function scenarioNameFromFile(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  const dot = base.lastIndexOf(".");
+  const name = dot > 0 ? base.slice(0, dot) : base;
+  return name === "" ? "scenario" : name;
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}
+
+export function normalise(file: ScenarioFile, fileName: string): Scenario {
+  const durationMs = file.duration ?? DEFAULTS.durationMs;
+  const domain = canonicalDomain(file.dns?.domain ?? DEFAULTS.dns.domain);
+  const hosts = file.hosts.map((host) => normaliseHost(host, domain));
+  const hostPorts = new Map(hosts.map((host) => [host.name, host.port]));
+  return {
+    name: file.name ?? scenarioNameFromFile(fileName),
+    seed: file.seed ?? DEFAULTS.seed,
+    mode: file.mode ?? DEFAULTS.mode,
+    durationMs,
+    timeScale: file.timeScale ?? DEFAULTS.timeScale,
+    sampleIntervalMs: file.sampleInterval ?? defaultSampleIntervalMs(durationMs),
+    dns: {
+      server: file.dns?.server ?? DEFAULTS.dns.server,
+      domain,
+      publish: file.dns?.publish ?? DEFAULTS.dns.publish,
+      ttlMs: file.dns?.ttl ?? DEFAULTS.dns.ttlMs,
+      records: (file.dns?.records ?? []).map((record) => normaliseRecord(record, domain, hostPorts)),
+    },
+    hosts,
+    clients: file.clients.map((client) => normaliseClient(client, domain)),
+    network: {
+      latencyMs: file.network?.latency ?? DEFAULTS.network.latencyMs,
+      jitterMs: file.network?.jitter ?? DEFAULTS.network.jitterMs,
+      rpcTimeoutMs: file.network?.rpcTimeout ?? DEFAULTS.network.rpcTimeoutMs,
+      dnsTimeoutMs: file.network?.dnsTimeout ?? DEFAULTS.network.dnsTimeoutMs,
+    },
+    // Array.prototype.sort is stable: events at the same time keep their file order.
+    events: (file.events ?? []).map(normaliseEvent).sort((a, b) => a.atMs - b.atMs),
+    thresholds: (file.thresholds ?? []).map(normaliseThreshold),
+  };
+}
+
+function normaliseHost(host: FileHost, domain: string): HostSpec {
+  const d = DEFAULTS.host;
+  return {
+    name: host.name,
+    port: host.port ?? d.port,
+    priority: host.priority ?? d.priority,
+    weight: host.weight ?? d.weight,
+    products: unique(host.products ?? d.products),
+    serviceTimeMs: host.serviceTime ?? d.serviceTimeMs,
+    concurrency: host.concurrency ?? d.concurrency,
+    publishDomains: unique((host.publishDomains ?? [domain]).map(canonicalDomain)),
+    activationIntervalMs: host.activationInterval ?? null,
+    renewalIntervalMs: host.renewalInterval ?? null,
+    activated: host.activated ?? d.activated,
+    kmsEnabled: host.kmsEnabled ?? d.kmsEnabled,
+  };
+}
+
+function normaliseClient(client: FileClient, domain: string): ClientGroupSpec {
+  const d = DEFAULTS.client;
+  return {
+    name: client.name,
+    count: client.count,
+    os: client.os ?? d.os,
+    product: client.product ?? d.product,
+    domain: canonicalDomain(client.domain ?? domain),
+    bootSpreadMs: client.bootSpread ?? d.bootSpreadMs,
+    startAtMs: client.startAt ?? d.startAtMs,
+    clockSkewMs: client.clockSkew ?? d.clockSkewMs,
+    kmsHost: client.kmsHost?.trim() ?? null,
+    hostCaching: client.hostCaching ?? d.hostCaching,
+    activationIntervalMs: client.activationInterval ?? d.activationIntervalMs,
+    renewalIntervalMs: client.renewalInterval ?? d.renewalIntervalMs,
+  };
+}
+
+function normaliseRecord(record: FileRecord, domain: string, hostPorts: Map<string, number>): SrvRecord {
+  const target = record.target.replace(/\.$/, "");
+  return {
+    name: canonicalDomain(record.name ?? `${SRV_SERVICE_PREFIX}${domain}`),
+    target,
+    port: record.port ?? hostPorts.get(target) ?? DEFAULT_KMS_PORT,
+    priority: record.priority ?? DEFAULTS.host.priority,
+    weight: record.weight ?? DEFAULTS.host.weight,
+  };
+}
+
+function normaliseEvent(event: FileEvent): ScenarioEvent {
+  if ("dns" in event) return { atMs: event.at, kind: "dns", action: event.dns };
+  return {
+    atMs: event.at,
+    kind: "host",
+    host: event.host,
+    action: event.action,
+    serviceTimeMs: event.action === "slow" ? (event.serviceTime ?? null) : null,
+  };
+}
+
+function normaliseThreshold(threshold: FileThreshold): ThresholdSpec {
+  // semantics.ts guarantees exactly one operator.
+  const op = THRESHOLD_OPS.find((candidate) => threshold[candidate] !== undefined) ?? "eq";
+  return { metric: threshold.metric, op, value: threshold[op] ?? 0 };
+}

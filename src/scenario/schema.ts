@@ -1,0 +1,298 @@
+// The scenario file as users write it (design.md, "Scenario file (YAML)"): short keys,
+// durations as text with units, every key but `hosts` and `clients` optional. Parsing
+// turns durations into milliseconds; defaults are filled in later by normalise.ts.
+// Cross-field rules (unique names, references, ...) live in semantics.ts.
+
+import { z } from "zod";
+import { DEFAULTS, MAX_HOSTS } from "./defaults.js";
+import { durationPattern, formatDuration, parseDuration } from "./duration.js";
+import { show } from "./messages.js";
+import { PRODUCTS, type Product } from "./model.js";
+
+type DurationKind = "positive" | "nonNegative" | "signed";
+
+// Duration schemas by identity, so the JSON Schema export can describe them as patterns.
+const durationKinds = new WeakMap<object, { kind: DurationKind; defaultMs: number | undefined }>();
+
+const LOWER_BOUND: Record<DurationKind, string> = { positive: " > 0", nonNegative: " ≥ 0", signed: "" };
+
+function withDefault(description: string, shown: string | undefined): string {
+  return shown === undefined ? description : `${description} Default: ${shown}.`;
+}
+
+/** A duration key: text with a unit (or plain 0) in, milliseconds out. */
+function duration(kind: DurationKind, description: string, defaultMs?: number) {
+  const schema = z
+    .union([z.string(), z.number()], {
+      error: (issue) => `expected a duration like 30s or 2h, got ${show(issue.input)}`,
+    })
+    .transform((value, ctx) => {
+      const parsed = parseDuration(value);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: "custom", message: parsed.message, input: value });
+        return z.NEVER;
+      }
+      const tooSmall = kind === "positive" ? parsed.ms <= 0 : kind === "nonNegative" && parsed.ms < 0;
+      if (tooSmall) {
+        ctx.addIssue({ code: "custom", message: `expected a duration${LOWER_BOUND[kind]}, got ${show(value)}`, input: value });
+        return z.NEVER;
+      }
+      return parsed.ms + 0; // turns -0 into 0
+    })
+    .meta({ description: withDefault(description, defaultMs === undefined ? undefined : formatDuration(defaultMs)) });
+  durationKinds.set(schema, { kind, defaultMs });
+  return schema;
+}
+
+interface NumberRule {
+  int?: boolean;
+  min?: number;
+  max?: number;
+  /** Exclusive lower bound. */
+  above?: number;
+  /** Wording of the expectation when the generated one is clumsy. */
+  expected?: string;
+}
+
+/** A number key whose every failure (wrong type, out of range) gets one message. */
+function number(rule: NumberRule, description: string, defaultValue?: number) {
+  const range =
+    rule.min !== undefined && rule.max !== undefined
+      ? ` ${rule.min}..${rule.max}`
+      : rule.min !== undefined
+        ? ` ≥ ${rule.min}`
+        : rule.above !== undefined
+          ? ` > ${rule.above}`
+          : "";
+  const expected = rule.expected ?? `${rule.int ? "an integer" : "a number"}${range}`;
+  const error = (issue: { input?: unknown }) => `expected ${expected}, got ${show(issue.input)}`;
+  let schema = z.number({ error });
+  if (rule.int) schema = schema.int({ error });
+  if (rule.min !== undefined) schema = schema.min(rule.min, { error });
+  if (rule.max !== undefined) schema = schema.max(rule.max, { error });
+  if (rule.above !== undefined) schema = schema.gt(rule.above, { error });
+  return schema.meta({
+    description: withDefault(description, defaultValue === undefined ? undefined : String(defaultValue)),
+    ...(defaultValue === undefined ? {} : { default: defaultValue }),
+  });
+}
+
+function boolean(description: string, defaultValue: boolean) {
+  return z.boolean().meta({ description: `${description} Default: ${defaultValue}.`, default: defaultValue });
+}
+
+function text(pattern: RegExp, expected: string, description: string) {
+  return z
+    .string()
+    .regex(pattern, { error: (issue) => `expected ${expected}, got ${show(issue.input)}` })
+    .describe(description);
+}
+
+const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+const LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?";
+const DOMAIN = new RegExp(`^(?=.{1,253}$)${LABEL}(?:\\.${LABEL})*\\.?$`);
+const DNS_SERVER = /^(?:embedded|(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(?:6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3}))$/;
+
+const domain = (description: string) => text(DOMAIN, "a DNS domain name like corp.example", description);
+const port = (description: string, defaultValue?: number) =>
+  number({ int: true, min: 1, max: 65535 }, description, defaultValue);
+const u16 = (description: string, defaultValue?: number) =>
+  number({ int: true, min: 0, max: 65535 }, description, defaultValue);
+
+const product = z.enum(PRODUCTS as readonly [Product, ...Product[]]).describe("Product a license is for.");
+
+const srvRecordSchema = z
+  .strictObject({
+    name: domain("Owner name of the SRV record. Default: _vlmcs._tcp.<dns.domain>.").optional(),
+    target: domain("Host the record points at; a target that names no scenario host is unreachable."),
+    port: port("Port in the record. Default: the target host's port (1688 if the target is no scenario host).").optional(),
+    priority: u16("SRV priority: lower is tried first (win7 clients).", DEFAULTS.host.priority).optional(),
+    weight: u16("SRV weight inside one priority (win7 clients).", DEFAULTS.host.weight).optional(),
+  })
+  .describe("A hand-made SRV record (used with publish: manual, added to published ones with auto).");
+
+const dnsSchema = z
+  .strictObject({
+    server: text(
+      DNS_SERVER,
+      "'embedded' or host:port of a DNS server (e.g. 127.0.0.1:53)",
+      `'embedded' or host:port of a real DNS server. Default: ${DEFAULTS.dns.server}.`,
+    ).optional(),
+    domain: domain(`Clients' default domain. Default: ${DEFAULTS.dns.domain}.`).optional(),
+    publish: z
+      .enum(["auto", "manual"])
+      .meta({ description: "auto: hosts publish their own SRV records; manual: only dns.records exist.", default: "auto" })
+      .optional(),
+    ttl: duration("nonNegative", "TTL of SRV records; 0 turns client DNS caching off.", DEFAULTS.dns.ttlMs).optional(),
+    records: z.array(srvRecordSchema).describe("Manual SRV records.").optional(),
+  })
+  .describe("DNS the clients discover hosts through.");
+
+const hostSchema = z
+  .strictObject({
+    name: text(HOST_NAME, "a host name of letters, digits, '-' and '_' (one DNS label, e.g. kms1)", "Host name, unique in the scenario."),
+    port: port("TCP port the host listens on.", DEFAULTS.host.port).optional(),
+    priority: u16("SRV priority the host publishes: lower is tried first (win7 clients).", DEFAULTS.host.priority).optional(),
+    weight: u16("SRV weight the host publishes, inside one priority.", DEFAULTS.host.weight).optional(),
+    products: z
+      .array(product)
+      .describe(`Products the host activates. Default: ${PRODUCTS.join(", ")}.`)
+      .optional(),
+    serviceTime: duration("nonNegative", "Mean time to serve one request.", DEFAULTS.host.serviceTimeMs).optional(),
+    concurrency: number(
+      { int: true, min: 1 },
+      "Requests served at once; more wait in a queue.",
+      DEFAULTS.host.concurrency,
+    ).optional(),
+    publishDomains: z
+      .array(domain("Domain the host publishes its SRV record into."))
+      .describe("Domains the host publishes into (like DnsDomainPublishList). Default: [dns.domain].")
+      .optional(),
+    activationInterval: duration(
+      "positive",
+      "Activation retry interval the host tells clients, overriding theirs. Default: the clients' own.",
+    ).optional(),
+    renewalInterval: duration(
+      "positive",
+      "Renewal interval the host tells clients, overriding theirs. Default: the clients' own.",
+    ).optional(),
+    activated: boolean("false: the host's own license is not activated (0xC004F041).", DEFAULTS.host.activated).optional(),
+    kmsEnabled: boolean("false: KMS is not enabled on the machine (0xC004F039).", DEFAULTS.host.kmsEnabled).optional(),
+  })
+  .describe("A simulated KMS host.");
+
+const clientSchema = z
+  .strictObject({
+    name: z.string().min(1).describe("Client group name, unique in the scenario."),
+    count: number({ int: true, min: 1 }, "Number of clients in the group."),
+    os: z
+      .enum(["win7", "vista"])
+      .meta({
+        description: "Host selection profile: win7 (priority/weight, RFC 2782) or vista (uniform at random).",
+        default: DEFAULTS.client.os,
+      })
+      .optional(),
+    product: product.meta({ description: "Product the clients activate.", default: DEFAULTS.client.product }).optional(),
+    domain: domain("Domain the clients look up _vlmcs._tcp.<domain> in. Default: dns.domain.").optional(),
+    bootSpread: duration("nonNegative", "First activation attempts spread over this window.", DEFAULTS.client.bootSpreadMs).optional(),
+    startAt: duration("nonNegative", "Simulated time the group joins the fleet.", DEFAULTS.client.startAtMs).optional(),
+    clockSkew: duration("signed", "Clients' clock offset from the hosts' (may be negative, e.g. -5h).", DEFAULTS.client.clockSkewMs).optional(),
+    kmsHost: z
+      .string()
+      .min(1)
+      .describe("Pin the clients to one host, name[:port] (like slmgr /skms); no DNS discovery then.")
+      .optional(),
+    hostCaching: boolean("false: discover through DNS every time (like slmgr /ckhc).", DEFAULTS.client.hostCaching).optional(),
+    activationInterval: duration("positive", "Retry interval after a failed activation.", DEFAULTS.client.activationIntervalMs).optional(),
+    renewalInterval: duration("positive", "Interval between renewal attempts.", DEFAULTS.client.renewalIntervalMs).optional(),
+  })
+  .describe("A group of identical simulated clients.");
+
+const networkSchema = z
+  .strictObject({
+    latency: duration("nonNegative", "One-way network latency.", DEFAULTS.network.latencyMs).optional(),
+    jitter: duration("nonNegative", "Random variation of the latency.", DEFAULTS.network.jitterMs).optional(),
+    rpcTimeout: duration("positive", "Time a client waits for a host's answer.", DEFAULTS.network.rpcTimeoutMs).optional(),
+    dnsTimeout: duration("positive", "Time a client waits for a DNS answer.", DEFAULTS.network.dnsTimeoutMs).optional(),
+  })
+  .describe("Network model between clients, hosts and DNS.");
+
+const HOST_ACTIONS = ["crash", "hang", "slow", "recover", "decommission"] as const;
+
+const hostEventSchema = z
+  .strictObject({
+    at: duration("nonNegative", "Simulated time of the event."),
+    host: z.string().min(1).describe("Name of the host the event happens to."),
+    action: z.enum(HOST_ACTIONS).describe("crash | hang | slow | recover | decommission."),
+    serviceTime: duration("positive", "For slow: service time while slow. Default: 10 × the host's serviceTime.").optional(),
+  })
+  .describe("A fault or change on a host.");
+
+const dnsEventSchema = z
+  .strictObject({
+    at: duration("nonNegative", "Simulated time of the event."),
+    dns: z.enum(["down", "up"]).describe("down: DNS stops answering; up: it answers again."),
+  })
+  .describe("DNS going down or coming back.");
+
+export const THRESHOLD_OPS = ["lt", "lte", "gt", "gte", "eq"] as const;
+
+const thresholdValue = (op: string) => number({}, `Passes when the metric is ${op} this value.`).optional();
+
+const thresholdSchema = z
+  .strictObject({
+    metric: z.string().min(1).describe("Metric path in the result, e.g. rpc.activation.latencyMs.p99."),
+    lt: thresholdValue("<"),
+    lte: thresholdValue("≤"),
+    gt: thresholdValue(">"),
+    gte: thresholdValue("≥"),
+    eq: thresholdValue("="),
+  })
+  .meta({
+    description: "A pass/fail check on the result; give exactly one of lt, lte, gt, gte, eq.",
+    // metric plus exactly one operator: lets editors flag `{metric, lt, gt}` too.
+    minProperties: 2,
+    maxProperties: 2,
+  });
+
+export const scenarioFileSchema = z
+  .strictObject({
+    name: z.string().min(1).describe("Scenario name. Default: the file name without extension.").optional(),
+    seed: number(
+      { int: true, min: 0, max: Number.MAX_SAFE_INTEGER, expected: "a non-negative integer ≤ 2^53-1" },
+      "Seed every random choice derives from.",
+      DEFAULTS.seed,
+    ).optional(),
+    mode: z
+      .enum(["virtual", "realtime"])
+      .meta({ description: "virtual (discrete-event) or realtime (real sockets); --mode overrides.", default: DEFAULTS.mode })
+      .optional(),
+    duration: duration("positive", "Simulated time the run covers.", DEFAULTS.durationMs).optional(),
+    timeScale: number({ above: 0 }, "Realtime only: simulated seconds per wall-clock second.", DEFAULTS.timeScale).optional(),
+    sampleInterval: duration(
+      "positive",
+      "Spacing of timeline samples. Default: duration / 100, rounded to whole minutes, at least 1s.",
+    ).optional(),
+    dns: dnsSchema.optional(),
+    hosts: z
+      .array(hostSchema)
+      .min(1, { error: "needs at least one host" })
+      .max(MAX_HOSTS, {
+        error: (issue) =>
+          `allows at most ${MAX_HOSTS} hosts (the engine tracks hosts in a 32-bit mask), got ${
+            Array.isArray(issue.input) ? issue.input.length : "more"
+          }`,
+      })
+      .describe(`KMS hosts (1 to ${MAX_HOSTS}).`),
+    clients: z.array(clientSchema).min(1, { error: "needs at least one client group" }).describe("Client groups."),
+    network: networkSchema.optional(),
+    events: z
+      .array(z.union([hostEventSchema, dnsEventSchema]))
+      .describe("Faults and changes at simulated times.")
+      .optional(),
+    thresholds: z.array(thresholdSchema).describe("Checks on the result; any failure gives exit code 1.").optional(),
+  })
+  .meta({
+    title: "kmssim scenario",
+    description: "A fleet activation scenario for kmssim (see design.md, 'Scenario file (YAML)').",
+  });
+
+export type ScenarioFile = z.output<typeof scenarioFileSchema>;
+
+/** JSON Schema (draft 2020-12) of the scenario file, for editors. */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(scenarioFileSchema, {
+    io: "input",
+    override: ({ zodSchema, jsonSchema }) => {
+      const info = durationKinds.get(zodSchema);
+      if (info === undefined) return;
+      const { description } = jsonSchema;
+      for (const key of Object.keys(jsonSchema)) delete (jsonSchema as Record<string, unknown>)[key];
+      const asText = { type: "string" as const, pattern: durationPattern(info.kind === "signed", info.kind !== "positive") };
+      // A plain 0 is the one number a duration key accepts.
+      Object.assign(jsonSchema, info.kind === "positive" ? asText : { anyOf: [asText, { const: 0 }] });
+      if (description !== undefined) jsonSchema.description = description;
+      if (info.defaultMs !== undefined) jsonSchema.default = formatDuration(info.defaultMs);
+    },
+  }) as Record<string, unknown>;
+}

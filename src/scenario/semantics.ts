@@ -1,0 +1,151 @@
+// Rules that span several keys (unique names, references between sections, times inside
+// the run). They read the raw parsed YAML defensively, so they run even when the schema
+// found problems elsewhere and every error of the file is reported at once. A value of
+// the wrong type is skipped here: the schema already reports it.
+
+import { didYouMean } from "../core/did-you-mean.js";
+import { DEFAULT_KMS_PORT, DEFAULTS, MAX_TIMELINE_SAMPLES } from "./defaults.js";
+import { formatDuration, parseDuration } from "./duration.js";
+import { parseKmsHost } from "./kms-host.js";
+import type { PathSegment } from "./positions.js";
+import { THRESHOLD_OPS } from "./schema.js";
+
+export interface SemanticIssue {
+  path: PathSegment[];
+  message: string;
+}
+
+export interface SemanticOptions {
+  /** Checks a threshold's metric path; returns an error message or null. */
+  validateMetric?: (metric: string, hostNames: string[]) => string | null;
+}
+
+type Rec = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Rec {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function records(value: unknown): [number, Rec][] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item, i): [number, Rec][] => (isRecord(item) ? [[i, item]] : []));
+}
+
+/** A duration value in ms, or null when absent or invalid (the schema reports those). */
+function durationMs(value: unknown): number | null {
+  if (typeof value !== "string" && typeof value !== "number") return null;
+  const parsed = parseDuration(value);
+  return parsed.ok ? parsed.ms : null;
+}
+
+export function checkSemantics(raw: unknown, options: SemanticOptions = {}): SemanticIssue[] {
+  if (!isRecord(raw)) return [];
+  const issues: SemanticIssue[] = [];
+  const hosts = records(raw.hosts);
+  const hostNames = hosts.flatMap(([, h]) => (typeof h.name === "string" ? [h.name] : []));
+  const runMs = raw.duration === undefined ? DEFAULTS.durationMs : durationMs(raw.duration);
+
+  uniqueNames("hosts", "host", hosts, issues);
+  uniqueNames("clients", "client group", records(raw.clients), issues);
+  checkClients(raw, hosts, hostNames, runMs, issues);
+  checkEvents(raw, hostNames, runMs, issues);
+  checkThresholds(raw, hostNames, options, issues);
+  checkSampleInterval(raw, runMs, issues);
+  return issues;
+}
+
+function uniqueNames(section: string, what: string, items: [number, Rec][], issues: SemanticIssue[]): void {
+  const firstIndex = new Map<string, number>();
+  for (const [i, item] of items) {
+    if (typeof item.name !== "string") continue;
+    const first = firstIndex.get(item.name);
+    if (first === undefined) firstIndex.set(item.name, i);
+    else issues.push({ path: [section, i, "name"], message: `duplicate ${what} name '${item.name}' (also ${section}[${first}])` });
+  }
+}
+
+function checkClients(raw: Rec, hosts: [number, Rec][], hostNames: string[], runMs: number | null, issues: SemanticIssue[]): void {
+  for (const [i, client] of records(raw.clients)) {
+    const startMs = durationMs(client.startAt);
+    if (startMs !== null && runMs !== null && runMs > 0 && startMs > runMs) {
+      issues.push({
+        path: ["clients", i, "startAt"],
+        message: `the group starts at ${formatDuration(startMs)}, after the run ends (duration ${formatDuration(runMs)})`,
+      });
+    }
+    if (typeof client.kmsHost !== "string" || client.kmsHost === "") continue;
+    const path = ["clients", i, "kmsHost"];
+    const ref = parseKmsHost(client.kmsHost);
+    if (ref === null) {
+      issues.push({ path, message: `expected name[:port] of a scenario host (e.g. kms1 or kms1:1688), got "${client.kmsHost}"` });
+      continue;
+    }
+    const host = hosts.find(([, h]) => h.name === ref.name)?.[1];
+    if (host === undefined) {
+      issues.push({ path, message: `unknown host '${ref.name}'${didYouMean(ref.name, hostNames)}` });
+      continue;
+    }
+    const hostPort = host.port === undefined ? DEFAULT_KMS_PORT : host.port;
+    if (ref.port !== null && typeof hostPort === "number" && ref.port !== hostPort) {
+      issues.push({ path, message: `host '${ref.name}' listens on port ${hostPort}, not ${ref.port}` });
+    }
+  }
+}
+
+function checkEvents(raw: Rec, hostNames: string[], runMs: number | null, issues: SemanticIssue[]): void {
+  for (const [i, event] of records(raw.events)) {
+    const atMs = durationMs(event.at);
+    if (atMs !== null && runMs !== null && runMs > 0 && atMs > runMs) {
+      issues.push({
+        path: ["events", i, "at"],
+        message: `event at ${formatDuration(atMs)} is after the end of the run (duration ${formatDuration(runMs)})`,
+      });
+    }
+    if ("dns" in event) continue; // a DNS event, or a malformed mix the schema reports
+    if (typeof event.host === "string" && event.host !== "" && !hostNames.includes(event.host)) {
+      issues.push({ path: ["events", i, "host"], message: `unknown host '${event.host}'${didYouMean(event.host, hostNames)}` });
+    }
+    if (event.serviceTime !== undefined && typeof event.action === "string" && event.action !== "slow") {
+      issues.push({
+        path: ["events", i, "serviceTime"],
+        message: `serviceTime belongs only to action: slow (this event is '${event.action}')`,
+      });
+    }
+  }
+}
+
+function checkThresholds(raw: Rec, hostNames: string[], options: SemanticOptions, issues: SemanticIssue[]): void {
+  for (const [i, threshold] of records(raw.thresholds)) {
+    const ops = THRESHOLD_OPS.filter((op) => threshold[op] !== undefined);
+    if (ops.length === 0) {
+      issues.push({ path: ["thresholds", i], message: `needs one of ${THRESHOLD_OPS.join(", ")} (e.g. lt: 50)` });
+    } else if (ops.length > 1) {
+      issues.push({ path: ["thresholds", i], message: `has ${ops.join(" and ")}; give exactly one operator per threshold` });
+    }
+    if (options.validateMetric !== undefined && typeof threshold.metric === "string" && threshold.metric !== "") {
+      const problem = metricProblem(options.validateMetric, threshold.metric, hostNames);
+      if (problem !== null) issues.push({ path: ["thresholds", i, "metric"], message: problem });
+    }
+  }
+}
+
+// The hook belongs to another module; a bug there must not escape as a raw exception.
+function metricProblem(validate: NonNullable<SemanticOptions["validateMetric"]>, metric: string, hostNames: string[]): string | null {
+  try {
+    return validate(metric, hostNames);
+  } catch (error) {
+    return `cannot check metric '${metric}': ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+function checkSampleInterval(raw: Rec, runMs: number | null, issues: SemanticIssue[]): void {
+  const sampleMs = durationMs(raw.sampleInterval);
+  if (sampleMs === null || sampleMs <= 0 || runMs === null || runMs <= 0) return;
+  const samples = Math.ceil(runMs / sampleMs);
+  if (samples > MAX_TIMELINE_SAMPLES) {
+    issues.push({
+      path: ["sampleInterval"],
+      message: `${formatDuration(sampleMs)} gives ${samples} timeline samples over ${formatDuration(runMs)}; at most ${MAX_TIMELINE_SAMPLES} are allowed`,
+    });
+  }
+}

@@ -1,0 +1,161 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Code, ERROR_CODES, explainCode, formatCode, parseCode, renderExplanation, signedCode } from "../../src/core/errors.js";
+
+describe("formatCode", () => {
+  it("prints 0x and 8 upper-case hex digits", () => {
+    expect(formatCode(0xc004f038)).toBe("0xC004F038");
+    expect(formatCode(0)).toBe("0x00000000");
+    expect(formatCode(0x6ba)).toBe("0x000006BA");
+    expect(formatCode(-1073418184)).toBe("0xC004F038"); // signed HRESULT
+  });
+
+  it("rejects what is not a 32-bit integer", () => {
+    for (const bad of [1.5, NaN, Infinity, 0x1_0000_0000, -0x8000_0001]) expect(() => formatCode(bad)).toThrow(RangeError);
+  });
+});
+
+describe("parseCode", () => {
+  it.each([
+    ["0xC004F038", 0xc004f038],
+    ["0xc004f038", 0xc004f038],
+    ["0XC004F038", 0xc004f038],
+    ["C004F038", 0xc004f038],
+    ["c004f038", 0xc004f038],
+    ["  0x800706BA \n", 0x800706ba],
+    ["-1073418184", 0xc004f038],
+    ["3221549112", 0xc004f038],
+    ["80070005", 0x80070005], // 8 digits: written like an HRESULT, read as hex
+    ["0x6ba", 0x6ba],
+    ["1722", 1722],
+    ["0", 0],
+    ["-0", 0],
+    ["-2147483648", 0x8000_0000],
+    ["4294967295", 0xffff_ffff],
+  ])("reads %j as %d", (text, code) => {
+    expect(parseCode(text)).toBe(code);
+  });
+
+  it.each(["", "0x", "0x123456789", "C004F0381", "xyz", "-2147483649", "4294967296", "1.5", "0x-1", "--5", "+5", "0xG"])(
+    "rejects %j",
+    (text) => {
+      expect(parseCode(text)).toBeNull();
+    },
+  );
+
+  describe("properties", () => {
+    const uint32 = fc.integer({ min: 0, max: 0xffff_ffff });
+
+    it("round-trips formatCode over every uint32", () => {
+      fc.assert(
+        fc.property(uint32, (code) => {
+          expect(parseCode(formatCode(code))).toBe(code);
+          expect(parseCode(formatCode(code).toLowerCase())).toBe(code);
+          expect(parseCode(formatCode(code).slice(2))).toBe(code); // without 0x
+        }),
+        { numRuns: 5000 },
+      );
+    });
+
+    it("reads the signed decimal form and the unsigned decimal form", () => {
+      fc.assert(
+        fc.property(uint32, (code) => {
+          const signed = signedCode(code);
+          if (signed < 0) expect(parseCode(String(signed))).toBe(code);
+          if (String(code).length !== 8) expect(parseCode(String(code))).toBe(code);
+          expect(formatCode(signed)).toBe(formatCode(code));
+        }),
+        { numRuns: 5000 },
+      );
+    });
+  });
+});
+
+describe("ERROR_CODES and explainCode", () => {
+  it("lists every Code value once, each with its own hex, name, meaning and remedy", () => {
+    const codes = ERROR_CODES.map((e) => e.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const value of Object.values(Code)) expect(codes).toContain(value);
+    for (const e of ERROR_CODES) {
+      expect(e.hex).toBe(formatCode(e.code));
+      expect(e.name).toMatch(/^[A-Z][A-Z0-9_]+$/);
+      expect(e.meaning.length).toBeGreaterThan(40);
+      expect(e.remedy.length).toBeGreaterThan(40);
+      expect(explainCode(e.code)).toBe(e);
+      expect(explainCode(signedCode(e.code))).toBe(e);
+      expect(explainCode(parseCode(e.hex) as number)).toBe(e);
+    }
+  });
+
+  it("has the codes the brief requires, with their Windows names", () => {
+    expect(Code).toMatchObject({
+      CountInsufficient: 0xc004f038,
+      NotEnabled: 0xc004f039,
+      HostNotActivated: 0xc004f041,
+      ProductNotServed: 0xc004f042,
+      ClockSkew: 0xc004f06c,
+      NoHostReachable: 0xc004f074,
+      DnsNameDoesNotExist: 0x8007232b,
+      RpcServerUnavailable: 0x800706ba,
+    });
+    expect(explainCode(Code.CountInsufficient)?.name).toBe("SL_E_VL_NOT_ENOUGH_COUNT");
+    expect(explainCode(Code.NoHostReachable)?.name).toBe("SL_E_VL_BINDING_SERVICE_UNAVAILABLE");
+    expect(explainCode(Code.ClockSkew)?.name).toBe("SL_E_VL_INVALID_TIMESTAMP");
+    expect(explainCode(Code.DnsNameDoesNotExist)?.name).toBe("DNS_ERROR_RCODE_NAME_ERROR");
+    expect(explainCode(Code.RpcServerUnavailable)?.name).toBe("RPC_S_SERVER_UNAVAILABLE");
+    expect(explainCode(0)).toBeUndefined();
+    expect(explainCode(0x80070005)).toBeUndefined();
+  });
+
+  it("explains what an administrator checks", () => {
+    const text = (code: number) => {
+      const e = explainCode(code);
+      return e ? `${e.meaning} ${e.remedy}` : "";
+    };
+    expect(text(Code.CountInsufficient)).toMatch(/threshold/);
+    expect(text(Code.CountInsufficient)).toMatch(/25/);
+    expect(text(Code.CountInsufficient)).toMatch(/\b5\b/);
+    expect(text(Code.CountInsufficient)).toMatch(/activation interval/);
+    expect(text(Code.NoHostReachable)).toMatch(/SRV/);
+    expect(text(Code.NoHostReachable)).toMatch(/1688/);
+    expect(text(Code.NoHostReachable)).toMatch(/firewall/);
+    expect(text(Code.NoHostReachable)).toMatch(/kmssim discover/);
+    expect(text(Code.NoHostReachable)).toMatch(/0x800706BA/);
+    expect(text(Code.ClockSkew)).toMatch(/4 hours/);
+    expect(text(Code.DnsNameDoesNotExist)).toMatch(/_vlmcs\._tcp/);
+    expect(text(Code.RpcServerUnavailable)).toMatch(/refused/);
+    expect(text(Code.RpcServerUnavailable)).toMatch(/timeout/);
+    expect(text(Code.HostNotActivated)).toMatch(/not activated/);
+    expect(text(Code.NotEnabled)).toMatch(/not enabled/);
+  });
+});
+
+describe("renderExplanation", () => {
+  it("renders every code as plain text lines of at most 80 columns", () => {
+    for (const e of ERROR_CODES) {
+      const text = renderExplanation(e);
+      const lines = text.split("\n");
+      expect(lines[0]).toBe(`${e.hex}  ${e.name}`);
+      expect(text).toContain("What it means:");
+      expect(text).toContain("What to do:");
+      expect(text).toContain(String(signedCode(e.code)));
+      expect(text.endsWith("\n")).toBe(false);
+      for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+      // Wrapping keeps every word.
+      const words = (s: string) => s.split(/\s+/).filter(Boolean);
+      expect(words(text)).toEqual(expect.arrayContaining(words(e.meaning)));
+      expect(words(text)).toEqual(expect.arrayContaining(words(e.remedy)));
+    }
+  });
+
+  it("looks like this for 0xC004F038", () => {
+    const text = renderExplanation(explainCode(Code.CountInsufficient)!);
+    expect(text.split("\n").slice(0, 5)).toEqual([
+      "0xC004F038  SL_E_VL_NOT_ENOUGH_COUNT",
+      "(decimal -1073418184 signed, 3221549112 unsigned)",
+      "",
+      "What it means:",
+      expect.stringMatching(/^ {2}The KMS host answered/),
+    ]);
+  });
+});

@@ -1,0 +1,145 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { CmidCounter, type Cmid } from "../../src/core/host/cmid-counter.js";
+import { CMID_MEMORY_MS } from "../../src/core/host/thresholds.js";
+import { DAY_MS } from "../../src/core/license.js";
+
+describe("CmidCounter", () => {
+  it("counts distinct ids, the requester included", () => {
+    const counter = new CmidCounter(5);
+    expect(counter.count(0)).toBe(0);
+    expect(counter.observe(1, 0)).toBe(1);
+    expect(counter.observe(1, 10)).toBe(1);
+    expect(counter.observe(2, 20)).toBe(2);
+    expect(counter.observe("2", 30)).toBe(3); // a string id is another machine than the number
+    expect(counter.count(30)).toBe(3);
+  });
+
+  it("keeps at most 2 × threshold ids, evicting the least recently seen", () => {
+    const counter = new CmidCounter(5);
+    expect(counter.capacity).toBe(10);
+    for (let id = 1; id <= 10; id++) counter.observe(id, id);
+    counter.observe(1, 11); // 1 is fresh again; 2 is now the oldest
+    expect(counter.observe(11, 12)).toBe(10);
+    expect(counter.has(2, 12)).toBe(false);
+    expect(counter.has(1, 12)).toBe(true);
+    expect(counter.observe(12, 13)).toBe(10);
+    expect(counter.has(3, 13)).toBe(false);
+  });
+
+  it("remembers an id for 30 days after its last request, inclusive", () => {
+    expect(CMID_MEMORY_MS).toBe(30 * DAY_MS);
+    const counter = new CmidCounter(25);
+    counter.observe("a", 0);
+    counter.observe("b", DAY_MS);
+    expect(counter.count(30 * DAY_MS)).toBe(2);
+    expect(counter.count(30 * DAY_MS + 1)).toBe(1);
+    expect(counter.has("a", 30 * DAY_MS + 1)).toBe(false);
+    // A new request refreshes the memory.
+    counter.observe("b", 40 * DAY_MS);
+    expect(counter.count(70 * DAY_MS)).toBe(1);
+    expect(counter.count(70 * DAY_MS + 1)).toBe(0);
+  });
+
+  it("honours a custom memory", () => {
+    const counter = new CmidCounter(1, 100);
+    counter.observe(1, 0);
+    expect(counter.count(100)).toBe(1);
+    expect(counter.count(101)).toBe(0);
+  });
+
+  it("never lets time go back: an earlier nowMs is read as the latest one", () => {
+    const counter = new CmidCounter(5, 100);
+    counter.observe(1, 1000);
+    counter.observe(2, 500); // recorded at 1000
+    expect(counter.count(1100)).toBe(2);
+    expect(counter.count(0)).toBe(2);
+    expect(counter.count(1101)).toBe(0);
+  });
+
+  it("rejects a bad threshold or memory", () => {
+    expect(() => new CmidCounter(0)).toThrow(RangeError);
+    expect(() => new CmidCounter(2.5)).toThrow(RangeError);
+    expect(() => new CmidCounter(5, -1)).toThrow(RangeError);
+  });
+
+  describe("properties", () => {
+    /** Straightforward reference model: a Map from id to last-seen time. */
+    class Reference {
+      readonly seen = new Map<Cmid, number>();
+      latest = -Infinity;
+      constructor(readonly capacity: number, readonly memoryMs: number) {}
+      private expire(t: number): number {
+        this.latest = Math.max(this.latest, t);
+        for (const [id, at] of this.seen) if (at < this.latest - this.memoryMs) this.seen.delete(id);
+        return this.latest;
+      }
+      observe(id: Cmid, t: number): number {
+        const now = this.expire(t);
+        if (!this.seen.has(id) && this.seen.size === this.capacity) {
+          let oldest: Cmid | undefined;
+          let oldestAt = Infinity;
+          for (const [k, at] of this.seen) if (at < oldestAt) [oldest, oldestAt] = [k, at];
+          this.seen.delete(oldest as Cmid);
+        }
+        this.seen.delete(id);
+        this.seen.set(id, now);
+        return this.seen.size;
+      }
+      count(t: number): number {
+        this.expire(t);
+        return this.seen.size;
+      }
+    }
+
+    const stepArb = fc.record({
+      kind: fc.constantFrom("observe", "observe", "observe", "count"),
+      id: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.constantFrom("a", "b", "c", "5")),
+      dtMs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 50 }), fc.integer({ min: -20, max: 300 })),
+    });
+
+    it("agrees with a reference model and never exceeds 2 × threshold", () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 200 }), fc.array(stepArb, { maxLength: 200 }), (threshold, memoryMs, steps) => {
+          const counter = new CmidCounter(threshold, memoryMs);
+          const reference = new Reference(2 * threshold, memoryMs);
+          let t = 0;
+          for (const step of steps) {
+            t += step.dtMs;
+            const got = step.kind === "observe" ? counter.observe(step.id, t) : counter.count(t);
+            const want = step.kind === "observe" ? reference.observe(step.id, t) : reference.count(t);
+            expect(got).toBe(want);
+            expect(got).toBeLessThanOrEqual(2 * threshold);
+            if (step.kind === "observe") {
+              expect(got).toBeGreaterThanOrEqual(1);
+              expect(counter.has(step.id, t)).toBe(true);
+            }
+          }
+          for (const id of reference.seen.keys()) expect(counter.has(id, t)).toBe(true);
+        }),
+        { numRuns: 500 },
+      );
+    });
+
+    it("at a fixed time observing never lowers the count; without requests the count never rises", () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 8 }), fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 60 }), fc.array(fc.integer({ min: 0, max: 40 * DAY_MS }), { maxLength: 10 }), (threshold, ids, laterMs) => {
+          const counter = new CmidCounter(threshold);
+          let previous = 0;
+          for (const id of ids) {
+            const n = counter.observe(id, 0);
+            expect(n).toBeGreaterThanOrEqual(previous);
+            previous = n;
+          }
+          expect(previous).toBe(Math.min(new Set(ids).size, 2 * threshold));
+          for (const t of [...laterMs].sort((a, b) => a - b)) {
+            const n = counter.count(t);
+            expect(n).toBeLessThanOrEqual(previous);
+            previous = n;
+          }
+          expect(counter.count(30 * DAY_MS + 1)).toBe(0);
+        }),
+      );
+    });
+  });
+});

@@ -1,0 +1,133 @@
+import hdr from "hdr-histogram-js";
+import type { JsHistogram } from "hdr-histogram-js";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { countsIndexOf, HIGHEST_TRACKABLE_US, LatencyRecorder } from "../../src/metrics/latency-recorder.js";
+
+function recorderOf(valuesMs: readonly number[]): LatencyRecorder {
+  const r = new LatencyRecorder();
+  for (const v of valuesMs) r.recordMs(v);
+  return r;
+}
+
+/** The library's own histogram, same parameters, recording through its slow path. */
+function libraryHistogram(): JsHistogram {
+  return hdr.build({
+    useWebAssembly: false, autoResize: false, lowestDiscernibleValue: 1,
+    highestTrackableValue: HIGHEST_TRACKABLE_US, numberOfSignificantValueDigits: 3,
+  }) as JsHistogram;
+}
+
+/** Latencies in ms at µs resolution, from 0 up to 100 s. */
+const latencyMs = fc.integer({ min: 0, max: 100_000_000 }).map((us) => us / 1000);
+
+describe("LatencyRecorder", () => {
+  it("is empty at first: count 0, every summary field 0", () => {
+    const r = new LatencyRecorder();
+    expect(r.count).toBe(0);
+    expect(r.summary()).toEqual({ mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 });
+    const back = LatencyRecorder.decode(r.encode());
+    expect(back.count).toBe(0);
+    expect(back.summary()).toEqual(r.summary());
+  });
+
+  it("is exact at µs resolution below 2.048 ms", () => {
+    const r = recorderOf(Array.from({ length: 2000 }, (_, i) => (i + 1) / 1000)); // 1..2000 µs
+    expect(r.count).toBe(2000);
+    expect(r.summary()).toEqual({ mean: 1.001, p50: 1, p90: 1.8, p99: 1.98, p999: 1.998, max: 2 });
+  });
+
+  it("gives percentiles of a uniform distribution within HdrHistogram's 3-digit precision", () => {
+    const n = 100_000; // 1..100000 µs, so the exact p-th percentile is p·1000 µs
+    const r = recorderOf(Array.from({ length: n }, (_, i) => (i + 1) / 1000));
+    const s = r.summary();
+    const exact = { p50: 50, p90: 90, p99: 99, p999: 99.9, max: 100, mean: 50.0005 };
+    for (const [field, value] of Object.entries(exact)) {
+      const got = s[field as keyof typeof s];
+      // A bucket spans at most 1/1024 of its value; reported values are its top end.
+      expect(got, field).toBeGreaterThanOrEqual(value - 0.001);
+      expect(got, field).toBeLessThanOrEqual(value * (1 + 1 / 1024) + 0.001);
+    }
+  });
+
+  it("rounds to whole µs and clamps negative, NaN and huge latencies", () => {
+    const r = recorderOf([-5, Number.NaN, -0.0001, 0.0004]);
+    expect(r.count).toBe(4);
+    expect(r.summary().max).toBe(0);
+    const big = recorderOf([1e12, Number.POSITIVE_INFINITY]);
+    expect(big.count).toBe(2);
+    expect(big.summary().max).toBeGreaterThanOrEqual(HIGHEST_TRACKABLE_US / 1000);
+    expect(big.summary().max).toBeLessThanOrEqual((HIGHEST_TRACKABLE_US / 1000) * (1 + 1 / 1024));
+    expect(recorderOf([0.0015]).summary().max).toBe(0.002);
+  });
+
+  it("indexes every value exactly where the library does", () => {
+    const lib = libraryHistogram();
+    const edges = [0, 1, 2047, 2048, 2049, 4095, 4096, 2 ** 31 - 1, 2 ** 31, HIGHEST_TRACKABLE_US];
+    for (const v of edges) expect(countsIndexOf(v), String(v)).toBe(lib.countsArrayIndex(v));
+    fc.assert(fc.property(fc.integer({ min: 0, max: HIGHEST_TRACKABLE_US }), (v) => countsIndexOf(v) === lib.countsArrayIndex(v)));
+  });
+
+  it("encodes byte-identically to the library recording the same µs values", () => {
+    fc.assert(
+      fc.property(fc.array(latencyMs, { maxLength: 300 }), (values) => {
+        const lib = libraryHistogram();
+        for (const v of values) lib.recordValue(Math.round(v * 1000));
+        expect(recorderOf(values).encode()).toBe(hdr.encodeIntoCompressedBase64(lib));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("encodes deterministically: same values in any order give the same string", () => {
+    fc.assert(
+      fc.property(fc.array(latencyMs, { maxLength: 300 }), (values) => {
+        const a = recorderOf(values).encode();
+        expect(recorderOf(values).encode()).toBe(a);
+        expect(recorderOf([...values].reverse()).encode()).toBe(a);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("round-trips through decode with identical count, summary and encoding", () => {
+    fc.assert(
+      fc.property(fc.array(latencyMs, { maxLength: 300 }), (values) => {
+        const r = recorderOf(values);
+        const back = LatencyRecorder.decode(r.encode());
+        expect(back.count).toBe(r.count);
+        expect(back.summary()).toEqual(r.summary());
+        expect(back.encode()).toBe(r.encode());
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("merges exactly: a.add(b) equals recording all values in one", () => {
+    fc.assert(
+      fc.property(fc.array(latencyMs, { maxLength: 200 }), fc.array(latencyMs, { maxLength: 200 }), (as, bs) => {
+        const merged = recorderOf(as);
+        merged.add(recorderOf(bs));
+        const together = recorderOf([...as, ...bs]);
+        expect(merged.count).toBe(together.count);
+        expect(merged.summary()).toEqual(together.summary());
+        expect(merged.encode()).toBe(together.encode());
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("merges what workers send: decoded histograms add up like one recorder", () => {
+    const shards = [[0.5, 1.2, 3], [7.5, 0.25], [], [120.5, 0.001, 0.001]];
+    const main = new LatencyRecorder();
+    for (const shard of shards) main.add(LatencyRecorder.decode(recorderOf(shard).encode()));
+    expect(main.encode()).toBe(recorderOf(shards.flat()).encode());
+    expect(main.count).toBe(8);
+  });
+
+  it("refuses a histogram with another bucket layout", () => {
+    const other = hdr.build({ useWebAssembly: false, numberOfSignificantValueDigits: 2, highestTrackableValue: 1_000_000 });
+    other.recordValue(1234);
+    expect(() => LatencyRecorder.decode(hdr.encodeIntoCompressedBase64(other))).toThrow(/layout/);
+  });
+});

@@ -1,0 +1,49 @@
+// A complete, hand-written Result for the threshold and summary tests.
+
+import type { Result, RpcKindResult } from "../../src/output/result.js";
+
+const latency = { mean: 1.1, p50: 1, p90: 1.6, p99: 3.1, p999: 6, max: 9.2 };
+
+function rpc(sent: number, ok: number, errors: Record<string, number>): RpcKindResult {
+  return { sent, ok, failed: sent - ok, errors, latencyMs: { ...latency }, histogram: "" };
+}
+
+const dlv = { total: 0, failed: 0, licensed: 0, initialGrace: 0, outOfToleranceGrace: 0, notification: 0 };
+
+export function sampleResult(): Result {
+  return {
+    schema: "kmssim/result@1",
+    scenario: "multi-host",
+    mode: "virtual",
+    seed: 42,
+    simulatedSeconds: 17_280_000,
+    wallSeconds: 3.2,
+    clients: {
+      total: 5000, activated: 5000, notActivated: 0, licensed: 4990, unlicensed: 0,
+      initialGrace: 4, outOfToleranceGrace: 6, errors: { "0xC004F074": 7 }, inFlightAtEnd: 0,
+    },
+    rpc: { activation: rpc(5100, 5000, { "0xC004F038": 100 }), renewal: rpc(2000, 2000, {}) },
+    dns: { queries: 5200, failed: 0, latencyMs: { ...latency }, histogram: "" },
+    hosts: [
+      {
+        name: "kms1", requests: 2550, activations: 2500, renewals: 50, share: 0.51, expectedShare: 0.5,
+        count: { "windows-client": 50 }, lowCount: [], dlv: { ...dlv, total: 2550, licensed: 40 }, refused: 0, unanswered: 0, state: "up",
+      },
+      {
+        name: "kms2.branch", requests: 2450, activations: 2400, renewals: 50, share: 0.49, expectedShare: 0.5,
+        count: { "windows-client": 50, "windows-server": 3 }, lowCount: ["windows-server"], dlv: { ...dlv }, refused: 12, unanswered: 3, state: "down",
+      },
+    ],
+    spread: { jain: 0.9996, maxOverMean: 1.02, cv: 0.02, maxShareDeviation: 0.01 },
+    failovers: 3,
+    rediscoveries: 1,
+    events: [{ t: 7200, kind: "host", target: "kms1", action: "crash" }, { t: 10_800, kind: "dns", target: "corp.example", action: "down" }],
+    timeline: [],
+    thresholds: [
+      { metric: "rpc.activation.latencyMs.p99", op: "lt", value: 50, actual: 3.1, pass: true },
+      { metric: "spread.maxShareDeviation", op: "lt", value: 0.05, actual: 0.01, pass: true },
+      { metric: "clients.notActivated", op: "eq", value: 0, actual: 0, pass: true },
+    ],
+    pass: true,
+  };
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { renderSummary } from "../../src/output/summary.js";
+import { visibleWidth } from "../../src/output/format-table.js";
+import type { Result } from "../../src/output/result.js";
+import { sampleResult } from "./sample-result.js";
+
+const plain = (r: Result): string => renderSummary(r, { color: false });
+/** The line of `text` that contains `needle`. */
+const lineWith = (text: string, needle: string): string => text.split("\n").find((l) => l.includes(needle)) ?? "";
+
+function failing(): Result {
+  const r = sampleResult();
+  r.clients.notActivated = 3;
+  r.thresholds[2] = { metric: "clients.notActivated", op: "eq", value: 0, actual: 3, pass: false };
+  r.thresholds.push({ metric: "hosts.kms9.share", op: "lte", value: 0.5, actual: null, pass: false });
+  r.pass = false;
+  return r;
+}
+
+describe("renderSummary", () => {
+  it("has a header with scenario, mode, seed, simulated and wall time", () => {
+    const text = plain(sampleResult());
+    expect(text).toContain("multi-host");
+    expect(text).toMatch(/mode virtual · seed 42 · simulated 200d · wall 3\.2s/);
+  });
+
+  it("shows the clients and an RPC row per kind with counts and latencies", () => {
+    const text = plain(sampleResult());
+    expect(lineWith(text, "clients")).toMatch(/5,000 total\s+5,000 activated\s+0 not activated\s+4,990 licensed\s+0 unlicensed\s+10 in grace/);
+    expect(lineWith(text, "activation  ")).toMatch(/^\s+activation\s+5,100\s+5,000\s+100\s+1\.100\s+1\.000\s+1\.600\s+3\.100\s+6\.000\s+9\.200$/);
+    expect(lineWith(text, "renewal  ")).toMatch(/^\s+renewal\s+2,000\s+2,000\s+0\s/);
+    expect(lineWith(text, "dns")).toMatch(/5,200 queries\s+0 failed/);
+  });
+
+  it("lists error codes with their names and counts per source", () => {
+    const text = plain(sampleResult());
+    expect(lineWith(text, "0xC004F038")).toMatch(/0xC004F038\s+SL_E_VL_NOT_ENOUGH_COUNT\s+100\s+0$/);
+    expect(lineWith(text, "0xC004F074")).toMatch(/SL_E_VL_BINDING_SERVICE_UNAVAILABLE\s+0\s+7$/);
+  });
+
+  it("shows every host with requests, share, expected share, deviation and counts per product", () => {
+    const text = plain(sampleResult());
+    expect(lineWith(text, "kms1 ")).toMatch(/kms1\s+up\s+2,550\s+51\.0%\s+50\.0%\s+\+1\.0pp\s+2,500\s+50\s+0\s+0\s+50\s+-$/);
+    expect(lineWith(text, "kms2.branch")).toMatch(/kms2\.branch\s+down\s+2,450\s+49\.0%\s+50\.0%\s+-1\.0pp\s+2,400\s+50\s+12\s+3\s+50\s+3 LOW$/);
+  });
+
+  it("aligns the hosts table: every row as wide as its header", () => {
+    const lines = plain(sampleResult()).split("\n");
+    const head = lines.findIndex((l) => l.trimStart().startsWith("host "));
+    const widths = lines.slice(head, head + 3).map(visibleWidth);
+    expect(new Set(widths).size).toBe(1);
+  });
+
+  it("shows spread, failovers, rediscoveries and fleet events", () => {
+    const text = plain(sampleResult());
+    expect(lineWith(text, "spread")).toContain("jain=0.9996");
+    expect(lineWith(text, "spread")).toContain("maxShareDeviation=0.01");
+    expect(lineWith(text, "failovers")).toMatch(/3\s+rediscoveries: 1/);
+    expect(lineWith(text, "crash")).toMatch(/2h\s+host\s+kms1\s+crash/);
+    expect(lineWith(text, "corp.example")).toMatch(/3h\s+dns\s+corp\.example\s+down/);
+  });
+
+  it("lists thresholds with ✓, limit and actual, then PASS", () => {
+    const text = plain(sampleResult());
+    expect(lineWith(text, "latencyMs.p99 ")).toMatch(/✓\s+rpc\.activation\.latencyMs\.p99\s+< 50\s+actual 3\.1$/);
+    expect(lineWith(text, "spread.maxShareDeviation ")).toMatch(/✓\s+spread\.maxShareDeviation\s+< 0\.05\s+actual 0\.01$/);
+    expect(text.trimEnd().split("\n").at(-1)).toMatch(/^\s+PASS\s+3 of 3 thresholds passed$/);
+    expect(text).not.toContain("FAIL");
+  });
+
+  it("marks failed thresholds with ✗, a missing metric as missing, then FAIL", () => {
+    const text = plain(failing());
+    expect(lineWith(text, "clients.notActivated ")).toMatch(/✗\s+clients\.notActivated\s+= 0\s+actual 3$/);
+    expect(lineWith(text, "hosts.kms9.share")).toMatch(/✗\s+hosts\.kms9\.share\s+≤ 0\.5\s+actual missing$/);
+    expect(text.trimEnd().split("\n").at(-1)).toMatch(/^\s+FAIL\s+2 of 4 thresholds passed$/);
+  });
+
+  it("says none for empty sections", () => {
+    const r = sampleResult();
+    Object.assign(r, { hosts: [], events: [], thresholds: [] });
+    r.rpc.activation.errors = {};
+    r.clients.errors = {};
+    const text = plain(r);
+    for (const label of ["errors", "hosts", "events", "thresholds"]) expect(lineWith(text, label + ".")).toMatch(/: none$/);
+    expect(text).toContain("PASS");
+  });
+
+  it("uses ANSI colours only when asked", () => {
+    // eslint-disable-next-line no-control-regex
+    const ansi = /\x1b\[/;
+    expect(plain(sampleResult())).not.toMatch(ansi);
+    expect(plain(failing())).not.toMatch(ansi);
+    const coloured = renderSummary(failing(), { color: true });
+    expect(coloured).toMatch(ansi);
+    expect(coloured).toContain("\x1b[31m✗\x1b[0m");
+    expect(coloured).toContain("\x1b[33mLOW\x1b[0m");
+  });
+
+  it("marks an interrupted run, which fails even when every threshold passed", () => {
+    const r = sampleResult();
+    Object.assign(r, { interrupted: true, pass: false });
+    const text = plain(r);
+    expect(text.split("\n")[1]).toContain("(interrupted)");
+    expect(text).toMatch(/FAIL\s+3 of 3 thresholds passed, run interrupted$/m);
+  });
+});
