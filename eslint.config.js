@@ -17,7 +17,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["bin/**/*.js", "bench/**/*.js", ".ci/**/*.js"],
+    files: ["bin/**/*.js", "bench/**/*.js", ".ci/**/*.mjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly", globalThis: "readonly" } },
   },
 );

@@ -11,6 +11,24 @@ import { EventHeap } from "./event-heap.js";
 const TARGET_BUCKETS = 1 << 18;
 const MIN_BUCKET_WIDTH_MS = 100;
 
+/**
+ * Where a timer can be kept inside its owner's own record (at most one pending timer per
+ * owner): the bucket walk then touches memory the timer's handler is about to touch
+ * anyway. Slots are indexes within one owner's record, in units of each view.
+ */
+export interface OwnerTimerSlots {
+  f64: Float64Array;
+  u32: Uint32Array;
+  i32: Int32Array;
+  f64PerRecord: number;
+  u32PerRecord: number;
+  time: number;
+  seq: number;
+  payload: number;
+  /** i32 slot: next owner in the same bucket, -1 at the end. */
+  next: number;
+}
+
 export class EventQueue {
   private readonly heap = new EventHeap(4096);
   private readonly bucketWidthMs: number;
@@ -27,10 +45,15 @@ export class EventQueue {
   private currentBucket = 0;
   private nextSeq = 0;
 
-  constructor(horizonMs: number, initialCapacity = 1 << 16) {
+  private readonly ownerHeads: Int32Array;
+  private readonly owners: OwnerTimerSlots | null;
+
+  constructor(horizonMs: number, initialCapacity = 1 << 16, owners: OwnerTimerSlots | null = null) {
+    this.owners = owners;
     this.bucketWidthMs = Math.max(MIN_BUCKET_WIDTH_MS, Math.ceil(horizonMs / TARGET_BUCKETS));
     this.lastBucket = Math.max(1, Math.ceil(horizonMs / this.bucketWidthMs));
     this.heads = new Int32Array(this.lastBucket + 1).fill(-1);
+    this.ownerHeads = new Int32Array(owners === null ? 0 : this.lastBucket + 1).fill(-1);
     this.nodeTime = new Float64Array(initialCapacity);
     this.nodeSeq = new Uint32Array(initialCapacity);
     this.nodePayload = new Uint32Array(initialCapacity);
@@ -56,6 +79,29 @@ export class EventQueue {
     this.nodePayload[node] = payload;
     this.nodeNext[node] = this.heads[bucket];
     this.heads[bucket] = node;
+    this.farCount++;
+  }
+
+  /**
+   * Like push, for an owner's single pending timer: kept in the owner's record
+   * (requires `owners`; an owner must not have two far timers pending at once).
+   */
+  pushOwned(timeMs: number, owner: number, payload: number): void {
+    const o = this.owners!;
+    const seq = this.nextSeq;
+    this.nextSeq = (seq + 1) >>> 0;
+    let bucket = Math.floor(timeMs / this.bucketWidthMs);
+    if (bucket > this.lastBucket) bucket = this.lastBucket;
+    if (bucket <= this.currentBucket) {
+      this.heap.pushWithSeq(timeMs, seq, payload);
+      return;
+    }
+    const u = owner * o.u32PerRecord;
+    o.f64[owner * o.f64PerRecord + o.time] = timeMs;
+    o.u32[u + o.seq] = seq;
+    o.u32[u + o.payload] = payload;
+    o.i32[u + o.next] = this.ownerHeads[bucket];
+    this.ownerHeads[bucket] = owner;
     this.farCount++;
   }
 
@@ -85,6 +131,19 @@ export class EventQueue {
         this.farCount--;
         node = next;
       }
+      if (this.owners !== null) this.refillOwners(bucket);
+    }
+  }
+
+  private refillOwners(bucket: number): void {
+    const o = this.owners!;
+    let owner = this.ownerHeads[bucket];
+    this.ownerHeads[bucket] = -1;
+    while (owner >= 0) {
+      const u = owner * o.u32PerRecord;
+      this.heap.pushWithSeq(o.f64[owner * o.f64PerRecord + o.time], o.u32[u + o.seq], o.u32[u + o.payload]);
+      this.farCount--;
+      owner = o.i32[u + o.next];
     }
   }
 

@@ -30,14 +30,19 @@ const enum Ev {
 const UNREACHABLE = Code.RpcServerUnavailable;
 const DNS_FAILED = 1;
 
-const DRIVER_RECORD_BYTES = 32;
-const DRIVER_F64 = DRIVER_RECORD_BYTES / 8;
-const DRIVER_U32 = DRIVER_RECORD_BYTES / 4;
-const ARRIVAL = 0;
-const COMPLETION = 1;
-const PENDING_STATUS = 4;
-const RNG_STATE = 5;
-const CONTEXT = 6;
+// The driver's fields in each client record (bytes 64..127; see ClientFleet), in units
+// of the f64 and u32/i32 views over the whole record.
+const DRIVER_F64 = 16;
+const DRIVER_U32 = 32;
+const ARRIVAL = 8;
+const COMPLETION = 9;
+const TIMER_TIME = 10;
+const PENDING_STATUS = 22;
+const RNG_STATE = 23;
+const CONTEXT = 24;
+const TIMER_SEQ = 25;
+const TIMER_PAYLOAD = 26;
+const TIMER_NEXT = 27;
 
 export interface FleetEventLog {
   t: number;
@@ -77,9 +82,9 @@ export class VirtualEngine {
   private readonly answer: ActivationAnswer = { status: 0, count: 0, activationIntervalMs: 0, renewalIntervalMs: 0 };
   private readonly replyView: RpcAnswerView = { status: 0, activationIntervalMs: 0, renewalIntervalMs: 0 };
   /**
-   * The driver's per-client record, 32 bytes beside the core's 64: when the host took and
-   * finished the request in flight (f64 slots 0, 1), the reply's outcome (u32 slot 4),
-   * the client's PRNG state (u32 slot 5) and its selection context (u32 slot 6).
+   * Views over the client records for the driver's half: when the host took and
+   * finished the request in flight, the reply's outcome, the client's PRNG state, its
+   * selection context, and its pending timer (kept in the record by the event queue).
    */
   private readonly driverF64: Float64Array;
   private readonly driverU32: Uint32Array;
@@ -91,7 +96,6 @@ export class VirtualEngine {
   constructor(scenario: Scenario, options: EngineOptions = {}) {
     this.scenario = scenario;
     this.durationMs = scenario.durationMs;
-    this.queue = new EventQueue(scenario.durationMs);
     this.dns = new DnsDirectory(scenario);
     const groupCounts = scaleCounts(scenario.clients.map((g) => g.count), options.clients);
 
@@ -130,9 +134,19 @@ export class VirtualEngine {
 
     const total = groupCounts.reduce((a, b) => a + b, 0);
     this.fleet = new ClientFleet(total, this.groupConfigs, this.dns);
-    const driverRecords = new ArrayBuffer(total * DRIVER_RECORD_BYTES);
-    this.driverF64 = new Float64Array(driverRecords);
-    this.driverU32 = new Uint32Array(driverRecords);
+    this.driverF64 = new Float64Array(this.fleet.records);
+    this.driverU32 = new Uint32Array(this.fleet.records);
+    this.queue = new EventQueue(scenario.durationMs, 1 << 16, {
+      f64: this.driverF64,
+      u32: this.driverU32,
+      i32: new Int32Array(this.fleet.records),
+      f64PerRecord: DRIVER_F64,
+      u32PerRecord: DRIVER_U32,
+      time: TIMER_TIME,
+      seq: TIMER_SEQ,
+      payload: TIMER_PAYLOAD,
+      next: TIMER_NEXT,
+    });
     this.streams = new StreamTable(scenario.seed, total, DRIVER_U32, RNG_STATE, this.driverU32);
     this.samples = new SampleRecorder(this);
 
@@ -144,7 +158,7 @@ export class VirtualEngine {
         const installedAtMs = g.startAtMs + rng.next() * g.bootSpreadMs;
         this.driverU32[i * DRIVER_U32 + CONTEXT] = groupContext[groupIndex];
         this.fleet.install(i, groupIndex, installedAtMs, this.action);
-        this.queue.push(this.action.atMs, (i << 2) | Ev.Timer);
+        this.queue.pushOwned(this.action.atMs, i, (i << 2) | Ev.Timer);
       }
     });
     this.buildSchedule(scenario.events);
@@ -323,7 +337,7 @@ export class VirtualEngine {
     switch (action.kind) {
       case ActionKind.Wait:
         // Timers past the end are never needed: the run is bounded by its duration.
-        if (action.atMs <= this.durationMs) this.queue.push(action.atMs, (i << 2) | Ev.Timer);
+        if (action.atMs <= this.durationMs) this.queue.pushOwned(action.atMs, i, (i << 2) | Ev.Timer);
         return;
       case ActionKind.QueryDns: {
         this.dnsStats.sent++;

@@ -33,9 +33,13 @@ export interface RpcAnswerView {
 const FLAG_RENEWAL = 1;
 const FLAG_USING_CACHE = 2;
 
-// One 64-byte record per client (one cache line): a timer firing for a random client
-// then costs one memory miss instead of one per field. Offsets are in units of each view.
-const RECORD_BYTES = 64;
+// One 128-byte record per client: the core's fields in the first 64 bytes, the driver's
+// own per-client fields in the second 64 (`driverArea`). A timer firing for a random
+// client then costs one memory miss instead of one per field. Offsets are in units of
+// each view.
+const RECORD_BYTES = 128;
+/** Bytes 64..127 of every record belong to the driver. */
+export const DRIVER_AREA_OFFSET_BYTES = 64;
 const F64_PER_RECORD = RECORD_BYTES / 8;
 const I32_PER_RECORD = RECORD_BYTES / 4;
 // Float64 slots
@@ -73,7 +77,12 @@ export class ClientFleet {
     this.i32 = new Int32Array(buffer);
     this.u8 = new Uint8Array(buffer);
     this.i8 = new Int8Array(buffer);
+    this.records = buffer;
   }
+
+  /** The records, for a driver to lay its own views over (bytes 64..127 of each). */
+  readonly records: ArrayBuffer;
+  readonly recordBytes = RECORD_BYTES;
 
   group(i: number): number {
     return this.i32[i * I32_PER_RECORD + GROUP];
