@@ -1,18 +1,27 @@
 // "Did you mean" suggestions for unknown keys, metric names and codes.
 
-/** Levenshtein edit distance (two-row dynamic programme). */
+/**
+ * Edit distance with adjacent transpositions (optimal string alignment), so a swapped
+ * pair of letters ("sahre" → "share") counts as one typo.
+ */
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
-  let prev = new Array<number>(b.length + 1);
-  let curr = new Array<number>(b.length + 1);
+  const width = b.length + 1;
+  let beforePrev = new Array<number>(width).fill(0);
+  let prev = new Array<number>(width);
+  let curr = new Array<number>(width);
   for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
     curr[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      curr[j] = Math.min(prev[j] + 1, curr[j - 1] + 1, prev[j - 1] + cost);
+      let d = Math.min(prev[j] + 1, curr[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
+        d = Math.min(d, beforePrev[j - 2] + 1);
+      }
+      curr[j] = d;
     }
-    [prev, curr] = [curr, prev];
+    [beforePrev, prev, curr] = [prev, curr, beforePrev];
   }
   return prev[b.length];
 }

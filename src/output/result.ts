@@ -48,7 +48,7 @@ export interface HostResult {
   expectedShare: number;
   /** Current count of distinct client machine ids per product served. */
   count: Record<string, number>;
-  /** Products whose count is below their activation threshold at the end (monitoring alert). */
+  /** Products with clients counted on this host but fewer than the activation threshold at the end (monitoring alert). */
   lowCount: string[];
   dlv: HostDlvCounters;
   /** Requests that arrived while the host was down (refused) or hung (never answered). */

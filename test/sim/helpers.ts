@@ -1,0 +1,26 @@
+import { validateMetricPath } from "../../src/core/metrics/thresholds.js";
+import type { Result } from "../../src/output/result.js";
+import { loadScenarioText } from "../../src/scenario/index.js";
+import type { Scenario } from "../../src/scenario/model.js";
+import { buildResult } from "../../src/sim/build-result.js";
+import { VirtualEngine } from "../../src/sim/virtual-engine.js";
+
+export function scenarioFrom(yaml: string): Scenario {
+  const loaded = loadScenarioText(yaml, "test.yaml", { validateMetric: validateMetricPath });
+  if (!loaded.ok) throw new Error(loaded.errors.map((e) => `${e.line}:${e.column} ${e.path}: ${e.message}`).join("\n"));
+  return loaded.scenario;
+}
+
+export function simulate(yaml: string, seed?: number): { result: Result; engine: VirtualEngine } {
+  const scenario = scenarioFrom(yaml);
+  if (seed !== undefined) scenario.seed = seed;
+  const engine = new VirtualEngine(scenario);
+  while (!engine.step(100_000));
+  return { result: buildResult(engine, 0, false), engine };
+}
+
+export function host(result: Result, name: string) {
+  const h = result.hosts.find((x) => x.name === name);
+  if (h === undefined) throw new Error(`no host ${name}`);
+  return h;
+}
