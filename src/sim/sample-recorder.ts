@@ -1,18 +1,19 @@
 // Timeline samples: every sample interval, how many clients have activated, how many
 // are licensed, and how requests spread across hosts during the interval.
 
-import { LicenseStatus, licenseStatusAt } from "../core/license.js";
 import { computeSpread } from "../core/metrics/spread.js";
 import type { TimelineSample } from "../output/result.js";
 import type { SimHost } from "./sim-host.js";
 import type { ExpectedShareLedger } from "./expected-share-ledger.js";
 import type { ClientFleet } from "../core/client/client-fleet.js";
+import type { LicensedTally } from "./licensed-tally.js";
 
 export interface SampleSource {
   readonly hosts: readonly SimHost[];
   readonly fleet: ClientFleet;
   readonly ledger: ExpectedShareLedger;
   readonly activatedClients: number;
+  readonly licensedTally: LicensedTally;
   servingMask(): number;
 }
 
@@ -25,7 +26,7 @@ export class SampleRecorder {
   }
 
   take(nowMs: number): void {
-    const { hosts, fleet, ledger } = this.source;
+    const { hosts, ledger } = this.source;
     ledger.flush(this.source.servingMask());
     const expected = ledger.takeInterval();
     const requests = hosts.map((h, k) => h.requests - this.lastRequests[k]);
@@ -38,10 +39,7 @@ export class SampleRecorder {
     hosts.forEach((h, k) => {
       if (h.spec !== null) hostRequests[h.name] = requests[k];
     });
-    let licensed = 0;
-    for (let i = 0; i < fleet.size; i++) {
-      if (licenseStatusAt(nowMs, fleet.installedAtMs(i), fleet.validUntilMs(i)) === LicenseStatus.Licensed) licensed++;
-    }
+    const licensed = this.source.licensedTally.licensedAtSample(this.samples.length);
     this.samples.push({
       t: nowMs / 1000,
       activated: this.source.activatedClients,

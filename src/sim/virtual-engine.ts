@@ -9,7 +9,7 @@ import { Phase } from "../core/client/transitions.js";
 import { Code } from "../core/errors.js";
 import type { ActivationAnswer, ActivationRequest } from "../core/host/host-logic.js";
 import { DEFAULT_ACTIVATION_INTERVAL_MS, DEFAULT_RENEWAL_INTERVAL_MS, LicenseStatus } from "../core/license.js";
-import { StreamTable } from "../core/rng.js";
+import { deriveSeed, Mulberry32, StreamTable } from "../core/rng.js";
 import type { Scenario, ScenarioEvent } from "../scenario/model.js";
 import { DnsDirectory } from "./dns-directory.js";
 import { EventQueue } from "./event-queue.js";
@@ -17,6 +17,7 @@ import { ExpectedShareLedger, type SelectionContext } from "./expected-share-led
 import { OutcomeStats } from "./rpc-stats.js";
 import { HostState, SimHost } from "./sim-host.js";
 import { SampleRecorder } from "./sample-recorder.js";
+import { LicensedTally } from "./licensed-tally.js";
 
 /** Kinds of heap events; the payload is `client << 2 | kind`. */
 const enum Ev {
@@ -68,6 +69,7 @@ export class VirtualEngine {
   readonly eventLog: FleetEventLog[] = [];
   readonly ledger: ExpectedShareLedger;
   readonly samples: SampleRecorder;
+  readonly licensedTally: LicensedTally;
   failovers = 0;
   rediscoveries = 0;
   activatedClients = 0;
@@ -148,14 +150,15 @@ export class VirtualEngine {
       next: TIMER_NEXT,
     });
     this.streams = new StreamTable(scenario.seed, total, DRIVER_U32, RNG_STATE, this.driverU32);
+    this.licensedTally = new LicensedTally(sampleTimes(scenario));
     this.samples = new SampleRecorder(this);
 
     let i = 0;
     groupCounts.forEach((count, groupIndex) => {
       const g = scenario.clients[groupIndex];
+      const bootOffsets = sortedBootOffsets(scenario.seed, groupIndex, count, g.bootSpreadMs);
       for (let k = 0; k < count; k++, i++) {
-        const rng = this.streams.use(i);
-        const installedAtMs = g.startAtMs + rng.next() * g.bootSpreadMs;
+        const installedAtMs = g.startAtMs + bootOffsets[k];
         this.driverU32[i * DRIVER_U32 + CONTEXT] = groupContext[groupIndex];
         this.fleet.install(i, groupIndex, installedAtMs, this.action);
         this.queue.pushOwned(this.action.atMs, i, (i << 2) | Ev.Timer);
@@ -311,7 +314,9 @@ export class VirtualEngine {
       view.status = status;
       view.activationIntervalMs = host.spec?.activationIntervalMs ?? DEFAULT_ACTIVATION_INTERVAL_MS;
       view.renewalIntervalMs = host.spec?.renewalIntervalMs ?? DEFAULT_RENEWAL_INTERVAL_MS;
+      const validBeforeMs = fleet.validUntilMs(i);
       action = fleet.onRpcAnswer(i, now, view, this.action);
+      if (status === 0) this.licensedTally.move(validBeforeMs, fleet.validUntilMs(i));
     }
     this.apply(i, action);
   }
@@ -371,12 +376,8 @@ export class VirtualEngine {
   private buildSchedule(events: readonly ScenarioEvent[]): void {
     const fixed: { atMs: number; order: number; run: () => void }[] = [];
     events.forEach((event, order) => fixed.push({ atMs: event.atMs, order, run: () => this.applyScenarioEvent(event) }));
-    const step = this.scenario.sampleIntervalMs;
-    const sampleTimes: number[] = [];
-    for (let t = step; t < this.durationMs; t += step) sampleTimes.push(t);
-    sampleTimes.push(this.durationMs);
     // Samples go after scenario events at the same instant.
-    sampleTimes.forEach((t, k) => fixed.push({ atMs: t, order: events.length + k, run: () => this.samples.take(t) }));
+    sampleTimes(this.scenario).forEach((t, k) => fixed.push({ atMs: t, order: events.length + k, run: () => this.samples.take(t) }));
     fixed.sort((a, b) => a.atMs - b.atMs || a.order - b.order);
     this.schedule.push(...fixed);
   }
@@ -412,6 +413,30 @@ export class VirtualEngine {
   }
 
 }
+
+/** Timeline sample times: every sample interval, and the end of the run. */
+export function sampleTimes(scenario: Scenario): number[] {
+  const times: number[] = [];
+  for (let k = 1; k * scenario.sampleIntervalMs < scenario.durationMs; k++) times.push(k * scenario.sampleIntervalMs);
+  times.push(scenario.durationMs);
+  return times;
+}
+
+/**
+ * Boot times of one group: independent uniform draws over the boot spread, from the
+ * group's own stream, handed out in ascending order. The distribution is that of iid
+ * uniform boots (clients are interchangeable), but clients that boot together sit
+ * together in memory, and their renewals 7 days later walk memory nearly in order.
+ */
+export function sortedBootOffsets(seed: number, groupIndex: number, count: number, bootSpreadMs: number): Float64Array {
+  const rng = new Mulberry32(deriveSeed(seed, BOOT_STREAM_BASE + groupIndex));
+  const offsets = new Float64Array(count);
+  for (let k = 0; k < count; k++) offsets[k] = rng.next() * bootSpreadMs;
+  return offsets.sort();
+}
+
+/** Stream ids from here on belong to client groups (client streams use 0..count-1). */
+const BOOT_STREAM_BASE = 0x7000_0000;
 
 /** Scales group counts to a new total, keeping proportions and every group non-empty. */
 export function scaleCounts(counts: readonly number[], total?: number): number[] {

@@ -209,3 +209,24 @@ events: [{ at: 10h, host: a, action: crash }, { at: 20h, host: a, action: recove
     expect(host(result, "a").refused).toBeGreaterThan(0);
   });
 });
+
+describe("virtual engine: timeline", () => {
+  it("licensed per sample (kept incrementally) matches a full count at the end and drops when validity lapses", () => {
+    const { result } = simulate(`
+duration: 200d
+sampleInterval: 5d
+hosts: [{ name: a }]
+clients: [{ name: c, count: 40, bootSpread: 1h }]
+events: [{ at: 20d, host: a, action: crash }]
+`);
+    const last = result.timeline[result.timeline.length - 1];
+    expect(last.t).toBe(200 * 86400);
+    expect(last.licensed).toBe(result.clients.licensed);
+    const at = (days: number) => result.timeline.find((s) => s.t === days * 86400)!;
+    expect(at(15).licensed).toBe(40);
+    // Last renewal before the crash was on day 14 (+ boot): valid until ~day 194.
+    expect(at(190).licensed).toBe(40);
+    expect(at(195).licensed).toBe(0);
+    expect(at(195).activated).toBe(40);
+  });
+});

@@ -1,0 +1,38 @@
+// How many clients are licensed at each timeline sample, kept incrementally: a full
+// scan of a million client records per sample cost more than the simulation itself.
+// Bucket j holds clients whose activation is valid until a time in (T[j-1], T[j]]
+// (T = the sample times, T[-1] = -∞, one overflow bucket after the last); licensed at
+// T[s] means valid until after T[s], i.e. in a bucket j > s.
+
+export class LicensedTally {
+  private readonly counts: Float64Array;
+
+  constructor(private readonly sampleTimesMs: readonly number[]) {
+    this.counts = new Float64Array(sampleTimesMs.length + 1);
+  }
+
+  /** A client's validity moved from `oldUntilMs` (0 = never activated) to `newUntilMs`. */
+  move(oldUntilMs: number, newUntilMs: number): void {
+    if (oldUntilMs > 0) this.counts[this.bucketOf(oldUntilMs)]--;
+    this.counts[this.bucketOf(newUntilMs)]++;
+  }
+
+  /** Clients licensed at sample `sampleIndex`. */
+  licensedAtSample(sampleIndex: number): number {
+    let n = 0;
+    for (let j = sampleIndex + 1; j < this.counts.length; j++) n += this.counts[j];
+    return n;
+  }
+
+  /** First bucket whose sample time is ≥ untilMs (binary search). */
+  private bucketOf(untilMs: number): number {
+    let lo = 0;
+    let hi = this.sampleTimesMs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sampleTimesMs[mid] < untilMs) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,108 @@
+// The command line (design.md, "Command line"; README, "Commands"): help, explain,
+// validate, schema, overrides and bad flags, through the real binary.
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { expectResultContract, kmssim, runScenario, scenarioPath, stackFrames, tempDirs } from "./helpers.js";
+
+const tmp = tempDirs();
+
+describe("help", () => {
+  it("--help exits 0 and lists run, validate, explain and schema", async () => {
+    const run = await kmssim(["--help"]);
+    expect(run.code).toBe(0);
+    for (const command of ["run", "validate", "explain", "schema"]) expect(run.stdout).toMatch(new RegExp(`kmssim ${command}\\b`));
+  });
+
+  it("run --help shows every option of run, with examples", async () => {
+    const run = await kmssim(["run", "--help"]);
+    expect(run.code).toBe(0);
+    for (const option of ["--seed", "--clients", "--out", "--quiet", "--mode"]) expect(run.stdout).toContain(option);
+    expect(run.stdout).toMatch(/Examples?:/);
+    expect(run.stdout).toMatch(/kmssim run scenarios\/\S+\.yaml/);
+  });
+});
+
+describe("explain", () => {
+  it("explains 0xC004F074: its code, what it means and what to do", async () => {
+    const run = await kmssim(["explain", "0xC004F074"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("0xC004F074");
+    expect(run.stdout).toMatch(/what to do/i);
+    // The remedy talks about what an administrator checks: the SRV records and the hosts.
+    expect(run.stdout).toMatch(/SRV|_vlmcs/);
+  });
+
+  it("an unknown code exits 2 and says which codes it knows", async () => {
+    const run = await kmssim(["explain", "0xDEADBEEF"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("0xDEADBEEF");
+    expect(run.stderr).toContain("0xC004F074");
+    expect(stackFrames(run.stderr)).toEqual([]);
+  });
+});
+
+describe("validate", () => {
+  it("scenarios/multi-host.yaml is valid", async () => {
+    const run = await kmssim(["validate", scenarioPath("multi-host.yaml")]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/ok/i);
+    expect(run.stderr).toBe("");
+  });
+});
+
+describe("schema", () => {
+  it("prints a JSON Schema describing hosts and clients", async () => {
+    const run = await kmssim(["schema"]);
+    expect(run.code).toBe(0);
+    const schema = JSON.parse(run.stdout) as { properties?: Record<string, unknown> };
+    expect(schema.properties).toHaveProperty("hosts");
+    expect(schema.properties).toHaveProperty("clients");
+  });
+
+  it("--out writes the same schema to a file", async () => {
+    const out = join(tmp.make(), "schema.json");
+    const run = await kmssim(["schema", "--out", out]);
+    expect(run.code).toBe(0);
+    const printed = await kmssim(["schema"]);
+    expect(JSON.parse(readFileSync(out, "utf8"))).toEqual(JSON.parse(printed.stdout));
+  });
+});
+
+describe("run overrides", () => {
+  it("--clients 1000 on multi-host runs 1000 clients, split across the file's groups", async () => {
+    const { result, code } = await runScenario(tmp.make(), { path: scenarioPath("multi-host.yaml") }, ["--clients", "1000"]);
+    expect([0, 1]).toContain(code);
+    expect(code).toBe(result.pass ? 0 : 1);
+    expectResultContract(result);
+    expect(result.clients.total).toBe(1000);
+  });
+
+  it("without --quiet and --out, prints a human summary naming the scenario and its verdict", async () => {
+    const run = await kmssim(["run", scenarioPath("single-host.yaml")]);
+    expect(run.code).toBe(0);
+    const spec = parse(readFileSync(scenarioPath("single-host.yaml"), "utf8")) as { name: string };
+    expect(run.stdout).toContain(spec.name);
+    expect(run.stdout).toMatch(/PASS/);
+  });
+});
+
+describe("bad flags and commands exit 2 without a stack trace", () => {
+  const cases: { title: string; args: string[]; mention: RegExp }[] = [
+    { title: "unknown flag", args: ["run", scenarioPath("single-host.yaml"), "--bogus-flag"], mention: /bogus-flag/ },
+    { title: "unknown command", args: ["frobnicate"], mention: /frobnicate|command/i },
+    { title: "no command", args: [], mention: /command/i },
+    { title: "--clients fewer than the client groups", args: ["run", scenarioPath("multi-host.yaml"), "--clients", "1"], mention: /--clients/ },
+    { title: "--seed negative", args: ["run", scenarioPath("single-host.yaml"), "--seed", "-3"], mention: /--seed/ },
+    { title: "--mode unknown", args: ["run", scenarioPath("single-host.yaml"), "--mode", "warp"], mention: /mode|warp/ },
+    { title: "run without a scenario", args: ["run"], mention: /scenario/i },
+  ];
+  it.each(cases)("$title", async ({ args, mention }) => {
+    const run = await kmssim(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(mention);
+    expect(stackFrames(run.stderr)).toEqual([]);
+  });
+});

@@ -1,0 +1,196 @@
+// Exit codes (design.md, "Command line"): 0 all thresholds pass, 1 a threshold failed,
+// 2 bad input — with a plain message naming the key path and line:column, never a stack.
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { expectResultContract, kmssim, runScenario, stackFrames, tempDirs, writeScenario, yaml } from "./helpers.js";
+
+const tmp = tempDirs();
+
+/** 1-based line of the first line containing `needle`, and the columns of its key and its value. */
+function position(text: string, needle: string): { line: number; keyColumn: number; valueColumn: number } {
+  const lines = text.split("\n");
+  const index = lines.findIndex((l) => l.includes(needle));
+  if (index < 0) throw new Error(`'${needle}' not in the scenario`);
+  const line = lines[index];
+  const keyColumn = line.indexOf(needle) + 1;
+  const afterColon = line.indexOf(":", keyColumn - 1) + 1;
+  const valueColumn = afterColon + (line.slice(afterColon).length - line.slice(afterColon).trimStart().length) + 1;
+  return { line: index + 1, keyColumn, valueColumn };
+}
+
+/** stderr names `file:line:col` for the line of `needle` (at its key or its value) and the key path. */
+function expectPointsAt(stderr: string, fileName: string, text: string, needle: string, keyPath: string): void {
+  const { line, keyColumn, valueColumn } = position(text, needle);
+  const at = new RegExp(`${fileName.replace(".", "\\.")}:${line}:(${keyColumn}|${valueColumn})\\b[^\\n]*${keyPath.replace(/[[\].]/g, "\\$&")}`);
+  expect(stderr).toMatch(at);
+}
+
+describe("a threshold fails", () => {
+  const text = yaml(
+    "name: impossible",
+    "seed: 77",
+    "duration: 1d",
+    "hosts: [{ name: kms1 }]",
+    "clients: [{ name: desktops, count: 300, bootSpread: 1h }]",
+    "thresholds:",
+    "  - { metric: clients.notActivated, eq: 0 }",
+    "  - { metric: clients.activated, gt: 1000000 }   # more than the fleet: cannot pass",
+  );
+
+  it("exits 1, marks the threshold failed in the result, and prints the --seed to reproduce", async () => {
+    const run = await runScenario(tmp.make(), { name: "impossible", text });
+    expect(run.code).toBe(1);
+    expectResultContract(run.result);
+    expect(run.result.pass).toBe(false);
+    const [ok, failed] = run.result.thresholds;
+    expect(ok).toMatchObject({ metric: "clients.notActivated", pass: true });
+    expect(failed).toMatchObject({ metric: "clients.activated", op: "gt", value: 1_000_000, pass: false });
+    expect(failed.actual).toBe(run.result.clients.activated);
+    expect(run.stderr).toMatch(/--seed 77\b/);
+    expect(stackFrames(run.stderr)).toEqual([]);
+  });
+
+  it("the printed command reproduces the run exactly, also after --seed and --clients overrides", async () => {
+    const dir = tmp.make();
+    const first = await runScenario(dir, { name: "impossible", text }, ["--seed", "5", "--clients", "400"]);
+    expect(first.code).toBe(1);
+    expect(first.result.clients.total).toBe(400);
+    const command = /kmssim (run [^\n]*--seed \d+[^\n]*)/.exec(first.stderr);
+    expect(command, `a reproduce command in stderr:\n${first.stderr}`).not.toBeNull();
+    const args = command![1].trim().split(/\s+/);
+    const outPath = join(dir, "replay.json");
+    const replay = await kmssim([...args, "--out", outPath, "--quiet"]);
+    expect(replay.code).toBe(1);
+    const again = JSON.parse(readFileSync(outPath, "utf8")) as typeof first.result;
+    expect(again.seed, `replayed with: ${args.join(" ")}`).toBe(5);
+    expect(again.clients.total, `replayed with: ${args.join(" ")}`).toBe(400);
+    const strip = (r: object): string => JSON.stringify({ ...r, wallSeconds: undefined });
+    expect(strip(again) === strip(first.result), "the replay's result equals the original apart from wallSeconds").toBe(true);
+  });
+});
+
+describe("thresholds naming unknown metrics", () => {
+  it("exit 2 before running, naming each metric, with a did-you-mean when close", async () => {
+    const dir = tmp.make();
+    const text = yaml(
+      "hosts: [{ name: kms1 }]",
+      "clients: [{ name: desktops, count: 10 }]",
+      "thresholds:",
+      "  - { metric: clients.notActivatd, eq: 0 }",
+      "  - { metric: rpc.activation.latencyMs.p99, lt: 50 }",
+      "  - { metric: bogus.thing, eq: 0 }",
+    );
+    const path = writeScenario(dir, "metrics.yaml", text);
+    const outPath = join(dir, "never.json");
+    const run = await kmssim(["run", path, "--out", outPath]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("clients.notActivatd");
+    expect(run.stderr).toMatch(/did you mean '?clients\.notActivated'?/);
+    expect(run.stderr).toContain("bogus.thing");
+    expect(run.stderr).not.toContain("rpc.activation.latencyMs.p99");
+    expectPointsAt(run.stderr, "metrics.yaml", text, "clients.notActivatd", "thresholds[0].metric");
+    expectPointsAt(run.stderr, "metrics.yaml", text, "bogus.thing", "thresholds[2].metric");
+    expect(stackFrames(run.stderr)).toEqual([]);
+    expect(() => readFileSync(outPath), "no result for a scenario that did not run").toThrow();
+  });
+
+  it("an unknown host in hosts.<name>.share is bad input too", async () => {
+    const path = writeScenario(
+      tmp.make(),
+      "host-metric.yaml",
+      yaml("hosts: [{ name: kms1 }]", "clients: [{ name: desktops, count: 10 }]", "thresholds: [{ metric: hosts.kms2.share, gt: 0 }]"),
+    );
+    const run = await kmssim(["validate", path]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("kms2");
+    expect(stackFrames(run.stderr)).toEqual([]);
+  });
+});
+
+describe("broken scenarios exit 2 with the key path and line:column, no stack trace", () => {
+  const base = ["name: broken", "duration: 1d"];
+  const cases: { title: string; lines: string[]; needle: string; keyPath: string; mention?: RegExp }[] = [
+    {
+      title: "unknown key `wieght`",
+      lines: [...base, "hosts:", "  - name: kms1", "    wieght: 300", "clients:", "  - { name: c, count: 10 }"],
+      needle: "wieght",
+      keyPath: "hosts[0].wieght",
+      mention: /did you mean '?weight'?/,
+    },
+    {
+      title: "negative count",
+      lines: [...base, "hosts: [{ name: kms1 }]", "clients:", "  - name: c", "    count: -5"],
+      needle: "count: -5",
+      keyPath: "clients[0].count",
+    },
+    {
+      title: "unknown product",
+      lines: [...base, "hosts: [{ name: kms1 }]", "clients:", "  - name: c", "    count: 10", "    product: windows-clint"],
+      needle: "product: windows-clint",
+      keyPath: "clients[0].product",
+      mention: /windows-client/,
+    },
+    {
+      title: "duration without a unit",
+      lines: ["name: broken", "duration: 5", "hosts: [{ name: kms1 }]", "clients: [{ name: c, count: 10 }]"],
+      needle: "duration: 5",
+      keyPath: "duration",
+      mention: /unit/,
+    },
+  ];
+
+  for (const command of ["run", "validate"] as const) {
+    it.each(cases)(`${command}: $title`, async ({ lines, needle, keyPath, mention }) => {
+      const text = yaml(...lines);
+      const path = writeScenario(tmp.make(), "broken.yaml", text);
+      const run = await kmssim([command, path]);
+      expect(run.code).toBe(2);
+      expectPointsAt(run.stderr, "broken.yaml", text, needle, keyPath);
+      if (mention) expect(run.stderr).toMatch(mention);
+      expect(stackFrames(run.stderr)).toEqual([]);
+      expect(run.stdout).not.toMatch(/PASS|FAIL/);
+    });
+  }
+
+  it("reports every problem of a file at once", async () => {
+    const text = yaml(
+      "duration: 5",
+      "hosts:",
+      "  - name: kms1",
+      "    wieght: 300",
+      "clients:",
+      "  - name: c",
+      "    count: -5",
+      "    product: windows-clint",
+    );
+    const path = writeScenario(tmp.make(), "all.yaml", text);
+    const run = await kmssim(["validate", path]);
+    expect(run.code).toBe(2);
+    expectPointsAt(run.stderr, "all.yaml", text, "duration: 5", "duration");
+    expectPointsAt(run.stderr, "all.yaml", text, "wieght", "hosts[0].wieght");
+    expectPointsAt(run.stderr, "all.yaml", text, "count: -5", "clients[0].count");
+    expectPointsAt(run.stderr, "all.yaml", text, "product: windows-clint", "clients[0].product");
+    expect(stackFrames(run.stderr)).toEqual([]);
+  });
+
+  it("bad YAML names the file and a line:column", async () => {
+    const path = writeScenario(tmp.make(), "syntax.yaml", yaml("hosts: [ { name: kms1", "clients: x"));
+    const run = await kmssim(["run", path]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/syntax\.yaml:\d+:\d+/);
+    expect(run.stderr).toMatch(/yaml/i);
+    expect(stackFrames(run.stderr)).toEqual([]);
+  });
+
+  it("a missing file names the file", async () => {
+    const path = join(tmp.make(), "does-not-exist.yaml");
+    for (const command of ["run", "validate"]) {
+      const run = await kmssim([command, path]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("does-not-exist.yaml");
+      expect(stackFrames(run.stderr)).toEqual([]);
+    }
+  });
+});
