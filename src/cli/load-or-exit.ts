@@ -6,6 +6,11 @@ import { UserError } from "./user-error.js";
 /** Loads and validates a scenario file, or throws a UserError listing every problem. */
 export async function loadScenarioOrThrow(path: string): Promise<Scenario> {
   const loaded = await loadScenarioFile(path, { validateMetric: validateMetricPath });
-  if (!loaded.ok) throw new UserError(formatScenarioErrors(path, loaded.errors), "KMSSIM_BAD_SCENARIO");
+  if (!loaded.ok) {
+    const count = loaded.errors.length;
+    const heading = `scenario '${path}' has ${count} problem${count === 1 ? "" : "s"}:`;
+    const lines = formatScenarioErrors(path, loaded.errors).split("\n").map((line) => `  ${line}`);
+    throw new UserError([heading, ...lines].join("\n"), "KMSSIM_BAD_SCENARIO");
+  }
   return loaded.scenario;
 }

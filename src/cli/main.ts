@@ -2,6 +2,7 @@
 // (design.md: 0 pass, 1 threshold failed, 2 bad input, 3 run failed, 130 interrupted).
 
 import yargs from "yargs";
+import { didYouMean } from "../core/did-you-mean.js";
 import { explainCommand } from "./commands/explain.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
@@ -13,7 +14,14 @@ const EPILOGUE = `Exit codes: 0 all thresholds pass, 1 a threshold failed, 2 bad
 
 kmssim speaks its own documented protocol; it never talks to a real KMS host.`;
 
+const COMMANDS = ["run", "validate", "explain", "schema"];
+
 export async function main(argv: readonly string[]): Promise<number> {
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith("-") && !COMMANDS.includes(first)) {
+    process.stderr.write(`kmssim: unknown command '${first}'${didYouMean(first, COMMANDS)}. Commands: ${COMMANDS.join(", ")}.\nRun \`kmssim --help\` for usage.\n`);
+    return EXIT.badInput;
+  }
   let exitCode: number = EXIT.pass;
   const parser = yargs([...argv])
     .scriptName("kmssim")
@@ -71,7 +79,6 @@ export async function main(argv: readonly string[]): Promise<number> {
       },
     )
     .demandCommand(1, "Name a command, e.g. `kmssim run scenarios/multi-host.yaml`.")
-    .recommendCommands()
     .strict()
     .epilogue(EPILOGUE)
     .wrap(Math.min(110, process.stdout.columns ?? 100))

@@ -3,8 +3,8 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { expectResultContract, kmssim, runScenario, stackFrames, tempDirs, writeScenario, yaml } from "./helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { expectResultContract, kmssim, runScenario, stackFrames, tempDirs, writeScenario, yaml, type ScenarioRun } from "./helpers.js";
 
 const tmp = tempDirs();
 
@@ -38,25 +38,29 @@ describe("a threshold fails", () => {
     "  - { metric: clients.notActivated, eq: 0 }",
     "  - { metric: clients.activated, gt: 1000000 }   # more than the fleet: cannot pass",
   );
-
-  it("exits 1, marks the threshold failed in the result, and prints the --seed to reproduce", async () => {
-    const run = await runScenario(tmp.make(), { name: "impossible", text });
-    expect(run.code).toBe(1);
-    expectResultContract(run.result);
-    expect(run.result.pass).toBe(false);
-    const [ok, failed] = run.result.thresholds;
-    expect(ok).toMatchObject({ metric: "clients.notActivated", pass: true });
-    expect(failed).toMatchObject({ metric: "clients.activated", op: "gt", value: 1_000_000, pass: false });
-    expect(failed.actual).toBe(run.result.clients.activated);
-    expect(run.stderr).toMatch(/--seed 77\b/);
-    expect(stackFrames(run.stderr)).toEqual([]);
+  let dir: string;
+  let first: ScenarioRun;
+  beforeAll(async () => {
+    dir = tmp.make();
+    first = await runScenario(dir, { name: "impossible", text }, ["--seed", "5", "--clients", "400"]);
   });
 
-  it("the printed command reproduces the run exactly, also after --seed and --clients overrides", async () => {
-    const dir = tmp.make();
-    const first = await runScenario(dir, { name: "impossible", text }, ["--seed", "5", "--clients", "400"]);
+  it("exits 1, marks the threshold failed in the result, and prints the --seed to reproduce", () => {
     expect(first.code).toBe(1);
+    expectResultContract(first.result);
+    expect(first.result.pass).toBe(false);
+    expect(first.result.seed).toBe(5);
     expect(first.result.clients.total).toBe(400);
+    const [ok, failed] = first.result.thresholds;
+    expect(ok).toMatchObject({ metric: "clients.notActivated", pass: true });
+    expect(failed).toMatchObject({ metric: "clients.activated", op: "gt", value: 1_000_000, pass: false });
+    expect(failed.actual).toBe(first.result.clients.activated);
+    expect(first.stderr).toMatch(/--seed 5\b/);
+    expect(stackFrames(first.stderr)).toEqual([]);
+  });
+
+  // README: "A run whose thresholds fail prints the command (with --seed) that reproduces it exactly."
+  it("the printed command reproduces the run exactly, also after --seed and --clients overrides", async () => {
     const command = /kmssim (run [^\n]*--seed \d+[^\n]*)/.exec(first.stderr);
     expect(command, `a reproduce command in stderr:\n${first.stderr}`).not.toBeNull();
     const args = command![1].trim().split(/\s+/);
@@ -141,20 +145,18 @@ describe("broken scenarios exit 2 with the key path and line:column, no stack tr
     },
   ];
 
-  for (const command of ["run", "validate"] as const) {
-    it.each(cases)(`${command}: $title`, async ({ lines, needle, keyPath, mention }) => {
-      const text = yaml(...lines);
-      const path = writeScenario(tmp.make(), "broken.yaml", text);
-      const run = await kmssim([command, path]);
-      expect(run.code).toBe(2);
-      expectPointsAt(run.stderr, "broken.yaml", text, needle, keyPath);
-      if (mention) expect(run.stderr).toMatch(mention);
-      expect(stackFrames(run.stderr)).toEqual([]);
-      expect(run.stdout).not.toMatch(/PASS|FAIL/);
-    });
-  }
+  it.each(cases)("validate: $title", async ({ lines, needle, keyPath, mention }) => {
+    const text = yaml(...lines);
+    const path = writeScenario(tmp.make(), "broken.yaml", text);
+    const run = await kmssim(["validate", path]);
+    expect(run.code).toBe(2);
+    expectPointsAt(run.stderr, "broken.yaml", text, needle, keyPath);
+    if (mention) expect(run.stderr).toMatch(mention);
+    expect(stackFrames(run.stderr)).toEqual([]);
+    expect(run.stdout).not.toMatch(/: ok/);
+  });
 
-  it("reports every problem of a file at once", async () => {
+  it("run: reports every problem of a file at once and writes no result", async () => {
     const text = yaml(
       "duration: 5",
       "hosts:",
@@ -165,9 +167,12 @@ describe("broken scenarios exit 2 with the key path and line:column, no stack tr
       "    count: -5",
       "    product: windows-clint",
     );
-    const path = writeScenario(tmp.make(), "all.yaml", text);
-    const run = await kmssim(["validate", path]);
+    const dir = tmp.make();
+    const path = writeScenario(dir, "all.yaml", text);
+    const outPath = join(dir, "never.json");
+    const run = await kmssim(["run", path, "--out", outPath]);
     expect(run.code).toBe(2);
+    expect(() => readFileSync(outPath), "no result for a scenario that did not run").toThrow();
     expectPointsAt(run.stderr, "all.yaml", text, "duration: 5", "duration");
     expectPointsAt(run.stderr, "all.yaml", text, "wieght", "hosts[0].wieght");
     expectPointsAt(run.stderr, "all.yaml", text, "count: -5", "clients[0].count");
