@@ -84,7 +84,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new UserError(message, "KMSSIM_USAGE");
+      if (error) throw error;
+      if (/Not enough non-option arguments/.test(message)) {
+        throw new UserError("a scenario file is required, e.g. `kmssim run scenarios/multi-host.yaml`", "KMSSIM_USAGE");
+      }
+      throw new UserError(message, "KMSSIM_USAGE");
     });
 
   try {

@@ -54,6 +54,10 @@ export interface HostResult {
   /** Requests that arrived while the host was down (refused) or hung (never answered). */
   refused: number;
   unanswered: number;
+  /** Queued or in service when the host crashed or hung: the answer never left. */
+  lost: number;
+  /** Answered after the client's RPC timeout had expired (a slow or overloaded host). */
+  late: number;
   /** State at the end of the run. */
   state: "up" | "hung" | "down" | "decommissioned";
 }

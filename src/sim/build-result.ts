@@ -48,6 +48,8 @@ export function buildResult(engine: VirtualEngine, wallSeconds: number, interrup
       },
       refused: h.refused,
       unanswered: h.unanswered,
+      lost: h.lost,
+      late: h.late,
       state: h.stateName,
     };
   });

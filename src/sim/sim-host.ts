@@ -20,14 +20,18 @@ export class SimHost {
   readonly queue: MultiServerQueue;
   state = HostState.Up;
   serviceTimeMs: number;
-  /** Times the host crashed or hung: work in service across one of them is lost. */
-  private readonly faultTimesMs: number[] = [];
 
   requests = 0;
   activations = 0;
   renewals = 0;
+  /** Arrived while the host was down: connection refused. */
   refused = 0;
+  /** Arrived while the host was hung: accepted, never answered. */
   unanswered = 0;
+  /** Queued or in service when the host crashed or hung: the answer never left. */
+  lost = 0;
+  /** Answered after the client's RPC timeout had already expired. */
+  late = 0;
 
   constructor(readonly index: number, readonly spec: HostSpec | null) {
     this.logic = new KmsHostLogic({
@@ -60,17 +64,20 @@ export class SimHost {
     return this.state === HostState.Up || this.state === HostState.Hung;
   }
 
-  crash(nowMs: number): void {
-    if (this.state === HostState.Decommissioned) return;
+  /** Returns true if the host was serving (its pending work is now lost). */
+  crash(nowMs: number): boolean {
+    if (this.state === HostState.Decommissioned || this.state === HostState.Down) return false;
+    const wasServing = this.state === HostState.Up;
     this.state = HostState.Down;
     this.queue.reset(nowMs);
-    this.faultTimesMs.push(nowMs);
+    return wasServing;
   }
 
-  hang(nowMs: number): void {
-    if (this.state === HostState.Decommissioned) return;
+  /** A hang only affects a serving host (a crashed one stays crashed). */
+  hang(): boolean {
+    if (this.state !== HostState.Up) return false;
     this.state = HostState.Hung;
-    this.faultTimesMs.push(nowMs);
+    return true;
   }
 
   slow(serviceTimeMs: number): void {
@@ -84,19 +91,11 @@ export class SimHost {
     this.serviceTimeMs = this.spec?.serviceTimeMs ?? 0;
   }
 
-  decommission(nowMs: number): void {
+  /** Returns true if the host was serving (its pending work is now lost). */
+  decommission(nowMs: number): boolean {
+    const wasServing = this.state === HostState.Up;
     this.state = HostState.Decommissioned;
     this.queue.reset(nowMs);
-    this.faultTimesMs.push(nowMs);
-  }
-
-  /** Did a crash or hang happen while a request was in service over (fromMs, toMs]? */
-  faultedBetween(fromMs: number, toMs: number): boolean {
-    for (let k = this.faultTimesMs.length - 1; k >= 0; k--) {
-      const t = this.faultTimesMs[k];
-      if (t <= fromMs) return false;
-      if (t <= toMs) return true;
-    }
-    return false;
+    return wasServing;
   }
 }

@@ -8,7 +8,7 @@ import type { ClientGroupConfig } from "../core/client/client-group.js";
 import { Phase } from "../core/client/transitions.js";
 import { Code } from "../core/errors.js";
 import type { ActivationAnswer, ActivationRequest } from "../core/host/host-logic.js";
-import { DEFAULT_ACTIVATION_INTERVAL_MS, DEFAULT_RENEWAL_INTERVAL_MS, LicenseStatus } from "../core/license.js";
+import { LicenseStatus } from "../core/license.js";
 import { deriveSeed, Mulberry32, StreamTable } from "../core/rng.js";
 import type { Scenario, ScenarioEvent } from "../scenario/model.js";
 import { DnsDirectory } from "./dns-directory.js";
@@ -35,8 +35,7 @@ const DNS_FAILED = 1;
 // of the f64 and u32/i32 views over the whole record.
 const DRIVER_F64 = 16;
 const DRIVER_U32 = 32;
-const ARRIVAL = 8;
-const COMPLETION = 9;
+const REPLY_AT = 8;
 const TIMER_TIME = 10;
 const PENDING_STATUS = 22;
 const RNG_STATE = 23;
@@ -44,6 +43,8 @@ const CONTEXT = 24;
 const TIMER_SEQ = 25;
 const TIMER_PAYLOAD = 26;
 const TIMER_NEXT = 27;
+/** 1 while the client's request is at a host that may still answer it. */
+const AT_HOST = 28;
 
 export interface FleetEventLog {
   t: number;
@@ -84,14 +85,15 @@ export class VirtualEngine {
   private readonly answer: ActivationAnswer = { status: 0, count: 0, activationIntervalMs: 0, renewalIntervalMs: 0 };
   private readonly replyView: RpcAnswerView = { status: 0, activationIntervalMs: 0, renewalIntervalMs: 0 };
   /**
-   * Views over the client records for the driver's half: when the host took and
-   * finished the request in flight, the reply's outcome, the client's PRNG state, its
-   * selection context, and its pending timer (kept in the record by the event queue).
+   * Views over the client records for the driver's half: when the reply in flight is
+   * due and its outcome (a fault reschedules it; the stale event is then skipped), the
+   * client's PRNG state, its selection context, whether its request is at a host, and
+   * its pending timer (kept in the record by the event queue).
    */
   private readonly driverF64: Float64Array;
   private readonly driverU32: Uint32Array;
   private readonly groupConfigs: ClientGroupConfig[];
-  private readonly schedule: { atMs: number; run: () => void }[] = [];
+  private readonly schedule: { atMs: number; isSample: boolean; run: () => void }[] = [];
   private scheduleIndex = 0;
   private readonly durationMs: number;
 
@@ -187,9 +189,12 @@ export class VirtualEngine {
     const queue = this.queue;
     let budget = maxEvents;
     while (budget-- > 0) {
-      const nextFixed = this.scheduleIndex < this.schedule.length ? this.schedule[this.scheduleIndex].atMs : Infinity;
+      const fixed = this.scheduleIndex < this.schedule.length ? this.schedule[this.scheduleIndex] : null;
+      const nextFixed = fixed === null ? Infinity : fixed.atMs;
       const nextEvent = queue.peekTime();
-      if (nextFixed <= nextEvent && nextFixed <= this.durationMs) {
+      // Scenario events go before client events at the same instant, samples after them.
+      const fixedFirst = fixed !== null && (nextFixed < nextEvent || (nextFixed === nextEvent && !fixed.isSample));
+      if (fixedFirst && nextFixed <= this.durationMs) {
         this.nowMs = nextFixed;
         this.schedule[this.scheduleIndex++].run();
         continue;
@@ -204,6 +209,12 @@ export class VirtualEngine {
       this.dispatch(payload >>> 2, payload & 3);
     }
     return false;
+  }
+
+  /** Takes a timeline sample now (an interrupted run keeps what it measured so far). */
+  sampleNow(): void {
+    const last = this.samples.samples[this.samples.samples.length - 1];
+    if (last === undefined || last.t * 1000 < this.nowMs) this.samples.take(this.nowMs);
   }
 
   private finish(): void {
@@ -256,7 +267,7 @@ export class VirtualEngine {
     const fleet = this.fleet;
     const host = this.hosts[fleet.targetHost(i)];
     const rng = this.streams.use(i);
-    const timeoutAt = fleet.dueAtMs(i) + this.scenario.network.rpcTimeoutMs;
+    const timeoutAt = Math.max(now, fleet.dueAtMs(i) + this.scenario.network.rpcTimeoutMs);
     if (!host.acceptsConnections) {
       host.refused++;
       this.reply(i, UNREACHABLE, now + this.oneWayMs(rng));
@@ -283,27 +294,26 @@ export class VirtualEngine {
     // Exponential service time around the host's mean (M/M/c-like queueing).
     const serviceMs = -host.serviceTimeMs * Math.log(1 - rng.next());
     const completion = host.queue.admit(now, serviceMs);
-    this.driverF64[i * DRIVER_F64 + ARRIVAL] = now;
-    this.driverF64[i * DRIVER_F64 + COMPLETION] = completion;
     const replyAt = completion + this.oneWayMs(rng);
-    if (replyAt > timeoutAt) this.reply(i, UNREACHABLE, timeoutAt);
-    else this.reply(i, answer.status, replyAt);
+    if (replyAt > timeoutAt) {
+      // Answered, but after the client gave up.
+      host.late++;
+      this.reply(i, UNREACHABLE, timeoutAt);
+    } else {
+      this.reply(i, answer.status, replyAt);
+      this.driverU32[i * DRIVER_U32 + AT_HOST] = 1;
+    }
   }
 
   private onRpcReply(i: number): void {
     const now = this.nowMs;
     const fleet = this.fleet;
     const host = this.hosts[fleet.targetHost(i)];
-    let status = this.driverU32[i * DRIVER_U32 + PENDING_STATUS];
-    if (status !== UNREACHABLE && host.faultedBetween(this.driverF64[i * DRIVER_F64 + ARRIVAL], this.driverF64[i * DRIVER_F64 + COMPLETION])) {
-      // The host crashed or hung while serving this request: the answer never left.
-      const timeoutAt = fleet.dueAtMs(i) + this.scenario.network.rpcTimeoutMs;
-      if (host.state === HostState.Hung && timeoutAt > now) {
-        this.reply(i, UNREACHABLE, timeoutAt);
-        return;
-      }
-      status = UNREACHABLE;
-    }
+    // A fault rescheduled this reply: the event for the old time is stale.
+    if (this.driverF64[i * DRIVER_F64 + REPLY_AT] !== now) return;
+    this.driverF64[i * DRIVER_F64 + REPLY_AT] = -1;
+    this.driverU32[i * DRIVER_U32 + AT_HOST] = 0;
+    const status = this.driverU32[i * DRIVER_U32 + PENDING_STATUS];
     const stats = fleet.isRenewal(i) ? this.renewal : this.activation;
     stats.record(status, now - fleet.dueAtMs(i));
     let action: ClientAction;
@@ -312,8 +322,10 @@ export class VirtualEngine {
     } else {
       const view = this.replyView;
       view.status = status;
-      view.activationIntervalMs = host.spec?.activationIntervalMs ?? DEFAULT_ACTIVATION_INTERVAL_MS;
-      view.renewalIntervalMs = host.spec?.renewalIntervalMs ?? DEFAULT_RENEWAL_INTERVAL_MS;
+      // A host that sets intervals overrides the client's; otherwise the client keeps its own.
+      const g = this.groupConfigs[fleet.group(i)];
+      view.activationIntervalMs = host.spec?.activationIntervalMs ?? g.activationIntervalMs;
+      view.renewalIntervalMs = host.spec?.renewalIntervalMs ?? g.renewalIntervalMs;
       const validBeforeMs = fleet.validUntilMs(i);
       action = fleet.onRpcAnswer(i, now, view, this.action);
       if (status === 0) this.licensedTally.move(validBeforeMs, fleet.validUntilMs(i));
@@ -323,7 +335,26 @@ export class VirtualEngine {
 
   private reply(i: number, status: number, atMs: number): void {
     this.driverU32[i * DRIVER_U32 + PENDING_STATUS] = status;
+    this.driverF64[i * DRIVER_F64 + REPLY_AT] = atMs;
     this.queue.push(atMs, (i << 2) | Ev.RpcReply);
+  }
+
+  /**
+   * A host crashed or hung: the requests it holds (queued or in service) never get
+   * their answer. Crash: the client sees the connection close one network delay later.
+   * Hang: the client waits out its RPC timeout.
+   */
+  private failRequestsAt(host: SimHost, crashed: boolean): void {
+    const now = this.nowMs;
+    const fleet = this.fleet;
+    const timeoutMs = this.scenario.network.rpcTimeoutMs;
+    for (let i = 0; i < fleet.size; i++) {
+      if (this.driverU32[i * DRIVER_U32 + AT_HOST] === 0 || fleet.targetHost(i) !== host.index) continue;
+      this.driverU32[i * DRIVER_U32 + AT_HOST] = 0;
+      host.lost++;
+      const at = crashed ? now + this.oneWayMs(this.streams.use(i)) : Math.max(now, fleet.dueAtMs(i) + timeoutMs);
+      this.reply(i, UNREACHABLE, at);
+    }
   }
 
   /** Carries out what the client machine asked for. */
@@ -374,10 +405,10 @@ export class VirtualEngine {
   }
 
   private buildSchedule(events: readonly ScenarioEvent[]): void {
-    const fixed: { atMs: number; order: number; run: () => void }[] = [];
-    events.forEach((event, order) => fixed.push({ atMs: event.atMs, order, run: () => this.applyScenarioEvent(event) }));
+    const fixed: { atMs: number; order: number; isSample: boolean; run: () => void }[] = [];
+    events.forEach((event, order) => fixed.push({ atMs: event.atMs, order, isSample: false, run: () => this.applyScenarioEvent(event) }));
     // Samples go after scenario events at the same instant.
-    sampleTimes(this.scenario).forEach((t, k) => fixed.push({ atMs: t, order: events.length + k, run: () => this.samples.take(t) }));
+    sampleTimes(this.scenario).forEach((t, k) => fixed.push({ atMs: t, order: events.length + k, isSample: true, run: () => this.samples.take(t) }));
     fixed.sort((a, b) => a.atMs - b.atMs || a.order - b.order);
     this.schedule.push(...fixed);
   }
@@ -394,10 +425,10 @@ export class VirtualEngine {
     if (host === undefined) return;
     switch (event.action) {
       case "crash":
-        host.crash(now);
+        if (host.crash(now)) this.failRequestsAt(host, true);
         break;
       case "hang":
-        host.hang(now);
+        if (host.hang()) this.failRequestsAt(host, false);
         break;
       case "slow":
         host.slow(event.serviceTimeMs ?? 10 * (host.spec?.serviceTimeMs ?? 0));
@@ -406,7 +437,7 @@ export class VirtualEngine {
         host.recover(now);
         break;
       case "decommission":
-        host.decommission(now);
+        if (host.decommission(now)) this.failRequestsAt(host, true);
         break;
     }
     this.eventLog.push({ t: now / 1000, kind: "host", target: host.name, action: event.action });

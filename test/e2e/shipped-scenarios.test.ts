@@ -8,14 +8,28 @@ import {
   durationSeconds,
   expectExitMatchesVerdict,
   expectResultContract,
+  host,
   runScenario,
   scenarioPath,
+  samplesWithin,
   stackFrames,
+  sumHostRequests,
   tempDirs,
   type ScenarioRun,
 } from "./helpers.js";
 
 const tmp = tempDirs();
+
+/** One run per shipped scenario, shared by every test here. */
+const runs = new Map<string, Promise<ScenarioRun>>();
+function runShipped(file: string, extra: readonly string[] = []): Promise<ScenarioRun> {
+  let run = runs.get(file);
+  if (run === undefined) {
+    run = runScenario(tmp.make(), { path: scenarioPath(file) }, extra);
+    runs.set(file, run);
+  }
+  return run;
+}
 
 interface Shipped {
   file: string;
@@ -45,7 +59,7 @@ describe.each(SHIPPED)("scenarios/$file", ({ file, extra }) => {
   let run: ScenarioRun;
   beforeAll(async () => {
     spec = parse(readFileSync(scenarioPath(file), "utf8")) as ScenarioFile;
-    run = await runScenario(tmp.make(), { path: scenarioPath(file) }, extra);
+    run = await runShipped(file, extra);
   });
 
   it("exits by its thresholds (0 iff pass) without a stack trace", () => {
@@ -76,5 +90,58 @@ describe.each(SHIPPED)("scenarios/$file", ({ file, extra }) => {
     const failed = run.result.thresholds.filter((t) => !t.pass).map((t) => `${t.metric} ${t.op} ${t.value}: actual ${t.actual}`);
     expect(failed).toEqual([]);
     expect(run.code).toBe(0);
+  });
+});
+
+// What the files' own comments promise the run shows.
+describe("scenarios/multi-host.yaml shows its one-day crash", () => {
+  it("kms2 refuses while down, its clients fail over, and it is back up at the end", async () => {
+    const { result } = await runShipped("multi-host.yaml");
+    const kms2 = host(result, "kms2");
+    expect(kms2.refused).toBeGreaterThan(0);
+    expect(kms2.state).toBe("up");
+    expect(result.failovers).toBeGreaterThan(0);
+    expect(result.rediscoveries, "cached clients of kms2 discover again on renewal").toBeGreaterThan(0);
+  });
+});
+
+describe("scenarios/failover.yaml shows what its header describes", () => {
+  const RPC_TIMEOUT_MS = 5000;
+  /** Simulated time of the first `action` event on `target`. */
+  const at = (r: ScenarioRun["result"], target: string, action: string): number => {
+    const event = r.events.find((e) => e.target === target && e.action === action);
+    if (event === undefined) expect.fail(`no '${action}' event for ${target}`);
+    return event.t;
+  };
+
+  // Header: "the preferred host hangs (accepts, never answers) ... Clients time out".
+  it("kms1 hangs: clients meet the hung host, time out after rpcTimeout and fail over", async () => {
+    const { result } = await runShipped("failover.yaml");
+    expect(host(result, "kms1").unanswered, "requests that met kms1 while it was hung").toBeGreaterThan(0);
+    const maxLatency = Math.max(result.rpc.activation.latencyMs.max, result.rpc.renewal.latencyMs.max);
+    expect(maxLatency, "a timed-out RPC costs the whole rpcTimeout").toBeGreaterThanOrEqual(RPC_TIMEOUT_MS);
+    expect(result.failovers).toBeGreaterThan(0);
+    // While hung, then down, kms1 serves nothing; kms2 carries the fleet.
+    const outage = samplesWithin(result, at(result, "kms1", "hang"), at(result, "kms1", "recover"));
+    expect(outage.length).toBeGreaterThan(0);
+    expect(sumHostRequests(outage).kms1).toBe(0);
+    expect(sumHostRequests(outage).kms2).toBeGreaterThan(0);
+  });
+
+  // Header: "another slows down" — the slow spell meets traffic (every fault meets live traffic).
+  it("kms2's slow spell meets live traffic", async () => {
+    const { result } = await runShipped("failover.yaml");
+    const slow = samplesWithin(result, at(result, "kms2", "slow"), at(result, "kms2", "recover"));
+    expect(slow.length).toBeGreaterThan(0);
+    expect(sumHostRequests(slow).kms2).toBeGreaterThan(0);
+  });
+
+  // Header: "keep the host that answered in their cache".
+  it("after kms1 recovers, clients keep the host that answered: kms1 gets nothing back", async () => {
+    const { result } = await runShipped("failover.yaml");
+    const after = samplesWithin(result, at(result, "kms1", "recover"), result.simulatedSeconds);
+    expect(after.length).toBeGreaterThan(0);
+    expect(sumHostRequests(after).kms2).toBeGreaterThan(0);
+    expect(sumHostRequests(after).kms1).toBe(0);
   });
 });

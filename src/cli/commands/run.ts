@@ -32,16 +32,16 @@ export async function runCommand(options: RunOptions): Promise<number> {
       "KMSSIM_MODE_UNAVAILABLE",
     );
   }
-  const startedAt = process.hrtime.bigint();
-  const engine = new VirtualEngine(scenario, { clients: options.clients });
-  const progress = createProgress(process.stderr, `${scenario.name}`);
-
+  // Listen before building the fleet: a Ctrl-C during set-up still ends cleanly.
   let interrupted = false;
   const onSignal = (): void => {
     interrupted = true;
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  const startedAt = process.hrtime.bigint();
+  const engine = new VirtualEngine(scenario, { clients: options.clients });
+  const progress = createProgress(process.stderr, `${scenario.name}`);
   try {
     while (!interrupted && !engine.step(EVENTS_PER_SLICE)) {
       progress.update(engine.nowMs / scenario.durationMs, `${engine.activatedClients}/${engine.clientCount} activated`);
@@ -52,6 +52,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     process.off("SIGTERM", onSignal);
     progress.done();
   }
+  if (interrupted) engine.sampleNow();
   const wallSeconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
   const result = buildResult(engine, wallSeconds, interrupted);
   if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
@@ -69,10 +70,18 @@ function exitCodeFor(result: Result, options: RunOptions, interrupted: boolean):
     return EXIT.interrupted;
   }
   if (!result.pass) {
-    process.stderr.write(`kmssim: thresholds failed; reproduce with: kmssim run ${options.scenario} --seed ${result.seed}\n`);
+    process.stderr.write(`kmssim: thresholds failed; reproduce with: ${reproduceCommand(options, result.seed)}\n`);
     return EXIT.thresholdFailed;
   }
   return EXIT.pass;
+}
+
+/** The command line that replays this run exactly. */
+export function reproduceCommand(options: RunOptions, seed: number): string {
+  const parts = ["kmssim", "run", options.scenario, "--seed", String(seed)];
+  if (options.mode !== undefined) parts.push("--mode", options.mode);
+  if (options.clients !== undefined) parts.push("--clients", String(options.clients));
+  return parts.join(" ");
 }
 
 function applyOverrides(scenario: Scenario, options: RunOptions): Scenario {
