@@ -121,7 +121,7 @@ function hostsTable(result: Result, p: Palette): string[] {
   if (result.hosts.length === 0) return [labelled("hosts", "none", p)];
   const products = productColumns(result);
   const head = [
-    "host", "state", "requests", "share", "expected", "deviation", "activations", "renewals", "refused", "unanswered",
+    "host", "state", "requests", "share", "expected", "deviation", "activations", "renewals", "refused", "unanswered", "lost", "late",
     ...products,
   ].map(p.dim);
   const rows = result.hosts.map((h) => {
@@ -142,12 +142,16 @@ function hostsTable(result: Result, p: Palette): string[] {
       formatCount(h.renewals),
       formatCount(h.refused),
       formatCount(h.unanswered),
+      formatCount(h.lost ?? 0),
+      formatCount(h.late ?? 0),
       ...counts,
     ];
   });
-  const lines = formatTable([head, ...rows], { indent: INDENT, align: ["left", "left", ...Array<"right">(8 + products.length).fill("right")] });
+  const lines = formatTable([head, ...rows], { indent: INDENT, align: ["left", "left", ...Array<"right">(10 + products.length).fill("right")] });
   if (products.length === 0) return lines;
-  const legend = "(per product: distinct clients the host counts now; LOW = below the activation threshold)";
+  const legend =
+    "(refused: host down · unanswered: host hung · lost: held when it crashed or hung · late: answered after the client's timeout;\n" +
+    "   per product: distinct clients the host counts now; LOW = below the activation threshold)";
   return [...lines, " ".repeat(INDENT) + p.dim(legend)];
 }
 

@@ -51,6 +51,7 @@ export function checkSemantics(raw: unknown, options: SemanticOptions = {}): Sem
   checkEvents(raw, hostNames, runMs, issues);
   checkThresholds(raw, hostNames, options, issues);
   checkSampleInterval(raw, runMs, issues);
+  checkTimeouts(raw, issues);
   return issues;
 }
 
@@ -147,5 +148,23 @@ function checkSampleInterval(raw: Rec, runMs: number | null, issues: SemanticIss
       path: ["sampleInterval"],
       message: `${formatDuration(sampleMs)} gives ${samples} timeline samples over ${formatDuration(runMs)}; at most ${MAX_TIMELINE_SAMPLES} are allowed`,
     });
+  }
+}
+
+/** A timeout shorter than the network round trip would make every request fail. */
+function checkTimeouts(raw: Rec, issues: SemanticIssue[]): void {
+  const network = isRecord(raw.network) ? raw.network : {};
+  const latencyMs = network.latency === undefined ? DEFAULTS.network.latencyMs : durationMs(network.latency);
+  const jitterMs = network.jitter === undefined ? DEFAULTS.network.jitterMs : durationMs(network.jitter);
+  if (latencyMs === null || jitterMs === null) return;
+  const roundTripMs = 2 * (latencyMs + jitterMs);
+  for (const key of ["rpcTimeout", "dnsTimeout"] as const) {
+    const timeoutMs = network[key] === undefined ? DEFAULTS.network[`${key}Ms`] : durationMs(network[key]);
+    if (timeoutMs !== null && timeoutMs > 0 && timeoutMs <= roundTripMs) {
+      issues.push({
+        path: ["network", key],
+        message: `${formatDuration(timeoutMs)} is not longer than the worst network round trip 2 × (latency + jitter) = ${Number(roundTripMs.toFixed(3))}ms; every request would time out`,
+      });
+    }
   }
 }

@@ -121,6 +121,95 @@ describe("CmidCounter", () => {
       );
     });
 
+    /** Time steps that cross the 30-day memory: none, small, hours, days, exactly 30 days, just over, and back. */
+    const monthDtArb = fc.oneof(
+      fc.constant(0),
+      fc.integer({ min: 1, max: 1000 }),
+      fc.integer({ min: 1, max: 48 }).map((h) => h * 3_600_000),
+      fc.integer({ min: 1, max: 40 }).map((d) => d * DAY_MS),
+      fc.constantFrom(CMID_MEMORY_MS, CMID_MEMORY_MS + 1, CMID_MEMORY_MS - 1),
+      fc.integer({ min: -DAY_MS, max: -1 }),
+    );
+    /** Numeric ids of every kind the counter must keep apart or together like Map keys. */
+    const numericIdArb = fc.oneof(
+      fc.integer({ min: 0, max: 20 }),
+      fc.integer({ min: 0, max: 2 ** 30 }),
+      fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+      fc.constantFrom(2 ** 31 - 1, -(2 ** 31), 2 ** 31, 2 ** 32 + 5, 5 + 2 ** 40, 1.5, -0, Number.NaN, Infinity),
+    );
+
+    it("agrees with the reference model over 30-day time jumps, repeated and all kinds of numeric ids, capacities 2..8", () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 4 }),
+          fc.array(fc.oneof(numericIdArb, fc.constantFrom("a", "5", "ff00")), { minLength: 1, maxLength: 12 }),
+          fc.array(
+            fc.record({
+              kind: fc.constantFrom("observe", "observe", "observe", "count", "has"),
+              id: fc.oneof(fc.nat(), numericIdArb),
+              fresh: fc.boolean(),
+              dtMs: monthDtArb,
+            }),
+            { maxLength: 300 },
+          ),
+          (threshold, pool, steps) => {
+            const counter = new CmidCounter(threshold);
+            const reference = new Reference(2 * threshold, CMID_MEMORY_MS);
+            expect(counter.capacity).toBe(2 * threshold);
+            let t = 0;
+            for (const step of steps) {
+              t += step.dtMs;
+              // Mostly ids from a small pool (so they repeat), sometimes a fresh one.
+              const id = step.fresh && typeof step.id === "number" ? step.id : pool[Math.abs(Math.trunc(Number(step.id) || 0)) % pool.length];
+              if (step.kind === "observe") expect(counter.observe(id, t)).toBe(reference.observe(id, t));
+              else if (step.kind === "count") expect(counter.count(t)).toBe(reference.count(t));
+              else {
+                reference.count(t);
+                expect(counter.has(id, t)).toBe(reference.seen.has(id));
+              }
+            }
+            expect(counter.count(t)).toBe(reference.count(t));
+            for (const id of pool) expect(counter.has(id, t)).toBe(reference.seen.has(id));
+            for (const id of reference.seen.keys()) expect(counter.has(id, t)).toBe(true);
+          },
+        ),
+        { numRuns: 500 },
+      );
+    });
+
+    it("agrees with the reference model over long runs of mostly new numeric ids, capacities up to beyond 64", () => {
+      // A fleet far larger than the capacity: nearly every request a new or evicted id,
+      // so ids collide in the counter's lookup and are removed from it all the time.
+      let s = 0x2545f491;
+      const next = (): number => {
+        s ^= s << 13;
+        s ^= s >>> 17;
+        s ^= s << 5;
+        return s >>> 0;
+      };
+      for (const threshold of [1, 4, 25, 33, 70]) {
+        const counter = new CmidCounter(threshold, 5_000);
+        const reference = new Reference(2 * threshold, 5_000);
+        const fleet = 40 * threshold;
+        let t = 0;
+        for (let i = 0; i < 20_000; i++) {
+          t += next() % 4 === 0 ? next() % 3_000 : 0.05;
+          const r = next();
+          const id = r % 5 === 0 ? r % (threshold + 1) : r % 3 === 0 ? (r >>> 2) * 64 : r % fleet;
+          const got = counter.observe(id, t);
+          const want = reference.observe(id, t);
+          if (got !== want) expect({ i, id, got }).toEqual({ i, id, got: want });
+          if (i % 2000 === 0) {
+            for (let k = 0; k < fleet; k++) {
+              if (counter.has(k, t) !== reference.seen.has(k)) expect({ i, k, has: counter.has(k, t) }).toEqual({ i, k, has: reference.seen.has(k) });
+            }
+          }
+        }
+        for (const id of reference.seen.keys()) expect(counter.has(id, t)).toBe(true);
+        expect(counter.count(t + 5_001)).toBe(0);
+      }
+    });
+
     it("at a fixed time observing never lowers the count; without requests the count never rises", () => {
       fc.assert(
         fc.property(fc.integer({ min: 1, max: 8 }), fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 60 }), fc.array(fc.integer({ min: 0, max: 40 * DAY_MS }), { maxLength: 10 }), (threshold, ids, laterMs) => {

@@ -40,8 +40,8 @@ describe("renderSummary", () => {
 
   it("shows every host with requests, share, expected share, deviation and counts per product", () => {
     const text = plain(sampleResult());
-    expect(lineWith(text, "kms1 ")).toMatch(/kms1\s+up\s+2,550\s+51\.0%\s+50\.0%\s+\+1\.0pp\s+2,500\s+50\s+0\s+0\s+50\s+-$/);
-    expect(lineWith(text, "kms2.branch")).toMatch(/kms2\.branch\s+down\s+2,450\s+49\.0%\s+50\.0%\s+-1\.0pp\s+2,400\s+50\s+12\s+3\s+50\s+3 LOW$/);
+    expect(lineWith(text, "kms1 ")).toMatch(/kms1\s+up\s+2,550\s+51\.0%\s+50\.0%\s+\+1\.0pp\s+2,500\s+50\s+0\s+0\s+0\s+0\s+50\s+-$/);
+    expect(lineWith(text, "kms2.branch")).toMatch(/kms2\.branch\s+down\s+2,450\s+49\.0%\s+50\.0%\s+-1\.0pp\s+2,400\s+50\s+12\s+3\s+2\s+1\s+50\s+3 LOW$/);
   });
 
   it("aligns the hosts table: every row as wide as its header", () => {
@@ -56,7 +56,7 @@ describe("renderSummary", () => {
     expect(lineWith(text, "spread")).toContain("jain=0.9996");
     expect(lineWith(text, "spread")).toContain("maxShareDeviation=0.01");
     expect(lineWith(text, "failovers")).toMatch(/3\s+rediscoveries: 1/);
-    expect(lineWith(text, "crash")).toMatch(/2h\s+host\s+kms1\s+crash/);
+    expect(text).toMatch(/2h\s+host\s+kms1\s+crash/);
     expect(lineWith(text, "corp.example")).toMatch(/3h\s+dns\s+corp\.example\s+down/);
   });
 

@@ -332,3 +332,14 @@ describe("hostile YAML", () => {
     expect(({} as Record<string, unknown>).seed).toBeUndefined();
   });
 });
+
+describe("network timeouts", () => {
+  it("an RPC or DNS timeout not longer than the worst round trip is an error at its key", () => {
+    const text = "hosts: [{name: a}]\nclients: [{name: c, count: 5}]\nnetwork:\n  latency: 2s\n  rpcTimeout: 3s\n  dnsTimeout: 10s\n";
+    const errors = loadErrors(text);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].path).toBe("network.rpcTimeout");
+    expect(errors[0].line).toBe(5);
+    expect(errors[0].message).toContain("round trip");
+  });
+});

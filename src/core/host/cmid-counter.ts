@@ -2,29 +2,62 @@
 // for 30 days after each machine's last request, at most 2 × threshold kept, the least
 // recently seen evicted first.
 //
-// An LRU list threaded through typed arrays (slot = one remembered CMID) plus a Map from
-// CMID to slot: observe and expiry are O(1) amortised and allocate nothing once the
-// slots exist, since the host calls this for every request of a large fleet.
+// The host calls this for every request of a large fleet, and in the virtual engine
+// nearly every request is an id the counter has never seen or has already evicted
+// (a million clients against 50 remembered), so each call is a lookup miss, an insert
+// and an eviction. All of it lives in typed arrays and allocates nothing per call:
+//
+//   - slots (one per remembered CMID: `capacity` of them plus a spare, since a new id is
+//     inserted before the oldest is evicted) threaded on a doubly linked LRU list, oldest
+//     first, so expiry and eviction pop from the old end;
+//   - int32 ids (what the virtual engine sends: client indexes) are found through a
+//     small open-addressing hash table (linear probing, Fibonacci hashing, kept sparse,
+//     deletion by backward shift so there are no tombstones);
+//   - any other id (realtime mode's hex strings, or a number that is not an int32) goes
+//     through a Map, as every id used to. Which of the two holds a slot is `inTable`.
+//
+// Ids compare like Map keys (SameValueZero): 5 ≠ "5", and -0 is the same id as 0.
 
 import { CMID_CAPACITY_FACTOR, CMID_MEMORY_MS } from "./thresholds.js";
 
 /** A client machine id; numbers and strings are distinct ids (5 ≠ "5"). */
 export type Cmid = number | string;
 
+/** Fibonacci hashing multiplier: 2^32 / golden ratio, odd. */
+const FIB = 0x9e3779b1 | 0;
+
 export class CmidCounter {
   /** Most ids kept: 2 × threshold. */
   readonly capacity: number;
   readonly memoryMs: number;
 
-  private readonly slotOf = new Map<Cmid, number>();
-  private readonly cmidAt: Cmid[];
+  /** Ids remembered now (table and Map together). */
+  private size = 0;
+
+  // Per slot.
   private readonly lastSeenMs: Float64Array;
   private readonly older: Int32Array;
   private readonly newer: Int32Array;
+  /** The slot's id when it is an int32 (kept in the hash table). */
+  private readonly idAt: Int32Array;
+  /** 1: the slot's id is in the hash table; 0: in `otherSlotOf`. */
+  private readonly inTable: Uint8Array;
+  /** The slot's id when it is not an int32 (0 when unused, to drop string references). */
+  private readonly otherAt: Cmid[];
+
   private readonly freeSlots: Int32Array;
   private freeCount: number;
   private oldest = -1;
   private newest = -1;
+
+  /** Open-addressing table of int32 ids: slot + 1, or 0 for an empty bucket. */
+  private readonly table: Int32Array;
+  private readonly mask: number;
+  /** 32 − log2(table length): the top bits of the Fibonacci product pick the bucket. */
+  private readonly shift: number;
+  /** Ids that are not int32s: strings and other numbers. */
+  private readonly otherSlotOf = new Map<Cmid, number>();
+
   /** Time never goes back for the counter: earlier `nowMs` values are read as this. */
   private latestMs = -Infinity;
 
@@ -33,15 +66,27 @@ export class CmidCounter {
       throw new RangeError(`CmidCounter: threshold must be an integer >= 1, got ${threshold}`);
     }
     if (!(memoryMs >= 0)) throw new RangeError(`CmidCounter: memoryMs must be >= 0, got ${memoryMs}`);
-    this.capacity = CMID_CAPACITY_FACTOR * threshold;
+    const capacity = CMID_CAPACITY_FACTOR * threshold;
+    this.capacity = capacity;
     this.memoryMs = memoryMs;
-    this.cmidAt = new Array<Cmid>(this.capacity).fill(0);
-    this.lastSeenMs = new Float64Array(this.capacity);
-    this.older = new Int32Array(this.capacity);
-    this.newer = new Int32Array(this.capacity);
-    this.freeSlots = new Int32Array(this.capacity);
-    for (let i = 0; i < this.capacity; i++) this.freeSlots[i] = this.capacity - 1 - i;
-    this.freeCount = this.capacity;
+    // One spare slot: a new id is inserted before the oldest is evicted.
+    const slots = capacity + 1;
+    this.lastSeenMs = new Float64Array(slots);
+    this.older = new Int32Array(slots);
+    this.newer = new Int32Array(slots);
+    this.idAt = new Int32Array(slots);
+    this.inTable = new Uint8Array(slots);
+    this.otherAt = new Array<Cmid>(slots).fill(0);
+    this.freeSlots = new Int32Array(slots);
+    for (let i = 0; i < slots; i++) this.freeSlots[i] = slots - 1 - i;
+    this.freeCount = slots;
+    // A power of two at least 16 × the slots (4 × beyond 2^16 buckets) keeps the table
+    // sparse, so a miss nearly always stops at its home bucket: fewer mispredicted branches.
+    let bits = 3;
+    while ((1 << bits < 4 * slots || (1 << bits < 16 * slots && bits < 16)) && bits < 30) bits++;
+    this.table = new Int32Array(1 << bits);
+    this.mask = (1 << bits) - 1;
+    this.shift = 32 - bits;
   }
 
   /**
@@ -51,46 +96,128 @@ export class CmidCounter {
    */
   observe(cmid: Cmid, nowMs: number): number {
     const t = this.advance(nowMs);
-    let slot = this.slotOf.get(cmid);
-    if (slot !== undefined) {
-      this.unlink(slot);
-    } else {
-      if (this.freeCount === 0) this.forget(this.oldest);
-      slot = this.freeSlots[--this.freeCount];
-      this.cmidAt[slot] = cmid;
-      this.slotOf.set(cmid, slot);
-    }
-    this.lastSeenMs[slot] = t;
-    this.append(slot);
-    return this.slotOf.size;
+    if (typeof cmid === "number" && (cmid | 0) === cmid) return this.observeInt(cmid | 0, t);
+    return this.observeOther(cmid, t);
   }
 
   /** Distinct ids remembered at `nowMs` (forgets the expired ones). */
   count(nowMs: number): number {
     this.advance(nowMs);
-    return this.slotOf.size;
+    return this.size;
   }
 
   /** Whether `cmid` is remembered at `nowMs`. */
   has(cmid: Cmid, nowMs: number): boolean {
     this.advance(nowMs);
-    return this.slotOf.has(cmid);
+    if (typeof cmid === "number" && (cmid | 0) === cmid) return this.findInt(cmid | 0) !== -1;
+    return this.otherSlotOf.has(cmid);
   }
 
+  private observeInt(id: number, t: number): number {
+    const table = this.table;
+    const mask = this.mask;
+    const home = Math.imul(id, FIB) >>> this.shift;
+    let pos = home;
+    for (let e = table[pos]; e !== 0; e = table[pos]) {
+      if (this.idAt[e - 1] === id) {
+        this.touch(e - 1, t);
+        return this.size;
+      }
+      pos = (pos + 1) & mask;
+    }
+    // Insert first (there is a spare slot), then evict: the oldest is the same either way,
+    // and the empty bucket found above stays the right one.
+    const slot = this.freeSlots[--this.freeCount];
+    this.idAt[slot] = id;
+    this.inTable[slot] = 1;
+    table[pos] = slot + 1;
+    this.lastSeenMs[slot] = t;
+    this.append(slot);
+    if (this.size === this.capacity) this.forget(this.oldest);
+    return ++this.size;
+  }
+
+  private observeOther(cmid: Cmid, t: number): number {
+    const found = this.otherSlotOf.get(cmid);
+    if (found !== undefined) {
+      this.touch(found, t);
+      return this.size;
+    }
+    const slot = this.freeSlots[--this.freeCount];
+    this.otherAt[slot] = cmid;
+    this.inTable[slot] = 0;
+    this.otherSlotOf.set(cmid, slot);
+    this.lastSeenMs[slot] = t;
+    this.append(slot);
+    if (this.size === this.capacity) this.forget(this.oldest);
+    return ++this.size;
+  }
+
+  /** The slot of int32 `id`, or -1. */
+  private findInt(id: number): number {
+    const table = this.table;
+    let pos = Math.imul(id, FIB) >>> this.shift;
+    for (let e = table[pos]; e !== 0; e = table[pos]) {
+      if (this.idAt[e - 1] === id) return e - 1;
+      pos = (pos + 1) & this.mask;
+    }
+    return -1;
+  }
+
+  /** A remembered id asked again: now the most recently seen. */
+  private touch(slot: number, t: number): void {
+    this.lastSeenMs[slot] = t;
+    if (slot !== this.newest) {
+      this.unlink(slot);
+      this.append(slot);
+    }
+  }
+
+  /** Moves the clock to `nowMs` (never back) and forgets what expired; returns the time. */
   private advance(nowMs: number): number {
-    const t = nowMs > this.latestMs ? nowMs : this.latestMs;
-    this.latestMs = t;
-    // Remembered while lastSeen >= t - memoryMs: exactly 30 days later still counts.
-    const cutoff = t - this.memoryMs;
+    // Not later (or NaN): the last call already forgot all that had expired by then.
+    if (!(nowMs > this.latestMs)) return this.latestMs;
+    this.latestMs = nowMs;
+    // Remembered while lastSeen >= now - memoryMs: exactly 30 days later still counts.
+    // The list is in lastSeen order (ids are stamped with a clock that never goes back).
+    const cutoff = nowMs - this.memoryMs;
     while (this.oldest !== -1 && this.lastSeenMs[this.oldest] < cutoff) this.forget(this.oldest);
-    return t;
+    return nowMs;
   }
 
   private forget(slot: number): void {
     this.unlink(slot);
-    this.slotOf.delete(this.cmidAt[slot]);
-    this.cmidAt[slot] = 0; // drop the reference to a string id
+    if (this.inTable[slot] === 1) {
+      this.removeFromTable(slot);
+    } else {
+      this.otherSlotOf.delete(this.otherAt[slot]);
+      this.otherAt[slot] = 0; // drop the reference to a string id
+    }
     this.freeSlots[this.freeCount++] = slot;
+    this.size--;
+  }
+
+  /** Takes `slot`'s id out of the hash table, shifting later entries of its run back. */
+  private removeFromTable(slot: number): void {
+    const table = this.table;
+    const mask = this.mask;
+    const shift = this.shift;
+    const idAt = this.idAt;
+    const entry = slot + 1;
+    let hole = Math.imul(idAt[slot], FIB) >>> shift;
+    while (table[hole] !== entry) hole = (hole + 1) & mask;
+    let j = hole;
+    for (;;) {
+      j = (j + 1) & mask;
+      const e = table[j];
+      if (e === 0) break;
+      const home = Math.imul(idAt[e - 1], FIB) >>> shift;
+      // The entry at j stays unless its home lies cyclically outside (hole, j].
+      if (hole <= j ? hole < home && home <= j : hole < home || home <= j) continue;
+      table[hole] = e;
+      hole = j;
+    }
+    table[hole] = 0;
   }
 
   private unlink(slot: number): void {
