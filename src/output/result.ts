@@ -1,5 +1,7 @@
 // The result JSON — a public contract (design.md, "Result JSON"). Extend, never rename.
 
+import type { HostCounters } from "../core/host/host-logic.js";
+
 export const RESULT_SCHEMA = "kmssim/result@1";
 
 export interface LatencySummaryMs {
@@ -29,15 +31,8 @@ export interface DnsResult {
   histogram: string;
 }
 
-/** Request counters like `slmgr /dlv` shows on a KMS host. */
-export interface HostDlvCounters {
-  total: number;
-  failed: number;
-  licensed: number;
-  initialGrace: number;
-  outOfToleranceGrace: number;
-  notification: number;
-}
+/** Request counters like `slmgr /dlv` shows on a KMS host (the core's own shape). */
+export type HostDlvCounters = HostCounters;
 
 export interface HostResult {
   name: string;

@@ -67,9 +67,8 @@ export class EventQueue {
   push(timeMs: number, payload: number): void {
     const seq = this.nextSeq;
     this.nextSeq = (seq + 1) >>> 0;
-    let bucket = Math.floor(timeMs / this.bucketWidthMs);
-    if (bucket > this.lastBucket) bucket = this.lastBucket;
-    if (bucket <= this.currentBucket) {
+    const bucket = this.farBucketOf(timeMs);
+    if (bucket < 0) {
       this.heap.pushWithSeq(timeMs, seq, payload);
       return;
     }
@@ -90,9 +89,8 @@ export class EventQueue {
     const o = this.owners!;
     const seq = this.nextSeq;
     this.nextSeq = (seq + 1) >>> 0;
-    let bucket = Math.floor(timeMs / this.bucketWidthMs);
-    if (bucket > this.lastBucket) bucket = this.lastBucket;
-    if (bucket <= this.currentBucket) {
+    const bucket = this.farBucketOf(timeMs);
+    if (bucket < 0) {
       this.heap.pushWithSeq(timeMs, seq, payload);
       return;
     }
@@ -103,6 +101,12 @@ export class EventQueue {
     o.i32[u + o.next] = this.ownerHeads[bucket];
     this.ownerHeads[bucket] = owner;
     this.farCount++;
+  }
+
+  /** The bucket an event at `timeMs` waits in, or -1 if it belongs in the heap now. */
+  private farBucketOf(timeMs: number): number {
+    const bucket = Math.min(Math.floor(timeMs / this.bucketWidthMs), this.lastBucket);
+    return bucket <= this.currentBucket ? -1 : bucket;
   }
 
   /** Time of the earliest event; Infinity when empty. */
