@@ -2,6 +2,7 @@
 
 import { relative } from "node:path";
 import type { Result } from "../../output/result.js";
+import { formatDurationShort } from "../../output/format-duration.js";
 import { renderSummary } from "../../output/summary.js";
 import type { Scenario } from "../../scenario/model.js";
 import { buildResult } from "../../sim/build-result.js";
@@ -44,7 +45,11 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const progress = createProgress(process.stderr, `${scenario.name}`);
   try {
     while (!interrupted && !engine.step(EVENTS_PER_SLICE)) {
-      progress.update(engine.nowMs / scenario.durationMs, `${engine.activatedClients}/${engine.clientCount} activated`);
+      progress.update(
+        engine.nowMs / scenario.durationMs,
+        `simulated ${formatDurationShort(engine.nowMs / 1000)} of ${formatDurationShort(scenario.durationMs / 1000)} · ` +
+          `${engine.activatedClients}/${engine.clientCount} activated · ${(engine.eventsProcessed / 1e6).toFixed(1)}M events`,
+      );
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } finally {
