@@ -5,7 +5,7 @@
 import { performance } from "node:perf_hooks";
 import { loadScenarioFile } from "../dist/scenario/index.js";
 import { VirtualEngine } from "../dist/sim/virtual-engine.js";
-import { buildResult } from "../dist/sim/build-result.js";
+import { buildResult } from "../dist/run/build-result.js";
 
 const scenarioPath = process.argv[2] ?? "scenarios/large-fleet.yaml";
 const clientsFlag = process.argv.indexOf("--clients");
@@ -25,7 +25,7 @@ while (!engine.step(1_000_000)) {
 }
 process.stderr.write("\n");
 const kmssimSeconds = (performance.now() - t0) / 1000;
-const result = buildResult(engine, kmssimSeconds, false);
+const result = buildResult(engine.totals(), kmssimSeconds, false);
 const events = engine.eventsProcessed;
 
 const baselineSeconds = holdBaseline(engine.clientCount, events);

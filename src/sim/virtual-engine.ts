@@ -8,13 +8,14 @@ import type { ClientGroupConfig } from "../core/client/client-group.js";
 import { Phase } from "../core/client/transitions.js";
 import { Code } from "../core/errors.js";
 import type { ActivationAnswer, ActivationRequest } from "../core/host/host-logic.js";
-import { LicenseStatus } from "../core/license.js";
+import { LicenseStatus, licenseStatusAt } from "../core/license.js";
 import { deriveSeed, Mulberry32, StreamTable } from "../core/rng.js";
 import type { Scenario, ScenarioEvent } from "../scenario/model.js";
 import { DnsDirectory } from "./dns-directory.js";
 import { EventQueue } from "./event-queue.js";
 import { ExpectedShareLedger, type SelectionContext } from "./expected-share-ledger.js";
-import { OutcomeStats } from "./rpc-stats.js";
+import { OutcomeStats } from "../run/outcome-stats.js";
+import type { RunTotals } from "../run/run-totals.js";
 import { HostState, SimHost } from "./sim-host.js";
 import { SampleRecorder } from "./sample-recorder.js";
 import { LicensedTally } from "./licensed-tally.js";
@@ -209,6 +210,50 @@ export class VirtualEngine {
       this.dispatch(payload >>> 2, payload & 3);
     }
     return false;
+  }
+
+  /** Everything the result needs, in the mode-independent shape. */
+  totals(): RunTotals {
+    const nowMs = this.nowMs;
+    this.ledger.flush(this.servingMask());
+    this.ledger.takeInterval();
+    const byStatus = [0, 0, 0, 0];
+    const fleet = this.fleet;
+    for (let i = 0; i < fleet.size; i++) byStatus[licenseStatusAt(nowMs, fleet.installedAtMs(i), fleet.validUntilMs(i))]++;
+    return {
+      scenario: this.scenario,
+      mode: "virtual",
+      nowMs,
+      clientsTotal: fleet.size,
+      activatedClients: this.activatedClients,
+      byStatus,
+      attemptErrors: this.attemptErrors,
+      inFlight: this.inFlight(),
+      activation: this.activation,
+      renewal: this.renewal,
+      dns: this.dnsStats,
+      hosts: this.hosts
+        .filter((h) => h.spec !== null)
+        .map((h) => ({
+          name: h.name,
+          requests: h.requests,
+          activations: h.activations,
+          renewals: h.renewals,
+          refused: h.refused,
+          unanswered: h.unanswered,
+          lost: h.lost,
+          late: h.late,
+          state: h.stateName,
+          dlv: h.logic.counters,
+          count: h.logic.counts(nowMs),
+          lowCount: h.logic.lowCountProducts(nowMs),
+          expectedRequests: this.ledger.total[h.index],
+        })),
+      failovers: this.failovers,
+      rediscoveries: this.rediscoveries,
+      events: this.eventLog,
+      timeline: this.samples.samples,
+    };
   }
 
   /** Takes a timeline sample now (an interrupted run keeps what it measured so far). */

@@ -2,7 +2,7 @@ import { validateMetricPath } from "../../src/core/metrics/thresholds.js";
 import type { Result } from "../../src/output/result.js";
 import { loadScenarioText } from "../../src/scenario/index.js";
 import type { Scenario } from "../../src/scenario/model.js";
-import { buildResult } from "../../src/sim/build-result.js";
+import { buildResult } from "../../src/run/build-result.js";
 import { VirtualEngine } from "../../src/sim/virtual-engine.js";
 
 export function scenarioFrom(yaml: string): Scenario {
@@ -16,7 +16,7 @@ export function simulate(yaml: string, seed?: number): { result: Result; engine:
   if (seed !== undefined) scenario.seed = seed;
   const engine = new VirtualEngine(scenario);
   while (!engine.step(100_000));
-  return { result: buildResult(engine, 0, false), engine };
+  return { result: buildResult(engine.totals(), 0, false), engine };
 }
 
 export function host(result: Result, name: string) {

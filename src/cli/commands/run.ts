@@ -5,7 +5,7 @@ import type { Result } from "../../output/result.js";
 import { formatDurationShort } from "../../output/format-duration.js";
 import { renderSummary } from "../../output/summary.js";
 import type { Scenario } from "../../scenario/model.js";
-import { buildResult } from "../../sim/build-result.js";
+import { buildResult } from "../../run/build-result.js";
 import { VirtualEngine } from "../../sim/virtual-engine.js";
 import { loadScenarioOrThrow } from "../load-or-exit.js";
 import { createProgress } from "../progress.js";
@@ -59,7 +59,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   }
   if (interrupted) engine.sampleNow();
   const wallSeconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-  const result = buildResult(engine, wallSeconds, interrupted);
+  const result = buildResult(engine.totals(), wallSeconds, interrupted);
   if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
   if (!options.quiet) process.stdout.write(`${renderSummary(result, { color: process.stdout.isTTY === true })}\n`);
   if (engine.illegalInputs > 0) {

@@ -1,0 +1,46 @@
+// What any driver (virtual or realtime) hands over at the end of a run; buildResult
+// turns it into the result JSON. Keeping this mode-independent is what lets both
+// modes share one result shape and one set of threshold rules.
+
+import type { HostCounters } from "../core/host/host-logic.js";
+import type { FleetEventRecord, TimelineSample } from "../output/result.js";
+import type { Mode, Scenario } from "../scenario/model.js";
+import type { OutcomeStats } from "./outcome-stats.js";
+
+export interface HostTotals {
+  name: string;
+  requests: number;
+  activations: number;
+  renewals: number;
+  refused: number;
+  unanswered: number;
+  lost: number;
+  late: number;
+  state: "up" | "hung" | "down" | "decommissioned";
+  dlv: HostCounters;
+  count: Record<string, number>;
+  /** Served products whose count is below the threshold. */
+  lowCount: string[];
+  /** Requests the SRV records promised this host (summed over served requests). */
+  expectedRequests: number;
+}
+
+export interface RunTotals {
+  scenario: Scenario;
+  mode: Mode;
+  nowMs: number;
+  clientsTotal: number;
+  activatedClients: number;
+  /** Clients by LicenseStatus at the end (index = LicenseStatus). */
+  byStatus: readonly number[];
+  attemptErrors: ReadonlyMap<number, number>;
+  inFlight: number;
+  activation: OutcomeStats;
+  renewal: OutcomeStats;
+  dns: OutcomeStats;
+  hosts: HostTotals[];
+  failovers: number;
+  rediscoveries: number;
+  events: FleetEventRecord[];
+  timeline: TimelineSample[];
+}
