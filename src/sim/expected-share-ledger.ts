@@ -3,15 +3,8 @@
 // host); when the set of serving hosts changes, the pending counts are converted into
 // expected shares with the vector valid until then.
 
-import type { SrvCandidate } from "../core/selection/srv-candidate.js";
 import { expectedShares } from "../core/selection/expected-share.js";
-import type { Profile } from "../scenario/model.js";
-
-export interface SelectionContext {
-  profile: Profile;
-  /** Records the context selects from; a pinned context has one candidate. */
-  candidates: readonly SrvCandidate[];
-}
+import type { SelectionContext } from "../plan/fleet-plan.js";
 
 export class ExpectedShareLedger {
   private readonly pending: Float64Array;

@@ -9,11 +9,12 @@ import { Phase } from "../core/client/transitions.js";
 import { Code } from "../core/errors.js";
 import type { ActivationAnswer, ActivationRequest } from "../core/host/host-logic.js";
 import { LicenseStatus, licenseStatusAt } from "../core/license.js";
-import { deriveSeed, Mulberry32, StreamTable } from "../core/rng.js";
+import { StreamTable } from "../core/rng.js";
 import type { Scenario, ScenarioEvent } from "../scenario/model.js";
-import { DnsDirectory } from "./dns-directory.js";
+import type { DnsDirectory } from "./dns-directory.js";
+import { forEachClient, planFleet, sampleTimes } from "../plan/fleet-plan.js";
 import { EventQueue } from "./event-queue.js";
-import { ExpectedShareLedger, type SelectionContext } from "./expected-share-ledger.js";
+import { ExpectedShareLedger } from "./expected-share-ledger.js";
 import { OutcomeStats } from "../run/outcome-stats.js";
 import type { RunTotals } from "../run/run-totals.js";
 import { HostState, SimHost } from "./sim-host.js";
@@ -101,43 +102,13 @@ export class VirtualEngine {
   constructor(scenario: Scenario, options: EngineOptions = {}) {
     this.scenario = scenario;
     this.durationMs = scenario.durationMs;
-    this.dns = new DnsDirectory(scenario);
-    const groupCounts = scaleCounts(scenario.clients.map((g) => g.count), options.clients);
-
-    const contexts: SelectionContext[] = [];
-    const contextIds = new Map<string, number>();
-    const contextFor = (key: string, make: () => SelectionContext): number => {
-      let id = contextIds.get(key);
-      if (id === undefined) {
-        id = contexts.push(make()) - 1;
-        contextIds.set(key, id);
-      }
-      return id;
-    };
-    const groupContext: number[] = [];
-    this.groupConfigs = scenario.clients.map((g) => {
-      const domainId = this.dns.domainId(g.domain);
-      const pinnedHost = g.kmsHost === null ? -1 : this.dns.endpointFor(g.kmsHost, g.domain);
-      groupContext.push(
-        pinnedHost >= 0
-          ? contextFor(`pinned:${pinnedHost}`, () => ({ profile: "win7", candidates: [{ host: pinnedHost, priority: 0, weight: 1 }] }))
-          : contextFor(`${g.os}:${domainId}`, () => ({ profile: g.os, candidates: this.dns.candidatesOf(domainId) })),
-      );
-      return {
-        profile: g.os,
-        product: g.product,
-        domainId,
-        pinnedHost,
-        hostCaching: g.hostCaching,
-        clockSkewMs: g.clockSkewMs,
-        activationIntervalMs: g.activationIntervalMs,
-        renewalIntervalMs: g.renewalIntervalMs,
-      };
-    });
+    const plan = planFleet(scenario, options.clients);
+    this.dns = plan.dns;
+    this.groupConfigs = plan.groups;
     this.hosts = this.dns.endpoints.map((e, index) => new SimHost(index, e.hostIndex >= 0 ? scenario.hosts[e.hostIndex] : null));
-    this.ledger = new ExpectedShareLedger(contexts, this.hosts.length);
+    this.ledger = new ExpectedShareLedger(plan.contexts, this.hosts.length);
 
-    const total = groupCounts.reduce((a, b) => a + b, 0);
+    const total = plan.total;
     this.fleet = new ClientFleet(total, this.groupConfigs, this.dns);
     this.driverF64 = new Float64Array(this.fleet.records);
     this.driverU32 = new Uint32Array(this.fleet.records);
@@ -156,16 +127,10 @@ export class VirtualEngine {
     this.licensedTally = new LicensedTally(sampleTimes(scenario));
     this.samples = new SampleRecorder(this);
 
-    let i = 0;
-    groupCounts.forEach((count, groupIndex) => {
-      const g = scenario.clients[groupIndex];
-      const bootOffsets = sortedBootOffsets(scenario.seed, groupIndex, count, g.bootSpreadMs);
-      for (let k = 0; k < count; k++, i++) {
-        const installedAtMs = g.startAtMs + bootOffsets[k];
-        this.driverU32[i * DRIVER_U32 + CONTEXT] = groupContext[groupIndex];
-        this.fleet.install(i, groupIndex, installedAtMs, this.action);
-        this.queue.pushOwned(this.action.atMs, i, (i << 2) | Ev.Timer);
-      }
+    forEachClient(plan, 0, total, (i, groupIndex, installedAtMs) => {
+      this.driverU32[i * DRIVER_U32 + CONTEXT] = plan.groupContext[groupIndex];
+      this.fleet.install(i, groupIndex, installedAtMs, this.action);
+      this.queue.pushOwned(this.action.atMs, i, (i << 2) | Ev.Timer);
     });
     this.buildSchedule(scenario.events);
   }
@@ -488,47 +453,4 @@ export class VirtualEngine {
     this.eventLog.push({ t: now / 1000, kind: "host", target: host.name, action: event.action });
   }
 
-}
-
-/** Timeline sample times: every sample interval, and the end of the run. */
-export function sampleTimes(scenario: Scenario): number[] {
-  const times: number[] = [];
-  for (let k = 1; k * scenario.sampleIntervalMs < scenario.durationMs; k++) times.push(k * scenario.sampleIntervalMs);
-  times.push(scenario.durationMs);
-  return times;
-}
-
-/**
- * Boot times of one group: independent uniform draws over the boot spread, from the
- * group's own stream, handed out in ascending order. The distribution is that of iid
- * uniform boots (clients are interchangeable), but clients that boot together sit
- * together in memory, and their renewals 7 days later walk memory nearly in order.
- */
-export function sortedBootOffsets(seed: number, groupIndex: number, count: number, bootSpreadMs: number): Float64Array {
-  const rng = new Mulberry32(deriveSeed(seed, BOOT_STREAM_BASE + groupIndex));
-  const offsets = new Float64Array(count);
-  for (let k = 0; k < count; k++) offsets[k] = rng.next() * bootSpreadMs;
-  return offsets.sort();
-}
-
-/** Stream ids from here on belong to client groups (client streams use 0..count-1). */
-const BOOT_STREAM_BASE = 0x7000_0000;
-
-/** Scales group counts to a new total, keeping proportions and every group non-empty. */
-export function scaleCounts(counts: readonly number[], total?: number): number[] {
-  if (total === undefined) return [...counts];
-  const sum = counts.reduce((a, b) => a + b, 0);
-  const scaled = counts.map((c) => Math.max(1, Math.floor((c * total) / sum)));
-  let diff = total - scaled.reduce((a, b) => a + b, 0);
-  for (let k = 0; diff !== 0 && k < scaled.length * 2; k++) {
-    const idx = k % scaled.length;
-    if (diff > 0) {
-      scaled[idx]++;
-      diff--;
-    } else if (scaled[idx] > 1) {
-      scaled[idx]--;
-      diff++;
-    }
-  }
-  return scaled;
 }

@@ -1,0 +1,135 @@
+// The fleet plan: everything about the clients that follows from the scenario and the
+// seed alone, computed before any driver runs (k6 style: plan, then execute). Both the
+// virtual engine and the realtime workers build their clients from it, so a client is
+// the same client in either mode.
+
+import type { ClientGroupConfig } from "../core/client/client-group.js";
+import { deriveSeed, Mulberry32 } from "../core/rng.js";
+import type { SrvCandidate } from "../core/selection/srv-candidate.js";
+import type { Profile, Scenario } from "../scenario/model.js";
+import { DnsDirectory } from "../sim/dns-directory.js";
+
+/** What a client selects from, for the expected-share accounting. */
+export interface SelectionContext {
+  profile: Profile;
+  /** Records the context selects from; a pinned context has one candidate. */
+  candidates: readonly SrvCandidate[];
+}
+
+export interface FleetPlan {
+  scenario: Scenario;
+  dns: DnsDirectory;
+  groups: ClientGroupConfig[];
+  /** Clients per group, after `--clients` scaling. */
+  groupCounts: number[];
+  /** First global client index of each group. */
+  groupStart: number[];
+  /** Selection context of each group. */
+  groupContext: number[];
+  contexts: SelectionContext[];
+  total: number;
+}
+
+export function planFleet(scenario: Scenario, clients?: number): FleetPlan {
+  const dns = new DnsDirectory(scenario);
+  const groupCounts = scaleCounts(scenario.clients.map((g) => g.count), clients);
+  const contexts: SelectionContext[] = [];
+  const contextIds = new Map<string, number>();
+  const contextFor = (key: string, make: () => SelectionContext): number => {
+    let id = contextIds.get(key);
+    if (id === undefined) {
+      id = contexts.push(make()) - 1;
+      contextIds.set(key, id);
+    }
+    return id;
+  };
+  const groupContext: number[] = [];
+  const groups = scenario.clients.map((g): ClientGroupConfig => {
+    const domainId = dns.domainId(g.domain);
+    const pinnedHost = g.kmsHost === null ? -1 : dns.endpointFor(g.kmsHost, g.domain);
+    groupContext.push(
+      pinnedHost >= 0
+        ? contextFor(`pinned:${pinnedHost}`, () => ({ profile: "win7", candidates: [{ host: pinnedHost, priority: 0, weight: 1 }] }))
+        : contextFor(`${g.os}:${domainId}`, () => ({ profile: g.os, candidates: dns.candidatesOf(domainId) })),
+    );
+    return {
+      profile: g.os,
+      product: g.product,
+      domainId,
+      pinnedHost,
+      hostCaching: g.hostCaching,
+      clockSkewMs: g.clockSkewMs,
+      activationIntervalMs: g.activationIntervalMs,
+      renewalIntervalMs: g.renewalIntervalMs,
+    };
+  });
+  const groupStart: number[] = [];
+  let total = 0;
+  for (const count of groupCounts) {
+    groupStart.push(total);
+    total += count;
+  }
+  return { scenario, dns, groups, groupCounts, groupStart, groupContext, contexts, total };
+}
+
+/**
+ * Calls `visit(globalIndex, groupIndex, installedAtMs)` for each client in
+ * [first, first + count), in index order. Boot times of a group are independent uniform
+ * draws over its boot spread from the group's own stream, handed out in ascending
+ * order: the distribution of iid uniform boots (clients are interchangeable), but
+ * clients that boot together sit together in memory, and so do their renewals.
+ */
+export function forEachClient(
+  plan: FleetPlan,
+  first: number,
+  count: number,
+  visit: (globalIndex: number, groupIndex: number, installedAtMs: number) => void,
+): void {
+  const end = first + count;
+  plan.groupCounts.forEach((groupCount, groupIndex) => {
+    const start = plan.groupStart[groupIndex];
+    const from = Math.max(first, start);
+    const to = Math.min(end, start + groupCount);
+    if (from >= to) return;
+    const g = plan.scenario.clients[groupIndex];
+    const offsets = sortedBootOffsets(plan.scenario.seed, groupIndex, groupCount, g.bootSpreadMs);
+    for (let i = from; i < to; i++) visit(i, groupIndex, g.startAtMs + offsets[i - start]);
+  });
+}
+
+export function sortedBootOffsets(seed: number, groupIndex: number, count: number, bootSpreadMs: number): Float64Array {
+  const rng = new Mulberry32(deriveSeed(seed, BOOT_STREAM_BASE + groupIndex));
+  const offsets = new Float64Array(count);
+  for (let k = 0; k < count; k++) offsets[k] = rng.next() * bootSpreadMs;
+  return offsets.sort();
+}
+
+/** Stream ids from here on belong to client groups (client streams use 0..count-1). */
+const BOOT_STREAM_BASE = 0x7000_0000;
+
+/** Scales group counts to a new total, keeping proportions and every group non-empty. */
+export function scaleCounts(counts: readonly number[], total?: number): number[] {
+  if (total === undefined) return [...counts];
+  const sum = counts.reduce((a, b) => a + b, 0);
+  const scaled = counts.map((c) => Math.max(1, Math.floor((c * total) / sum)));
+  let diff = total - scaled.reduce((a, b) => a + b, 0);
+  for (let k = 0; diff !== 0 && k < scaled.length * 2; k++) {
+    const idx = k % scaled.length;
+    if (diff > 0) {
+      scaled[idx]++;
+      diff--;
+    } else if (scaled[idx] > 1) {
+      scaled[idx]--;
+      diff++;
+    }
+  }
+  return scaled;
+}
+
+/** Timeline sample times: every sample interval, and the end of the run. */
+export function sampleTimes(scenario: Scenario): number[] {
+  const times: number[] = [];
+  for (let k = 1; k * scenario.sampleIntervalMs < scenario.durationMs; k++) times.push(k * scenario.sampleIntervalMs);
+  times.push(scenario.durationMs);
+  return times;
+}

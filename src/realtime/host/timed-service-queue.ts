@@ -1,0 +1,146 @@
+// A host's `concurrency` servers in real time: at most that many jobs in service, the
+// rest waiting first come first served, each taking an exponential service time around
+// the mean. At most `concurrency` timers are pending, whatever the backlog.
+//
+// Timers fire late, never early, so a job taken from the queue starts when its server
+// was due to free up (its planned end), not when the timer got round to it: the same
+// recursion as the core's MultiServerQueue, so a busy host keeps its modelled capacity
+// instead of losing a little to every late timer.
+
+export interface TimedServiceQueueOptions<J> {
+  concurrency: number;
+  /** Mean service time, real ms; 0 = answered at once. */
+  serviceTimeMs: number;
+  /** Uniform in [0, 1). */
+  rng: () => number;
+  /** Real clock in ms (performance.now in production, a fake one in tests). */
+  wallNowMs: () => number;
+  /** Called once per job when its service ends (possibly inside `submit`). */
+  onDone: (job: J) => void;
+}
+
+interface Running<J> {
+  job: J;
+  endMs: number;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class TimedServiceQueue<J> {
+  readonly concurrency: number;
+  private meanMs = 0;
+
+  private readonly rng: () => number;
+  private readonly wallNowMs: () => number;
+  private readonly onDone: (job: J) => void;
+  private readonly running = new Set<Running<J>>();
+  // Waiting jobs and their arrival times; entries before `head` are taken.
+  private waitingJobs: J[] = [];
+  private waitingSinceMs: number[] = [];
+  private head = 0;
+
+  constructor(options: TimedServiceQueueOptions<J>) {
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
+      throw new RangeError(`TimedServiceQueue: concurrency must be an integer >= 1, got ${options.concurrency}`);
+    }
+    this.concurrency = options.concurrency;
+    this.serviceTimeMs = options.serviceTimeMs;
+    this.rng = options.rng;
+    this.wallNowMs = options.wallNowMs;
+    this.onDone = options.onDone;
+  }
+
+  /** Mean service time of jobs that start from now on. */
+  get serviceTimeMs(): number {
+    return this.meanMs;
+  }
+
+  set serviceTimeMs(ms: number) {
+    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`TimedServiceQueue: serviceTimeMs must be finite and >= 0, got ${ms}`);
+    this.meanMs = ms;
+  }
+
+  get inService(): number {
+    return this.running.size;
+  }
+
+  get waiting(): number {
+    return this.waitingJobs.length - this.head;
+  }
+
+  submit(job: J): void {
+    const now = this.wallNowMs();
+    if (this.running.size < this.concurrency) {
+      // A free server means nobody waits (waiting jobs start as soon as a server frees up).
+      this.serve(job, now, now);
+      return;
+    }
+    this.waitingJobs.push(job);
+    this.waitingSinceMs.push(now);
+  }
+
+  /** Drops every job in service and waiting (their answers never come); returns them, oldest first. */
+  clear(): J[] {
+    const dropped: J[] = [];
+    for (const r of this.running) {
+      clearTimeout(r.timer);
+      dropped.push(r.job);
+    }
+    this.running.clear();
+    for (let i = this.head; i < this.waitingJobs.length; i++) dropped.push(this.waitingJobs[i]);
+    this.waitingJobs = [];
+    this.waitingSinceMs = [];
+    this.head = 0;
+    return dropped;
+  }
+
+  /**
+   * Starts `job` on a free server at `startMs` (planned). Returns -1 if it is in service
+   * (a timer is pending), else the planned end of a job done at once: zero service time,
+   * or already over by the plan because the server was due to free up long ago.
+   */
+  private serve(job: J, startMs: number, nowMs: number): number {
+    const endMs = this.meanMs === 0 ? startMs : startMs - this.meanMs * Math.log(1 - this.rng());
+    if (!(endMs > nowMs)) {
+      this.onDone(job);
+      return endMs;
+    }
+    const r: Running<J> = { job, endMs, timer: undefined as unknown as ReturnType<typeof setTimeout> };
+    r.timer = setTimeout(() => this.finish(r), endMs - nowMs);
+    this.running.add(r);
+    return -1;
+  }
+
+  private finish(r: Running<J>): void {
+    // clear() may have dropped it after the timer was queued to run.
+    if (!this.running.delete(r)) return;
+    this.onDone(r.job);
+    this.startWaiting(r.endMs);
+  }
+
+  /** A server is free since `freeSinceMs` (planned): hands it the waiting jobs in order. */
+  private startWaiting(freeSinceMs: number): void {
+    let freeAtMs = freeSinceMs;
+    while (this.running.size < this.concurrency && this.head < this.waitingJobs.length) {
+      const job = this.waitingJobs[this.head];
+      const startMs = Math.max(this.waitingSinceMs[this.head], freeAtMs);
+      this.head++;
+      this.compact();
+      const doneAtMs = this.serve(job, startMs, this.wallNowMs());
+      if (doneAtMs < 0) break;
+      // Done at once: the same server is free again, by the plan, when that job ended.
+      freeAtMs = doneAtMs;
+    }
+  }
+
+  private compact(): void {
+    if (this.head === this.waitingJobs.length) {
+      this.waitingJobs.length = 0;
+      this.waitingSinceMs.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.waitingJobs.length) {
+      this.waitingJobs = this.waitingJobs.slice(this.head);
+      this.waitingSinceMs = this.waitingSinceMs.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
