@@ -133,3 +133,21 @@ export function sampleTimes(scenario: Scenario): number[] {
   times.push(scenario.durationMs);
   return times;
 }
+
+/**
+ * The intervals a client takes from an answer of endpoint `endpoint`: a host that sets
+ * its own overrides the client's (design.md); one that does not leaves the client's.
+ */
+export function hostAnswerIntervals(
+  plan: FleetPlan,
+  endpoint: number,
+  groupIndex: number,
+): { activationIntervalMs: number; renewalIntervalMs: number } {
+  const hostIndex = plan.dns.endpoints[endpoint]?.hostIndex ?? -1;
+  const spec = hostIndex >= 0 ? plan.scenario.hosts[hostIndex] : null;
+  const group = plan.groups[groupIndex];
+  return {
+    activationIntervalMs: spec?.activationIntervalMs ?? group.activationIntervalMs,
+    renewalIntervalMs: spec?.renewalIntervalMs ?? group.renewalIntervalMs,
+  };
+}

@@ -12,7 +12,7 @@ import { LicenseStatus, licenseStatusAt } from "../core/license.js";
 import { StreamTable } from "../core/rng.js";
 import type { Scenario, ScenarioEvent } from "../scenario/model.js";
 import type { DnsDirectory } from "./dns-directory.js";
-import { forEachClient, planFleet, sampleTimes } from "../plan/fleet-plan.js";
+import { forEachClient, hostAnswerIntervals, planFleet, sampleTimes, type FleetPlan } from "../plan/fleet-plan.js";
 import { EventQueue } from "./event-queue.js";
 import { ExpectedShareLedger } from "./expected-share-ledger.js";
 import { OutcomeStats } from "../run/outcome-stats.js";
@@ -95,6 +95,7 @@ export class VirtualEngine {
   private readonly driverF64: Float64Array;
   private readonly driverU32: Uint32Array;
   private readonly groupConfigs: ClientGroupConfig[];
+  private readonly plan: FleetPlan;
   private readonly schedule: { atMs: number; isSample: boolean; run: () => void }[] = [];
   private scheduleIndex = 0;
   private readonly durationMs: number;
@@ -103,6 +104,7 @@ export class VirtualEngine {
     this.scenario = scenario;
     this.durationMs = scenario.durationMs;
     const plan = planFleet(scenario, options.clients);
+    this.plan = plan;
     this.dns = plan.dns;
     this.groupConfigs = plan.groups;
     this.hosts = this.dns.endpoints.map((e, index) => new SimHost(index, e.hostIndex >= 0 ? scenario.hosts[e.hostIndex] : null));
@@ -332,10 +334,9 @@ export class VirtualEngine {
     } else {
       const view = this.replyView;
       view.status = status;
-      // A host that sets intervals overrides the client's; otherwise the client keeps its own.
-      const g = this.groupConfigs[fleet.group(i)];
-      view.activationIntervalMs = host.spec?.activationIntervalMs ?? g.activationIntervalMs;
-      view.renewalIntervalMs = host.spec?.renewalIntervalMs ?? g.renewalIntervalMs;
+      const intervals = hostAnswerIntervals(this.plan, host.index, fleet.group(i));
+      view.activationIntervalMs = intervals.activationIntervalMs;
+      view.renewalIntervalMs = intervals.renewalIntervalMs;
       const validBeforeMs = fleet.validUntilMs(i);
       action = fleet.onRpcAnswer(i, now, view, this.action);
       if (status === 0) this.licensedTally.move(validBeforeMs, fleet.validUntilMs(i));

@@ -1,0 +1,58 @@
+// One activation or renewal request over a fresh TCP connection (the default client
+// mode): connect, send one frame, read one answer, close. Every way it can fail ends
+// in an RpcCallError with a stable code; the client machine treats them all as "the
+// host did not respond".
+
+import { connect, type Socket } from "node:net";
+import { FrameDecoder } from "../../core/protocol/decode.js";
+import { encodeRequest } from "../../core/protocol/encode.js";
+import { MessageType, type RequestMessage, type ResponseMessage } from "../../core/protocol/frame.js";
+
+export type RpcFailure = "REFUSED" | "RESET" | "TIMEOUT" | "CLOSED" | "PROTOCOL" | "NO_ADDRESS";
+
+export class RpcCallError extends Error {
+  constructor(readonly code: RpcFailure, message: string) {
+    super(message);
+    this.name = "RpcCallError";
+  }
+}
+
+export interface RpcTarget {
+  address: string;
+  port: number;
+}
+
+export function callHost(target: RpcTarget, request: RequestMessage, timeoutMs: number, localAddress?: string): Promise<ResponseMessage> {
+  return new Promise((resolve, reject) => {
+    const decoder = new FrameDecoder();
+    let settled = false;
+    const socket: Socket = connect({ host: target.address, port: target.port, ...(localAddress ? { localAddress } : {}) });
+    const finish = (error: RpcCallError | null, response?: ResponseMessage): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      if (error) reject(error);
+      else resolve(response!);
+    };
+    const timer = setTimeout(() => finish(new RpcCallError("TIMEOUT", `no answer within ${timeoutMs} ms`)), timeoutMs);
+    socket.setNoDelay(true);
+    socket.on("connect", () => socket.write(encodeRequest(request)));
+    socket.on("data", (chunk: Buffer) => {
+      try {
+        decoder.push(chunk);
+        for (let frame = decoder.next(); frame !== null; frame = decoder.next()) {
+          if (frame.type === MessageType.ActivationResponse && frame.requestId === request.requestId) return finish(null, frame);
+          if (frame.type === MessageType.Reject) return finish(new RpcCallError("PROTOCOL", `host rejected the request: ${frame.reason}`));
+        }
+      } catch (err) {
+        finish(new RpcCallError("PROTOCOL", (err as Error).message));
+      }
+    });
+    socket.on("error", (err: NodeJS.ErrnoException) => {
+      const code: RpcFailure = err.code === "ECONNREFUSED" ? "REFUSED" : err.code === "ECONNRESET" || err.code === "EPIPE" ? "RESET" : "CLOSED";
+      finish(new RpcCallError(code, err.message));
+    });
+    socket.on("close", () => finish(new RpcCallError("CLOSED", "connection closed before an answer")));
+  });
+}

@@ -1,0 +1,314 @@
+// Realtime driver of one slice of the fleet: the same core client machine as the
+// virtual engine, driven by a compressed wall clock, a real resolver and real TCP
+// requests. Timers wait in an event queue keyed by simulated time; one setTimeout
+// wakes the pump for the earliest. Latency runs from when a request was due on the
+// wall clock, so a late event loop shows up in the numbers (no coordinated omission).
+
+import { ActionKind, ClientAction, Note } from "../../core/client/client-action.js";
+import { ClientFleet, type AnswerBook, type RpcAnswerView } from "../../core/client/client-fleet.js";
+import { Phase } from "../../core/client/transitions.js";
+import { Code } from "../../core/errors.js";
+import { licenseStatusAt } from "../../core/license.js";
+import { cmidFromIndex } from "../../core/protocol/cmid.js";
+import type { RequestMessage, ResponseMessage } from "../../core/protocol/frame.js";
+import { deriveSeed, Mulberry32 } from "../../core/rng.js";
+import type { SrvCandidate } from "../../core/selection/srv-candidate.js";
+import { forEachClient, hostAnswerIntervals, type FleetPlan } from "../../plan/fleet-plan.js";
+import { OutcomeStats } from "../../run/outcome-stats.js";
+import { EventQueue } from "../../sim/event-queue.js";
+import { ExpectedShareLedger } from "../../sim/expected-share-ledger.js";
+import { CompressedClock } from "../compressed-clock.js";
+import type { RpcTarget } from "../client/rpc-call.js";
+
+export interface SrvLookup {
+  records: { target: string; port: number; priority: number; weight: number }[];
+  /** Address records of the targets, by target name. */
+  addresses: ReadonlyMap<string, string>;
+}
+
+export interface DnsPort {
+  resolveSrv(domain: string): Promise<SrvLookup>;
+}
+
+export interface RpcPort {
+  call(target: RpcTarget, request: RequestMessage, timeoutMs: number): Promise<ResponseMessage>;
+}
+
+export interface FleetDriverOptions {
+  plan: FleetPlan;
+  /** This driver's clients: global indexes [first, first + count). */
+  first: number;
+  count: number;
+  clock: CompressedClock;
+  dns: DnsPort;
+  rpc: RpcPort;
+  /** Where each endpoint listens (pinned clients use it; DNS answers may override). */
+  endpoints: readonly (RpcTarget | null)[];
+  cmidPrefix: Uint8Array;
+}
+
+/** Counters a driver hands to the main thread at the end. */
+export interface FleetSliceTotals {
+  clients: number;
+  activatedClients: number;
+  byStatus: number[];
+  attemptErrors: [number, number][];
+  inFlight: number;
+  activation: OutcomeStats;
+  renewal: OutcomeStats;
+  dns: OutcomeStats;
+  failovers: number;
+  rediscoveries: number;
+  illegalInputs: number;
+  /** Answers received per endpoint (client-side count, to check against the hosts). */
+  answeredBy: number[];
+  /** Requests the SRV records promised each endpoint. */
+  expectedRequests: number[];
+}
+
+const NO_HOST = -1;
+
+export class FleetDriver implements AnswerBook {
+  readonly activation = new OutcomeStats();
+  readonly renewal = new OutcomeStats();
+  readonly dnsStats = new OutcomeStats();
+  readonly attemptErrors = new Map<number, number>();
+  activatedClients = 0;
+  failovers = 0;
+  rediscoveries = 0;
+  illegalInputs = 0;
+
+  private readonly plan: FleetPlan;
+  private readonly fleet: ClientFleet;
+  private readonly queue: EventQueue;
+  private readonly clock: CompressedClock;
+  private readonly action = new ClientAction();
+  private readonly rngs: Mulberry32[];
+  private readonly dueWallMs: Float64Array;
+  private readonly contextOf: Uint16Array;
+  private readonly answers: SrvCandidate[][];
+  private readonly targets: (RpcTarget | null)[];
+  private readonly answeredBy: number[];
+  private readonly ledger: ExpectedShareLedger;
+  private readonly replyView: RpcAnswerView = { status: 0, activationIntervalMs: 0, renewalIntervalMs: 0 };
+  private servingMask = 0xffffffff;
+  private inFlightOps = 0;
+  private nextRequestId = 1;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private resolveDone: (() => void) | null = null;
+  private readonly done: Promise<void>;
+
+  constructor(private readonly options: FleetDriverOptions) {
+    const { plan, count } = options;
+    this.plan = plan;
+    this.clock = options.clock;
+    this.fleet = new ClientFleet(count, plan.groups, this);
+    this.queue = new EventQueue(plan.scenario.durationMs);
+    this.rngs = [];
+    this.dueWallMs = new Float64Array(count);
+    this.contextOf = new Uint16Array(count);
+    this.answers = plan.dns.domains.map((_, domainId) => [...plan.dns.candidatesOf(domainId)]);
+    this.targets = [...options.endpoints];
+    this.answeredBy = plan.dns.endpoints.map(() => 0);
+    this.ledger = new ExpectedShareLedger(plan.contexts, plan.dns.endpoints.length);
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    forEachClient(plan, options.first, count, (globalIndex, groupIndex, installedAtMs) => {
+      const i = globalIndex - options.first;
+      this.rngs.push(new Mulberry32(deriveSeed(plan.scenario.seed, globalIndex)));
+      this.contextOf[i] = plan.groupContext[groupIndex];
+      this.fleet.install(i, groupIndex, installedAtMs, this.action);
+      this.queue.push(this.action.atMs, i);
+    });
+  }
+
+  candidatesOf(answerId: number): readonly SrvCandidate[] {
+    return this.answers[answerId];
+  }
+
+  /** Starts the pump; resolves when simulated time is over and nothing is in flight. */
+  run(): Promise<void> {
+    this.pump();
+    return this.done;
+  }
+
+  /** Stops issuing new work (Ctrl-C); what is in flight still finishes or times out. */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.maybeDone();
+  }
+
+  /** The main thread tells which endpoints serve now (for the expected share). */
+  setServingMask(mask: number): void {
+    this.ledger.flush(this.servingMask);
+    this.servingMask = mask >>> 0;
+  }
+
+  get activatedSoFar(): number {
+    return this.activatedClients;
+  }
+
+  totals(): FleetSliceTotals {
+    const nowMs = Math.min(this.clock.simNowMs(), this.plan.scenario.durationMs);
+    this.ledger.flush(this.servingMask);
+    this.ledger.takeInterval();
+    const byStatus = [0, 0, 0, 0];
+    let inFlight = 0;
+    for (let i = 0; i < this.fleet.size; i++) {
+      byStatus[licenseStatusAt(nowMs, this.fleet.installedAtMs(i), this.fleet.validUntilMs(i))]++;
+      const phase = this.fleet.phase(i);
+      if (phase === Phase.AwaitingDns || phase === Phase.AwaitingRpc) inFlight++;
+    }
+    return {
+      clients: this.fleet.size,
+      activatedClients: this.activatedClients,
+      byStatus,
+      attemptErrors: [...this.attemptErrors],
+      inFlight,
+      activation: this.activation,
+      renewal: this.renewal,
+      dns: this.dnsStats,
+      failovers: this.failovers,
+      rediscoveries: this.rediscoveries,
+      illegalInputs: this.illegalInputs,
+      answeredBy: [...this.answeredBy],
+      expectedRequests: Array.from(this.ledger.total),
+    };
+  }
+
+  private pump(): void {
+    this.timer = null;
+    if (this.stopped) return;
+    const durationMs = this.plan.scenario.durationMs;
+    const nowSim = this.clock.simNowMs();
+    // Bounded per turn so sockets and other timers get their share of the event loop.
+    for (let budget = 2000; budget > 0 && this.queue.size > 0; budget--) {
+      const dueSim = this.queue.peekTime();
+      if (dueSim > nowSim || dueSim > durationMs) break;
+      const i = this.queue.pop();
+      this.dueWallMs[i] = this.clock.wallAtMs(dueSim);
+      this.apply(i, this.fleet.onTimer(i, nowSim, this.rngs[i], this.action));
+    }
+    const next = this.queue.size > 0 ? this.queue.peekTime() : Infinity;
+    if (next <= durationMs && nowSim < durationMs) {
+      // Re-check at least every 200 ms of wall time (the clock drives, not the timer).
+      const delay = next <= nowSim ? 0 : Math.min(200, this.clock.wallDelayUntilMs(next));
+      this.timer = setTimeout(() => this.pump(), delay);
+    } else if (nowSim < durationMs) {
+      this.timer = setTimeout(() => this.pump(), Math.min(200, this.clock.wallDelayUntilMs(durationMs)));
+    } else {
+      this.stopped = true;
+      this.maybeDone();
+    }
+  }
+
+  private maybeDone(): void {
+    if (this.stopped && this.inFlightOps === 0 && this.resolveDone !== null) {
+      this.resolveDone();
+      this.resolveDone = null;
+    }
+  }
+
+  private apply(i: number, action: ClientAction): void {
+    const notes = action.notes;
+    if (notes !== 0) {
+      if (notes & Note.Failover) this.failovers++;
+      if (notes & Note.Rediscovery) this.rediscoveries++;
+      if (notes & Note.FirstActivation) this.activatedClients++;
+      if (notes & Note.AttemptFailed) this.attemptErrors.set(action.attemptErrorCode, (this.attemptErrors.get(action.attemptErrorCode) ?? 0) + 1);
+      if (notes & Note.IllegalInput) this.illegalInputs++;
+    }
+    switch (action.kind) {
+      case ActionKind.Wait:
+        if (action.atMs <= this.plan.scenario.durationMs && !this.stopped) this.queue.push(action.atMs, i);
+        return;
+      case ActionKind.QueryDns:
+        this.queryDns(i, action.domainId);
+        return;
+      case ActionKind.SendRpc:
+        this.sendRpc(i, action.host, action.renewal);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private queryDns(i: number, domainId: number): void {
+    this.dnsStats.sent++;
+    this.inFlightOps++;
+    const dueWallMs = this.dueWallMs[i];
+    this.options.dns.resolveSrv(this.plan.dns.domains[domainId]).then(
+      (lookup) => {
+        this.inFlightOps--;
+        this.dnsStats.record(lookup.records.length > 0 ? 0 : Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
+        this.answers[domainId] = this.candidatesFrom(lookup, domainId);
+        this.dueWallMs[i] = CompressedClock.wallNowMs();
+        this.apply(i, this.fleet.onDnsAnswer(i, this.clock.simNowMs(), domainId, this.plan.scenario.dns.ttlMs, this.rngs[i], this.action));
+        this.maybeDone();
+      },
+      () => {
+        this.inFlightOps--;
+        this.dnsStats.record(Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
+        this.apply(i, this.fleet.onDnsFailure(i, this.clock.simNowMs(), this.action));
+        this.maybeDone();
+      },
+    );
+  }
+
+  /** Maps an SRV answer onto endpoint indexes, remembering each target's address. */
+  private candidatesFrom(lookup: SrvLookup, domainId: number): SrvCandidate[] {
+    const domain = this.plan.dns.domains[domainId];
+    return lookup.records.map((record) => {
+      const host = this.plan.dns.endpointFor(record.target, domain);
+      const address = lookup.addresses.get(record.target) ?? lookup.addresses.get(record.target.replace(/\.$/, ""));
+      while (this.targets.length <= host) this.targets.push(null);
+      while (this.answeredBy.length <= host) this.answeredBy.push(0);
+      this.targets[host] = address === undefined ? null : { address, port: record.port };
+      return { host, priority: record.priority, weight: record.weight };
+    });
+  }
+
+  private sendRpc(i: number, host: number, renewal: boolean): void {
+    const stats = renewal ? this.renewal : this.activation;
+    stats.sent++;
+    const target = this.targets[host] ?? null;
+    const nowSim = this.clock.simNowMs();
+    const group = this.plan.groups[this.fleet.group(i)];
+    const dueWallMs = this.dueWallMs[i];
+    const request: RequestMessage = {
+      requestId: this.nextRequestId,
+      cmid: cmidFromIndex(this.options.cmidPrefix, this.options.first + i),
+      product: group.product,
+      clientTimeMs: nowSim + group.clockSkewMs,
+      renewal,
+      status: this.fleet.statusAt(i, nowSim),
+    };
+    this.nextRequestId = (this.nextRequestId % 0xffffffff) + 1;
+    this.inFlightOps++;
+    const call = target === null ? Promise.reject(new Error("no address")) : this.options.rpc.call(target, request, this.plan.scenario.network.rpcTimeoutMs);
+    call.then(
+      (response) => {
+        this.inFlightOps--;
+        stats.record(response.status, CompressedClock.wallNowMs() - dueWallMs);
+        if (host !== NO_HOST) this.answeredBy[host]++;
+        this.ledger.charge(this.contextOf[i]);
+        const intervals = hostAnswerIntervals(this.plan, host, this.fleet.group(i));
+        const view = this.replyView;
+        view.status = response.status;
+        view.activationIntervalMs = intervals.activationIntervalMs;
+        view.renewalIntervalMs = intervals.renewalIntervalMs;
+        this.apply(i, this.fleet.onRpcAnswer(i, this.clock.simNowMs(), view, this.action));
+        this.maybeDone();
+      },
+      () => {
+        this.inFlightOps--;
+        stats.record(Code.RpcServerUnavailable, CompressedClock.wallNowMs() - dueWallMs);
+        this.dueWallMs[i] = CompressedClock.wallNowMs();
+        this.apply(i, this.fleet.onRpcUnreachable(i, this.clock.simNowMs(), this.rngs[i], this.action));
+        this.maybeDone();
+      },
+    );
+  }
+}
