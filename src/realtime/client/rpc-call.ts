@@ -31,7 +31,9 @@ export function callHost(target: RpcTarget, request: RequestMessage, timeoutMs: 
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      socket.destroy();
+      // Giving up resets the connection, so the host can tell an answer came too late.
+      if (error?.code === "TIMEOUT" && !socket.destroyed) socket.resetAndDestroy();
+      else socket.destroy();
       if (error) reject(error);
       else resolve(response!);
     };

@@ -19,6 +19,13 @@ export interface TimedServiceQueueOptions<J> {
   onDone: (job: J) => void;
 }
 
+/**
+ * Timers have whole-millisecond resolution: a job due in less than this is done at once
+ * (early by under 1 ms) rather than by a timer (late by up to 1 ms, again for every job
+ * behind it).
+ */
+const TIMER_RESOLUTION_MS = 1;
+
 interface Running<J> {
   job: J;
   endMs: number;
@@ -94,20 +101,21 @@ export class TimedServiceQueue<J> {
   }
 
   /**
-   * Starts `job` on a free server at `startMs` (planned). Returns -1 if it is in service
+   * Starts `job` on a free server at `startMs` (planned). Returns null if it is in service
    * (a timer is pending), else the planned end of a job done at once: zero service time,
-   * or already over by the plan because the server was due to free up long ago.
+   * due within the timer resolution, or already over by the plan because the server was
+   * due to free up long ago.
    */
-  private serve(job: J, startMs: number, nowMs: number): number {
+  private serve(job: J, startMs: number, nowMs: number): number | null {
     const endMs = this.meanMs === 0 ? startMs : startMs - this.meanMs * Math.log(1 - this.rng());
-    if (!(endMs > nowMs)) {
+    if (!(endMs - nowMs >= TIMER_RESOLUTION_MS)) {
       this.onDone(job);
       return endMs;
     }
     const r: Running<J> = { job, endMs, timer: undefined as unknown as ReturnType<typeof setTimeout> };
     r.timer = setTimeout(() => this.finish(r), endMs - nowMs);
     this.running.add(r);
-    return -1;
+    return null;
   }
 
   private finish(r: Running<J>): void {
@@ -126,7 +134,7 @@ export class TimedServiceQueue<J> {
       this.head++;
       this.compact();
       const doneAtMs = this.serve(job, startMs, this.wallNowMs());
-      if (doneAtMs < 0) break;
+      if (doneAtMs === null) break;
       // Done at once: the same server is free again, by the plan, when that job ended.
       freeAtMs = doneAtMs;
     }

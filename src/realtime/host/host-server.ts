@@ -1,0 +1,473 @@
+// One simulated KMS host as a real TCP listener (realtime mode): kmssim's own frames
+// (docs/protocol.md, never Microsoft's RPC) in, the core's KmsHostLogic deciding, the
+// host's `concurrency` servers and FIFO queue in real time, and the scenario's faults
+// done for real: a crashed host has no listener, a hung one reads and never answers.
+//
+// Counting follows the virtual engine's SimHost so both modes report the same numbers:
+// a request is decided and counted when it arrives (its CMID counts even if a crash
+// then loses the answer), and then waits for a server. `refused` is not counted here:
+// a crashed host has no listener, so nothing on this side sees the refused connection;
+// the clients count ECONNREFUSED per host.
+//
+// Connections: any number of requests per connection, answered in the order they
+// finish (the request id pairs them up). A client may half-close after sending; its
+// answers still come and the host then ends the connection. A connection reset before
+// its answer is ready is a client that gave up: the answer counts as `late`. (A client
+// that gives up should reset, socket.resetAndDestroy(): a plain close reads as a
+// half-close here, so the host answers into the void and cannot count it.)
+//
+// Bad bytes (a ProtocolError, or a frame that is not a request): counted in `badFrames`,
+// answered with a Reject frame naming the reason, and that connection is closed; the
+// host goes on serving the others.
+
+import net from "node:net";
+import { performance } from "node:perf_hooks";
+import type { ActivationAnswer, ActivationRequest, HostCounters, KmsHostLogic } from "../../core/host/host-logic.js";
+import { newActivationAnswer } from "../../core/host/host-logic.js";
+import { LicenseStatus } from "../../core/license.js";
+import {
+  cmidKey,
+  encodeReject,
+  encodeResponse,
+  FrameDecoder,
+  MessageType,
+  ProtocolError,
+  type DecodedFrame,
+  type ResponseMessage,
+} from "../../core/protocol/index.js";
+import { TimedServiceQueue } from "./timed-service-queue.js";
+
+export type RequestKind = "activation" | "renewal";
+
+/** `stopped` before start() and after stop(); the others as in the virtual engine's SimHost. */
+export type HostServerState = "stopped" | "up" | "hung" | "down" | "decommissioned";
+
+export interface KmsHostServerOptions {
+  /** Endpoint index: the host id in every answer (u16) and the first argument of onServed. */
+  hostIndex: number;
+  /** For messages and snapshots; default `host-<index>`. */
+  name?: string;
+  /** Listening address; default 127.0.0.1. */
+  address?: string;
+  /** 0 (default) = an ephemeral port, kept across crash and recover. */
+  port?: number;
+  logic: KmsHostLogic;
+  /** Requests served at once; more wait first come first served. */
+  concurrency: number;
+  /** Mean service time in real ms (exponential); 0 = answered at once. */
+  serviceTimeMs: number;
+  /** The host's clock in simulated ms (the realtime driver's compressed clock). */
+  simNow: () => number;
+  /** Uniform in [0, 1), for service times. */
+  rng: () => number;
+  /** The run's CMID prefix: ids carrying it are counted by client index, as in virtual mode. */
+  cmidPrefix?: Uint8Array;
+  /** Real clock in ms; default performance.now. */
+  wallNow?: () => number;
+  /** listen() backlog; default 4096 (the kernel caps it at net.core.somaxconn). */
+  backlog?: number;
+  /** Called after each answer is written. */
+  onServed?: (hostIndex: number, kind: RequestKind, status: number) => void;
+}
+
+/** Plain numbers, safe to postMessage. */
+export interface HostServerCounters {
+  requests: number;
+  activations: number;
+  renewals: number;
+  /** Requests that arrived while the host was hung: read, never answered. */
+  unanswered: number;
+  /** Requests queued or in service when the host crashed, hung or was decommissioned. */
+  lost: number;
+  /** Answers ready after the client had closed its connection (it gave up). */
+  late: number;
+  /** Frames the decoder rejected (ProtocolError), or a non-request frame. */
+  badFrames: number;
+  /** Connections accepted. */
+  connections: number;
+}
+
+export interface HostServerSnapshot extends HostServerCounters {
+  name: string;
+  state: HostServerState;
+  address: string;
+  port: number;
+  /** The host logic's `slmgr /dlv`-like counters. */
+  dlv: HostCounters;
+  /** Current count per served product at simNow(). */
+  count: Record<string, number>;
+}
+
+interface Connection {
+  readonly socket: net.Socket;
+  readonly decoder: FrameDecoder;
+  /** This connection's requests in service or waiting. */
+  pending: number;
+  /** The client half-closed: end the connection once its answers are written. */
+  peerEnded: boolean;
+  /** Closed or closing: answers for it are not written. */
+  closed: boolean;
+  /** The host closed it over a bad frame (its pending answers count as lost, not late). */
+  rejected: boolean;
+  /** Hung host saw a bad frame: the rest of the stream is read and ignored. */
+  ignoring: boolean;
+}
+
+interface Job {
+  conn: Connection;
+  requestId: number;
+  renewal: boolean;
+  status: number;
+  count: number;
+  activationIntervalMs: number;
+  renewalIntervalMs: number;
+}
+
+const DEFAULT_BACKLOG = 4096;
+
+export class KmsHostServer implements HostServerCounters {
+  readonly hostIndex: number;
+  readonly name: string;
+  readonly address: string;
+  readonly logic: KmsHostLogic;
+  readonly concurrency: number;
+  /** Service time the host returns to on recover(). */
+  readonly baseServiceTimeMs: number;
+
+  requests = 0;
+  activations = 0;
+  renewals = 0;
+  unanswered = 0;
+  lost = 0;
+  late = 0;
+  badFrames = 0;
+  connections = 0;
+
+  private stateNow: HostServerState = "stopped";
+  private boundPort: number;
+  private readonly backlog: number;
+  private readonly simNow: () => number;
+  private readonly cmidPrefix: Uint8Array | undefined;
+  private readonly onServed: KmsHostServerOptions["onServed"];
+  private readonly server: net.Server;
+  private readonly open = new Set<Connection>();
+  private readonly queue: TimedServiceQueue<Job>;
+  // Listen and close run one after another, in the order the faults asked for them.
+  private listenerOps: Promise<void> = Promise.resolve();
+  // Reused per request (handle() and the encoder copy what they need).
+  private readonly request: ActivationRequest = { cmid: 0, product: "windows-client", clientTimeMs: 0, renewal: false, status: LicenseStatus.InitialGrace };
+  private readonly answer: ActivationAnswer = newActivationAnswer();
+  private readonly response: ResponseMessage = { requestId: 0, status: 0, hostId: 0, count: 0, activationIntervalMs: 1, renewalIntervalMs: 1 };
+
+  constructor(options: KmsHostServerOptions) {
+    if (!Number.isInteger(options.hostIndex) || options.hostIndex < 0 || options.hostIndex > 0xffff) {
+      throw new RangeError(`KmsHostServer: hostIndex must be an integer 0..65535, got ${options.hostIndex}`);
+    }
+    const port = options.port ?? 0;
+    if (!Number.isInteger(port) || port < 0 || port > 0xffff) throw new RangeError(`KmsHostServer: port must be 0..65535, got ${port}`);
+    this.hostIndex = options.hostIndex;
+    this.name = options.name ?? `host-${options.hostIndex}`;
+    this.address = options.address ?? "127.0.0.1";
+    this.boundPort = port;
+    this.backlog = options.backlog ?? DEFAULT_BACKLOG;
+    this.logic = options.logic;
+    this.concurrency = options.concurrency;
+    this.baseServiceTimeMs = options.serviceTimeMs;
+    this.simNow = options.simNow;
+    this.cmidPrefix = options.cmidPrefix;
+    this.onServed = options.onServed;
+    this.response.hostId = options.hostIndex;
+    this.queue = new TimedServiceQueue<Job>({
+      concurrency: options.concurrency,
+      serviceTimeMs: options.serviceTimeMs,
+      rng: options.rng,
+      wallNowMs: options.wallNow ?? (() => performance.now()),
+      onDone: (job) => this.answerJob(job),
+    });
+    this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.onConnection(socket));
+    // Listen failures reach listen()'s caller; anything later (accept errors such as
+    // EMFILE) must not take the process down: the host just misses that connection.
+    this.server.on("error", () => {});
+  }
+
+  get state(): HostServerState {
+    return this.stateNow;
+  }
+
+  /** The bound port once started (the requested one before). */
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get serviceTimeMs(): number {
+    return this.queue.serviceTimeMs;
+  }
+
+  get inService(): number {
+    return this.queue.inService;
+  }
+
+  get waiting(): number {
+    return this.queue.waiting;
+  }
+
+  get openConnections(): number {
+    return this.open.size;
+  }
+
+  /** Starts listening; resolves with where. Port 0 binds an ephemeral port, kept from then on. */
+  async start(): Promise<{ address: string; port: number }> {
+    if (this.stateNow !== "stopped") throw new Error(`KmsHostServer ${this.name}: start() while ${this.stateNow}`);
+    this.stateNow = "up";
+    this.queue.serviceTimeMs = this.baseServiceTimeMs;
+    await this.relisten();
+    return { address: this.address, port: this.boundPort };
+  }
+
+  /** Listener closed, open connections reset, queued and in-service requests lost. */
+  crash(): Promise<void> {
+    if (this.stateNow !== "up" && this.stateNow !== "hung") return this.listenerOps;
+    this.stateNow = "down";
+    this.lost += this.dropWork();
+    this.closeAll(true);
+    return this.closeListener();
+  }
+
+  /** Keeps accepting and reading, never answers; queued and in-service requests are lost. */
+  hang(): void {
+    if (this.stateNow !== "up") return;
+    this.stateNow = "hung";
+    this.lost += this.dropWork();
+  }
+
+  /** Service time (mean, real ms) until recover(). */
+  slow(serviceTimeMs: number): void {
+    this.queue.serviceTimeMs = serviceTimeMs;
+  }
+
+  /** Back to normal service: listening again on the same address and port after a crash. */
+  recover(): Promise<void> {
+    if (this.stateNow === "stopped" || this.stateNow === "decommissioned") return this.listenerOps;
+    this.queue.serviceTimeMs = this.baseServiceTimeMs;
+    const wasDown = this.stateNow === "down";
+    this.stateNow = "up";
+    if (wasDown) return this.relisten();
+    // A hung host may hold connections whose clients half-closed and gave up waiting.
+    for (const conn of this.open) if (conn.peerEnded && conn.pending === 0) this.endConnection(conn);
+    return this.listenerOps;
+  }
+
+  /** Crashed for good: recover() does nothing from now on. */
+  decommission(): Promise<void> {
+    if (this.stateNow === "stopped" || this.stateNow === "decommissioned") return this.listenerOps;
+    this.stateNow = "decommissioned";
+    this.lost += this.dropWork();
+    this.closeAll(true);
+    return this.closeListener();
+  }
+
+  /** Closes the listener and every connection and drops all work (not counted as lost). */
+  stop(): Promise<void> {
+    if (this.stateNow !== "decommissioned") this.stateNow = "stopped";
+    this.dropWork();
+    this.closeAll(false);
+    return this.closeListener();
+  }
+
+  counters(): HostServerCounters {
+    const { requests, activations, renewals, unanswered, lost, late, badFrames, connections } = this;
+    return { requests, activations, renewals, unanswered, lost, late, badFrames, connections };
+  }
+
+  snapshot(): HostServerSnapshot {
+    return {
+      name: this.name,
+      state: this.stateNow,
+      address: this.address,
+      port: this.boundPort,
+      ...this.counters(),
+      dlv: { ...this.logic.counters },
+      count: this.logic.counts(this.simNow()),
+    };
+  }
+
+  private onConnection(socket: net.Socket): void {
+    if (this.stateNow !== "up" && this.stateNow !== "hung") {
+      // Accepted in the same turn as a crash: the listener is already on its way out.
+      socket.resetAndDestroy();
+      return;
+    }
+    this.connections++;
+    const conn: Connection = { socket, decoder: new FrameDecoder(), pending: 0, peerEnded: false, closed: false, rejected: false, ignoring: false };
+    this.open.add(conn);
+    socket.on("data", (chunk: Buffer) => this.onData(conn, chunk));
+    socket.on("end", () => this.onPeerEnd(conn));
+    // Resets by clients are normal (a client that timed out); 'close' follows.
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      conn.closed = true;
+      this.open.delete(conn);
+    });
+  }
+
+  private onData(conn: Connection, chunk: Buffer): void {
+    if (conn.closed || conn.ignoring) return;
+    try {
+      conn.decoder.push(chunk);
+      for (let frame = conn.decoder.next(); frame !== null; frame = conn.decoder.next()) {
+        this.onFrame(conn, frame);
+        // A fault raised from onServed may have closed it meanwhile.
+        if (conn.closed || conn.ignoring) return;
+      }
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      this.onBadFrame(conn, err);
+    }
+  }
+
+  private onPeerEnd(conn: Connection): void {
+    conn.peerEnded = true;
+    if (conn.closed || conn.ignoring) return;
+    try {
+      // Bytes of an unfinished frame left: SHORT_FRAME.
+      conn.decoder.end();
+      conn.decoder.next();
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      this.onBadFrame(conn, err);
+      return;
+    }
+    if (conn.pending === 0 && this.stateNow === "up") this.endConnection(conn);
+  }
+
+  private onFrame(conn: Connection, frame: DecodedFrame): void {
+    if (frame.type !== MessageType.ActivationRequest) {
+      const what = frame.type === MessageType.ActivationResponse ? "a response" : "a reject";
+      throw new ProtocolError("UNKNOWN_TYPE", `a host takes activation requests, got ${what}`, frame.requestId);
+    }
+    if (this.stateNow === "hung") {
+      this.unanswered++;
+      return;
+    }
+    this.requests++;
+    if (frame.renewal) this.renewals++;
+    else this.activations++;
+    const req = this.request;
+    req.cmid = cmidKey(frame.cmid, this.cmidPrefix);
+    req.product = frame.product;
+    req.clientTimeMs = frame.clientTimeMs;
+    req.renewal = frame.renewal;
+    req.status = frame.status;
+    const a = this.logic.handle(req, this.simNow(), this.answer);
+    conn.pending++;
+    this.queue.submit({
+      conn,
+      requestId: frame.requestId,
+      renewal: frame.renewal,
+      status: a.status,
+      count: a.count,
+      activationIntervalMs: a.activationIntervalMs,
+      renewalIntervalMs: a.renewalIntervalMs,
+    });
+  }
+
+  private onBadFrame(conn: Connection, err: ProtocolError): void {
+    this.badFrames++;
+    if (this.stateNow !== "up") {
+      // A hung host does nothing, not even close: it just stops making sense of the stream.
+      conn.ignoring = true;
+      return;
+    }
+    conn.closed = true;
+    conn.rejected = true;
+    // Tell the peer why, then close; best effort (a peer still sending may get a reset first).
+    const reject = encodeReject({ requestId: err.requestId ?? 0, reason: err.code });
+    conn.socket.end(reject, () => conn.socket.destroy());
+  }
+
+  private answerJob(job: Job): void {
+    const conn = job.conn;
+    conn.pending--;
+    if (conn.closed) {
+      if (conn.rejected) this.lost++;
+      else this.late++;
+      return;
+    }
+    const r = this.response;
+    r.requestId = job.requestId;
+    r.status = job.status;
+    r.count = job.count;
+    r.activationIntervalMs = job.activationIntervalMs;
+    r.renewalIntervalMs = job.renewalIntervalMs;
+    conn.socket.write(encodeResponse(r));
+    if (conn.peerEnded && conn.pending === 0) this.endConnection(conn);
+    this.onServed?.(this.hostIndex, job.renewal ? "renewal" : "activation", job.status);
+  }
+
+  /** Empties the service queue; returns how many requests it held. */
+  private dropWork(): number {
+    const dropped = this.queue.clear();
+    for (const job of dropped) job.conn.pending--;
+    return dropped.length;
+  }
+
+  private endConnection(conn: Connection): void {
+    conn.closed = true;
+    conn.socket.end();
+  }
+
+  /** Every open connection: reset (a crash: clients see ECONNRESET) or just destroyed. */
+  private closeAll(reset: boolean): void {
+    for (const conn of this.open) {
+      conn.closed = true;
+      if (reset) conn.socket.resetAndDestroy();
+      else conn.socket.destroy();
+    }
+    this.open.clear();
+  }
+
+  private relisten(): Promise<void> {
+    return this.chain(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          if (this.server.listening || this.stateNow === "down" || this.stateNow === "decommissioned" || this.stateNow === "stopped") {
+            resolve();
+            return;
+          }
+          const onError = (err: Error): void => {
+            this.server.off("listening", onListening);
+            if (this.stateNow === "up") this.stateNow = "down";
+            reject(err);
+          };
+          const onListening = (): void => {
+            this.server.off("error", onError);
+            this.boundPort = (this.server.address() as net.AddressInfo).port;
+            resolve();
+          };
+          this.server.once("error", onError);
+          this.server.once("listening", onListening);
+          this.server.listen({ host: this.address, port: this.boundPort, backlog: this.backlog, exclusive: true });
+        }),
+    );
+  }
+
+  private closeListener(): Promise<void> {
+    return this.chain(
+      () =>
+        new Promise<void>((resolve) => {
+          if (!this.server.listening) {
+            resolve();
+            return;
+          }
+          // Connections were destroyed just before, so the callback does not wait on them.
+          this.server.close(() => resolve());
+        }),
+    );
+  }
+
+  private chain(op: () => Promise<void>): Promise<void> {
+    const next = this.listenerOps.then(op);
+    this.listenerOps = next.catch(() => {});
+    return next;
+  }
+}
