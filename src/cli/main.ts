@@ -32,20 +32,26 @@ export async function main(argv: readonly string[]): Promise<number> {
       (y) =>
         y
           .positional("scenario", { type: "string", demandOption: true, describe: "Scenario YAML file (see scenarios/)" })
-          .option("mode", { choices: ["virtual", "realtime"] as const, describe: "virtual: discrete-event, months in seconds (overrides the file)" })
+          .option("mode", {
+            choices: ["virtual", "realtime"] as const,
+            describe: "virtual: discrete-event, months in seconds; realtime: real sockets on loopback, days per second (timeScale). Overrides the file",
+          })
           .option("seed", { type: "number", describe: "Seed for every random choice (overrides the file); same seed, same result" })
           .option("clients", { type: "number", describe: "Total clients, split across groups in the file's proportions" })
+          .option("workers", { type: "number", describe: "realtime: worker threads running the clients (default: cores; 0 = main thread)" })
           .option("out", { type: "string", describe: "Write the result JSON here (atomically)" })
           .option("quiet", { type: "boolean", default: false, describe: "Do not print the summary" })
           .example("$0 run scenarios/multi-host.yaml", "Run the main job with the file's settings")
           .example("$0 run scenarios/large-fleet.yaml --clients 50000 --out result.json", "Smaller fleet, keep the JSON")
-          .example("$0 run scenarios/failover.yaml --seed 7", "Replay a run with another seed"),
+          .example("$0 run scenarios/failover.yaml --seed 7", "Replay a run with another seed")
+          .example("$0 run scenarios/realtime-smoke.yaml --mode realtime", "Real sockets on loopback"),
       async (args) => {
         exitCode = await runCommand({
           scenario: args.scenario as string,
           mode: args.mode,
           seed: args.seed,
           clients: args.clients,
+          workers: args.workers,
           out: args.out,
           quiet: args.quiet,
         });

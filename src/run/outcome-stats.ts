@@ -3,6 +3,14 @@
 import { formatCode } from "../core/errors.js";
 import { LatencyRecorder } from "../metrics/latency-recorder.js";
 
+export interface OutcomeStatsWire {
+  sent: number;
+  ok: number;
+  failed: number;
+  errors: [number, number][];
+  histogram: string;
+}
+
 export class OutcomeStats {
   sent = 0;
   ok = 0;
@@ -23,6 +31,20 @@ export class OutcomeStats {
 
   errorsByHex(): Record<string, number> {
     return countsByHex(this.errors);
+  }
+
+  /** A structured-clone-friendly copy, for a worker to send to the main thread. */
+  toWire(): OutcomeStatsWire {
+    return { sent: this.sent, ok: this.ok, failed: this.failed, errors: [...this.errors], histogram: this.latency.encode() };
+  }
+
+  /** Adds another part of the fleet's counts (exact: histograms merge bucket by bucket). */
+  addWire(wire: OutcomeStatsWire): void {
+    this.sent += wire.sent;
+    this.ok += wire.ok;
+    this.failed += wire.failed;
+    for (const [code, n] of wire.errors) this.errors.set(code, (this.errors.get(code) ?? 0) + n);
+    this.latency.add(LatencyRecorder.decode(wire.histogram));
   }
 }
 

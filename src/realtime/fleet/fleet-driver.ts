@@ -18,10 +18,10 @@ import { OutcomeStats } from "../../run/outcome-stats.js";
 import { EventQueue } from "../../sim/event-queue.js";
 import { ExpectedShareLedger } from "../../sim/expected-share-ledger.js";
 import { CompressedClock } from "../compressed-clock.js";
-import type { RpcTarget } from "../client/rpc-call.js";
+import { RpcCallError, type RpcTarget } from "../client/rpc-call.js";
 
 export interface SrvLookup {
-  records: { target: string; port: number; priority: number; weight: number }[];
+  records: readonly { target: string; port: number; priority: number; weight: number }[];
   /** Address records of the targets, by target name. */
   addresses: ReadonlyMap<string, string>;
 }
@@ -62,6 +62,8 @@ export interface FleetSliceTotals {
   illegalInputs: number;
   /** Answers received per endpoint (client-side count, to check against the hosts). */
   answeredBy: number[];
+  /** Connections refused per endpoint (a crashed host cannot count these itself). */
+  refusedBy: number[];
   /** Requests the SRV records promised each endpoint. */
   expectedRequests: number[];
 }
@@ -89,6 +91,7 @@ export class FleetDriver implements AnswerBook {
   private readonly answers: SrvCandidate[][];
   private readonly targets: (RpcTarget | null)[];
   private readonly answeredBy: number[];
+  private readonly refusedBy: number[];
   private readonly ledger: ExpectedShareLedger;
   private readonly replyView: RpcAnswerView = { status: 0, activationIntervalMs: 0, renewalIntervalMs: 0 };
   private servingMask = 0xffffffff;
@@ -111,6 +114,7 @@ export class FleetDriver implements AnswerBook {
     this.answers = plan.dns.domains.map((_, domainId) => [...plan.dns.candidatesOf(domainId)]);
     this.targets = [...options.endpoints];
     this.answeredBy = plan.dns.endpoints.map(() => 0);
+    this.refusedBy = plan.dns.endpoints.map(() => 0);
     this.ledger = new ExpectedShareLedger(plan.contexts, plan.dns.endpoints.length);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     forEachClient(plan, options.first, count, (globalIndex, groupIndex, installedAtMs) => {
@@ -146,8 +150,12 @@ export class FleetDriver implements AnswerBook {
     this.servingMask = mask >>> 0;
   }
 
-  get activatedSoFar(): number {
-    return this.activatedClients;
+  /** Cheap running counts for a progress line. */
+  progress(): { activated: number; licensed: number; sent: number } {
+    const nowMs = Math.min(this.clock.simNowMs(), this.plan.scenario.durationMs);
+    let licensed = 0;
+    for (let i = 0; i < this.fleet.size; i++) if (this.fleet.validUntilMs(i) > nowMs) licensed++;
+    return { activated: this.activatedClients, licensed, sent: this.activation.sent + this.renewal.sent };
   }
 
   totals(): FleetSliceTotals {
@@ -174,6 +182,7 @@ export class FleetDriver implements AnswerBook {
       rediscoveries: this.rediscoveries,
       illegalInputs: this.illegalInputs,
       answeredBy: [...this.answeredBy],
+      refusedBy: [...this.refusedBy],
       expectedRequests: Array.from(this.ledger.total),
     };
   }
@@ -265,6 +274,7 @@ export class FleetDriver implements AnswerBook {
       const address = lookup.addresses.get(record.target) ?? lookup.addresses.get(record.target.replace(/\.$/, ""));
       while (this.targets.length <= host) this.targets.push(null);
       while (this.answeredBy.length <= host) this.answeredBy.push(0);
+      while (this.refusedBy.length <= host) this.refusedBy.push(0);
       this.targets[host] = address === undefined ? null : { address, port: record.port };
       return { host, priority: record.priority, weight: record.weight };
     });
@@ -302,8 +312,9 @@ export class FleetDriver implements AnswerBook {
         this.apply(i, this.fleet.onRpcAnswer(i, this.clock.simNowMs(), view, this.action));
         this.maybeDone();
       },
-      () => {
+      (err: unknown) => {
         this.inFlightOps--;
+        if (target === null || (err instanceof RpcCallError && err.code === "REFUSED")) this.refusedBy[host]++;
         stats.record(Code.RpcServerUnavailable, CompressedClock.wallNowMs() - dueWallMs);
         this.dueWallMs[i] = CompressedClock.wallNowMs();
         this.apply(i, this.fleet.onRpcUnreachable(i, this.clock.simNowMs(), this.rngs[i], this.action));

@@ -4,22 +4,32 @@
 // (0 = ephemeral, for hosts sharing one address).
 
 import { KmsHostLogic } from "../../core/host/host-logic.js";
+import { MAX_CLOCK_SKEW_MS } from "../../core/host/thresholds.js";
 import type { HostSpec } from "../../scenario/model.js";
 import { KmsHostServer, type KmsHostServerOptions } from "./host-server.js";
 
-export type HostRuntimeOptions = Omit<KmsHostServerOptions, "logic" | "concurrency" | "serviceTimeMs" | "hostIndex" | "name">;
+export type HostRuntimeOptions = Omit<KmsHostServerOptions, "logic" | "concurrency" | "serviceTimeMs" | "hostIndex" | "name"> & {
+  /**
+   * Simulated time a request may spend in transit. Under a compressed clock a few wall
+   * milliseconds on the wire are minutes of simulated time, which the host must not
+   * mistake for clock skew. Default 0.
+   */
+  transitAllowanceMs?: number;
+};
 
 export function hostServerFromSpec(spec: HostSpec, hostIndex: number, runtime: HostRuntimeOptions): KmsHostServer {
+  const { transitAllowanceMs = 0, ...serverRuntime } = runtime;
   const logic = new KmsHostLogic({
     products: spec.products,
     activated: spec.activated,
     kmsEnabled: spec.kmsEnabled,
     activationIntervalMs: spec.activationIntervalMs,
     renewalIntervalMs: spec.renewalIntervalMs,
+    maxClockSkewMs: MAX_CLOCK_SKEW_MS + transitAllowanceMs,
   });
   return new KmsHostServer({
-    ...runtime,
-    port: runtime.port ?? spec.port,
+    ...serverRuntime,
+    port: serverRuntime.port ?? spec.port,
     hostIndex,
     name: spec.name,
     logic,

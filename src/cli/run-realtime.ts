@@ -1,0 +1,40 @@
+// `run` in realtime mode: real DNS, real host listeners and worker threads on loopback.
+
+import { availableParallelism } from "node:os";
+import { RunFailedError, runRealtime } from "../realtime/realtime-engine.js";
+import type { Scenario } from "../scenario/model.js";
+import type { ProgressSink } from "./progress.js";
+import type { DriverOutcome } from "./run-virtual.js";
+import { EXIT, UserError } from "./user-error.js";
+
+export async function runRealtimeMode(
+  scenario: Scenario,
+  options: { clients?: number; workers?: number },
+  progress: ProgressSink,
+  shouldStop: () => boolean,
+): Promise<DriverOutcome> {
+  const workers = options.workers ?? Math.max(1, Math.min(availableParallelism(), 8));
+  try {
+    const outcome = await runRealtime(scenario, {
+      clients: options.clients,
+      workers,
+      shouldStop,
+      onProgress: (fraction, detail) => progress.update(fraction, detail),
+    });
+    return { totals: outcome, wallSeconds: outcome.wallSeconds, illegalInputs: outcome.illegalInputs };
+  } catch (err) {
+    if (err instanceof RunFailedError) throw new UserError(`the run failed: ${err.message}`, "KMSSIM_RUN_FAILED", EXIT.runFailed);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EMFILE" || code === "ENFILE") {
+      throw new UserError(
+        "too many open sockets for this process's file-descriptor limit; raise it (ulimit -n 65536) or run fewer clients",
+        "KMSSIM_FD_LIMIT",
+        EXIT.runFailed,
+      );
+    }
+    if (code === "EADDRNOTAVAIL" || code === "EADDRINUSE") {
+      throw new UserError(`out of local addresses or ports (${code}); run fewer concurrent clients`, "KMSSIM_PORTS", EXIT.runFailed);
+    }
+    throw err;
+  }
+}

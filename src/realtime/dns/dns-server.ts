@@ -1,0 +1,235 @@
+// The embedded DNS server of realtime mode: answers from a DnsZone over UDP and TCP on one
+// port of a loopback address. `setUp(false)` models a DNS outage: queries are read and
+// dropped without a word (clients see timeouts), the sockets stay open.
+//
+// Message handling is a switch on the opcode: QUERY is answered from the zone (answer.ts),
+// every other opcode gets NOTIMP. RFC 2136 UPDATE with TSIG (issue 5) joins as a new case
+// with its own module; it receives the raw bytes, which the TSIG MAC is computed over.
+
+import dgram from "node:dgram";
+import net, { isIPv4 } from "node:net";
+import { answerQuery, type QueryReply } from "./answer.js";
+import { FrameDecoder, frameMessage } from "./tcp-framing.js";
+import { Opcode, Rcode, headerOnlyReply, readHeader } from "./wire.js";
+import type { DnsZone } from "./zone.js";
+
+export interface DnsServerOptions {
+  zone: DnsZone;
+  /** IPv4 address to listen on. Default 127.0.0.1. */
+  host?: string;
+  /** UDP and TCP port; 0 (default) picks a free ephemeral port that is free for both. */
+  port?: number;
+  /** Largest UDP reply to a client offering EDNS; 1232 (default) avoids IP fragmentation. */
+  maxUdpPayloadBytes?: number;
+  /** An idle TCP connection is closed after this long (RFC 7766 §6.2.3). Default 10 s. */
+  tcpIdleTimeoutMs?: number;
+  /** Further TCP connections are refused above this many. Default 1024. */
+  maxTcpConnections?: number;
+}
+
+/** Every message counts once in udpQueries or tcpQueries, and then once in answered, formErrors or dropped. */
+export interface DnsServerCounters {
+  udpQueries: number;
+  tcpQueries: number;
+  /** Replies other than FORMERR (NOERROR, NXDOMAIN, REFUSED, NOTIMP, SERVFAIL, …). */
+  answered: number;
+  /** UDP replies sent with TC because the answer did not fit (part of answered). */
+  truncated: number;
+  /** Messages left without a reply: server down, shorter than a header, or a response (QR set). */
+  dropped: number;
+  /** FORMERR replies: a header we can read, a body we cannot. */
+  formErrors: number;
+  /** SERVFAIL replies caused by an exception while answering (part of answered); a bug when not 0. */
+  internalErrors: number;
+}
+
+const PORT_ATTEMPTS = 16;
+const DEFAULTS = { host: "127.0.0.1", maxUdpPayloadBytes: 1232, tcpIdleTimeoutMs: 10_000, maxTcpConnections: 1024 };
+
+export class EmbeddedDnsServer {
+  readonly zone: DnsZone;
+  private readonly host: string;
+  private readonly requestedPort: number;
+  private readonly maxUdpPayloadBytes: number;
+  private readonly tcpIdleTimeoutMs: number;
+  private readonly maxTcpConnections: number;
+  private udp: dgram.Socket | null = null;
+  private tcp: net.Server | null = null;
+  private readonly connections = new Set<net.Socket>();
+  private boundPort: number | null = null;
+  private up = true;
+  private readonly count: DnsServerCounters = {
+    udpQueries: 0,
+    tcpQueries: 0,
+    answered: 0,
+    truncated: 0,
+    dropped: 0,
+    formErrors: 0,
+    internalErrors: 0,
+  };
+
+  constructor(options: DnsServerOptions) {
+    this.zone = options.zone;
+    this.host = options.host ?? DEFAULTS.host;
+    // A name would be looked up through the OS resolver; the server listens on an address.
+    if (!isIPv4(this.host)) throw new RangeError(`DNS server host must be an IPv4 address, got "${this.host}"`);
+    this.requestedPort = options.port ?? 0;
+    this.maxUdpPayloadBytes = options.maxUdpPayloadBytes ?? DEFAULTS.maxUdpPayloadBytes;
+    this.tcpIdleTimeoutMs = options.tcpIdleTimeoutMs ?? DEFAULTS.tcpIdleTimeoutMs;
+    this.maxTcpConnections = options.maxTcpConnections ?? DEFAULTS.maxTcpConnections;
+  }
+
+  /** Binds UDP and listens on TCP, both on the same port; resolves with that port. */
+  async start(): Promise<{ port: number }> {
+    if (this.udp !== null) throw new Error("the DNS server is already started");
+    const attempts = this.requestedPort === 0 ? PORT_ATTEMPTS : 1;
+    let lastError: unknown = null;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const udp = await bindUdp(this.host, this.requestedPort);
+      const port = udp.address().port;
+      const tcp = net.createServer((socket) => this.onConnection(socket));
+      tcp.maxConnections = this.maxTcpConnections;
+      try {
+        await listenTcp(tcp, this.host, port);
+      } catch (error) {
+        // The UDP port's TCP twin is taken by someone else: try another ephemeral port.
+        await closeUdp(udp);
+        lastError = error;
+        if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") continue;
+        throw error;
+      }
+      udp.on("message", (message, peer) => this.onDatagram(udp, message, peer));
+      udp.on("error", () => undefined); // a failed send must not take the server down
+      this.udp = udp;
+      this.tcp = tcp;
+      this.boundPort = port;
+      return { port };
+    }
+    throw lastError instanceof Error ? lastError : new Error("no port free for both UDP and TCP");
+  }
+
+  /** Closes both sockets and every open TCP connection. Safe to call twice or before start. */
+  async stop(): Promise<void> {
+    const { udp, tcp } = this;
+    this.udp = null;
+    this.tcp = null;
+    this.boundPort = null;
+    for (const socket of this.connections) socket.destroy();
+    this.connections.clear();
+    await Promise.all([udp === null ? undefined : closeUdp(udp), tcp === null ? undefined : closeTcp(tcp)]);
+  }
+
+  /** false: drop every query silently (DNS down); true: answer again. */
+  setUp(up: boolean): void {
+    this.up = up;
+  }
+
+  get isUp(): boolean {
+    return this.up;
+  }
+
+  /** The bound port; throws before start(). */
+  get port(): number {
+    if (this.boundPort === null) throw new Error("the DNS server is not started");
+    return this.boundPort;
+  }
+
+  get address(): { host: string; port: number } {
+    return { host: this.host, port: this.port };
+  }
+
+  get counters(): Readonly<DnsServerCounters> {
+    return { ...this.count };
+  }
+
+  get openTcpConnections(): number {
+    return this.connections.size;
+  }
+
+  private onDatagram(udp: dgram.Socket, message: Buffer, peer: dgram.RemoteInfo): void {
+    this.count.udpQueries++;
+    const reply = this.handle(message, "udp");
+    if (reply === null || this.udp !== udp) return;
+    udp.send(reply, peer.port, peer.address, () => undefined);
+  }
+
+  private onConnection(socket: net.Socket): void {
+    this.connections.add(socket);
+    socket.setNoDelay(true);
+    socket.setTimeout(this.tcpIdleTimeoutMs, () => socket.destroy());
+    socket.on("error", () => undefined); // resets by the peer are normal; 'close' follows
+    socket.on("close", () => this.connections.delete(socket));
+    const frames = new FrameDecoder();
+    socket.on("data", (chunk: Buffer) => {
+      for (const message of frames.push(chunk)) {
+        this.count.tcpQueries++;
+        const reply = this.handle(message, "tcp");
+        if (reply !== null && socket.writable) socket.write(frameMessage(reply));
+      }
+    });
+  }
+
+  /** The reply to one message, or null to drop it. Never throws. */
+  private handle(message: Buffer, transport: "udp" | "tcp"): Buffer | null {
+    const header = readHeader(message);
+    // Never answer an answer: two servers would bounce replies at each other.
+    if (!this.up || header === null || header.qr) {
+      this.count.dropped++;
+      return null;
+    }
+    let reply: QueryReply;
+    try {
+      switch (header.opcode) {
+        case Opcode.QUERY:
+          reply = answerQuery(message, header, this.zone, { transport, maxUdpPayloadBytes: this.maxUdpPayloadBytes });
+          break;
+        default:
+          reply = { message: headerOnlyReply(header, Rcode.NOTIMP), rcode: Rcode.NOTIMP, truncated: false };
+      }
+    } catch {
+      this.count.internalErrors++;
+      reply = { message: headerOnlyReply(header, Rcode.SERVFAIL), rcode: Rcode.SERVFAIL, truncated: false };
+    }
+    if (reply.rcode === Rcode.FORMERR) this.count.formErrors++;
+    else this.count.answered++;
+    if (reply.truncated) this.count.truncated++;
+    return reply.message;
+  }
+}
+
+function bindUdp(host: string, port: number): Promise<dgram.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket({ type: "udp4" });
+    socket.once("error", (error) => {
+      closeUdp(socket).finally(() => reject(error));
+    });
+    socket.bind({ address: host, port, exclusive: true }, () => {
+      socket.removeAllListeners("error");
+      resolve(socket);
+    });
+  });
+}
+
+function listenTcp(server: net.Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen({ host, port, exclusive: true }, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+function closeUdp(socket: dgram.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      socket.close(() => resolve());
+    } catch {
+      resolve(); // already closed
+    }
+  });
+}
+
+function closeTcp(server: net.Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}

@@ -1,0 +1,39 @@
+// Builds and runs one fleet slice (a FleetDriver with its real resolver and RPC client);
+// used by a worker thread, or in the main thread when --workers 0.
+
+import { deriveSeed, Mulberry32 } from "../../core/rng.js";
+import { planFleet } from "../../plan/fleet-plan.js";
+import { callHost } from "../client/rpc-call.js";
+import { CompressedClock } from "../compressed-clock.js";
+import { SrvResolver } from "../dns/resolver.js";
+import { FleetDriver } from "./fleet-driver.js";
+import type { SliceSetup } from "./slice-wire.js";
+
+/** Stream id of a slice's resolver (message ids): clear of client and group streams. */
+const RESOLVER_STREAM_BASE = 0x7800_0000;
+
+export function createSlice(setup: SliceSetup): { driver: FleetDriver; close: () => Promise<void> } {
+  const plan = planFleet(setup.scenario, setup.clients);
+  const clock = new CompressedClock(setup.originEpochMs, setup.scenario.timeScale);
+  const idRng = new Mulberry32(deriveSeed(setup.scenario.seed, RESOLVER_STREAM_BASE + setup.first));
+  const resolver = new SrvResolver({
+    server: { host: "127.0.0.1", port: setup.dnsPort },
+    dnsTimeoutMs: setup.scenario.network.dnsTimeoutMs,
+    // One try, like the virtual model: a timeout is a failed discovery.
+    retries: 0,
+    // TTLs are simulated time, like every other scenario duration.
+    now: () => clock.simNowMs(),
+    rng: () => idRng.next(),
+  });
+  const driver = new FleetDriver({
+    plan,
+    first: setup.first,
+    count: setup.count,
+    clock,
+    dns: resolver,
+    rpc: { call: callHost },
+    endpoints: setup.endpoints,
+    cmidPrefix: setup.cmidPrefix,
+  });
+  return { driver, close: () => resolver.close() };
+}

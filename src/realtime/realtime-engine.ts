@@ -1,0 +1,346 @@
+// Realtime driver: the scenario on real sockets on loopback. The main thread runs the
+// embedded DNS server and one TCP listener per host, applies the scenario's events at
+// their (compressed) times and samples the timeline; worker threads run the clients,
+// each a slice of the fleet plan. At the end the slices' counters and histograms are
+// merged exactly into the same run totals the virtual engine produces.
+
+import { Worker } from "node:worker_threads";
+import { computeSpread } from "../core/metrics/spread.js";
+import { cmidPrefix } from "../core/protocol/cmid.js";
+import { expectedShares } from "../core/selection/expected-share.js";
+import { Mulberry32, deriveSeed } from "../core/rng.js";
+import type { FleetEventRecord, TimelineSample } from "../output/result.js";
+import { planFleet, sampleTimes, type FleetPlan } from "../plan/fleet-plan.js";
+import { OutcomeStats } from "../run/outcome-stats.js";
+import type { HostTotals, RunTotals } from "../run/run-totals.js";
+import type { Scenario, ScenarioEvent } from "../scenario/model.js";
+import type { RpcTarget } from "./client/rpc-call.js";
+import { CompressedClock } from "./compressed-clock.js";
+import { EmbeddedDnsServer } from "./dns/dns-server.js";
+import { DnsZone } from "./dns/zone.js";
+import { createSlice } from "./fleet/slice-runner.js";
+import { sliceTotalsToWire, type FromWorker, type SliceSetup, type SliceTotalsWire, type ToWorker } from "./fleet/slice-wire.js";
+import { hostServerFromSpec } from "./host/host-from-spec.js";
+import type { KmsHostServer } from "./host/host-server.js";
+
+export interface RealtimeOptions {
+  clients?: number;
+  /** Worker threads for the clients; 0 runs them on the main thread. */
+  workers: number;
+  onProgress?: (fraction: number, detail: string) => void;
+  /** Polled; true stops the fleet (Ctrl-C): in-flight requests finish, the rest is reported. */
+  shouldStop?: () => boolean;
+}
+
+export class RunFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RunFailedError";
+  }
+}
+
+/** Time the workers get to start before simulated time 0. */
+const START_DELAY_MS = 300;
+const HOST_STREAM_BASE = 0x7c00_0000;
+
+interface Slice {
+  post(message: ToWorker): void;
+  done: Promise<SliceTotalsWire>;
+  latest: { activated: number; licensed: number; sent: number };
+  terminate(): Promise<void>;
+}
+
+export async function runRealtime(scenario: Scenario, options: RealtimeOptions): Promise<RunTotals & { illegalInputs: number; wallSeconds: number }> {
+  const plan = planFleet(scenario, options.clients);
+  let clock = new CompressedClock(CompressedClock.wallNowMs(), scenario.timeScale);
+  const hostRng = new Mulberry32(deriveSeed(scenario.seed, HOST_STREAM_BASE));
+  const prefix = cmidPrefix(scenario.seed);
+  const servers: (KmsHostServer | null)[] = plan.dns.endpoints.map((endpoint, index) =>
+    endpoint.hostIndex < 0
+      ? null
+      : hostServerFromSpec(scenario.hosts[endpoint.hostIndex], index, {
+          address: "127.0.0.1",
+          port: 0,
+          simNow: () => clock.simNowMs(),
+          rng: () => hostRng.next(),
+          cmidPrefix: prefix,
+          // A request older than the RPC timeout is abandoned, so that bounds its transit.
+          transitAllowanceMs: scenario.network.rpcTimeoutMs * scenario.timeScale,
+        }),
+  );
+  const zone = new DnsZone(plan.dns.domains);
+  const dnsServer = new EmbeddedDnsServer({ zone });
+  const slices: Slice[] = [];
+  const startedWall = CompressedClock.wallNowMs();
+  const timers: NodeJS.Timeout[] = [];
+  try {
+    const targets: (RpcTarget | null)[] = [];
+    for (const server of servers) targets.push(server === null ? null : await server.start());
+    publishRecords(plan, zone, targets);
+    const { port: dnsPort } = await dnsServer.start();
+
+    clock = new CompressedClock(CompressedClock.wallNowMs() + START_DELAY_MS, scenario.timeScale);
+    const setupFor = (first: number, count: number): SliceSetup => ({
+      scenario,
+      clients: options.clients,
+      first,
+      count,
+      originEpochMs: clock.originEpochMs,
+      dnsPort,
+      endpoints: targets,
+      cmidPrefix: prefix,
+    });
+    for (const [first, count] of splitRange(plan.total, Math.max(1, options.workers))) {
+      slices.push(options.workers === 0 ? inProcessSlice(setupFor(first, count)) : workerSlice(setupFor(first, count)));
+    }
+
+    const events: FleetEventRecord[] = [];
+    const servingMask = (): number =>
+      servers.reduce((mask, server, index) => (server !== null && server.state === "up" ? mask | (1 << index) : mask), 0) >>> 0;
+    const broadcastServing = (): void => slices.forEach((s) => s.post({ type: "serving", mask: servingMask() }));
+    for (const event of scenario.events) {
+      timers.push(setTimeout(() => void applyEvent(event, servers, dnsServer, events).then(broadcastServing), clock.wallDelayUntilMs(event.atMs)));
+    }
+    const timeline = new TimelineSampler(plan, servers, slices, servingMask);
+    for (const t of sampleTimes(scenario)) timers.push(setTimeout(() => timeline.take(t), clock.wallDelayUntilMs(t)));
+
+    const stopPoll = setInterval(() => {
+      const fraction = Math.min(1, clock.simNowMs() / scenario.durationMs);
+      const activated = slices.reduce((a, s) => a + s.latest.activated, 0);
+      options.onProgress?.(fraction, `${activated}/${plan.total} activated`);
+      if (options.shouldStop?.()) {
+        slices.forEach((s) => s.post({ type: "stop" }));
+        timers.forEach(clearTimeout);
+        clearInterval(stopPoll);
+      }
+    }, 100);
+    let totals: SliceTotalsWire[];
+    try {
+      totals = await Promise.all(slices.map((s) => s.done));
+    } finally {
+      clearInterval(stopPoll);
+      timers.forEach(clearTimeout);
+    }
+    const nowMs = Math.min(clock.simNowMs(), scenario.durationMs);
+    if (timeline.samples.length === 0 || timeline.samples[timeline.samples.length - 1].t * 1000 < nowMs) timeline.take(nowMs);
+    return { ...mergeTotals(plan, nowMs, totals, servers, events, timeline.samples), wallSeconds: (CompressedClock.wallNowMs() - startedWall) / 1000 };
+  } finally {
+    timers.forEach(clearTimeout);
+    await Promise.all(slices.map((s) => s.terminate()));
+    await Promise.all(servers.map((s) => s?.stop()));
+    await dnsServer.stop();
+  }
+}
+
+/** `_vlmcs._tcp.<domain>` SRV records and the targets' A records, as hosts publish them. */
+function publishRecords(plan: FleetPlan, zone: DnsZone, targets: readonly (RpcTarget | null)[]): void {
+  const { scenario } = plan;
+  const ttlSeconds = Math.max(0, Math.round(scenario.dns.ttlMs / 1000));
+  const publish = (domain: string, endpoint: number, priority: number, weight: number): void => {
+    const target = targets[endpoint];
+    const name = `${plan.dns.endpoints[endpoint].name}.${domain}`.toLowerCase();
+    // A target nothing listens on keeps its SRV record but has no address.
+    zone.addSrv(domain, { target: name, port: target?.port ?? 1688, priority, weight, ttlSeconds });
+    if (target !== null) zone.addA(name, target.address, ttlSeconds);
+  };
+  plan.dns.domains.forEach((domain, domainId) => {
+    for (const candidate of plan.dns.candidatesOf(domainId)) publish(domain, candidate.host, candidate.priority, candidate.weight);
+  });
+}
+
+async function applyEvent(event: ScenarioEvent, servers: readonly (KmsHostServer | null)[], dns: EmbeddedDnsServer, log: FleetEventRecord[]): Promise<void> {
+  if (event.kind === "dns") {
+    dns.setUp(event.action === "up");
+    log.push({ t: event.atMs / 1000, kind: "dns", target: "dns", action: event.action });
+    return;
+  }
+  const server = servers.find((s) => s !== null && s.name === event.host) ?? null;
+  if (server === null) return;
+  log.push({ t: event.atMs / 1000, kind: "host", target: event.host, action: event.action });
+  switch (event.action) {
+    case "crash":
+      return server.crash();
+    case "hang":
+      return server.hang();
+    case "slow":
+      return server.slow(event.serviceTimeMs ?? 10 * server.serviceTimeMs);
+    case "recover":
+      return server.recover();
+    case "decommission":
+      return server.decommission();
+  }
+}
+
+function splitRange(total: number, parts: number): [number, number][] {
+  const n = Math.max(1, Math.min(parts, total));
+  const out: [number, number][] = [];
+  for (let k = 0, first = 0; k < n; k++) {
+    const count = Math.floor(total / n) + (k < total % n ? 1 : 0);
+    out.push([first, count]);
+    first += count;
+  }
+  return out;
+}
+
+function workerSlice(setup: SliceSetup): Slice {
+  const worker = new Worker(new URL("./fleet/fleet-worker.js", import.meta.url), { workerData: setup });
+  const slice: Slice = {
+    latest: { activated: 0, licensed: 0, sent: 0 },
+    post: (message) => worker.postMessage(message),
+    done: new Promise((resolve, reject) => {
+      worker.on("message", (message: FromWorker) => {
+        if (message.type === "progress") slice.latest = message;
+        else resolve(message.totals);
+      });
+      worker.on("error", (err) => reject(new RunFailedError(`a fleet worker failed: ${err.message}`)));
+      worker.on("exit", (code) => {
+        if (code !== 0) reject(new RunFailedError(`a fleet worker exited with code ${code}`));
+        else reject(new RunFailedError("a fleet worker exited before reporting its results"));
+      });
+    }),
+    terminate: async () => {
+      await worker.terminate();
+    },
+  };
+  return slice;
+}
+
+function inProcessSlice(setup: SliceSetup): Slice {
+  const { driver, close } = createSlice(setup);
+  const slice: Slice = {
+    latest: { activated: 0, licensed: 0, sent: 0 },
+    post: (message) => (message.type === "serving" ? driver.setServingMask(message.mask) : driver.stop()),
+    done: driver.run().then(async () => {
+      await close();
+      return sliceTotalsToWire(driver.totals());
+    }),
+    terminate: async () => driver.stop(),
+  };
+  const progress = setInterval(() => (slice.latest = driver.progress()), 250);
+  void slice.done.finally(() => clearInterval(progress));
+  return slice;
+}
+
+/** Timeline samples from the hosts' own counters and the workers' latest progress. */
+class TimelineSampler {
+  readonly samples: TimelineSample[] = [];
+  private readonly last: number[];
+
+  constructor(
+    private readonly plan: FleetPlan,
+    private readonly servers: readonly (KmsHostServer | null)[],
+    private readonly slices: readonly Slice[],
+    private readonly servingMask: () => number,
+  ) {
+    this.last = servers.map(() => 0);
+  }
+
+  take(nowMs: number): void {
+    const requests = this.servers.map((s, k) => (s === null ? 0 : s.requests - this.last[k]));
+    this.servers.forEach((s, k) => (this.last[k] = s?.requests ?? 0));
+    const total = requests.reduce((a, b) => a + b, 0);
+    const shares = requests.map((r) => (total > 0 ? r / total : 0));
+    const hostRequests: Record<string, number> = {};
+    this.servers.forEach((s, k) => {
+      if (s !== null) hostRequests[s.name] = requests[k];
+    });
+    this.samples.push({
+      t: nowMs / 1000,
+      activated: this.slices.reduce((a, s) => a + s.latest.activated, 0),
+      licensed: this.slices.reduce((a, s) => a + s.latest.licensed, 0),
+      hostRequests,
+      spread: computeSpread(shares, this.promisedShares()),
+    });
+  }
+
+  /** What the SRV records promise now, weighted by how many clients select each way. */
+  private promisedShares(): number[] {
+    const n = this.servers.length;
+    const mix = new Array<number>(n).fill(0);
+    const mask = this.servingMask();
+    this.plan.groupCounts.forEach((count, g) => {
+      const context = this.plan.contexts[this.plan.groupContext[g]];
+      const shares = expectedShares(context.profile, context.candidates, mask, n);
+      for (let h = 0; h < n; h++) mix[h] += count * shares[h];
+    });
+    const sum = mix.reduce((a, b) => a + b, 0);
+    return mix.map((m) => (sum > 0 ? m / sum : 0));
+  }
+}
+
+function mergeTotals(
+  plan: FleetPlan,
+  nowMs: number,
+  slices: readonly SliceTotalsWire[],
+  servers: readonly (KmsHostServer | null)[],
+  events: FleetEventRecord[],
+  timeline: TimelineSample[],
+): RunTotals & { illegalInputs: number } {
+  const activation = new OutcomeStats();
+  const renewal = new OutcomeStats();
+  const dns = new OutcomeStats();
+  const attemptErrors = new Map<number, number>();
+  const byStatus = [0, 0, 0, 0];
+  const endpoints = plan.dns.endpoints.length;
+  const expected = new Array<number>(endpoints).fill(0);
+  const refused = new Array<number>(endpoints).fill(0);
+  let activated = 0;
+  let inFlight = 0;
+  let failovers = 0;
+  let rediscoveries = 0;
+  let illegalInputs = 0;
+  for (const s of slices) {
+    activation.addWire(s.activation);
+    renewal.addWire(s.renewal);
+    dns.addWire(s.dns);
+    for (const [code, n] of s.attemptErrors) attemptErrors.set(code, (attemptErrors.get(code) ?? 0) + n);
+    s.byStatus.forEach((n, k) => (byStatus[k] += n));
+    s.expectedRequests.forEach((n, k) => (expected[k] = (expected[k] ?? 0) + n));
+    s.refusedBy.forEach((n, k) => (refused[k] = (refused[k] ?? 0) + n));
+    activated += s.activatedClients;
+    inFlight += s.inFlight;
+    failovers += s.failovers;
+    rediscoveries += s.rediscoveries;
+    illegalInputs += s.illegalInputs;
+  }
+  const hosts: HostTotals[] = [];
+  servers.forEach((server, k) => {
+    if (server === null) return;
+    const snap = server.snapshot();
+    const state = snap.state === "stopped" ? "up" : snap.state;
+    hosts.push({
+      name: snap.name,
+      requests: snap.requests,
+      activations: snap.activations,
+      renewals: snap.renewals,
+      refused: refused[k],
+      unanswered: snap.unanswered,
+      lost: snap.lost,
+      late: snap.late,
+      state,
+      dlv: snap.dlv,
+      count: snap.count,
+      lowCount: server.logic.lowCountProducts(plan.scenario.durationMs < nowMs ? plan.scenario.durationMs : nowMs),
+      expectedRequests: expected[k],
+    });
+  });
+  return {
+    scenario: plan.scenario,
+    mode: "realtime",
+    nowMs,
+    clientsTotal: plan.total,
+    activatedClients: activated,
+    byStatus,
+    attemptErrors,
+    inFlight,
+    activation,
+    renewal,
+    dns,
+    hosts,
+    failovers,
+    rediscoveries,
+    events,
+    timeline,
+    illegalInputs,
+  };
+}
