@@ -1,17 +1,32 @@
-// Progress on long runs: a redrawn bar on a TTY, otherwise nothing (CI logs stay clean).
+// Progress on long runs: a redrawn bar on a TTY; elsewhere (CI logs) a plain line every
+// few seconds, so a long run is visibly alive without flooding the log.
 
 export interface ProgressSink {
   update(fraction: number, detail: string): void;
   done(): void;
 }
 
+const TTY_REDRAW_MS = 100;
+const PLAIN_LINE_EVERY_MS = 5_000;
+
 export function createProgress(stream: NodeJS.WriteStream, label: string): ProgressSink {
-  if (!stream.isTTY) return { update() {}, done() {} };
-  let lastDrawMs = 0;
+  const startedMs = Date.now();
+  let lastDrawMs = startedMs;
+  if (!stream.isTTY) {
+    return {
+      update(fraction, detail) {
+        const now = Date.now();
+        if (now - lastDrawMs < PLAIN_LINE_EVERY_MS) return;
+        lastDrawMs = now;
+        stream.write(`${label}: ${(fraction * 100).toFixed(0)}% after ${((now - startedMs) / 1000).toFixed(0)}s · ${detail}\n`);
+      },
+      done() {},
+    };
+  }
   return {
     update(fraction, detail) {
       const now = Date.now();
-      if (now - lastDrawMs < 100) return;
+      if (now - lastDrawMs < TTY_REDRAW_MS) return;
       lastDrawMs = now;
       const width = 30;
       const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);

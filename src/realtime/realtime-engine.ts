@@ -46,7 +46,7 @@ const HOST_STREAM_BASE = 0x7c00_0000;
 interface Slice {
   post(message: ToWorker): void;
   done: Promise<SliceTotalsWire>;
-  latest: { activated: number; licensed: number; sent: number };
+  latest: { activated: number; licensed: number; sent: number; failed: number };
   terminate(): Promise<void>;
 }
 
@@ -104,10 +104,21 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     const timeline = new TimelineSampler(plan, servers, slices, servingMask);
     for (const t of sampleTimes(scenario)) timers.push(setTimeout(() => timeline.take(t), clock.wallDelayUntilMs(t)));
 
+    let lastSent = 0;
+    let lastPollMs = CompressedClock.wallNowMs();
+    let rate = 0;
     const stopPoll = setInterval(() => {
       const fraction = Math.min(1, clock.simNowMs() / scenario.durationMs);
       const activated = slices.reduce((a, s) => a + s.latest.activated, 0);
-      options.onProgress?.(fraction, `${activated}/${plan.total} activated`);
+      const sent = slices.reduce((a, s) => a + s.latest.sent, 0);
+      const failed = slices.reduce((a, s) => a + s.latest.failed, 0);
+      const nowWall = CompressedClock.wallNowMs();
+      if (nowWall - lastPollMs >= 1000) {
+        rate = ((sent - lastSent) * 1000) / (nowWall - lastPollMs);
+        lastSent = sent;
+        lastPollMs = nowWall;
+      }
+      options.onProgress?.(fraction, `${activated}/${plan.total} activated · ${rate.toFixed(0)} RPC/s · ${failed} failed`);
       if (options.shouldStop?.()) {
         slices.forEach((s) => s.post({ type: "stop" }));
         timers.forEach(clearTimeout);
@@ -185,7 +196,7 @@ function splitRange(total: number, parts: number): [number, number][] {
 function workerSlice(setup: SliceSetup): Slice {
   const worker = new Worker(new URL("./fleet/fleet-worker.js", import.meta.url), { workerData: setup });
   const slice: Slice = {
-    latest: { activated: 0, licensed: 0, sent: 0 },
+    latest: { activated: 0, licensed: 0, sent: 0, failed: 0 },
     post: (message) => worker.postMessage(message),
     done: new Promise((resolve, reject) => {
       worker.on("message", (message: FromWorker) => {
@@ -208,7 +219,7 @@ function workerSlice(setup: SliceSetup): Slice {
 function inProcessSlice(setup: SliceSetup): Slice {
   const { driver, close } = createSlice(setup);
   const slice: Slice = {
-    latest: { activated: 0, licensed: 0, sent: 0 },
+    latest: { activated: 0, licensed: 0, sent: 0, failed: 0 },
     post: (message) => (message.type === "serving" ? driver.setServingMask(message.mask) : driver.stop()),
     done: driver.run().then(async () => {
       await close();

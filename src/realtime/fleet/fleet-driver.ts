@@ -31,7 +31,16 @@ export interface DnsPort {
 }
 
 export interface RpcPort {
-  call(target: RpcTarget, request: RequestMessage, timeoutMs: number): Promise<ResponseMessage>;
+  call(target: RpcTarget, request: RequestMessage, timeoutMs: number, localAddress?: string): Promise<ResponseMessage>;
+}
+
+/**
+ * Clients connect from 127.0.0.2 … 127.0.0.33 in turn: every source address has its own
+ * ~28,000 ephemeral ports per host, so 100,000 concurrent clients do not run out.
+ */
+const SOURCE_ADDRESSES = 32;
+export function sourceAddressOf(globalIndex: number): string {
+  return `127.0.0.${2 + (globalIndex % SOURCE_ADDRESSES)}`;
 }
 
 export interface FleetDriverOptions {
@@ -151,11 +160,16 @@ export class FleetDriver implements AnswerBook {
   }
 
   /** Cheap running counts for a progress line. */
-  progress(): { activated: number; licensed: number; sent: number } {
+  progress(): { activated: number; licensed: number; sent: number; failed: number } {
     const nowMs = Math.min(this.clock.simNowMs(), this.plan.scenario.durationMs);
     let licensed = 0;
     for (let i = 0; i < this.fleet.size; i++) if (this.fleet.validUntilMs(i) > nowMs) licensed++;
-    return { activated: this.activatedClients, licensed, sent: this.activation.sent + this.renewal.sent };
+    return {
+      activated: this.activatedClients,
+      licensed,
+      sent: this.activation.sent + this.renewal.sent,
+      failed: this.activation.failed + this.renewal.failed,
+    };
   }
 
   totals(): FleetSliceTotals {
@@ -297,7 +311,10 @@ export class FleetDriver implements AnswerBook {
     };
     this.nextRequestId = (this.nextRequestId % 0xffffffff) + 1;
     this.inFlightOps++;
-    const call = target === null ? Promise.reject(new Error("no address")) : this.options.rpc.call(target, request, this.plan.scenario.network.rpcTimeoutMs);
+    const call =
+      target === null
+        ? Promise.reject(new Error("no address"))
+        : this.options.rpc.call(target, request, this.plan.scenario.network.rpcTimeoutMs, sourceAddressOf(this.options.first + i));
     call.then(
       (response) => {
         this.inFlightOps--;

@@ -25,7 +25,7 @@ export type SliceTotalsWire = Omit<FleetSliceTotals, "activation" | "renewal" | 
 export type ToWorker = { type: "serving"; mask: number } | { type: "stop" };
 
 export type FromWorker =
-  | { type: "progress"; activated: number; licensed: number; sent: number }
+  | { type: "progress"; activated: number; licensed: number; sent: number; failed: number }
   | { type: "done"; totals: SliceTotalsWire };
 
 export function sliceTotalsToWire(t: FleetSliceTotals): SliceTotalsWire {
