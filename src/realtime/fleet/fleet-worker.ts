@@ -6,10 +6,24 @@ import { sliceTotalsToWire, type FromWorker, type SliceSetup, type ToWorker } fr
 
 const PROGRESS_EVERY_MS = 250;
 
+/**
+ * Named fault site (simulator self-test): KMSSIM_INJECT_FAULT=worker-throw makes the
+ * first worker throw shortly after starting, so tests can check a dead worker fails the
+ * run with exit code 3 instead of hanging it.
+ */
+function injectFault(setup: SliceSetup): void {
+  if (process.env.KMSSIM_INJECT_FAULT === "worker-throw" && setup.first === 0) {
+    setTimeout(() => {
+      throw new Error("injected fault: worker-throw");
+    }, 300);
+  }
+}
+
 async function main(): Promise<void> {
   const port = parentPort;
   if (port === null) throw new Error("fleet-worker must run in a worker thread");
   const { driver, close } = createSlice(workerData as SliceSetup);
+  injectFault(workerData as SliceSetup);
   port.on("message", (message: ToWorker) => {
     if (message.type === "serving") driver.setServingMask(message.mask);
     else driver.stop();
