@@ -2,7 +2,7 @@
 // core. One heap holds every pending client event; scenario events and timeline samples
 // come from a fixed schedule merged in front of it. Same scenario + seed ⇒ same run.
 
-import { ActionKind, ClientAction, Note } from "../core/client/client-action.js";
+import { ActionKind, ClientAction } from "../core/client/client-action.js";
 import { ClientFleet, type RpcAnswerView } from "../core/client/client-fleet.js";
 import type { ClientGroupConfig } from "../core/client/client-group.js";
 import { Phase } from "../core/client/transitions.js";
@@ -15,7 +15,7 @@ import type { DnsDirectory } from "./dns-directory.js";
 import { forEachClient, hostAnswerIntervals, planFleet, sampleTimes, type FleetPlan } from "../plan/fleet-plan.js";
 import { EventQueue } from "./event-queue.js";
 import { ExpectedShareLedger } from "./expected-share-ledger.js";
-import { OutcomeStats } from "../run/outcome-stats.js";
+import { ClientTally } from "../run/client-tally.js";
 import type { RunTotals } from "../run/run-totals.js";
 import { HostState, SimHost } from "./sim-host.js";
 import { SampleRecorder } from "./sample-recorder.js";
@@ -65,18 +65,11 @@ export class VirtualEngine {
   readonly dns: DnsDirectory;
   readonly hosts: SimHost[];
   readonly fleet: ClientFleet;
-  readonly activation = new OutcomeStats();
-  readonly renewal = new OutcomeStats();
-  readonly dnsStats = new OutcomeStats();
-  readonly attemptErrors = new Map<number, number>();
+  readonly tally = new ClientTally();
   readonly eventLog: FleetEventLog[] = [];
   readonly ledger: ExpectedShareLedger;
   readonly samples: SampleRecorder;
   readonly licensedTally: LicensedTally;
-  failovers = 0;
-  rediscoveries = 0;
-  activatedClients = 0;
-  illegalInputs = 0;
   eventsProcessed = 0;
   nowMs = 0;
 
@@ -137,6 +130,14 @@ export class VirtualEngine {
     this.buildSchedule(scenario.events);
   }
 
+  get activatedClients(): number {
+    return this.tally.activatedClients;
+  }
+
+  get illegalInputs(): number {
+    return this.tally.illegalInputs;
+  }
+
   get clientCount(): number {
     return this.fleet.size;
   }
@@ -192,13 +193,13 @@ export class VirtualEngine {
       mode: "virtual",
       nowMs,
       clientsTotal: fleet.size,
-      activatedClients: this.activatedClients,
+      activatedClients: this.tally.activatedClients,
       byStatus,
-      attemptErrors: this.attemptErrors,
+      attemptErrors: this.tally.attemptErrors,
       inFlight: this.inFlight(),
-      activation: this.activation,
-      renewal: this.renewal,
-      dns: this.dnsStats,
+      activation: this.tally.activation,
+      renewal: this.tally.renewal,
+      dns: this.tally.dns,
       hosts: this.hosts
         .filter((h) => h.spec !== null)
         .map((h) => ({
@@ -216,8 +217,8 @@ export class VirtualEngine {
           lowCount: h.logic.lowCountProducts(nowMs),
           expectedRequests: this.ledger.total[h.index],
         })),
-      failovers: this.failovers,
-      rediscoveries: this.rediscoveries,
+      failovers: this.tally.failovers,
+      rediscoveries: this.tally.rediscoveries,
       events: this.eventLog,
       timeline: this.samples.samples,
     };
@@ -267,7 +268,7 @@ export class VirtualEngine {
     const g = this.groupConfigs[this.fleet.group(i)];
     const answered = this.driverU32[i * DRIVER_U32 + PENDING_STATUS] !== DNS_FAILED;
     const candidates = this.dns.candidatesOf(g.domainId);
-    this.dnsStats.record(answered && candidates.length > 0 ? 0 : Code.DnsNameDoesNotExist, now - this.fleet.dueAtMs(i));
+    this.tally.dns.record(answered && candidates.length > 0 ? 0 : Code.DnsNameDoesNotExist, now - this.fleet.dueAtMs(i));
     const action = answered
       ? this.fleet.onDnsAnswer(i, now, g.domainId, this.scenario.dns.ttlMs, this.streams.use(i), this.action)
       : this.fleet.onDnsFailure(i, now, this.action);
@@ -326,7 +327,7 @@ export class VirtualEngine {
     this.driverF64[i * DRIVER_F64 + REPLY_AT] = -1;
     this.driverU32[i * DRIVER_U32 + AT_HOST] = 0;
     const status = this.driverU32[i * DRIVER_U32 + PENDING_STATUS];
-    const stats = fleet.isRenewal(i) ? this.renewal : this.activation;
+    const stats = this.tally.rpc(fleet.isRenewal(i));
     stats.record(status, now - fleet.dueAtMs(i));
     let action: ClientAction;
     if (status === UNREACHABLE) {
@@ -370,16 +371,7 @@ export class VirtualEngine {
 
   /** Carries out what the client machine asked for. */
   private apply(i: number, action: ClientAction): void {
-    const notes = action.notes;
-    if (notes !== 0) {
-      if (notes & Note.Failover) this.failovers++;
-      if (notes & Note.Rediscovery) this.rediscoveries++;
-      if (notes & Note.FirstActivation) this.activatedClients++;
-      if (notes & Note.AttemptFailed) {
-        this.attemptErrors.set(action.attemptErrorCode, (this.attemptErrors.get(action.attemptErrorCode) ?? 0) + 1);
-      }
-      if (notes & Note.IllegalInput) this.illegalInputs++;
-    }
+    this.tally.note(action);
     const now = this.nowMs;
     switch (action.kind) {
       case ActionKind.Wait:
@@ -387,7 +379,7 @@ export class VirtualEngine {
         if (action.atMs <= this.durationMs) this.queue.pushOwned(action.atMs, i, (i << 2) | Ev.Timer);
         return;
       case ActionKind.QueryDns: {
-        this.dnsStats.sent++;
+        this.tally.dns.sent++;
         this.fleet.markDue(i, now);
         const rng = this.streams.use(i);
         if (this.dns.up) {
@@ -400,7 +392,7 @@ export class VirtualEngine {
         return;
       }
       case ActionKind.SendRpc:
-        (action.renewal ? this.renewal : this.activation).sent++;
+        this.tally.rpc(action.renewal).sent++;
         this.queue.push(now + this.oneWayMs(this.streams.use(i)), (i << 2) | Ev.HostArrival);
         return;
       default:

@@ -4,7 +4,7 @@
 // wakes the pump for the earliest. Latency runs from when a request was due on the
 // wall clock, so a late event loop shows up in the numbers (no coordinated omission).
 
-import { ActionKind, ClientAction, Note } from "../../core/client/client-action.js";
+import { ActionKind, ClientAction } from "../../core/client/client-action.js";
 import { ClientFleet, type AnswerBook, type RpcAnswerView } from "../../core/client/client-fleet.js";
 import { Phase } from "../../core/client/transitions.js";
 import { Code } from "../../core/errors.js";
@@ -14,7 +14,8 @@ import type { RequestMessage, ResponseMessage } from "../../core/protocol/frame.
 import { deriveSeed, Mulberry32 } from "../../core/rng.js";
 import type { SrvCandidate } from "../../core/selection/srv-candidate.js";
 import { forEachClient, hostAnswerIntervals, type FleetPlan } from "../../plan/fleet-plan.js";
-import { OutcomeStats } from "../../run/outcome-stats.js";
+import { ClientTally } from "../../run/client-tally.js";
+import type { OutcomeStats } from "../../run/outcome-stats.js";
 import { EventQueue } from "../../sim/event-queue.js";
 import { ExpectedShareLedger } from "../../sim/expected-share-ledger.js";
 import { CompressedClock } from "../compressed-clock.js";
@@ -80,14 +81,7 @@ export interface FleetSliceTotals {
 const NO_HOST = -1;
 
 export class FleetDriver implements AnswerBook {
-  readonly activation = new OutcomeStats();
-  readonly renewal = new OutcomeStats();
-  readonly dnsStats = new OutcomeStats();
-  readonly attemptErrors = new Map<number, number>();
-  activatedClients = 0;
-  failovers = 0;
-  rediscoveries = 0;
-  illegalInputs = 0;
+  readonly tally = new ClientTally();
 
   private readonly plan: FleetPlan;
   private readonly fleet: ClientFleet;
@@ -165,10 +159,10 @@ export class FleetDriver implements AnswerBook {
     let licensed = 0;
     for (let i = 0; i < this.fleet.size; i++) if (this.fleet.validUntilMs(i) > nowMs) licensed++;
     return {
-      activated: this.activatedClients,
+      activated: this.tally.activatedClients,
       licensed,
-      sent: this.activation.sent + this.renewal.sent,
-      failed: this.activation.failed + this.renewal.failed,
+      sent: this.tally.activation.sent + this.tally.renewal.sent,
+      failed: this.tally.activation.failed + this.tally.renewal.failed,
     };
   }
 
@@ -185,16 +179,16 @@ export class FleetDriver implements AnswerBook {
     }
     return {
       clients: this.fleet.size,
-      activatedClients: this.activatedClients,
+      activatedClients: this.tally.activatedClients,
       byStatus,
-      attemptErrors: [...this.attemptErrors],
+      attemptErrors: [...this.tally.attemptErrors],
       inFlight,
-      activation: this.activation,
-      renewal: this.renewal,
-      dns: this.dnsStats,
-      failovers: this.failovers,
-      rediscoveries: this.rediscoveries,
-      illegalInputs: this.illegalInputs,
+      activation: this.tally.activation,
+      renewal: this.tally.renewal,
+      dns: this.tally.dns,
+      failovers: this.tally.failovers,
+      rediscoveries: this.tally.rediscoveries,
+      illegalInputs: this.tally.illegalInputs,
       answeredBy: [...this.answeredBy],
       refusedBy: [...this.refusedBy],
       expectedRequests: Array.from(this.ledger.total),
@@ -235,14 +229,7 @@ export class FleetDriver implements AnswerBook {
   }
 
   private apply(i: number, action: ClientAction): void {
-    const notes = action.notes;
-    if (notes !== 0) {
-      if (notes & Note.Failover) this.failovers++;
-      if (notes & Note.Rediscovery) this.rediscoveries++;
-      if (notes & Note.FirstActivation) this.activatedClients++;
-      if (notes & Note.AttemptFailed) this.attemptErrors.set(action.attemptErrorCode, (this.attemptErrors.get(action.attemptErrorCode) ?? 0) + 1);
-      if (notes & Note.IllegalInput) this.illegalInputs++;
-    }
+    this.tally.note(action);
     switch (action.kind) {
       case ActionKind.Wait:
         if (action.atMs <= this.plan.scenario.durationMs && !this.stopped) this.queue.push(action.atMs, i);
@@ -259,13 +246,13 @@ export class FleetDriver implements AnswerBook {
   }
 
   private queryDns(i: number, domainId: number): void {
-    this.dnsStats.sent++;
+    this.tally.dns.sent++;
     this.inFlightOps++;
     const dueWallMs = this.dueWallMs[i];
     this.options.dns.resolveSrv(this.plan.dns.domains[domainId]).then(
       (lookup) => {
         this.inFlightOps--;
-        this.dnsStats.record(lookup.records.length > 0 ? 0 : Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
+        this.tally.dns.record(lookup.records.length > 0 ? 0 : Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
         this.answers[domainId] = this.candidatesFrom(lookup, domainId);
         this.dueWallMs[i] = CompressedClock.wallNowMs();
         this.apply(i, this.fleet.onDnsAnswer(i, this.clock.simNowMs(), domainId, this.plan.scenario.dns.ttlMs, this.rngs[i], this.action));
@@ -273,7 +260,7 @@ export class FleetDriver implements AnswerBook {
       },
       () => {
         this.inFlightOps--;
-        this.dnsStats.record(Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
+        this.tally.dns.record(Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
         this.apply(i, this.fleet.onDnsFailure(i, this.clock.simNowMs(), this.action));
         this.maybeDone();
       },
@@ -295,7 +282,7 @@ export class FleetDriver implements AnswerBook {
   }
 
   private sendRpc(i: number, host: number, renewal: boolean): void {
-    const stats = renewal ? this.renewal : this.activation;
+    const stats = this.tally.rpc(renewal);
     stats.sent++;
     const target = this.targets[host] ?? null;
     const nowSim = this.clock.simNowMs();
