@@ -55,6 +55,11 @@ export interface HostResult {
   late: number;
   /** State at the end of the run. */
   state: "up" | "hung" | "down" | "decommissioned";
+  /**
+   * Realtime only: answers from this host that clients received, counted on the client
+   * side. requests − lost − late should equal it (up to requests in flight at the end).
+   */
+  clientAnswered?: number;
 }
 
 export interface SpreadResult {

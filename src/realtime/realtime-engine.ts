@@ -295,6 +295,7 @@ function mergeTotals(
   const endpoints = plan.dns.endpoints.length;
   const expected = new Array<number>(endpoints).fill(0);
   const refused = new Array<number>(endpoints).fill(0);
+  const answered = new Array<number>(endpoints).fill(0);
   let activated = 0;
   let inFlight = 0;
   let failovers = 0;
@@ -308,6 +309,7 @@ function mergeTotals(
     s.byStatus.forEach((n, k) => (byStatus[k] += n));
     s.expectedRequests.forEach((n, k) => (expected[k] = (expected[k] ?? 0) + n));
     s.refusedBy.forEach((n, k) => (refused[k] = (refused[k] ?? 0) + n));
+    s.answeredBy.forEach((n, k) => (answered[k] = (answered[k] ?? 0) + n));
     activated += s.activatedClients;
     inFlight += s.inFlight;
     failovers += s.failovers;
@@ -333,6 +335,7 @@ function mergeTotals(
       count: snap.count,
       lowCount: server.logic.lowCountProducts(plan.scenario.durationMs < nowMs ? plan.scenario.durationMs : nowMs),
       expectedRequests: expected[k],
+      clientAnswered: answered[k],
     });
   });
   return {

@@ -33,6 +33,7 @@ export function buildResult(totals: RunTotals, wallSeconds: number, interrupted:
     lost: h.lost,
     late: h.late,
     state: h.state,
+    ...(h.clientAnswered === undefined ? {} : { clientAnswered: h.clientAnswered }),
   }));
 
   const partial: Omit<Result, "thresholds" | "pass"> = {

@@ -23,6 +23,8 @@ export interface HostTotals {
   lowCount: string[];
   /** Requests the SRV records promised this host (summed over served requests). */
   expectedRequests: number;
+  /** Realtime only: answers from this host that clients received (the other side's count). */
+  clientAnswered?: number;
 }
 
 export interface RunTotals {
