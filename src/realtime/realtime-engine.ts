@@ -133,7 +133,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       timers.forEach(clearTimeout);
     }
     const nowMs = Math.min(clock.simNowMs(), scenario.durationMs);
-    if (timeline.samples.length === 0 || timeline.samples[timeline.samples.length - 1].t * 1000 < nowMs) timeline.take(nowMs);
+    timeline.finish(nowMs);
     return { ...mergeTotals(plan, nowMs, totals, servers, events, timeline.samples), wallSeconds: (CompressedClock.wallNowMs() - startedWall) / 1000 };
   } finally {
     timers.forEach(clearTimeout);
@@ -264,6 +264,24 @@ class TimelineSampler {
     });
   }
 
+  /**
+   * After the fleet stopped: requests that arrived after the last sample (late timers,
+   * answers in flight at the end) go into a final sample, or into the last one when it
+   * already stands at the end, so the timeline adds up to the hosts' totals.
+   */
+  finish(nowMs: number): void {
+    const last = this.samples[this.samples.length - 1];
+    if (last === undefined || last.t * 1000 < nowMs) {
+      this.take(nowMs);
+      return;
+    }
+    this.servers.forEach((s, k) => {
+      if (s === null) return;
+      last.hostRequests[s.name] += s.requests - this.last[k];
+      this.last[k] = s.requests;
+    });
+  }
+
   /** What the SRV records promise now, weighted by how many clients select each way. */
   private promisedShares(): number[] {
     const n = this.servers.length;
@@ -326,7 +344,8 @@ function mergeTotals(
       requests: snap.requests,
       activations: snap.activations,
       renewals: snap.renewals,
-      refused: refused[k],
+      // Refused: seen by clients (ECONNREFUSED) or reset by the crash before being read.
+      refused: refused[k] + snap.resetUnread,
       unanswered: snap.unanswered,
       lost: snap.lost,
       late: snap.late,

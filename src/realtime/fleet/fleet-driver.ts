@@ -89,7 +89,9 @@ export class FleetDriver implements AnswerBook {
   private readonly clock: CompressedClock;
   private readonly action = new ClientAction();
   private readonly rngs: Mulberry32[];
+  /** When the client's current step was due: on the wall clock (for latency) and in simulated time. */
   private readonly dueWallMs: Float64Array;
+  private readonly dueSimMs: Float64Array;
   private readonly contextOf: Uint16Array;
   private readonly answers: SrvCandidate[][];
   private readonly targets: (RpcTarget | null)[];
@@ -113,6 +115,7 @@ export class FleetDriver implements AnswerBook {
     this.queue = new EventQueue(plan.scenario.durationMs);
     this.rngs = [];
     this.dueWallMs = new Float64Array(count);
+    this.dueSimMs = new Float64Array(count);
     this.contextOf = new Uint16Array(count);
     this.answers = plan.dns.domains.map((_, domainId) => [...plan.dns.candidatesOf(domainId)]);
     this.targets = [...options.endpoints];
@@ -206,7 +209,8 @@ export class FleetDriver implements AnswerBook {
       if (dueSim > nowSim || dueSim > durationMs) break;
       const i = this.queue.pop();
       this.dueWallMs[i] = this.clock.wallAtMs(dueSim);
-      this.apply(i, this.fleet.onTimer(i, nowSim, this.rngs[i], this.action));
+      this.dueSimMs[i] = dueSim;
+      this.apply(i, this.fleet.onTimer(i, dueSim, this.rngs[i], this.action));
     }
     const next = this.queue.size > 0 ? this.queue.peekTime() : Infinity;
     if (next <= durationMs && nowSim < durationMs) {
@@ -219,6 +223,22 @@ export class FleetDriver implements AnswerBook {
       this.stopped = true;
       this.maybeDone();
     }
+  }
+
+  /**
+   * The client's "now" for the core: when its step was due plus the real time it has
+   * taken since. Network and service time stay real instead of being stretched by the
+   * time scale (100 ms of wall latency would otherwise be 2.4 simulated hours at 86400,
+   * and every renewal cycle would drift by it).
+   */
+  private coreNowMs(i: number): number {
+    return this.dueSimMs[i] + (CompressedClock.wallNowMs() - this.dueWallMs[i]);
+  }
+
+  /** The client's next step is due now (a follow-up: failover, request after DNS). */
+  private markDueNow(i: number, coreNowMs: number): void {
+    this.dueWallMs[i] = CompressedClock.wallNowMs();
+    this.dueSimMs[i] = coreNowMs;
   }
 
   private maybeDone(): void {
@@ -235,10 +255,11 @@ export class FleetDriver implements AnswerBook {
         if (action.atMs <= this.plan.scenario.durationMs && !this.stopped) this.queue.push(action.atMs, i);
         return;
       case ActionKind.QueryDns:
-        this.queryDns(i, action.domainId);
+        // Past the end nothing new starts; the client counts as in flight, as in virtual mode.
+        if (this.dueSimMs[i] <= this.plan.scenario.durationMs) this.queryDns(i, action.domainId);
         return;
       case ActionKind.SendRpc:
-        this.sendRpc(i, action.host, action.renewal);
+        if (this.dueSimMs[i] <= this.plan.scenario.durationMs) this.sendRpc(i, action.host, action.renewal);
         return;
       default:
         return;
@@ -254,14 +275,15 @@ export class FleetDriver implements AnswerBook {
         this.inFlightOps--;
         this.tally.dns.record(lookup.records.length > 0 ? 0 : Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
         this.answers[domainId] = this.candidatesFrom(lookup, domainId);
-        this.dueWallMs[i] = CompressedClock.wallNowMs();
-        this.apply(i, this.fleet.onDnsAnswer(i, this.clock.simNowMs(), domainId, this.plan.scenario.dns.ttlMs, this.rngs[i], this.action));
+        const now = this.coreNowMs(i);
+        this.markDueNow(i, now);
+        this.apply(i, this.fleet.onDnsAnswer(i, now, domainId, this.plan.scenario.dns.ttlMs, this.rngs[i], this.action));
         this.maybeDone();
       },
       () => {
         this.inFlightOps--;
         this.tally.dns.record(Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
-        this.apply(i, this.fleet.onDnsFailure(i, this.clock.simNowMs(), this.action));
+        this.apply(i, this.fleet.onDnsFailure(i, this.coreNowMs(i), this.action));
         this.maybeDone();
       },
     );
@@ -285,7 +307,7 @@ export class FleetDriver implements AnswerBook {
     const stats = this.tally.rpc(renewal);
     stats.sent++;
     const target = this.targets[host] ?? null;
-    const nowSim = this.clock.simNowMs();
+    const nowSim = this.coreNowMs(i);
     const group = this.plan.groups[this.fleet.group(i)];
     const dueWallMs = this.dueWallMs[i];
     const request: RequestMessage = {
@@ -313,15 +335,16 @@ export class FleetDriver implements AnswerBook {
         view.status = response.status;
         view.activationIntervalMs = intervals.activationIntervalMs;
         view.renewalIntervalMs = intervals.renewalIntervalMs;
-        this.apply(i, this.fleet.onRpcAnswer(i, this.clock.simNowMs(), view, this.action));
+        this.apply(i, this.fleet.onRpcAnswer(i, this.coreNowMs(i), view, this.action));
         this.maybeDone();
       },
       (err: unknown) => {
         this.inFlightOps--;
         if (target === null || (err instanceof RpcCallError && err.code === "REFUSED")) this.refusedBy[host]++;
         stats.record(Code.RpcServerUnavailable, CompressedClock.wallNowMs() - dueWallMs);
-        this.dueWallMs[i] = CompressedClock.wallNowMs();
-        this.apply(i, this.fleet.onRpcUnreachable(i, this.clock.simNowMs(), this.rngs[i], this.action));
+        const now = this.coreNowMs(i);
+        this.markDueNow(i, now);
+        this.apply(i, this.fleet.onRpcUnreachable(i, now, this.rngs[i], this.action));
         this.maybeDone();
       },
     );

@@ -85,6 +85,8 @@ export interface HostServerCounters {
   badFrames: number;
   /** Connections accepted. */
   connections: number;
+  /** Connections reset by a crash before their request was read (refused, to the client). */
+  resetUnread: number;
 }
 
 export interface HostServerSnapshot extends HostServerCounters {
@@ -109,6 +111,8 @@ interface Connection {
   closed: boolean;
   /** The host closed it over a bad frame (its pending answers count as lost, not late). */
   rejected: boolean;
+  /** Request frames read on this connection. */
+  framesRead: number;
   /** Hung host saw a bad frame: the rest of the stream is read and ignored. */
   ignoring: boolean;
 }
@@ -140,6 +144,7 @@ export class KmsHostServer implements HostServerCounters {
   unanswered = 0;
   lost = 0;
   late = 0;
+  resetUnread = 0;
   badFrames = 0;
   connections = 0;
 
@@ -229,6 +234,7 @@ export class KmsHostServer implements HostServerCounters {
     if (this.stateNow !== "up" && this.stateNow !== "hung") return this.listenerOps;
     this.stateNow = "down";
     this.lost += this.dropWork();
+    this.countUnread();
     this.closeAll(true);
     return this.closeListener();
   }
@@ -262,6 +268,7 @@ export class KmsHostServer implements HostServerCounters {
     if (this.stateNow === "stopped" || this.stateNow === "decommissioned") return this.listenerOps;
     this.stateNow = "decommissioned";
     this.lost += this.dropWork();
+    this.countUnread();
     this.closeAll(true);
     return this.closeListener();
   }
@@ -275,8 +282,8 @@ export class KmsHostServer implements HostServerCounters {
   }
 
   counters(): HostServerCounters {
-    const { requests, activations, renewals, unanswered, lost, late, badFrames, connections } = this;
-    return { requests, activations, renewals, unanswered, lost, late, badFrames, connections };
+    const { requests, activations, renewals, unanswered, lost, late, badFrames, connections, resetUnread } = this;
+    return { requests, activations, renewals, unanswered, lost, late, badFrames, connections, resetUnread };
   }
 
   snapshot(): HostServerSnapshot {
@@ -298,7 +305,7 @@ export class KmsHostServer implements HostServerCounters {
       return;
     }
     this.connections++;
-    const conn: Connection = { socket, decoder: new FrameDecoder(), pending: 0, peerEnded: false, closed: false, rejected: false, ignoring: false };
+    const conn: Connection = { socket, decoder: new FrameDecoder(), pending: 0, peerEnded: false, closed: false, rejected: false, ignoring: false, framesRead: 0 };
     this.open.add(conn);
     socket.on("data", (chunk: Buffer) => this.onData(conn, chunk));
     socket.on("end", () => this.onPeerEnd(conn));
@@ -341,6 +348,7 @@ export class KmsHostServer implements HostServerCounters {
   }
 
   private onFrame(conn: Connection, frame: DecodedFrame): void {
+    conn.framesRead++;
     if (frame.type !== MessageType.ActivationRequest) {
       const what = frame.type === MessageType.ActivationResponse ? "a response" : "a reject";
       throw new ProtocolError("UNKNOWN_TYPE", `a host takes activation requests, got ${what}`, frame.requestId);
@@ -417,6 +425,14 @@ export class KmsHostServer implements HostServerCounters {
   }
 
   /** Every open connection: reset (a crash: clients see ECONNRESET) or just destroyed. */
+  /**
+   * Connections accepted whose request was not read yet when the host went down: to
+   * their clients this is a refused connection, and no other counter sees them.
+   */
+  private countUnread(): void {
+    for (const conn of this.open) if (conn.framesRead === 0 && !conn.closed) this.resetUnread++;
+  }
+
   private closeAll(reset: boolean): void {
     for (const conn of this.open) {
       conn.closed = true;
