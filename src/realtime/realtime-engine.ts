@@ -314,6 +314,7 @@ function mergeTotals(
   const expected = new Array<number>(endpoints).fill(0);
   const refused = new Array<number>(endpoints).fill(0);
   const answered = new Array<number>(endpoints).fill(0);
+  const reset = new Array<number>(endpoints).fill(0);
   let activated = 0;
   let inFlight = 0;
   let failovers = 0;
@@ -328,6 +329,7 @@ function mergeTotals(
     s.expectedRequests.forEach((n, k) => (expected[k] = (expected[k] ?? 0) + n));
     s.refusedBy.forEach((n, k) => (refused[k] = (refused[k] ?? 0) + n));
     s.answeredBy.forEach((n, k) => (answered[k] = (answered[k] ?? 0) + n));
+    s.resetBy.forEach((n, k) => (reset[k] = (reset[k] ?? 0) + n));
     activated += s.activatedClients;
     inFlight += s.inFlight;
     failovers += s.failovers;
@@ -344,8 +346,10 @@ function mergeTotals(
       requests: snap.requests,
       activations: snap.activations,
       renewals: snap.renewals,
-      // Refused: seen by clients (ECONNREFUSED) or reset by the crash before being read.
-      refused: refused[k] + snap.resetUnread,
+      // Refused: ECONNREFUSED, plus connections the crash reset before the host read
+      // their request (still in the kernel's accept queue, or accepted but unread):
+      // clients saw resets, and the host counted the requests it had read as lost.
+      refused: refused[k] + Math.max(0, reset[k] - snap.lost),
       unanswered: snap.unanswered,
       lost: snap.lost,
       late: snap.late,

@@ -74,6 +74,8 @@ export interface FleetSliceTotals {
   answeredBy: number[];
   /** Connections refused per endpoint (a crashed host cannot count these itself). */
   refusedBy: number[];
+  /** Connections reset or closed before an answer, per endpoint. */
+  resetBy: number[];
   /** Requests the SRV records promised each endpoint. */
   expectedRequests: number[];
 }
@@ -97,6 +99,7 @@ export class FleetDriver implements AnswerBook {
   private readonly targets: (RpcTarget | null)[];
   private readonly answeredBy: number[];
   private readonly refusedBy: number[];
+  private readonly resetBy: number[];
   private readonly ledger: ExpectedShareLedger;
   private readonly replyView: RpcAnswerView = { status: 0, activationIntervalMs: 0, renewalIntervalMs: 0 };
   private servingMask = 0xffffffff;
@@ -121,6 +124,7 @@ export class FleetDriver implements AnswerBook {
     this.targets = [...options.endpoints];
     this.answeredBy = plan.dns.endpoints.map(() => 0);
     this.refusedBy = plan.dns.endpoints.map(() => 0);
+    this.resetBy = plan.dns.endpoints.map(() => 0);
     this.ledger = new ExpectedShareLedger(plan.contexts, plan.dns.endpoints.length);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     forEachClient(plan, options.first, count, (globalIndex, groupIndex, installedAtMs) => {
@@ -194,6 +198,7 @@ export class FleetDriver implements AnswerBook {
       illegalInputs: this.tally.illegalInputs,
       answeredBy: [...this.answeredBy],
       refusedBy: [...this.refusedBy],
+      resetBy: [...this.resetBy],
       expectedRequests: Array.from(this.ledger.total),
     };
   }
@@ -298,6 +303,7 @@ export class FleetDriver implements AnswerBook {
       while (this.targets.length <= host) this.targets.push(null);
       while (this.answeredBy.length <= host) this.answeredBy.push(0);
       while (this.refusedBy.length <= host) this.refusedBy.push(0);
+      while (this.resetBy.length <= host) this.resetBy.push(0);
       this.targets[host] = address === undefined ? null : { address, port: record.port };
       return { host, priority: record.priority, weight: record.weight };
     });
@@ -341,6 +347,7 @@ export class FleetDriver implements AnswerBook {
       (err: unknown) => {
         this.inFlightOps--;
         if (target === null || (err instanceof RpcCallError && err.code === "REFUSED")) this.refusedBy[host]++;
+        else if (err instanceof RpcCallError && (err.code === "RESET" || err.code === "CLOSED")) this.resetBy[host]++;
         stats.record(Code.RpcServerUnavailable, CompressedClock.wallNowMs() - dueWallMs);
         const now = this.coreNowMs(i);
         this.markDueNow(i, now);
