@@ -18,15 +18,18 @@ const rpcs = totals.activation.sent + totals.renewal.sent;
 const kmssimRate = rpcs / totals.wallSeconds;
 // Little's law: requests in flight = rate × mean latency.
 const meanLatencyMs = (totals.activation.latency.summary().mean * totals.activation.sent + totals.renewal.latency.summary().mean * totals.renewal.sent) / Math.max(1, rpcs);
-const concurrency = Math.max(1, Math.round((kmssimRate * meanLatencyMs) / 1000));
+const inFlight = Math.max(1, Math.round((kmssimRate * meanLatencyMs) / 1000));
+// The load saturates kmssim on purpose; the baseline gets the same number of requests in
+// flight, capped at 256 so it measures the loopback stack, not a connect storm.
+const concurrency = Math.min(256, inFlight);
 const baselineRate = await bareNetRate(concurrency, 5_000);
 const rssMiB = process.resourceUsage().maxRSS / 1024;
 console.log(
   [
     `scenario        ${loaded.scenario.name} (${totals.clientsTotal} clients, ${workers} workers)`,
-    `kmssim          ${rpcs} RPCs in ${totals.wallSeconds.toFixed(1)} s = ${kmssimRate.toFixed(0)} RPC/s, mean latency ${meanLatencyMs.toFixed(2)} ms, ~${concurrency} in flight`,
+    `kmssim          ${rpcs} RPCs in ${totals.wallSeconds.toFixed(1)} s = ${kmssimRate.toFixed(0)} RPC/s, mean latency ${meanLatencyMs.toFixed(2)} ms, ~${inFlight} in flight`,
     `baseline        ${baselineRate.toFixed(0)} RPC/s (node:net connect-send-receive-close, ${concurrency} in flight)`,
-    `ratio           ${(kmssimRate / baselineRate).toFixed(2)}   target ≥ 0.8 (kmssim's rate is set by its schedule when below saturation)`,
+    `ratio           ${(kmssimRate / baselineRate).toFixed(2)}   target ≥ 0.8`,
     `peak RSS        ${rssMiB.toFixed(0)} MiB (main thread + workers)`,
     `activated       ${totals.activatedClients}/${totals.clientsTotal}`,
   ].join("\n"),
