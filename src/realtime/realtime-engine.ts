@@ -18,6 +18,7 @@ import type { RpcTarget } from "./client/rpc-call.js";
 import { CompressedClock } from "./compressed-clock.js";
 import { EmbeddedDnsServer } from "./dns/dns-server.js";
 import { DnsZone } from "./dns/zone.js";
+import type { SliceProgress } from "./fleet/fleet-driver.js";
 import { createSlice } from "./fleet/slice-runner.js";
 import { sliceTotalsToWire, type FromWorker, type SliceSetup, type SliceTotalsWire, type ToWorker } from "./fleet/slice-wire.js";
 import { hostServerFromSpec } from "./host/host-from-spec.js";
@@ -46,7 +47,7 @@ const HOST_STREAM_BASE = 0x7c00_0000;
 interface Slice {
   post(message: ToWorker): void;
   done: Promise<SliceTotalsWire>;
-  latest: { activated: number; licensed: number; sent: number; failed: number };
+  latest: SliceProgress;
   terminate(): Promise<void>;
 }
 
@@ -118,7 +119,8 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
         lastSent = sent;
         lastPollMs = nowWall;
       }
-      options.onProgress?.(fraction, `${activated}/${plan.total} activated · ${rate.toFixed(0)} RPC/s · ${failed} failed`);
+      const p99Ms = slices.reduce((a, s) => Math.max(a, s.latest.p99Ms), 0);
+      options.onProgress?.(fraction, `${activated}/${plan.total} activated · ${rate.toFixed(0)} RPC/s · p99 ${p99Ms.toFixed(1)} ms · ${failed} failed`);
       if (options.shouldStop?.()) {
         slices.forEach((s) => s.post({ type: "stop" }));
         timers.forEach(clearTimeout);
@@ -196,7 +198,7 @@ function splitRange(total: number, parts: number): [number, number][] {
 function workerSlice(setup: SliceSetup): Slice {
   const worker = new Worker(new URL("./fleet/fleet-worker.js", import.meta.url), { workerData: setup });
   const slice: Slice = {
-    latest: { activated: 0, licensed: 0, sent: 0, failed: 0 },
+    latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0 },
     post: (message) => worker.postMessage(message),
     done: new Promise((resolve, reject) => {
       worker.on("message", (message: FromWorker) => {
@@ -219,7 +221,7 @@ function workerSlice(setup: SliceSetup): Slice {
 function inProcessSlice(setup: SliceSetup): Slice {
   const { driver, close } = createSlice(setup);
   const slice: Slice = {
-    latest: { activated: 0, licensed: 0, sent: 0, failed: 0 },
+    latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0 },
     post: (message) => (message.type === "serving" ? driver.setServingMask(message.mask) : driver.stop()),
     done: driver.run().then(async () => {
       await close();

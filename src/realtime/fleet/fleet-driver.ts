@@ -57,6 +57,15 @@ export interface FleetDriverOptions {
   cmidPrefix: Uint8Array;
 }
 
+/** Running counts for the live status line. */
+export interface SliceProgress {
+  activated: number;
+  licensed: number;
+  sent: number;
+  failed: number;
+  p99Ms: number;
+}
+
 /** Counters a driver hands to the main thread at the end. */
 export interface FleetSliceTotals {
   clients: number;
@@ -161,7 +170,7 @@ export class FleetDriver implements AnswerBook {
   }
 
   /** Cheap running counts for a progress line. */
-  progress(): { activated: number; licensed: number; sent: number; failed: number } {
+  progress(): SliceProgress {
     const nowMs = Math.min(this.clock.simNowMs(), this.plan.scenario.durationMs);
     let licensed = 0;
     for (let i = 0; i < this.fleet.size; i++) if (this.fleet.validUntilMs(i) > nowMs) licensed++;
@@ -170,6 +179,8 @@ export class FleetDriver implements AnswerBook {
       licensed,
       sent: this.tally.activation.sent + this.tally.renewal.sent,
       failed: this.tally.activation.failed + this.tally.renewal.failed,
+      // The slower of the two kinds, so far: a live indication, not the merged result.
+      p99Ms: Math.max(this.tally.activation.latency.summary().p99, this.tally.renewal.latency.summary().p99),
     };
   }
 

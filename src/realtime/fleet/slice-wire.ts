@@ -3,7 +3,7 @@
 import type { Scenario } from "../../scenario/model.js";
 import type { OutcomeStatsWire } from "../../run/outcome-stats.js";
 import type { RpcTarget } from "../client/rpc-call.js";
-import type { FleetSliceTotals } from "./fleet-driver.js";
+import type { FleetSliceTotals, SliceProgress } from "./fleet-driver.js";
 
 export interface SliceSetup {
   scenario: Scenario;
@@ -25,7 +25,7 @@ export type SliceTotalsWire = Omit<FleetSliceTotals, "activation" | "renewal" | 
 export type ToWorker = { type: "serving"; mask: number } | { type: "stop" };
 
 export type FromWorker =
-  | { type: "progress"; activated: number; licensed: number; sent: number; failed: number }
+  | ({ type: "progress" } & SliceProgress)
   | { type: "done"; totals: SliceTotalsWire };
 
 export function sliceTotalsToWire(t: FleetSliceTotals): SliceTotalsWire {
