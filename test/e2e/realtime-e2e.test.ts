@@ -166,7 +166,7 @@ describe("realtime: a host crashes and recovers", () => {
 // ---- 3. Hang: accepts, never answers --------------------------------------------------
 
 describe("realtime: a host hangs", () => {
-  const RPC_TIMEOUT_MS = 1000;
+  const RPC_TIMEOUT_MS = 2000;
   const text = yaml(
     "name: rt-hang",
     "seed: 9",
