@@ -1,5 +1,6 @@
 // `run` in realtime mode: real DNS, real host listeners and worker threads on loopback.
 
+import { spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { RunFailedError, runRealtime } from "../realtime/realtime-engine.js";
 import type { Scenario } from "../scenario/model.js";
@@ -14,6 +15,7 @@ export async function runRealtimeMode(
   shouldStop: () => boolean,
 ): Promise<DriverOutcome> {
   const workers = options.workers ?? Math.max(1, Math.min(availableParallelism(), 8));
+  warnAboutFileLimit(options.clients ?? scenario.clients.reduce((a, g) => a + g.count, 0));
   try {
     const outcome = await runRealtime(scenario, {
       clients: options.clients,
@@ -36,5 +38,22 @@ export async function runRealtimeMode(
       throw new UserError(`out of local addresses or ports (${code}); run fewer concurrent clients`, "KMSSIM_PORTS", EXIT.runFailed);
     }
     throw err;
+  }
+}
+
+/**
+ * Every request in flight holds two descriptors in this process (the client's socket and
+ * the host's). Say so up front, in plain words, when the soft limit could run out.
+ */
+function warnAboutFileLimit(clients: number): void {
+  const probe = spawnSync("/bin/sh", ["-c", "ulimit -n"], { encoding: "utf8" });
+  const limit = Number.parseInt(probe.stdout ?? "", 10);
+  if (!Number.isFinite(limit)) return;
+  const worstCase = 2 * clients + 256;
+  if (limit < worstCase) {
+    process.stderr.write(
+      `kmssim: note: this process may open up to ${worstCase} files (2 per request in flight, ${clients} clients) ` +
+        `but its limit is ${limit}; if the run fails with EMFILE, raise it first: ulimit -n ${Math.max(65536, worstCase)}\n`,
+    );
   }
 }
