@@ -90,6 +90,7 @@ export interface FleetSliceTotals {
 }
 
 const NO_HOST = -1;
+const END_GRACE_MS = 1000;
 
 export class FleetDriver implements AnswerBook {
   readonly tally = new ClientTally();
@@ -219,6 +220,13 @@ export class FleetDriver implements AnswerBook {
     if (this.stopped) return;
     const durationMs = this.plan.scenario.durationMs;
     const nowSim = this.clock.simNowMs();
+    // A backlog may run past the end, but only for a bounded grace: an RPC timeout and a
+    // second of wall time. Then nothing new starts; what is in flight finishes.
+    if (CompressedClock.wallNowMs() > this.clock.wallAtMs(durationMs) + this.plan.scenario.network.rpcTimeoutMs + END_GRACE_MS) {
+      this.stopped = true;
+      this.maybeDone();
+      return;
+    }
     // Bounded per turn so sockets and other timers get their share of the event loop.
     for (let budget = 2000; budget > 0 && this.queue.size > 0; budget--) {
       const dueSim = this.queue.peekTime();
@@ -229,12 +237,18 @@ export class FleetDriver implements AnswerBook {
       this.apply(i, this.fleet.onTimer(i, dueSim, this.rngs[i], this.action));
     }
     const next = this.queue.size > 0 ? this.queue.peekTime() : Infinity;
-    if (next <= durationMs && nowSim < durationMs) {
+    if (next <= durationMs) {
       // Re-check at least every 200 ms of wall time (the clock drives, not the timer).
+      // Steps due before the end still run when the loop is behind, even past the end:
+      // a late request is sent late and its latency shows it (no coordinated omission).
       const delay = next <= nowSim ? 0 : Math.min(200, this.clock.wallDelayUntilMs(next));
       this.timer = setTimeout(() => this.pump(), delay);
     } else if (nowSim < durationMs) {
       this.timer = setTimeout(() => this.pump(), Math.min(200, this.clock.wallDelayUntilMs(durationMs)));
+    } else if (this.inFlightOps > 0) {
+      // Answers still on their way may schedule steps due before the end: wait for them
+      // (bounded: every request ends by its timeout).
+      this.timer = setTimeout(() => this.pump(), 5);
     } else {
       this.stopped = true;
       this.maybeDone();
@@ -272,10 +286,10 @@ export class FleetDriver implements AnswerBook {
         return;
       case ActionKind.QueryDns:
         // Past the end nothing new starts; the client counts as in flight, as in virtual mode.
-        if (this.dueSimMs[i] <= this.plan.scenario.durationMs) this.queryDns(i, action.domainId);
+        if (!this.stopped && this.dueSimMs[i] <= this.plan.scenario.durationMs) this.queryDns(i, action.domainId);
         return;
       case ActionKind.SendRpc:
-        if (this.dueSimMs[i] <= this.plan.scenario.durationMs) this.sendRpc(i, action.host, action.renewal);
+        if (!this.stopped && this.dueSimMs[i] <= this.plan.scenario.durationMs) this.sendRpc(i, action.host, action.renewal);
         return;
       default:
         return;
