@@ -5,6 +5,7 @@
 // merged exactly into the same run totals the virtual engine produces.
 
 import { Worker } from "node:worker_threads";
+import { LicenseStatus } from "../core/license.js";
 import { computeSpread } from "../core/metrics/spread.js";
 import { cmidPrefix } from "../core/protocol/cmid.js";
 import { expectedShares } from "../core/selection/expected-share.js";
@@ -99,8 +100,18 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     const servingMask = (): number =>
       servers.reduce((mask, server, index) => (server !== null && server.state === "up" ? mask | (1 << index) : mask), 0) >>> 0;
     const broadcastServing = (): void => slices.forEach((s) => s.post({ type: "serving", mask: servingMask() }));
+    let eventError: Error | null = null;
     for (const event of scenario.events) {
-      timers.push(setTimeout(() => void applyEvent(event, servers, dnsServer, events).then(broadcastServing), clock.wallDelayUntilMs(event.atMs)));
+      const fire = (): void => {
+        // Host state changes at once; the listener work (close, re-listen) may follow.
+        const done = applyEvent(event, servers, dnsServer, events);
+        broadcastServing();
+        done.then(broadcastServing, (err: Error) => {
+          eventError ??= err;
+          slices.forEach((s) => s.post({ type: "stop" }));
+        });
+      };
+      timers.push(setTimeout(fire, clock.wallDelayUntilMs(event.atMs)));
     }
     const timeline = new TimelineSampler(plan, servers, slices, servingMask);
     for (const t of sampleTimes(scenario)) timers.push(setTimeout(() => timeline.take(t), clock.wallDelayUntilMs(t)));
@@ -134,7 +145,12 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       clearInterval(stopPoll);
       timers.forEach(clearTimeout);
     }
+    if (eventError !== null) throw new RunFailedError(`a scenario event could not be carried out: ${(eventError as Error).message}`);
     const nowMs = Math.min(clock.simNowMs(), scenario.durationMs);
+    // The last sample reports the final counts, not the last progress message's.
+    slices.forEach((slice, k) => {
+      slice.latest = { ...slice.latest, activated: totals[k].activatedClients, licensed: totals[k].byStatus[LicenseStatus.Licensed] };
+    });
     timeline.finish(nowMs);
     return { ...mergeTotals(plan, nowMs, totals, servers, events, timeline.samples), wallSeconds: (CompressedClock.wallNowMs() - startedWall) / 1000 };
   } finally {
@@ -282,6 +298,8 @@ class TimelineSampler {
       last.hostRequests[s.name] += s.requests - this.last[k];
       this.last[k] = s.requests;
     });
+    last.activated = this.slices.reduce((a, s) => a + s.latest.activated, 0);
+    last.licensed = this.slices.reduce((a, s) => a + s.latest.licensed, 0);
   }
 
   /** What the SRV records promise now, weighted by how many clients select each way. */

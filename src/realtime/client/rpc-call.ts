@@ -32,7 +32,8 @@ export function callHost(target: RpcTarget, request: RequestMessage, timeoutMs: 
       settled = true;
       clearTimeout(timer);
       // Giving up resets the connection, so the host can tell an answer came too late.
-      if (error?.code === "TIMEOUT" && !socket.destroyed) socket.resetAndDestroy();
+      // (Still connecting: resetAndDestroy would wait for the connect; destroy now.)
+      if (error?.code === "TIMEOUT" && !socket.connecting && !socket.destroyed) socket.resetAndDestroy();
       else socket.destroy();
       if (error) reject(error);
       else resolve(response!);
