@@ -117,6 +117,7 @@ export class FleetDriver implements AnswerBook {
   private nextRequestId = 1;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private failure: Error | null = null;
   private resolveDone: (() => void) | null = null;
   private readonly done: Promise<void>;
 
@@ -153,7 +154,15 @@ export class FleetDriver implements AnswerBook {
   /** Starts the pump; resolves when simulated time is over and nothing is in flight. */
   run(): Promise<void> {
     this.pump();
-    return this.done;
+    return this.done.then(() => {
+      if (this.failure !== null) throw this.failure;
+    });
+  }
+
+  /** A bug in handling an answer: stop the slice and fail its run (exit 3 upstream). */
+  private fail(err: unknown): void {
+    this.failure ??= err instanceof Error ? err : new Error(String(err));
+    this.stop();
   }
 
   /** Stops issuing new work (Ctrl-C); what is in flight still finishes or times out. */
@@ -300,23 +309,25 @@ export class FleetDriver implements AnswerBook {
     this.tally.dns.sent++;
     this.inFlightOps++;
     const dueWallMs = this.dueWallMs[i];
-    this.options.dns.resolveSrv(this.plan.dns.domains[domainId]).then(
-      (lookup) => {
-        this.inFlightOps--;
-        this.tally.dns.record(lookup.records.length > 0 ? 0 : Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
-        this.answers[domainId] = this.candidatesFrom(lookup, domainId);
-        const now = this.coreNowMs(i);
-        this.markDueNow(i, now);
-        this.apply(i, this.fleet.onDnsAnswer(i, now, domainId, this.plan.scenario.dns.ttlMs, this.rngs[i], this.action));
-        this.maybeDone();
-      },
-      () => {
-        this.inFlightOps--;
-        this.tally.dns.record(Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
-        this.apply(i, this.fleet.onDnsFailure(i, this.coreNowMs(i), this.action));
-        this.maybeDone();
-      },
-    );
+    this.options.dns
+      .resolveSrv(this.plan.dns.domains[domainId])
+      .then(
+        (lookup) => {
+          this.inFlightOps--;
+          this.tally.dns.record(lookup.records.length > 0 ? 0 : Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
+          this.answers[domainId] = this.candidatesFrom(lookup, domainId);
+          const now = this.coreNowMs(i);
+          this.markDueNow(i, now);
+          this.apply(i, this.fleet.onDnsAnswer(i, now, domainId, this.plan.scenario.dns.ttlMs, this.rngs[i], this.action));
+        },
+        () => {
+          this.inFlightOps--;
+          this.tally.dns.record(Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
+          this.apply(i, this.fleet.onDnsFailure(i, this.coreNowMs(i), this.action));
+        },
+      )
+      .catch((err: unknown) => this.fail(err))
+      .finally(() => this.maybeDone());
   }
 
   /** Maps an SRV answer onto endpoint indexes, remembering each target's address. */
@@ -355,30 +366,31 @@ export class FleetDriver implements AnswerBook {
       target === null
         ? Promise.reject(new Error("no address"))
         : this.options.rpc.call(target, request, this.plan.scenario.network.rpcTimeoutMs, sourceAddressOf(this.options.first + i));
-    call.then(
-      (response) => {
-        this.inFlightOps--;
-        stats.record(response.status, CompressedClock.wallNowMs() - dueWallMs);
-        if (host !== NO_HOST) this.answeredBy[host]++;
-        this.ledger.charge(this.contextOf[i]);
-        const intervals = hostAnswerIntervals(this.plan, host, this.fleet.group(i));
-        const view = this.replyView;
-        view.status = response.status;
-        view.activationIntervalMs = intervals.activationIntervalMs;
-        view.renewalIntervalMs = intervals.renewalIntervalMs;
-        this.apply(i, this.fleet.onRpcAnswer(i, this.coreNowMs(i), view, this.action));
-        this.maybeDone();
-      },
-      (err: unknown) => {
-        this.inFlightOps--;
-        if (target === null || (err instanceof RpcCallError && err.code === "REFUSED")) this.refusedBy[host]++;
-        else if (err instanceof RpcCallError && (err.code === "RESET" || err.code === "CLOSED")) this.resetBy[host]++;
-        stats.record(Code.RpcServerUnavailable, CompressedClock.wallNowMs() - dueWallMs);
-        const now = this.coreNowMs(i);
-        this.markDueNow(i, now);
-        this.apply(i, this.fleet.onRpcUnreachable(i, now, this.rngs[i], this.action));
-        this.maybeDone();
-      },
-    );
+    call
+      .then(
+        (response) => {
+          this.inFlightOps--;
+          stats.record(response.status, CompressedClock.wallNowMs() - dueWallMs);
+          if (host !== NO_HOST) this.answeredBy[host]++;
+          this.ledger.charge(this.contextOf[i]);
+          const intervals = hostAnswerIntervals(this.plan, host, this.fleet.group(i));
+          const view = this.replyView;
+          view.status = response.status;
+          view.activationIntervalMs = intervals.activationIntervalMs;
+          view.renewalIntervalMs = intervals.renewalIntervalMs;
+          this.apply(i, this.fleet.onRpcAnswer(i, this.coreNowMs(i), view, this.action));
+        },
+        (err: unknown) => {
+          this.inFlightOps--;
+          if (target === null || (err instanceof RpcCallError && err.code === "REFUSED")) this.refusedBy[host]++;
+          else if (err instanceof RpcCallError && (err.code === "RESET" || err.code === "CLOSED")) this.resetBy[host]++;
+          stats.record(Code.RpcServerUnavailable, CompressedClock.wallNowMs() - dueWallMs);
+          const now = this.coreNowMs(i);
+          this.markDueNow(i, now);
+          this.apply(i, this.fleet.onRpcUnreachable(i, now, this.rngs[i], this.action));
+        },
+      )
+      .catch((err: unknown) => this.fail(err))
+      .finally(() => this.maybeDone());
   }
 }

@@ -4,7 +4,11 @@ import { parentPort, workerData } from "node:worker_threads";
 import { createSlice } from "./slice-runner.js";
 import { sliceTotalsToWire, type FromWorker, type SliceSetup, type ToWorker } from "./slice-wire.js";
 
-const PROGRESS_EVERY_MS = 250;
+/** Progress at least twice per timeline sample (samples read it), within 50–250 ms. */
+function progressEveryMs(setup: SliceSetup): number {
+  const sampleWallMs = setup.scenario.sampleIntervalMs / setup.scenario.timeScale;
+  return Math.min(250, Math.max(50, sampleWallMs / 2));
+}
 
 /**
  * Named fault site (simulator self-test): KMSSIM_INJECT_FAULT=worker-throw makes the
@@ -31,7 +35,7 @@ async function main(): Promise<void> {
   const progress = setInterval(() => {
     const report: FromWorker = { type: "progress", ...driver.progress() };
     port.postMessage(report);
-  }, PROGRESS_EVERY_MS);
+  }, progressEveryMs(workerData as SliceSetup));
   try {
     await driver.run();
   } finally {
