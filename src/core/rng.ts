@@ -1,4 +1,4 @@
-// Seeded randomness for the pure core. Nothing in the core calls Math.random: every
+// Seeded randomness for the pure core. The core has no ambient randomness: every
 // random choice draws from an Rng handed in by the driver.
 
 export interface Rng {

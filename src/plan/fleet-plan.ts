@@ -7,7 +7,7 @@ import type { ClientGroupConfig } from "../core/client/client-group.js";
 import { deriveSeed, Mulberry32 } from "../core/rng.js";
 import type { SrvCandidate } from "../core/selection/srv-candidate.js";
 import type { Profile, Scenario } from "../scenario/model.js";
-import { DnsDirectory } from "../sim/dns-directory.js";
+import { DnsDirectory } from "./dns-directory.js";
 
 /** What a client selects from, for the expected-share accounting. */
 export interface SelectionContext {

@@ -4,7 +4,7 @@
 import { computeSpread } from "../core/metrics/spread.js";
 import type { TimelineSample } from "../output/result.js";
 import type { SimHost } from "./sim-host.js";
-import type { ExpectedShareLedger } from "./expected-share-ledger.js";
+import type { ExpectedShareLedger } from "../run/expected-share-ledger.js";
 import type { ClientFleet } from "../core/client/client-fleet.js";
 import type { LicensedTally } from "./licensed-tally.js";
 

@@ -1,8 +1,9 @@
 // One simulated KMS host in virtual time: the core's host logic and FIFO service queue,
 // plus the fault state the scenario's events drive (crash, hang, slow, recover, decommission).
 
-import { KmsHostLogic } from "../core/host/host-logic.js";
+import type { KmsHostLogic } from "../core/host/host-logic.js";
 import { MultiServerQueue } from "../core/host/service-queue.js";
+import { hostLogicFromSpec } from "../plan/host-logic-from-spec.js";
 import type { HostSpec } from "../scenario/model.js";
 
 export enum HostState {
@@ -34,13 +35,7 @@ export class SimHost {
   late = 0;
 
   constructor(readonly index: number, readonly spec: HostSpec | null) {
-    this.logic = new KmsHostLogic({
-      products: spec?.products ?? [],
-      activated: spec?.activated ?? true,
-      kmsEnabled: spec?.kmsEnabled ?? true,
-      activationIntervalMs: spec?.activationIntervalMs ?? null,
-      renewalIntervalMs: spec?.renewalIntervalMs ?? null,
-    });
+    this.logic = hostLogicFromSpec(spec);
     this.queue = new MultiServerQueue(spec?.concurrency ?? 1);
     this.serviceTimeMs = spec?.serviceTimeMs ?? 0;
     // An endpoint without a spec is an SRV target that names no host: nothing listens.

@@ -11,10 +11,10 @@ import type { ActivationAnswer, ActivationRequest } from "../core/host/host-logi
 import { LicenseStatus, licenseStatusAt } from "../core/license.js";
 import { StreamTable } from "../core/rng.js";
 import type { Scenario, ScenarioEvent } from "../scenario/model.js";
-import type { DnsDirectory } from "./dns-directory.js";
+import type { DnsDirectory } from "../plan/dns-directory.js";
 import { forEachClient, hostAnswerIntervals, planFleet, sampleTimes, type FleetPlan } from "../plan/fleet-plan.js";
-import { EventQueue } from "./event-queue.js";
-import { ExpectedShareLedger } from "./expected-share-ledger.js";
+import { EventQueue } from "../queue/event-queue.js";
+import { ExpectedShareLedger } from "../run/expected-share-ledger.js";
 import { ClientTally } from "../run/client-tally.js";
 import type { RunTotals } from "../run/run-totals.js";
 import { HostState, SimHost } from "./sim-host.js";

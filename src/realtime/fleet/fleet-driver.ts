@@ -16,8 +16,8 @@ import type { SrvCandidate } from "../../core/selection/srv-candidate.js";
 import { forEachClient, hostAnswerIntervals, type FleetPlan } from "../../plan/fleet-plan.js";
 import { ClientTally } from "../../run/client-tally.js";
 import type { OutcomeStats } from "../../run/outcome-stats.js";
-import { EventQueue } from "../../sim/event-queue.js";
-import { ExpectedShareLedger } from "../../sim/expected-share-ledger.js";
+import { EventQueue } from "../../queue/event-queue.js";
+import { ExpectedShareLedger } from "../../run/expected-share-ledger.js";
 import { CompressedClock } from "../compressed-clock.js";
 import { RpcCallError, type RpcTarget } from "../client/rpc-call.js";
 
@@ -336,13 +336,16 @@ export class FleetDriver implements AnswerBook {
     return lookup.records.map((record) => {
       const host = this.plan.dns.endpointFor(record.target, domain);
       const address = lookup.addresses.get(record.target) ?? lookup.addresses.get(record.target.replace(/\.$/, ""));
-      while (this.targets.length <= host) this.targets.push(null);
-      while (this.answeredBy.length <= host) this.answeredBy.push(0);
-      while (this.refusedBy.length <= host) this.refusedBy.push(0);
-      while (this.resetBy.length <= host) this.resetBy.push(0);
+      this.coverEndpoint(host);
       this.targets[host] = address === undefined ? null : { address, port: record.port };
       return { host, priority: record.priority, weight: record.weight };
     });
+  }
+
+  /** A DNS answer may name an endpoint the plan did not know: size the per-endpoint tables. */
+  private coverEndpoint(host: number): void {
+    while (this.targets.length <= host) this.targets.push(null);
+    for (const counts of [this.answeredBy, this.refusedBy, this.resetBy]) while (counts.length <= host) counts.push(0);
   }
 
   private sendRpc(i: number, host: number, renewal: boolean): void {

@@ -3,8 +3,7 @@
 // The port is the spec's (its SRV port, default 1688) unless the runtime names one
 // (0 = ephemeral, for hosts sharing one address).
 
-import { KmsHostLogic } from "../../core/host/host-logic.js";
-import { MAX_CLOCK_SKEW_MS } from "../../core/host/thresholds.js";
+import { hostLogicFromSpec } from "../../plan/host-logic-from-spec.js";
 import type { HostSpec } from "../../scenario/model.js";
 import { KmsHostServer, type KmsHostServerOptions } from "./host-server.js";
 
@@ -19,14 +18,7 @@ export type HostRuntimeOptions = Omit<KmsHostServerOptions, "logic" | "concurren
 
 export function hostServerFromSpec(spec: HostSpec, hostIndex: number, runtime: HostRuntimeOptions): KmsHostServer {
   const { transitAllowanceMs = 0, ...serverRuntime } = runtime;
-  const logic = new KmsHostLogic({
-    products: spec.products,
-    activated: spec.activated,
-    kmsEnabled: spec.kmsEnabled,
-    activationIntervalMs: spec.activationIntervalMs,
-    renewalIntervalMs: spec.renewalIntervalMs,
-    maxClockSkewMs: MAX_CLOCK_SKEW_MS + transitAllowanceMs,
-  });
+  const logic = hostLogicFromSpec(spec, transitAllowanceMs);
   return new KmsHostServer({
     ...serverRuntime,
     port: serverRuntime.port ?? spec.port,

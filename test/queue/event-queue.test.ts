@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { EventHeap } from "../../src/sim/event-heap.js";
-import { EventQueue } from "../../src/sim/event-queue.js";
+import { EventHeap } from "../../src/queue/event-heap.js";
+import { EventQueue } from "../../src/queue/event-queue.js";
 
 type Queue = { push(t: number, p: number): void; pop(): number; peekTime(): number; size: number };
 

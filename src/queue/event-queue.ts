@@ -1,4 +1,5 @@
-// Pending events of the virtual-time engine. Most events of a fleet are timers days
+// Pending events keyed by simulated time (the virtual engine's whole schedule, the
+// realtime fleet's timers). Most events of a fleet are timers days
 // ahead (renewals every 7 days) while the few in flight are milliseconds ahead, so a
 // single heap of a million entries pays cache misses on every level. Instead, far
 // events wait in calendar buckets (linked lists in typed arrays) and move into a small
@@ -65,8 +66,7 @@ export class EventQueue {
   }
 
   push(timeMs: number, payload: number): void {
-    const seq = this.nextSeq;
-    this.nextSeq = (seq + 1) >>> 0;
+    const seq = this.takeSeq();
     const bucket = this.farBucketOf(timeMs);
     if (bucket < 0) {
       this.heap.pushWithSeq(timeMs, seq, payload);
@@ -87,8 +87,7 @@ export class EventQueue {
    */
   pushOwned(timeMs: number, owner: number, payload: number): void {
     const o = this.owners!;
-    const seq = this.nextSeq;
-    this.nextSeq = (seq + 1) >>> 0;
+    const seq = this.takeSeq();
     const bucket = this.farBucketOf(timeMs);
     if (bucket < 0) {
       this.heap.pushWithSeq(timeMs, seq, payload);
@@ -101,6 +100,13 @@ export class EventQueue {
     o.i32[u + o.next] = this.ownerHeads[bucket];
     this.ownerHeads[bucket] = owner;
     this.farCount++;
+  }
+
+  /** Sequence numbers order equal times first-in first-out, across heap and buckets. */
+  private takeSeq(): number {
+    const seq = this.nextSeq;
+    this.nextSeq = (seq + 1) >>> 0;
+    return seq;
   }
 
   /** The bucket an event at `timeMs` waits in, or -1 if it belongs in the heap now. */

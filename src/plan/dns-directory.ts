@@ -1,4 +1,4 @@
-// The DNS view of a scenario in virtual time: which endpoints exist (hosts, plus SRV
+// The DNS view of a scenario, for both drivers: which endpoints exist (hosts, plus SRV
 // targets that name no host), and the `_vlmcs._tcp.<domain>` answer of each domain.
 // Records stay as published: a crashed or decommissioned host keeps its record.
 
