@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import net from "node:net";
 import { describe, expect, it } from "vitest";
 import { digShort, digStatus, nsupdate } from "./bind-tools.js";
-import { describeWithNamed, namedAvailability, randomKey, startNamed, zoneFileText } from "./named-harness.js";
+import { describeNeedingBind, describeWithNamed, randomKey, startNamed, zoneFileText } from "./named-harness.js";
 
 const ZONE = "bind.test";
 const OWNER = `_vlmcs._tcp.${ZONE}.`;
@@ -88,7 +88,7 @@ describeWithNamed("named harness", (ctx) => {
   });
 });
 
-describe.runIf(namedAvailability().ok)("named harness lifecycle", () => {
+describeNeedingBind("named harness lifecycle", () => {
   it("stop() kills named, removes its folder, closes its port, and can be called again", async () => {
     const named = await startNamed({ zones: [{ origin: "stop.test" }, { origin: "second.test", records: ["x IN A 127.0.0.5"] }] });
     try {

@@ -355,37 +355,38 @@ function underCi(): boolean {
 }
 
 /**
+ * A describe block that needs BIND 9 installed. Without it the tests are skipped with a
+ * printed reason, except under CI, where one failing test says why instead.
+ */
+export function describeNeedingBind(title: string, fn: () => void): void {
+  const availability = namedAvailability();
+  if (availability.ok) {
+    describe(title, fn);
+    return;
+  }
+  const reason = availability.reason;
+  if (underCi()) {
+    describe(title, () => {
+      it("has BIND 9 to test against (CI never skips this)", () => {
+        throw new Error(`BIND 9 is required under CI: ${reason}`);
+      });
+    });
+    return;
+  }
+  console.warn(`[bind] skipping "${title}": ${reason}`);
+  describe.skip(title, fn);
+}
+
+/**
  * A describe block with a named running for its tests (started in beforeAll, stopped in
- * afterAll). Without BIND installed the tests are skipped with a printed reason, except
- * under CI, where one failing test says why instead.
+ * afterAll), skipped or failed as describeNeedingBind says when BIND is not installed.
  */
 export function describeWithNamed(
   title: string,
   fn: (ctx: { get named(): RunningNamed }) => void,
   options: StartNamedOptions = { zones: [{ origin: "bind.test" }] },
 ): void {
-  const availability = namedAvailability();
-  if (!availability.ok) {
-    const reason = availability.reason;
-    if (underCi()) {
-      describe(title, () => {
-        it("has BIND 9 to test against (CI never skips this)", () => {
-          throw new Error(`BIND 9 is required under CI: ${reason}`);
-        });
-      });
-      return;
-    }
-    console.warn(`[bind] skipping "${title}": ${reason}`);
-    describe.skip(title, () =>
-      fn({
-        get named(): RunningNamed {
-          throw new Error(reason);
-        },
-      }),
-    );
-    return;
-  }
-  describe(title, () => {
+  describeNeedingBind(title, () => {
     let running: RunningNamed | null = null;
     beforeAll(async () => {
       running = await startNamed(options);
