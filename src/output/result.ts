@@ -93,8 +93,16 @@ export interface FleetEventRecord {
   /** Simulated seconds. */
   t: number;
   kind: "host" | "dns";
+  /** A host name, or "dns" for the DNS server itself. */
   target: string;
+  /** Scenario actions (crash, down, …) and DNS record changes (published, publish-failed, scavenged). */
   action: string;
+  /** Record changes: the domain of the record. */
+  domain?: string;
+  /** The KMS host's event id for a publish outcome: 12294 published, 12293 failed. */
+  eventId?: number;
+  /** Why a publish failed. */
+  reason?: string;
 }
 
 export interface ClientsResult {

@@ -1,6 +1,10 @@
 // The DNS view of a scenario, for both drivers: which endpoints exist (hosts, plus SRV
 // targets that name no host), and the `_vlmcs._tcp.<domain>` answer of each domain.
-// Records stay as published: a crashed or decommissioned host keeps its record.
+// Records stay as published: a crashed or decommissioned host keeps its record until it
+// is deleted or scavenged. Answers are immutable snapshots with ids: a record change
+// makes a new snapshot, so a client that cached an older answer keeps it until its TTL
+// runs out, as with a real resolver cache. At the start a domain holds only the
+// hand-made records (dns.records); with `publish: auto` hosts add theirs as they publish.
 
 import type { AnswerBook } from "../core/client/client-fleet.js";
 import { MAX_ENDPOINTS } from "../core/client/client-fleet.js";
@@ -18,42 +22,59 @@ export interface Endpoint {
 export class DnsDirectory implements AnswerBook {
   readonly endpoints: Endpoint[] = [];
   readonly domains: string[] = [];
+  /** Answer snapshots by answer id; never changed once another snapshot follows. */
   private readonly answers: SrvCandidate[][] = [];
+  /** Domain id → id of its current answer. */
+  private readonly current: number[] = [];
   up = true;
 
   constructor(scenario: Scenario) {
     scenario.hosts.forEach((host, hostIndex) => this.endpoints.push({ name: host.name, hostIndex }));
     this.domainId(scenario.dns.domain);
     for (const group of scenario.clients) this.domainId(group.domain);
-    if (scenario.dns.publish === "auto") {
-      scenario.hosts.forEach((host, hostIndex) => {
-        for (const domain of host.publishDomains) {
-          this.answers[this.domainId(domain)].push({ host: hostIndex, priority: host.priority, weight: host.weight });
-        }
-      });
-    }
+    scenario.hosts.forEach((host) => host.publishDomains.forEach((domain) => this.domainId(domain)));
     for (const record of scenario.dns.records) {
       const domain = stripDot(record.name).toLowerCase().startsWith(SRV_PREFIX)
         ? stripDot(record.name).slice(SRV_PREFIX.length)
         : stripDot(record.name);
       const endpoint = this.endpointFor(record.target, domain);
-      this.answers[this.domainId(domain)].push({ host: endpoint, priority: record.priority, weight: record.weight });
+      this.answers[this.answerOf(this.domainId(domain))].push({ host: endpoint, priority: record.priority, weight: record.weight });
     }
   }
 
-  /** Index of a domain (added on first sight); its answer id is the same number. */
+  /** Index of a domain (added on first sight, with an empty answer). */
   domainId(domain: string): number {
     const key = stripDot(domain).toLowerCase();
     let id = this.domains.indexOf(key);
     if (id < 0) {
       id = this.domains.push(key) - 1;
-      this.answers.push([]);
+      this.current.push(this.answers.push([]) - 1);
     }
     return id;
   }
 
+  /** The id of the answer a query for the domain gets now. */
+  answerOf(domainId: number): number {
+    return this.current[domainId];
+  }
+
   candidatesOf(answerId: number): readonly SrvCandidate[] {
     return this.answers[answerId];
+  }
+
+  /**
+   * Adds or refreshes (present) or removes the endpoint's record in the domain. Returns
+   * true when the answer changed; a refresh of an identical record changes nothing.
+   */
+  setRecord(domainId: number, record: SrvCandidate, present: boolean): boolean {
+    const old = this.answers[this.current[domainId]];
+    const at = old.findIndex((c) => c.host === record.host);
+    if (present && at >= 0 && old[at].priority === record.priority && old[at].weight === record.weight) return false;
+    if (!present && at < 0) return false;
+    const next = old.filter((c) => c.host !== record.host);
+    if (present) next.splice(at < 0 ? next.length : at, 0, { ...record });
+    this.current[domainId] = this.answers.push(next) - 1;
+    return true;
   }
 
   /** The endpoint a host name (or `name[:port]`, or a FQDN under `domain`) refers to. */

@@ -12,8 +12,10 @@ import { DnsDirectory } from "./dns-directory.js";
 /** What a client selects from, for the expected-share accounting. */
 export interface SelectionContext {
   profile: Profile;
-  /** Records the context selects from; a pinned context has one candidate. */
+  /** Records the context selects from now; a pinned context has one candidate. */
   candidates: readonly SrvCandidate[];
+  /** The domain whose records these are; -1 for a pinned host. */
+  domainId: number;
 }
 
 export interface FleetPlan {
@@ -49,8 +51,8 @@ export function planFleet(scenario: Scenario, clients?: number): FleetPlan {
     const pinnedHost = g.kmsHost === null ? -1 : dns.endpointFor(g.kmsHost, g.domain);
     groupContext.push(
       pinnedHost >= 0
-        ? contextFor(`pinned:${pinnedHost}`, () => ({ profile: "win7", candidates: [{ host: pinnedHost, priority: 0, weight: 1 }] }))
-        : contextFor(`${g.os}:${domainId}`, () => ({ profile: g.os, candidates: dns.candidatesOf(domainId) })),
+        ? contextFor(`pinned:${pinnedHost}`, () => ({ profile: "win7", candidates: [{ host: pinnedHost, priority: 0, weight: 1 }], domainId: -1 }))
+        : contextFor(`${g.os}:${domainId}`, () => ({ profile: g.os, candidates: dns.candidatesOf(dns.answerOf(domainId)), domainId })),
     );
     return {
       profile: g.os,
@@ -70,6 +72,13 @@ export function planFleet(scenario: Scenario, clients?: number): FleetPlan {
     total += count;
   }
   return { scenario, dns, groups, groupCounts, groupStart, groupContext, contexts, total };
+}
+
+/** After a record change: every DNS context selects from its domain's current answer. */
+export function refreshContexts(plan: FleetPlan): void {
+  for (const context of plan.contexts) {
+    if (context.domainId >= 0) context.candidates = plan.dns.candidatesOf(plan.dns.answerOf(context.domainId));
+  }
 }
 
 /**

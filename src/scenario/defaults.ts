@@ -20,6 +20,9 @@ export const DEFAULTS = {
     domain: "corp.example",
     publish: "auto" as "auto" | "manual",
     ttlMs: 3_600_000,
+    /** A KMS host refreshes its DNS registration once a day. */
+    publishIntervalMs: 86_400_000,
+    publishRetryMs: 900_000,
   },
   host: {
     port: DEFAULT_KMS_PORT,

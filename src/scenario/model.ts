@@ -68,7 +68,16 @@ export interface DnsSpec {
   publish: "auto" | "manual";
   ttlMs: number;
   records: SrvRecord[];
+  publishIntervalMs: number;  // default 24 h
+  publishRetryMs: number;     // default 15 min
+  /** 0: never scavenge. */
+  scavengeAfterMs: number;
+  /** Key the hosts sign updates with; null: a key made for the run (embedded server). */
+  tsig: TsigKeySpec | null;
 }
+
+/** A TSIG key given inline, or a key file (path already resolved against the scenario's folder). */
+export type TsigKeySpec = { kind: "inline"; name: string; secret: string } | { kind: "file"; path: string };
 
 export interface HostEvent {
   atMs: number;

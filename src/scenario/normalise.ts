@@ -1,8 +1,9 @@
 // From a validated scenario file to the engines' `Scenario`: every default filled in,
 // domains in canonical form, events in time order. Runs only on a file without errors.
 
+import { dirname, resolve } from "node:path";
 import { DEFAULT_KMS_PORT, DEFAULTS, SRV_SERVICE_PREFIX, defaultSampleIntervalMs } from "./defaults.js";
-import type { ClientGroupSpec, HostSpec, Scenario, ScenarioEvent, SrvRecord, ThresholdSpec } from "./model.js";
+import type { ClientGroupSpec, HostSpec, Scenario, ScenarioEvent, SrvRecord, ThresholdSpec, TsigKeySpec } from "./model.js";
 import { THRESHOLD_OPS, type ScenarioFile } from "./schema.js";
 
 type FileHost = ScenarioFile["hosts"][number];
@@ -46,6 +47,10 @@ export function normalise(file: ScenarioFile, fileName: string): Scenario {
       publish: file.dns?.publish ?? DEFAULTS.dns.publish,
       ttlMs: file.dns?.ttl ?? DEFAULTS.dns.ttlMs,
       records: (file.dns?.records ?? []).map((record) => normaliseRecord(record, domain, hostPorts)),
+      publishIntervalMs: file.dns?.publishInterval ?? DEFAULTS.dns.publishIntervalMs,
+      publishRetryMs: file.dns?.publishRetry ?? DEFAULTS.dns.publishRetryMs,
+      scavengeAfterMs: file.dns?.scavengeAfter ?? 0,
+      tsig: normaliseTsig(file.dns, fileName),
     },
     hosts,
     clients: file.clients.map((client) => normaliseClient(client, domain)),
@@ -59,6 +64,12 @@ export function normalise(file: ScenarioFile, fileName: string): Scenario {
     events: (file.events ?? []).map(normaliseEvent).sort((a, b) => a.atMs - b.atMs),
     thresholds: (file.thresholds ?? []).map(normaliseThreshold),
   };
+}
+
+function normaliseTsig(dns: ScenarioFile["dns"], fileName: string): TsigKeySpec | null {
+  if (dns?.tsig !== undefined) return { kind: "inline", name: dns.tsig.name, secret: dns.tsig.secret };
+  if (dns?.keyFile !== undefined) return { kind: "file", path: resolve(dirname(fileName), dns.keyFile) };
+  return null;
 }
 
 function normaliseHost(host: FileHost, domain: string): HostSpec {

@@ -111,6 +111,14 @@ const srvRecordSchema = z
   })
   .describe("A hand-made SRV record (used with publish: manual, added to published ones with auto).");
 
+const tsigKeySchema = z
+  .strictObject({
+    name: domain("Key name, as in the DNS server's configuration (e.g. kmssim-key)."),
+    secret: text(/^[A-Za-z0-9+/]+={0,2}$/, "a base64 secret (tsig-keygen prints one)", "The shared secret, base64."),
+    algorithm: z.enum(["hmac-sha256"]).meta({ description: "Only hmac-sha256 is supported.", default: "hmac-sha256" }).optional(),
+  })
+  .describe("TSIG key the hosts sign their DNS updates with (RFC 8945). Default: a key made for the run (embedded server only).");
+
 const dnsSchema = z
   .strictObject({
     server: text(
@@ -125,6 +133,23 @@ const dnsSchema = z
       .optional(),
     ttl: duration("nonNegative", "TTL of SRV records; 0 turns client DNS caching off.", DEFAULTS.dns.ttlMs).optional(),
     records: z.array(srvRecordSchema).describe("Manual SRV records.").optional(),
+    publishInterval: duration(
+      "positive",
+      "How often a running host re-registers its records (auto publish), like a KMS host's daily DNS refresh.",
+      DEFAULTS.dns.publishIntervalMs,
+    ).optional(),
+    publishRetry: duration("positive", "Wait after a failed publish before the host tries again.", DEFAULTS.dns.publishRetryMs).optional(),
+    scavengeAfter: duration(
+      "nonNegative",
+      "Records not refreshed for this long are scavenged (removed); 0 never scavenges. Records from dns.records are static and never scavenged.",
+      0,
+    ).optional(),
+    tsig: tsigKeySchema.optional(),
+    keyFile: z
+      .string()
+      .min(1, { error: "expected a path to a key file, got an empty string" })
+      .describe("TSIG key file as `tsig-keygen -a hmac-sha256 NAME` writes it (path relative to the scenario file). Instead of dns.tsig.")
+      .optional(),
   })
   .describe("DNS the clients discover hosts through.");
 

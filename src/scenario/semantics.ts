@@ -52,6 +52,7 @@ export function checkSemantics(raw: unknown, options: SemanticOptions = {}): Sem
   checkThresholds(raw, hostNames, options, issues);
   checkSampleInterval(raw, runMs, issues);
   checkTimeouts(raw, issues);
+  checkDnsPublishing(raw, issues);
   return issues;
 }
 
@@ -166,5 +167,21 @@ function checkTimeouts(raw: Rec, issues: SemanticIssue[]): void {
         message: `${formatDuration(timeoutMs)} is not longer than the worst network round trip 2 × (latency + jitter) = ${Number(roundTripMs.toFixed(3))}ms; every request would time out`,
       });
     }
+  }
+}
+
+/** Publishing keys that contradict each other. */
+function checkDnsPublishing(raw: Rec, issues: SemanticIssue[]): void {
+  const dns = isRecord(raw.dns) ? raw.dns : {};
+  if (dns.tsig !== undefined && dns.keyFile !== undefined) {
+    issues.push({ path: ["dns", "keyFile"], message: "give the TSIG key either inline (dns.tsig) or as a key file (dns.keyFile), not both" });
+  }
+  const scavengeMs = dns.scavengeAfter === undefined ? 0 : durationMs(dns.scavengeAfter);
+  const intervalMs = dns.publishInterval === undefined ? DEFAULTS.dns.publishIntervalMs : durationMs(dns.publishInterval);
+  if (scavengeMs !== null && intervalMs !== null && scavengeMs > 0 && scavengeMs <= intervalMs && dns.publish !== "manual") {
+    issues.push({
+      path: ["dns", "scavengeAfter"],
+      message: `${formatDuration(scavengeMs)} is not longer than dns.publishInterval (${formatDuration(intervalMs)}): running hosts' records would be scavenged between refreshes`,
+    });
   }
 }

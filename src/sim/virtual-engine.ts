@@ -10,9 +10,12 @@ import { Code } from "../core/errors.js";
 import type { ActivationAnswer, ActivationRequest } from "../core/host/host-logic.js";
 import { LicenseStatus, licenseStatusAt } from "../core/license.js";
 import { StreamTable } from "../core/rng.js";
+import type { FleetEventRecord } from "../output/result.js";
 import type { Scenario, ScenarioEvent } from "../scenario/model.js";
 import type { DnsDirectory } from "../plan/dns-directory.js";
-import { forEachClient, hostAnswerIntervals, planFleet, sampleTimes, type FleetPlan } from "../plan/fleet-plan.js";
+import { forEachClient, hostAnswerIntervals, planFleet, refreshContexts, sampleTimes, type FleetPlan } from "../plan/fleet-plan.js";
+import { planPublishing, type PublishChange } from "../plan/publish-plan.js";
+import { PublishEventId } from "../core/host/publish-schedule.js";
 import { EventQueue } from "../queue/event-queue.js";
 import { ExpectedShareLedger } from "../run/expected-share-ledger.js";
 import { ClientTally } from "../run/client-tally.js";
@@ -48,13 +51,6 @@ const TIMER_NEXT = 27;
 /** 1 while the client's request is at a host that may still answer it. */
 const AT_HOST = 28;
 
-export interface FleetEventLog {
-  t: number;
-  kind: "host" | "dns";
-  target: string;
-  action: string;
-}
-
 export interface EngineOptions {
   /** Override the scenario's client counts, scaled proportionally (`--clients`). */
   clients?: number;
@@ -66,7 +62,7 @@ export class VirtualEngine {
   readonly hosts: SimHost[];
   readonly fleet: ClientFleet;
   readonly tally = new ClientTally();
-  readonly eventLog: FleetEventLog[] = [];
+  readonly eventLog: FleetEventRecord[] = [];
   readonly ledger: ExpectedShareLedger;
   readonly samples: SampleRecorder;
   readonly licensedTally: LicensedTally;
@@ -267,10 +263,11 @@ export class VirtualEngine {
     const now = this.nowMs;
     const g = this.groupConfigs[this.fleet.group(i)];
     const answered = this.driverU32[i * DRIVER_U32 + PENDING_STATUS] !== DNS_FAILED;
-    const candidates = this.dns.candidatesOf(g.domainId);
+    const answerId = this.dns.answerOf(g.domainId);
+    const candidates = this.dns.candidatesOf(answerId);
     this.tally.dns.record(answered && candidates.length > 0 ? 0 : Code.DnsNameDoesNotExist, now - this.fleet.dueAtMs(i));
     const action = answered
-      ? this.fleet.onDnsAnswer(i, now, g.domainId, this.scenario.dns.ttlMs, this.streams.use(i), this.action)
+      ? this.fleet.onDnsAnswer(i, now, answerId, this.scenario.dns.ttlMs, this.streams.use(i), this.action)
       : this.fleet.onDnsFailure(i, now, this.action);
     this.apply(i, action);
   }
@@ -410,10 +407,36 @@ export class VirtualEngine {
   private buildSchedule(events: readonly ScenarioEvent[]): void {
     const fixed: { atMs: number; order: number; isSample: boolean; run: () => void }[] = [];
     events.forEach((event, order) => fixed.push({ atMs: event.atMs, order, isSample: false, run: () => this.applyScenarioEvent(event) }));
-    // Samples go after scenario events at the same instant.
-    sampleTimes(this.scenario).forEach((t, k) => fixed.push({ atMs: t, order: events.length + k, isSample: true, run: () => this.samples.take(t) }));
+    // DNS record changes follow the scenario events of the same instant (a host that
+    // recovers at t publishes at t); samples go last.
+    const changes = planPublishing(this.scenario);
+    changes.forEach((change, k) =>
+      fixed.push({ atMs: change.atMs, order: events.length + k, isSample: false, run: () => this.applyPublishChange(change) }),
+    );
+    const firstSample = events.length + changes.length;
+    sampleTimes(this.scenario).forEach((t, k) => fixed.push({ atMs: t, order: firstSample + k, isSample: true, run: () => this.samples.take(t) }));
     fixed.sort((a, b) => a.atMs - b.atMs || a.order - b.order);
     this.schedule.push(...fixed);
+  }
+
+  /** A host's record appeared, was refreshed, failed to publish, or was scavenged. */
+  private applyPublishChange(change: PublishChange): void {
+    const spec = this.scenario.hosts[change.host];
+    const record = { host: change.host, priority: spec.priority, weight: spec.weight };
+    if (change.kind !== "publish-failed") {
+      // Requests served so far were promised shares by the records valid until now.
+      this.ledger.flush(this.servingMask());
+      if (this.dns.setRecord(this.dns.domainId(change.domain), record, change.kind === "published")) refreshContexts(this.plan);
+    }
+    this.eventLog.push({
+      t: change.atMs / 1000,
+      kind: "dns",
+      target: spec.name,
+      action: change.kind,
+      domain: change.domain,
+      ...(change.kind === "scavenged" ? {} : { eventId: change.kind === "published" ? PublishEventId.Published : PublishEventId.Failed }),
+      ...(change.reason === undefined ? {} : { reason: change.reason }),
+    });
   }
 
   private applyScenarioEvent(event: ScenarioEvent): void {

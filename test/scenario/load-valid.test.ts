@@ -14,7 +14,7 @@ describe("the design.md example", () => {
       durationMs: 200 * DAY,
       timeScale: 86_400,
       sampleIntervalMs: 2 * DAY, // 200d / 100, already a whole number of minutes
-      dns: { server: "embedded", domain: "corp.example", publish: "auto", ttlMs: HOUR, records: [] },
+      dns: { server: "embedded", domain: "corp.example", publish: "auto", ttlMs: HOUR, records: [], publishIntervalMs: 24 * HOUR, publishRetryMs: 15 * 60_000, scavengeAfterMs: 0, tsig: null },
       hosts: [
         {
           name: "kms1",
@@ -71,7 +71,7 @@ describe("a minimal scenario", () => {
       durationMs: 30 * DAY,
       timeScale: 86_400,
       sampleIntervalMs: 432 * 60_000, // 30d / 100 = 7h12m
-      dns: { server: "embedded", domain: "corp.example", publish: "auto", ttlMs: HOUR, records: [] },
+      dns: { server: "embedded", domain: "corp.example", publish: "auto", ttlMs: HOUR, records: [], publishIntervalMs: 24 * HOUR, publishRetryMs: 15 * 60_000, scavengeAfterMs: 0, tsig: null },
       hosts: [
         {
           name: "a",
