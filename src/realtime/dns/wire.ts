@@ -16,8 +16,23 @@ export const Rcode = {
   NXDOMAIN: 3,
   NOTIMP: 4,
   REFUSED: 5,
+  /** RFC 2136 §2.2: a name that should not exist does. */
+  YXDOMAIN: 6,
+  /** RFC 2136 §2.2: an RRset that should not exist does. */
+  YXRRSET: 7,
+  /** RFC 2136 §2.2: an RRset that should exist does not. */
+  NXRRSET: 8,
   NOTAUTH: 9,
+  /** RFC 2136 §2.2: a name outside the zone named in the zone section. */
+  NOTZONE: 10,
 } as const;
+
+const RCODE_NAMES = new Map<number, string>(Object.entries(Rcode).map(([name, code]) => [code, name]));
+
+/** "NOERROR", "NOTAUTH", …; unknown codes as "RCODE<n>". */
+export function rcodeName(rcode: number): string {
+  return RCODE_NAMES.get(rcode) ?? `RCODE${rcode}`;
+}
 
 /** EDNS extended rcode BADVERS (16): upper 8 bits go in the OPT record (RFC 6891 §6.1.3). */
 export const EXTENDED_RCODE_BADVERS = 1;
