@@ -3,6 +3,8 @@
 
 import yargs from "yargs";
 import { didYouMean } from "../core/did-you-mean.js";
+import { DEFAULT_DISCOVER_SERVER, discoverCommand } from "./commands/discover.js";
+import { DEFAULT_DNS_LISTEN, dnsCommand } from "./commands/dns.js";
 import { explainCommand } from "./commands/explain.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
@@ -14,7 +16,7 @@ const EPILOGUE = `Exit codes: 0 all thresholds pass, 1 a threshold failed, 2 bad
 
 kmssim speaks its own documented protocol; it never talks to a real KMS host.`;
 
-const COMMANDS = ["run", "validate", "explain", "schema"];
+const COMMANDS = ["run", "validate", "explain", "schema", "dns", "discover"];
 
 export async function main(argv: readonly string[]): Promise<number> {
   const first = argv[0];
@@ -82,6 +84,58 @@ export async function main(argv: readonly string[]): Promise<number> {
       (y) => y.option("out", { type: "string", describe: "Write to this file instead of stdout" }),
       async (args) => {
         exitCode = await schemaCommand(args.out);
+      },
+    )
+    .command(
+      "dns",
+      "Run the embedded DNS server on its own (UDP+TCP) for multi-machine runs, until Ctrl-C",
+      (y) =>
+        y
+          .option("listen", { type: "string", default: DEFAULT_DNS_LISTEN, describe: "IPv4 address:port to serve on (port 0 picks a free one)" })
+          .option("zone-file", { type: "string", array: true, describe: "RFC 1035 zone file ($ORIGIN, $TTL, SOA, NS, SRV, A); repeatable" })
+          .option("domain", { type: "string", array: true, describe: "Serve this domain (also the origin of zone files when given once); repeatable" })
+          .option("srv", { type: "string", array: true, describe: "SRV record target:port:priority:weight@domain; repeatable" })
+          .option("a", { type: "string", array: true, describe: "Address record name=ipv4; repeatable" })
+          .option("ttl", { type: "string", default: "1h", describe: "TTL of --srv/--a records and of zone-file records without one" })
+          .example("$0 dns --listen 0.0.0.0:5353 --zone-file corp.zone --domain corp.example", "Serve a zone file to other machines")
+          .example("$0 dns --srv kms1.corp.example:1688:0:100@corp.example --a kms1.corp.example=127.0.0.1", "Records from flags only")
+          .epilogue("Prints `kmssim dns: listening on HOST:PORT (udp+tcp) zones: A,B` once ready. Dynamic updates are refused. Exit 0 after SIGINT/SIGTERM, 2 bad flags or zone file, 3 port in use."),
+      async (args) => {
+        exitCode = await dnsCommand({
+          listen: args.listen,
+          zoneFile: args["zone-file"],
+          domain: args.domain,
+          srv: args.srv,
+          a: args.a,
+          ttl: args.ttl,
+        });
+      },
+    )
+    .command(
+      "discover",
+      "Audit the KMS SRV records of a domain as clients read them: shares per profile, reachability, problems",
+      (y) =>
+        y
+          .option("domain", { type: "string", demandOption: true, describe: "Domain whose _vlmcs._tcp SRV records to read" })
+          .option("server", { type: "string", default: DEFAULT_DISCOVER_SERVER, describe: "DNS server to ask, IPv4:port" })
+          .option("address", {
+            type: "string",
+            array: true,
+            describe: "name=ipv4: probe this target at this address (only loopback addresses are probed without it); repeatable",
+          })
+          .option("timeout", { type: "string", default: "2s", describe: "Wait per DNS attempt (2 attempts) and per TCP connect" })
+          .option("json", { type: "boolean", default: false, describe: "Print a machine-readable report" })
+          .example("$0 discover --domain corp.example --server 127.0.0.1:5353", "Audit the records kmssim dns serves")
+          .example("$0 discover --domain corp.example --server 10.0.0.2 --address kms1.corp.example=10.0.0.5 --json", "Ask a real DNS server; probe kms1")
+          .epilogue("Problem codes: NO_RECORDS, DNS_TIMEOUT, DNS_ERROR, NO_ADDRESS, UNREACHABLE, ALL_WEIGHTS_ZERO, SINGLE_HOST, TOO_MANY_RECORDS. Exit 0 no problem, 1 a problem found, 2 bad flags."),
+      async (args) => {
+        exitCode = await discoverCommand({
+          domain: args.domain,
+          server: args.server,
+          address: args.address,
+          timeout: args.timeout,
+          json: args.json,
+        });
       },
     )
     .demandCommand(1, "Name a command, e.g. `kmssim run scenarios/multi-host.yaml`.")

@@ -1,0 +1,60 @@
+// `kmssim discover --domain D`: read `_vlmcs._tcp.<D>` the way a client does, show the
+// share each profile gives each host, probe the hosts it may, and flag problems.
+// Exit 0: none found; 1: a problem found (DNS silent included); 2: bad flags.
+
+import { parseDurationMs } from "../../scenario/duration.js";
+import { discover } from "../../discover/run-discover.js";
+import { renderReportJson, renderReportText } from "../../discover/render.js";
+import { checkedName } from "../../realtime/dns/names.js";
+import { parseHostPort, parseNameAddress } from "../../realtime/dns/record-flags.js";
+import { EXIT, UserError } from "../user-error.js";
+
+export interface DiscoverCommandOptions {
+  domain: string;
+  server?: string;
+  address?: readonly string[];
+  timeout?: string;
+  json?: boolean;
+}
+
+export const DEFAULT_DISCOVER_SERVER = "127.0.0.1:53";
+const MAX_TIMEOUT_MS = 60_000;
+
+export async function discoverCommand(options: DiscoverCommandOptions): Promise<number> {
+  const domain = flagName(options.domain);
+  const server = parseHostPort(options.server ?? DEFAULT_DISCOVER_SERVER, 53, 1);
+  if (!server.ok) throw new UserError(`--server: ${server.message}`);
+  const userAddresses = new Map<string, string>();
+  for (const text of options.address ?? []) {
+    const parsed = parseNameAddress(text);
+    if (!parsed.ok) throw new UserError(`--address: ${parsed.message}`);
+    userAddresses.set(parsed.value.name, parsed.value.address);
+  }
+  const timeoutMs = flagTimeout(options.timeout ?? "2s");
+
+  const report = await discover({ domain, server: server.value, userAddresses, timeoutMs });
+  process.stdout.write(options.json === true ? renderReportJson(report) : renderReportText(report));
+  if (report.ok) return EXIT.pass;
+  const n = report.problems.length;
+  process.stderr.write(`kmssim discover: ${n} problem${n === 1 ? "" : "s"} found (${[...new Set(report.problems.map((p) => p.code))].join(", ")})\n`);
+  return EXIT.thresholdFailed;
+}
+
+function flagName(text: string): string {
+  try {
+    return checkedName(text.replace(/^_vlmcs\._tcp\./i, ""), "--domain");
+  } catch (error) {
+    throw new UserError((error as Error).message);
+  }
+}
+
+function flagTimeout(text: string): number {
+  let ms: number;
+  try {
+    ms = parseDurationMs(text);
+  } catch (error) {
+    throw new UserError(`--timeout: ${(error as Error).message}`);
+  }
+  if (ms < 1 || ms > MAX_TIMEOUT_MS) throw new UserError(`--timeout must be from 1ms to 60s, got ${text}`);
+  return Math.round(ms);
+}
