@@ -1,0 +1,161 @@
+// TSIG keys as administrators already have them: the BIND key file `tsig-keygen -a
+// hmac-sha256 NAME.` prints (one or more `key "NAME." { algorithm …; secret "…"; };`
+// blocks, comments `#`, `//`, `/* */`), or a one-line spec `[hmac-sha256:]NAME:SECRET` as
+// `nsupdate -y` takes it. Errors name the place, what is wrong and what good looks like;
+// they never quote a secret.
+
+import { checkedName } from "./names.js";
+import { TSIG_ALGORITHM_NAME, type TsigKey } from "./tsig.js";
+
+export class KeyFileError extends Error {
+  readonly code = "KMSSIM_BAD_KEY_FILE";
+  constructor(
+    readonly source: string,
+    readonly line: number,
+    problem: string,
+  ) {
+    super(`${source}:${line}: ${problem}\n${GOOD_FILE}`);
+    this.name = "KeyFileError";
+  }
+}
+
+const GOOD_FILE = [
+  "A key file looks like what `tsig-keygen -a hmac-sha256 kmssim-key.` prints:",
+  '  key "kmssim-key." {',
+  "  \talgorithm hmac-sha256;",
+  '  \tsecret "<base64, e.g. 44 characters ending in =>";',
+  "  };",
+  "or, on one line, hmac-sha256:kmssim-key.:<base64 secret>.",
+].join("\n");
+
+const UNSUPPORTED_ALGORITHM = (algorithm: string): string =>
+  `algorithm "${algorithm}" is not supported: kmssim signs with hmac-sha256 only (make a key with \`tsig-keygen -a hmac-sha256 NAME.\`)`;
+
+interface Token {
+  text: string;
+  quoted: boolean;
+  line: number;
+}
+
+export function parseTsigKeyFile(text: string, source: string): TsigKey[] {
+  const tokens = tokenize(text, source);
+  const keys: TsigKey[] = [];
+  const seen = new Map<string, number>();
+  let at = 0;
+  const lastLine = (): number => tokens[tokens.length - 1]?.line ?? 1;
+  const next = (expected: string): Token => {
+    const token = tokens[at++];
+    if (token === undefined) throw new KeyFileError(source, lastLine(), `the file ends where ${expected} was expected`);
+    return token;
+  };
+  const punct = (symbol: string, context: string): void => {
+    const token = next(`"${symbol}" ${context}`);
+    if (token.quoted || token.text !== symbol) throw new KeyFileError(source, token.line, `expected "${symbol}" ${context}, found "${token.text}"`);
+  };
+  // Every turn consumes at least one token or throws: bounded by tokens.length.
+  while (at < tokens.length) {
+    const keyword = next('"key"');
+    if (keyword.quoted || keyword.text.toLowerCase() !== "key") {
+      throw new KeyFileError(source, keyword.line, `expected a "key" block, found "${keyword.text}"`);
+    }
+    const nameToken = next("the key name");
+    if (!nameToken.quoted && "{};".includes(nameToken.text)) throw new KeyFileError(source, nameToken.line, "the key has no name");
+    let name: string;
+    try {
+      name = checkedName(nameToken.text, "key name");
+    } catch (error) {
+      throw new KeyFileError(source, nameToken.line, (error as Error).message);
+    }
+    const earlier = seen.get(name);
+    if (earlier !== undefined) throw new KeyFileError(source, nameToken.line, `key "${nameToken.text}" is defined twice (first at line ${earlier})`);
+    seen.set(name, nameToken.line);
+    punct("{", `after key "${nameToken.text}"`);
+    let algorithm: Token | null = null;
+    let secret: Token | null = null;
+    for (;;) {
+      const statement = next(`"algorithm", "secret" or "}" in key "${nameToken.text}"`);
+      if (!statement.quoted && statement.text === "}") break;
+      const word = statement.text.toLowerCase();
+      if (statement.quoted || (word !== "algorithm" && word !== "secret")) {
+        throw new KeyFileError(source, statement.line, `key "${nameToken.text}" has an unknown statement "${statement.text}" (only algorithm and secret belong in a key)`);
+      }
+      const value = next(`the value of ${word}`);
+      if (!value.quoted && "{};".includes(value.text)) throw new KeyFileError(source, value.line, `${word} of key "${nameToken.text}" has no value`);
+      punct(";", `after the ${word} of key "${nameToken.text}"`);
+      if (word === "algorithm") algorithm = value;
+      else secret = value;
+    }
+    punct(";", `after the closing "}" of key "${nameToken.text}"`);
+    if (algorithm === null) throw new KeyFileError(source, nameToken.line, `key "${nameToken.text}" has no algorithm (write: algorithm hmac-sha256;)`);
+    if (secret === null) throw new KeyFileError(source, nameToken.line, `key "${nameToken.text}" has no secret`);
+    const algorithmName = algorithm.text.toLowerCase().replace(/\.$/, "");
+    if (algorithmName !== TSIG_ALGORITHM_NAME) throw new KeyFileError(source, algorithm.line, UNSUPPORTED_ALGORITHM(algorithm.text));
+    keys.push({ name: nameToken.text, algorithm: TSIG_ALGORITHM_NAME, secret: decodeSecret(secret.text, source, secret.line, nameToken.text) });
+  }
+  if (keys.length === 0) throw new KeyFileError(source, 1, "no key found: the file is empty or only has comments");
+  return keys;
+}
+
+/** `hmac-sha256:NAME:SECRET` or `NAME:SECRET` (algorithm hmac-sha256). */
+export function parseTsigKeySpec(spec: string): TsigKey {
+  const source = "key spec";
+  const parts = spec.trim().split(":");
+  if (parts.length < 2 || parts.length > 3) {
+    throw new KeyFileError(source, 1, "a key spec has the form [hmac-sha256:]NAME:SECRET (as `nsupdate -y` takes it)");
+  }
+  const [algorithm, name, secret] = parts.length === 3 ? parts : [TSIG_ALGORITHM_NAME, parts[0], parts[1]];
+  if (algorithm.toLowerCase().replace(/\.$/, "") !== TSIG_ALGORITHM_NAME) throw new KeyFileError(source, 1, UNSUPPORTED_ALGORITHM(algorithm));
+  try {
+    checkedName(name, "key name");
+  } catch (error) {
+    throw new KeyFileError(source, 1, (error as Error).message);
+  }
+  return { name, algorithm: TSIG_ALGORITHM_NAME, secret: decodeSecret(secret, source, 1, name) };
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function decodeSecret(text: string, source: string, line: number, keyName: string): Buffer {
+  const compact = text.replace(/\s+/g, "");
+  if (compact.length === 0) throw new KeyFileError(source, line, `the secret of key "${keyName}" is empty`);
+  if (!BASE64.test(compact)) throw new KeyFileError(source, line, `the secret of key "${keyName}" is not valid base64`);
+  return Buffer.from(compact, "base64");
+}
+
+/** Words, quoted strings and the punctuation `{ } ;`, with their line; comments dropped. */
+function tokenize(text: string, source: string): Token[] {
+  const tokens: Token[] = [];
+  let line = 1;
+  let i = 0;
+  // Every turn advances i by at least one character.
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "\n") {
+      line++;
+      i++;
+    } else if (/\s/.test(c)) {
+      i++;
+    } else if (c === "#" || (c === "/" && text[i + 1] === "/")) {
+      while (i < text.length && text[i] !== "\n") i++;
+    } else if (c === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      if (end === -1) throw new KeyFileError(source, line, "a /* comment is never closed");
+      for (let j = i; j < end; j++) if (text[j] === "\n") line++;
+      i = end + 2;
+    } else if (c === '"') {
+      const end = text.indexOf('"', i + 1);
+      const newline = text.indexOf("\n", i + 1);
+      if (end === -1 || (newline !== -1 && newline < end)) throw new KeyFileError(source, line, "a quoted string is not closed on its line");
+      tokens.push({ text: text.slice(i + 1, end), quoted: true, line });
+      i = end + 1;
+    } else if (c === "{" || c === "}" || c === ";") {
+      tokens.push({ text: c, quoted: false, line });
+      i++;
+    } else {
+      const start = i;
+      while (i < text.length && !/[\s{};"#]/.test(text[i]) && !(text[i] === "/" && (text[i + 1] === "/" || text[i + 1] === "*"))) i++;
+      tokens.push({ text: text.slice(start, i), quoted: false, line });
+    }
+  }
+  return tokens;
+}
