@@ -48,8 +48,10 @@ export async function dnsCommand(options: DnsCommandOptions, io: DnsCommandIo = 
   }
   const srvCount = zone.listSrv().length;
   const aCount = zone.listA().length;
-  io.out.write(`kmssim dns: listening on ${listen.value.host}:${port} (udp+tcp) zones: ${zone.origins().join(",")}\n`);
-  io.out.write(`kmssim dns: ${srvCount} SRV record(s), ${aCount} A record(s); dynamic updates refused (no --key-file); stop with Ctrl-C\n`);
+  io.out.write(
+    `kmssim dns: listening on ${listen.value.host}:${port} (udp+tcp) zones: ${zone.origins().join(",")}\n` +
+      `kmssim dns: ${srvCount} SRV record(s), ${aCount} A record(s); dynamic updates refused (no --key-file); stop with Ctrl-C\n`,
+  );
   await stopped;
   await server.stop();
   io.out.write("kmssim dns: stopped\n");
