@@ -3,13 +3,15 @@
 // dropped without a word (clients see timeouts), the sockets stay open.
 //
 // Message handling is a switch on the opcode: QUERY is answered from the zone (answer.ts),
-// every other opcode gets NOTIMP. RFC 2136 UPDATE with TSIG (issue 5) joins as a new case
-// with its own module; it receives the raw bytes, which the TSIG MAC is computed over.
+// UPDATE (RFC 2136, signed with TSIG) by update-handler.ts when the server has `keys`
+// (without them, as before, NOTIMP), every other opcode gets NOTIMP.
 
 import dgram from "node:dgram";
 import net, { isIPv4 } from "node:net";
 import { answerQuery, type QueryReply } from "./answer.js";
 import { FrameDecoder, frameMessage } from "./tcp-framing.js";
+import type { TsigKey } from "./tsig.js";
+import { handleUpdate, type UpdateLogEntry } from "./update-handler.js";
 import { Opcode, Rcode, headerOnlyReply, readHeader } from "./wire.js";
 import type { DnsZone } from "./zone.js";
 
@@ -25,9 +27,22 @@ export interface DnsServerOptions {
   tcpIdleTimeoutMs?: number;
   /** Further TCP connections are refused above this many. Default 1024. */
   maxTcpConnections?: number;
+  /**
+   * TSIG keys allowed to update every served zone. Given (even empty), UPDATE is handled:
+   * unsigned updates are REFUSED. Not given: UPDATE gets NOTIMP.
+   */
+  keys?: readonly TsigKey[];
+  /** Wall-clock seconds for TSIG time checks (not the zone's simulated clock). Default Date.now() / 1000. */
+  wallNowSec?: () => number;
+  /** Called once for every UPDATE answered, accepted or refused. */
+  onUpdate?: (entry: UpdateLogEntry) => void;
 }
 
-/** Every message counts once in udpQueries or tcpQueries, and then once in answered, formErrors or dropped. */
+/**
+ * Every message counts once in udpQueries or tcpQueries, and then once in answered, formErrors
+ * or dropped. UPDATE messages that are answered also count once in `updates`, and then once in
+ * updatesAccepted or updatesRefused.
+ */
 export interface DnsServerCounters {
   udpQueries: number;
   tcpQueries: number;
@@ -41,6 +56,12 @@ export interface DnsServerCounters {
   formErrors: number;
   /** SERVFAIL replies caused by an exception while answering (part of answered); a bug when not 0. */
   internalErrors: number;
+  /** UPDATE messages answered (a subset of answered + formErrors). */
+  updates: number;
+  /** Updates answered NOERROR (applied). */
+  updatesAccepted: number;
+  /** Updates answered with any other rcode (FORMERR, REFUSED, NOTAUTH, prerequisite failures, …). */
+  updatesRefused: number;
 }
 
 const PORT_ATTEMPTS = 16;
@@ -53,6 +74,9 @@ export class EmbeddedDnsServer {
   private readonly maxUdpPayloadBytes: number;
   private readonly tcpIdleTimeoutMs: number;
   private readonly maxTcpConnections: number;
+  private readonly keys: readonly TsigKey[] | null;
+  private readonly wallNowSec: () => number;
+  private readonly onUpdate: ((entry: UpdateLogEntry) => void) | null;
   private udp: dgram.Socket | null = null;
   private tcp: net.Server | null = null;
   private readonly connections = new Set<net.Socket>();
@@ -66,6 +90,9 @@ export class EmbeddedDnsServer {
     dropped: 0,
     formErrors: 0,
     internalErrors: 0,
+    updates: 0,
+    updatesAccepted: 0,
+    updatesRefused: 0,
   };
 
   constructor(options: DnsServerOptions) {
@@ -77,6 +104,9 @@ export class EmbeddedDnsServer {
     this.maxUdpPayloadBytes = options.maxUdpPayloadBytes ?? DEFAULTS.maxUdpPayloadBytes;
     this.tcpIdleTimeoutMs = options.tcpIdleTimeoutMs ?? DEFAULTS.tcpIdleTimeoutMs;
     this.maxTcpConnections = options.maxTcpConnections ?? DEFAULTS.maxTcpConnections;
+    this.keys = options.keys ?? null;
+    this.wallNowSec = options.wallNowSec ?? (() => Date.now() / 1000);
+    this.onUpdate = options.onUpdate ?? null;
   }
 
   /** Binds UDP and listens on TCP, both on the same port; resolves with that port. */
@@ -148,13 +178,14 @@ export class EmbeddedDnsServer {
 
   private onDatagram(udp: dgram.Socket, message: Buffer, peer: dgram.RemoteInfo): void {
     this.count.udpQueries++;
-    const reply = this.handle(message, "udp");
+    const reply = this.handle(message, "udp", `${peer.address}:${peer.port}`);
     if (reply === null || this.udp !== udp) return;
     udp.send(reply, peer.port, peer.address, () => undefined);
   }
 
   private onConnection(socket: net.Socket): void {
     this.connections.add(socket);
+    const peer = `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? "?"}`;
     socket.setNoDelay(true);
     socket.setTimeout(this.tcpIdleTimeoutMs, () => socket.destroy());
     socket.on("error", () => undefined); // resets by the peer are normal; 'close' follows
@@ -163,14 +194,14 @@ export class EmbeddedDnsServer {
     socket.on("data", (chunk: Buffer) => {
       for (const message of frames.push(chunk)) {
         this.count.tcpQueries++;
-        const reply = this.handle(message, "tcp");
+        const reply = this.handle(message, "tcp", peer);
         if (reply !== null && socket.writable) socket.write(frameMessage(reply));
       }
     });
   }
 
   /** The reply to one message, or null to drop it. Never throws. */
-  private handle(message: Buffer, transport: "udp" | "tcp"): Buffer | null {
+  private handle(message: Buffer, transport: "udp" | "tcp", peer: string): Buffer | null {
     const header = readHeader(message);
     // Never answer an answer: two servers would bounce replies at each other.
     if (!this.up || header === null || header.qr) {
@@ -178,10 +209,19 @@ export class EmbeddedDnsServer {
       return null;
     }
     let reply: QueryReply;
+    let isUpdate = false;
     try {
       switch (header.opcode) {
         case Opcode.QUERY:
           reply = answerQuery(message, header, this.zone, { transport, maxUdpPayloadBytes: this.maxUdpPayloadBytes });
+          break;
+        case Opcode.UPDATE:
+          if (this.keys !== null) {
+            isUpdate = true;
+            reply = this.update(message, header, peer);
+            break;
+          }
+          reply = { message: headerOnlyReply(header, Rcode.NOTIMP), rcode: Rcode.NOTIMP, truncated: false };
           break;
         default:
           reply = { message: headerOnlyReply(header, Rcode.NOTIMP), rcode: Rcode.NOTIMP, truncated: false };
@@ -190,10 +230,25 @@ export class EmbeddedDnsServer {
       this.count.internalErrors++;
       reply = { message: headerOnlyReply(header, Rcode.SERVFAIL), rcode: Rcode.SERVFAIL, truncated: false };
     }
+    if (isUpdate) {
+      this.count.updates++;
+      if (reply.rcode === Rcode.NOERROR) this.count.updatesAccepted++;
+      else this.count.updatesRefused++;
+    }
     if (reply.rcode === Rcode.FORMERR) this.count.formErrors++;
     else this.count.answered++;
     if (reply.truncated) this.count.truncated++;
     return reply.message;
+  }
+
+  private update(message: Buffer, header: NonNullable<ReturnType<typeof readHeader>>, peer: string): QueryReply {
+    const result = handleUpdate(message, header, { zone: this.zone, keys: this.keys ?? [], wallNowSec: this.wallNowSec(), peer });
+    try {
+      this.onUpdate?.(result.log);
+    } catch {
+      // A failing logger must not turn an applied update into SERVFAIL.
+    }
+    return { message: result.message, rcode: result.rcode, truncated: false };
   }
 }
 
