@@ -3,6 +3,8 @@
 
 export interface ProgressSink {
   update(fraction: number, detail: string): void;
+  /** A message that must not be drawn over (a warning): its own line on stderr. */
+  note(message: string): void;
   done(): void;
 }
 
@@ -20,6 +22,9 @@ export function createProgress(stream: NodeJS.WriteStream, label: string): Progr
         lastDrawMs = now;
         stream.write(`${label}: ${(fraction * 100).toFixed(0)}% after ${((now - startedMs) / 1000).toFixed(0)}s · ${detail}\n`);
       },
+      note(message) {
+        process.stderr.write(`${message}\n`);
+      },
       done() {},
     };
   }
@@ -32,6 +37,10 @@ export function createProgress(stream: NodeJS.WriteStream, label: string): Progr
       const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
       const bar = "█".repeat(filled) + "░".repeat(width - filled);
       stream.write(`\r${label} ${bar} ${(fraction * 100).toFixed(0).padStart(3)}%  ${detail}\x1b[K`);
+    },
+    note(message) {
+      stream.write("\r\x1b[K");
+      process.stderr.write(`${message}\n`);
     },
     done() {
       stream.write("\r\x1b[K");

@@ -1,0 +1,236 @@
+// Realtime hosts publishing themselves: the core's PublishSchedule decides when, and each
+// attempt is a real RFC 2136 UPDATE signed with TSIG to the DNS server (embedded or the
+// one the scenario names). Outcomes become events (12294 published / 12293 failed); a
+// failing publish never stops a host from serving. Also plays the scavenger for servers
+// that do not scavenge themselves (BIND): records it published and nobody refreshed for
+// dns.scavengeAfter are deleted with the same key.
+
+import { isStale, PublishEventId, PublishSchedule, type PublishSlot } from "../../core/host/publish-schedule.js";
+import type { FleetEventRecord } from "../../output/result.js";
+import type { Scenario } from "../../scenario/model.js";
+import type { UpdateChange } from "../dns/update-message.js";
+
+export interface UpdateReply {
+  rcodeName: string;
+  tsigErrorName: string;
+}
+
+/** Sends one update for `zone`; resolves with the server's answer, rejects when there is none. */
+export type UpdateSender = (zone: string, changes: readonly UpdateChange[]) => Promise<UpdateReply>;
+
+export interface PublishedHost {
+  /** Scenario host index. */
+  host: number;
+  name: string;
+  address: string;
+  port: number;
+  priority: number;
+  weight: number;
+}
+
+export interface HostPublisherOptions {
+  scenario: Scenario;
+  hosts: readonly PublishedHost[];
+  send: UpdateSender;
+  /** Simulated now. */
+  simNowMs: () => number;
+  /** Wall delay until a simulated time. */
+  wallDelayUntilMs: (simMs: number) => number;
+  /** Delete stale records ourselves (servers without scavenging). */
+  scavengeByDelete: boolean;
+  /** A record appeared or vanished (for the expected shares); `present` false = removed. */
+  onRecord?: (host: number, domain: string, present: boolean) => void;
+  /** Every publish outcome and scavenging, as it happens. */
+  onEvent?: (event: FleetEventRecord) => void;
+  /** First failure of each kind, in plain words, for the user. */
+  onWarning?: (message: string) => void;
+}
+
+export class HostPublisher {
+  readonly events: FleetEventRecord[] = [];
+  private readonly schedule: PublishSchedule;
+  private readonly byHost = new Map<number, PublishedHost>();
+  private readonly present = new Set<PublishSlot>();
+  private readonly warned = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight = new Set<Promise<void>>();
+  private closed = false;
+  attempts = 0;
+  failures = 0;
+
+  constructor(private readonly options: HostPublisherOptions) {
+    const { scenario } = options;
+    const publishing = scenario.dns.publish === "auto";
+    this.schedule = new PublishSchedule(
+      scenario.hosts.map((h) => (publishing ? h.publishDomains : [])),
+      { publishIntervalMs: scenario.dns.publishIntervalMs, publishRetryMs: scenario.dns.publishRetryMs },
+    );
+    for (const host of options.hosts) this.byHost.set(host.host, host);
+  }
+
+  /** Publishes every host into every domain at `nowMs` and waits for the answers (time 0 of the run). */
+  async publishAll(nowMs: number): Promise<void> {
+    for (const host of this.byHost.keys()) this.schedule.serviceStarted(host, nowMs);
+    await this.runDue(nowMs);
+  }
+
+  /** Starts the timers for what follows (re-registration, retries, scavenging). */
+  start(): void {
+    this.arm();
+  }
+
+  serviceStarted(host: number): void {
+    this.schedule.serviceStarted(host, this.options.simNowMs());
+    this.arm();
+  }
+
+  serviceStopped(host: number): void {
+    this.schedule.serviceStopped(host);
+    this.arm();
+  }
+
+  /** Stops the timers and waits for updates in flight. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    await Promise.all([...this.inFlight]);
+  }
+
+  private arm(): void {
+    if (this.closed) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    const { scavengeAfterMs } = this.options.scenario.dns;
+    let next = this.schedule.nextDueAtMs();
+    if (this.options.scavengeByDelete && scavengeAfterMs > 0) {
+      for (const slot of this.present) next = Math.min(next, slot.lastOkAtMs + scavengeAfterMs);
+    }
+    if (next === Infinity || next > this.options.scenario.durationMs) {
+      this.timer = null;
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.runDue().finally(() => this.arm());
+    }, Math.max(0, this.options.wallDelayUntilMs(next)));
+  }
+
+  private async runDue(now = this.options.simNowMs()): Promise<void> {
+    const attempts = this.schedule.due(now).map((slot) => this.attempt(slot, now));
+    if (this.options.scavengeByDelete) {
+      for (const slot of [...this.present]) {
+        if (isStale(slot.lastOkAtMs, now, this.options.scenario.dns.scavengeAfterMs)) attempts.push(this.scavenge(slot, now));
+      }
+    }
+    await Promise.all(attempts);
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.inFlight.add(work);
+    return work.finally(() => this.inFlight.delete(work));
+  }
+
+  private attempt(slot: PublishSlot, nowMs: number): Promise<void> {
+    const host = this.byHost.get(slot.host);
+    if (host === undefined) return Promise.resolve();
+    this.schedule.begin(slot);
+    this.attempts++;
+    const ttlSeconds = Math.round(this.options.scenario.dns.ttlMs / 1000);
+    return this.track(
+      this.options
+        .send(slot.domain, publishChangesFor(slot.domain, host, ttlSeconds))
+        .then(
+          (reply) => (reply.rcodeName === "NOERROR" ? null : refusal(reply, slot.domain)),
+          (error: unknown) => (error instanceof Error ? error.message : String(error)),
+        )
+        .then((failure) => {
+          const ok = failure === null;
+          this.schedule.recordResult(slot, nowMs, ok);
+          if (ok) {
+            if (!this.present.has(slot)) this.options.onRecord?.(slot.host, slot.domain, true);
+            this.present.add(slot);
+          } else {
+            this.failures++;
+            this.warnOnce(failure, `kmssim: ${host.name} could not publish its SRV record in ${slot.domain}: ${failure}. The host keeps serving; clients may not find it through DNS.`);
+          }
+          this.record({
+            t: nowMs / 1000,
+            kind: "dns",
+            target: host.name,
+            action: ok ? "published" : "publish-failed",
+            domain: slot.domain,
+            eventId: ok ? PublishEventId.Published : PublishEventId.Failed,
+            ...(ok ? {} : { reason: failure }),
+          });
+        }),
+    );
+  }
+
+  private scavenge(slot: PublishSlot, nowMs: number): Promise<void> {
+    const host = this.byHost.get(slot.host);
+    this.present.delete(slot);
+    if (host === undefined) return Promise.resolve();
+    return this.track(
+      this.options.send(slot.domain, unpublishChangesFor(slot.domain, host)).then(
+        (reply) => {
+          if (reply.rcodeName !== "NOERROR") {
+            this.warnOnce(`scavenge:${reply.rcodeName}`, `kmssim: scavenging ${host.name}'s record in ${slot.domain} failed: ${refusal(reply, slot.domain)}`);
+            return;
+          }
+          this.options.onRecord?.(slot.host, slot.domain, false);
+          this.record({ t: nowMs / 1000, kind: "dns", target: host.name, action: "scavenged", domain: slot.domain });
+        },
+        (error: unknown) => this.warnOnce("scavenge", `kmssim: scavenging ${host.name}'s record failed: ${error instanceof Error ? error.message : String(error)}`),
+      ),
+    );
+  }
+
+  private record(event: FleetEventRecord): void {
+    this.events.push(event);
+    this.options.onEvent?.(event);
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.options.onWarning?.(message);
+  }
+}
+
+/** The owner name of a host's address record in a domain: `<host>.<domain>`. */
+export function targetNameOf(hostName: string, domain: string): string {
+  return `${hostName}.${domain}`.toLowerCase();
+}
+
+export function publishChangesFor(domain: string, host: PublishedHost, ttlSeconds: number): UpdateChange[] {
+  const target = targetNameOf(host.name, domain);
+  return [
+    { op: "add", rr: { type: "SRV", name: `_vlmcs._tcp.${domain}`, target, port: host.port, priority: host.priority, weight: host.weight }, ttlSeconds },
+    { op: "add", rr: { type: "A", name: target, address: host.address }, ttlSeconds },
+  ];
+}
+
+export function unpublishChangesFor(domain: string, host: PublishedHost): UpdateChange[] {
+  const target = targetNameOf(host.name, domain);
+  return [
+    { op: "delete", rr: { type: "SRV", name: `_vlmcs._tcp.${domain}`, target, port: host.port, priority: host.priority, weight: host.weight } },
+    { op: "deleteRRset", name: target, type: "A" },
+  ];
+}
+
+const REFUSALS: Record<string, string> = {
+  REFUSED: "the server refused the update (unsigned, or updates not allowed for this key)",
+  NOTAUTH: "the server is not authoritative for the zone or rejected the key",
+  NOTZONE: "the record is outside the zone",
+  SERVFAIL: "the server failed",
+};
+
+function refusal(reply: UpdateReply, domain: string): string {
+  const tsig = reply.tsigErrorName !== "NOERROR" && reply.tsigErrorName !== "" ? ` (TSIG ${reply.tsigErrorName})` : "";
+  const why = reply.tsigErrorName === "BADKEY" ? "the server does not know the key (name or algorithm)"
+    : reply.tsigErrorName === "BADSIG" ? "the key's secret does not match the server's"
+    : reply.tsigErrorName === "BADTIME" ? "the clocks of this machine and the server differ by more than 5 minutes"
+    : reply.rcodeName === "NOTAUTH" ? `the server does not serve zone ${domain} or rejected the key`
+    : (REFUSALS[reply.rcodeName] ?? "the server answered with an error");
+  return `${reply.rcodeName}${tsig}: ${why}`;
+}
