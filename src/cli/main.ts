@@ -97,9 +97,20 @@ export async function main(argv: readonly string[]): Promise<number> {
           .option("srv", { type: "string", array: true, describe: "SRV record target:port:priority:weight@domain; repeatable" })
           .option("a", { type: "string", array: true, describe: "Address record name=ipv4; repeatable" })
           .option("ttl", { type: "string", default: "1h", describe: "TTL of --srv/--a records and of zone-file records without one" })
+          .option("key-file", {
+            type: "string",
+            array: true,
+            describe: "TSIG key file (tsig-keygen -a hmac-sha256 NAME. output): accept dynamic updates signed with it; repeatable",
+          })
+          .option("scavenge-after", { type: "string", describe: "Remove published records not refreshed for this long, e.g. 7d (files and flags are kept)" })
           .example("$0 dns --listen 0.0.0.0:5353 --zone-file corp.zone --domain corp.example", "Serve a zone file to other machines")
           .example("$0 dns --srv kms1.corp.example:1688:0:100@corp.example --a kms1.corp.example=127.0.0.1", "Records from flags only")
-          .epilogue("Prints `kmssim dns: listening on HOST:PORT (udp+tcp) zones: A,B` once ready. Dynamic updates are refused. Exit 0 after SIGINT/SIGTERM, 2 bad flags or zone file, 3 port in use."),
+          .example("$0 dns --zone-file corp.zone --domain corp.example --key-file kmssim.key --scavenge-after 7d", "Let hosts publish themselves")
+          .epilogue(
+            "Prints `kmssim dns: listening on HOST:PORT (udp+tcp) zones: A,B` once ready, then one line per dynamic update. " +
+              "Without --key-file every dynamic update is refused; with it, unsigned updates are refused. " +
+              "Exit 0 after SIGINT/SIGTERM, 2 bad flags, zone or key file, 3 port in use.",
+          ),
       async (args) => {
         exitCode = await dnsCommand({
           listen: args.listen,
@@ -108,6 +119,8 @@ export async function main(argv: readonly string[]): Promise<number> {
           srv: args.srv,
           a: args.a,
           ttl: args.ttl,
+          keyFile: args["key-file"],
+          scavengeAfter: args["scavenge-after"],
         });
       },
     )

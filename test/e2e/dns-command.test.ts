@@ -1,12 +1,16 @@
 // `kmssim dns` through the built binary: serves a zone file over UDP and TCP, stops on
-// SIGTERM/SIGINT with exit 0, rejects bad zone files (exit 2, file:line) and a port in use (exit 3).
+// SIGTERM/SIGINT with exit 0, rejects bad zone files (exit 2, file:line) and a port in use (exit 3),
+// takes TSIG-signed dynamic updates with --key-file (logged one per line) and scavenges them.
 
+import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import dnsPacket from "dns-packet";
 import { describe, expect, it } from "vitest";
 import { SrvResolver } from "../../src/realtime/dns/resolver.js";
 import { tcpExchange } from "../../src/realtime/dns/tcp-exchange.js";
+import type { TsigKey } from "../../src/realtime/dns/tsig.js";
+import { publishChanges, sendDnsUpdate } from "../../src/realtime/dns/update-client.js";
 import { dnsChildren } from "./dns-child.js";
 import { kmssim, tempDirs } from "./helpers.js";
 
@@ -54,7 +58,7 @@ describe("kmssim dns", () => {
 
     const query = dnsPacket.encode({ type: "query", id: 7, questions: [{ name: "kms2.corp.example", type: "A", class: "IN" }] });
     const reply = dnsPacket.decode(await tcpExchange("127.0.0.1", server.port, query, 5000, new AbortController().signal));
-    expect(reply.answers?.map((a) => a.data)).toEqual(["127.0.0.2"]);
+    expect(reply.answers?.map((a) => (a.type === "A" ? a.data : a.type))).toEqual(["127.0.0.2"]);
 
     const ended = await server.stop("SIGTERM");
     expect(ended).toEqual({ code: 0, signal: null, killed: false });
@@ -127,5 +131,69 @@ describe("kmssim dns", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--zone-file/);
     expect(help.stdout).toMatch(/updates are\s+refused/i);
+  });
+
+  describe("dynamic updates", () => {
+    const key: TsigKey = { name: "kmssim-key.", algorithm: "hmac-sha256", secret: randomBytes(32) };
+    const kms3 = { target: "kms3.corp.example", address: "127.0.0.3", port: 1688, priority: 0, weight: 50, ttlSeconds: 1 };
+
+    function writeKey(k: TsigKey): string {
+      const path = join(tmp.make(), "kmssim.key");
+      writeFileSync(path, `key "${k.name}" {\n\talgorithm hmac-sha256;\n\tsecret "${k.secret.toString("base64")}";\n};\n`);
+      return path;
+    }
+
+    async function srvTargets(port: number, domain: string): Promise<string[]> {
+      const resolver = new SrvResolver({ server: { host: "127.0.0.1", port } });
+      try {
+        return (await resolver.resolveSrv(domain)).records.map((r) => r.target).sort();
+      } finally {
+        await resolver.close();
+      }
+    }
+
+    /** Waits (bounded) until the server has printed `pattern`. */
+    async function waitForOutput(server: { stdout(): string }, pattern: RegExp): Promise<void> {
+      for (let i = 0; i < 200 && !pattern.test(server.stdout()); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(server.stdout()).toMatch(pattern);
+    }
+
+    it("without --key-file every update is refused, and each is logged", async () => {
+      const server = await dns.start(["--listen", "127.0.0.1:0", "--zone-file", writeZone(ZONE)]);
+      const where = { host: "127.0.0.1", port: server.port };
+      const unsigned = await sendDnsUpdate(where, "corp.example", publishChanges("corp.example", kms3), { key: null, timeoutMs: 5000 });
+      expect(unsigned.rcodeName).toBe("REFUSED");
+      const signed = await sendDnsUpdate(where, "corp.example", publishChanges("corp.example", kms3), { key, timeoutMs: 5000 });
+      expect([signed.rcodeName, signed.tsigErrorName]).toEqual(["NOTAUTH", "BADKEY"]);
+      expect(await srvTargets(server.port, "corp.example")).toEqual(["kms1.corp.example", "kms2.corp.example"]);
+      await waitForOutput(server, /update zone=corp\.example key=kmssim-key\. rcode=NOTAUTH tsig=BADKEY/);
+      expect(server.stdout()).toMatch(/update zone=corp\.example key=\(unsigned\) rcode=REFUSED peer=127\.0\.0\.1:\d+: unsigned update refused/);
+      expect((await server.stop()).code).toBe(0);
+    });
+
+    it("with --key-file a signed update publishes a host, an unsigned one is refused; --scavenge-after removes what is not refreshed", async () => {
+      const server = await dns.start(["--listen", "127.0.0.1:0", "--zone-file", writeZone(ZONE), "--key-file", writeKey(key), "--scavenge-after", "2s"]);
+      expect(server.stdout()).toMatch(/signed with key kmssim-key\.; unsigned updates refused; published records scavenged after 2s/);
+      const where = { host: "127.0.0.1", port: server.port };
+      const refused = await sendDnsUpdate(where, "corp.example", publishChanges("corp.example", kms3), { key: null, timeoutMs: 5000 });
+      expect(refused.rcodeName).toBe("REFUSED");
+      const applied = await sendDnsUpdate(where, "corp.example", publishChanges("corp.example", kms3), { key, timeoutMs: 5000 });
+      expect([applied.rcodeName, applied.verified]).toEqual(["NOERROR", true]);
+      expect(await srvTargets(server.port, "corp.example")).toEqual(["kms1.corp.example", "kms2.corp.example", "kms3.corp.example"]);
+      await waitForOutput(server, /update zone=corp\.example key=kmssim-key\. rcode=NOERROR peer=127\.0\.0\.1:\d+: applied 2 change/);
+      // Scavenging runs on its own timer: the published record goes, the zone file's stay.
+      await waitForOutput(server, /scavenged 2 record\(s\) not refreshed for 2s: SRV kms3\.corp\.example:1688@corp\.example, A kms3\.corp\.example/);
+      expect(await srvTargets(server.port, "corp.example")).toEqual(["kms1.corp.example", "kms2.corp.example"]);
+      expect((await server.stop()).code).toBe(0);
+    });
+
+    it("a key file it cannot read: exit 2 with file:line", async () => {
+      const path = join(tmp.make(), "bad.key");
+      writeFileSync(path, 'key "kmssim-key." {\n\talgorithm hmac-md5;\n\tsecret "AAAA";\n};\n');
+      const run = await dns.startExpectingExit(["--listen", "127.0.0.1:0", "--domain", "corp.example", "--key-file", path]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`${path}:2:`);
+      expect(run.stderr).not.toContain("AAAA");
+    });
   });
 });

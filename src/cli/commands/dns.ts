@@ -1,12 +1,19 @@
 // `kmssim dns`: the embedded DNS server on its own, for runs spread over several
 // machines. Serves the zones built from zone files and flags over UDP and TCP on one
-// port until SIGINT or SIGTERM, then closes its sockets and exits 0.
+// port until SIGINT or SIGTERM, then closes its sockets and exits 0. With --key-file,
+// hosts may publish their records by TSIG-signed dynamic update (one log line each);
+// without it every update is refused. --scavenge-after drops published records that
+// were not refreshed for that long; records from files and flags are never scavenged.
 
 import { readFile } from "node:fs/promises";
-import { parseDurationMs } from "../../scenario/duration.js";
+import { formatDuration, parseDurationMs } from "../../scenario/duration.js";
 import { EmbeddedDnsServer } from "../../realtime/dns/dns-server.js";
 import { checkedName } from "../../realtime/dns/names.js";
 import { parseHostPort, parseNameAddress, parseSrvFlag, type HostPort } from "../../realtime/dns/record-flags.js";
+import { KeyFileError, parseTsigKeyFile } from "../../realtime/dns/tsig-key-file.js";
+import { tsigErrorName, type TsigKey } from "../../realtime/dns/tsig.js";
+import type { UpdateLogEntry } from "../../realtime/dns/update-handler.js";
+import { rcodeName } from "../../realtime/dns/wire.js";
 import { DnsZone } from "../../realtime/dns/zone.js";
 import { parseZoneFile, ZoneFileError } from "../../realtime/dns/zone-file.js";
 import { EXIT, UserError } from "../user-error.js";
@@ -18,6 +25,8 @@ export interface DnsCommandOptions {
   srv?: readonly string[];
   a?: readonly string[];
   ttl?: string;
+  keyFile?: readonly string[];
+  scavengeAfter?: string;
 }
 
 export interface DnsCommandIo {
@@ -28,18 +37,30 @@ export interface DnsCommandIo {
 
 export const DEFAULT_DNS_LISTEN = "127.0.0.1:5353";
 const MAX_TTL_SECONDS = 0x7fff_ffff;
+/** Scavenging runs every tenth of the age limit, within these bounds. */
+const SCAVENGE_EVERY_MIN_MS = 100;
+const SCAVENGE_EVERY_MAX_MS = 3_600_000;
 
 export async function dnsCommand(options: DnsCommandOptions, io: DnsCommandIo = { out: process.stdout }): Promise<number> {
   const listen = parseHostPort(options.listen ?? DEFAULT_DNS_LISTEN, 53, 0);
   if (!listen.ok) throw new UserError(`--listen: ${listen.message}`);
   const zone = await buildZone(options);
+  const keys = await readKeys(options.keyFile ?? []);
+  const scavengeAfterMs = options.scavengeAfter === undefined ? null : flagScavengeAfter(options.scavengeAfter);
   if (zone.origins().length === 0) {
     throw new UserError("nothing to serve: give --zone-file, --domain or --srv (e.g. `kmssim dns --domain corp.example`)");
   }
 
   // Listen for signals before binding: a stop during start-up still ends cleanly.
   const stopped = io.stopped ?? untilSignal();
-  const server = new EmbeddedDnsServer({ zone, host: listen.value.host, port: listen.value.port });
+  // keys: [] rather than none: updates are then answered REFUSED (as BIND does without a grant), not NOTIMP.
+  const server = new EmbeddedDnsServer({
+    zone,
+    host: listen.value.host,
+    port: listen.value.port,
+    keys,
+    onUpdate: (entry) => io.out.write(updateLine(entry)),
+  });
   let port: number;
   try {
     ({ port } = await server.start());
@@ -48,11 +69,18 @@ export async function dnsCommand(options: DnsCommandOptions, io: DnsCommandIo = 
   }
   const srvCount = zone.listSrv().length;
   const aCount = zone.listA().length;
+  const updates =
+    keys.length === 0
+      ? "dynamic updates refused (no --key-file)"
+      : `dynamic updates accepted when signed with key ${keys.map((k) => k.name).join(", ")}; unsigned updates refused`;
+  const scavenging = scavengeAfterMs === null ? "" : `; published records scavenged after ${formatDuration(scavengeAfterMs)} without refresh`;
   io.out.write(
     `kmssim dns: listening on ${listen.value.host}:${port} (udp+tcp) zones: ${zone.origins().join(",")}\n` +
-      `kmssim dns: ${srvCount} SRV record(s), ${aCount} A record(s); dynamic updates refused (no --key-file); stop with Ctrl-C\n`,
+      `kmssim dns: ${srvCount} SRV record(s), ${aCount} A record(s); ${updates}${scavenging}; stop with Ctrl-C\n`,
   );
+  const scavenger = scavengeAfterMs === null ? null : startScavenger(zone, scavengeAfterMs, io.out);
   await stopped;
+  if (scavenger !== null) clearInterval(scavenger);
   await server.stop();
   io.out.write("kmssim dns: stopped\n");
   return EXIT.pass;
@@ -81,21 +109,67 @@ export async function buildZone(options: DnsCommandOptions): Promise<DnsZone> {
       throw new UserError(`zone file '${path}' has ${n} problem${n === 1 ? "" : "s"}:\n${error.message.split("\n").map((l) => `  ${l}`).join("\n")}`, error.code);
     }
     for (const o of content.origins) zone.addOrigin(o);
-    for (const r of content.srv) zone.addSrv(r.domain, r);
-    for (const r of content.a) zone.addA(r.name, r.address, r.ttlSeconds);
+    for (const r of content.srv) zone.addSrv(r.domain, r, { static: true });
+    for (const r of content.a) zone.addA(r.name, r.address, r.ttlSeconds, { static: true });
   }
   for (const text of options.srv ?? []) {
     const parsed = parseSrvFlag(text);
     if (!parsed.ok) throw new UserError(`--srv: ${parsed.message}`);
     const { domain, ...record } = parsed.value;
-    zone.addSrv(domain, { ...record, ttlSeconds });
+    zone.addSrv(domain, { ...record, ttlSeconds }, { static: true });
   }
   for (const text of options.a ?? []) {
     const parsed = parseNameAddress(text);
     if (!parsed.ok) throw new UserError(`--a: ${parsed.message}`);
-    zone.addA(parsed.value.name, parsed.value.address, ttlSeconds);
+    zone.addA(parsed.value.name, parsed.value.address, ttlSeconds, { static: true });
   }
   return zone;
+}
+
+async function readKeys(paths: readonly string[]): Promise<TsigKey[]> {
+  const keys: TsigKey[] = [];
+  for (const path of paths) {
+    let text: string;
+    try {
+      text = await readFile(path, "utf8");
+    } catch (error) {
+      throw new UserError(`cannot read key file '${path}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    try {
+      keys.push(...parseTsigKeyFile(text, path));
+    } catch (error) {
+      if (error instanceof KeyFileError) throw new UserError(error.message, error.code);
+      throw error;
+    }
+  }
+  return keys;
+}
+
+/** One line per update answered: zone, key, rcode (and TSIG error), peer, and why. */
+export function updateLine(entry: UpdateLogEntry): string {
+  const tsig = entry.tsigError === 0 ? "" : ` tsig=${tsigErrorName(entry.tsigError)}`;
+  const peer = entry.peer === undefined ? "" : ` peer=${entry.peer}`;
+  return `kmssim dns: update zone=${entry.zone || "."} key=${entry.keyName ?? "(unsigned)"} rcode=${rcodeName(entry.rcode)}${tsig}${peer}: ${entry.reason}\n`;
+}
+
+function startScavenger(zone: DnsZone, maxAgeMs: number, out: NodeJS.WritableStream): NodeJS.Timeout {
+  const everyMs = Math.min(SCAVENGE_EVERY_MAX_MS, Math.max(SCAVENGE_EVERY_MIN_MS, Math.floor(maxAgeMs / 10)));
+  return setInterval(() => {
+    const removed = zone.scavenge(maxAgeMs);
+    const names = [...removed.srv.map((r) => `SRV ${r.target}:${r.port}@${r.domain}`), ...removed.a.map((r) => `A ${r.name}`)];
+    if (names.length > 0) out.write(`kmssim dns: scavenged ${names.length} record(s) not refreshed for ${formatDuration(maxAgeMs)}: ${names.join(", ")}\n`);
+  }, everyMs);
+}
+
+function flagScavengeAfter(text: string): number {
+  let ms: number;
+  try {
+    ms = parseDurationMs(text);
+  } catch (error) {
+    throw new UserError(`--scavenge-after: ${(error as Error).message}`);
+  }
+  if (ms < 1000) throw new UserError(`--scavenge-after must be at least 1s, got ${text}`);
+  return ms;
 }
 
 function untilSignal(): Promise<void> {

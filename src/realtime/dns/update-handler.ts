@@ -78,11 +78,13 @@ export function handleUpdate(raw: Buffer, header: Header, ctx: UpdateContext): U
     };
   }
 
+  // Replies name the key in lower case, as BIND does (the MAC is the same either way).
+  const replyKey = verdict.key === null ? null : { ...verdict.key, name: verdict.keyName ?? verdict.key.name };
   if (verdict.signed && verdict.error !== TsigErrorCode.NOERROR) {
     const reply = encodeUpdateReply(header.id, Rcode.NOTAUTH, zoneName);
     const message =
-      verdict.error === TsigErrorCode.BADTIME && verdict.key !== null && verdict.mac !== null
-        ? signMessage(reply, verdict.key, {
+      verdict.error === TsigErrorCode.BADTIME && replyKey !== null && verdict.mac !== null
+        ? signMessage(reply, replyKey, {
             timeSignedSec: verdict.timeSignedSec,
             fudgeSec: verdict.fudgeSec,
             requestMac: verdict.mac,
@@ -106,9 +108,9 @@ export function handleUpdate(raw: Buffer, header: Header, ctx: UpdateContext): U
   }
 
   const sign = (reply: Buffer): Buffer =>
-    verdict.key === null || verdict.mac === null
+    replyKey === null || verdict.mac === null
       ? reply
-      : signMessage(reply, verdict.key, { timeSignedSec: nowSec, fudgeSec: DEFAULT_FUDGE_SECONDS, requestMac: verdict.mac }).message;
+      : signMessage(reply, replyKey, { timeSignedSec: nowSec, fudgeSec: DEFAULT_FUDGE_SECONDS, requestMac: verdict.mac }).message;
 
   let update: DecodedUpdate;
   try {
