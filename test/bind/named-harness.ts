@@ -109,16 +109,28 @@ export function namedAvailability(): { ok: true } | { ok: false; reason: string 
 const live = new Set<{ child: ChildProcess; dir: string }>();
 let exitHookInstalled = false;
 
+function killAllNow(): void {
+  for (const entry of live) {
+    if (!exited(entry.child)) entry.child.kill("SIGKILL");
+    rmSync(entry.dir, { recursive: true, force: true });
+  }
+  live.clear();
+}
+
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on("exit", () => {
-    for (const entry of live) {
-      if (entry.child.exitCode === null && entry.child.signalCode === null) entry.child.kill("SIGKILL");
-      rmSync(entry.dir, { recursive: true, force: true });
-    }
-    live.clear();
-  });
+  process.on("exit", killAllNow);
+  // vitest ends its fork workers with SIGTERM, where 'exit' does not fire: clean up, then
+  // let the signal do what it would have done.
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
+    const onSignal = (): void => {
+      killAllNow();
+      process.removeListener(signal, onSignal);
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -295,11 +307,34 @@ export async function startNamed(opts: StartNamedOptions): Promise<RunningNamed>
   throw new Error(`named did not start:\n${failures.join("\n")}`);
 }
 
+let setprivFound: string | null | undefined;
+
+/** util-linux's setpriv (it execs named in place, so the pid stays named's), or null. */
+function setprivPath(): string | null {
+  if (setprivFound === undefined) {
+    setprivFound = null;
+    for (const candidate of ["/usr/bin/setpriv", "/bin/setpriv"]) {
+      const probe = spawnSync(candidate, ["--pdeathsig", "KILL", "true"], { timeout: 5_000 });
+      if (probe.status === 0) {
+        setprivFound = candidate;
+        break;
+      }
+    }
+  }
+  return setprivFound;
+}
+
 type SpawnResult = { ok: true; running: RunningNamed } | { ok: false; retry: boolean; reason: string };
 
 async function spawnAndWait(named: string, conf: string, dir: string, port: number, key: NamedKey, origin: string): Promise<SpawnResult> {
   // -g: foreground, log to stderr; no -u (stays the user we are, who owns the folder); one worker thread.
-  const child = spawn(named, ["-g", "-4", "-n", "1", "-c", conf], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  const args = ["-g", "-4", "-n", "1", "-c", conf];
+  // setpriv --pdeathsig: named dies with the test process even when that is SIGKILLed.
+  const setpriv = setprivPath();
+  const child =
+    setpriv === null
+      ? spawn(named, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] })
+      : spawn(setpriv, ["--pdeathsig", "KILL", named, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   const entry = { child, dir };
   live.add(entry);
   let logText = "";
