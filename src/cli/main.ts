@@ -5,6 +5,7 @@ import yargs from "yargs";
 import { didYouMean } from "../core/did-you-mean.js";
 import { DEFAULT_DISCOVER_SERVER, discoverCommand } from "./commands/discover.js";
 import { DEFAULT_DNS_LISTEN, dnsCommand } from "./commands/dns.js";
+import { hostCommand } from "./commands/host.js";
 import { explainCommand } from "./commands/explain.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
@@ -16,7 +17,7 @@ const EPILOGUE = `Exit codes: 0 all thresholds pass, 1 a threshold failed, 2 bad
 
 kmssim speaks its own documented protocol; it never talks to a real KMS host.`;
 
-const COMMANDS = ["run", "validate", "explain", "schema", "dns", "discover"];
+const COMMANDS = ["run", "validate", "explain", "schema", "dns", "host", "discover"];
 
 export async function main(argv: readonly string[]): Promise<number> {
   const first = argv[0];
@@ -121,6 +122,32 @@ export async function main(argv: readonly string[]): Promise<number> {
           ttl: args.ttl,
           keyFile: args["key-file"],
           scavengeAfter: args["scavenge-after"],
+        });
+      },
+    )
+    .command(
+      "host <scenario>",
+      "Run a scenario's KMS hosts as real listeners that publish themselves to a DNS server (signed dynamic updates), until Ctrl-C",
+      (y) =>
+        y
+          .positional("scenario", { type: "string", demandOption: true, describe: "Scenario whose hosts to run (products, service time, concurrency, publish list)" })
+          .option("only", { type: "string", array: true, describe: "Run only these hosts (names, comma-separated or repeated)" })
+          .option("dns", { type: "string", describe: "DNS server to publish to, IPv4:port (default: the scenario's dns.server)" })
+          .option("key-file", { type: "string", describe: "TSIG key file as tsig-keygen writes it (default: the scenario's dns.tsig / dns.keyFile)" })
+          .option("listen", { type: "string", default: "127.0.0.1", describe: "IPv4 address the hosts listen on" })
+          .option("port-base", { type: "number", describe: "Host k listens on port-base + k (0: any free port); default each host's own port" })
+          .option("time-scale", { type: "number", default: 1, describe: "Simulated seconds per wall second for publish intervals and CMID ages" })
+          .example("$0 host scenarios/multi-host.yaml --dns 127.0.0.1:5353 --key-file kmssim.key --port-base 0", "Hosts on free ports, published to a kmssim dns")
+          .epilogue("Prints one line per listener and per publish outcome (12294 published, 12293 failed); publishing failures never stop a host from serving. Exit 0 after SIGINT/SIGTERM, 2 bad input, 3 port in use."),
+      async (args) => {
+        exitCode = await hostCommand({
+          scenario: args.scenario as string,
+          only: args.only,
+          dns: args.dns,
+          keyFile: args["key-file"],
+          listen: args.listen,
+          portBase: args["port-base"],
+          timeScale: args["time-scale"],
         });
       },
     )

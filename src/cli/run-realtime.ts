@@ -2,6 +2,7 @@
 
 import { spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
+import { KeyFileError } from "../realtime/dns/tsig-key-file.js";
 import { RunFailedError, runRealtime } from "../realtime/realtime-engine.js";
 import type { Scenario } from "../scenario/model.js";
 import type { ProgressSink } from "./progress.js";
@@ -22,9 +23,11 @@ export async function runRealtimeMode(
       workers,
       shouldStop,
       onProgress: (fraction, detail) => progress.update(fraction, detail),
+      onWarning: (message) => progress.note(message),
     });
     return { totals: outcome, wallSeconds: outcome.wallSeconds, illegalInputs: outcome.illegalInputs };
   } catch (err) {
+    if (err instanceof KeyFileError) throw new UserError(`dns.keyFile: ${err.message}`, err.code, EXIT.badInput);
     if (err instanceof RunFailedError) throw new UserError(`the run failed: ${err.message}`, "KMSSIM_RUN_FAILED", EXIT.runFailed);
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "EMFILE" || code === "ENFILE") {

@@ -11,14 +11,17 @@ import { cmidPrefix } from "../core/protocol/cmid.js";
 import { expectedShares } from "../core/selection/expected-share.js";
 import { Mulberry32, deriveSeed } from "../core/rng.js";
 import type { FleetEventRecord, TimelineSample } from "../output/result.js";
-import { planFleet, sampleTimes, type FleetPlan } from "../plan/fleet-plan.js";
+import { planFleet, refreshContexts, sampleTimes, type FleetPlan } from "../plan/fleet-plan.js";
 import { OutcomeStats } from "../run/outcome-stats.js";
 import type { HostTotals, RunTotals } from "../run/run-totals.js";
 import type { Scenario, ScenarioEvent } from "../scenario/model.js";
 import type { RpcTarget } from "./client/rpc-call.js";
 import { CompressedClock } from "./compressed-clock.js";
 import { EmbeddedDnsServer } from "./dns/dns-server.js";
+import { externalDnsServer, keyForRun } from "./dns/run-key.js";
+import { sendDnsUpdate } from "./dns/update-client.js";
 import { DnsZone } from "./dns/zone.js";
+import { HostPublisher, targetNameOf } from "./host/host-publisher.js";
 import type { SliceProgress } from "./fleet/fleet-driver.js";
 import { createSlice } from "./fleet/slice-runner.js";
 import { sliceTotalsToWire, type FromWorker, type SliceSetup, type SliceTotalsWire, type ToWorker } from "./fleet/slice-wire.js";
@@ -32,6 +35,8 @@ export interface RealtimeOptions {
   onProgress?: (fraction: number, detail: string) => void;
   /** Polled; true stops the fleet (Ctrl-C): in-flight requests finish, the rest is reported. */
   shouldStop?: () => boolean;
+  /** Plain-language problems that do not stop the run (a DNS server refusing updates). */
+  onWarning?: (message: string) => void;
 }
 
 export class RunFailedError extends Error {
@@ -44,6 +49,7 @@ export class RunFailedError extends Error {
 /** Time the workers get to start before simulated time 0. */
 const START_DELAY_MS = 300;
 const HOST_STREAM_BASE = 0x7c00_0000;
+const SCAVENGE_EVERY_WALL_MS = 50;
 
 interface Slice {
   post(message: ToWorker): void;
@@ -70,25 +76,50 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
           transitAllowanceMs: scenario.network.rpcTimeoutMs * scenario.timeScale,
         }),
   );
-  const zone = new DnsZone(plan.dns.domains);
-  const dnsServer = new EmbeddedDnsServer({ zone });
+  // Throws KeyFileError (bad input) before anything starts.
+  const key = keyForRun(scenario);
+  const external = externalDnsServer(scenario);
+  // Record ages (scavenging) run on the simulated clock; TSIG times on the wall clock.
+  const zone = new DnsZone(plan.dns.domains, { nowMs: () => clock.simNowMs() });
+  const dnsServer = external === null ? new EmbeddedDnsServer({ zone, keys: key === null ? [] : [key] }) : null;
+  let publisher: HostPublisher | null = null;
   const slices: Slice[] = [];
   const startedWall = CompressedClock.wallNowMs();
   const timers: NodeJS.Timeout[] = [];
   try {
     const targets: (RpcTarget | null)[] = [];
     for (const server of servers) targets.push(server === null ? null : await server.start());
-    publishRecords(plan, zone, targets);
-    const { port: dnsPort } = await dnsServer.start();
+    addStaticRecords(plan, zone, targets);
+    const dnsAddress = external ?? { host: "127.0.0.1", port: (await dnsServer!.start()).port };
+    const recordChanged = (host: number, domain: string, present: boolean): void => {
+      const spec = scenario.hosts[host];
+      if (plan.dns.setRecord(plan.dns.domainId(domain), { host, priority: spec.priority, weight: spec.weight }, present)) refreshContexts(plan);
+    };
+    publisher = new HostPublisher({
+      scenario,
+      hosts: servers.flatMap((server, index) => {
+        const target = targets[index];
+        return server === null || target === null ? [] : [{ host: index, name: server.name, address: target.address, port: target.port, priority: scenario.hosts[index].priority, weight: scenario.hosts[index].weight }];
+      }),
+      send: (zoneName, changes) => sendDnsUpdate(dnsAddress, zoneName, changes, { key, timeoutMs: scenario.network.dnsTimeoutMs }),
+      simNowMs: () => Math.max(0, clock.simNowMs()),
+      wallDelayUntilMs: (t) => clock.wallDelayUntilMs(t),
+      scavengeByDelete: external !== null,
+      onRecord: recordChanged,
+      onWarning: options.onWarning,
+    });
+    // Time 0 of the run: every host has published (or failed to) before the first client boots.
+    await publisher.publishAll(0);
 
     clock = new CompressedClock(CompressedClock.wallNowMs() + START_DELAY_MS, scenario.timeScale);
+    publisher.start();
     const setupFor = (first: number, count: number): SliceSetup => ({
       scenario,
       clients: options.clients,
       first,
       count,
       originEpochMs: clock.originEpochMs,
-      dnsPort,
+      dnsServer: dnsAddress,
       endpoints: targets,
       cmidPrefix: prefix,
     });
@@ -104,7 +135,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     for (const event of scenario.events) {
       const fire = (): void => {
         // Host state changes at once; the listener work (close, re-listen) may follow.
-        const done = applyEvent(event, servers, dnsServer, events);
+        const done = applyEvent(event, servers, dnsServer, events, publisher!);
         broadcastServing();
         done.then(broadcastServing, (err: Error) => {
           eventError ??= err;
@@ -112,6 +143,18 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
         });
       };
       timers.push(setTimeout(fire, clock.wallDelayUntilMs(event.atMs)));
+    }
+    if (dnsServer !== null && scenario.dns.scavengeAfterMs > 0) {
+      // The embedded server scavenges like Windows DNS: records not refreshed for the age go.
+      const scavenge = setInterval(() => {
+        const removed = zone.scavenge(scenario.dns.scavengeAfterMs);
+        for (const record of removed.srv) {
+          const host = servers.findIndex((s) => s !== null && targetNameOf(s.name, record.domain) === record.target);
+          if (host >= 0) recordChanged(host, record.domain, false);
+          events.push({ t: Math.max(0, clock.simNowMs()) / 1000, kind: "dns", target: host >= 0 ? servers[host]!.name : record.target, action: "scavenged", domain: record.domain });
+        }
+      }, SCAVENGE_EVERY_WALL_MS);
+      timers.push(scavenge);
     }
     const timeline = new TimelineSampler(plan, servers, slices, servingMask);
     for (const t of sampleTimes(scenario)) timers.push(setTimeout(() => timeline.take(t), clock.wallDelayUntilMs(t)));
@@ -152,40 +195,55 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       slice.latest = { ...slice.latest, activated: totals[k].activatedClients, licensed: totals[k].byStatus[LicenseStatus.Licensed] };
     });
     timeline.finish(nowMs);
-    return { ...mergeTotals(plan, nowMs, totals, servers, events, timeline.samples), wallSeconds: (CompressedClock.wallNowMs() - startedWall) / 1000 };
+    await publisher.close();
+    const allEvents = [...events, ...publisher.events].sort((a, b) => a.t - b.t);
+    return { ...mergeTotals(plan, nowMs, totals, servers, allEvents, timeline.samples), wallSeconds: (CompressedClock.wallNowMs() - startedWall) / 1000 };
   } finally {
     timers.forEach(clearTimeout);
+    await publisher?.close();
     await Promise.all(slices.map((s) => s.terminate()));
     await Promise.all(servers.map((s) => s?.stop()));
-    await dnsServer.stop();
+    await dnsServer?.stop();
   }
 }
 
-/** `_vlmcs._tcp.<domain>` SRV records and the targets' A records, as hosts publish them. */
-function publishRecords(plan: FleetPlan, zone: DnsZone, targets: readonly (RpcTarget | null)[]): void {
-  const { scenario } = plan;
-  const ttlSeconds = Math.max(0, Math.round(scenario.dns.ttlMs / 1000));
-  const publish = (domain: string, endpoint: number, priority: number, weight: number): void => {
-    const target = targets[endpoint];
-    const name = `${plan.dns.endpoints[endpoint].name}.${domain}`.toLowerCase();
-    // A target nothing listens on keeps its SRV record but has no address.
-    zone.addSrv(domain, { target: name, port: target?.port ?? 1688, priority, weight, ttlSeconds });
-    if (target !== null) zone.addA(name, target.address, ttlSeconds);
-  };
+/**
+ * The hand-made records of dns.records in the embedded zone, static (never scavenged):
+ * `_vlmcs._tcp.<domain>` SRV records and their targets' A records. Hosts publish their
+ * own records with updates (publish: auto).
+ */
+function addStaticRecords(plan: FleetPlan, zone: DnsZone, targets: readonly (RpcTarget | null)[]): void {
+  const ttlSeconds = Math.max(0, Math.round(plan.scenario.dns.ttlMs / 1000));
   plan.dns.domains.forEach((domain, domainId) => {
-    for (const candidate of plan.dns.candidatesOf(domainId)) publish(domain, candidate.host, candidate.priority, candidate.weight);
+    for (const { host, priority, weight } of plan.dns.candidatesOf(plan.dns.answerOf(domainId))) {
+      const target = targets[host];
+      const name = targetNameOf(plan.dns.endpoints[host].name, domain);
+      // A target nothing listens on keeps its SRV record but has no address.
+      zone.addSrv(domain, { target: name, port: target?.port ?? 1688, priority, weight, ttlSeconds }, { static: true });
+      if (target !== null) zone.addA(name, target.address, ttlSeconds, { static: true });
+    }
   });
 }
 
-async function applyEvent(event: ScenarioEvent, servers: readonly (KmsHostServer | null)[], dns: EmbeddedDnsServer, log: FleetEventRecord[]): Promise<void> {
+async function applyEvent(
+  event: ScenarioEvent,
+  servers: readonly (KmsHostServer | null)[],
+  dns: EmbeddedDnsServer | null,
+  log: FleetEventRecord[],
+  publisher: HostPublisher,
+): Promise<void> {
   if (event.kind === "dns") {
-    dns.setUp(event.action === "up");
+    // An external server is not ours to stop: the event is only logged.
+    dns?.setUp(event.action === "up");
     log.push({ t: event.atMs / 1000, kind: "dns", target: "dns", action: event.action });
     return;
   }
   const server = servers.find((s) => s !== null && s.name === event.host) ?? null;
   if (server === null) return;
   log.push({ t: event.atMs / 1000, kind: "host", target: event.host, action: event.action });
+  const index = servers.indexOf(server);
+  if (event.action === "recover" && server.state !== "decommissioned") publisher.serviceStarted(index);
+  else if (event.action !== "slow" && event.action !== "recover") publisher.serviceStopped(index);
   switch (event.action) {
     case "crash":
       return server.crash();

@@ -16,6 +16,7 @@ import type { UpdateLogEntry } from "../../realtime/dns/update-handler.js";
 import { rcodeName } from "../../realtime/dns/wire.js";
 import { DnsZone } from "../../realtime/dns/zone.js";
 import { parseZoneFile, ZoneFileError } from "../../realtime/dns/zone-file.js";
+import { untilSignal } from "../until-signal.js";
 import { EXIT, UserError } from "../user-error.js";
 
 export interface DnsCommandOptions {
@@ -172,17 +173,6 @@ function flagScavengeAfter(text: string): number {
   return ms;
 }
 
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
-}
 
 function bindError(error: unknown, listen: HostPort): Error {
   const where = `${listen.host}:${listen.port}`;

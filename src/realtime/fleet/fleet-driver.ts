@@ -316,6 +316,7 @@ export class FleetDriver implements AnswerBook {
           this.inFlightOps--;
           this.tally.dns.record(lookup.records.length > 0 ? 0 : Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
           this.answers[domainId] = this.candidatesFrom(lookup, domainId);
+          this.promise(domainId, this.answers[domainId]);
           const now = this.coreNowMs(i);
           this.markDueNow(i, now);
           this.apply(i, this.fleet.onDnsAnswer(i, now, domainId, this.plan.scenario.dns.ttlMs, this.rngs[i], this.action));
@@ -340,6 +341,18 @@ export class FleetDriver implements AnswerBook {
       this.targets[host] = address === undefined ? null : { address, port: record.port };
       return { host, priority: record.priority, weight: record.weight };
     });
+  }
+
+  /**
+   * The records now promise what this answer says (hosts publish and are scavenged during
+   * the run): requests served so far are charged with the old promise first.
+   */
+  private promise(domainId: number, candidates: readonly SrvCandidate[]): void {
+    for (const context of this.plan.contexts) {
+      if (context.domainId !== domainId || sameCandidates(context.candidates, candidates)) continue;
+      this.ledger.flush(this.servingMask);
+      context.candidates = candidates;
+    }
   }
 
   /** A DNS answer may name an endpoint the plan did not know: size the per-endpoint tables. */
@@ -396,4 +409,8 @@ export class FleetDriver implements AnswerBook {
       .catch((err: unknown) => this.fail(err))
       .finally(() => this.maybeDone());
   }
+}
+
+function sameCandidates(a: readonly SrvCandidate[], b: readonly SrvCandidate[]): boolean {
+  return a.length === b.length && a.every((c, k) => c.host === b[k].host && c.priority === b[k].priority && c.weight === b[k].weight);
 }

@@ -17,7 +17,7 @@ export function createSlice(setup: SliceSetup): { driver: FleetDriver; close: ()
   const clock = new CompressedClock(setup.originEpochMs, setup.scenario.timeScale);
   const idRng = new Mulberry32(deriveSeed(setup.scenario.seed, RESOLVER_STREAM_BASE + setup.first));
   const resolver = new SrvResolver({
-    server: { host: "127.0.0.1", port: setup.dnsPort },
+    server: setup.dnsServer,
     dnsTimeoutMs: setup.scenario.network.dnsTimeoutMs,
     // One try, like the virtual model: a timeout is a failed discovery.
     retries: 0,

@@ -11,7 +11,8 @@ export interface SliceSetup {
   first: number;
   count: number;
   originEpochMs: number;
-  dnsPort: number;
+  /** Where the clients ask: the embedded server, or the scenario's dns.server. */
+  dnsServer: { host: string; port: number };
   endpoints: (RpcTarget | null)[];
   cmidPrefix: Uint8Array;
 }

@@ -8,6 +8,7 @@
 import { isStale, PublishEventId, PublishSchedule, type PublishSlot } from "../../core/host/publish-schedule.js";
 import type { FleetEventRecord } from "../../output/result.js";
 import type { Scenario } from "../../scenario/model.js";
+import { publishChanges, unpublishChanges } from "../dns/update-client.js";
 import type { UpdateChange } from "../dns/update-message.js";
 
 export interface UpdateReply {
@@ -138,7 +139,7 @@ export class HostPublisher {
     const ttlSeconds = Math.round(this.options.scenario.dns.ttlMs / 1000);
     return this.track(
       this.options
-        .send(slot.domain, publishChangesFor(slot.domain, host, ttlSeconds))
+        .send(slot.domain, publishChanges(slot.domain, { target: targetNameOf(host.name, slot.domain), address: host.address, port: host.port, priority: host.priority, weight: host.weight, ttlSeconds }))
         .then(
           (reply) => (reply.rcodeName === "NOERROR" ? null : refusal(reply, slot.domain)),
           (error: unknown) => (error instanceof Error ? error.message : String(error)),
@@ -171,7 +172,7 @@ export class HostPublisher {
     this.present.delete(slot);
     if (host === undefined) return Promise.resolve();
     return this.track(
-      this.options.send(slot.domain, unpublishChangesFor(slot.domain, host)).then(
+      this.options.send(slot.domain, unpublishChanges(slot.domain, targetNameOf(host.name, slot.domain), host.port, host)).then(
         (reply) => {
           if (reply.rcodeName !== "NOERROR") {
             this.warnOnce(`scavenge:${reply.rcodeName}`, `kmssim: scavenging ${host.name}'s record in ${slot.domain} failed: ${refusal(reply, slot.domain)}`);
@@ -200,22 +201,6 @@ export class HostPublisher {
 /** The owner name of a host's address record in a domain: `<host>.<domain>`. */
 export function targetNameOf(hostName: string, domain: string): string {
   return `${hostName}.${domain}`.toLowerCase();
-}
-
-export function publishChangesFor(domain: string, host: PublishedHost, ttlSeconds: number): UpdateChange[] {
-  const target = targetNameOf(host.name, domain);
-  return [
-    { op: "add", rr: { type: "SRV", name: `_vlmcs._tcp.${domain}`, target, port: host.port, priority: host.priority, weight: host.weight }, ttlSeconds },
-    { op: "add", rr: { type: "A", name: target, address: host.address }, ttlSeconds },
-  ];
-}
-
-export function unpublishChangesFor(domain: string, host: PublishedHost): UpdateChange[] {
-  const target = targetNameOf(host.name, domain);
-  return [
-    { op: "delete", rr: { type: "SRV", name: `_vlmcs._tcp.${domain}`, target, port: host.port, priority: host.priority, weight: host.weight } },
-    { op: "deleteRRset", name: target, type: "A" },
-  ];
 }
 
 const REFUSALS: Record<string, string> = {

@@ -1,0 +1,180 @@
+// `kmssim host`: a scenario's KMS hosts as real listeners on this machine, publishing
+// themselves to a DNS server (kmssim dns, BIND, …) with signed dynamic updates, until
+// SIGINT or SIGTERM. For runs spread over several machines; prints each publish outcome
+// as it happens and every host's counts at the end.
+
+import { readFileSync } from "node:fs";
+import { isIPv4 } from "node:net";
+import { cmidPrefix } from "../../core/protocol/cmid.js";
+import { Mulberry32, deriveSeed } from "../../core/rng.js";
+import { CompressedClock } from "../../realtime/compressed-clock.js";
+import { parseHostPort } from "../../realtime/dns/record-flags.js";
+import { externalDnsServer, keyForRun } from "../../realtime/dns/run-key.js";
+import { KeyFileError, parseTsigKeyFile } from "../../realtime/dns/tsig-key-file.js";
+import type { TsigKey } from "../../realtime/dns/tsig.js";
+import { sendDnsUpdate } from "../../realtime/dns/update-client.js";
+import { hostServerFromSpec } from "../../realtime/host/host-from-spec.js";
+import { HostPublisher } from "../../realtime/host/host-publisher.js";
+import type { KmsHostServer } from "../../realtime/host/host-server.js";
+import type { HostSpec, Scenario } from "../../scenario/model.js";
+import { didYouMean } from "../../core/did-you-mean.js";
+import { loadScenarioOrThrow } from "../load-or-exit.js";
+import { untilSignal } from "../until-signal.js";
+import { EXIT, UserError } from "../user-error.js";
+
+export interface HostCommandOptions {
+  scenario: string;
+  /** Host names to run; default every host of the scenario. */
+  only?: readonly string[];
+  /** host:port of the DNS server; default the scenario's dns.server. */
+  dns?: string;
+  keyFile?: string;
+  /** Address the listeners bind; default 127.0.0.1. */
+  listen?: string;
+  /** Host k listens on portBase + k (0: ephemeral ports); default each host's own port. */
+  portBase?: number;
+  /** Simulated seconds per wall second for publishing intervals and CMID ages; default 1 (real time). */
+  timeScale?: number;
+}
+
+export interface HostCommandIo {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+  stopped?: Promise<void>;
+}
+
+const HOST_STREAM = 0x7c00_0000;
+
+export async function hostCommand(options: HostCommandOptions, io: HostCommandIo = { out: process.stdout, err: process.stderr }): Promise<number> {
+  const scenario = await loadScenarioOrThrow(options.scenario);
+  const hosts = selectHosts(scenario, options.only);
+  const listenAddress = options.listen ?? "127.0.0.1";
+  if (!isIPv4(listenAddress)) throw new UserError(`--listen: '${listenAddress}' is not an IPv4 address (e.g. 127.0.0.1)`);
+  const dns = dnsServerOf(scenario, options.dns);
+  const key = keyOf(scenario, options.keyFile);
+  const timeScale = options.timeScale ?? 1;
+  if (!(timeScale > 0)) throw new UserError(`--time-scale: expected a number > 0, got ${options.timeScale}`);
+  const ports = portsOf(hosts, options.portBase, listenAddress);
+
+  const stopped = io.stopped ?? untilSignal();
+  const clock = new CompressedClock(CompressedClock.wallNowMs(), timeScale);
+  const rng = new Mulberry32(deriveSeed(scenario.seed, HOST_STREAM));
+  const servers: KmsHostServer[] = hosts.map(({ spec, index }, k) =>
+    hostServerFromSpec(spec, index, {
+      address: listenAddress,
+      port: ports[k],
+      simNow: () => clock.simNowMs(),
+      rng: () => rng.next(),
+      cmidPrefix: cmidPrefix(scenario.seed),
+    }),
+  );
+  const started: KmsHostServer[] = [];
+  let publisher: HostPublisher | null = null;
+  try {
+    const published = [];
+    for (const [k, server] of servers.entries()) {
+      const target = await server.start().catch((error: unknown) => {
+        throw bindError(error, `${listenAddress}:${ports[k]}`, hosts[k].spec.name);
+      });
+      started.push(server);
+      const { spec, index } = hosts[k];
+      published.push({ host: index, name: spec.name, address: target.address, port: target.port, priority: spec.priority, weight: spec.weight });
+      io.out.write(`kmssim host: ${spec.name} listening on ${target.address}:${target.port}\n`);
+    }
+    publisher = new HostPublisher({
+      scenario,
+      hosts: published,
+      send: (zone, changes) => sendDnsUpdate(dns, zone, changes, { key, timeoutMs: scenario.network.dnsTimeoutMs }),
+      simNowMs: () => clock.simNowMs(),
+      wallDelayUntilMs: (t) => clock.wallDelayUntilMs(t),
+      scavengeByDelete: false,
+      onEvent: (e) => io.out.write(`kmssim host: ${e.target} ${e.action} in ${e.domain} (event ${e.eventId})${e.reason === undefined ? "" : `: ${e.reason}`}\n`),
+      // Every failure is already printed as an event line.
+      onWarning: () => undefined,
+    });
+    if (scenario.dns.publish !== "auto") io.out.write("kmssim host: dns.publish is manual: no records are published\n");
+    await publisher.publishAll(clock.simNowMs());
+    publisher.start();
+    io.out.write(`kmssim host: publishing to ${dns.host}:${dns.port} every ${scenario.dns.publishIntervalMs / 1000 / timeScale} s (wall); stop with Ctrl-C\n`);
+    await stopped;
+  } finally {
+    await publisher?.close();
+    await Promise.all(started.map((s) => s.stop()));
+  }
+  for (const server of started) {
+    const snap = server.snapshot();
+    io.out.write(`kmssim host: ${snap.name}: ${snap.requests} requests (${snap.activations} activations, ${snap.renewals} renewals)\n`);
+  }
+  io.out.write("kmssim host: stopped\n");
+  return EXIT.pass;
+}
+
+function selectHosts(scenario: Scenario, only: readonly string[] | undefined): { spec: HostSpec; index: number }[] {
+  const all = scenario.hosts.map((spec, index) => ({ spec, index }));
+  if (only === undefined || only.length === 0) return all;
+  const names = scenario.hosts.map((h) => h.name);
+  return only.flatMap((name) => name.split(",")).map((name) => {
+    const found = all.find((h) => h.spec.name === name);
+    if (found === undefined) throw new UserError(`--only: the scenario has no host '${name}'${didYouMean(name, names)}; hosts: ${names.join(", ")}`);
+    return found;
+  });
+}
+
+function dnsServerOf(scenario: Scenario, flag: string | undefined): { host: string; port: number } {
+  if (flag !== undefined) {
+    const parsed = parseHostPort(flag, 53, 1);
+    if (!parsed.ok) throw new UserError(`--dns: ${parsed.message}`);
+    return parsed.value;
+  }
+  const fromScenario = externalDnsServer(scenario);
+  if (fromScenario === null) {
+    throw new UserError("no DNS server to publish to: give --dns host:port (e.g. a `kmssim dns` on 127.0.0.1:5353) or set dns.server in the scenario");
+  }
+  return fromScenario;
+}
+
+function keyOf(scenario: Scenario, keyFile: string | undefined): TsigKey | null {
+  try {
+    if (keyFile !== undefined) {
+      let text: string;
+      try {
+        text = readFileSync(keyFile, "utf8");
+      } catch (error) {
+        throw new KeyFileError(keyFile, 0, `cannot read the key file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      }
+      return parseTsigKeyFile(text, keyFile)[0];
+    }
+    // Without a key in the scenario the updates go unsigned (the server decides).
+    return scenario.dns.tsig === null ? null : keyForRun(scenario);
+  } catch (error) {
+    if (error instanceof KeyFileError) throw new UserError(error.message, error.code);
+    throw error;
+  }
+}
+
+function portsOf(hosts: readonly { spec: HostSpec }[], portBase: number | undefined, address: string): number[] {
+  if (portBase !== undefined) {
+    if (!Number.isInteger(portBase) || portBase < 0 || portBase + hosts.length - 1 > 65535) {
+      throw new UserError(`--port-base: expected a port 0..${65536 - hosts.length} (0: any free port), got ${portBase}`);
+    }
+    return hosts.map((_, k) => (portBase === 0 ? 0 : portBase + k));
+  }
+  const ports = hosts.map((h) => h.spec.port);
+  const seen = new Map<number, string>();
+  hosts.forEach(({ spec }) => {
+    const other = seen.get(spec.port);
+    if (other !== undefined) {
+      throw new UserError(`hosts ${other} and ${spec.name} both use port ${spec.port} on ${address}: give each its own port in the scenario, or use --port-base 17000 (or 0 for any free port)`);
+    }
+    seen.set(spec.port, spec.name);
+  });
+  return ports;
+}
+
+function bindError(error: unknown, where: string, name: string): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE") return new UserError(`${name}: ${where} is already in use; pick other ports (--port-base)`, "KMSSIM_PORTS", EXIT.runFailed);
+  if (code === "EADDRNOTAVAIL") return new UserError(`${name}: ${where} is not an address of this machine (--listen)`, "KMSSIM_PORTS", EXIT.runFailed);
+  if (code === "EACCES") return new UserError(`${name}: not allowed to listen on ${where} (ports below 1024 need root; use --port-base)`, "KMSSIM_PORTS", EXIT.runFailed);
+  return error instanceof Error ? error : new Error(String(error));
+}
