@@ -110,6 +110,12 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     });
     // Time 0 of the run: every host has published (or failed to) before the first client boots.
     await publisher.publishAll(0);
+    if (external !== null && publisher.attempts > 0 && publisher.unanswered === publisher.attempts) {
+      throw new RunFailedError(
+        `the DNS server ${external.host}:${external.port} (dns.server) does not answer: no host could publish its records ` +
+          `(${publisher.events[0]?.reason ?? "no reply"}). Start the server, or fix dns.server in the scenario.`,
+      );
+    }
 
     clock = new CompressedClock(CompressedClock.wallNowMs() + START_DELAY_MS, scenario.timeScale);
     publisher.start();

@@ -58,6 +58,8 @@ export class HostPublisher {
   private closed = false;
   attempts = 0;
   failures = 0;
+  /** Attempts that got no answer at all (timeout, connection refused). */
+  unanswered = 0;
 
   constructor(private readonly options: HostPublisherOptions) {
     const { scenario } = options;
@@ -142,7 +144,10 @@ export class HostPublisher {
         .send(slot.domain, publishChanges(slot.domain, { target: targetNameOf(host.name, slot.domain), address: host.address, port: host.port, priority: host.priority, weight: host.weight, ttlSeconds }))
         .then(
           (reply) => (reply.rcodeName === "NOERROR" ? null : refusal(reply, slot.domain)),
-          (error: unknown) => (error instanceof Error ? error.message : String(error)),
+          (error: unknown) => {
+            this.unanswered++;
+            return error instanceof Error ? error.message : String(error);
+          },
         )
         .then((failure) => {
           const ok = failure === null;
