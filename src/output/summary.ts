@@ -163,14 +163,24 @@ function spreadLine(result: Result, p: Palette): string {
 }
 
 function eventLines(result: Result, p: Palette): string[] {
-  if (result.events.length === 0) return [labelled("events", "none", p)];
-  const shown = result.events.slice(0, MAX_EVENTS_SHOWN);
-  const rows = shown.map((e) => [formatDurationShort(e.t), e.kind, e.target, e.action]);
+  // Routine refreshes would drown the faults: they are counted, the rest are listed.
+  const published = result.events.filter((e) => e.action === "published").length;
+  const notable = result.events.filter((e) => e.action !== "published");
+  const publishLine = published > 0 ? [labelled("dns publish", `${published} records published (12294); refreshes are not listed below`, p)] : [];
+  if (notable.length === 0) return [...publishLine, labelled("events", "none", p)];
+  const shown = notable.slice(0, MAX_EVENTS_SHOWN);
+  const rows = shown.map((e) => [
+    formatDurationShort(e.t),
+    e.kind,
+    e.target,
+    e.domain === undefined ? e.action : `${e.action} in ${e.domain}${e.eventId === undefined ? "" : ` (${e.eventId})`}`,
+  ]);
   const lines = [
+    ...publishLine,
     " ".repeat(INDENT) + p.dim("events"),
     ...formatTable(rows, { indent: INDENT + 2, align: ["right"] }),
   ];
-  const hidden = result.events.length - shown.length;
+  const hidden = notable.length - shown.length;
   if (hidden > 0) lines.push(" ".repeat(INDENT + 2) + p.dim(`… ${hidden} more in the result JSON`));
   return lines;
 }

@@ -41,6 +41,7 @@ const SHIPPED: Shipped[] = [
   { file: "single-host.yaml", extra: [] },
   { file: "below-threshold.yaml", extra: [] },
   { file: "failover.yaml", extra: [] },
+  { file: "dns-publishing.yaml", extra: [] },
   { file: "large-fleet.yaml", extra: ["--clients", "20000"] },
 ];
 
