@@ -9,15 +9,10 @@
 
 import { isIPv4 } from "node:net";
 import { checkedName, SRV_PREFIX } from "./names.js";
+import type { SrvEntry } from "./zone.js";
 
-export interface ZoneFileSrv {
-  /** The `<domain>` of `_vlmcs._tcp.<domain>`, normalised. */
-  domain: string;
-  target: string;
-  port: number;
-  priority: number;
-  weight: number;
-  ttlSeconds: number;
+/** An SRV record as the zone holds it, plus the line it came from. */
+export interface ZoneFileSrv extends SrvEntry {
   line: number;
 }
 
