@@ -60,6 +60,8 @@ export interface HostResult {
    * side. requests − lost − late should equal it (up to requests in flight at the end).
    */
   clientAnswered?: number;
+  /** Realtime only: requests to this host whose client gave up first (RPC timeout); the host may still have answered. */
+  clientTimedOut?: number;
 }
 
 export interface SpreadResult {

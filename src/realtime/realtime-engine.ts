@@ -275,23 +275,58 @@ function splitRange(total: number, parts: number): [number, number][] {
   return out;
 }
 
+/**
+ * A worker reports progress every 50–250 ms once its slice is built; silence this long
+ * means its thread is stuck (an endless loop never hears "stop" either). Building a slice
+ * plans the whole fleet, so the first report may take much longer on a large fleet.
+ */
+const WORKER_SILENCE_LIMIT_MS = 10_000;
+const WORKER_FIRST_REPORT_LIMIT_MS = 60_000;
+const WORKER_WATCH_EVERY_MS = 1_000;
+/** Said with every worker failure: the run cannot report what that worker measured. */
+const RESULTS_LOST = "its clients' measurements are lost, so the run reports no result";
+
 function workerSlice(setup: SliceSetup): Slice {
   const worker = new Worker(new URL("./fleet/fleet-worker.js", import.meta.url), { workerData: setup });
+  let heardAtMs = CompressedClock.wallNowMs();
+  let reported = false;
+  let watchdog: NodeJS.Timeout | undefined;
   const slice: Slice = {
     latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0 },
     post: (message) => worker.postMessage(message),
     done: new Promise((resolve, reject) => {
+      const settle = (error: RunFailedError | null, totals?: SliceTotalsWire): void => {
+        clearInterval(watchdog);
+        if (error === null) resolve(totals!);
+        else reject(error);
+      };
       worker.on("message", (message: FromWorker) => {
+        heardAtMs = CompressedClock.wallNowMs();
+        reported = true;
         if (message.type === "progress") slice.latest = message;
-        else resolve(message.totals);
+        else settle(null, message.totals);
       });
-      worker.on("error", (err) => reject(new RunFailedError(`a fleet worker failed: ${err.message}`)));
+      worker.on("error", (err) => settle(new RunFailedError(`a fleet worker failed: ${err.message}; ${RESULTS_LOST}`)));
       worker.on("exit", (code) => {
-        if (code !== 0) reject(new RunFailedError(`a fleet worker exited with code ${code}`));
-        else reject(new RunFailedError("a fleet worker exited before reporting its results"));
+        if (code !== 0) settle(new RunFailedError(`a fleet worker exited with code ${code}; ${RESULTS_LOST}`));
+        else settle(new RunFailedError(`a fleet worker exited before reporting its results; ${RESULTS_LOST}`));
       });
+      const silentTooLong = (): boolean =>
+        CompressedClock.wallNowMs() - heardAtMs > (reported ? WORKER_SILENCE_LIMIT_MS : WORKER_FIRST_REPORT_LIMIT_MS);
+      watchdog = setInterval(() => {
+        // Messages that queued up while this thread was busy are delivered after timers:
+        // look again once they have had their turn.
+        if (silentTooLong()) {
+          setImmediate(() => {
+            if (!silentTooLong()) return;
+            const seconds = Math.round((CompressedClock.wallNowMs() - heardAtMs) / 1000);
+            settle(new RunFailedError(`a fleet worker stopped responding (no report for ${seconds} s); ${RESULTS_LOST}`));
+          });
+        }
+      }, WORKER_WATCH_EVERY_MS);
     }),
     terminate: async () => {
+      clearInterval(watchdog);
       await worker.terminate();
     },
   };
@@ -399,6 +434,7 @@ function mergeTotals(
   const refused = new Array<number>(endpoints).fill(0);
   const answered = new Array<number>(endpoints).fill(0);
   const reset = new Array<number>(endpoints).fill(0);
+  const timedOut = new Array<number>(endpoints).fill(0);
   let activated = 0;
   let inFlight = 0;
   let failovers = 0;
@@ -414,6 +450,7 @@ function mergeTotals(
     s.refusedBy.forEach((n, k) => (refused[k] = (refused[k] ?? 0) + n));
     s.answeredBy.forEach((n, k) => (answered[k] = (answered[k] ?? 0) + n));
     s.resetBy.forEach((n, k) => (reset[k] = (reset[k] ?? 0) + n));
+    s.timedOutBy.forEach((n, k) => (timedOut[k] = (timedOut[k] ?? 0) + n));
     activated += s.activatedClients;
     inFlight += s.inFlight;
     failovers += s.failovers;
@@ -443,6 +480,7 @@ function mergeTotals(
       lowCount: server.logic.lowCountProducts(plan.scenario.durationMs < nowMs ? plan.scenario.durationMs : nowMs),
       expectedRequests: expected[k],
       clientAnswered: answered[k],
+      clientTimedOut: timedOut[k],
     });
   });
   return {

@@ -34,6 +34,7 @@ export function buildResult(totals: RunTotals, wallSeconds: number, interrupted:
     late: h.late,
     state: h.state,
     ...(h.clientAnswered === undefined ? {} : { clientAnswered: h.clientAnswered }),
+    ...(h.clientTimedOut === undefined ? {} : { clientTimedOut: h.clientTimedOut }),
   }));
 
   const partial: Omit<Result, "thresholds" | "pass"> = {

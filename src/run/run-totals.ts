@@ -25,6 +25,8 @@ export interface HostTotals {
   expectedRequests: number;
   /** Realtime only: answers from this host that clients received (the other side's count). */
   clientAnswered?: number;
+  /** Realtime only: requests to this host its clients gave up on (the host may have answered them anyway). */
+  clientTimedOut?: number;
 }
 
 export interface RunTotals {

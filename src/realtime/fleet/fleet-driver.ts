@@ -85,6 +85,8 @@ export interface FleetSliceTotals {
   refusedBy: number[];
   /** Connections reset or closed before an answer, per endpoint. */
   resetBy: number[];
+  /** Requests the client gave up on (RPC timeout), per endpoint: the host may still have answered them. */
+  timedOutBy: number[];
   /** Requests the SRV records promised each endpoint. */
   expectedRequests: number[];
 }
@@ -110,6 +112,7 @@ export class FleetDriver implements AnswerBook {
   private readonly answeredBy: number[];
   private readonly refusedBy: number[];
   private readonly resetBy: number[];
+  private readonly timedOutBy: number[];
   private readonly ledger: ExpectedShareLedger;
   private readonly replyView: RpcAnswerView = { status: 0, activationIntervalMs: 0, renewalIntervalMs: 0 };
   private servingMask = 0xffffffff;
@@ -136,6 +139,7 @@ export class FleetDriver implements AnswerBook {
     this.answeredBy = plan.dns.endpoints.map(() => 0);
     this.refusedBy = plan.dns.endpoints.map(() => 0);
     this.resetBy = plan.dns.endpoints.map(() => 0);
+    this.timedOutBy = plan.dns.endpoints.map(() => 0);
     this.ledger = new ExpectedShareLedger(plan.contexts, plan.dns.endpoints.length);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     forEachClient(plan, options.first, count, (globalIndex, groupIndex, installedAtMs) => {
@@ -220,6 +224,7 @@ export class FleetDriver implements AnswerBook {
       answeredBy: [...this.answeredBy],
       refusedBy: [...this.refusedBy],
       resetBy: [...this.resetBy],
+      timedOutBy: [...this.timedOutBy],
       expectedRequests: Array.from(this.ledger.total),
     };
   }
@@ -358,7 +363,7 @@ export class FleetDriver implements AnswerBook {
   /** A DNS answer may name an endpoint the plan did not know: size the per-endpoint tables. */
   private coverEndpoint(host: number): void {
     while (this.targets.length <= host) this.targets.push(null);
-    for (const counts of [this.answeredBy, this.refusedBy, this.resetBy]) while (counts.length <= host) counts.push(0);
+    for (const counts of [this.answeredBy, this.refusedBy, this.resetBy, this.timedOutBy]) while (counts.length <= host) counts.push(0);
   }
 
   private sendRpc(i: number, host: number, renewal: boolean): void {
@@ -400,6 +405,7 @@ export class FleetDriver implements AnswerBook {
           this.inFlightOps--;
           if (target === null || (err instanceof RpcCallError && err.code === "REFUSED")) this.refusedBy[host]++;
           else if (err instanceof RpcCallError && (err.code === "RESET" || err.code === "CLOSED")) this.resetBy[host]++;
+          else if (err instanceof RpcCallError && err.code === "TIMEOUT") this.timedOutBy[host]++;
           stats.record(Code.RpcServerUnavailable, CompressedClock.wallNowMs() - dueWallMs);
           const now = this.coreNowMs(i);
           this.markDueNow(i, now);
