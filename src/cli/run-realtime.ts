@@ -1,6 +1,12 @@
 // `run` in realtime mode: real DNS, real host listeners and worker threads on loopback.
+//
+// The run's own limits are not the hosts' faults: a connection that fails because this
+// process ran out of file descriptors or local ports would read as a host that did not
+// answer. Such a run fails (exit 3) with what to change, rather than report numbers that
+// blame the hosts.
 
 import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { KeyFileError } from "../realtime/dns/tsig-key-file.js";
 import { RunFailedError, runRealtime } from "../realtime/realtime-engine.js";
@@ -9,6 +15,9 @@ import type { ProgressSink } from "./progress.js";
 import type { DriverOutcome } from "./run-virtual.js";
 import { EXIT, UserError } from "./user-error.js";
 
+/** How often the descriptor table is looked at when the limit is within reach. */
+const FD_WATCH_EVERY_MS = 200;
+
 export async function runRealtimeMode(
   scenario: Scenario,
   options: { clients?: number; workers?: number },
@@ -16,47 +25,103 @@ export async function runRealtimeMode(
   shouldStop: () => boolean,
 ): Promise<DriverOutcome> {
   const workers = options.workers ?? Math.max(1, Math.min(availableParallelism(), 8));
-  warnAboutFileLimit(options.clients ?? scenario.clients.reduce((a, g) => a + g.count, 0));
+  const clients = options.clients ?? scenario.clients.reduce((a, g) => a + g.count, 0);
+  const fdLimit = warnAboutFileLimit(clients);
+  const fdWatch = fdLimit === null ? null : new FdLimitWatch(fdLimit);
   try {
     const outcome = await runRealtime(scenario, {
       clients: options.clients,
       workers,
-      shouldStop,
+      shouldStop: () => shouldStop() || fdWatch?.exhausted === true,
       onProgress: (fraction, detail) => progress.update(fraction, detail),
       onWarning: (message) => progress.note(message),
     });
+    if (fdWatch?.exhausted === true) throw outOfFiles(clients, fdWatch.limit);
     return { totals: outcome, wallSeconds: outcome.wallSeconds, illegalInputs: outcome.illegalInputs };
   } catch (err) {
+    if (err instanceof UserError) throw err;
     if (err instanceof KeyFileError) throw new UserError(`dns.keyFile: ${err.message}`, err.code, EXIT.badInput);
+    const code = (err as NodeJS.ErrnoException).code ?? localLimitIn(err instanceof RunFailedError ? err.message : "");
+    if (code === "EMFILE" || code === "ENFILE" || fdWatch?.exhausted === true) throw outOfFiles(clients, fdWatch?.limit ?? fdLimit);
+    if (code === "EADDRNOTAVAIL" || code === "EADDRINUSE") throw outOfAddresses(code, err);
     if (err instanceof RunFailedError) throw new UserError(`the run failed: ${err.message}`, "KMSSIM_RUN_FAILED", EXIT.runFailed);
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "EMFILE" || code === "ENFILE") {
-      throw new UserError(
-        "too many open sockets for this process's file-descriptor limit; raise it (ulimit -n 65536) or run fewer clients",
-        "KMSSIM_FD_LIMIT",
-        EXIT.runFailed,
-      );
-    }
-    if (code === "EADDRNOTAVAIL" || code === "EADDRINUSE") {
-      throw new UserError(`out of local addresses or ports (${code}); run fewer concurrent clients`, "KMSSIM_PORTS", EXIT.runFailed);
-    }
     throw err;
+  } finally {
+    fdWatch?.stop();
   }
+}
+
+/** An errno code named in a wrapped message ("listen EMFILE: …"), or undefined. */
+function localLimitIn(message: string): string | undefined {
+  return /\b(EMFILE|ENFILE|EADDRNOTAVAIL|EADDRINUSE)\b/.exec(message)?.[1];
+}
+
+function outOfFiles(clients: number, limit: number | null): UserError {
+  const raiseTo = Math.max(65536, 2 * clients + 256);
+  return new UserError(
+    `the run ran out of file descriptors (EMFILE${limit === null ? "" : `, limit ${limit}`}): every request in flight holds two in this process, ` +
+      `so connections failed for kmssim's own reasons and its numbers would blame the hosts. ` +
+      `Raise the limit (ulimit -n ${raiseTo}), or run fewer clients (--clients) or fewer workers (--workers).`,
+    "KMSSIM_FD_LIMIT",
+    EXIT.runFailed,
+  );
+}
+
+function outOfAddresses(code: string, err: unknown): UserError {
+  const detail = err instanceof Error ? ` (${err.message})` : "";
+  return new UserError(
+    `the run ran out of local addresses or ports (${code})${detail}. Clients connect from 127.0.0.2–127.0.0.33: ` +
+      `check that this machine routes all of 127.0.0.0/8 to loopback (macOS only has 127.0.0.1: add aliases with ` +
+      `'ifconfig lo0 alias 127.0.0.N'), widen the ephemeral port range (sysctl net.ipv4.ip_local_port_range), ` +
+      `or run fewer clients at once (--clients, or a longer bootSpread).`,
+    "KMSSIM_PORTS",
+    EXIT.runFailed,
+  );
 }
 
 /**
  * Every request in flight holds two descriptors in this process (the client's socket and
- * the host's). Say so up front, in plain words, when the soft limit could run out.
+ * the host's). Say so up front, in plain words, when the soft limit could run out; returns
+ * the limit then (the run is watched), else null.
  */
-function warnAboutFileLimit(clients: number): void {
+function warnAboutFileLimit(clients: number): number | null {
   const probe = spawnSync("/bin/sh", ["-c", "ulimit -n"], { encoding: "utf8" });
   const limit = Number.parseInt(probe.stdout ?? "", 10);
-  if (!Number.isFinite(limit)) return;
+  if (!Number.isFinite(limit)) return null;
   const worstCase = 2 * clients + 256;
-  if (limit < worstCase) {
-    process.stderr.write(
-      `kmssim: note: this process may open up to ${worstCase} files (2 per request in flight, ${clients} clients) ` +
-        `but its limit is ${limit}; if the run fails with EMFILE, raise it first: ulimit -n ${Math.max(65536, worstCase)}\n`,
-    );
+  if (limit >= worstCase) return null;
+  process.stderr.write(
+    `kmssim: note: this process may open up to ${worstCase} files (2 per request in flight, ${clients} clients) ` +
+      `but its limit is ${limit}; if the run fails with EMFILE, raise it first: ulimit -n ${Math.max(65536, worstCase)}\n`,
+  );
+  return limit;
+}
+
+/**
+ * Looks at this process's descriptor table (Linux: /proc/self/fd) while the run goes on:
+ * a full table means some socket or file failed to open, which the clients would count
+ * as a host that did not answer. Elsewhere it sees nothing and the run goes on.
+ */
+class FdLimitWatch {
+  exhausted = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(readonly limit: number) {
+    this.timer = setInterval(() => this.look(), FD_WATCH_EVERY_MS);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private look(): void {
+    try {
+      // The listing itself holds one descriptor while it runs.
+      if (readdirSync("/proc/self/fd").length >= this.limit - 1) this.exhausted = true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EMFILE" || code === "ENFILE") this.exhausted = true;
+      else this.stop(); // no /proc here: nothing to watch
+    }
   }
 }

@@ -1,5 +1,6 @@
 // Worker-thread entry: runs one slice of the fleet and reports progress and totals.
 
+import { writeSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { createSlice } from "./slice-runner.js";
 import { sliceTotalsToWire, type FromWorker, type SliceSetup, type ToWorker } from "./slice-wire.js";
@@ -10,16 +11,43 @@ function progressEveryMs(setup: SliceSetup): number {
   return Math.min(250, Math.max(50, sampleWallMs / 2));
 }
 
+/** Wall ms after the worker starts when an injected fault fires. */
+const FAULT_DELAY_MS = 300;
+
 /**
- * Named fault site (simulator self-test): KMSSIM_INJECT_FAULT=worker-throw makes the
- * first worker throw shortly after starting, so tests can check a dead worker fails the
- * run with exit code 3 instead of hanging it.
+ * Named fault sites (simulator self-tests), chosen by KMSSIM_INJECT_FAULT; each hits the
+ * first worker only, FAULT_DELAY_MS after it starts, so tests can check the run fails
+ * with exit code 3 instead of hanging or losing its numbers silently:
+ * - `worker-throw`: an uncaught exception (the worker's 'error' event);
+ * - `worker-exit`: the thread ends at once with code 70, no finally blocks, no message
+ *   (a hard death, as if killed);
+ * - `worker-hang`: the thread's event loop blocks for good (an endless loop), so it
+ *   neither reports progress nor hears "stop".
+ * The fault announces itself on stderr, written synchronously so it is not lost with the
+ * thread, and tests measure from that line.
  */
 function injectFault(setup: SliceSetup): void {
-  if (process.env.KMSSIM_INJECT_FAULT === "worker-throw" && setup.first === 0) {
+  const fault = process.env.KMSSIM_INJECT_FAULT;
+  if (fault === undefined || setup.first !== 0) return;
+  const announce = (): void => {
+    writeSync(2, `kmssim: injected fault: ${fault}\n`);
+  };
+  if (fault === "worker-throw") {
     setTimeout(() => {
+      announce();
       throw new Error("injected fault: worker-throw");
-    }, 300);
+    }, FAULT_DELAY_MS);
+  } else if (fault === "worker-exit") {
+    setTimeout(() => {
+      announce();
+      process.exit(70);
+    }, FAULT_DELAY_MS);
+  } else if (fault === "worker-hang") {
+    setTimeout(() => {
+      announce();
+      // Bounded only by the thread's termination: that is the fault.
+      for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+    }, FAULT_DELAY_MS);
   }
 }
 
