@@ -95,6 +95,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       const spec = scenario.hosts[host];
       if (plan.dns.setRecord(plan.dns.domainId(domain), { host, priority: spec.priority, weight: spec.weight }, present)) refreshContexts(plan);
     };
+    let heldWarnings: string[] | null = [];
     publisher = new HostPublisher({
       scenario,
       hosts: servers.flatMap((server, index) => {
@@ -106,7 +107,8 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       wallDelayUntilMs: (t) => clock.wallDelayUntilMs(t),
       scavengeByDelete: external !== null,
       onRecord: recordChanged,
-      onWarning: options.onWarning,
+      // Held back until the run is known to go on: a server that never answers fails it instead.
+      onWarning: (message) => (heldWarnings === null ? options.onWarning?.(message) : heldWarnings.push(message)),
     });
     // Time 0 of the run: every host has published (or failed to) before the first client boots.
     await publisher.publishAll(0);
@@ -116,6 +118,8 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
           `(${publisher.events[0]?.reason ?? "no reply"}). Start the server, or fix dns.server in the scenario.`,
       );
     }
+    for (const message of heldWarnings) options.onWarning?.(message);
+    heldWarnings = null;
 
     clock = new CompressedClock(CompressedClock.wallNowMs() + START_DELAY_MS, scenario.timeScale);
     publisher.start();
