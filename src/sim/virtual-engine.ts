@@ -23,9 +23,11 @@ import type { RunTotals } from "../run/run-totals.js";
 import { HostState, SimHost } from "./sim-host.js";
 import { SampleRecorder } from "./sample-recorder.js";
 import { LicensedTally } from "./licensed-tally.js";
+import { InvariantChecker, type StepObserver } from "./invariants.js";
+import { armFault, type FaultSite } from "./fault-sites.js";
 
 /** Kinds of heap events; the payload is `client << 2 | kind`. */
-const enum Ev {
+export const enum Ev {
   Timer = 0,
   DnsReply = 1,
   HostArrival = 2,
@@ -33,7 +35,7 @@ const enum Ev {
 }
 
 /** Outcome stored for an RPC in flight: the host refused, reset or never answered. */
-const UNREACHABLE = Code.RpcServerUnavailable;
+export const UNREACHABLE = Code.RpcServerUnavailable;
 const DNS_FAILED = 1;
 
 // The driver's fields in each client record (bytes 64..127; see ClientFleet), in units
@@ -51,9 +53,24 @@ const TIMER_NEXT = 27;
 /** 1 while the client's request is at a host that may still answer it. */
 const AT_HOST = 28;
 
+/** A scenario event, DNS record change or timeline sample at a fixed simulated time. */
+export interface FixedEvent {
+  atMs: number;
+  isSample: boolean;
+  /** What it is, for messages: "crash kms2", "dns down", "published kms1", "sample". */
+  label: string;
+  /** The host a scenario event acted on (endpoint index), else -1. */
+  host: number;
+  run: () => void;
+}
+
 export interface EngineOptions {
   /** Override the scenario's client counts, scaled proportionally (`--clients`). */
   clients?: number;
+  /** Check the model's invariants after every event (`--check`; see invariants.ts). */
+  check?: boolean;
+  /** Corrupt the run at a named fault site (tests of the checker only; see fault-sites.ts). */
+  faultSite?: FaultSite;
 }
 
 export class VirtualEngine {
@@ -68,6 +85,8 @@ export class VirtualEngine {
   readonly licensedTally: LicensedTally;
   eventsProcessed = 0;
   nowMs = 0;
+  /** The invariant checker when `check` is on, else null. */
+  readonly checker: InvariantChecker | null;
 
   private readonly queue: EventQueue;
   private readonly streams: StreamTable;
@@ -85,9 +104,11 @@ export class VirtualEngine {
   private readonly driverU32: Uint32Array;
   private readonly groupConfigs: ClientGroupConfig[];
   private readonly plan: FleetPlan;
-  private readonly schedule: { atMs: number; isSample: boolean; run: () => void }[] = [];
+  private readonly schedule: FixedEvent[] = [];
   private scheduleIndex = 0;
   private readonly durationMs: number;
+  /** Called after every event when checking (or a fault site) is on; null keeps the hot path to one branch. */
+  private readonly observer: StepObserver | null;
 
   constructor(scenario: Scenario, options: EngineOptions = {}) {
     this.scenario = scenario;
@@ -120,10 +141,13 @@ export class VirtualEngine {
 
     forEachClient(plan, 0, total, (i, groupIndex, installedAtMs) => {
       this.driverU32[i * DRIVER_U32 + CONTEXT] = plan.groupContext[groupIndex];
+      this.driverF64[i * DRIVER_F64 + REPLY_AT] = -1;
       this.fleet.install(i, groupIndex, installedAtMs, this.action);
       this.queue.pushOwned(this.action.atMs, i, (i << 2) | Ev.Timer);
     });
     this.buildSchedule(scenario.events);
+    this.checker = options.check === true ? new InvariantChecker(this) : null;
+    this.observer = options.faultSite !== undefined ? armFault(this, options.faultSite, this.checker) : this.checker;
   }
 
   get activatedClients(): number {
@@ -152,6 +176,7 @@ export class VirtualEngine {
   /** Runs at most `maxEvents` events; returns true when the simulated duration is over. */
   step(maxEvents: number): boolean {
     const queue = this.queue;
+    const observer = this.observer;
     let budget = maxEvents;
     while (budget-- > 0) {
       const fixed = this.scheduleIndex < this.schedule.length ? this.schedule[this.scheduleIndex] : null;
@@ -162,16 +187,19 @@ export class VirtualEngine {
       if (fixedFirst && nextFixed <= this.durationMs) {
         this.nowMs = nextFixed;
         this.schedule[this.scheduleIndex++].run();
+        if (observer !== null) observer.afterFixed(fixed);
         continue;
       }
       if (nextEvent > this.durationMs) {
         this.finish();
+        if (observer !== null) observer.atEnd();
         return true;
       }
       this.nowMs = nextEvent;
       const payload = queue.pop();
       this.eventsProcessed++;
       this.dispatch(payload >>> 2, payload & 3);
+      if (observer !== null) observer.afterEvent(payload >>> 2, payload & 3);
     }
     return false;
   }
@@ -229,8 +257,10 @@ export class VirtualEngine {
   private finish(): void {
     // Whatever remains on the fixed schedule at or before the end (the final sample).
     while (this.scheduleIndex < this.schedule.length && this.schedule[this.scheduleIndex].atMs <= this.durationMs) {
-      this.nowMs = this.schedule[this.scheduleIndex].atMs;
-      this.schedule[this.scheduleIndex++].run();
+      const fixed = this.schedule[this.scheduleIndex++];
+      this.nowMs = fixed.atMs;
+      fixed.run();
+      this.observer?.afterFixed(fixed);
     }
     this.scheduleIndex = this.schedule.length;
     this.nowMs = this.durationMs;
@@ -241,6 +271,33 @@ export class VirtualEngine {
     let n = 0;
     for (let i = 0; i < this.fleet.size; i++) if (this.fleet.phase(i) === Phase.AwaitingDns || this.fleet.phase(i) === Phase.AwaitingRpc) n++;
     return n;
+  }
+
+  // Read-only views for the invariant checker (never called on the unchecked path).
+
+  /** The action the client machine returned last (valid after timer, DNS and non-stale reply events). */
+  get lastAction(): Readonly<ClientAction> {
+    return this.action;
+  }
+
+  /** Events waiting in the queue, stale ones included. */
+  pendingEventCount(): number {
+    return this.queue.size;
+  }
+
+  /** When client i's reply is due, or -1 when none is pending. */
+  replyAtMs(i: number): number {
+    return this.driverF64[i * DRIVER_F64 + REPLY_AT];
+  }
+
+  /** Outcome stored with client i's pending reply (or DNS query). */
+  pendingStatus(i: number): number {
+    return this.driverU32[i * DRIVER_U32 + PENDING_STATUS];
+  }
+
+  /** Fault sites only: queue an extra event for client i at `atMs`, bypassing the client machine. */
+  injectEvent(atMs: number, i: number, kind: Ev): void {
+    this.queue.push(atMs, (i << 2) | kind);
   }
 
   private dispatch(i: number, kind: number): void {
@@ -405,16 +462,34 @@ export class VirtualEngine {
   }
 
   private buildSchedule(events: readonly ScenarioEvent[]): void {
-    const fixed: { atMs: number; order: number; isSample: boolean; run: () => void }[] = [];
-    events.forEach((event, order) => fixed.push({ atMs: event.atMs, order, isSample: false, run: () => this.applyScenarioEvent(event) }));
+    const fixed: (FixedEvent & { order: number })[] = [];
+    events.forEach((event, order) =>
+      fixed.push({
+        atMs: event.atMs,
+        order,
+        isSample: false,
+        label: event.kind === "dns" ? `dns ${event.action}` : `${event.action} ${event.host}`,
+        host: event.kind === "dns" ? -1 : this.hosts.findIndex((h) => h.spec?.name === event.host),
+        run: () => this.applyScenarioEvent(event),
+      }),
+    );
     // DNS record changes follow the scenario events of the same instant (a host that
     // recovers at t publishes at t); samples go last.
     const changes = planPublishing(this.scenario);
     changes.forEach((change, k) =>
-      fixed.push({ atMs: change.atMs, order: events.length + k, isSample: false, run: () => this.applyPublishChange(change) }),
+      fixed.push({
+        atMs: change.atMs,
+        order: events.length + k,
+        isSample: false,
+        label: `${change.kind} ${this.scenario.hosts[change.host].name}`,
+        host: -1,
+        run: () => this.applyPublishChange(change),
+      }),
     );
     const firstSample = events.length + changes.length;
-    sampleTimes(this.scenario).forEach((t, k) => fixed.push({ atMs: t, order: firstSample + k, isSample: true, run: () => this.samples.take(t) }));
+    sampleTimes(this.scenario).forEach((t, k) =>
+      fixed.push({ atMs: t, order: firstSample + k, isSample: true, label: "sample", host: -1, run: () => this.samples.take(t) }),
+    );
     fixed.sort((a, b) => a.atMs - b.atMs || a.order - b.order);
     this.schedule.push(...fixed);
   }

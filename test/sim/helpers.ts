@@ -3,7 +3,7 @@ import type { Result } from "../../src/output/result.js";
 import { loadScenarioText } from "../../src/scenario/index.js";
 import type { Scenario } from "../../src/scenario/model.js";
 import { buildResult } from "../../src/run/build-result.js";
-import { VirtualEngine } from "../../src/sim/virtual-engine.js";
+import { VirtualEngine, type EngineOptions } from "../../src/sim/virtual-engine.js";
 
 export function scenarioFrom(yaml: string): Scenario {
   const loaded = loadScenarioText(yaml, "test.yaml", { validateMetric: validateMetricPath });
@@ -11,10 +11,11 @@ export function scenarioFrom(yaml: string): Scenario {
   return loaded.scenario;
 }
 
-export function simulate(yaml: string, seed?: number): { result: Result; engine: VirtualEngine } {
+/** Runs a scenario to its end with the invariant checker on (it throws on the first broken invariant). */
+export function simulate(yaml: string, seed?: number, options: EngineOptions = {}): { result: Result; engine: VirtualEngine } {
   const scenario = scenarioFrom(yaml);
   if (seed !== undefined) scenario.seed = seed;
-  const engine = new VirtualEngine(scenario);
+  const engine = new VirtualEngine(scenario, { check: true, ...options });
   while (!engine.step(100_000));
   return { result: buildResult(engine.totals(), 0, false), engine };
 }
