@@ -1,15 +1,47 @@
-import { rename, writeFile, unlink } from "node:fs/promises";
+import { open, rename, unlink } from "node:fs/promises";
 import { UserError } from "./user-error.js";
 
-/** Writes via a temp file + rename, so a reader never sees a half-written result. */
+/**
+ * Writes via a temp file in the same folder + rename, so a reader (or a later run) sees
+ * the old file or the whole new one, never a part: the rename is atomic, and the data is
+ * flushed to disk before it. A process killed midway leaves the old file and, at worst,
+ * a `<path>.<pid>.tmp` beside it.
+ */
 export async function writeFileAtomic(path: string, contents: string): Promise<void> {
   const temp = `${path}.${process.pid}.tmp`;
   try {
-    await writeFile(temp, contents);
+    const file = await open(temp, "w");
+    try {
+      await file.writeFile(contents);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
     await rename(temp, path);
   } catch (err) {
     await unlink(temp).catch(() => undefined);
-    const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "its folder does not exist" : (err as Error).message;
-    throw new UserError(`cannot write '${path}': ${reason}`);
+    throw new UserError(`cannot write '${path}': ${reasonOf(err as NodeJS.ErrnoException)}; any file already there is unchanged`);
+  }
+}
+
+/** What went wrong, in words a user acts on (the errno code kept for searching). */
+function reasonOf(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case "ENOENT":
+      return "its folder does not exist";
+    case "ENOTDIR":
+      return "part of the path is a file, not a folder (ENOTDIR)";
+    case "EISDIR":
+      return "it is a folder; give a file name (EISDIR)";
+    case "EACCES":
+    case "EPERM":
+      return `no permission to write in its folder (${err.code})`;
+    case "EROFS":
+      return "the file system is read-only (EROFS)";
+    case "ENOSPC":
+    case "EDQUOT":
+      return `no space left on the disk (${err.code})`;
+    default:
+      return err.message;
   }
 }
