@@ -1,0 +1,75 @@
+// A fleet worker that dies or gets stuck fails the realtime run (exit 3) with a plain
+// message, never a hang, and says its measurements are lost rather than writing a
+// result that silently lacks them. Faults come from the worker's named fault sites
+// (KMSSIM_INJECT_FAULT, src/realtime/fleet/fleet-worker.ts), which announce themselves
+// on stderr; times are measured from that line, with generous bounds.
+
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BIN, REPO_ROOT, scenarioPath, stackFrames, tempDirs } from "./helpers.js";
+
+const tmp = tempDirs();
+
+interface FaultRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+  /** Wall ms from the fault's stderr line to the process' exit; null when no fault fired. */
+  faultToExitMs: number | null;
+}
+
+function runWithFault(fault: string, out: string): Promise<FaultRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, "run", scenarioPath("realtime-smoke.yaml"), "--workers", "2", "--out", out, "--quiet"], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, KMSSIM_INJECT_FAULT: fault },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    let faultAt: number | null = null;
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+      if (faultAt === null && stderr.includes(`injected fault: ${fault}`)) faultAt = performance.now();
+    });
+    // A hang is killed here and shows up as signal SIGKILL, failing the test.
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stderr, faultToExitMs: faultAt === null ? null : performance.now() - faultAt });
+    });
+  });
+}
+
+describe("a fleet worker that is killed or stuck", () => {
+  it.each([
+    ["worker-exit", /a fleet worker exited with code 70/, 5_000],
+    ["worker-throw", /a fleet worker failed: injected fault: worker-throw/, 5_000],
+    // Stuck: found by silence (10 s without a progress report), so the bound is wider.
+    ["worker-hang", /a fleet worker stopped responding \(no report for \d+ s\)/, 25_000],
+  ])("%s: exit 3 soon after the fault, a plain message, no result file pretending to be whole", async (fault, message, boundMs) => {
+    const dir = tmp.make();
+    const out = join(dir, "result.json");
+    const run = await runWithFault(fault, out);
+
+    expect(run.signal, `no hang; stderr:\n${run.stderr}`).toBeNull();
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.faultToExitMs, "the fault fired").not.toBeNull();
+    expect(run.faultToExitMs!).toBeLessThan(boundMs);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).toMatch(/its clients' measurements are lost, so the run reports no result/);
+    expect(stackFrames(run.stderr)).toEqual([]);
+    expect(existsSync(out), "no result file: it would lack the dead worker's clients").toBe(false);
+  }, 90_000);
+
+  it("an older result at --out stays as it was when a worker dies", async () => {
+    const dir = tmp.make();
+    const out = join(dir, "result.json");
+    writeFileSync(out, "{}\n");
+    const run = await runWithFault("worker-exit", out);
+    expect(run.code).toBe(3);
+    expect(readFileSync(out, "utf8")).toBe("{}\n");
+    expect(readdirSync(dir)).toEqual(["result.json"]);
+  }, 90_000);
+});
