@@ -44,9 +44,15 @@ export async function main(argv: readonly string[]): Promise<number> {
           .option("workers", { type: "number", describe: "realtime: worker threads running the clients (default: cores; 0 = main thread)" })
           .option("out", { type: "string", describe: "Write the result JSON here (atomically)" })
           .option("quiet", { type: "boolean", default: false, describe: "Do not print the summary" })
+          .option("check", {
+            type: "boolean",
+            default: false,
+            describe: "virtual only: check the model's invariants after every event; the first broken one stops the run (exit 3) with the seed and event that replay it",
+          })
           .example("$0 run scenarios/multi-host.yaml", "Run the main job with the file's settings")
           .example("$0 run scenarios/large-fleet.yaml --clients 50000 --out result.json", "Smaller fleet, keep the JSON")
           .example("$0 run scenarios/failover.yaml --seed 7", "Replay a run with another seed")
+          .example("$0 run scenarios/failover.yaml --seed 7 --check", "Same run, checking invariants after every event")
           .example("$0 run scenarios/realtime-smoke.yaml --mode realtime", "Real sockets on loopback"),
       async (args) => {
         exitCode = await runCommand({
@@ -57,6 +63,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           workers: args.workers,
           out: args.out,
           quiet: args.quiet,
+          check: args.check,
         });
       },
     )

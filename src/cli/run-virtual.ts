@@ -4,6 +4,7 @@
 import { formatDurationShort } from "../output/format-duration.js";
 import type { RunTotals } from "../run/run-totals.js";
 import type { Scenario } from "../scenario/model.js";
+import { isFaultSite } from "../sim/fault-sites.js";
 import { VirtualEngine } from "../sim/virtual-engine.js";
 import type { ProgressSink } from "./progress.js";
 
@@ -11,18 +12,25 @@ export interface DriverOutcome {
   totals: RunTotals;
   wallSeconds: number;
   illegalInputs: number;
+  /** With --check: events checked and full sweeps over the fleet (all invariants held). */
+  checks?: { eventsChecked: number; sweeps: number };
 }
 
 const EVENTS_PER_SLICE = 250_000;
 
 export async function runVirtualMode(
   scenario: Scenario,
-  options: { clients?: number },
+  options: { clients?: number; check?: boolean },
   progress: ProgressSink,
   shouldStop: () => boolean,
 ): Promise<DriverOutcome> {
   const startedAt = process.hrtime.bigint();
-  const engine = new VirtualEngine(scenario, { clients: options.clients });
+  // Named fault site (simulator self-test): KMSSIM_INJECT_FAULT=invariant-count etc.
+  // corrupts the run once so `--check` can be seen to catch it (see sim/fault-sites.ts).
+  const injected = process.env.KMSSIM_INJECT_FAULT;
+  const faultSite = injected !== undefined && isFaultSite(injected) ? injected : undefined;
+  // Throws InvariantViolation on the first broken invariant when checking.
+  const engine = new VirtualEngine(scenario, { clients: options.clients, check: options.check === true, faultSite });
   while (!shouldStop() && !engine.step(EVENTS_PER_SLICE)) {
     progress.update(
       engine.nowMs / scenario.durationMs,
@@ -33,5 +41,11 @@ export async function runVirtualMode(
   }
   if (shouldStop()) engine.sampleNow();
   const wallSeconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-  return { totals: engine.totals(), wallSeconds, illegalInputs: engine.illegalInputs };
+  const checker = engine.checker;
+  return {
+    totals: engine.totals(),
+    wallSeconds,
+    illegalInputs: engine.illegalInputs,
+    ...(checker === null ? {} : { checks: { eventsChecked: checker.eventsChecked, sweeps: checker.sweeps } }),
+  };
 }

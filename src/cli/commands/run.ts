@@ -9,6 +9,7 @@ import { runRealtimeMode } from "../run-realtime.js";
 import { runVirtualMode, type DriverOutcome } from "../run-virtual.js";
 import { loadScenarioOrThrow } from "../load-or-exit.js";
 import { createProgress } from "../progress.js";
+import { InvariantViolation } from "../../sim/invariant-violation.js";
 import { EXIT, UserError } from "../user-error.js";
 import { writeFileAtomic } from "../write-file-atomic.js";
 
@@ -20,6 +21,8 @@ export interface RunOptions {
   workers?: number;
   out?: string;
   quiet?: boolean;
+  /** Virtual mode: check the model's invariants after every event (exit 3 on the first broken one). */
+  check?: boolean;
 }
 
 export async function runCommand(options: RunOptions): Promise<number> {
@@ -33,21 +36,36 @@ export async function runCommand(options: RunOptions): Promise<number> {
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   const progress = createProgress(process.stderr, `${scenario.name}`);
-  let outcome: DriverOutcome;
+  let outcome: DriverOutcome | undefined;
+  let violation: InvariantViolation | null = null;
   try {
     const shouldStop = (): boolean => interrupted;
     outcome =
       scenario.mode === "realtime"
         ? await runRealtimeMode(scenario, options, progress, shouldStop)
         : await runVirtualMode(scenario, options, progress, shouldStop);
+  } catch (err) {
+    if (!(err instanceof InvariantViolation)) throw err;
+    violation = err;
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     progress.done();
   }
+  // No outcome: an invariant broke (every other error was rethrown above).
+  if (outcome === undefined) {
+    if (violation !== null) process.stderr.write(`kmssim: --check: ${violation.message}\n  replay: ${reproduceCommand({ ...options, check: true }, violation.seed)}\n`);
+    return EXIT.runFailed;
+  }
   const result = buildResult(outcome.totals, outcome.wallSeconds, interrupted);
   if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
   if (!options.quiet) process.stdout.write(`${renderSummary(result, { color: process.stdout.isTTY === true })}\n`);
+  if (outcome.checks !== undefined) {
+    const { eventsChecked, sweeps } = outcome.checks;
+    process.stderr.write(
+      `kmssim: --check: every invariant held over ${eventsChecked} events checked${interrupted ? " before the interrupt" : ""} (${sweeps} full sweeps of the fleet)\n`,
+    );
+  }
   if (outcome.illegalInputs > 0) {
     process.stderr.write(`kmssim: internal check failed: ${outcome.illegalInputs} illegal client transitions; reproduce with: ${reproduceCommand(options, scenario.seed)}\n`);
     return EXIT.runFailed;
@@ -72,6 +90,7 @@ export function reproduceCommand(options: RunOptions, seed: number): string {
   const parts = ["kmssim", "run", options.scenario, "--seed", String(seed)];
   if (options.mode !== undefined) parts.push("--mode", options.mode);
   if (options.clients !== undefined) parts.push("--clients", String(options.clients));
+  if (options.check === true) parts.push("--check");
   return parts.join(" ");
 }
 
@@ -81,6 +100,11 @@ function applyOverrides(scenario: Scenario, options: RunOptions): Scenario {
   if (options.seed !== undefined) {
     if (!Number.isSafeInteger(options.seed) || options.seed < 0) throw new UserError(`--seed must be a whole number ≥ 0, got ${options.seed}`);
     out.seed = options.seed;
+  }
+  if (options.check === true && out.mode === "realtime") {
+    throw new UserError(
+      "--check is virtual-only: it checks the discrete-event engine's invariants after every event, and a realtime run has no single order of events to check. Use --mode virtual with --check, or drop --check.",
+    );
   }
   if (options.workers !== undefined && (!Number.isSafeInteger(options.workers) || options.workers < 0 || options.workers > 64)) {
     throw new UserError(`--workers must be a whole number from 0 to 64 (0 = clients on the main thread), got ${options.workers}`);
