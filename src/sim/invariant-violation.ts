@@ -39,7 +39,7 @@ export class InvariantViolation extends Error {
     readonly nowMs: number,
     readonly event: ViolationEvent,
   ) {
-    super(`invariant ${invariant} broken: ${detail}\n  seed ${seed} · simulated ${formatDurationShort(nowMs / 1000)} (${nowMs} ms) · after ${describeEvent(event)}`);
+    super(`invariant ${invariant} broken: ${detail}\n  seed ${seed} · simulated ${formatDurationShort(nowMs / 1000)} (${Number(nowMs.toFixed(3))} ms) · after ${describeEvent(event)}`);
     this.name = "InvariantViolation";
   }
 }
