@@ -43,7 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           .option("clients", { type: "number", describe: "Total clients, split across groups in the file's proportions" })
           .option("workers", { type: "number", describe: "realtime: worker threads running the clients (default: cores; 0 = main thread)" })
           .option("out", { type: "string", describe: "Write the result JSON here (atomically)" })
-          .option("quiet", { type: "boolean", default: false, describe: "Do not print the summary" })
+          .option("quiet", { type: "boolean", default: false, describe: "Print neither the summary nor progress (warnings and errors still go to stderr)" })
           .option("check", {
             type: "boolean",
             default: false,

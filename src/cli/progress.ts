@@ -47,3 +47,14 @@ export function createProgress(stream: NodeJS.WriteStream, label: string): Progr
     },
   };
 }
+
+/** For --quiet: warnings still reach stderr, progress does not. */
+export function silentProgress(): ProgressSink {
+  return {
+    update() {},
+    note(message) {
+      process.stderr.write(`${message}\n`);
+    },
+    done() {},
+  };
+}

@@ -8,7 +8,7 @@ import { buildResult } from "../../run/build-result.js";
 import { runRealtimeMode } from "../run-realtime.js";
 import { runVirtualMode, type DriverOutcome } from "../run-virtual.js";
 import { loadScenarioOrThrow } from "../load-or-exit.js";
-import { createProgress } from "../progress.js";
+import { createProgress, silentProgress } from "../progress.js";
 import { InvariantViolation } from "../../sim/invariant-violation.js";
 import { EXIT, UserError } from "../user-error.js";
 import { writeFileAtomic } from "../write-file-atomic.js";
@@ -35,7 +35,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
-  const progress = createProgress(process.stderr, `${scenario.name}`);
+  // --quiet: no summary and no progress (warnings and errors still go to stderr).
+  const progress = options.quiet === true ? silentProgress() : createProgress(process.stderr, `${scenario.name}`);
   let outcome: DriverOutcome | undefined;
   let violation: InvariantViolation | null = null;
   try {
