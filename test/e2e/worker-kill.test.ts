@@ -2,13 +2,14 @@
 // message, never a hang, and says its measurements are lost rather than writing a
 // result that silently lacks them. Faults come from the worker's named fault sites
 // (KMSSIM_INJECT_FAULT, src/realtime/fleet/fleet-worker.ts), which announce themselves
-// on stderr; times are measured from that line, with generous bounds.
+// on stderr; times are measured from that line, with generous bounds. The run's own
+// limits (file descriptors) fail it the same way instead of being counted as host faults.
 
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, REPO_ROOT, scenarioPath, stackFrames, tempDirs } from "./helpers.js";
+import { BIN, REPO_ROOT, scenarioPath, stackFrames, tempDirs, writeScenario, yaml } from "./helpers.js";
 
 const tmp = tempDirs();
 
@@ -71,5 +72,65 @@ describe("a fleet worker that is killed or stuck", () => {
     expect(run.code).toBe(3);
     expect(readFileSync(out, "utf8")).toBe("{}\n");
     expect(readdirSync(dir)).toEqual(["result.json"]);
+  }, 90_000);
+});
+
+/** `kmssim run` under `ulimit -n <limit>` (bash), with the exit code and stderr. */
+function runUnderFdLimit(limit: number, scenario: string, out: string): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("bash", ["-c", `ulimit -n ${limit} && exec "$0" "$@"`, process.execPath, BIN, "run", scenario, "--out", out, "--quiet"], {
+      cwd: REPO_ROOT,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+const fleet = (clients: number, bootSpread: string): string =>
+  yaml(
+    "name: rt-fd",
+    "seed: 3",
+    "mode: realtime",
+    "duration: 2d",
+    "sampleInterval: 12h",
+    "hosts:",
+    "  - { name: kms1, renewalInterval: 12h }",
+    "  - { name: kms2, renewalInterval: 12h }",
+    "clients:",
+    `  - { name: desktops, count: ${clients}, os: win7, bootSpread: ${bootSpread} }`,
+    "network: { rpcTimeout: 2s, dnsTimeout: 1s }",
+  );
+
+describe("the run's own file-descriptor limit", () => {
+  it("a run that fills its descriptor table fails with exit 3 and says what to change, instead of blaming the hosts", async () => {
+    const dir = tmp.make();
+    const out = join(dir, "result.json");
+    // 1,500 clients booting within 6 simulated hours (a quarter of a wall second) under 128 descriptors.
+    const run = await runUnderFdLimit(128, writeScenario(dir, "rt-fd.yaml", fleet(1500, "6h")), out);
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stderr).toMatch(/note: this process may open up to \d+ files .* its limit is 128/);
+    expect(run.stderr).toMatch(/the run ran out of file descriptors \(EMFILE, limit 128\)/);
+    expect(run.stderr).toMatch(/ulimit -n \d+/);
+    expect(run.stderr).toMatch(/--clients/);
+    expect(stackFrames(run.stderr)).toEqual([]);
+    expect(existsSync(out), "no result whose failures are kmssim's own").toBe(false);
+  }, 90_000);
+
+  it("a limit below the worst case that the run never reaches: a note up front, then a normal run", async () => {
+    const dir = tmp.make();
+    const out = join(dir, "result.json");
+    // 300 clients over a simulated day: a few requests in flight at a time, far below 700.
+    const run = await runUnderFdLimit(700, writeScenario(dir, "rt-fd-ok.yaml", fleet(300, "1d")), out);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/its limit is 700/);
+    expect(run.stderr).not.toMatch(/ran out of file descriptors/);
+    const result = JSON.parse(readFileSync(out, "utf8")) as { clients: { activated: number } };
+    expect(result.clients.activated).toBe(300);
   }, 90_000);
 });
