@@ -1,6 +1,19 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is compiled to dist/ by `npm run build` (run on `npm ci` via prepare).
-import { main } from "../dist/cli/main.js";
+// Loaded dynamically so a failed load (not built yet, no file descriptors left) is a plain
+// message and exit 3, not a stack trace and an exit code that reads as "threshold failed".
+let main;
+try {
+  ({ main } = await import("../dist/cli/main.js"));
+} catch (err) {
+  const code = err && err.code;
+  const why =
+    code === "ERR_MODULE_NOT_FOUND" ? "it is not built: run `npm ci` (or `npm run build`) first"
+    : code === "EMFILE" || code === "ENFILE" ? "out of file descriptors before starting; raise the limit (ulimit -n 65536)"
+    : String(err && err.message ? err.message : err);
+  console.error(`kmssim: cannot start: ${why}`);
+  process.exit(3);
+}
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

@@ -1,4 +1,6 @@
-import { open, rename, unlink } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, open, rename, stat, unlink } from "node:fs/promises";
+import { dirname } from "node:path";
 import { UserError } from "./user-error.js";
 
 /**
@@ -21,6 +23,24 @@ export async function writeFileAtomic(path: string, contents: string): Promise<v
   } catch (err) {
     await unlink(temp).catch(() => undefined);
     throw new UserError(`cannot write '${path}': ${reasonOf(err as NodeJS.ErrnoException)}; any file already there is unchanged`);
+  }
+}
+
+/**
+ * Before a long run: fails now, with the same words, when `path` could not be written at
+ * the end (a folder, a missing or read-only folder), so no measurement is lost to a typo.
+ */
+export async function checkWritable(path: string): Promise<void> {
+  try {
+    const existing = await stat(path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === "ENOENT") return null;
+      throw err;
+    });
+    if (existing?.isDirectory() === true) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    await access(dirname(path), constants.W_OK);
+    if (!(await stat(dirname(path))).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+  } catch (err) {
+    throw new UserError(`cannot write '${path}': ${reasonOf(err as NodeJS.ErrnoException)}`);
   }
 }
 

@@ -11,7 +11,7 @@ import { loadScenarioOrThrow } from "../load-or-exit.js";
 import { createProgress, silentProgress } from "../progress.js";
 import { InvariantViolation } from "../../sim/invariant-violation.js";
 import { EXIT, UserError } from "../user-error.js";
-import { writeFileAtomic } from "../write-file-atomic.js";
+import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
 
 export interface RunOptions {
   scenario: string;
@@ -28,6 +28,7 @@ export interface RunOptions {
 export async function runCommand(options: RunOptions): Promise<number> {
   const loaded = await loadScenarioOrThrow(options.scenario);
   const scenario = applyOverrides(loaded, options);
+  if (options.out !== undefined) await checkWritable(options.out);
   // Listen before building the fleet: a Ctrl-C during set-up still ends cleanly.
   let interrupted = false;
   const onSignal = (): void => {
@@ -59,8 +60,9 @@ export async function runCommand(options: RunOptions): Promise<number> {
     return EXIT.runFailed;
   }
   const result = buildResult(outcome.totals, outcome.wallSeconds, interrupted);
-  if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
+  // The summary first: if the file cannot be written after all, the numbers are still shown.
   if (!options.quiet) process.stdout.write(`${renderSummary(result, { color: process.stdout.isTTY === true })}\n`);
+  if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
   if (outcome.checks !== undefined) {
     const { eventsChecked, sweeps } = outcome.checks;
     process.stderr.write(

@@ -8,10 +8,14 @@ import { FrameDecoder } from "../../core/protocol/decode.js";
 import { encodeRequest } from "../../core/protocol/encode.js";
 import { MessageType, type RequestMessage, type ResponseMessage } from "../../core/protocol/frame.js";
 
-export type RpcFailure = "REFUSED" | "RESET" | "TIMEOUT" | "CLOSED" | "PROTOCOL" | "NO_ADDRESS";
+/** LOCAL: this machine ran out of something (descriptors, ports): not the host's failure. */
+export type RpcFailure = "REFUSED" | "RESET" | "TIMEOUT" | "CLOSED" | "PROTOCOL" | "NO_ADDRESS" | "LOCAL";
+
+/** Errors of the client's own machine, which would otherwise look like a host resetting connections. */
+const LOCAL_ERRNO = new Set(["EMFILE", "ENFILE", "EADDRNOTAVAIL", "EADDRINUSE", "ENOBUFS", "ENOMEM"]);
 
 export class RpcCallError extends Error {
-  constructor(readonly code: RpcFailure, message: string) {
+  constructor(readonly code: RpcFailure, message: string, readonly errno?: string) {
     super(message);
     this.name = "RpcCallError";
   }
@@ -53,8 +57,12 @@ export function callHost(target: RpcTarget, request: RequestMessage, timeoutMs: 
       }
     });
     socket.on("error", (err: NodeJS.ErrnoException) => {
-      const code: RpcFailure = err.code === "ECONNREFUSED" ? "REFUSED" : err.code === "ECONNRESET" || err.code === "EPIPE" ? "RESET" : "CLOSED";
-      finish(new RpcCallError(code, err.message));
+      const code: RpcFailure =
+        err.code === "ECONNREFUSED" ? "REFUSED"
+        : err.code === "ECONNRESET" || err.code === "EPIPE" ? "RESET"
+        : err.code !== undefined && LOCAL_ERRNO.has(err.code) ? "LOCAL"
+        : "CLOSED";
+      finish(new RpcCallError(code, err.message, err.code));
     });
     socket.on("close", () => finish(new RpcCallError("CLOSED", "connection closed before an answer")));
   });

@@ -403,6 +403,8 @@ export class FleetDriver implements AnswerBook {
         },
         (err: unknown) => {
           this.inFlightOps--;
+          // Out of descriptors or ports here: the run is no longer measuring the hosts.
+          if (err instanceof RpcCallError && err.code === "LOCAL") throw Object.assign(new Error(`${err.errno}: ${err.message}`), { code: err.errno });
           if (target === null || (err instanceof RpcCallError && err.code === "REFUSED")) this.refusedBy[host]++;
           else if (err instanceof RpcCallError && (err.code === "RESET" || err.code === "CLOSED")) this.resetBy[host]++;
           else if (err instanceof RpcCallError && err.code === "TIMEOUT") this.timedOutBy[host]++;
