@@ -40,7 +40,7 @@ export async function checkWritable(path: string): Promise<void> {
     await access(dirname(path), constants.W_OK);
     if (!(await stat(dirname(path))).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
   } catch (err) {
-    throw new UserError(`cannot write '${path}': ${reasonOf(err as NodeJS.ErrnoException)}`);
+    throw new UserError(`cannot write '${path}': ${reasonOf(err as NodeJS.ErrnoException)}; any file already there is unchanged (checked before the run)`);
   }
 }
 
