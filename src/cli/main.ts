@@ -3,6 +3,7 @@
 
 import yargs from "yargs";
 import { didYouMean } from "../core/did-you-mean.js";
+import { compareCommand } from "./commands/compare.js";
 import { DEFAULT_DISCOVER_SERVER, discoverCommand } from "./commands/discover.js";
 import { DEFAULT_DNS_LISTEN, dnsCommand } from "./commands/dns.js";
 import { hostCommand } from "./commands/host.js";
@@ -17,7 +18,7 @@ const EPILOGUE = `Exit codes: 0 all thresholds pass, 1 a threshold failed, 2 bad
 
 kmssim speaks its own documented protocol; it never talks to a real KMS host.`;
 
-const COMMANDS = ["run", "validate", "explain", "schema", "dns", "host", "discover"];
+const COMMANDS = ["run", "validate", "explain", "schema", "dns", "host", "discover", "compare"];
 
 export async function main(argv: readonly string[]): Promise<number> {
   const first = argv[0];
@@ -182,6 +183,36 @@ export async function main(argv: readonly string[]): Promise<number> {
           address: args.address,
           timeout: args.timeout,
           json: args.json,
+        });
+      },
+    )
+    .command(
+      "compare [baseline] [candidate]",
+      "Compare two result files metric by metric (latency percentiles from merged histograms, success, failovers, spread, errors); exit 1 on a regression",
+      (y) =>
+        y
+          .positional("baseline", { type: "string", describe: "Result JSON of the reference run (kmssim run --out)" })
+          .positional("candidate", { type: "string", describe: "Result JSON of the run to check" })
+          .option("max-regression", {
+            type: "string",
+            default: "10%",
+            describe: "How much worse than the baseline a metric may get: 10%, or per metric p99=5%,default=10% (keys are globs on a name or its dotted tail)",
+          })
+          .option("metric", { type: "string", array: true, describe: "Compare only metrics matching these globs (* any run, !glob excludes); repeatable" })
+          .option("out", { type: "string", describe: "Write the comparison as JSON here (atomically)" })
+          .option("quiet", { type: "boolean", default: false, describe: "Print no table (warnings and errors still go to stderr)" })
+          .example("$0 compare baseline.json candidate.json", "Fail (exit 1) when any metric got more than 10% worse")
+          .example("$0 compare baseline.json candidate.json --max-regression p99=5%,default=20% --out compare.json", "Tighter on p99, JSON for CI")
+          .example("$0 compare a.json b.json --metric 'rpc.*.latencyMs.*' --metric '!*.max'", "Latency percentiles only, without max")
+          .epilogue("Exit 0 no metric regressed past its limit, 1 a regression, 2 a bad file or flag."),
+      async (args) => {
+        exitCode = await compareCommand({
+          baseline: args.baseline,
+          candidate: args.candidate,
+          maxRegression: args["max-regression"],
+          metric: args.metric,
+          out: args.out,
+          quiet: args.quiet,
         });
       },
     )

@@ -1,0 +1,95 @@
+// The pure core of `kmssim compare`: two results in, one row per metric out, each with its
+// delta and verdict, plus warnings when the runs are not like for like.
+
+import type { Result } from "../output/result.js";
+import { CompareError } from "./errors.js";
+import { selectMetric } from "./glob.js";
+import { limitFor, parseMaxRegression, type RegressionLimits } from "./limits.js";
+import { profileOf, type Better, type MetricUnit, type MetricValue, type RunIdentity, type RunProfile } from "./run-profile.js";
+import { judge } from "./verdict.js";
+
+export interface ComparisonRow {
+  metric: string;
+  unit: MetricUnit;
+  better: Better;
+  baseline: number | null;
+  candidate: number | null;
+  delta: number | null;
+  deltaPct: number | null;
+  /** The limit applied, in percent of the baseline. */
+  limitPct: number;
+  worse: boolean;
+  regressed: boolean;
+}
+
+export interface Comparison {
+  rows: ComparisonRow[];
+  /** No row regressed. */
+  pass: boolean;
+  /** The runs differ in scenario, mode, clients or seed, or one was interrupted. */
+  warnings: string[];
+}
+
+export interface CompareOptions {
+  /** Default: 10 % for every metric. */
+  limits?: RegressionLimits;
+  /** `--metric` globs (`!glob` excludes); empty or absent: every metric. */
+  metrics?: readonly string[];
+}
+
+/** Every metric of both runs, paired by name: error codes seen in only one run count 0 in the other. */
+function pairs(baseline: RunProfile, candidate: RunProfile): { base: MetricValue; cand: MetricValue }[] {
+  const out = baseline.metrics.map((base, k) => ({ base, cand: candidate.metrics[k] }));
+  baseline.errorGroups.forEach((group, g) => {
+    const other = candidate.errorGroups[g].counts;
+    const codes = [...new Set([...Object.keys(group.counts), ...Object.keys(other)])].sort();
+    for (const code of codes) {
+      const metric = `${group.prefix}.${code}`;
+      out.push({
+        base: { metric, unit: "count", better: "lower", value: group.counts[code] ?? 0 },
+        cand: { metric, unit: "count", better: "lower", value: other[code] ?? 0 },
+      });
+    }
+  });
+  return out;
+}
+
+export function differences(baseline: RunIdentity, candidate: RunIdentity): string[] {
+  const warnings: string[] = [];
+  for (const key of ["scenario", "mode", "clients", "seed"] as const) {
+    if (baseline[key] !== candidate[key]) {
+      warnings.push(`the runs differ in ${key} (baseline ${baseline[key]}, candidate ${candidate[key]}): deltas may come from that, not from a change`);
+    }
+  }
+  if (baseline.interrupted) warnings.push("the baseline run was interrupted: its numbers cover only part of the run");
+  if (candidate.interrupted) warnings.push("the candidate run was interrupted: its numbers cover only part of the run");
+  return warnings;
+}
+
+export function compareProfiles(baseline: RunProfile, candidate: RunProfile, options: CompareOptions = {}): Comparison {
+  const limits = options.limits ?? parseMaxRegression("10%");
+  const globs = options.metrics ?? [];
+  const all = pairs(baseline, candidate);
+  const selected = all.filter(({ base }) => selectMetric(globs, base.metric));
+  if (globs.length > 0 && selected.length === 0) {
+    throw new CompareError(`--metric ${globs.join(" ")} selects no metric; metrics are: ${all.map((p) => p.base.metric).join(", ")}`, "COMPARE_BAD_METRIC");
+  }
+  const rows = selected.map(({ base, cand }): ComparisonRow => {
+    const limit = limitFor(limits, base.metric);
+    return {
+      metric: base.metric,
+      unit: base.unit,
+      better: base.better,
+      baseline: base.value,
+      candidate: cand.value,
+      ...judge(base.value, cand.value, base.better, base.unit, limit),
+      limitPct: Math.round(limit * 100 * 1e6) / 1e6,
+    };
+  });
+  return { rows, pass: rows.every((r) => !r.regressed), warnings: differences(baseline.identity, candidate.identity) };
+}
+
+/** Both results in, rows out; throws CompareError on a histogram that does not decode. */
+export function compareResults(baseline: Result, candidate: Result, options: CompareOptions = {}): Comparison {
+  return compareProfiles(profileOf(baseline), profileOf(candidate), options);
+}
