@@ -39,16 +39,27 @@ export async function runRealtimeMode(
     if (fdWatch?.exhausted === true) throw outOfFiles(clients, fdWatch.limit);
     return { totals: outcome, wallSeconds: outcome.wallSeconds, illegalInputs: outcome.illegalInputs };
   } catch (err) {
-    if (err instanceof UserError) throw err;
-    if (err instanceof KeyFileError) throw new UserError(`dns.keyFile: ${err.message}`, err.code, EXIT.badInput);
-    const code = (err as NodeJS.ErrnoException).code ?? localLimitIn(err instanceof RunFailedError ? err.message : "");
-    if (code === "EMFILE" || code === "ENFILE" || fdWatch?.exhausted === true) throw outOfFiles(clients, fdWatch?.limit ?? fdLimit);
-    if (code === "EADDRNOTAVAIL" || code === "EADDRINUSE") throw outOfAddresses(code, err);
-    if (err instanceof RunFailedError) throw new UserError(`the run failed: ${err.message}`, "KMSSIM_RUN_FAILED", EXIT.runFailed);
-    throw err;
+    const failure = realtimeFailure(err, clients, fdWatch, fdLimit);
+    // A worker died: the others' measurements are still written and shown, then exit 3.
+    // (Not when this machine ran out of descriptors or ports: those numbers measure us.)
+    if (err instanceof RunFailedError && err.partial !== undefined && failure instanceof UserError && failure.code === "KMSSIM_RUN_FAILED") {
+      return { totals: err.partial, wallSeconds: err.partial.wallSeconds, illegalInputs: err.partial.illegalInputs, failure };
+    }
+    throw failure;
   } finally {
     fdWatch?.stop();
   }
+}
+
+/** The error a failed realtime run ends with: a UserError in plain words where we know the cause. */
+function realtimeFailure(err: unknown, clients: number, fdWatch: FdLimitWatch | null, fdLimit: number | null): unknown {
+  if (err instanceof UserError) return err;
+  if (err instanceof KeyFileError) return new UserError(`dns.keyFile: ${err.message}`, err.code, EXIT.badInput);
+  const code = (err as NodeJS.ErrnoException).code ?? localLimitIn(err instanceof RunFailedError ? err.message : "");
+  if (code === "EMFILE" || code === "ENFILE" || fdWatch?.exhausted === true) return outOfFiles(clients, fdWatch?.limit ?? fdLimit);
+  if (code === "EADDRNOTAVAIL" || code === "EADDRINUSE") return outOfAddresses(code, err);
+  if (err instanceof RunFailedError) return new UserError(`the run failed: ${err.message}`, "KMSSIM_RUN_FAILED", EXIT.runFailed);
+  return err;
 }
 
 /** An errno code named in a wrapped message ("listen EMFILE: …"), or undefined. */

@@ -14,6 +14,8 @@ export interface DriverOutcome {
   illegalInputs: number;
   /** With --check: events checked and full sweeps over the fleet (all invariants held). */
   checks?: { eventsChecked: number; sweeps: number };
+  /** The run failed part-way; `totals` holds what was measured. Thrown after the result is written. */
+  failure?: Error;
 }
 
 const EVENTS_PER_SLICE = 250_000;

@@ -132,6 +132,8 @@ export interface Result {
   simulatedSeconds: number;
   wallSeconds: number;
   interrupted?: boolean;
+  /** The run failed part-way (a worker died): `clients` counts only the clients reported. */
+  incomplete?: { reason: string; clientsUnreported: number };
   clients: ClientsResult;
   rpc: { activation: RpcKindResult; renewal: RpcKindResult };
   dns: DnsResult;

@@ -40,6 +40,8 @@ export interface RealtimeOptions {
 }
 
 export class RunFailedError extends Error {
+  /** What the surviving workers measured, when a worker died mid-run. */
+  partial?: RunTotals & { illegalInputs: number; wallSeconds: number };
   constructor(message: string) {
     super(message);
     this.name = "RunFailedError";
@@ -191,23 +193,42 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
         clearInterval(stopPoll);
       }
     }, 100);
-    let totals: SliceTotalsWire[];
+    // A worker that dies stops the others; what they measured is still reported.
+    let workerFailure: RunFailedError | null = null;
+    let settled: PromiseSettledResult<SliceTotalsWire>[];
     try {
-      totals = await Promise.all(slices.map((s) => s.done));
+      settled = await Promise.allSettled(
+        slices.map((s) =>
+          s.done.catch((err: unknown) => {
+            workerFailure ??= err instanceof RunFailedError ? err : new RunFailedError(String(err));
+            slices.forEach((other) => other.post({ type: "stop" }));
+            throw err;
+          }),
+        ),
+      );
     } finally {
       clearInterval(stopPoll);
       timers.forEach(clearTimeout);
     }
+    const reported = settled.flatMap((s, k) => (s.status === "fulfilled" ? [{ slice: slices[k], totals: s.value }] : []));
+    const totals = reported.map((r) => r.totals);
     if (eventError !== null) throw new RunFailedError(`a scenario event could not be carried out: ${(eventError as Error).message}`);
     const nowMs = Math.min(clock.simNowMs(), scenario.durationMs);
     // The last sample reports the final counts, not the last progress message's.
-    slices.forEach((slice, k) => {
-      slice.latest = { ...slice.latest, activated: totals[k].activatedClients, licensed: totals[k].byStatus[LicenseStatus.Licensed] };
-    });
+    for (const { slice, totals: t } of reported) {
+      slice.latest = { ...slice.latest, activated: t.activatedClients, licensed: t.byStatus[LicenseStatus.Licensed] };
+    }
     timeline.finish(nowMs);
     await publisher.close();
     const allEvents = [...events, ...publisher.events].sort((a, b) => a.t - b.t);
-    return { ...mergeTotals(plan, nowMs, totals, servers, allEvents, timeline.samples), wallSeconds: (CompressedClock.wallNowMs() - startedWall) / 1000 };
+    const merged = { ...mergeTotals(plan, nowMs, totals, servers, allEvents, timeline.samples), wallSeconds: (CompressedClock.wallNowMs() - startedWall) / 1000 };
+    const failure = workerFailure as RunFailedError | null;
+    if (failure !== null) {
+      const clientsReported = totals.reduce((a, t) => a + t.clients, 0);
+      failure.partial = { ...merged, clientsTotal: clientsReported, incomplete: { reason: failure.message, clientsUnreported: plan.total - clientsReported } };
+      throw failure;
+    }
+    return merged;
   } finally {
     timers.forEach(clearTimeout);
     await publisher?.close();
@@ -288,7 +309,7 @@ const WORKER_SILENCE_LIMIT_MS = 10_000;
 const WORKER_FIRST_REPORT_LIMIT_MS = 60_000;
 const WORKER_WATCH_EVERY_MS = 1_000;
 /** Said with every worker failure: the run cannot report what that worker measured. */
-const RESULTS_LOST = "its clients' measurements are lost, so the run reports no result";
+const RESULTS_LOST = "its clients' measurements are lost (the other workers' are reported)";
 
 function workerSlice(setup: SliceSetup): Slice {
   const worker = new Worker(new URL("./fleet/fleet-worker.js", import.meta.url), { workerData: setup });

@@ -45,6 +45,7 @@ export function buildResult(totals: RunTotals, wallSeconds: number, interrupted:
     simulatedSeconds: totals.nowMs / 1000,
     wallSeconds: Math.round(wallSeconds * 1000) / 1000,
     ...(interrupted ? { interrupted: true } : {}),
+    ...(totals.incomplete === undefined ? {} : { incomplete: totals.incomplete }),
     clients: {
       total: totals.clientsTotal,
       activated: totals.activatedClients,
@@ -71,7 +72,7 @@ export function buildResult(totals: RunTotals, wallSeconds: number, interrupted:
     timeline: totals.timeline,
   };
   const thresholds = evaluateThresholds(scenario.thresholds, partial);
-  return { ...partial, thresholds, pass: thresholds.every((t) => t.pass) && !interrupted };
+  return { ...partial, thresholds, pass: thresholds.every((t) => t.pass) && !interrupted && totals.incomplete === undefined };
 }
 
 function rpcResult(stats: OutcomeStats): RpcKindResult {

@@ -47,4 +47,6 @@ export interface RunTotals {
   rediscoveries: number;
   events: FleetEventRecord[];
   timeline: TimelineSample[];
+  /** The run failed part-way (a worker died): what was measured, and what is missing. */
+  incomplete?: { reason: string; clientsUnreported: number };
 }

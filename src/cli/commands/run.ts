@@ -63,6 +63,10 @@ export async function runCommand(options: RunOptions): Promise<number> {
   // The summary first: if the file cannot be written after all, the numbers are still shown.
   if (!options.quiet) process.stdout.write(`${renderSummary(result, { color: process.stdout.isTTY === true })}\n`);
   if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
+  if (outcome.failure !== undefined) {
+    if (options.out !== undefined) process.stderr.write(`kmssim: what was measured before the failure is in ${options.out} ("incomplete")\n`);
+    throw outcome.failure;
+  }
   if (outcome.checks !== undefined) {
     const { eventsChecked, sweeps } = outcome.checks;
     process.stderr.write(
