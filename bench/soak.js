@@ -2,12 +2,12 @@
 // (bounded), sampling the process while it runs. Passes when, after warm-up, neither
 // RSS nor the main thread's open handles keep growing, and when the client-side and
 // host-side counts agree at the end. `npm run soak` (not part of CI); SOAK_MINUTES
-// (default 3) sets the length, SOAK_CLIENTS (default 2000) the fleet.
+// (default 3) sets the length, SOAK_CLIENTS (default 1000) the fleet.
 import { loadScenarioText } from "../dist/scenario/index.js";
 import { runRealtime } from "../dist/realtime/realtime-engine.js";
 
 const minutes = Number(process.env.SOAK_MINUTES ?? 3);
-const clients = Number(process.env.SOAK_CLIENTS ?? 2000);
+const clients = Number(process.env.SOAK_CLIENTS ?? 1000);
 const timeScale = 20_000; // 5.6 simulated hours per wall second
 const durationHours = Math.floor((minutes * 60 * timeScale) / 3600);
 const cycleHours = 12;
@@ -36,12 +36,12 @@ timeScale: ${timeScale}
 sampleInterval: 12h
 dns: { publishInterval: 24h, ttl: 30m }
 hosts:
-  - { name: kms1, weight: 200, renewalInterval: 6h }
-  - { name: kms2, weight: 100, renewalInterval: 6h }
-  - { name: kms3, weight: 100, renewalInterval: 6h }
+  - { name: kms1, weight: 200, renewalInterval: 12h }
+  - { name: kms2, weight: 100, renewalInterval: 12h }
+  - { name: kms3, weight: 100, renewalInterval: 12h }
 clients:
   - { name: desktops, count: ${clients}, bootSpread: 6h }
-network: { rpcTimeout: 1s, dnsTimeout: 500ms }
+network: { rpcTimeout: 2s, dnsTimeout: 1s }
 events:
 ${events.join("\n")}
 `;
