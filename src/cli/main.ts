@@ -7,6 +7,7 @@ import { compareCommand } from "./commands/compare.js";
 import { DEFAULT_DISCOVER_SERVER, discoverCommand } from "./commands/discover.js";
 import { DEFAULT_DNS_LISTEN, dnsCommand } from "./commands/dns.js";
 import { hostCommand } from "./commands/host.js";
+import { planCommand } from "./commands/plan.js";
 import { explainCommand } from "./commands/explain.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
@@ -18,7 +19,7 @@ const EPILOGUE = `Exit codes: 0 all thresholds pass, 1 a threshold failed, 2 bad
 
 kmssim speaks its own documented protocol; it never talks to a real KMS host.`;
 
-const COMMANDS = ["run", "validate", "explain", "schema", "dns", "host", "discover", "compare"];
+const COMMANDS = ["run", "validate", "explain", "schema", "dns", "host", "discover", "compare", "plan"];
 
 export async function main(argv: readonly string[]): Promise<number> {
   const first = argv[0];
@@ -214,6 +215,52 @@ export async function main(argv: readonly string[]): Promise<number> {
           out: args.out,
           quiet: args.quiet,
         });
+      },
+    )
+    .command(
+      "plan <scenario>",
+      "Capacity planning: sweep host counts (and fleet sizes) in virtual mode with seeded replications; the smallest host count that meets every threshold",
+      (y) =>
+        y
+          .positional("scenario", { type: "string", demandOption: true, describe: "Scenario YAML file; its hosts are the template, its thresholds the goal" })
+          .option("hosts", { type: "string", demandOption: true, describe: "Host counts to try: 1..8, 1,2,4 or 2..4,8 (at most 32)" })
+          .option("clients", { type: "string", describe: "Fleet sizes to try, e.g. 10000,50000,100000 (split across groups like run --clients); default the file's" })
+          .option("replications", { type: "number", default: 5, describe: "Runs per point, each with its own seed derived from the scenario seed" })
+          .option("workers", { type: "number", describe: "Worker threads running replications in parallel (default: cores; 0 = main thread)" })
+          .option("seed", { type: "number", describe: "Base seed the replications' seeds derive from (overrides the file)" })
+          .option("out", { type: "string", describe: "Write the plan as JSON here (kmssim/plan@1, atomically)" })
+          .example("$0 plan scenarios/capacity.yaml --hosts 1..6", "Smallest host count meeting the file's thresholds")
+          .example("$0 plan scenarios/capacity.yaml --hosts 2..8 --clients 10000,50000 --replications 3 --out plan.json", "Per fleet size, JSON kept")
+          .epilogue(
+            "Host count k: the first k hosts of the file, or all of them plus copies of the last host (every setting kept; " +
+              "names continue its number, kms3 -> kms4, kms5, or add -2, -3). Events and hand-made SRV records of hosts left out are dropped; copies get " +
+              "none of the events and copies of the last host's records. At most 1000 runs per sweep. " +
+              "Exit 0 a host count found for every fleet size, 1 not for some, 2 bad input, 3 a run failed, 130 interrupted (what finished is printed and written).",
+          ),
+      async (args) => {
+        exitCode = await planCommand({
+          scenario: args.scenario as string,
+          hosts: args.hosts,
+          clients: args.clients,
+          replications: args.replications,
+          workers: args.workers,
+          seed: args.seed,
+          out: args.out,
+        });
+      },
+    )
+    .command(
+      "report [result]",
+      "Write a self-contained HTML report of a result file: latency by percentile, activations, per-host share with fleet events, error codes, thresholds",
+      (y) =>
+        y
+          .positional("result", { type: "string", describe: "Result JSON written by `kmssim run --out`" })
+          .option("html", { type: "string", demandOption: true, describe: "Write the HTML report here (atomically); one offline file, no network" })
+          .option("scenario", { type: "string", describe: "Scenario YAML the run used, shown in full in the report" })
+          .example("$0 report result.json --html report.html --scenario scenarios/multi-host.yaml", "Report with the scenario text")
+          .epilogue("Exit 0 written, 2 a bad or missing file or flag."),
+      async (args) => {
+        exitCode = await reportCommand({ result: args.result, html: args.html, scenario: args.scenario });
       },
     )
     .demandCommand(1, "Name a command, e.g. `kmssim run scenarios/multi-host.yaml`.")

@@ -1,0 +1,50 @@
+// Requests each host served per timeline interval, stacked: the load over time and how
+// it is split, on one picture.
+
+import { escapeHtml } from "../escape.js";
+import type { EventMarker } from "../event-markers.js";
+import { seriesColor } from "../palette.js";
+import { formatTick, linearScale, niceAxis } from "../scales.js";
+import type { ShareSample } from "../share-series.js";
+import { eventMarkerLines, plotBox, px, svgOpen, xAxis, yAxis } from "../svg.js";
+import { timeFrame } from "./time-frame.js";
+
+export function hostRequestsChartSvg(
+  samples: readonly ShareSample[],
+  hostNames: readonly string[],
+  endSeconds: number,
+  markers: readonly EventMarker[],
+): string {
+  const { frame, x, ticks } = timeFrame(endSeconds, markers, 240);
+  const { y0, y1 } = plotBox(frame);
+  const axis = niceAxis(Math.max(0, ...samples.map((s) => s.total)), 4);
+  const y = linearScale([0, axis.max], [y0, y1]);
+  const bars: string[] = [];
+  for (const s of samples) {
+    if (s.total === 0) continue;
+    const left = x(s.fromSeconds);
+    const width = Math.max(0.8, x(s.toSeconds) - left - (x(s.toSeconds) - left > 4 ? 1 : 0));
+    let below = 0;
+    hostNames.forEach((name, k) => {
+      const n = s.counts[k];
+      const share = n / s.total;
+      if (n === 0) return;
+      const top = y(below + n);
+      const height = y(below) - top;
+      below += n;
+      bars.push(
+        `<rect x="${px(left)}" y="${px(top)}" width="${px(width)}" height="${px(Math.max(0.5, height))}" fill="${seriesColor(k)}"><title>${escapeHtml(
+          `${name}: ${n} requests (${(share * 100).toFixed(1)}%)`,
+        )}</title></rect>`,
+      );
+    });
+  }
+  return (
+    svgOpen(frame, "requests per host over time", "host-requests") +
+    xAxis(frame, x, ticks, "simulated time") +
+    yAxis(frame, y, axis.ticks.map((v) => ({ value: v, label: formatTick(v) })), "requests / interval") +
+    eventMarkerLines(frame, x, markers) +
+    `<g class="bars">${bars.join("")}</g>` +
+    "</svg>"
+  );
+}

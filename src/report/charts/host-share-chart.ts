@@ -1,0 +1,59 @@
+// Each host's share of requests per interval (solid, dots where the host served requests)
+// against the share the SRV records promise (dashed), with the fleet events marked.
+
+import { escapeHtml } from "../escape.js";
+import type { EventMarker } from "../event-markers.js";
+import { seriesColor } from "../palette.js";
+import { linearScale } from "../scales.js";
+import type { ShareSample } from "../share-series.js";
+import { eventMarkerLines, linePath, plotBox, px, svgOpen, xAxis, yAxis } from "../svg.js";
+import { timeFrame } from "./time-frame.js";
+
+const SHARE_TICKS = [0, 0.25, 0.5, 0.75, 1].map((v) => ({ value: v, label: `${v * 100}%` }));
+
+export function hostShareChartSvg(
+  samples: readonly ShareSample[],
+  hosts: readonly { name: string; expectedShare: number }[],
+  endSeconds: number,
+  markers: readonly EventMarker[],
+): string {
+  const { frame, x, ticks } = timeFrame(endSeconds, markers);
+  const { x0, x1, y0, y1 } = plotBox(frame);
+  const y = linearScale([0, 1], [y0, y1]);
+  const expected = hosts
+    .map((h, k) =>
+      Number.isFinite(h.expectedShare)
+        ? `<line class="expected" x1="${px(x0)}" x2="${px(x1)}" y1="${px(y(h.expectedShare))}" y2="${px(y(h.expectedShare))}" stroke="${seriesColor(k)}"><title>${escapeHtml(
+            `${h.name} expected ${(h.expectedShare * 100).toFixed(1)}%`,
+          )}</title></line>`
+        : "",
+    )
+    .join("");
+  const lines = hosts
+    .map((h, k) => {
+      const points = samples
+        .map((s) => ({ s, share: s.shares[k] }))
+        .filter((p): p is { s: ShareSample; share: number } => p.share !== null && p.share !== undefined);
+      const mid = (s: ShareSample): number => x((s.fromSeconds + s.toSeconds) / 2);
+      const path = points.length > 1 ? `<path class="series" d="${linePath(points.map((p) => [mid(p.s), y(p.share)]))}" stroke="${seriesColor(k)}" fill="none"/>` : "";
+      const dots = points
+        .map(
+          (p) =>
+            `<circle cx="${px(mid(p.s))}" cy="${px(y(p.share))}" r="2.6" fill="${seriesColor(k)}"><title>${escapeHtml(
+              `${h.name}: ${(p.share * 100).toFixed(1)}% of ${p.s.total} requests`,
+            )}</title></circle>`,
+        )
+        .join("");
+      return `<g class="host-series">${path}${dots}</g>`;
+    })
+    .join("");
+  return (
+    svgOpen(frame, "share of requests per host over time against the expected share", "host-share") +
+    xAxis(frame, x, ticks, "simulated time") +
+    yAxis(frame, y, SHARE_TICKS, "share of requests") +
+    expected +
+    eventMarkerLines(frame, x, markers) +
+    lines +
+    "</svg>"
+  );
+}

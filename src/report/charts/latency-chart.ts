@@ -1,0 +1,52 @@
+// Latency by percentile, HdrHistogram style: x is the percentile on a log axis (0 %, 90 %,
+// 99 %, 99.9 % …), y the latency in ms, one panel per kind so each has its own scale.
+
+import { escapeHtml } from "../escape.js";
+import type { PercentileSeries } from "../percentile-series.js";
+import { formatTick, linearScale, niceAxis, percentileTickLabel } from "../scales.js";
+import { linePath, plotBox, px, svgOpen, xAxis, yAxis, type Frame } from "../svg.js";
+
+const FRAME: Frame = { width: 420, height: 260, left: 58, right: 14, top: 14, bottom: 40 };
+
+/** Whole nines shown on the x axis: at least 99.9 %, up to the last point. */
+function ninesOf(series: PercentileSeries): number {
+  const last = series.points[series.points.length - 1]?.x ?? 0;
+  return Math.max(3, Math.ceil(last - 1e-9));
+}
+
+export function latencyChartSvg(title: string, series: PercentileSeries, color: string): string {
+  const nines = ninesOf(series);
+  const { x0, x1, y0, y1 } = plotBox(FRAME);
+  const x = linearScale([0, nines], [x0, x1]);
+  const axis = niceAxis(series.maxMs, 5);
+  const y = linearScale([0, axis.max], [y0, y1]);
+  const xTicks = Array.from({ length: nines + 1 }, (_, k) => ({ value: k, label: percentileTickLabel(k) }));
+  const yTicks = axis.ticks.map((v) => ({ value: v, label: formatTick(v) }));
+  const coords = series.points.map((p) => [x(p.x), y(p.valueMs)] as const);
+  const body =
+    coords.length === 1
+      ? `<circle class="series" cx="${px(coords[0][0])}" cy="${px(coords[0][1])}" r="3" fill="${color}"/>`
+      : `<path class="series" d="${linePath(coords)}" stroke="${color}" fill="none"/>`;
+  // Invisible-ish dots carry tooltips with the exact percentile and value.
+  const dots = series.points
+    .map(
+      (p) =>
+        `<circle class="hover-dot" cx="${px(x(p.x))}" cy="${px(y(p.valueMs))}" r="2.5" fill="${color}"><title>${escapeHtml(
+          `${formatPercentile(p.percentile)}: ${p.valueMs} ms`,
+        )}</title></circle>`,
+    )
+    .join("");
+  return (
+    svgOpen(FRAME, `${title} latency by percentile`, "latency") +
+    xAxis(FRAME, x, xTicks, "percentile") +
+    yAxis(FRAME, y, yTicks, "latency (ms)") +
+    body +
+    dots +
+    "</svg>"
+  );
+}
+
+/** 99.90234375 → "99.9023%". */
+export function formatPercentile(percentile: number): string {
+  return `${Number(percentile.toFixed(4))}%`;
+}

@@ -1,0 +1,46 @@
+// Reads a result JSON file for `kmssim report`: a missing file, bad JSON or something that
+// is not a kmssim result is a UserError (exit 2) naming the file and what is wrong.
+
+import { readFile } from "node:fs/promises";
+import { RESULT_SCHEMA, type Result } from "../output/result.js";
+import { UserError } from "../cli/user-error.js";
+
+/** The first thing that keeps `value` from being a result the report can draw, or null. */
+export function resultProblem(value: unknown): string | null {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return "it is not a JSON object";
+  const r = value as Record<string, unknown>;
+  if (r.schema !== RESULT_SCHEMA) return `its "schema" is ${JSON.stringify(r.schema) ?? "missing"}, expected "${RESULT_SCHEMA}"`;
+  const isObject = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v);
+  const checks: [boolean, string][] = [
+    [typeof r.scenario === "string", '"scenario" should be a string'],
+    [isObject(r.clients), '"clients" should be an object'],
+    [isObject(r.rpc) && isObject((r.rpc as Record<string, unknown>).activation) && isObject((r.rpc as Record<string, unknown>).renewal), '"rpc.activation" and "rpc.renewal" should be objects'],
+    [isObject(r.dns), '"dns" should be an object'],
+    [isObject(r.spread), '"spread" should be an object'],
+    [Array.isArray(r.hosts) && r.hosts.every((h) => isObject(h) && typeof (h as Record<string, unknown>).name === "string"), '"hosts" should be a list of hosts with names'],
+    [Array.isArray(r.timeline) && r.timeline.every((s) => isObject(s) && typeof (s as Record<string, unknown>).t === "number"), '"timeline" should be a list of samples'],
+    [Array.isArray(r.thresholds) && r.thresholds.every(isObject), '"thresholds" should be a list'],
+    [r.events === undefined || Array.isArray(r.events), '"events" should be a list'],
+  ];
+  return checks.find(([ok]) => !ok)?.[1] ?? null;
+}
+
+export async function readResultFile(path: string): Promise<Result> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : code === "EACCES" ? "no permission to read it" : (err as Error).message;
+    throw new UserError(`cannot read result '${path}': ${why}`, "KMSSIM_BAD_RESULT");
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`'${path}' is not valid JSON (${(err as Error).message}); give a result written by \`kmssim run --out\``, "KMSSIM_BAD_RESULT");
+  }
+  const problem = resultProblem(value);
+  if (problem !== null) throw new UserError(`'${path}' is not a kmssim result: ${problem}`, "KMSSIM_BAD_RESULT");
+  return value as Result;
+}

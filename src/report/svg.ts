@@ -1,0 +1,98 @@
+// Small SVG building blocks for the report's charts: a plot frame, axes with grid lines,
+// paths and event markers. Output is markup text; every label goes through escapeHtml.
+
+import { escapeHtml } from "./escape.js";
+import { eventColor } from "./palette.js";
+import type { EventMarker } from "./event-markers.js";
+import { labelRows } from "./event-markers.js";
+import type { LinearScale } from "./scales.js";
+
+export interface Frame {
+  width: number;
+  height: number;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/** The plot area inside the margins. */
+export function plotBox(f: Frame): { x0: number; x1: number; y0: number; y1: number } {
+  return { x0: f.left, x1: f.width - f.right, y0: f.height - f.bottom, y1: f.top };
+}
+
+/** Coordinates with at most one decimal: small files, no visible difference. */
+export const px = (value: number): string => (Number.isFinite(value) ? String(Math.round(value * 10) / 10) : "0");
+
+export function svgOpen(f: Frame, label: string, cls: string): string {
+  return `<svg class="chart ${escapeHtml(cls)}" viewBox="0 0 ${f.width} ${f.height}" role="img" aria-label="${escapeHtml(label)}" xmlns="http://www.w3.org/2000/svg">`;
+}
+
+/** "M x,y L x,y …" through the points, or "" for none. */
+export function linePath(points: readonly (readonly [number, number])[]): string {
+  return points.map(([x, y], k) => `${k === 0 ? "M" : "L"}${px(x)},${px(y)}`).join("");
+}
+
+export interface AxisTick {
+  value: number;
+  label: string;
+}
+
+/** Horizontal grid lines with labels on the left. */
+export function yAxis(f: Frame, y: LinearScale, ticks: readonly AxisTick[], title: string): string {
+  const { x0, x1 } = plotBox(f);
+  const parts = ticks.map(
+    (t) =>
+      `<line class="grid" x1="${px(x0)}" x2="${px(x1)}" y1="${px(y(t.value))}" y2="${px(y(t.value))}"/>` +
+      `<text class="tick" x="${px(x0 - 6)}" y="${px(y(t.value) + 4)}" text-anchor="end">${escapeHtml(t.label)}</text>`,
+  );
+  const midY = (f.top + f.height - f.bottom) / 2;
+  parts.push(`<text class="axis-title" transform="translate(14 ${px(midY)}) rotate(-90)" text-anchor="middle">${escapeHtml(title)}</text>`);
+  return `<g class="y-axis">${parts.join("")}</g>`;
+}
+
+/** Vertical grid lines with labels below. */
+export function xAxis(f: Frame, x: LinearScale, ticks: readonly AxisTick[], title: string): string {
+  const { y0, y1 } = plotBox(f);
+  const parts = ticks.map(
+    (t) =>
+      `<line class="grid" x1="${px(x(t.value))}" x2="${px(x(t.value))}" y1="${px(y0)}" y2="${px(y1)}"/>` +
+      `<text class="tick" x="${px(x(t.value))}" y="${px(y0 + 16)}" text-anchor="middle">${escapeHtml(t.label)}</text>`,
+  );
+  parts.push(`<line class="axis" x1="${px(f.left)}" x2="${px(f.width - f.right)}" y1="${px(y0)}" y2="${px(y0)}"/>`);
+  parts.push(`<text class="axis-title" x="${px((f.left + f.width - f.right) / 2)}" y="${px(f.height - 4)}" text-anchor="middle">${escapeHtml(title)}</text>`);
+  return `<g class="x-axis">${parts.join("")}</g>`;
+}
+
+const LABEL_CHAR_PX = 6.4;
+const LABEL_ROW_PX = 13;
+export const MARKER_LABEL_ROWS = 3;
+
+/** Top margin that leaves room for the marker labels. */
+export function markerTop(markers: readonly EventMarker[], base: number): number {
+  return markers.length === 0 ? base : base + MARKER_LABEL_ROWS * LABEL_ROW_PX;
+}
+
+/** Dashed vertical lines at the events' times with non-overlapping labels above the plot. */
+export function eventMarkerLines(f: Frame, x: LinearScale, markers: readonly EventMarker[]): string {
+  if (markers.length === 0) return "";
+  const { y0, y1 } = plotBox(f);
+  const xs = markers.map((m) => x(m.tSeconds));
+  const widths = markers.map((m) => m.label.length * LABEL_CHAR_PX + 4);
+  // A label near the right edge is pulled left so it stays inside the chart.
+  const starts = xs.map((xk, k) => Math.max(0, Math.min(xk + 3, f.width - 2 - widths[k])));
+  const rows = labelRows(starts, widths, MARKER_LABEL_ROWS);
+  const labelBase = y1 - (MARKER_LABEL_ROWS - 1) * LABEL_ROW_PX - 4;
+  const parts = markers.map((m, k) => {
+    const color = eventColor(m.action);
+    const title = `<title>${escapeHtml(m.label)}</title>`;
+    const line = `<line class="event" x1="${px(xs[k])}" x2="${px(xs[k])}" y1="${px(y0)}" y2="${px(y1 - 2)}" stroke="${color}">${title}</line>`;
+    const row = rows[k];
+    const text =
+      row === null
+        ? ""
+        : `<text class="event-label" x="${px(starts[k])}" y="${px(labelBase + row * LABEL_ROW_PX)}" fill="${color}">${escapeHtml(m.label)}${title}</text>`;
+    return line + text;
+  });
+  return `<g class="events">${parts.join("")}</g>`;
+}
