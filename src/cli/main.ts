@@ -9,6 +9,7 @@ import { DEFAULT_DNS_LISTEN, dnsCommand } from "./commands/dns.js";
 import { hostCommand } from "./commands/host.js";
 import { planCommand } from "./commands/plan.js";
 import { explainCommand } from "./commands/explain.js";
+import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
 import { validateCommand } from "./commands/validate.js";
@@ -19,7 +20,7 @@ const EPILOGUE = `Exit codes: 0 all thresholds pass, 1 a threshold failed, 2 bad
 
 kmssim speaks its own documented protocol; it never talks to a real KMS host.`;
 
-const COMMANDS = ["run", "validate", "explain", "schema", "dns", "host", "discover", "compare", "plan"];
+const COMMANDS = ["run", "validate", "explain", "schema", "dns", "host", "discover", "compare", "plan", "report"];
 
 export async function main(argv: readonly string[]): Promise<number> {
   const first = argv[0];
