@@ -29,7 +29,8 @@ export interface Verdict {
 /** Rounds away float noise (0.1 + 0.2) so equal inputs give a delta of exactly 0. */
 const clean = (x: number, decimals: number): number => {
   const scale = 10 ** decimals;
-  return Math.round(x * scale) / scale;
+  const rounded = Math.round(x * scale) / scale;
+  return rounded === 0 ? 0 : rounded; // no -0 in reports
 };
 
 export function judge(baseline: number | null, candidate: number | null, better: Better, unit: MetricUnit, limitFraction: number): Verdict {
