@@ -1,0 +1,35 @@
+// Worker-thread entry of `kmssim plan`: runs the replications it is handed, one at a
+// time, reporting progress after every slice of events and the metrics at the end.
+
+import { writeSync } from "node:fs";
+import { parentPort } from "node:worker_threads";
+import { Replication } from "./replication.js";
+import type { FromPlanWorker, ToPlanWorker } from "./plan-wire.js";
+
+/**
+ * Named fault sites (self-tests of the failure path), chosen by KMSSIM_INJECT_FAULT; each
+ * hits the sweep's first run only: `plan-worker-throw` throws an uncaught exception,
+ * `plan-worker-exit` ends the thread at once with code 70. Announced on stderr.
+ */
+function injectFault(run: number): void {
+  const fault = process.env.KMSSIM_INJECT_FAULT;
+  if (run !== 0 || (fault !== "plan-worker-throw" && fault !== "plan-worker-exit")) return;
+  writeSync(2, `kmssim: injected fault: ${fault}\n`);
+  if (fault === "plan-worker-exit") process.exit(70);
+  throw new Error(`injected fault: ${fault}`);
+}
+
+const port = parentPort;
+if (port === null) throw new Error("plan-worker must run in a worker thread");
+port.on("message", (message: ToPlanWorker) => {
+  const { task } = message;
+  injectFault(task.run);
+  const replication = new Replication(task);
+  // Bounded by the simulated duration: every step advances the engine.
+  while (!replication.step()) {
+    const progress: FromPlanWorker = { type: "progress", run: task.run, fraction: replication.fraction };
+    port.postMessage(progress);
+  }
+  const done: FromPlanWorker = { type: "done", run: task.run, metrics: replication.metrics() };
+  port.postMessage(done);
+});
