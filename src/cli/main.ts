@@ -200,7 +200,8 @@ export async function main(argv: readonly string[]): Promise<number> {
             default: "10%",
             describe: "How much worse than the baseline a metric may get: 10%, or per metric p99=5%,default=10% (keys are globs on a name or its dotted tail)",
           })
-          .option("metric", { type: "string", array: true, describe: "Compare only metrics matching these globs (* any run, !glob excludes); repeatable" })
+          // nargs 1: `--metric X a.json b.json` must not swallow the files.
+          .option("metric", { type: "string", array: true, nargs: 1, describe: "Compare only metrics matching this glob (* any run, !glob excludes); repeat the flag for more" })
           .option("out", { type: "string", describe: "Write the comparison as JSON here (atomically)" })
           .option("quiet", { type: "boolean", default: false, describe: "Print no table (warnings and errors still go to stderr)" })
           .example("$0 compare baseline.json candidate.json", "Fail (exit 1) when any metric got more than 10% worse")

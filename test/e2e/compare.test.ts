@@ -87,7 +87,8 @@ describe("kmssim compare", () => {
 
   it("--metric and per-metric --max-regression: a generous limit on the one metric selected passes", async () => {
     const out = join(dir, "relaxed.json");
-    const run = await kmssim(["compare", baseline.outPath, slow.outPath, "--metric", "rpc.activation.latencyMs.p99", "--max-regression", "p99=100000%,default=1%", "--out", out]);
+    // --metric before the files takes one value, not the files too.
+    const run = await kmssim(["compare", "--metric", "rpc.activation.latencyMs.p99", baseline.outPath, slow.outPath, "--max-regression", "p99=100000%,default=1%", "--out", out]);
     expect(run.code, run.stderr).toBe(0);
     const report = readReport(out);
     expect(report.rows.map((r) => r.metric)).toEqual(["rpc.activation.latencyMs.p99"]);
