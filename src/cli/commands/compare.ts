@@ -11,7 +11,7 @@ import { profileOf, type RunProfile } from "../../compare/run-profile.js";
 import { EXIT, UserError } from "../user-error.js";
 import { writeFileAtomic } from "../write-file-atomic.js";
 
-export interface CompareOptions {
+export interface CompareCommandOptions {
   baseline?: string;
   candidate?: string;
   maxRegression?: string;
@@ -34,7 +34,7 @@ async function profileFile(file: string): Promise<RunProfile> {
   }
 }
 
-export async function compareCommand(options: CompareOptions): Promise<number> {
+export async function compareCommand(options: CompareCommandOptions): Promise<number> {
   const { baseline, candidate } = options;
   if (baseline === undefined || candidate === undefined) {
     throw new UserError("compare needs two result files, e.g. `kmssim compare baseline.json candidate.json`", "KMSSIM_USAGE");
