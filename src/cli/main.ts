@@ -46,6 +46,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           .option("clients", { type: "number", describe: "Total clients, split across groups in the file's proportions" })
           .option("workers", { type: "number", describe: "realtime: worker threads running the clients (default: cores; 0 = main thread)" })
           .option("out", { type: "string", describe: "Write the result JSON here (atomically)" })
+          .option("html", { type: "string", describe: "Also write the HTML report here (one offline file; same as `kmssim report`)" })
           .option("quiet", { type: "boolean", default: false, describe: "Print neither the summary nor progress (warnings and errors still go to stderr)" })
           .option("check", {
             type: "boolean",
@@ -65,6 +66,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           clients: args.clients,
           workers: args.workers,
           out: args.out,
+          html: args.html,
           quiet: args.quiet,
           check: args.check,
         });

@@ -1,8 +1,10 @@
 // `kmssim run <scenario>`: simulate the fleet, print the summary, write the result JSON.
 
+import { readFile } from "node:fs/promises";
 import { relative } from "node:path";
 import type { Result } from "../../output/result.js";
 import { renderSummary } from "../../output/summary.js";
+import { renderHtmlReport } from "../../report/index.js";
 import type { Scenario } from "../../scenario/model.js";
 import { buildResult } from "../../run/build-result.js";
 import { runRealtimeMode } from "../run-realtime.js";
@@ -21,6 +23,8 @@ export interface RunOptions {
   workers?: number;
   out?: string;
   quiet?: boolean;
+  /** Write the HTML report here too. */
+  html?: string;
   /** Virtual mode: check the model's invariants after every event (exit 3 on the first broken one). */
   check?: boolean;
 }
@@ -29,6 +33,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const loaded = await loadScenarioOrThrow(options.scenario);
   const scenario = applyOverrides(loaded, options);
   if (options.out !== undefined) await checkWritable(options.out);
+  if (options.html !== undefined) await checkWritable(options.html);
   // Listen before building the fleet: a Ctrl-C during set-up still ends cleanly.
   let interrupted = false;
   const onSignal = (): void => {
@@ -63,6 +68,10 @@ export async function runCommand(options: RunOptions): Promise<number> {
   // The summary first: if the file cannot be written after all, the numbers are still shown.
   if (!options.quiet) process.stdout.write(`${renderSummary(result, { color: process.stdout.isTTY === true })}\n`);
   if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
+  if (options.html !== undefined) {
+    const scenarioText = await readFile(options.scenario, "utf8").catch(() => undefined);
+    await writeFileAtomic(options.html, renderHtmlReport(result, { scenarioText }));
+  }
   if (outcome.failure !== undefined) {
     if (options.out !== undefined) process.stderr.write(`kmssim: what was measured before the failure is in ${options.out} ("incomplete")\n`);
     throw outcome.failure;
