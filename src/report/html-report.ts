@@ -73,7 +73,7 @@ function latencySection(result: Result): string {
           ? `<div class="empty">no ${escapeHtml(k.title.toLowerCase())} requests</div>`
           : latencyChartSvg(k.title, series, k.color);
     const n = series === null ? "" : ` <span class="stats">${count(series.count)} requests</span>`;
-    return `<div class="panel"><h3><span>${escapeHtml(k.title)}${n}</span><span class="stats">${stats}</span></h3>${body}</div>`;
+    return `<div class="panel"><h3>${escapeHtml(k.title)}${n}</h3><p class="stats">${stats}</p>${body}</div>`;
   });
   return `<section id="latency"><h2>Latency by percentile</h2><p class="lead">HdrHistogram style: the x axis stretches the tail (each step is one more nine), the curve ends at the slowest request. Latency counts from when a request was due, so timeouts show here.</p><div class="grid3">${panels.join("")}</div></section>`;
 }

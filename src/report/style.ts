@@ -22,8 +22,8 @@ h3 { font-size: 14px; margin: 0 0 6px; }
 section { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 14px 16px; margin-top: 16px; }
 section > p.lead { color: var(--muted); margin: 0 0 10px; }
 .grid3 { display: grid; grid-template-columns: repeat(auto-fit, minmax(330px, 1fr)); gap: 14px; }
-.panel h3 { display: flex; justify-content: space-between; align-items: baseline; }
-.panel h3 .stats { color: var(--muted); font-weight: 400; font-size: 12px; }
+.panel h3 { margin: 0; }
+.panel .stats { color: var(--muted); font-weight: 400; font-size: 12px; margin: 0 0 4px; }
 .panel .empty { color: var(--muted); padding: 40px 0; text-align: center; border: 1px dashed var(--line); border-radius: 4px; }
 svg.chart { width: 100%; height: auto; display: block; }
 svg.chart text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; fill: #4a5563; }
@@ -34,7 +34,7 @@ svg.chart .series { stroke-width: 2; stroke-linejoin: round; stroke-linecap: rou
 svg.chart .hover-dot { opacity: 0; } svg.chart .hover-dot:hover { opacity: 1; }
 svg.chart .expected { stroke-width: 1.6; stroke-dasharray: 6 4; opacity: .85; }
 svg.chart .event { stroke-width: 1.2; stroke-dasharray: 3 3; }
-svg.chart text.event-label { font-size: 11px; font-weight: 600; }
+svg.chart text.event-label { font-size: 11px; font-weight: 600; paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 18px; margin: 0 0 6px; color: var(--muted); font-size: 13px; }
 .legend .key { display: inline-flex; align-items: center; gap: 6px; }
 .swatch { display: inline-block; width: 14px; height: 4px; border-radius: 2px; vertical-align: middle; margin-right: 6px; }
@@ -44,6 +44,7 @@ table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nu
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { color: var(--muted); font-weight: 600; font-size: 12px; }
 td.num, th.num { text-align: right; white-space: nowrap; }
+td.counts { font-size: 13px; }
 td.warn { color: var(--warn); font-weight: 600; }
 tr.ok .verdict { color: var(--ok); font-weight: 600; white-space: nowrap; } tr.bad .verdict { color: var(--bad); font-weight: 600; white-space: nowrap; }
 tr.bad { background: #fdf0ee; }

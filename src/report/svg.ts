@@ -68,30 +68,47 @@ const LABEL_CHAR_PX = 6.4;
 const LABEL_ROW_PX = 13;
 export const MARKER_LABEL_ROWS = 3;
 
+export interface MarkerLayout {
+  markers: readonly EventMarker[];
+  /** Line positions. */
+  xs: number[];
+  /** Where each label starts (pulled left near the right edge). */
+  starts: number[];
+  /** Label row per marker, null when it has no room (the tooltip and table still name it). */
+  rows: (number | null)[];
+  rowsUsed: number;
+}
+
+/** Places the markers' labels in up to MARKER_LABEL_ROWS rows above a plot of this width. */
+export function layoutMarkers(markers: readonly EventMarker[], x: LinearScale, width: number): MarkerLayout {
+  const xs = markers.map((m) => x(m.tSeconds));
+  const widths = markers.map((m) => m.label.length * LABEL_CHAR_PX + 4);
+  const starts = xs.map((xk, k) => Math.max(0, Math.min(xk + 3, width - 2 - widths[k])));
+  const rows = labelRows(starts, widths, MARKER_LABEL_ROWS);
+  const rowsUsed = rows.reduce<number>((most, row) => (row === null ? most : Math.max(most, row + 1)), 0);
+  return { markers, xs, starts, rows, rowsUsed };
+}
+
 /** Top margin that leaves room for the marker labels. */
-export function markerTop(markers: readonly EventMarker[], base: number): number {
-  return markers.length === 0 ? base : base + MARKER_LABEL_ROWS * LABEL_ROW_PX;
+export function markerTop(layout: MarkerLayout, base: number): number {
+  return base + layout.rowsUsed * LABEL_ROW_PX + (layout.rowsUsed > 0 ? 4 : 0);
 }
 
 /** Dashed vertical lines at the events' times with non-overlapping labels above the plot. */
-export function eventMarkerLines(f: Frame, x: LinearScale, markers: readonly EventMarker[]): string {
-  if (markers.length === 0) return "";
+export function eventMarkerLines(f: Frame, layout: MarkerLayout): string {
+  if (layout.markers.length === 0) return "";
   const { y0, y1 } = plotBox(f);
-  const xs = markers.map((m) => x(m.tSeconds));
-  const widths = markers.map((m) => m.label.length * LABEL_CHAR_PX + 4);
-  // A label near the right edge is pulled left so it stays inside the chart.
-  const starts = xs.map((xk, k) => Math.max(0, Math.min(xk + 3, f.width - 2 - widths[k])));
-  const rows = labelRows(starts, widths, MARKER_LABEL_ROWS);
-  const labelBase = y1 - (MARKER_LABEL_ROWS - 1) * LABEL_ROW_PX - 4;
-  const parts = markers.map((m, k) => {
+  const labelBase = y1 - (layout.rowsUsed - 1) * LABEL_ROW_PX - 6;
+  const parts = layout.markers.map((m, k) => {
     const color = eventColor(m.action);
     const title = `<title>${escapeHtml(m.label)}</title>`;
-    const line = `<line class="event" x1="${px(xs[k])}" x2="${px(xs[k])}" y1="${px(y0)}" y2="${px(y1 - 2)}" stroke="${color}">${title}</line>`;
-    const row = rows[k];
+    const xk = layout.xs[k];
+    const line = `<line class="event" x1="${px(xk)}" x2="${px(xk)}" y1="${px(y0)}" y2="${px(y1 - 2)}" stroke="${color}">${title}</line>`;
+    const row = layout.rows[k];
     const text =
       row === null
         ? ""
-        : `<text class="event-label" x="${px(starts[k])}" y="${px(labelBase + row * LABEL_ROW_PX)}" fill="${color}">${escapeHtml(m.label)}${title}</text>`;
+        : `<text class="event-label" x="${px(layout.starts[k])}" y="${px(labelBase + row * LABEL_ROW_PX)}" style="fill:${color}">${escapeHtml(m.label)}${title}</text>`;
     return line + text;
   });
   return `<g class="events">${parts.join("")}</g>`;

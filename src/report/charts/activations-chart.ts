@@ -12,7 +12,7 @@ export const ACTIVATED_COLOR = "#0072b2";
 export const LICENSED_COLOR = "#009e73";
 
 export function activationsChartSvg(timeline: readonly TimelineSample[], totalClients: number, endSeconds: number, markers: readonly EventMarker[]): string {
-  const { frame, x, ticks } = timeFrame(endSeconds, markers);
+  const { frame, x, ticks, markers: layout } = timeFrame(endSeconds, markers);
   const { y0, y1 } = plotBox(frame);
   const peak = Math.max(countOf(totalClients), ...timeline.map((s) => Math.max(countOf(s.activated), countOf(s.licensed))));
   const axis = niceAxis(peak, 5);
@@ -27,7 +27,7 @@ export function activationsChartSvg(timeline: readonly TimelineSample[], totalCl
     svgOpen(frame, "clients activated and licensed over time", "activations") +
     xAxis(frame, x, ticks, "simulated time") +
     yAxis(frame, y, axis.ticks.map((v) => ({ value: v, label: formatTick(v) })), "clients") +
-    eventMarkerLines(frame, x, markers) +
+    eventMarkerLines(frame, layout) +
     line("licensed", LICENSED_COLOR, "licensed") +
     line("activated", ACTIVATED_COLOR, "activated") +
     "</svg>"

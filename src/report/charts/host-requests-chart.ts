@@ -15,7 +15,7 @@ export function hostRequestsChartSvg(
   endSeconds: number,
   markers: readonly EventMarker[],
 ): string {
-  const { frame, x, ticks } = timeFrame(endSeconds, markers, 240);
+  const { frame, x, ticks, markers: layout } = timeFrame(endSeconds, markers, 180);
   const { y0, y1 } = plotBox(frame);
   const axis = niceAxis(Math.max(0, ...samples.map((s) => s.total)), 4);
   const y = linearScale([0, axis.max], [y0, y1]);
@@ -43,7 +43,7 @@ export function hostRequestsChartSvg(
     svgOpen(frame, "requests per host over time", "host-requests") +
     xAxis(frame, x, ticks, "simulated time") +
     yAxis(frame, y, axis.ticks.map((v) => ({ value: v, label: formatTick(v) })), "requests / interval") +
-    eventMarkerLines(frame, x, markers) +
+    eventMarkerLines(frame, layout) +
     `<g class="bars">${bars.join("")}</g>` +
     "</svg>"
   );

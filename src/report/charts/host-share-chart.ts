@@ -17,7 +17,7 @@ export function hostShareChartSvg(
   endSeconds: number,
   markers: readonly EventMarker[],
 ): string {
-  const { frame, x, ticks } = timeFrame(endSeconds, markers);
+  const { frame, x, ticks, markers: layout } = timeFrame(endSeconds, markers);
   const { x0, x1, y0, y1 } = plotBox(frame);
   const y = linearScale([0, 1], [y0, y1]);
   const expected = hosts
@@ -52,7 +52,7 @@ export function hostShareChartSvg(
     xAxis(frame, x, ticks, "simulated time") +
     yAxis(frame, y, SHARE_TICKS, "share of requests") +
     expected +
-    eventMarkerLines(frame, x, markers) +
+    eventMarkerLines(frame, layout) +
     lines +
     "</svg>"
   );

@@ -6,7 +6,7 @@ import type { PercentileSeries } from "../percentile-series.js";
 import { formatTick, linearScale, niceAxis, percentileTickLabel } from "../scales.js";
 import { linePath, plotBox, px, svgOpen, xAxis, yAxis, type Frame } from "../svg.js";
 
-const FRAME: Frame = { width: 420, height: 260, left: 58, right: 14, top: 14, bottom: 40 };
+const FRAME: Frame = { width: 420, height: 260, left: 58, right: 28, top: 14, bottom: 40 };
 
 /** Whole nines shown on the x axis: at least 99.9 %, up to the last point. */
 function ninesOf(series: PercentileSeries): number {

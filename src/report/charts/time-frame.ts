@@ -3,21 +3,30 @@
 
 import type { EventMarker } from "../event-markers.js";
 import { linearScale, timeAxis, type LinearScale } from "../scales.js";
-import { markerTop, plotBox, type Frame } from "../svg.js";
+import { layoutMarkers, markerTop, type Frame, type MarkerLayout } from "../svg.js";
 
 export interface TimeFrame {
   frame: Frame;
   x: LinearScale;
   ticks: { value: number; label: string }[];
+  markers: MarkerLayout;
 }
 
-export function timeFrame(endSeconds: number, markers: readonly EventMarker[], height = 270): TimeFrame {
-  const frame: Frame = { width: 960, height, left: 64, right: 18, top: markerTop(markers, 12), bottom: 40 };
+const WIDTH = 960;
+const LEFT = 64;
+const RIGHT = 18;
+
+export function timeFrame(endSeconds: number, events: readonly EventMarker[], plotHeight = 210): TimeFrame {
   const axis = timeAxis(endSeconds, 10);
-  const { x0, x1 } = plotBox(frame);
+  // x depends on the side margins only, so the labels can be placed before the top is known.
+  const x = linearScale([0, axis.maxSeconds], [LEFT, WIDTH - RIGHT]);
+  const markers = layoutMarkers(events, x, WIDTH);
+  const top = markerTop(markers, 12);
+  const bottom = 40;
   return {
-    frame,
-    x: linearScale([0, axis.maxSeconds], [x0, x1]),
+    frame: { width: WIDTH, height: top + plotHeight + bottom, left: LEFT, right: RIGHT, top, bottom },
+    x,
     ticks: axis.ticks.map((t) => ({ value: t.seconds, label: t.label })),
+    markers,
   };
 }

@@ -8,12 +8,14 @@ import { count, percent, points } from "./format.js";
 export function hostsHtml(hosts: readonly HostResult[]): string {
   const rows = hosts.map((h, k) => {
     const deviation = h.share - h.expectedShare;
+    // Products nobody asked this host for (count 0 and no alert) would only be noise.
     const counts = Object.entries(h.count ?? {})
+      .filter(([product, n]) => n !== 0 || (h.lowCount ?? []).includes(product))
       .map(([product, n]) => {
         const low = (h.lowCount ?? []).includes(product);
         return `<span class="${low ? "low" : ""}" title="${low ? "below the activation threshold" : ""}">${escapeHtml(product)} ${count(n)}</span>`;
       })
-      .join("<br>");
+      .join(" · ");
     return (
       `<tr><td><span class="swatch" style="background:${seriesColor(k)}"></span>${escapeHtml(h.name)}</td>` +
       `<td class="state-${escapeHtml(h.state)}">${escapeHtml(h.state)}</td>` +
