@@ -1,0 +1,125 @@
+// `kmssim report` end to end: a real run's result becomes an HTML file that headless
+// Chromium renders offline with every chart drawn, no console error and no request
+// beyond the file itself; a screenshot is kept in test-artifacts/report.png.
+
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { explainCode } from "../../src/core/errors.js";
+import { describeNeedingChromium, launchChromium } from "../report/chromium-harness.js";
+import { REPO_ROOT, kmssim, scenarioPath, stackFrames, tempDirs } from "./helpers.js";
+
+const tmp = tempDirs();
+const SCREENSHOT = join(REPO_ROOT, "test-artifacts", "report.png");
+
+describe("kmssim report", () => {
+  let dir = "";
+  let resultPath = "";
+  let htmlPath = "";
+
+  beforeAll(async () => {
+    dir = tmp.make();
+    resultPath = join(dir, "r.json");
+    htmlPath = join(dir, "r.html");
+    const run = await kmssim(["run", scenarioPath("multi-host.yaml"), "--out", resultPath, "--quiet"]);
+    expect(run.code, run.stderr).toBe(0);
+  });
+
+  it("writes one self-contained HTML file with the scenario text", async () => {
+    const report = await kmssim(["report", resultPath, "--html", htmlPath, "--scenario", scenarioPath("multi-host.yaml")]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stderr).toBe("");
+    const html = readFileSync(htmlPath, "utf8");
+    expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
+    expect(html).toContain("# The main job: three KMS hosts"); // the scenario file's own comment
+    expect(html).not.toMatch(/<script|\bsrc=|\bhref=/i);
+    expect(existsSync(`${htmlPath}.${process.pid}.tmp`)).toBe(false);
+  });
+
+  it.each([
+    ["a missing result", (d: string) => ["report", join(d, "nope.json"), "--html", join(d, "x.html")], /cannot read result '.*nope\.json': no such file/],
+    ["a file that is not JSON", (d: string) => (writeFileSync(join(d, "bad.json"), "{"), ["report", join(d, "bad.json"), "--html", join(d, "x.html")]), /is not valid JSON/],
+    ["JSON that is not a result", (d: string) => (writeFileSync(join(d, "other.json"), '{"a":1}'), ["report", join(d, "other.json"), "--html", join(d, "x.html")]), /is not a kmssim result/],
+    ["no --html", (d: string) => ["report", join(d, "r.json")], /Missing required argument: html/],
+    ["no result file", (d: string) => ["report", "--html", join(d, "x.html")], /a result file is required/],
+    ["a missing scenario", (d: string) => ["report", join(d, "r.json"), "--html", join(d, "x.html"), "--scenario", join(d, "none.yaml")], /cannot read scenario/],
+    ["an unwritable output", (d: string) => ["report", join(d, "r.json"), "--html", join(d, "no-such-folder", "x.html")], /cannot write '.*x\.html': its folder does not exist/],
+  ])("%s: exit 2 with a plain message, no file", async (_, args, message) => {
+    const run = await kmssim(args(dir));
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(stackFrames(run.stderr)).toEqual([]);
+    expect(existsSync(join(dir, "x.html"))).toBe(false);
+  });
+
+  describeNeedingChromium("rendered in headless Chromium", () => {
+    let browser: Browser | null = null;
+    beforeAll(async () => {
+      browser = await launchChromium();
+    });
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it("draws every chart, logs no error, requests nothing but the file, and names hosts and explanations", async () => {
+      const html = readFileSync(htmlPath, "utf8");
+      expect(html.length).toBeGreaterThan(0);
+      const page = await browser!.newPage({ viewport: { width: 1366, height: 900 } });
+      const consoleErrors: string[] = [];
+      const requests: string[] = [];
+      const failed: string[] = [];
+      page.on("console", (msg) => {
+        if (msg.type() === "error" || msg.type() === "warning") consoleErrors.push(msg.text());
+      });
+      page.on("pageerror", (err) => consoleErrors.push(err.message));
+      page.on("request", (req) => requests.push(req.url()));
+      page.on("requestfailed", (req) => failed.push(`${req.url()} ${req.failure()?.errorText ?? ""}`));
+      const url = pathToFileURL(htmlPath).href;
+      await page.goto(url, { waitUntil: "load" });
+
+      const charts = await page.$$eval("svg.chart", (svgs) =>
+        svgs.map((svg) => {
+          const shapes = [...svg.querySelectorAll("path.series, rect, circle")] as SVGGraphicsElement[];
+          const drawn = shapes.filter((s) => {
+            const box = s.getBBox();
+            return box.width > 0 || box.height > 0;
+          }).length;
+          const box = svg.getBoundingClientRect();
+          return { kind: svg.getAttribute("class"), drawn, width: box.width, height: box.height };
+        }),
+      );
+      expect(charts.map((c) => c.kind)).toEqual([
+        "chart latency",
+        "chart latency",
+        "chart latency",
+        "chart activations",
+        "chart host-share",
+        "chart host-requests",
+      ]);
+      for (const chart of charts) {
+        expect(chart.drawn, `${chart.kind} drew nothing`).toBeGreaterThan(0);
+        expect(chart.width, `${chart.kind} has no width on the page`).toBeGreaterThan(200);
+        expect(chart.height).toBeGreaterThan(100);
+      }
+
+      const text = await page.locator("body").innerText();
+      for (const name of ["kms1", "kms2", "kms3"]) expect(text).toContain(name);
+      // multi-host's crash makes renewals meet a refusing host: 0x800706BA, explained.
+      const info = explainCode(0x800706ba)!;
+      expect(text).toContain(info.hex);
+      expect(text).toContain(info.meaning.slice(0, 60));
+      expect(text).toContain("kms2 crash");
+
+      mkdirSync(join(REPO_ROOT, "test-artifacts"), { recursive: true });
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      await page.close();
+
+      expect(consoleErrors).toEqual([]);
+      expect(failed).toEqual([]);
+      expect(requests).toEqual([url]);
+      expect(statSync(SCREENSHOT).size).toBeGreaterThan(20_000);
+    });
+  });
+});
