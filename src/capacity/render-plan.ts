@@ -50,7 +50,7 @@ export function formatHostCounts(counts: readonly number[]): string {
 
 function recommendationLine(r: PlanRecommendation, report: PlanReport): string {
   const where = `${formatCount(r.clients)} clients`;
-  const all = `all ${report.replications} replication${report.replications === 1 ? "" : "s"}`;
+  const all = report.replications === 1 ? "its one replication" : `all ${report.replications} replications`;
   if (r.hosts !== null) return `→ ${where}: ${r.hosts} host${r.hosts === 1 ? "" : "s"}, the smallest count that met every threshold in ${all}`;
   if (r.reason === "unfinished") return `→ ${where}: not known: the sweep stopped before ${r.unfinishedAt} hosts finished`;
   return `→ ${where}: none of ${formatHostCounts(report.hostCounts)} hosts met every threshold in ${all}`;

@@ -41,6 +41,7 @@ export function runReplications(
 
 async function runOnMainThread(tasks: readonly ReplicationTask[], callbacks: ReplicationCallbacks, stop: AbortSignal): Promise<{ interrupted: boolean }> {
   for (const task of tasks) {
+    if (stop.aborted) return { interrupted: true };
     let replication: Replication;
     try {
       replication = new Replication(task);
@@ -54,7 +55,6 @@ async function runOnMainThread(tasks: readonly ReplicationTask[], callbacks: Rep
       throw new ReplicationFailedError(`running ${describeTask(task)} failed: ${err instanceof Error ? err.message : String(err)}`);
     }
     callbacks.onDone(task.run, replication.metrics());
-    if (stop.aborted) return { interrupted: true };
   }
   return { interrupted: false };
 }
