@@ -95,3 +95,24 @@ export function timeAxis(maxSeconds: number, count = 6): { maxSeconds: number; t
     ticks: axis.ticks.map((v) => ({ seconds: v * size, label: `${formatTick(v)}${unit}` })),
   };
 }
+
+/**
+ * Powers of ten covering [minPositive, max] for a log axis: 0.25..5000 → 0.1..10000.
+ * The lowest decade is at least 0.001 (1 µs, the histograms' resolution).
+ */
+export function logAxis(minPositive: number, max: number): { min: number; max: number; ticks: number[] } {
+  const low = Math.max(-3, Math.floor(Math.log10(Math.max(minPositive, 1e-3))));
+  const high = Math.max(low + 1, Math.ceil(Math.log10(Math.max(max, minPositive, 1e-3)) - 1e-12));
+  const ticks: number[] = [];
+  for (let e = low; e <= high; e++) ticks.push(Number((10 ** e).toPrecision(1)));
+  return { min: ticks[0], max: ticks[ticks.length - 1], ticks };
+}
+
+/** A log10 scale over a positive domain; values at or below 0 go to the domain's bottom. */
+export function logScale(domain: readonly [number, number], range: readonly [number, number]): LinearScale {
+  const inner = linearScale([Math.log10(domain[0]), Math.log10(domain[1])], range);
+  const scale = ((value: number) => inner(Math.log10(Math.max(value, domain[0])))) as LinearScale;
+  scale.domain = domain;
+  scale.range = range;
+  return scale;
+}

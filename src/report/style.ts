@@ -45,6 +45,7 @@ th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line
 th { color: var(--muted); font-weight: 600; font-size: 12px; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 td.counts { font-size: 13px; }
+td.verdict, td.at, th.at { width: 1%; white-space: nowrap; }
 td.warn { color: var(--warn); font-weight: 600; }
 tr.ok .verdict { color: var(--ok); font-weight: 600; white-space: nowrap; } tr.bad .verdict { color: var(--bad); font-weight: 600; white-space: nowrap; }
 tr.bad { background: #fdf0ee; }

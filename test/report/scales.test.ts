@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatTick, linearScale, niceAxis, percentileTickLabel, percentileToX, timeAxis, xToPercentile } from "../../src/report/scales.js";
+import { formatTick, linearScale, logAxis, logScale, niceAxis, percentileTickLabel, percentileToX, timeAxis, xToPercentile } from "../../src/report/scales.js";
 
 describe("scales", () => {
   it("linearScale maps the domain's ends onto the range's ends, also inverted (SVG y grows down)", () => {
@@ -51,6 +51,24 @@ describe("scales", () => {
     expect(timeAxis(30).ticks[1].label).toMatch(/s$/);
     const axis = timeAxis(14 * 86_400, 10);
     expect(axis.maxSeconds).toBeGreaterThanOrEqual(14 * 86_400);
+  });
+
+  it("logAxis covers the values with whole decades; logScale puts each decade at the same distance", () => {
+    expect(logAxis(0.25, 5000)).toEqual({ min: 0.1, max: 10_000, ticks: [0.1, 1, 10, 100, 1000, 10_000] });
+    expect(logAxis(1, 10).ticks).toEqual([1, 10]);
+    expect(logAxis(0, 2).ticks[0]).toBe(0.001);
+    const y = logScale([0.1, 10_000], [300, 0]);
+    expect(y(0.1)).toBe(300);
+    expect(y(10_000)).toBeCloseTo(0, 9);
+    expect(y(10) - y(100)).toBeCloseTo(y(1000) - y(10_000), 9);
+    expect(y(0)).toBe(300);
+    fc.assert(
+      fc.property(fc.double({ min: 0.001, max: 1e7, noNaN: true }), fc.double({ min: 1, max: 1e4, noNaN: true }), (low, factor) => {
+        const axis = logAxis(low, low * factor);
+        expect(axis.min).toBeLessThanOrEqual(low * (1 + 1e-9));
+        expect(axis.max).toBeGreaterThanOrEqual(low * factor * (1 - 1e-9));
+      }),
+    );
   });
 
   it("formatTick shortens big numbers", () => {

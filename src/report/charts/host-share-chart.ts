@@ -9,6 +9,9 @@ import type { ShareSample } from "../share-series.js";
 import { eventMarkerLines, linePath, plotBox, px, svgOpen, xAxis, yAxis } from "../svg.js";
 import { timeFrame } from "./time-frame.js";
 
+/** Above this many points per host the dots would blur into the line (and bloat the file). */
+const MAX_DOTS_PER_HOST = 400;
+
 const SHARE_TICKS = [0, 0.25, 0.5, 0.75, 1].map((v) => ({ value: v, label: `${v * 100}%` }));
 
 export function hostShareChartSvg(
@@ -35,8 +38,11 @@ export function hostShareChartSvg(
         .map((s) => ({ s, share: s.shares[k] }))
         .filter((p): p is { s: ShareSample; share: number } => p.share !== null && p.share !== undefined);
       const mid = (s: ShareSample): number => x((s.fromSeconds + s.toSeconds) / 2);
-      const path = points.length > 1 ? `<path class="series" d="${linePath(points.map((p) => [mid(p.s), y(p.share)]))}" stroke="${seriesColor(k)}" fill="none"/>` : "";
-      const dots = points
+      const path =
+        points.length > 1
+          ? `<path class="series" d="${linePath(points.map((p) => [mid(p.s), y(p.share)]))}" stroke="${seriesColor(k)}" fill="none"><title>${escapeHtml(h.name)}</title></path>`
+          : "";
+      const dots = (points.length > MAX_DOTS_PER_HOST ? [] : points)
         .map(
           (p) =>
             `<circle cx="${px(mid(p.s))}" cy="${px(y(p.share))}" r="2.6" fill="${seriesColor(k)}"><title>${escapeHtml(

@@ -15,9 +15,9 @@ export function eventsHtml(events: readonly FleetEventRecord[]): string {
   const rows = shown.map((e) => {
     const details = [e.domain, e.eventId === undefined ? undefined : `event ${e.eventId}`, e.reason].filter((d) => d !== undefined && d !== "");
     return (
-      `<tr><td class="num">${duration(e.t)}</td><td>${escapeHtml(e.kind)}</td><td>${escapeHtml(e.target)}</td>` +
+      `<tr><td class="num at">${duration(e.t)}</td><td>${escapeHtml(e.kind)}</td><td>${escapeHtml(e.target)}</td>` +
       `<td><span class="dot" style="background:${eventColor(e.action)}"></span>${escapeHtml(e.action)}</td><td>${details.map((d) => escapeHtml(d)).join(" · ")}</td></tr>`
     );
   });
-  return `<table><thead><tr><th class="num">at</th><th>kind</th><th>target</th><th>action</th><th>details</th></tr></thead><tbody>${rows.join("")}</tbody></table>${note}`;
+  return `<table><thead><tr><th class="num at">at</th><th>kind</th><th>target</th><th>action</th><th>details</th></tr></thead><tbody>${rows.join("")}</tbody></table>${note}`;
 }
