@@ -21,11 +21,11 @@ export interface ReplicationMetrics {
 
 /**
  * Hours from the start to the first sample where every client had activated: resolution
- * is the scenario's sampleInterval. Null when no sample has them all.
+ * is the scenario's sampleInterval; rounded to 6 decimals. Null when no sample has them all.
  */
 export function allActivatedHours(timeline: readonly TimelineSample[], totalClients: number): number | null {
   const sample = timeline.find((s) => s.activated >= totalClients);
-  return sample === undefined ? null : sample.t / 3600;
+  return sample === undefined ? null : Math.round((sample.t / 3600) * 1e6) / 1e6;
 }
 
 export function replicationMetrics(result: Result, replication: number, seed: number): ReplicationMetrics {

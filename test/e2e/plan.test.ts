@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PlanReport } from "../../src/capacity/plan-report.js";
-import { BIN, REPO_ROOT, kmssim, stackFrames, tempDirs, writeScenario, yaml, type CliRun } from "./helpers.js";
+import { BIN, REPO_ROOT, kmssim, scenarioPath, stackFrames, tempDirs, writeScenario, yaml, type CliRun } from "./helpers.js";
 
 const tmp = tempDirs();
 
@@ -138,6 +138,16 @@ describe("kmssim plan finds the known minimum", () => {
     expect(sizes.stdout).toMatch(/ms \(n=1\)/);
     expect(sizes.stdout).toContain("→ 600 clients: 1 host, the smallest count");
     expect(sizes.stdout).toContain("→ 2,400 clients: none of 1,2 hosts met every threshold in its one replication");
+  });
+});
+
+describe("scenarios/capacity.yaml (the README's example)", () => {
+  it("needs 3 hosts for its 50,000 clients", async () => {
+    const out = join(tmp.make(), "capacity.json");
+    const run = await kmssim(["plan", scenarioPath("capacity.yaml"), "--hosts", "2..3", "--replications", "1", "--workers", "0", "--out", out]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(readPlan(out).recommendations).toEqual([{ clients: 50000, hosts: 3, failedAbove: [] }]);
+    expect(run.stdout).toContain("→ 50,000 clients: 3 hosts");
   });
 });
 
