@@ -68,25 +68,53 @@ const LABEL_CHAR_PX = 6.4;
 const LABEL_ROW_PX = 13;
 export const MARKER_LABEL_ROWS = 3;
 
+/** Markers closer than this (px) share one line: a burst of events reads as one moment. */
+const MERGE_PX = 4;
+
+export interface MarkerGroup {
+  x: number;
+  /** Colour of the first event. */
+  action: string;
+  /** "hq publish-failed corp.example +5", or "kms1 crash". */
+  label: string;
+  /** Every label of the group, one per line (the tooltip). */
+  title: string;
+}
+
 export interface MarkerLayout {
-  markers: readonly EventMarker[];
-  /** Line positions. */
-  xs: number[];
+  groups: MarkerGroup[];
   /** Where each label starts (pulled left near the right edge). */
   starts: number[];
-  /** Label row per marker, null when it has no room (the tooltip and table still name it). */
+  /** Label row per group, null when it has no room (the tooltip and table still name it). */
   rows: (number | null)[];
   rowsUsed: number;
 }
 
+/** Groups markers (sorted by time) that fall within MERGE_PX of the group's first one. */
+export function groupMarkers(markers: readonly EventMarker[], x: LinearScale): MarkerGroup[] {
+  const groups: { x: number; members: EventMarker[] }[] = [];
+  for (const m of markers) {
+    const xm = x(m.tSeconds);
+    const last = groups[groups.length - 1];
+    if (last !== undefined && Math.abs(xm - last.x) < MERGE_PX) last.members.push(m);
+    else groups.push({ x: xm, members: [m] });
+  }
+  return groups.map(({ x: xg, members }) => {
+    const labels = members.map((m) => m.label);
+    const same = labels.every((l) => l === labels[0]);
+    const label = members.length === 1 ? labels[0] : same ? `${labels[0]} ×${labels.length}` : `${labels[0]} +${labels.length - 1}`;
+    return { x: xg, action: members[0].action, label, title: labels.join("\n") };
+  });
+}
+
 /** Places the markers' labels in up to MARKER_LABEL_ROWS rows above a plot of this width. */
 export function layoutMarkers(markers: readonly EventMarker[], x: LinearScale, width: number): MarkerLayout {
-  const xs = markers.map((m) => x(m.tSeconds));
-  const widths = markers.map((m) => m.label.length * LABEL_CHAR_PX + 4);
-  const starts = xs.map((xk, k) => Math.max(0, Math.min(xk + 3, width - 2 - widths[k])));
+  const groups = groupMarkers(markers, x);
+  const widths = groups.map((g) => g.label.length * LABEL_CHAR_PX + 4);
+  const starts = groups.map((g, k) => Math.max(0, Math.min(g.x + 3, width - 2 - widths[k])));
   const rows = labelRows(starts, widths, MARKER_LABEL_ROWS);
   const rowsUsed = rows.reduce<number>((most, row) => (row === null ? most : Math.max(most, row + 1)), 0);
-  return { markers, xs, starts, rows, rowsUsed };
+  return { groups, starts, rows, rowsUsed };
 }
 
 /** Top margin that leaves room for the marker labels. */
@@ -96,19 +124,19 @@ export function markerTop(layout: MarkerLayout, base: number): number {
 
 /** Dashed vertical lines at the events' times with non-overlapping labels above the plot. */
 export function eventMarkerLines(f: Frame, layout: MarkerLayout): string {
-  if (layout.markers.length === 0) return "";
+  if (layout.groups.length === 0) return "";
   const { y0, y1 } = plotBox(f);
   const labelBase = y1 - (layout.rowsUsed - 1) * LABEL_ROW_PX - 6;
-  const parts = layout.markers.map((m, k) => {
-    const color = eventColor(m.action);
-    const title = `<title>${escapeHtml(m.label)}</title>`;
-    const xk = layout.xs[k];
+  const parts = layout.groups.map((g, k) => {
+    const color = eventColor(g.action);
+    const title = `<title>${escapeHtml(g.title)}</title>`;
+    const xk = g.x;
     const line = `<line class="event" x1="${px(xk)}" x2="${px(xk)}" y1="${px(y0)}" y2="${px(y1 - 2)}" stroke="${color}">${title}</line>`;
     const row = layout.rows[k];
     const text =
       row === null
         ? ""
-        : `<text class="event-label" x="${px(layout.starts[k])}" y="${px(labelBase + row * LABEL_ROW_PX)}" style="fill:${color}">${escapeHtml(m.label)}${title}</text>`;
+        : `<text class="event-label" x="${px(layout.starts[k])}" y="${px(labelBase + row * LABEL_ROW_PX)}" style="fill:${color}">${escapeHtml(g.label)}${title}</text>`;
     return line + text;
   });
   return `<g class="events">${parts.join("")}</g>`;

@@ -81,7 +81,8 @@ describe("kmssim report", () => {
 
       const charts = await page.$$eval("svg.chart", (svgs) =>
         svgs.map((svg) => {
-          const shapes = [...svg.querySelectorAll("path.series, rect, circle")] as SVGGraphicsElement[];
+          // getBBox: the geometry the browser laid out (tsconfig has no DOM lib, hence the shape type).
+          const shapes = [...svg.querySelectorAll("path.series, rect, circle")] as unknown as { getBBox(): { width: number; height: number } }[];
           const drawn = shapes.filter((s) => {
             const box = s.getBBox();
             return box.width > 0 || box.height > 0;

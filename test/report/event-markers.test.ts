@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { eventLabel, eventMarkers, labelRows } from "../../src/report/event-markers.js";
+import { linearScale } from "../../src/report/scales.js";
 import { shareSeries } from "../../src/report/share-series.js";
+import { groupMarkers } from "../../src/report/svg.js";
 
 describe("event markers", () => {
   it("marks faults and record changes, not the routine refreshes, in time order", () => {
@@ -36,6 +38,28 @@ describe("event markers", () => {
         },
       ),
     );
+  });
+});
+
+describe("groupMarkers", () => {
+  it("a burst of events within a few pixels is one line; its tooltip names them all", () => {
+    const x = linearScale([0, 1000], [0, 1000]);
+    const groups = groupMarkers(
+      [
+        { tSeconds: 100, action: "down", label: "DNS down" },
+        { tSeconds: 101, action: "publish-failed", label: "hq publish-failed a" },
+        { tSeconds: 102, action: "publish-failed", label: "hq publish-failed b" },
+        { tSeconds: 300, action: "up", label: "DNS up" },
+        { tSeconds: 500, action: "crash", label: "kms1 crash" },
+        { tSeconds: 500, action: "crash", label: "kms1 crash" },
+      ],
+      x,
+    );
+    expect(groups).toEqual([
+      { x: 100, action: "down", label: "DNS down +2", title: "DNS down\nhq publish-failed a\nhq publish-failed b" },
+      { x: 300, action: "up", label: "DNS up", title: "DNS up" },
+      { x: 500, action: "crash", label: "kms1 crash ×2", title: "kms1 crash\nkms1 crash" },
+    ]);
   });
 });
 

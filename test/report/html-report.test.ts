@@ -87,7 +87,7 @@ describe("renderHtmlReport", () => {
     expect(html).toContain("<title>kmssim report: fixture (fail)</title>");
     expect(html).toContain(`<span class="badge fail">FAIL</span>`);
     // Three latency panels plus three time charts, each with a drawn series.
-    const charts = html.match(/<svg class="chart [^"]*"[^]*?<\/svg>/g) ?? [];
+    const charts: string[] = html.match(/<svg class="chart [^"]*"[^]*?<\/svg>/g) ?? [];
     expect(charts.map((svg) => /class="chart ([^"]*)"/.exec(svg)?.[1])).toEqual(["latency", "latency", "latency", "activations", "host-share", "host-requests"]);
     for (const svg of charts) {
       const drawn = [...svg.matchAll(/<path class="series" d="([^"]*)"/g)].map((m) => m[1].split("L").length);
