@@ -24,7 +24,7 @@ section > p.lead { color: var(--muted); margin: 0 0 10px; }
 .grid3 { display: grid; grid-template-columns: repeat(auto-fit, minmax(330px, 1fr)); gap: 14px; }
 .panel h3 { margin: 0; }
 .panel .stats { color: var(--muted); font-weight: 400; font-size: 12px; margin: 0 0 4px; }
-.panel .empty { color: var(--muted); padding: 40px 0; text-align: center; border: 1px dashed var(--line); border-radius: 4px; }
+.panel .empty { color: var(--muted); aspect-ratio: 420 / 260; display: flex; align-items: center; justify-content: center; border: 1px dashed var(--line); border-radius: 4px; }
 svg.chart { width: 100%; height: auto; display: block; }
 svg.chart text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; fill: #4a5563; }
 svg.chart .grid { stroke: #e9ecf1; stroke-width: 1; }

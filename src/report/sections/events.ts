@@ -15,7 +15,7 @@ export function eventsHtml(events: readonly FleetEventRecord[]): string {
   const rows = shown.map((e) => {
     const details = [e.domain, e.eventId === undefined ? undefined : `event ${e.eventId}`, e.reason].filter((d) => d !== undefined && d !== "");
     return (
-      `<tr><td class="num at">${duration(e.t)}</td><td>${escapeHtml(e.kind)}</td><td>${escapeHtml(e.target)}</td>` +
+      `<tr><td class="num at">${duration(e.t)}</td><td>${escapeHtml(e.kind)}</td><td>${e.kind === "dns" && e.target === "dns" ? "DNS server" : escapeHtml(e.target)}</td>` +
       `<td><span class="dot" style="background:${eventColor(e.action)}"></span>${escapeHtml(e.action)}</td><td>${details.map((d) => escapeHtml(d)).join(" · ")}</td></tr>`
     );
   });
