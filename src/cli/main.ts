@@ -48,6 +48,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           .option("out", { type: "string", describe: "Write the result JSON here (atomically)" })
           .option("html", { type: "string", describe: "Also write the HTML report here (one offline file; same as `kmssim report`)" })
           .option("quiet", { type: "boolean", default: false, describe: "Print neither the summary nor progress (warnings and errors still go to stderr)" })
+          .option("metrics-port", { type: "number", describe: "realtime: serve live Prometheus metrics at http://127.0.0.1:PORT/metrics while the run lasts (0 = a free port)" })
           .option("check", {
             type: "boolean",
             default: false,
@@ -57,7 +58,8 @@ export async function main(argv: readonly string[]): Promise<number> {
           .example("$0 run scenarios/large-fleet.yaml --clients 50000 --out result.json", "Smaller fleet, keep the JSON")
           .example("$0 run scenarios/failover.yaml --seed 7", "Replay a run with another seed")
           .example("$0 run scenarios/failover.yaml --seed 7 --check", "Same run, checking invariants after every event")
-          .example("$0 run scenarios/realtime-smoke.yaml --mode realtime", "Real sockets on loopback"),
+          .example("$0 run scenarios/realtime-smoke.yaml --mode realtime", "Real sockets on loopback")
+          .example("$0 run scenarios/realtime-smoke.yaml --metrics-port 9464", "Realtime, with Prometheus metrics while it runs"),
       async (args) => {
         exitCode = await runCommand({
           scenario: args.scenario as string,
@@ -69,6 +71,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           html: args.html,
           quiet: args.quiet,
           check: args.check,
+          metricsPort: args["metrics-port"],
         });
       },
     )

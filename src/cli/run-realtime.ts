@@ -10,6 +10,7 @@ import { readdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { KeyFileError } from "../realtime/dns/tsig-key-file.js";
 import { RunFailedError, runRealtime } from "../realtime/realtime-engine.js";
+import type { LiveRunView } from "../realtime/metrics/live-view.js";
 import type { Scenario } from "../scenario/model.js";
 import type { ProgressSink } from "./progress.js";
 import type { DriverOutcome } from "./run-virtual.js";
@@ -20,16 +21,20 @@ const FD_WATCH_EVERY_MS = 200;
 
 export async function runRealtimeMode(
   scenario: Scenario,
-  options: { clients?: number; workers?: number },
+  options: { clients?: number; workers?: number; metricsPort?: number },
   progress: ProgressSink,
   shouldStop: () => boolean,
 ): Promise<DriverOutcome> {
   const workers = options.workers ?? Math.max(1, Math.min(availableParallelism(), 8));
   const clients = options.clients ?? scenario.clients.reduce((a, g) => a + g.count, 0);
   const fdLimit = warnAboutFileLimit(clients);
+  // Listening before anything starts: a port in use fails the run before it runs.
+  let live: LiveRunView | null = null;
+  const metrics = options.metricsPort === undefined ? null : await startLiveMetrics(options.metricsPort, () => live);
   const fdWatch = fdLimit === null ? null : new FdLimitWatch(fdLimit);
   try {
     const outcome = await runRealtime(scenario, {
+      onLive: (view) => (live = view),
       clients: options.clients,
       workers,
       shouldStop: () => shouldStop() || fdWatch?.exhausted === true,
@@ -48,6 +53,21 @@ export async function runRealtimeMode(
     throw failure;
   } finally {
     fdWatch?.stop();
+    await metrics?.close();
+  }
+}
+
+/** The --metrics-port endpoint (loaded only when asked for); a port in use is exit 3. */
+async function startLiveMetrics(port: number, view: () => LiveRunView | null): Promise<{ close(): Promise<void> }> {
+  const { createLiveRegistry } = await import("../realtime/metrics/exposition.js");
+  const { MetricsPortError, startMetricsServer } = await import("../realtime/metrics/metrics-server.js");
+  try {
+    const server = await startMetricsServer(createLiveRegistry(view), port);
+    process.stderr.write(`kmssim: metrics at ${server.url}\n`);
+    return server;
+  } catch (err) {
+    if (err instanceof MetricsPortError) throw new UserError(err.message, err.code, EXIT.runFailed);
+    throw err;
   }
 }
 

@@ -27,6 +27,8 @@ import { createSlice } from "./fleet/slice-runner.js";
 import { sliceTotalsToWire, type FromWorker, type SliceSetup, type SliceTotalsWire, type ToWorker } from "./fleet/slice-wire.js";
 import { hostServerFromSpec } from "./host/host-from-spec.js";
 import type { KmsHostServer } from "./host/host-server.js";
+import { emptyLiveRpcWire } from "./metrics/live-rpc-counts.js";
+import type { LiveRunView } from "./metrics/live-view.js";
 
 export interface RealtimeOptions {
   clients?: number;
@@ -37,6 +39,8 @@ export interface RealtimeOptions {
   shouldStop?: () => boolean;
   /** Plain-language problems that do not stop the run (a DNS server refusing updates). */
   onWarning?: (message: string) => void;
+  /** Called once the fleet starts: a view the live metrics (--metrics-port) read at scrape time. */
+  onLive?: (view: LiveRunView) => void;
 }
 
 export class RunFailedError extends Error {
@@ -139,6 +143,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       slices.push(options.workers === 0 ? inProcessSlice(setupFor(first, count)) : workerSlice(setupFor(first, count)));
     }
 
+    options.onLive?.(liveView(plan, servers, slices, clock));
     const events: FleetEventRecord[] = [];
     const servingMask = (): number =>
       servers.reduce((mask, server, index) => (server !== null && server.state === "up" ? mask | (1 << index) : mask), 0) >>> 0;
@@ -289,6 +294,20 @@ async function applyEvent(
   }
 }
 
+/** The running fleet as the live metrics see it (hosts' counters, workers' latest progress). */
+function liveView(plan: FleetPlan, servers: readonly (KmsHostServer | null)[], slices: readonly Slice[], clock: CompressedClock): LiveRunView {
+  return {
+    clientsTotal: plan.total,
+    simulatedSeconds: () => Math.min(Math.max(0, clock.simNowMs()), plan.scenario.durationMs) / 1000,
+    hosts: () =>
+      servers.flatMap((s) =>
+        s === null ? [] : [{ name: s.name, up: s.state === "up", requests: s.requests, unanswered: s.unanswered, lost: s.lost, late: s.late, badFrames: s.badFrames }],
+      ),
+    slices: () => slices.map((s) => s.latest),
+    endpointName: (index) => plan.dns.endpoints[index]?.name ?? (index < 0 ? "none" : `endpoint-${index}`),
+  };
+}
+
 function splitRange(total: number, parts: number): [number, number][] {
   const n = Math.max(1, Math.min(parts, total));
   const out: [number, number][] = [];
@@ -317,7 +336,7 @@ function workerSlice(setup: SliceSetup): Slice {
   let reported = false;
   let watchdog: NodeJS.Timeout | undefined;
   const slice: Slice = {
-    latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0 },
+    latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0, live: emptyLiveRpcWire() },
     post: (message) => worker.postMessage(message),
     done: new Promise((resolve, reject) => {
       const settle = (error: RunFailedError | null, totals?: SliceTotalsWire): void => {
@@ -361,7 +380,7 @@ function workerSlice(setup: SliceSetup): Slice {
 function inProcessSlice(setup: SliceSetup): Slice {
   const { driver, close } = createSlice(setup);
   const slice: Slice = {
-    latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0 },
+    latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0, live: emptyLiveRpcWire() },
     post: (message) => (message.type === "serving" ? driver.setServingMask(message.mask) : driver.stop()),
     done: driver.run().then(async () => {
       await close();

@@ -27,6 +27,8 @@ export interface RunOptions {
   html?: string;
   /** Virtual mode: check the model's invariants after every event (exit 3 on the first broken one). */
   check?: boolean;
+  /** Realtime: serve live Prometheus metrics on 127.0.0.1:PORT/metrics (0 = a free port). */
+  metricsPort?: number;
 }
 
 export async function runCommand(options: RunOptions): Promise<number> {
@@ -121,6 +123,12 @@ function applyOverrides(scenario: Scenario, options: RunOptions): Scenario {
     throw new UserError(
       "--check is virtual-only: it checks the discrete-event engine's invariants after every event, and a realtime run has no single order of events to check. Use --mode virtual with --check, or drop --check.",
     );
+  }
+  if (options.metricsPort !== undefined) {
+    if (out.mode !== "realtime") throw new UserError("--metrics-port is for realtime runs (--mode realtime): a virtual run ends before anyone could scrape it");
+    if (!Number.isSafeInteger(options.metricsPort) || options.metricsPort < 0 || options.metricsPort > 65535) {
+      throw new UserError(`--metrics-port must be a port number from 0 to 65535 (0 = a free port), got ${options.metricsPort}`);
+    }
   }
   if (options.workers !== undefined && (!Number.isSafeInteger(options.workers) || options.workers < 0 || options.workers > 64)) {
     throw new UserError(`--workers must be a whole number from 0 to 64 (0 = clients on the main thread), got ${options.workers}`);

@@ -20,6 +20,7 @@ import { EventQueue } from "../../queue/event-queue.js";
 import { ExpectedShareLedger } from "../../run/expected-share-ledger.js";
 import { CompressedClock } from "../compressed-clock.js";
 import { RpcCallError, type RpcTarget } from "../client/rpc-call.js";
+import { LiveRpcCounts, type LiveRpcWire } from "../metrics/live-rpc-counts.js";
 
 export interface SrvLookup {
   records: readonly { target: string; port: number; priority: number; weight: number }[];
@@ -64,6 +65,8 @@ export interface SliceProgress {
   sent: number;
   failed: number;
   p99Ms: number;
+  /** Cumulative RPC outcomes and latency buckets for the live metrics (--metrics-port). */
+  live: LiveRpcWire;
 }
 
 /** Counters a driver hands to the main thread at the end. */
@@ -96,6 +99,8 @@ const END_GRACE_MS = 1000;
 
 export class FleetDriver implements AnswerBook {
   readonly tally = new ClientTally();
+  /** Outcomes by kind, host and status for the live metrics; allocation-free to record. */
+  readonly live: LiveRpcCounts;
 
   private readonly plan: FleetPlan;
   private readonly fleet: ClientFleet;
@@ -140,6 +145,7 @@ export class FleetDriver implements AnswerBook {
     this.refusedBy = plan.dns.endpoints.map(() => 0);
     this.resetBy = plan.dns.endpoints.map(() => 0);
     this.timedOutBy = plan.dns.endpoints.map(() => 0);
+    this.live = new LiveRpcCounts(plan.dns.endpoints.length);
     this.ledger = new ExpectedShareLedger(plan.contexts, plan.dns.endpoints.length);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     forEachClient(plan, options.first, count, (globalIndex, groupIndex, installedAtMs) => {
@@ -195,6 +201,7 @@ export class FleetDriver implements AnswerBook {
       failed: this.tally.activation.failed + this.tally.renewal.failed,
       // The slower of the two kinds, so far: a live indication, not the merged result.
       p99Ms: Math.max(this.tally.activation.latency.summary().p99, this.tally.renewal.latency.summary().p99),
+      live: this.live.toWire(this.tally.dns),
     };
   }
 
@@ -391,7 +398,9 @@ export class FleetDriver implements AnswerBook {
       .then(
         (response) => {
           this.inFlightOps--;
-          stats.record(response.status, CompressedClock.wallNowMs() - dueWallMs);
+          const latencyMs = CompressedClock.wallNowMs() - dueWallMs;
+          stats.record(response.status, latencyMs);
+          this.live.record(renewal, host, response.status, latencyMs);
           if (host !== NO_HOST) this.answeredBy[host]++;
           this.ledger.charge(this.contextOf[i]);
           const intervals = hostAnswerIntervals(this.plan, host, this.fleet.group(i));
@@ -408,7 +417,9 @@ export class FleetDriver implements AnswerBook {
           if (target === null || (err instanceof RpcCallError && err.code === "REFUSED")) this.refusedBy[host]++;
           else if (err instanceof RpcCallError && (err.code === "RESET" || err.code === "CLOSED")) this.resetBy[host]++;
           else if (err instanceof RpcCallError && err.code === "TIMEOUT") this.timedOutBy[host]++;
-          stats.record(Code.RpcServerUnavailable, CompressedClock.wallNowMs() - dueWallMs);
+          const latencyMs = CompressedClock.wallNowMs() - dueWallMs;
+          stats.record(Code.RpcServerUnavailable, latencyMs);
+          this.live.record(renewal, host, Code.RpcServerUnavailable, latencyMs);
           const now = this.coreNowMs(i);
           this.markDueNow(i, now);
           this.apply(i, this.fleet.onRpcUnreachable(i, now, this.rngs[i], this.action));
