@@ -9,7 +9,7 @@ import { scenarioFrom } from "../sim/helpers.js";
 
 // The realtime driver over in-memory ports: no sockets, so what is checked is the
 // driving of the core (clock, due times, DNS mapping, failover), not the network.
-const scenario = (extra = "") =>
+const scenario = (extra = "", clients = "clients: [{ name: c, count: 400, bootSpread: 6h }]") =>
   scenarioFrom(`
 mode: realtime
 duration: 2d
@@ -17,22 +17,29 @@ timeScale: 2000000
 hosts:
   - { name: a, weight: 300, renewalInterval: 6h }
   - { name: b, weight: 100, renewalInterval: 6h }
-clients: [{ name: c, count: 400, bootSpread: 6h }]
+${clients}
 ${extra}`);
 
-function run(options: { deadPort?: number } = {}) {
-  const s = scenario();
+function run(options: { deadPort?: number; extra?: string; clients?: string; recordsAfter?: (lookups: number) => number } = {}) {
+  const s = scenario(options.extra, options.clients);
+  let lookups = 0;
+  let changed = false;
+  const servedAfterChange = new Map<number, number>();
   const plan = planFleet(s);
   const ports = [4001, 4002];
   const served = new Map<number, number>();
   const dns = {
     async resolveSrv(domain: string): Promise<SrvLookup> {
       expect(domain).toBe("corp.example");
+      const records = [
+        { target: "a.corp.example", port: ports[0], priority: 0, weight: 300 },
+        { target: "b.corp.example", port: ports[1], priority: 0, weight: 100 },
+      ];
+      // recordsAfter: from that lookup on, a's record is gone (scavenged, deleted).
+      const gone = options.recordsAfter !== undefined && lookups++ >= options.recordsAfter(lookups);
+      changed ||= gone;
       return {
-        records: [
-          { target: "a.corp.example", port: ports[0], priority: 0, weight: 300 },
-          { target: "b.corp.example", port: ports[1], priority: 0, weight: 100 },
-        ],
+        records: gone ? records.slice(1) : records,
         addresses: new Map([
           ["a.corp.example", "127.0.0.1"],
           ["b.corp.example", "127.0.0.1"],
@@ -44,6 +51,7 @@ function run(options: { deadPort?: number } = {}) {
     async call(target: RpcTarget, request: RequestMessage): Promise<ResponseMessage> {
       if (target.port === options.deadPort) throw new RpcCallError("REFUSED", "connection refused");
       served.set(target.port, (served.get(target.port) ?? 0) + 1);
+      if (changed) servedAfterChange.set(target.port, (servedAfterChange.get(target.port) ?? 0) + 1);
       return {
         requestId: request.requestId,
         status: 0,
@@ -64,7 +72,7 @@ function run(options: { deadPort?: number } = {}) {
     endpoints: [null, null],
     cmidPrefix: cmidPrefix(s.seed),
   });
-  return { driver, served, ports };
+  return { driver, served, servedAfterChange, ports, lookups: () => lookups };
 }
 
 describe("realtime fleet driver over in-memory ports", () => {
@@ -96,5 +104,23 @@ describe("realtime fleet driver over in-memory ports", () => {
     expect(totals.refusedBy[0]).toBeGreaterThan(0);
     expect(served.get(ports[0]) ?? 0).toBe(0);
     expect(totals.activation.errors.get(0x800706ba)).toBe(totals.refusedBy[0]);
+  });
+
+  it("a client keeps the answer it cached for its TTL after the records change (answer snapshots)", async () => {
+    // Every client discovers at every renewal (hostCaching: false) and caches the SRV
+    // answer for a day; from the 500th lookup on, a's record is gone from DNS.
+    const { driver, servedAfterChange, ports, lookups } = run({
+      extra: "dns: { ttl: 1d }",
+      clients: "clients: [{ name: c, count: 400, bootSpread: 6h, hostCaching: false }]",
+      recordsAfter: () => 500,
+    });
+    await driver.run();
+    expect(lookups(), "records changed during the run").toBeGreaterThan(500);
+    // Clients whose cached answer still names a keep using it until it expires...
+    // (~250 here; without snapshots only the ~75 already chosen before the change.)
+    expect(servedAfterChange.get(ports[0]) ?? 0).toBeGreaterThan(150);
+    // ... while b, in both answers, takes the rest.
+    expect(servedAfterChange.get(ports[1]) ?? 0).toBeGreaterThan(servedAfterChange.get(ports[0]) ?? 0);
+    expect(driver.totals().activatedClients).toBe(400);
   });
 });

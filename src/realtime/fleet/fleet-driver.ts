@@ -112,7 +112,10 @@ export class FleetDriver implements AnswerBook {
   private readonly dueWallMs: Float64Array;
   private readonly dueSimMs: Float64Array;
   private readonly contextOf: Uint16Array;
+  /** Answer snapshots by id: a client keeps the answer it cached for its TTL, even when the records change. */
   private readonly answers: SrvCandidate[][];
+  /** Domain id → id of the latest answer seen for it. */
+  private readonly latestAnswer: number[];
   private readonly targets: (RpcTarget | null)[];
   private readonly answeredBy: number[];
   private readonly refusedBy: number[];
@@ -139,7 +142,8 @@ export class FleetDriver implements AnswerBook {
     this.dueWallMs = new Float64Array(count);
     this.dueSimMs = new Float64Array(count);
     this.contextOf = new Uint16Array(count);
-    this.answers = plan.dns.domains.map((_, domainId) => [...plan.dns.candidatesOf(domainId)]);
+    this.answers = plan.dns.domains.map((_, domainId) => [...plan.dns.candidatesOf(plan.dns.answerOf(domainId))]);
+    this.latestAnswer = plan.dns.domains.map((_, domainId) => domainId);
     this.targets = [...options.endpoints];
     this.answeredBy = plan.dns.endpoints.map(() => 0);
     this.refusedBy = plan.dns.endpoints.map(() => 0);
@@ -327,11 +331,11 @@ export class FleetDriver implements AnswerBook {
         (lookup) => {
           this.inFlightOps--;
           this.tally.dns.record(lookup.records.length > 0 ? 0 : Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
-          this.answers[domainId] = this.candidatesFrom(lookup, domainId);
-          this.promise(domainId, this.answers[domainId]);
+          const answerId = this.answerIdFor(domainId, this.candidatesFrom(lookup, domainId));
+          this.promise(domainId, this.answers[answerId]);
           const now = this.coreNowMs(i);
           this.markDueNow(i, now);
-          this.apply(i, this.fleet.onDnsAnswer(i, now, domainId, this.plan.scenario.dns.ttlMs, this.rngs[i], this.action));
+          this.apply(i, this.fleet.onDnsAnswer(i, now, answerId, this.plan.scenario.dns.ttlMs, this.rngs[i], this.action));
         },
         () => {
           this.inFlightOps--;
@@ -353,6 +357,16 @@ export class FleetDriver implements AnswerBook {
       this.targets[host] = address === undefined ? null : { address, port: record.port };
       return { host, priority: record.priority, weight: record.weight };
     });
+  }
+
+  /** The id of this answer: the latest one's when nothing changed, else a new snapshot. */
+  private answerIdFor(domainId: number, candidates: SrvCandidate[]): number {
+    // Servers may rotate the order of an RRset (BIND's rrset-order): the same records are the same answer.
+    candidates.sort((a, b) => a.host - b.host || a.priority - b.priority || a.weight - b.weight);
+    const latest = this.latestAnswer[domainId];
+    if (sameCandidates(this.answers[latest], candidates)) return latest;
+    this.latestAnswer[domainId] = this.answers.push(candidates) - 1;
+    return this.latestAnswer[domainId];
   }
 
   /**
