@@ -167,7 +167,10 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
         const removed = zone.scavenge(scenario.dns.scavengeAfterMs);
         for (const record of removed.srv) {
           const host = servers.findIndex((s) => s !== null && targetNameOf(s.name, record.domain) === record.target);
-          if (host >= 0) recordChanged(host, record.domain, false);
+          if (host >= 0) {
+            recordChanged(host, record.domain, false);
+            publisher?.recordRemoved(host, record.domain);
+          }
           events.push({ t: Math.max(0, clock.simNowMs()) / 1000, kind: "dns", target: host >= 0 ? servers[host]!.name : record.target, action: "scavenged", domain: record.domain });
         }
       }, SCAVENGE_EVERY_WALL_MS);

@@ -92,6 +92,14 @@ export class HostPublisher {
     this.arm();
   }
 
+  /** The server removed the record itself (it scavenges): the next successful publish announces it again. */
+  recordRemoved(host: number, domain: string): void {
+    const key = domain.replace(/\.$/, "").toLowerCase();
+    for (const slot of this.present) {
+      if (slot.host === host && slot.domain.replace(/\.$/, "").toLowerCase() === key) this.present.delete(slot);
+    }
+  }
+
   /** Stops the timers and waits for updates in flight. */
   async close(): Promise<void> {
     this.closed = true;
