@@ -1,9 +1,12 @@
 // Reads a result JSON file for `kmssim report`: a missing file, bad JSON or something that
 // is not a kmssim result is a UserError (exit 2) naming the file and what is wrong.
+// readReportFile also accepts a capacity plan (kmssim/plan@1) and says which it read.
 
 import { readFile } from "node:fs/promises";
 import { RESULT_SCHEMA, type Result } from "../output/result.js";
 import { UserError } from "../cli/user-error.js";
+import { PLAN_SCHEMA, type PlanReport } from "../capacity/plan-report.js";
+import { planProblem } from "./plan/plan-problem.js";
 
 /** The first thing that keeps `value` from being a result the report can draw, or null. */
 export function resultProblem(value: unknown): string | null {
@@ -26,6 +29,37 @@ export function resultProblem(value: unknown): string | null {
 }
 
 export async function readResultFile(path: string): Promise<Result> {
+  return checkedResult(path, await readJsonFile(path));
+}
+
+/** What `kmssim report` was given: a run's result or a capacity plan, told apart by "schema". */
+export type ReportInput = { kind: "result"; result: Result } | { kind: "plan"; plan: PlanReport };
+
+export async function readReportFile(path: string): Promise<ReportInput> {
+  const value = await readJsonFile(path);
+  const schema = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>).schema : undefined;
+  if (schema === PLAN_SCHEMA) {
+    const problem = planProblem(value);
+    if (problem !== null) throw new UserError(`'${path}' is not a kmssim plan: ${problem}`, "KMSSIM_BAD_RESULT");
+    return { kind: "plan", plan: value as PlanReport };
+  }
+  if (schema !== RESULT_SCHEMA) {
+    const why = typeof value === "object" && value !== null && !Array.isArray(value) ? `its "schema" is ${JSON.stringify(schema) ?? "missing"}` : "it is not a JSON object";
+    throw new UserError(
+      `'${path}' is not a kmssim result or plan: ${why}, expected "${RESULT_SCHEMA}" (kmssim run --out) or "${PLAN_SCHEMA}" (kmssim plan --out)`,
+      "KMSSIM_BAD_RESULT",
+    );
+  }
+  return { kind: "result", result: checkedResult(path, value) };
+}
+
+function checkedResult(path: string, value: unknown): Result {
+  const problem = resultProblem(value);
+  if (problem !== null) throw new UserError(`'${path}' is not a kmssim result: ${problem}`, "KMSSIM_BAD_RESULT");
+  return value as Result;
+}
+
+async function readJsonFile(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -34,13 +68,9 @@ export async function readResultFile(path: string): Promise<Result> {
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : code === "EACCES" ? "no permission to read it" : (err as Error).message;
     throw new UserError(`cannot read result '${path}': ${why}`, "KMSSIM_BAD_RESULT");
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (err) {
     throw new UserError(`'${path}' is not valid JSON (${(err as Error).message}); give a result written by \`kmssim run --out\``, "KMSSIM_BAD_RESULT");
   }
-  const problem = resultProblem(value);
-  if (problem !== null) throw new UserError(`'${path}' is not a kmssim result: ${problem}`, "KMSSIM_BAD_RESULT");
-  return value as Result;
 }

@@ -1,8 +1,11 @@
 // `kmssim report <result.json> --html <file> [--scenario file.yaml]`: the HTML report of a
-// result written earlier by `kmssim run --out`.
+// result written earlier by `kmssim run --out`, or of a capacity plan (`kmssim plan --out`,
+// told apart by its "schema").
 
 import { readFile } from "node:fs/promises";
-import { readResultFile, renderHtmlReport } from "../../report/index.js";
+import { renderHtmlReport } from "../../report/index.js";
+import { renderPlanHtmlReport } from "../../report/plan/plan-html.js";
+import { readReportFile } from "../../report/read-result.js";
 import { EXIT, UserError } from "../user-error.js";
 import { writeFileAtomic } from "../write-file-atomic.js";
 
@@ -17,9 +20,10 @@ export async function reportCommand(options: ReportOptions): Promise<number> {
   if (options.result === undefined) {
     throw new UserError("a result file is required, e.g. `kmssim report result.json --html report.html`", "KMSSIM_USAGE");
   }
-  const result = await readResultFile(options.result);
+  const input = await readReportFile(options.result);
   const scenarioText = options.scenario === undefined ? undefined : await readScenarioText(options.scenario);
-  await writeFileAtomic(options.html, renderHtmlReport(result, { scenarioText }));
+  const html = input.kind === "plan" ? renderPlanHtmlReport(input.plan, { scenarioText }) : renderHtmlReport(input.result, { scenarioText });
+  await writeFileAtomic(options.html, html);
   return EXIT.pass;
 }
 
