@@ -87,7 +87,7 @@ export function planPointsHtml(plan: PlanReport): string {
     );
     const cls = verdict === "pass" ? "ok" : verdict === "fail" ? "bad" : "unfinished";
     return (
-      `<tr class="${cls}${isRecommended ? " recommended" : ""}"><td class="num">${count(p.hosts)}${isRecommended ? ` <span class="rec">recommended</span>` : ""}</td>` +
+      `<tr class="${cls}${isRecommended ? " recommended" : ""}"><td class="num" title="${escapeHtml((Array.isArray(p.hostNames) ? p.hostNames : []).join(", "))}">${count(p.hosts)}${isRecommended ? ` <span class="rec">recommended</span>` : ""}</td>` +
       `<td class="num">${count(p.clients)}</td><td class="verdict">${verdictText}</td>${passes.join("")}` +
       `<td class="num">${ciText(p.p99ActivationMs, "ms")}</td><td class="num">${allActivatedHtml(p)}</td><td class="num">${ciText(p.maxShareDeviation)}</td></tr>`
     );
