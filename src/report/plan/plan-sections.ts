@@ -83,7 +83,7 @@ export function planPointsHtml(plan: PlanReport): string {
     const verdictText = verdict === "pass" ? "✓ PASS" : verdict === "fail" ? "✗ fail" : `ran ${count(p.runs)}/${count(plan.replications)}`;
     const isRecommended = recommended.has(`${p.clients}/${p.hosts}`);
     const passes = (Array.isArray(p.thresholdPasses) ? p.thresholdPasses : []).map(
-      (n) => `<td class="num ${n === p.runs ? "" : "warn"}">${count(n)}/${count(p.runs)}</td>`,
+      (n) => `<td class="${n === p.runs ? "num" : "num warn"}">${count(n)}/${count(p.runs)}</td>`,
     );
     const cls = verdict === "pass" ? "ok" : verdict === "fail" ? "bad" : "unfinished";
     return (
