@@ -51,13 +51,19 @@ function fleetSection(plan: PlanReport, clients: number, index: number): string 
   const panels = METRICS.map((spec) => {
     const limit = metricLimit(plan, spec.metric);
     const series = planSeries(points, spec.metric);
+    const limitText = limit === null ? "" : `${OP_SYMBOL[limit.op] ?? limit.op} ${Math.round(limit.value * 1e6) / 1e6}${spec.unit === "" ? "" : ` ${spec.unit}`}`;
     const text: PlanChartText = {
       label: `${spec.title} against host count for ${clients} clients`,
       yTitle: spec.yTitle,
       describe: (p) => describePoint(spec, p),
-      limitLabel: limit === null ? undefined : `limit ${OP_SYMBOL[limit.op] ?? limit.op} ${Math.round(limit.value * 1e6) / 1e6}${spec.unit === "" ? "" : ` ${spec.unit}`}`,
+      limitLabel: limit === null ? undefined : `limit ${limitText}`,
     };
-    const stats = limit === null ? (spec.metric === "allActivatedHours" ? "× never: some client was still not activated at the end" : "no threshold on this metric") : `threshold ${escapeHtml(text.limitLabel ?? "")}`;
+    const stats =
+      limit !== null
+        ? `threshold ${escapeHtml(limitText)}`
+        : spec.metric === "allActivatedHours"
+          ? "× never: some client was still not activated at the end"
+          : "no threshold on this metric";
     return `<div class="panel"><h3>${escapeHtml(spec.title)}</h3><p class="stats">${stats}</p>${planChartSvg(series, limit, recommendedHosts, text, spec.metric)}</div>`;
   });
   const note =

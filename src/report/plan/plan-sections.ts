@@ -55,9 +55,9 @@ ${warning}
 export function planThresholdsHtml(plan: PlanReport): string {
   if (plan.thresholds.length === 0) return `<p class="muted">The scenario sets no thresholds: every host count passes.</p>`;
   const rows = plan.thresholds.map(
-    (t, k) => `<tr><td class="at"><b>T${k + 1}</b></td><td><code>${escapeHtml(t.metric)}</code></td><td class="num">${escapeHtml(OP_SYMBOL[t.op] ?? t.op)} ${plain(t.value)}</td></tr>`,
+    (t, k) => `<tr><td class="tid"><b>T${k + 1}</b></td><td><code>${escapeHtml(t.metric)}</code></td><td class="num">${escapeHtml(OP_SYMBOL[t.op] ?? t.op)} ${plain(t.value)}</td></tr>`,
   );
-  return `<table class="plan-thresholds"><thead><tr><th class="at"></th><th>metric</th><th class="num">limit</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  return `<table class="plan-thresholds"><thead><tr><th class="tid"></th><th>metric</th><th class="num">limit</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
 /** "952.1ms ± 46.56ms", "–"; escaped. */

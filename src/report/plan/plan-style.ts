@@ -18,4 +18,5 @@ svg.chart text.never-label { fill: var(--bad); font-weight: 600; }
 table.points tr.recommended td { background: #eaf6ee; }
 table.points .rec { color: var(--ok); font-size: 11px; font-weight: 600; margin-left: 4px; }
 tr.unfinished .verdict { color: var(--muted); }
+table.plan-thresholds { width: auto; min-width: 420px; } .tid { white-space: nowrap; } table.plan-thresholds td.num { padding-left: 32px; }
 `;
