@@ -258,13 +258,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .command(
       "report [result]",
-      "Write a self-contained HTML report of a result file: latency by percentile, activations, per-host share with fleet events, error codes, thresholds",
+      "Write a self-contained HTML report of a run result (latency by percentile, activations, per-host share with fleet events, error codes, thresholds) or of a capacity plan (metrics with CIs per host count)",
       (y) =>
         y
-          .positional("result", { type: "string", describe: "Result JSON written by `kmssim run --out`" })
+          .positional("result", { type: "string", describe: "Result JSON written by `kmssim run --out`, or a plan written by `kmssim plan --out`" })
           .option("html", { type: "string", demandOption: true, describe: "Write the HTML report here (atomically); one offline file, no network" })
           .option("scenario", { type: "string", describe: "Scenario YAML the run used, shown in full in the report" })
           .example("$0 report result.json --html report.html --scenario scenarios/multi-host.yaml", "Report with the scenario text")
+          .example("$0 report plan.json --html plan.html", "Charts of a capacity plan")
           .epilogue("Exit 0 written, 2 a bad or missing file or flag."),
       async (args) => {
         exitCode = await reportCommand({ result: args.result, html: args.html, scenario: args.scenario });

@@ -27,7 +27,7 @@ export interface HtmlReportOptions {
 }
 
 // No script, no fetch of any kind: inline styles and SVG only.
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 export function renderHtmlReport(result: Result, options: HtmlReportOptions = {}): string {
   const title = `kmssim report: ${result.scenario} (${result.pass ? "pass" : "fail"})`;

@@ -12,14 +12,13 @@ import { planChartSvg, VERDICT_COLOR, type PlanChartText } from "./plan-chart.js
 import { OP_SYMBOL, planHeaderHtml, planPointsHtml, planThresholdsHtml } from "./plan-sections.js";
 import { fleetPoints, metricLimit, planSeries, type PlanMetric, type PlanSeriesPoint } from "./plan-series.js";
 import { PLAN_CSS } from "./plan-style.js";
+import { CSP } from "../html-report.js";
 
 export interface PlanHtmlOptions {
   /** The scenario file's text, shown in full. */
   scenarioText?: string;
 }
 
-// The run report's policy: no script, no fetch of any kind.
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 interface MetricSpec {
   metric: PlanMetric;
