@@ -32,7 +32,8 @@ export function niceStep(span: number, count: number): number {
  * least max, so every value fits. max ≤ 0 gives the axis [0, 1].
  */
 export function niceAxis(max: number, count = 5): { max: number; ticks: number[] } {
-  if (!(max > 0) || !Number.isFinite(max)) return { max: 1, ticks: [0, 0.5, 1] };
+  // Values this small are noise (and toFixed cannot print their ticks): draw a 0..1 axis.
+  if (!(max > 1e-9) || !Number.isFinite(max)) return { max: 1, ticks: [0, 0.5, 1] };
   const step = niceStep(max, count);
   const top = Math.ceil(max / step - 1e-9) * step;
   const ticks: number[] = [];

@@ -27,6 +27,8 @@ describe("scales", () => {
       }),
     );
     expect(niceAxis(0)).toEqual({ max: 1, ticks: [0, 0.5, 1] });
+    // Subnormal and tiny maxima (toFixed cannot print their ticks) get the 0..1 axis, never a throw or NaN.
+    for (const tiny of [5e-324, 1e-300, 1e-12]) expect(niceAxis(tiny)).toEqual({ max: 1, ticks: [0, 0.5, 1] });
     expect(niceAxis(18.08, 5)).toEqual({ max: 20, ticks: [0, 5, 10, 15, 20] });
   });
 
