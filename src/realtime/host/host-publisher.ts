@@ -55,6 +55,10 @@ export class HostPublisher {
   private readonly warned = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private inFlight = new Set<Promise<void>>();
+  /** Slots whose publish is in flight: never scavenged meanwhile (the add and a delete would race). */
+  private readonly publishing = new Set<PublishSlot>();
+  /** Slots whose delete is in flight: a publish waits for its answer, so it lands after it. */
+  private readonly deleting = new Map<PublishSlot, Promise<void>>();
   private closed = false;
   attempts = 0;
   failures = 0;
@@ -114,7 +118,8 @@ export class HostPublisher {
     const { scavengeAfterMs } = this.options.scenario.dns;
     let next = this.schedule.nextDueAtMs();
     if (this.options.scavengeByDelete && scavengeAfterMs > 0) {
-      for (const slot of this.present) next = Math.min(next, slot.lastOkAtMs + scavengeAfterMs);
+      // A slot being published is looked at again when its publish ends (runDue re-arms).
+      for (const slot of this.present) if (!this.publishing.has(slot)) next = Math.min(next, slot.lastOkAtMs + scavengeAfterMs);
     }
     if (next === Infinity || next > this.options.scenario.durationMs) {
       this.timer = null;
@@ -130,7 +135,7 @@ export class HostPublisher {
     const attempts = this.schedule.due(now).map((slot) => this.attempt(slot, now));
     if (this.options.scavengeByDelete) {
       for (const slot of [...this.present]) {
-        if (isStale(slot.lastOkAtMs, now, this.options.scenario.dns.scavengeAfterMs)) attempts.push(this.scavenge(slot, now));
+        if (!this.publishing.has(slot) && isStale(slot.lastOkAtMs, now, this.options.scenario.dns.scavengeAfterMs)) attempts.push(this.scavenge(slot, now));
       }
     }
     await Promise.all(attempts);
@@ -147,9 +152,10 @@ export class HostPublisher {
     this.schedule.begin(slot);
     this.attempts++;
     const ttlSeconds = Math.round(this.options.scenario.dns.ttlMs / 1000);
+    this.publishing.add(slot);
     return this.track(
-      this.options
-        .send(slot.domain, publishChanges(slot.domain, { target: targetNameOf(host.name, slot.domain), address: host.address, port: host.port, priority: host.priority, weight: host.weight, ttlSeconds }))
+      (this.deleting.get(slot) ?? Promise.resolve())
+        .then(() => this.options.send(slot.domain, publishChanges(slot.domain, { target: targetNameOf(host.name, slot.domain), address: host.address, port: host.port, priority: host.priority, weight: host.weight, ttlSeconds })))
         .then(
           (reply) => (reply.rcodeName === "NOERROR" ? null : refusal(reply, slot.domain)),
           (error: unknown) => {
@@ -176,7 +182,8 @@ export class HostPublisher {
             eventId: ok ? PublishEventId.Published : PublishEventId.Failed,
             ...(ok ? {} : { reason: failure }),
           });
-        }),
+        })
+        .finally(() => this.publishing.delete(slot)),
     );
   }
 
@@ -184,7 +191,7 @@ export class HostPublisher {
     const host = this.byHost.get(slot.host);
     this.present.delete(slot);
     if (host === undefined) return Promise.resolve();
-    return this.track(
+    const work = this.track(
       this.options.send(slot.domain, unpublishChanges(slot.domain, targetNameOf(host.name, slot.domain), host.port, host)).then(
         (reply) => {
           if (reply.rcodeName !== "NOERROR") {
@@ -197,6 +204,12 @@ export class HostPublisher {
         (error: unknown) => this.warnOnce("scavenge", `kmssim: scavenging ${host.name}'s record failed: ${error instanceof Error ? error.message : String(error)}`),
       ),
     );
+    this.deleting.set(slot, work);
+    const done = (): void => {
+      if (this.deleting.get(slot) === work) this.deleting.delete(slot);
+    };
+    void work.then(done, done);
+    return work;
   }
 
   private record(event: FleetEventRecord): void {
