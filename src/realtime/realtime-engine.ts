@@ -385,14 +385,23 @@ function inProcessSlice(setup: SliceSetup): Slice {
   const slice: Slice = {
     latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0, live: emptyLiveRpcWire() },
     post: (message) => (message.type === "serving" ? driver.setServingMask(message.mask) : driver.stop()),
-    done: driver.run().then(async () => {
-      await close();
-      return sliceTotalsToWire(driver.totals());
-    }),
+    // The resolver's socket is closed on failure too, or it would hold the process open.
+    done: driver.run().then(
+      async () => {
+        await close();
+        return sliceTotalsToWire(driver.totals());
+      },
+      async (err: unknown) => {
+        await close();
+        throw err;
+      },
+    ),
     terminate: async () => driver.stop(),
   };
   const progress = setInterval(() => (slice.latest = driver.progress()), 250);
-  void slice.done.finally(() => clearInterval(progress));
+  // Both branches handled: a failed slice is reported through `done`, not as an unhandled rejection.
+  const stopProgress = (): void => clearInterval(progress);
+  void slice.done.then(stopProgress, stopProgress);
   return slice;
 }
 
