@@ -87,6 +87,8 @@ export async function hostCommand(options: HostCommandOptions, io: HostCommandIo
       send: (zone, changes) => sendDnsUpdate(dns, zone, changes, { key, timeoutMs: scenario.network.dnsTimeoutMs }),
       simNowMs: () => clock.simNowMs(),
       wallDelayUntilMs: (t) => clock.wallDelayUntilMs(t),
+      // Hosts run until Ctrl-C, not for the scenario's duration: they keep re-registering.
+      untilMs: Infinity,
       scavengeByDelete: false,
       onEvent: (e) => io.out.write(`kmssim host: ${e.target} ${e.action} in ${e.domain} (event ${e.eventId})${e.reason === undefined ? "" : `: ${e.reason}`}\n`),
       // Every failure is already printed as an event line.

@@ -37,6 +37,8 @@ export interface HostPublisherOptions {
   simNowMs: () => number;
   /** Wall delay until a simulated time. */
   wallDelayUntilMs: (simMs: number) => number;
+  /** No attempt is scheduled after this simulated time; default the scenario's duration (`kmssim host`, which runs until stopped: Infinity). */
+  untilMs?: number;
   /** Delete stale records ourselves (servers without scavenging). */
   scavengeByDelete: boolean;
   /** A record appeared or vanished (for the expected shares); `present` false = removed. */
@@ -121,7 +123,7 @@ export class HostPublisher {
       // A slot being published is looked at again when its publish ends (runDue re-arms).
       for (const slot of this.present) if (!this.publishing.has(slot)) next = Math.min(next, slot.lastOkAtMs + scavengeAfterMs);
     }
-    if (next === Infinity || next > this.options.scenario.durationMs) {
+    if (next === Infinity || next > (this.options.untilMs ?? this.options.scenario.durationMs)) {
       this.timer = null;
       return;
     }
