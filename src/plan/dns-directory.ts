@@ -26,6 +26,8 @@ export class DnsDirectory implements AnswerBook {
   private readonly answers: SrvCandidate[][] = [];
   /** Domain id → id of its current answer. */
   private readonly current: number[] = [];
+  /** `domainId:endpoint` of the hand-made records (dns.records): never removed. */
+  private readonly staticRecords = new Set<string>();
   up = true;
 
   constructor(scenario: Scenario) {
@@ -38,6 +40,7 @@ export class DnsDirectory implements AnswerBook {
         ? stripDot(record.name).slice(SRV_PREFIX.length)
         : stripDot(record.name);
       const endpoint = this.endpointFor(record.target, domain);
+      this.staticRecords.add(`${this.domainId(domain)}:${endpoint}`);
       this.answers[this.answerOf(this.domainId(domain))].push({ host: endpoint, priority: record.priority, weight: record.weight });
     }
   }
@@ -64,13 +67,14 @@ export class DnsDirectory implements AnswerBook {
 
   /**
    * Adds or refreshes (present) or removes the endpoint's record in the domain. Returns
-   * true when the answer changed; a refresh of an identical record changes nothing.
+   * true when the answer changed; a refresh of an identical record changes nothing, and a
+   * hand-made record (dns.records) is never removed.
    */
   setRecord(domainId: number, record: SrvCandidate, present: boolean): boolean {
     const old = this.answers[this.current[domainId]];
     const at = old.findIndex((c) => c.host === record.host);
     if (present && at >= 0 && old[at].priority === record.priority && old[at].weight === record.weight) return false;
-    if (!present && at < 0) return false;
+    if (!present && (at < 0 || this.staticRecords.has(`${domainId}:${record.host}`))) return false;
     const next = old.filter((c) => c.host !== record.host);
     if (present) next.splice(at < 0 ? next.length : at, 0, { ...record });
     this.current[domainId] = this.answers.push(next) - 1;
