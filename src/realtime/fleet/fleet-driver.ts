@@ -337,8 +337,11 @@ export class FleetDriver implements AnswerBook {
           this.markDueNow(i, now);
           this.apply(i, this.fleet.onDnsAnswer(i, now, answerId, this.plan.scenario.dns.ttlMs, this.rngs[i], this.action));
         },
-        () => {
+        (err: unknown) => {
           this.inFlightOps--;
+          // Out of descriptors or ports for the resolver: the run is no longer measuring DNS.
+          const errno = localErrnoOf(err);
+          if (errno !== null) throw Object.assign(new Error(`${errno}: ${(err as Error).message}`), { code: errno });
           this.tally.dns.record(Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
           this.apply(i, this.fleet.onDnsFailure(i, this.coreNowMs(i), this.action));
         },
@@ -442,6 +445,18 @@ export class FleetDriver implements AnswerBook {
       .catch((err: unknown) => this.fail(err))
       .finally(() => this.maybeDone());
   }
+}
+
+/** Errors of this machine (as rpc-call's LOCAL), which would otherwise read as DNS failing. */
+const LOCAL_ERRNO = new Set(["EMFILE", "ENFILE", "EADDRNOTAVAIL", "EADDRINUSE", "ENOBUFS", "ENOMEM"]);
+
+/** The local errno of an error or of its cause (a TCP fallback wraps the socket's error), or null. */
+function localErrnoOf(err: unknown): string | null {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === "string" && LOCAL_ERRNO.has(code)) return code;
+  }
+  return null;
 }
 
 function sameCandidates(a: readonly SrvCandidate[], b: readonly SrvCandidate[]): boolean {
