@@ -69,5 +69,7 @@ export class PublishSchedule {
 
 /** True when a record last refreshed at `lastOkAtMs` is older than the scavenging age at `nowMs`. */
 export function isStale(lastOkAtMs: number, nowMs: number, scavengeAfterMs: number): boolean {
-  return scavengeAfterMs > 0 && nowMs - lastOkAtMs >= scavengeAfterMs;
+  // Same expression as the deadline drivers wait for (lastOk + age): `now - lastOk >= age`
+  // can be false at that very instant in floating point, and a loop would spin there.
+  return scavengeAfterMs > 0 && lastOkAtMs + scavengeAfterMs <= nowMs;
 }
