@@ -61,6 +61,8 @@ export class HostPublisher {
   private readonly publishing = new Set<PublishSlot>();
   /** Slots whose delete is in flight: a publish waits for its answer, so it lands after it. */
   private readonly deleting = new Map<PublishSlot, Promise<void>>();
+  /** Stale slots whose delete failed: tried again from this simulated time (publishRetry later). */
+  private readonly deleteRetryAtMs = new Map<PublishSlot, number>();
   private closed = false;
   attempts = 0;
   failures = 0;
@@ -121,7 +123,9 @@ export class HostPublisher {
     let next = this.schedule.nextDueAtMs();
     if (this.options.scavengeByDelete && scavengeAfterMs > 0) {
       // A slot being published is looked at again when its publish ends (runDue re-arms).
-      for (const slot of this.present) if (!this.publishing.has(slot)) next = Math.min(next, slot.lastOkAtMs + scavengeAfterMs);
+      for (const slot of this.present) {
+        if (!this.publishing.has(slot)) next = Math.min(next, Math.max(slot.lastOkAtMs + scavengeAfterMs, this.deleteRetryAtMs.get(slot) ?? -Infinity));
+      }
     }
     if (next === Infinity || next > (this.options.untilMs ?? this.options.scenario.durationMs)) {
       this.timer = null;
@@ -137,7 +141,8 @@ export class HostPublisher {
     const attempts = this.schedule.due(now).map((slot) => this.attempt(slot, now));
     if (this.options.scavengeByDelete) {
       for (const slot of [...this.present]) {
-        if (!this.publishing.has(slot) && isStale(slot.lastOkAtMs, now, this.options.scenario.dns.scavengeAfterMs)) attempts.push(this.scavenge(slot, now));
+        if (this.publishing.has(slot) || (this.deleteRetryAtMs.get(slot) ?? -Infinity) > now) continue;
+        if (isStale(slot.lastOkAtMs, now, this.options.scenario.dns.scavengeAfterMs)) attempts.push(this.scavenge(slot, now));
       }
     }
     await Promise.all(attempts);
@@ -169,6 +174,7 @@ export class HostPublisher {
           const ok = failure === null;
           this.schedule.recordResult(slot, nowMs, ok);
           if (ok) {
+            this.deleteRetryAtMs.delete(slot);
             if (!this.present.has(slot)) this.options.onRecord?.(slot.host, slot.domain, true);
             this.present.add(slot);
           } else {
@@ -193,17 +199,27 @@ export class HostPublisher {
     const host = this.byHost.get(slot.host);
     this.present.delete(slot);
     if (host === undefined) return Promise.resolve();
+    // The record is still on the server: try again after the retry wait.
+    const retryLater = (): void => {
+      this.present.add(slot);
+      this.deleteRetryAtMs.set(slot, nowMs + this.options.scenario.dns.publishRetryMs);
+    };
     const work = this.track(
       this.options.send(slot.domain, unpublishChanges(slot.domain, targetNameOf(host.name, slot.domain), host.port, host)).then(
         (reply) => {
           if (reply.rcodeName !== "NOERROR") {
             this.warnOnce(`scavenge:${reply.rcodeName}`, `kmssim: scavenging ${host.name}'s record in ${slot.domain} failed: ${refusal(reply, slot.domain)}`);
+            retryLater();
             return;
           }
+          this.deleteRetryAtMs.delete(slot);
           this.options.onRecord?.(slot.host, slot.domain, false);
           this.record({ t: nowMs / 1000, kind: "dns", target: host.name, action: "scavenged", domain: slot.domain });
         },
-        (error: unknown) => this.warnOnce("scavenge", `kmssim: scavenging ${host.name}'s record failed: ${error instanceof Error ? error.message : String(error)}`),
+        (error: unknown) => {
+          this.warnOnce("scavenge", `kmssim: scavenging ${host.name}'s record failed: ${error instanceof Error ? error.message : String(error)}`);
+          retryLater();
+        },
       ),
     );
     this.deleting.set(slot, work);
