@@ -164,6 +164,8 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     if (dnsServer !== null && scenario.dns.scavengeAfterMs > 0) {
       // The embedded server scavenges like Windows DNS: records not refreshed for the age go.
       const scavenge = setInterval(() => {
+        // Past the end (answers still in flight) the run's simulated time is over.
+        if (clock.simNowMs() > scenario.durationMs) return;
         const removed = zone.scavenge(scenario.dns.scavengeAfterMs);
         for (const record of removed.srv) {
           const host = servers.findIndex((s) => s !== null && targetNameOf(s.name, record.domain) === record.target);
