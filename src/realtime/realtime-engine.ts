@@ -241,7 +241,8 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     return merged;
   } finally {
     timers.forEach(clearTimeout);
-    await publisher?.close();
+    // Whatever the publisher's last updates did, the workers and listeners still get stopped.
+    await publisher?.close().catch(() => undefined);
     await Promise.all(slices.map((s) => s.terminate()));
     await Promise.all(servers.map((s) => s?.stop()));
     await dnsServer?.stop();

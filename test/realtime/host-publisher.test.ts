@@ -153,4 +153,38 @@ clients: [ { name: c, count: 1 } ]
     expect(records.at(-1)).toEqual([1, "corp.example", false]);
     await publisher.close();
   });
+
+  it("a callback that throws neither stops the schedule nor leaves an unhandled rejection", async () => {
+    const scenario = scenarioFrom(`
+duration: 3d
+dns: { publishInterval: 1d }
+hosts: [ { name: kms1 } ]
+clients: [ { name: c, count: 1 } ]
+`);
+    const t0 = Date.now();
+    const warnings: string[] = [];
+    let sends = 0;
+    const publisher = new HostPublisher({
+      scenario,
+      hosts: [{ host: 0, name: "kms1", address: "127.0.0.1", port: 40_000, priority: 0, weight: 100 }],
+      send: async () => {
+        sends++;
+        return { rcodeName: "NOERROR", tsigErrorName: "NOERROR" };
+      },
+      simNowMs: () => Date.now() - t0,
+      wallDelayUntilMs: (t) => t - (Date.now() - t0),
+      scavengeByDelete: false,
+      onEvent: () => {
+        throw new Error("a broken listener");
+      },
+      onWarning: (m) => warnings.push(m),
+    });
+    await publisher.publishAll(0).catch(() => undefined);
+    publisher.start();
+    await vi.advanceTimersByTimeAsync(2 * 24 * H + 1000);
+    expect(sends).toBe(3);
+    expect(warnings.some((w) => /a broken listener/.test(w))).toBe(true);
+    await publisher.close().catch(() => undefined);
+  });
 });
+

@@ -133,7 +133,10 @@ export class HostPublisher {
     }
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.runDue().finally(() => this.arm());
+      // A throwing callback must not become an unhandled rejection or stop the schedule.
+      void this.runDue()
+        .catch((err: unknown) => this.options.onWarning?.(`kmssim: publishing failed inside kmssim: ${err instanceof Error ? err.message : String(err)}`))
+        .finally(() => this.arm());
     }, Math.max(0, this.options.wallDelayUntilMs(next)));
   }
 
