@@ -27,10 +27,10 @@ export interface HtmlReportOptions {
 }
 
 // No script, no fetch of any kind: inline styles and SVG only.
-export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
-export function renderHtmlReport(result: Result, options: HtmlReportOptions = {}): string {
-  const title = `kmssim report: ${result.scenario} (${result.pass ? "pass" : "fail"})`;
+/** Doctype, head (CSP: no script, no fetch; viewport; title; inline CSS) and the opening body. */
+export function pageStart(title: string, css: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -38,9 +38,14 @@ export function renderHtmlReport(result: Result, options: HtmlReportOptions = {}
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>${REPORT_CSS}</style>
+<style>${css}</style>
 </head>
-<body>
+<body>`;
+}
+
+export function renderHtmlReport(result: Result, options: HtmlReportOptions = {}): string {
+  const title = `kmssim report: ${result.scenario} (${result.pass ? "pass" : "fail"})`;
+  return `${pageStart(title, REPORT_CSS)}
 <main>
 ${headerHtml(result)}
 ${latencySection(result)}

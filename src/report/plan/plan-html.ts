@@ -12,7 +12,7 @@ import { planChartSvg, VERDICT_COLOR, type PlanChartText } from "./plan-chart.js
 import { OP_SYMBOL, planHeaderHtml, planPointsHtml, planThresholdsHtml } from "./plan-sections.js";
 import { fleetPoints, metricLimit, planSeries, type PlanMetric, type PlanSeriesPoint } from "./plan-series.js";
 import { PLAN_CSS } from "./plan-style.js";
-import { CSP } from "../html-report.js";
+import { pageStart } from "../html-report.js";
 
 export interface PlanHtmlOptions {
   /** The scenario file's text, shown in full. */
@@ -93,16 +93,7 @@ export function renderPlanHtmlReport(plan: PlanReport, options: PlanHtmlOptions 
   const title = `kmssim plan: ${plan.scenario} (${answers.join(", ")})`;
   const scenario =
     options.scenarioText === undefined ? "" : `<section id="scenario"><h2>Scenario</h2><pre class="scenario">${escapeHtml(options.scenarioText)}</pre></section>`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${REPORT_CSS}${PLAN_CSS}</style>
-</head>
-<body>
+  return `${pageStart(title, REPORT_CSS + PLAN_CSS)}
 <main>
 ${planHeaderHtml(plan)}
 <section id="thresholds"><h2>Thresholds</h2><p class="lead">The goal of the sweep: a host count passes when every replication meets every threshold.</p>${planThresholdsHtml(plan)}</section>
