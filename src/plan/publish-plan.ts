@@ -4,7 +4,7 @@
 // the virtual engine applies like any other scheduled event. (Realtime mode sends real
 // RFC 2136 updates instead and learns the outcomes from the server.)
 
-import { isStale, PublishSchedule, type PublishSlot } from "../core/host/publish-schedule.js";
+import { isStale, PublishSchedule, staleAtMs, type PublishSlot } from "../core/host/publish-schedule.js";
 import type { Scenario } from "../scenario/model.js";
 
 export type PublishChangeKind = "published" | "publish-failed" | "scavenged";
@@ -34,13 +34,11 @@ export function planPublishing(scenario: Scenario): PublishChange[] {
   const changes: PublishChange[] = [];
   const endMs = scenario.durationMs;
   let dnsUp = true;
-  const decommissioned = new Set<string>();
   let eventIndex = 0;
 
   const scavengeDue = (): number => {
-    if (scavengeAfterMs <= 0) return Infinity;
     let next = Infinity;
-    for (const slot of present) next = Math.min(next, slot.lastOkAtMs + scavengeAfterMs);
+    for (const slot of present) next = Math.min(next, staleAtMs(slot.lastOkAtMs, scavengeAfterMs));
     return next;
   };
 
@@ -58,12 +56,7 @@ export function planPublishing(scenario: Scenario): PublishChange[] {
         continue;
       }
       const h = scenario.hosts.findIndex((spec) => spec.name === event.host);
-      if (h < 0 || decommissioned.has(event.host)) continue;
-      if (event.action === "crash" || event.action === "hang") schedule.serviceStopped(h);
-      else if (event.action === "decommission") {
-        decommissioned.add(event.host);
-        schedule.serviceStopped(h);
-      } else if (event.action === "recover") schedule.serviceStarted(h, now);
+      if (h >= 0) schedule.hostEvent(h, event.action, now);
       continue;
     }
     if (nextPublish === now) {

@@ -284,8 +284,7 @@ async function applyEvent(
   if (server === null) return;
   log.push({ t: event.atMs / 1000, kind: "host", target: event.host, action: event.action });
   const index = servers.indexOf(server);
-  if (event.action === "recover" && server.state !== "decommissioned") publisher.serviceStarted(index);
-  else if (event.action !== "slow" && event.action !== "recover") publisher.serviceStopped(index);
+  publisher.hostEvent(index, event.action);
   switch (event.action) {
     case "crash":
       return server.crash();

@@ -21,8 +21,13 @@ export interface PublishSlot {
   lastOkAtMs: number;
 }
 
+/** Host events of a scenario (the core names them itself: it imports nothing). */
+export type PublishingHostAction = "crash" | "hang" | "slow" | "recover" | "decommission";
+
 export class PublishSchedule {
   readonly slots: PublishSlot[] = [];
+  /** Decommissioned hosts never publish again, whatever follows. */
+  private readonly gone = new Set<number>();
 
   /** `domainsByHost[h]`: the publish list of host h (an empty list publishes nothing). */
   constructor(domainsByHost: readonly (readonly string[])[], private readonly timing: PublishTiming) {
@@ -39,6 +44,18 @@ export class PublishSchedule {
   /** Crashed, hung or decommissioned: no more publishing until it starts again. */
   serviceStopped(host: number): void {
     for (const slot of this.slots) if (slot.host === host) slot.nextAtMs = Infinity;
+  }
+
+  /**
+   * What a host event does to publishing: a KMS service that crashed or hung stops
+   * refreshing its records, one that recovers publishes at once, a decommissioned one
+   * is gone for good; a slow one goes on as before.
+   */
+  hostEvent(host: number, action: PublishingHostAction, nowMs: number): void {
+    if (this.gone.has(host)) return;
+    if (action === "decommission") this.gone.add(host);
+    if (action === "recover") this.serviceStarted(host, nowMs);
+    else if (action !== "slow") this.serviceStopped(host);
   }
 
   /** The earliest pending attempt, or Infinity. */
@@ -67,9 +84,16 @@ export class PublishSchedule {
   }
 }
 
-/** True when a record last refreshed at `lastOkAtMs` is older than the scavenging age at `nowMs`. */
+/** When a record last refreshed at `lastOkAtMs` goes stale; Infinity when scavenging is off (age 0). */
+export function staleAtMs(lastOkAtMs: number, scavengeAfterMs: number): number {
+  return scavengeAfterMs > 0 ? lastOkAtMs + scavengeAfterMs : Infinity;
+}
+
+/**
+ * True when a record last refreshed at `lastOkAtMs` is older than the scavenging age at
+ * `nowMs`. Derived from the very deadline drivers wait for (staleAtMs): `now - lastOk >= age`
+ * can be false at that instant in floating point, and a loop would spin there.
+ */
 export function isStale(lastOkAtMs: number, nowMs: number, scavengeAfterMs: number): boolean {
-  // Same expression as the deadline drivers wait for (lastOk + age): `now - lastOk >= age`
-  // can be false at that very instant in floating point, and a loop would spin there.
-  return scavengeAfterMs > 0 && lastOkAtMs + scavengeAfterMs <= nowMs;
+  return staleAtMs(lastOkAtMs, scavengeAfterMs) <= nowMs;
 }

@@ -5,7 +5,7 @@
 // that do not scavenge themselves (BIND): records it published and nobody refreshed for
 // dns.scavengeAfter are deleted with the same key.
 
-import { isStale, PublishEventId, PublishSchedule, type PublishSlot } from "../../core/host/publish-schedule.js";
+import { isStale, PublishEventId, PublishSchedule, staleAtMs, type PublishingHostAction, type PublishSlot } from "../../core/host/publish-schedule.js";
 import type { FleetEventRecord } from "../../output/result.js";
 import type { Scenario } from "../../scenario/model.js";
 import { publishChanges, unpublishChanges } from "../dns/update-client.js";
@@ -95,6 +95,12 @@ export class HostPublisher {
     this.arm();
   }
 
+  /** A scenario event for this host (crash, recover, decommission, …), by the core's rule. */
+  hostEvent(host: number, action: PublishingHostAction): void {
+    this.schedule.hostEvent(host, action, this.options.simNowMs());
+    this.arm();
+  }
+
   serviceStopped(host: number): void {
     this.schedule.serviceStopped(host);
     this.arm();
@@ -124,7 +130,7 @@ export class HostPublisher {
     if (this.options.scavengeByDelete && scavengeAfterMs > 0) {
       // A slot being published is looked at again when its publish ends (runDue re-arms).
       for (const slot of this.present) {
-        if (!this.publishing.has(slot)) next = Math.min(next, Math.max(slot.lastOkAtMs + scavengeAfterMs, this.deleteRetryAtMs.get(slot) ?? -Infinity));
+        if (!this.publishing.has(slot)) next = Math.min(next, Math.max(staleAtMs(slot.lastOkAtMs, scavengeAfterMs), this.deleteRetryAtMs.get(slot) ?? -Infinity));
       }
     }
     if (next === Infinity || next > (this.options.untilMs ?? this.options.scenario.durationMs)) {
