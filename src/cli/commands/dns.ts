@@ -10,7 +10,8 @@ import { formatDuration, parseDurationMs } from "../../scenario/duration.js";
 import { EmbeddedDnsServer } from "../../realtime/dns/dns-server.js";
 import { checkedName } from "../../realtime/dns/names.js";
 import { parseHostPort, parseNameAddress, parseSrvFlag, type HostPort } from "../../realtime/dns/record-flags.js";
-import { KeyFileError, parseTsigKeyFile } from "../../realtime/dns/tsig-key-file.js";
+import { readTsigKeyFile } from "../../realtime/dns/run-key.js";
+import { KeyFileError } from "../../realtime/dns/tsig-key-file.js";
 import { tsigErrorName, type TsigKey } from "../../realtime/dns/tsig.js";
 import type { UpdateLogEntry } from "../../realtime/dns/update-handler.js";
 import { rcodeName } from "../../realtime/dns/wire.js";
@@ -46,7 +47,7 @@ export async function dnsCommand(options: DnsCommandOptions, io: DnsCommandIo = 
   const listen = parseHostPort(options.listen ?? DEFAULT_DNS_LISTEN, 53, 0);
   if (!listen.ok) throw new UserError(`--listen: ${listen.message}`);
   const zone = await buildZone(options);
-  const keys = await readKeys(options.keyFile ?? []);
+  const keys = readKeys(options.keyFile ?? []);
   const scavengeAfterMs = options.scavengeAfter === undefined ? null : flagScavengeAfter(options.scavengeAfter);
   if (zone.origins().length === 0) {
     throw new UserError("nothing to serve: give --zone-file, --domain or --srv (e.g. `kmssim dns --domain corp.example`)");
@@ -127,23 +128,13 @@ export async function buildZone(options: DnsCommandOptions): Promise<DnsZone> {
   return zone;
 }
 
-async function readKeys(paths: readonly string[]): Promise<TsigKey[]> {
-  const keys: TsigKey[] = [];
-  for (const path of paths) {
-    let text: string;
-    try {
-      text = await readFile(path, "utf8");
-    } catch (error) {
-      throw new UserError(`cannot read key file '${path}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    try {
-      keys.push(...parseTsigKeyFile(text, path));
-    } catch (error) {
-      if (error instanceof KeyFileError) throw new UserError(error.message, error.code);
-      throw error;
-    }
+function readKeys(paths: readonly string[]): TsigKey[] {
+  try {
+    return paths.flatMap((path) => readTsigKeyFile(path));
+  } catch (error) {
+    if (error instanceof KeyFileError) throw new UserError(error.message, error.code);
+    throw error;
   }
-  return keys;
 }
 
 /** One line per update answered: zone, key, rcode (and TSIG error), peer, and why. */

@@ -3,14 +3,13 @@
 // SIGINT or SIGTERM. For runs spread over several machines; prints each publish outcome
 // as it happens and every host's counts at the end.
 
-import { readFileSync } from "node:fs";
 import { isIPv4 } from "node:net";
 import { cmidPrefix } from "../../core/protocol/cmid.js";
 import { Mulberry32, deriveSeed } from "../../core/rng.js";
 import { CompressedClock } from "../../realtime/compressed-clock.js";
 import { parseHostPort } from "../../realtime/dns/record-flags.js";
-import { externalDnsServer, keyForRun } from "../../realtime/dns/run-key.js";
-import { KeyFileError, parseTsigKeyFile } from "../../realtime/dns/tsig-key-file.js";
+import { externalDnsServer, keyForRun, readTsigKeyFile } from "../../realtime/dns/run-key.js";
+import { KeyFileError } from "../../realtime/dns/tsig-key-file.js";
 import type { TsigKey } from "../../realtime/dns/tsig.js";
 import { sendDnsUpdate } from "../../realtime/dns/update-client.js";
 import { hostServerFromSpec } from "../../realtime/host/host-from-spec.js";
@@ -137,15 +136,7 @@ function dnsServerOf(scenario: Scenario, flag: string | undefined): { host: stri
 
 function keyOf(scenario: Scenario, keyFile: string | undefined): TsigKey | null {
   try {
-    if (keyFile !== undefined) {
-      let text: string;
-      try {
-        text = readFileSync(keyFile, "utf8");
-      } catch (error) {
-        throw new KeyFileError(keyFile, 0, `cannot read the key file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-      }
-      return parseTsigKeyFile(text, keyFile)[0];
-    }
+    if (keyFile !== undefined) return readTsigKeyFile(keyFile)[0];
     // Without a key in the scenario the updates go unsigned (the server decides).
     return scenario.dns.tsig === null ? null : keyForRun(scenario);
   } catch (error) {

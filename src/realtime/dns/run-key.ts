@@ -11,19 +11,27 @@ import type { TsigKey } from "./tsig.js";
 const RUN_KEY_STREAM = 0x7d00_0000;
 export const RUN_KEY_NAME = "kmssim-run.";
 
+type ReadText = (path: string) => string;
+const readUtf8: ReadText = (path) => readFileSync(path, "utf8");
+
 /** Throws KeyFileError for a key file that is missing or malformed. */
-export function keyForRun(scenario: Scenario, readText: (path: string) => string = (p) => readFileSync(p, "utf8")): TsigKey | null {
+export function keyForRun(scenario: Scenario, readText: ReadText = readUtf8): TsigKey | null {
   const spec = scenario.dns.tsig;
   if (spec === null) return scenario.dns.server === "embedded" ? runKeyFromSeed(scenario.seed) : null;
   if (spec.kind === "inline") return { name: spec.name, algorithm: "hmac-sha256", secret: Buffer.from(spec.secret, "base64") };
+  return readTsigKeyFile(spec.path, readText)[0];
+}
+
+/** The keys of a key file (`dns.keyFile`, `--key-file`); throws KeyFileError when it is missing or malformed. */
+export function readTsigKeyFile(path: string, readText: ReadText = readUtf8): TsigKey[] {
   let text: string;
   try {
-    text = readText(spec.path);
+    text = readText(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new KeyFileError(spec.path, 0, `cannot read the key file (${code === "ENOENT" ? "no such file" : (code ?? String(error))})`);
+    throw new KeyFileError(path, 0, `cannot read the key file (${code === "ENOENT" ? "no such file" : (code ?? String(error))})`);
   }
-  return parseTsigKeyFile(text, spec.path)[0];
+  return parseTsigKeyFile(text, path);
 }
 
 function runKeyFromSeed(seed: number): TsigKey {

@@ -14,7 +14,8 @@ export class KeyFileError extends Error {
     readonly line: number,
     problem: string,
   ) {
-    super(`${source}:${line}: ${problem}\n${GOOD_FILE}`);
+    // Line 0: the file could not be read at all; its format is not the problem.
+    super(line > 0 ? `${source}:${line}: ${problem}\n${GOOD_FILE}` : `${source}: ${problem}`);
     this.name = "KeyFileError";
   }
 }
