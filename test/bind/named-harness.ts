@@ -13,8 +13,9 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import dnsPacket from "dns-packet";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll } from "vitest";
 import { tcpExchange } from "../../src/realtime/dns/tcp-exchange.js";
+import { describeNeeding } from "../helpers/describe-needing.js";
 
 export interface NamedZone {
   /** e.g. "bind.test" (no trailing dot needed). */
@@ -383,33 +384,13 @@ async function spawnAndWait(named: string, conf: string, dir: string, port: numb
 
 // ---------------------------------------------------------------------------------------
 
-/** CI=true (or any value but "", "0", "false") means this run must not skip the BIND tests. */
-function underCi(): boolean {
-  const ci = process.env.CI;
-  return ci !== undefined && ci !== "" && ci !== "0" && ci.toLowerCase() !== "false";
-}
-
 /**
  * A describe block that needs BIND 9 installed. Without it the tests are skipped with a
  * printed reason, except under CI, where one failing test says why instead.
  */
 export function describeNeedingBind(title: string, fn: () => void): void {
   const availability = namedAvailability();
-  if (availability.ok) {
-    describe(title, fn);
-    return;
-  }
-  const reason = availability.reason;
-  if (underCi()) {
-    describe(title, () => {
-      it("has BIND 9 to test against (CI never skips this)", () => {
-        throw new Error(`BIND 9 is required under CI: ${reason}`);
-      });
-    });
-    return;
-  }
-  console.warn(`[bind] skipping "${title}": ${reason}`);
-  describe.skip(title, fn);
+  describeNeeding({ tag: "bind", name: "BIND 9", purpose: "to test against", missing: availability.ok ? null : availability.reason }, title, fn);
 }
 
 /**

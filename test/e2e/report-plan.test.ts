@@ -3,13 +3,12 @@
 // metric, and headless Chromium renders it with every chart drawn, no console error and
 // no request beyond the file; a screenshot is kept in test-artifacts/plan-report.png.
 
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlanReport } from "../../src/capacity/plan-report.js";
-import { describeNeedingChromium, launchChromium } from "../report/chromium-harness.js";
+import { chartLayouts, describeNeedingChromium, launchChromium, openWatched, saveScreenshot } from "../report/chromium-harness.js";
 import { REPO_ROOT, kmssim, scenarioPath, stackFrames, tempDirs } from "./helpers.js";
 
 const tmp = tempDirs();
@@ -86,31 +85,9 @@ describe("kmssim report of a plan", () => {
 
     it("draws every chart, logs no error, requests nothing but the file", async () => {
       if (!existsSync(htmlPath)) await kmssim(["report", planPath, "--html", htmlPath]);
-      const page = await browser!.newPage({ viewport: { width: 1366, height: 900 } });
-      const consoleErrors: string[] = [];
-      const requests: string[] = [];
-      page.on("console", (msg) => {
-        if (msg.type() === "error" || msg.type() === "warning") consoleErrors.push(msg.text());
-      });
-      page.on("pageerror", (err) => consoleErrors.push(err.message));
-      page.on("request", (req) => requests.push(req.url()));
-      const url = pathToFileURL(htmlPath).href;
-      await page.goto(url, { waitUntil: "load" });
+      const { page, url, consoleErrors, requests } = await openWatched(browser!, htmlPath);
 
-      const charts = await page.$$eval("svg.chart", (svgs) =>
-        svgs.map((svg) => {
-          // getBBox: the geometry the browser laid out (tsconfig has no DOM lib, hence the shape type).
-          const shapes = [...svg.querySelectorAll("circle.point, path.never-mark, path.whisker, rect.recommended")] as unknown as {
-            getBBox(): { width: number; height: number };
-          }[];
-          const drawn = shapes.filter((s) => {
-            const box = s.getBBox();
-            return box.width > 0 || box.height > 0;
-          }).length;
-          const box = svg.getBoundingClientRect();
-          return { kind: svg.getAttribute("class"), drawn, width: box.width, height: box.height };
-        }),
-      );
+      const charts = await chartLayouts(page, "circle.point, path.never-mark, path.whisker, rect.recommended");
       expect(charts.map((c) => c.kind)).toEqual(["chart plan p99ActivationMs", "chart plan allActivatedHours", "chart plan maxShareDeviation"]);
       for (const chart of charts) {
         expect(chart.drawn, `${chart.kind} drew nothing`).toBeGreaterThan(4);
@@ -121,8 +98,7 @@ describe("kmssim report of a plan", () => {
       expect(text).toContain(`${plan.recommendations[0].hosts} hosts`);
       expect(text).toContain("never");
 
-      mkdirSync(join(REPO_ROOT, "test-artifacts"), { recursive: true });
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      await saveScreenshot(page, SCREENSHOT);
       await page.close();
 
       expect(consoleErrors).toEqual([]);

@@ -2,13 +2,12 @@
 // Chromium renders offline with every chart drawn, no console error and no request
 // beyond the file itself; a screenshot is kept in test-artifacts/report.png.
 
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { explainCode } from "../../src/core/errors.js";
-import { describeNeedingChromium, launchChromium } from "../report/chromium-harness.js";
+import { chartLayouts, describeNeedingChromium, launchChromium, openWatched, saveScreenshot } from "../report/chromium-harness.js";
 import { REPO_ROOT, kmssim, scenarioPath, stackFrames, tempDirs } from "./helpers.js";
 
 const tmp = tempDirs();
@@ -66,31 +65,9 @@ describe("kmssim report", () => {
     it("draws every chart, logs no error, requests nothing but the file, and names hosts and explanations", async () => {
       const html = readFileSync(htmlPath, "utf8");
       expect(html.length).toBeGreaterThan(0);
-      const page = await browser!.newPage({ viewport: { width: 1366, height: 900 } });
-      const consoleErrors: string[] = [];
-      const requests: string[] = [];
-      const failed: string[] = [];
-      page.on("console", (msg) => {
-        if (msg.type() === "error" || msg.type() === "warning") consoleErrors.push(msg.text());
-      });
-      page.on("pageerror", (err) => consoleErrors.push(err.message));
-      page.on("request", (req) => requests.push(req.url()));
-      page.on("requestfailed", (req) => failed.push(`${req.url()} ${req.failure()?.errorText ?? ""}`));
-      const url = pathToFileURL(htmlPath).href;
-      await page.goto(url, { waitUntil: "load" });
+      const { page, url, consoleErrors, requests, failed } = await openWatched(browser!, htmlPath);
 
-      const charts = await page.$$eval("svg.chart", (svgs) =>
-        svgs.map((svg) => {
-          // getBBox: the geometry the browser laid out (tsconfig has no DOM lib, hence the shape type).
-          const shapes = [...svg.querySelectorAll("path.series, rect, circle")] as unknown as { getBBox(): { width: number; height: number } }[];
-          const drawn = shapes.filter((s) => {
-            const box = s.getBBox();
-            return box.width > 0 || box.height > 0;
-          }).length;
-          const box = svg.getBoundingClientRect();
-          return { kind: svg.getAttribute("class"), drawn, width: box.width, height: box.height };
-        }),
-      );
+      const charts = await chartLayouts(page, "path.series, rect, circle");
       expect(charts.map((c) => c.kind)).toEqual([
         "chart latency",
         "chart latency",
@@ -113,8 +90,7 @@ describe("kmssim report", () => {
       expect(text).toContain(info.meaning.slice(0, 60));
       expect(text).toContain("kms2 crash");
 
-      mkdirSync(join(REPO_ROOT, "test-artifacts"), { recursive: true });
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      await saveScreenshot(page, SCREENSHOT);
       await page.close();
 
       expect(consoleErrors).toEqual([]);
