@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { expectWellFormedHistogram, parsePromText, select, total, type PromText } from "../realtime/metrics-text.js";
 import { BIN, kmssim, REPO_ROOT, scenarioPath, type CliRun } from "./helpers.js";
+import { connectRefused } from "../helpers/connect-refused.js";
 
 const HOSTS = ["kms1", "kms2", "kms3"];
 const SMOKE_CLIENTS = 1800;
@@ -55,16 +56,6 @@ function halfRequest(port: number): Promise<{ closed: Promise<string> }> {
   });
 }
 
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once("error", (err: NodeJS.ErrnoException) => resolve(err.code === "ECONNREFUSED"));
-  });
-}
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -118,7 +109,7 @@ describe("kmssim run --metrics-port", () => {
     expect(result.stderr.match(/kmssim: metrics at /g)).toHaveLength(1);
     expect(held, "a scrape saw RPCs").not.toBeNull();
     expect(await held!.closed, "dropped by the run's end, not answered 408 by a server timeout").toBe("");
-    expect(await refused(port)).toBe(true);
+    expect(await connectRefused(port)).toBe(true);
 
     const busy = scrapes.filter((s) => total(s.text, "kmssim_rpc_total") > 0);
     expect(busy.length, `scrapes with RPCs: ${busy.length} of ${scrapes.length}`).toBeGreaterThanOrEqual(3);

@@ -2,7 +2,6 @@
 // HTTP endpoint on 127.0.0.1 (200 /metrics, 404 elsewhere, port in use, close).
 
 import http from "node:http";
-import net from "node:net";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createLiveRegistry, leLabel, METRICS_CONTENT_TYPE, statusLabel } from "../../src/realtime/metrics/exposition.js";
@@ -10,6 +9,7 @@ import { LiveRpcCounts } from "../../src/realtime/metrics/live-rpc-counts.js";
 import type { LiveHostView, LiveRunView, LiveSliceView } from "../../src/realtime/metrics/live-view.js";
 import { MetricsPortError, startMetricsServer } from "../../src/realtime/metrics/metrics-server.js";
 import { expectWellFormedHistogram, parsePromText, select, total } from "./metrics-text.js";
+import { connectRefused } from "../helpers/connect-refused.js";
 
 const HOSTS = ["kms1", "kms2", "kms3"];
 
@@ -128,16 +128,6 @@ function get(port: number, path: string, agent?: http.Agent): Promise<{ status: 
   });
 }
 
-function connectRefused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once("error", (err: NodeJS.ErrnoException) => resolve(err.code === "ECONNREFUSED"));
-  });
-}
 
 describe("metrics server", () => {
   it("serves /metrics as Prometheus text on 127.0.0.1, 404 elsewhere, and closes with a keep-alive scraper connected", async () => {
