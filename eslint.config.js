@@ -18,6 +18,6 @@ export default tseslint.config(
   },
   {
     files: ["bin/**/*.js", "bench/**/*.js", ".ci/**/*.mjs"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", globalThis: "readonly", Buffer: "readonly" } },
+    languageOptions: { globals: { process: "readonly", console: "readonly", globalThis: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly" } },
   },
 );
