@@ -54,12 +54,33 @@ export async function main(argv: readonly string[]): Promise<number> {
             default: false,
             describe: "virtual only: check the model's invariants after every event; the first broken one stops the run (exit 3) with the seed and event that replay it",
           })
+          .option("shard", {
+            type: "string",
+            describe:
+              "i/N: measure only shard i of N of the fleet (clients dealt out round-robin); `kmssim merge` adds the N results into the single run's. " +
+              "virtual: every shard still simulates the whole fleet, which the hosts couple, so the merge is exact; realtime: a shard runs only its clients",
+          })
+          .option("external-hosts", {
+            type: "boolean",
+            default: false,
+            describe: "realtime: start no hosts here; the scenario's hosts already run (`kmssim host`) and publish to dns.server, where the clients find them",
+          })
+          .option("start-at", {
+            type: "string",
+            describe: "realtime: simulated time 0 at this wall-clock instant (ISO 8601, e.g. 2026-11-25T18:00:00Z), shared with `kmssim host --start-at` and the other shards",
+          })
+          .option("allow-address", {
+            type: "string",
+            array: true,
+            describe: "realtime: clients may also connect to this IPv4 address (only where `kmssim host` runs); without it they connect to loopback only. Repeatable",
+          })
           .example("$0 run scenarios/multi-host.yaml", "Run the main job with the file's settings")
           .example("$0 run scenarios/large-fleet.yaml --clients 50000 --out result.json", "Smaller fleet, keep the JSON")
           .example("$0 run scenarios/failover.yaml --seed 7", "Replay a run with another seed")
           .example("$0 run scenarios/failover.yaml --seed 7 --check", "Same run, checking invariants after every event")
           .example("$0 run scenarios/realtime-smoke.yaml --mode realtime", "Real sockets on loopback")
-          .example("$0 run scenarios/realtime-smoke.yaml --metrics-port 9464", "Realtime, with Prometheus metrics while it runs"),
+          .example("$0 run scenarios/realtime-smoke.yaml --metrics-port 9464", "Realtime, with Prometheus metrics while it runs")
+          .example("$0 run scenarios/multi-host.yaml --shard 2/4 --out shard2.json", "The second of four shards; `kmssim merge shard*.json --out all.json` joins them"),
       async (args) => {
         exitCode = await runCommand({
           scenario: args.scenario as string,
@@ -72,6 +93,10 @@ export async function main(argv: readonly string[]): Promise<number> {
           quiet: args.quiet,
           check: args.check,
           metricsPort: args["metrics-port"],
+          shard: args.shard,
+          externalHosts: args["external-hosts"],
+          startAt: args["start-at"],
+          allowAddress: args["allow-address"],
         });
       },
     )
@@ -152,6 +177,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           .option("listen", { type: "string", default: "127.0.0.1", describe: "IPv4 address the hosts listen on" })
           .option("port-base", { type: "number", describe: "Host k listens on port-base + k (0: any free port); default each host's own port" })
           .option("time-scale", { type: "number", default: 1, describe: "Simulated seconds per wall second for publish intervals and CMID ages" })
+          .option("start-at", { type: "string", describe: "Simulated time 0 at this wall-clock instant (ISO 8601), the same as the fleet's `run --start-at`" })
           .example("$0 host scenarios/multi-host.yaml --dns 127.0.0.1:5353 --key-file kmssim.key --port-base 0", "Hosts on free ports, published to a kmssim dns")
           .epilogue("Prints one line per listener and per publish outcome (12294 published, 12293 failed); publishing failures never stop a host from serving. Exit 0 after SIGINT/SIGTERM, 2 bad input, 3 port in use."),
       async (args) => {
@@ -163,6 +189,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           listen: args.listen,
           portBase: args["port-base"],
           timeScale: args["time-scale"],
+          startAt: args["start-at"],
         });
       },
     )

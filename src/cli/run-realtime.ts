@@ -13,6 +13,7 @@ import { RunFailedError, runRealtime } from "../realtime/realtime-engine.js";
 import type { LiveRunView } from "../realtime/metrics/live-view.js";
 import type { Scenario } from "../scenario/model.js";
 import type { ProgressSink } from "./progress.js";
+import type { ShardSpec } from "../core/shard/shard.js";
 import type { DriverOutcome } from "./run-virtual.js";
 import { EXIT, UserError } from "./user-error.js";
 
@@ -21,7 +22,16 @@ const FD_WATCH_EVERY_MS = 200;
 
 export async function runRealtimeMode(
   scenario: Scenario,
-  options: { clients?: number; workers?: number; metricsPort?: number },
+  options: {
+    clients?: number;
+    workers?: number;
+    metricsPort?: number;
+    /** This process runs only the shard's clients (WHOLE_FLEET: all of them). */
+    shard: ShardSpec;
+    externalHosts?: boolean;
+    startAt?: string;
+    allowAddress?: readonly string[];
+  },
   progress: ProgressSink,
   shouldStop: () => boolean,
 ): Promise<DriverOutcome> {

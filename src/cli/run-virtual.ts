@@ -7,6 +7,7 @@ import type { Scenario } from "../scenario/model.js";
 import { isFaultSite } from "../sim/fault-sites.js";
 import { VirtualEngine } from "../sim/virtual-engine.js";
 import type { ProgressSink } from "./progress.js";
+import type { ShardSpec } from "../core/shard/shard.js";
 
 export interface DriverOutcome {
   totals: RunTotals;
@@ -22,7 +23,7 @@ const EVENTS_PER_SLICE = 250_000;
 
 export async function runVirtualMode(
   scenario: Scenario,
-  options: { clients?: number; check?: boolean },
+  options: { clients?: number; check?: boolean; shard?: ShardSpec },
   progress: ProgressSink,
   shouldStop: () => boolean,
 ): Promise<DriverOutcome> {
@@ -32,7 +33,7 @@ export async function runVirtualMode(
   const injected = process.env.KMSSIM_INJECT_FAULT;
   const faultSite = injected !== undefined && isFaultSite(injected) ? injected : undefined;
   // Throws InvariantViolation on the first broken invariant when checking.
-  const engine = new VirtualEngine(scenario, { clients: options.clients, check: options.check === true, faultSite });
+  const engine = new VirtualEngine(scenario, { clients: options.clients, check: options.check === true, faultSite, shard: options.shard });
   while (!shouldStop() && !engine.step(EVENTS_PER_SLICE)) {
     progress.update(
       engine.nowMs / scenario.durationMs,

@@ -62,6 +62,11 @@ export interface HostResult {
   clientAnswered?: number;
   /** Realtime only: requests to this host whose client gave up first (RPC timeout); the host may still have answered. */
   clientTimedOut?: number;
+  /**
+   * Shard results only: the requests the SRV records promised this host, unrounded, so
+   * that `kmssim merge` recomputes expectedShare exactly.
+   */
+  expectedRequests?: number;
 }
 
 export interface SpreadResult {
@@ -80,7 +85,20 @@ export interface TimelineSample {
   licensed: number;
   /** Requests received per host during this sample interval. */
   hostRequests: Record<string, number>;
+  /** Shard results only: requests the SRV records promised each host during the interval (for an exact merge of the spread). */
+  hostExpected?: Record<string, number>;
   spread: SpreadResult;
+}
+
+/** Which part of a sharded run a result is (`run --shard i/N`); `kmssim merge` joins the parts. */
+export interface ShardMeta {
+  /** 1-based, as on the command line. */
+  index: number;
+  count: number;
+  /** Clients in the whole fleet (all shards together). */
+  fleetClients: number;
+  /** Fingerprint of scenario, seed, mode and fleet size: shards of one run share it. */
+  runDigest: string;
 }
 
 export interface ThresholdResult {
@@ -134,6 +152,10 @@ export interface Result {
   interrupted?: boolean;
   /** The run failed part-way (a worker died): `clients` counts only the clients reported. */
   incomplete?: { reason: string; clientsUnreported: number };
+  /** Present on the result of one shard (`run --shard i/N`); a merged result lists the shards it joined under `merged`. */
+  shard?: ShardMeta;
+  /** A result of `kmssim merge`: how many shard results it adds up. */
+  merged?: { shards: number; runDigest: string };
   clients: ClientsResult;
   rpc: { activation: RpcKindResult; renewal: RpcKindResult };
   dns: DnsResult;

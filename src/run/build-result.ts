@@ -3,14 +3,18 @@
 import { LicenseStatus } from "../core/license.js";
 import { computeSpread } from "../core/metrics/spread.js";
 import { evaluateThresholds } from "../core/metrics/thresholds.js";
-import type { HostResult, Result, RpcKindResult } from "../output/result.js";
+import type { HostResult, Result, RpcKindResult, ShardMeta, TimelineSample } from "../output/result.js";
 import { RESULT_SCHEMA } from "../output/result.js";
 import { countsByHex, type OutcomeStats } from "./outcome-stats.js";
 import type { RunTotals } from "./run-totals.js";
 
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
-export function buildResult(totals: RunTotals, wallSeconds: number, interrupted: boolean): Result {
+/**
+ * `shard`: the result is one part of a sharded run; it then also carries the unrounded
+ * expected requests (per host, and per host and timeline interval) that an exact merge needs.
+ */
+export function buildResult(totals: RunTotals, wallSeconds: number, interrupted: boolean, shard?: ShardMeta): Result {
   const { scenario, byStatus } = totals;
   const totalRequests = totals.hosts.reduce((a, h) => a + h.requests, 0);
   const expectedTotal = totals.hosts.reduce((a, h) => a + h.expectedRequests, 0);
@@ -35,6 +39,7 @@ export function buildResult(totals: RunTotals, wallSeconds: number, interrupted:
     state: h.state,
     ...(h.clientAnswered === undefined ? {} : { clientAnswered: h.clientAnswered }),
     ...(h.clientTimedOut === undefined ? {} : { clientTimedOut: h.clientTimedOut }),
+    ...(shard === undefined ? {} : { expectedRequests: h.expectedRequests }),
   }));
 
   const partial: Omit<Result, "thresholds" | "pass"> = {
@@ -46,6 +51,7 @@ export function buildResult(totals: RunTotals, wallSeconds: number, interrupted:
     wallSeconds: Math.round(wallSeconds * 1000) / 1000,
     ...(interrupted ? { interrupted: true } : {}),
     ...(totals.incomplete === undefined ? {} : { incomplete: totals.incomplete }),
+    ...(shard === undefined ? {} : { shard }),
     clients: {
       total: totals.clientsTotal,
       activated: totals.activatedClients,
@@ -69,10 +75,17 @@ export function buildResult(totals: RunTotals, wallSeconds: number, interrupted:
     failovers: totals.failovers,
     rediscoveries: totals.rediscoveries,
     events: totals.events,
-    timeline: totals.timeline,
+    timeline: shard === undefined ? totals.timeline.map(withoutExpected) : totals.timeline,
   };
   const thresholds = evaluateThresholds(scenario.thresholds, partial);
   return { ...partial, thresholds, pass: thresholds.every((t) => t.pass) && !interrupted && totals.incomplete === undefined };
+}
+
+function withoutExpected(sample: TimelineSample): TimelineSample {
+  if (sample.hostExpected === undefined) return sample;
+  const rest = { ...sample };
+  delete rest.hostExpected;
+  return rest;
 }
 
 function rpcResult(stats: OutcomeStats): RpcKindResult {

@@ -36,8 +36,11 @@ export class SampleRecorder {
     const shares = requests.map((r) => (sentTotal > 0 ? r / sentTotal : 0));
     const expectedShares = Array.from(expected, (e) => (expectedTotal > 0 ? e / expectedTotal : 0));
     const hostRequests: Record<string, number> = {};
+    const hostExpected: Record<string, number> = {};
     hosts.forEach((h, k) => {
-      if (h.spec !== null) hostRequests[h.name] = requests[k];
+      if (h.spec === null) return;
+      hostRequests[h.name] = requests[k];
+      hostExpected[h.name] = expected[k];
     });
     const licensed = this.source.licensedTally.licensedAtSample(this.samples.length);
     this.samples.push({
@@ -45,6 +48,7 @@ export class SampleRecorder {
       activated: this.source.activatedClients,
       licensed,
       hostRequests,
+      hostExpected,
       spread: computeSpread(shares, expectedShares),
     });
   }

@@ -1,7 +1,7 @@
 // One simulated KMS host in virtual time: the core's host logic and FIFO service queue,
 // plus the fault state the scenario's events drive (crash, hang, slow, recover, decommission).
 
-import type { KmsHostLogic } from "../core/host/host-logic.js";
+import { newHostCounters, type HostCounters, type KmsHostLogic } from "../core/host/host-logic.js";
 import { MultiServerQueue } from "../core/host/service-queue.js";
 import { hostLogicFromSpec } from "../plan/host-logic-from-spec.js";
 import type { HostSpec } from "../scenario/model.js";
@@ -22,7 +22,11 @@ export class SimHost {
   state = HostState.Up;
   serviceTimeMs: number;
 
+  // What the run measures: every request, or in a shard (--shard) only its own clients'.
+  // The state above is the whole fleet's: every shard simulates every client.
   requests = 0;
+  /** Requests served, like `slmgr /dlv` (logic.counters holds the whole fleet's). */
+  readonly dlv: HostCounters = newHostCounters();
   activations = 0;
   renewals = 0;
   /** Arrived while the host was down: connection refused. */

@@ -7,7 +7,7 @@ import { ClientFleet, type RpcAnswerView } from "../core/client/client-fleet.js"
 import type { ClientGroupConfig } from "../core/client/client-group.js";
 import { Phase } from "../core/client/transitions.js";
 import { Code } from "../core/errors.js";
-import type { ActivationAnswer, ActivationRequest } from "../core/host/host-logic.js";
+import { countRequest, type ActivationAnswer, type ActivationRequest } from "../core/host/host-logic.js";
 import { LicenseStatus, licenseStatusAt } from "../core/license.js";
 import { StreamTable } from "../core/rng.js";
 import type { FleetEventRecord } from "../output/result.js";
@@ -25,6 +25,7 @@ import { SampleRecorder } from "./sample-recorder.js";
 import { LicensedTally } from "./licensed-tally.js";
 import { InvariantChecker, type StepObserver } from "./invariants.js";
 import { armFault, type FaultSite } from "./fault-sites.js";
+import { ownsClient, shardSize, WHOLE_FLEET, type ShardSpec } from "../core/shard/shard.js";
 
 /** Kinds of heap events; the payload is `client << 2 | kind`. */
 export const enum Ev {
@@ -71,6 +72,12 @@ export interface EngineOptions {
   check?: boolean;
   /** Corrupt the run at a named fault site (tests of the checker only; see fault-sites.ts). */
   faultSite?: FaultSite;
+  /**
+   * Measure only this shard's clients (`--shard`). The whole fleet is still simulated:
+   * hosts' queues and CMID counts couple every client to every other, so that is what
+   * makes the shards' measurements add up to the single run's exactly.
+   */
+  shard?: ShardSpec;
 }
 
 export class VirtualEngine {
@@ -87,6 +94,7 @@ export class VirtualEngine {
   nowMs = 0;
   /** The invariant checker when `check` is on, else null. */
   readonly checker: InvariantChecker | null;
+  readonly shard: ShardSpec;
 
   private readonly queue: EventQueue;
   private readonly streams: StreamTable;
@@ -113,6 +121,9 @@ export class VirtualEngine {
   constructor(scenario: Scenario, options: EngineOptions = {}) {
     this.scenario = scenario;
     this.durationMs = scenario.durationMs;
+    this.shard = options.shard ?? WHOLE_FLEET;
+    // The checker balances the books of every client; a shard's books hold only its own.
+    if (options.check === true && this.shard.count > 1) throw new RangeError("VirtualEngine: check needs the whole fleet (no shard)");
     const plan = planFleet(scenario, options.clients);
     this.plan = plan;
     this.dns = plan.dns;
@@ -158,8 +169,14 @@ export class VirtualEngine {
     return this.tally.illegalInputs;
   }
 
+  /** Clients this run measures (the shard's, or the whole fleet). */
   get clientCount(): number {
-    return this.fleet.size;
+    return shardSize(this.shard, this.fleet.size);
+  }
+
+  /** Whether client i's measurements count in this run. */
+  owns(i: number): boolean {
+    return ownsClient(this.shard, i);
   }
 
   get done(): boolean {
@@ -211,12 +228,12 @@ export class VirtualEngine {
     this.ledger.takeInterval();
     const byStatus = [0, 0, 0, 0];
     const fleet = this.fleet;
-    for (let i = 0; i < fleet.size; i++) byStatus[licenseStatusAt(nowMs, fleet.installedAtMs(i), fleet.validUntilMs(i))]++;
+    for (let i = 0; i < fleet.size; i++) if (this.owns(i)) byStatus[licenseStatusAt(nowMs, fleet.installedAtMs(i), fleet.validUntilMs(i))]++;
     return {
       scenario: this.scenario,
       mode: "virtual",
       nowMs,
-      clientsTotal: fleet.size,
+      clientsTotal: this.clientCount,
       activatedClients: this.tally.activatedClients,
       byStatus,
       attemptErrors: this.tally.attemptErrors,
@@ -236,7 +253,7 @@ export class VirtualEngine {
           lost: h.lost,
           late: h.late,
           state: h.stateName,
-          dlv: h.logic.counters,
+          dlv: { ...h.dlv },
           count: h.logic.counts(nowMs),
           lowCount: h.logic.lowCountProducts(nowMs),
           expectedRequests: this.ledger.total[h.index],
@@ -269,7 +286,9 @@ export class VirtualEngine {
   /** Events still pending at the end: requests or queries in flight. */
   inFlight(): number {
     let n = 0;
-    for (let i = 0; i < this.fleet.size; i++) if (this.fleet.phase(i) === Phase.AwaitingDns || this.fleet.phase(i) === Phase.AwaitingRpc) n++;
+    for (let i = 0; i < this.fleet.size; i++) {
+      if (this.owns(i) && (this.fleet.phase(i) === Phase.AwaitingDns || this.fleet.phase(i) === Phase.AwaitingRpc)) n++;
+    }
     return n;
   }
 
@@ -322,7 +341,7 @@ export class VirtualEngine {
     const answered = this.driverU32[i * DRIVER_U32 + PENDING_STATUS] !== DNS_FAILED;
     const answerId = this.dns.answerOf(g.domainId);
     const candidates = this.dns.candidatesOf(answerId);
-    this.tally.dns.record(answered && candidates.length > 0 ? 0 : Code.DnsNameDoesNotExist, now - this.fleet.dueAtMs(i));
+    if (this.owns(i)) this.tally.dns.record(answered && candidates.length > 0 ? 0 : Code.DnsNameDoesNotExist, now - this.fleet.dueAtMs(i));
     const action = answered
       ? this.fleet.onDnsAnswer(i, now, answerId, this.scenario.dns.ttlMs, this.streams.use(i), this.action)
       : this.fleet.onDnsFailure(i, now, this.action);
@@ -335,22 +354,25 @@ export class VirtualEngine {
     const host = this.hosts[fleet.targetHost(i)];
     const rng = this.streams.use(i);
     const timeoutAt = Math.max(now, fleet.dueAtMs(i) + this.scenario.network.rpcTimeoutMs);
+    const measured = this.owns(i);
     if (!host.acceptsConnections) {
-      host.refused++;
+      if (measured) host.refused++;
       this.reply(i, UNREACHABLE, now + this.oneWayMs(rng));
       return;
     }
     if (host.state === HostState.Hung) {
-      host.unanswered++;
+      if (measured) host.unanswered++;
       this.reply(i, UNREACHABLE, timeoutAt);
       return;
     }
     const g = this.groupConfigs[fleet.group(i)];
     const renewal = fleet.isRenewal(i);
-    host.requests++;
-    if (renewal) host.renewals++;
-    else host.activations++;
-    this.ledger.charge(this.driverU32[i * DRIVER_U32 + CONTEXT]);
+    if (measured) {
+      host.requests++;
+      if (renewal) host.renewals++;
+      else host.activations++;
+      this.ledger.charge(this.driverU32[i * DRIVER_U32 + CONTEXT]);
+    }
     const req = this.request;
     req.cmid = i;
     req.product = g.product;
@@ -358,13 +380,14 @@ export class VirtualEngine {
     req.renewal = renewal;
     req.status = fleet.statusAt(i, now);
     const answer = host.logic.handle(req, now, this.answer);
+    if (measured) countRequest(host.dlv, req.status, answer.status);
     // Exponential service time around the host's mean (M/M/c-like queueing).
     const serviceMs = -host.serviceTimeMs * Math.log(1 - rng.next());
     const completion = host.queue.admit(now, serviceMs);
     const replyAt = completion + this.oneWayMs(rng);
     if (replyAt > timeoutAt) {
       // Answered, but after the client gave up.
-      host.late++;
+      if (measured) host.late++;
       this.reply(i, UNREACHABLE, timeoutAt);
     } else {
       this.reply(i, answer.status, replyAt);
@@ -381,8 +404,8 @@ export class VirtualEngine {
     this.driverF64[i * DRIVER_F64 + REPLY_AT] = -1;
     this.driverU32[i * DRIVER_U32 + AT_HOST] = 0;
     const status = this.driverU32[i * DRIVER_U32 + PENDING_STATUS];
-    const stats = this.tally.rpc(fleet.isRenewal(i));
-    stats.record(status, now - fleet.dueAtMs(i));
+    const measured = this.owns(i);
+    if (measured) this.tally.rpc(fleet.isRenewal(i)).record(status, now - fleet.dueAtMs(i));
     let action: ClientAction;
     if (status === UNREACHABLE) {
       action = fleet.onRpcUnreachable(i, now, this.streams.use(i), this.action);
@@ -394,7 +417,7 @@ export class VirtualEngine {
       view.renewalIntervalMs = intervals.renewalIntervalMs;
       const validBeforeMs = fleet.validUntilMs(i);
       action = fleet.onRpcAnswer(i, now, view, this.action);
-      if (status === 0) this.licensedTally.move(validBeforeMs, fleet.validUntilMs(i));
+      if (status === 0 && measured) this.licensedTally.move(validBeforeMs, fleet.validUntilMs(i));
     }
     this.apply(i, action);
   }
@@ -417,7 +440,7 @@ export class VirtualEngine {
     for (let i = 0; i < fleet.size; i++) {
       if (this.driverU32[i * DRIVER_U32 + AT_HOST] === 0 || fleet.targetHost(i) !== host.index) continue;
       this.driverU32[i * DRIVER_U32 + AT_HOST] = 0;
-      host.lost++;
+      if (this.owns(i)) host.lost++;
       const at = crashed ? now + this.oneWayMs(this.streams.use(i)) : Math.max(now, fleet.dueAtMs(i) + timeoutMs);
       this.reply(i, UNREACHABLE, at);
     }
@@ -425,7 +448,8 @@ export class VirtualEngine {
 
   /** Carries out what the client machine asked for. */
   private apply(i: number, action: ClientAction): void {
-    this.tally.note(action);
+    const measured = this.owns(i);
+    if (measured) this.tally.note(action);
     const now = this.nowMs;
     switch (action.kind) {
       case ActionKind.Wait:
@@ -433,7 +457,7 @@ export class VirtualEngine {
         if (action.atMs <= this.durationMs) this.queue.pushOwned(action.atMs, i, (i << 2) | Ev.Timer);
         return;
       case ActionKind.QueryDns: {
-        this.tally.dns.sent++;
+        if (measured) this.tally.dns.sent++;
         this.fleet.markDue(i, now);
         const rng = this.streams.use(i);
         if (this.dns.up) {
@@ -446,7 +470,7 @@ export class VirtualEngine {
         return;
       }
       case ActionKind.SendRpc:
-        this.tally.rpc(action.renewal).sent++;
+        if (measured) this.tally.rpc(action.renewal).sent++;
         this.queue.push(now + this.oneWayMs(this.streams.use(i)), (i << 2) | Ev.HostArrival);
         return;
       default:

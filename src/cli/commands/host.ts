@@ -34,6 +34,8 @@ export interface HostCommandOptions {
   portBase?: number;
   /** Simulated seconds per wall second for publishing intervals and CMID ages; default 1 (real time). */
   timeScale?: number;
+  /** Simulated time 0 at this wall-clock instant (ISO 8601), shared with the fleet's `run --start-at`. */
+  startAt?: string;
 }
 
 export interface HostCommandIo {

@@ -14,6 +14,9 @@ import { createProgress, silentProgress } from "../progress.js";
 import { InvariantViolation } from "../../sim/invariant-violation.js";
 import { EXIT, UserError } from "../user-error.js";
 import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
+import { formatShard, parseShard, ShardSpecError, WHOLE_FLEET, type ShardSpec } from "../../core/shard/shard.js";
+import type { ShardMeta } from "../../output/result.js";
+import { runDigest } from "../../run/run-digest.js";
 
 export interface RunOptions {
   scenario: string;
@@ -29,11 +32,20 @@ export interface RunOptions {
   check?: boolean;
   /** Realtime: serve live Prometheus metrics on 127.0.0.1:PORT/metrics (0 = a free port). */
   metricsPort?: number;
+  /** `i/N`: measure only this shard of the fleet (see core/shard). */
+  shard?: string;
+  /** Realtime: the scenario's hosts run elsewhere (`kmssim host`) and are found through dns.server. */
+  externalHosts?: boolean;
+  /** Realtime: simulated time 0 at this wall-clock instant (ISO 8601). */
+  startAt?: string;
+  /** Realtime: non-loopback IPv4 addresses the clients may connect to. */
+  allowAddress?: readonly string[];
 }
 
 export async function runCommand(options: RunOptions): Promise<number> {
   const loaded = await loadScenarioOrThrow(options.scenario);
   const scenario = applyOverrides(loaded, options);
+  const shard = shardOption(options, scenario);
   if (options.out !== undefined) await checkWritable(options.out);
   if (options.html !== undefined) await checkWritable(options.html);
   // Listen before building the fleet: a Ctrl-C during set-up still ends cleanly.
@@ -51,8 +63,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
     const shouldStop = (): boolean => interrupted;
     outcome =
       scenario.mode === "realtime"
-        ? await runRealtimeMode(scenario, options, progress, shouldStop)
-        : await runVirtualMode(scenario, options, progress, shouldStop);
+        ? await runRealtimeMode(scenario, { ...options, shard }, progress, shouldStop)
+        : await runVirtualMode(scenario, { ...options, shard }, progress, shouldStop);
   } catch (err) {
     if (!(err instanceof InvariantViolation)) throw err;
     violation = err;
@@ -66,7 +78,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     if (violation !== null) process.stderr.write(`kmssim: --check: ${violation.message}\n  replay: ${reproduceCommand({ ...options, check: true }, violation.seed)}\n`);
     return EXIT.runFailed;
   }
-  const result = buildResult(outcome.totals, outcome.wallSeconds, interrupted);
+  const result = buildResult(outcome.totals, outcome.wallSeconds, interrupted, shardMeta(shard, scenario, options));
   // The summary first: if the file cannot be written after all, the numbers are still shown.
   if (!options.quiet) process.stdout.write(`${renderSummary(result, { color: process.stdout.isTTY === true })}\n`);
   if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
@@ -109,6 +121,7 @@ export function reproduceCommand(options: RunOptions, seed: number): string {
   if (options.mode !== undefined) parts.push("--mode", options.mode);
   if (options.clients !== undefined) parts.push("--clients", String(options.clients));
   if (options.check === true) parts.push("--check");
+  if (options.shard !== undefined) parts.push("--shard", options.shard);
   return parts.join(" ");
 }
 
@@ -137,4 +150,31 @@ function applyOverrides(scenario: Scenario, options: RunOptions): Scenario {
     throw new UserError(`--clients must be a whole number ≥ ${scenario.clients.length} (one per client group), got ${options.clients}`);
   }
   return out;
+}
+
+/** --shard i/N, checked against the run it splits; the whole fleet without the flag. */
+function shardOption(options: RunOptions, scenario: Scenario): ShardSpec {
+  if (options.shard === undefined) return WHOLE_FLEET;
+  let shard: ShardSpec;
+  try {
+    shard = parseShard(options.shard);
+  } catch (err) {
+    if (err instanceof ShardSpecError) throw new UserError(`--shard: ${err.message}`);
+    throw err;
+  }
+  if (options.check === true && shard.count > 1) {
+    throw new UserError(
+      "--check cannot be combined with --shard: every virtual shard simulates the whole fleet, so check that once with the same scenario and seed, without --shard",
+    );
+  }
+  const fleetSize = options.clients ?? scenario.clients.reduce((a, g) => a + g.count, 0);
+  if (shard.count > fleetSize) throw new UserError(`--shard ${formatShard(shard)}: more shards than the ${fleetSize} clients of the fleet; use at most ${fleetSize}`);
+  return shard;
+}
+
+/** What `kmssim merge` needs to know the shards belong together. */
+function shardMeta(shard: ShardSpec, scenario: Scenario, options: RunOptions): ShardMeta | undefined {
+  if (options.shard === undefined) return undefined;
+  const fleetClients = options.clients ?? scenario.clients.reduce((a, g) => a + g.count, 0);
+  return { index: shard.index, count: shard.count, fleetClients, runDigest: runDigest(scenario, options) };
 }

@@ -66,6 +66,31 @@ export interface HostCounters {
   notification: number;
 }
 
+/** An all-zero set of counters. */
+export function newHostCounters(): HostCounters {
+  return { total: 0, failed: 0, licensed: 0, initialGrace: 0, outOfToleranceGrace: 0, notification: 0 };
+}
+
+/** Counts one handled request the way `slmgr /dlv` does: by the client's state, and failed when not answered 0. */
+export function countRequest(dlv: HostCounters, clientStatus: LicenseStatus, answerStatus: number): void {
+  dlv.total++;
+  switch (clientStatus) {
+    case LicenseStatus.Licensed:
+      dlv.licensed++;
+      break;
+    case LicenseStatus.InitialGrace:
+      dlv.initialGrace++;
+      break;
+    case LicenseStatus.OutOfToleranceGrace:
+      dlv.outOfToleranceGrace++;
+      break;
+    case LicenseStatus.Notification:
+      dlv.notification++;
+      break;
+  }
+  if (answerStatus !== 0) dlv.failed++;
+}
+
 /** A reusable answer object for `handle`'s `out`. */
 export function newActivationAnswer(): ActivationAnswer {
   return { status: 0, count: 0, activationIntervalMs: 0, renewalIntervalMs: 0 };
@@ -82,14 +107,7 @@ export class KmsHostLogic {
 
   private readonly counterOf: Partial<Record<Product, CmidCounter>> = {};
   private readonly thresholdOf: Partial<Record<Product, number>> = {};
-  private readonly dlv: HostCounters = {
-    total: 0,
-    failed: 0,
-    licensed: 0,
-    initialGrace: 0,
-    outOfToleranceGrace: 0,
-    notification: 0,
-  };
+  private readonly dlv: HostCounters = newHostCounters();
 
   constructor(config: HostConfig) {
     // The config is read once; a host whose settings change gets a new KmsHostLogic.
@@ -118,23 +136,6 @@ export class KmsHostLogic {
 
   /** Decide and count one request arriving at host time nowMs; writes into `out` and returns it. */
   handle(req: ActivationRequest, nowMs: number, out: ActivationAnswer): ActivationAnswer {
-    const dlv = this.dlv;
-    dlv.total++;
-    switch (req.status) {
-      case LicenseStatus.Licensed:
-        dlv.licensed++;
-        break;
-      case LicenseStatus.InitialGrace:
-        dlv.initialGrace++;
-        break;
-      case LicenseStatus.OutOfToleranceGrace:
-        dlv.outOfToleranceGrace++;
-        break;
-      case LicenseStatus.Notification:
-        dlv.notification++;
-        break;
-    }
-
     let status: number;
     let count = 0;
     if (!this.kmsEnabled) {
@@ -154,7 +155,7 @@ export class KmsHostLogic {
         status = count >= (this.thresholdOf[req.product] as number) ? 0 : Code.CountInsufficient;
       }
     }
-    if (status !== 0) dlv.failed++;
+    countRequest(this.dlv, req.status, status);
 
     out.status = status;
     out.count = count;

@@ -1,0 +1,16 @@
+// A fingerprint of what a run simulates: the scenario after the command line's overrides
+// (seed, mode) and the fleet size. Shards of one run carry the same digest, so `kmssim
+// merge` can refuse to add up shards of different runs.
+
+import { createHash } from "node:crypto";
+import type { Scenario } from "../scenario/model.js";
+
+export function runDigest(scenario: Scenario, options: { clients?: number; mode?: string; seed?: number }): string {
+  const effective = {
+    scenario,
+    mode: options.mode ?? scenario.mode,
+    seed: options.seed ?? scenario.seed,
+    clients: options.clients ?? null,
+  };
+  return `sha256:${createHash("sha256").update(JSON.stringify(effective)).digest("hex")}`;
+}
