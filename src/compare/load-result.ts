@@ -99,7 +99,7 @@ export function parseResultText(text: string, file: string): Result {
   const schema = (value as Record<string, unknown>).schema;
   if (schema === undefined) throw new ResultFileError(`'${file}' has no "schema" field: not a kmssim result (expected "${RESULT_SCHEMA}")`);
   if (schema !== RESULT_SCHEMA) {
-    throw new ResultFileError(`'${file}' has schema ${JSON.stringify(schema)}; kmssim compare reads "${RESULT_SCHEMA}"`);
+    throw new ResultFileError(`'${file}' has schema ${JSON.stringify(schema)}; kmssim reads "${RESULT_SCHEMA}"`);
   }
   const problems = resultShapeProblems(value);
   if (problems.length > 0) {

@@ -50,6 +50,9 @@ function header(result: Result, p: Palette): string[] {
     `seed ${result.seed}`,
     `simulated ${formatDurationShort(result.simulatedSeconds)}`,
     `wall ${formatDurationShort(result.wallSeconds)}`,
+    // A shard measured part of the fleet; a merge added the shards up.
+    ...(result.shard === undefined ? [] : [`shard ${result.shard.index}/${result.shard.count} of ${formatCount(result.shard.fleetClients)} clients`]),
+    ...(result.merged === undefined ? [] : [`merged from ${result.merged.shards} shards`]),
   ];
   const title = `${p.bold("kmssim")}  ${p.bold(result.scenario)}` + (result.interrupted ? "  " + p.yellow("(interrupted)") : "");
   return [" ".repeat(INDENT) + title, " ".repeat(INDENT) + p.dim(facts.join(" · "))];

@@ -1,46 +1,24 @@
 // Turns a finished (or interrupted) run into the result JSON of design.md.
 
 import { LicenseStatus } from "../core/license.js";
-import { computeSpread } from "../core/metrics/spread.js";
+import { computeSpread, partsOf } from "../core/metrics/spread.js";
 import { evaluateThresholds } from "../core/metrics/thresholds.js";
-import type { HostResult, Result, RpcKindResult, ShardMeta, TimelineSample } from "../output/result.js";
+import type { HostResult, Result, RpcKindResult, ShardMeta, SpreadResult, TimelineSample } from "../output/result.js";
+import type { ThresholdSpec } from "../scenario/model.js";
 import { RESULT_SCHEMA } from "../output/result.js";
 import { countsByHex, type OutcomeStats } from "./outcome-stats.js";
-import type { RunTotals } from "./run-totals.js";
+import type { HostTotals, RunTotals } from "./run-totals.js";
 
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 /**
+ * Design.md's result of a finished or interrupted run.
  * `shard`: the result is one part of a sharded run; it then also carries the unrounded
  * expected requests (per host, and per host and timeline interval) that an exact merge needs.
  */
 export function buildResult(totals: RunTotals, wallSeconds: number, interrupted: boolean, shard?: ShardMeta): Result {
   const { scenario, byStatus } = totals;
-  const totalRequests = totals.hosts.reduce((a, h) => a + h.requests, 0);
-  const expectedTotal = totals.hosts.reduce((a, h) => a + h.expectedRequests, 0);
-  const shares = totals.hosts.map((h) => (totalRequests > 0 ? h.requests / totalRequests : 0));
-  const expected = totals.hosts.map((h) => (expectedTotal > 0 ? h.expectedRequests / expectedTotal : 0));
-
-  const hosts: HostResult[] = totals.hosts.map((h, k) => ({
-    name: h.name,
-    requests: h.requests,
-    activations: h.activations,
-    renewals: h.renewals,
-    share: round6(shares[k]),
-    expectedShare: round6(expected[k]),
-    count: h.count,
-    // The alert fires for products in use on this host: some clients counted, too few.
-    lowCount: h.lowCount.filter((product) => (h.count[product] ?? 0) > 0),
-    dlv: { ...h.dlv },
-    refused: h.refused,
-    unanswered: h.unanswered,
-    lost: h.lost,
-    late: h.late,
-    state: h.state,
-    ...(h.clientAnswered === undefined ? {} : { clientAnswered: h.clientAnswered }),
-    ...(h.clientTimedOut === undefined ? {} : { clientTimedOut: h.clientTimedOut }),
-    ...(shard === undefined ? {} : { expectedRequests: h.expectedRequests }),
-  }));
+  const { hosts, spread } = hostResultsOf(totals.hosts, shard !== undefined);
 
   const partial: Omit<Result, "thresholds" | "pass"> = {
     schema: RESULT_SCHEMA,
@@ -71,14 +49,49 @@ export function buildResult(totals: RunTotals, wallSeconds: number, interrupted:
       histogram: totals.dns.latency.encode(),
     },
     hosts,
-    spread: computeSpread(shares, expected),
+    spread,
     failovers: totals.failovers,
     rediscoveries: totals.rediscoveries,
     events: totals.events,
     timeline: shard === undefined ? totals.timeline.map(withoutExpected) : totals.timeline,
   };
-  const thresholds = evaluateThresholds(scenario.thresholds, partial);
-  return { ...partial, thresholds, pass: thresholds.every((t) => t.pass) && !interrupted && totals.incomplete === undefined };
+  return withVerdict(partial, scenario.thresholds);
+}
+
+/**
+ * Hosts' results with shares of all requests and of what the records promised, and the
+ * spread between the two. `keepExpected`: also the unrounded expected requests (shards).
+ */
+export function hostResultsOf(totals: readonly HostTotals[], keepExpected: boolean): { hosts: HostResult[]; spread: SpreadResult } {
+  const shares = partsOf(totals.map((h) => h.requests));
+  const expected = partsOf(totals.map((h) => h.expectedRequests));
+  const hosts = totals.map((h, k) => ({
+    name: h.name,
+    requests: h.requests,
+    activations: h.activations,
+    renewals: h.renewals,
+    share: round6(shares[k]),
+    expectedShare: round6(expected[k]),
+    count: h.count,
+    // The alert fires for products in use on this host: some clients counted, too few.
+    lowCount: h.lowCount.filter((product) => (h.count[product] ?? 0) > 0),
+    dlv: { ...h.dlv },
+    refused: h.refused,
+    unanswered: h.unanswered,
+    lost: h.lost,
+    late: h.late,
+    state: h.state,
+    ...(h.clientAnswered === undefined ? {} : { clientAnswered: h.clientAnswered }),
+    ...(h.clientTimedOut === undefined ? {} : { clientTimedOut: h.clientTimedOut }),
+    ...(keepExpected ? { expectedRequests: h.expectedRequests } : {}),
+  }));
+  return { hosts, spread: computeSpread(shares, expected) };
+}
+
+/** Thresholds evaluated on the result; it passes when all hold and the run was whole. */
+export function withVerdict(partial: Omit<Result, "thresholds" | "pass">, specs: readonly ThresholdSpec[]): Result {
+  const thresholds = evaluateThresholds(specs, partial);
+  return { ...partial, thresholds, pass: thresholds.every((t) => t.pass) && partial.interrupted !== true && partial.incomplete === undefined };
 }
 
 function withoutExpected(sample: TimelineSample): TimelineSample {

@@ -1,7 +1,7 @@
 // Timeline samples: every sample interval, how many clients have activated, how many
 // are licensed, and how requests spread across hosts during the interval.
 
-import { computeSpread } from "../core/metrics/spread.js";
+import { spreadOfCounts } from "../core/metrics/spread.js";
 import type { TimelineSample } from "../output/result.js";
 import type { SimHost } from "./sim-host.js";
 import type { ExpectedShareLedger } from "../run/expected-share-ledger.js";
@@ -31,10 +31,6 @@ export class SampleRecorder {
     const expected = ledger.takeInterval();
     const requests = hosts.map((h, k) => h.requests - this.lastRequests[k]);
     hosts.forEach((h, k) => (this.lastRequests[k] = h.requests));
-    const sentTotal = requests.reduce((a, b) => a + b, 0);
-    const expectedTotal = expected.reduce((a, b) => a + b, 0);
-    const shares = requests.map((r) => (sentTotal > 0 ? r / sentTotal : 0));
-    const expectedShares = Array.from(expected, (e) => (expectedTotal > 0 ? e / expectedTotal : 0));
     const hostRequests: Record<string, number> = {};
     const hostExpected: Record<string, number> = {};
     hosts.forEach((h, k) => {
@@ -49,7 +45,7 @@ export class SampleRecorder {
       licensed,
       hostRequests,
       hostExpected,
-      spread: computeSpread(shares, expectedShares),
+      spread: spreadOfCounts(requests, expected),
     });
   }
 }

@@ -59,3 +59,15 @@ export function computeSpread(shares: ArrayLike<number>, expected: ArrayLike<num
     maxShareDeviation: round6(maxShareDeviation),
   };
 }
+
+/** Parts of the whole (all 0 when the whole is 0). */
+export function partsOf(counts: ArrayLike<number>): number[] {
+  let total = 0;
+  for (let h = 0; h < counts.length; h++) total += counts[h];
+  return Array.from(counts, (c) => (total > 0 ? c / total : 0));
+}
+
+/** Spread of requests per host against requests the records promised each host (counts, not shares). */
+export function spreadOfCounts(requests: ArrayLike<number>, expectedRequests: ArrayLike<number>): SpreadResult {
+  return computeSpread(partsOf(requests), partsOf(expectedRequests));
+}

@@ -1,0 +1,54 @@
+// `kmssim merge <shard.json>... --out <result.json>`: the shards of one run added up into
+// that run's result, thresholds evaluated on the whole. Exit 0 the thresholds pass, 1 one
+// failed (or a shard was interrupted or incomplete), 2 a bad or missing shard file.
+
+import { readFile } from "node:fs/promises";
+import { loadResultFile, ResultFileError } from "../../compare/load-result.js";
+import { MergeError } from "../../merge/merge-error.js";
+import { mergeShardResults } from "../../merge/merge-results.js";
+import type { ShardInput } from "../../merge/check-shards.js";
+import { renderSummary } from "../../output/summary.js";
+import { renderHtmlReport } from "../../report/index.js";
+import { EXIT, UserError } from "../user-error.js";
+import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
+
+export interface MergeCommandOptions {
+  shards: readonly string[];
+  out?: string;
+  html?: string;
+  /** Scenario YAML shown in the HTML report. */
+  scenario?: string;
+  quiet?: boolean;
+}
+
+export async function mergeCommand(options: MergeCommandOptions): Promise<number> {
+  if (options.shards.length === 0) throw new UserError("merge needs the shard results, e.g. `kmssim merge shard*.json --out all.json`", "KMSSIM_USAGE");
+  if (options.out !== undefined) await checkWritable(options.out);
+  if (options.html !== undefined) await checkWritable(options.html);
+  const inputs: ShardInput[] = [];
+  for (const file of options.shards) {
+    try {
+      inputs.push({ file, result: await loadResultFile(file) });
+    } catch (err) {
+      if (err instanceof ResultFileError) throw new UserError(err.message, err.code);
+      throw err;
+    }
+  }
+  let result;
+  try {
+    result = mergeShardResults(inputs);
+  } catch (err) {
+    if (err instanceof MergeError) throw new UserError(err.message, err.code);
+    throw err;
+  }
+  if (options.quiet !== true) process.stdout.write(`${renderSummary(result, { color: process.stdout.isTTY === true })}\n`);
+  if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
+  if (options.html !== undefined) {
+    const scenarioText = options.scenario === undefined ? undefined : await readFile(options.scenario, "utf8").catch(() => undefined);
+    await writeFileAtomic(options.html, renderHtmlReport(result, { scenarioText }));
+  }
+  if (result.pass) return EXIT.pass;
+  const why = result.interrupted === true ? "a shard was interrupted" : result.incomplete !== undefined ? "a shard is incomplete" : "thresholds failed";
+  process.stderr.write(`kmssim merge: ${why} on the merged result of ${inputs.length} shards\n`);
+  return EXIT.thresholdFailed;
+}

@@ -1,0 +1,78 @@
+// Before adding shard results up: each is a shard result, all are parts of the same run
+// (scenario, seed, mode, fleet size: one run digest), and together they are that run
+// whole, every shard once. Otherwise the sums would be numbers of no run at all.
+
+import { formatShard } from "../core/shard/shard.js";
+import type { Result, ShardMeta } from "../output/result.js";
+import { MergeError } from "./merge-error.js";
+
+export interface ShardInput {
+  /** The file it came from, for messages. */
+  file: string;
+  result: Result;
+}
+
+/** The shards in shard order; throws MergeError on the first reason they do not add up. */
+export function checkShards(inputs: readonly ShardInput[]): ShardInput[] {
+  if (inputs.length === 0) throw new MergeError("no shard results given: name the files `kmssim run --shard i/N --out` wrote", "MERGE_NO_INPUT");
+  for (const { file, result } of inputs) {
+    const problem = shardMetaProblem(result.shard);
+    if (problem !== null) throw new MergeError(`'${file}' ${problem}`, "MERGE_NOT_A_SHARD");
+  }
+  const first = inputs[0];
+  const firstShard = first.result.shard!;
+  for (const input of inputs.slice(1)) {
+    const shard = input.result.shard!;
+    const differs =
+      shard.runDigest !== firstShard.runDigest
+        ? whatDiffers(first.result, input.result)
+        : shard.count !== firstShard.count
+          ? `it is a shard of ${shard.count}, '${first.file}' one of ${firstShard.count}`
+          : null;
+    if (differs !== null) {
+      throw new MergeError(
+        `'${input.file}' and '${first.file}' are shards of different runs (${differs}); merge only the shards of one \`kmssim run --shard i/N\` set`,
+        "MERGE_DIFFERENT_RUNS",
+      );
+    }
+  }
+  const byIndex = new Map<number, ShardInput>();
+  for (const input of inputs) {
+    const index = input.result.shard!.index;
+    const seen = byIndex.get(index);
+    if (seen !== undefined) {
+      throw new MergeError(`shard ${formatShard(input.result.shard!)} is given twice: '${seen.file}' and '${input.file}'`, "MERGE_DUPLICATE_SHARD");
+    }
+    byIndex.set(index, input);
+  }
+  const missing: string[] = [];
+  for (let index = 1; index <= firstShard.count; index++) if (!byIndex.has(index)) missing.push(formatShard({ index, count: firstShard.count }));
+  if (missing.length > 0) {
+    const listed = missing.length > 10 ? `${missing.slice(0, 10).join(", ")} and ${missing.length - 10} more` : missing.join(", ");
+    throw new MergeError(
+      `the run has ${firstShard.count} shards but ${missing.length} ${missing.length === 1 ? "is" : "are"} missing: ${listed}. ` +
+        "A merge adds up the whole fleet: run the missing shards (same scenario, seed and flags) and merge them all",
+      "MERGE_MISSING_SHARD",
+    );
+  }
+  return [...byIndex.keys()].sort((a, b) => a - b).map((index) => byIndex.get(index)!);
+}
+
+function shardMetaProblem(shard: ShardMeta | undefined): string | null {
+  if (shard === undefined) return "is not a shard result (no \"shard\" field): write shards with `kmssim run --shard i/N --out`";
+  const whole = (v: unknown): boolean => typeof v === "number" && Number.isSafeInteger(v);
+  if (!whole(shard.count) || shard.count < 1 || !whole(shard.index) || shard.index < 1 || shard.index > shard.count) {
+    return `has a broken "shard" field (index ${String(shard.index)} of ${String(shard.count)})`;
+  }
+  if (!whole(shard.fleetClients) || typeof shard.runDigest !== "string") return "has a broken \"shard\" field (fleetClients or runDigest)";
+  return null;
+}
+
+/** The first visible difference between two runs with different digests. */
+function whatDiffers(a: Result, b: Result): string {
+  if (a.scenario !== b.scenario) return `scenario '${b.scenario}' vs '${a.scenario}'`;
+  if (a.seed !== b.seed) return `seed ${b.seed} vs ${a.seed}`;
+  if (a.mode !== b.mode) return `mode ${b.mode} vs ${a.mode}`;
+  if (a.shard!.fleetClients !== b.shard!.fleetClients) return `${b.shard!.fleetClients} clients vs ${a.shard!.fleetClients}`;
+  return "the scenario files differ";
+}

@@ -1,0 +1,56 @@
+// Hosts of shard results added up. What a host counts per request (requests, refusals,
+// `slmgr /dlv` counters, promised requests) is summed. What it is (its CMID count per
+// product, low-count alert, state at the end) is the same in every virtual shard, since
+// each simulates the whole fleet; realtime shards that ran their own copies of a host
+// each saw part of the fleet, so the merge keeps the largest count, products low in
+// every copy, and the state of the first shard.
+
+import type { HostCounters } from "../core/host/host-logic.js";
+import type { HostResult } from "../output/result.js";
+import type { HostTotals } from "../run/run-totals.js";
+import { MergeError } from "./merge-error.js";
+import { sumOf } from "./sum-counts.js";
+import type { ShardInput } from "./check-shards.js";
+
+const DLV_KEYS = ["total", "failed", "licensed", "initialGrace", "outOfToleranceGrace", "notification"] as const satisfies readonly (keyof HostCounters)[];
+
+export function mergeHosts(shards: readonly ShardInput[]): HostTotals[] {
+  const names = shards[0].result.hosts.map((h) => h.name);
+  return names.map((name) => {
+    const copies = shards.map(({ file, result }) => {
+      const host = result.hosts.find((h) => h.name === name);
+      if (host === undefined) throw new MergeError(`'${file}' has no host '${name}' although '${shards[0].file}' has`, "MERGE_DIFFERENT_HOSTS");
+      if (host.expectedRequests === undefined) throw new MergeError(`'${file}': host '${name}' lacks expectedRequests (written by an older kmssim?)`, "MERGE_NOT_A_SHARD");
+      return host;
+    });
+    const first = copies[0];
+    const dlv = Object.fromEntries(DLV_KEYS.map((key) => [key, sumOf(copies, (h) => h.dlv[key])])) as unknown as HostCounters;
+    const optional = (pick: (h: HostResult) => number | undefined): number | undefined =>
+      copies.every((h) => pick(h) === undefined) ? undefined : sumOf(copies, (h) => pick(h) ?? 0);
+    const clientAnswered = optional((h) => h.clientAnswered);
+    const clientTimedOut = optional((h) => h.clientTimedOut);
+    return {
+      name,
+      requests: sumOf(copies, (h) => h.requests),
+      activations: sumOf(copies, (h) => h.activations),
+      renewals: sumOf(copies, (h) => h.renewals),
+      refused: sumOf(copies, (h) => h.refused),
+      unanswered: sumOf(copies, (h) => h.unanswered),
+      lost: sumOf(copies, (h) => h.lost),
+      late: sumOf(copies, (h) => h.late),
+      state: first.state,
+      dlv,
+      count: largestCounts(copies.map((h) => h.count)),
+      lowCount: first.lowCount.filter((product) => copies.every((h) => h.lowCount.includes(product))),
+      expectedRequests: sumOf(copies, (h) => h.expectedRequests ?? 0),
+      ...(clientAnswered === undefined ? {} : { clientAnswered }),
+      ...(clientTimedOut === undefined ? {} : { clientTimedOut }),
+    };
+  });
+}
+
+function largestCounts(counts: readonly Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const count of counts) for (const [product, n] of Object.entries(count)) out[product] = Math.max(out[product] ?? 0, n);
+  return out;
+}

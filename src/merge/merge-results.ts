@@ -1,0 +1,116 @@
+// `kmssim merge`: the shards of one run added up into that run's result. Counters are
+// summed, histograms merged bucket by bucket, shares and spread recomputed from the
+// summed requests, and the thresholds evaluated on the merged result, never per shard.
+// Virtual shards give exactly the single run's counters and histograms (each shard
+// simulated the whole fleet and measured its own clients).
+
+import type { RpcKindResult, Result } from "../output/result.js";
+import { RESULT_SCHEMA } from "../output/result.js";
+import type { ThresholdOp } from "../scenario/model.js";
+import { hostResultsOf, withVerdict } from "../run/build-result.js";
+import { checkShards, type ShardInput } from "./check-shards.js";
+import { mergeHistograms } from "./merge-latency.js";
+import { mergeHosts } from "./merge-hosts.js";
+import { mergeTimelines } from "./merge-timeline.js";
+import { MergeError } from "./merge-error.js";
+import { sumCounts, sumOf } from "./sum-counts.js";
+
+export function mergeShardResults(inputs: readonly ShardInput[]): Result {
+  const shards = checkShards(inputs);
+  const results = shards.map((s) => s.result);
+  const first = results[0];
+  const meta = first.shard!;
+  const clientsTotal = sumOf(results, (r) => r.clients.total);
+  const incomplete = mergedIncomplete(results);
+  if (incomplete === undefined && clientsTotal !== meta.fleetClients) {
+    throw new MergeError(`the shards hold ${clientsTotal} clients but their run has ${meta.fleetClients}: they were not written by the same kmssim`, "MERGE_CLIENTS_MISMATCH");
+  }
+  const totals = mergeHosts(shards);
+  const { hosts, spread } = hostResultsOf(totals, false);
+  const interrupted = results.some((r) => r.interrupted === true);
+  const sumClients = (pick: (c: Result["clients"]) => number): number => sumOf(results, (r) => pick(r.clients));
+  const dnsLatency = mergeHistograms(
+    shards.map(({ file, result }) => ({ file, histogram: result.dns.histogram })),
+    "dns.histogram",
+  );
+  const partial: Omit<Result, "thresholds" | "pass"> = {
+    schema: RESULT_SCHEMA,
+    scenario: first.scenario,
+    mode: first.mode,
+    seed: first.seed,
+    // Shards run side by side: the merged run took as long as its slowest part.
+    simulatedSeconds: Math.max(...results.map((r) => r.simulatedSeconds)),
+    wallSeconds: Math.max(...results.map((r) => r.wallSeconds)),
+    ...(interrupted ? { interrupted: true } : {}),
+    ...(incomplete === undefined ? {} : { incomplete }),
+    merged: { shards: meta.count, runDigest: meta.runDigest },
+    clients: {
+      total: clientsTotal,
+      activated: sumClients((c) => c.activated),
+      notActivated: sumClients((c) => c.notActivated),
+      licensed: sumClients((c) => c.licensed),
+      unlicensed: sumClients((c) => c.unlicensed),
+      initialGrace: sumClients((c) => c.initialGrace),
+      outOfToleranceGrace: sumClients((c) => c.outOfToleranceGrace),
+      errors: sumCounts(results.map((r) => r.clients.errors)),
+      inFlightAtEnd: sumClients((c) => c.inFlightAtEnd),
+    },
+    rpc: {
+      activation: mergeRpcKind(shards, "activation"),
+      renewal: mergeRpcKind(shards, "renewal"),
+    },
+    dns: {
+      queries: sumOf(results, (r) => r.dns.queries),
+      failed: sumOf(results, (r) => r.dns.failed),
+      latencyMs: dnsLatency.latencyMs,
+      histogram: dnsLatency.histogram,
+    },
+    hosts,
+    spread,
+    failovers: sumOf(results, (r) => r.failovers),
+    rediscoveries: sumOf(results, (r) => r.rediscoveries),
+    // Scenario events and DNS record changes happen to the hosts, the same in every shard.
+    events: first.events,
+    timeline: mergeTimelines(
+      shards,
+      hosts.map((h) => h.name),
+    ),
+  };
+  // The thresholds are the scenario's, carried in every result with their definitions.
+  return withVerdict(
+    partial,
+    first.thresholds.map(({ metric, op, value }) => ({ metric, op: thresholdOp(op, shards[0].file), value })),
+  );
+}
+
+const OPS: readonly ThresholdOp[] = ["lt", "lte", "gt", "gte", "eq"];
+
+function thresholdOp(op: string, file: string): ThresholdOp {
+  const known = OPS.find((o) => o === op);
+  if (known === undefined) throw new MergeError(`'${file}': a threshold has the unknown operator '${op}' (expected ${OPS.join(", ")})`, "MERGE_BAD_THRESHOLD");
+  return known;
+}
+
+function mergeRpcKind(shards: readonly ShardInput[], kind: "activation" | "renewal"): RpcKindResult {
+  const parts = shards.map((s) => s.result.rpc[kind]);
+  const latency = mergeHistograms(
+    shards.map(({ file, result }) => ({ file, histogram: result.rpc[kind].histogram })),
+    `rpc.${kind}.histogram`,
+  );
+  return {
+    sent: sumOf(parts, (p) => p.sent),
+    ok: sumOf(parts, (p) => p.ok),
+    failed: sumOf(parts, (p) => p.failed),
+    errors: sumCounts(parts.map((p) => p.errors)),
+    latencyMs: latency.latencyMs,
+    histogram: latency.histogram,
+  };
+}
+
+/** Shards that were cut short: their reasons, and every client not reported. */
+function mergedIncomplete(results: readonly Result[]): Result["incomplete"] {
+  const cut = results.filter((r) => r.incomplete !== undefined);
+  if (cut.length === 0) return undefined;
+  const reasons = [...new Set(cut.map((r) => `shard ${r.shard!.index}/${r.shard!.count}: ${r.incomplete!.reason}`))];
+  return { reason: reasons.join("; "), clientsUnreported: sumOf(cut, (r) => r.incomplete!.clientsUnreported) };
+}
