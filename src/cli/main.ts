@@ -7,6 +7,7 @@ import { compareCommand } from "./commands/compare.js";
 import { DEFAULT_DISCOVER_SERVER, discoverCommand } from "./commands/discover.js";
 import { DEFAULT_DNS_LISTEN, dnsCommand } from "./commands/dns.js";
 import { hostCommand } from "./commands/host.js";
+import { mergeCommand } from "./commands/merge.js";
 import { planCommand } from "./commands/plan.js";
 import { explainCommand } from "./commands/explain.js";
 import { reportCommand } from "./commands/report.js";
@@ -20,7 +21,7 @@ const EPILOGUE = `Exit codes: 0 all thresholds pass, 1 a threshold failed, 2 bad
 
 kmssim speaks its own documented protocol; it never talks to a real KMS host.`;
 
-const COMMANDS = ["run", "validate", "explain", "schema", "dns", "host", "discover", "compare", "plan", "report"];
+const COMMANDS = ["run", "merge", "validate", "explain", "schema", "dns", "host", "discover", "compare", "plan", "report"];
 
 export async function main(argv: readonly string[]): Promise<number> {
   const first = argv[0];
@@ -98,6 +99,26 @@ export async function main(argv: readonly string[]): Promise<number> {
           startAt: args["start-at"],
           allowAddress: args["allow-address"],
         });
+      },
+    )
+    .command(
+      "merge <shards..>",
+      "Add up the results of the shards of one run (`run --shard i/N --out`) into that run's result: counters summed, histograms merged, shares, spread and thresholds recomputed",
+      (y) =>
+        y
+          .positional("shards", { type: "string", array: true, demandOption: true, describe: "Result JSON of every shard, 1/N to N/N, in any order" })
+          .option("out", { type: "string", describe: "Write the merged result JSON here (atomically)" })
+          .option("html", { type: "string", describe: "Also write the HTML report of the merged result" })
+          .option("scenario", { type: "string", describe: "Scenario YAML the shards ran, shown in the HTML report" })
+          .option("quiet", { type: "boolean", default: false, describe: "Do not print the summary" })
+          .example("$0 merge shard-*.json --out all.json", "Join the shards of one run")
+          .epilogue(
+            "Every shard of the run must be given once: shards of different runs (scenario, seed, mode or fleet size differ) or a missing shard are refused. " +
+              "A merge of virtual shards equals the single run's counters and histograms exactly. " +
+              "Exit 0 the merged run passes its thresholds, 1 it fails them (or a shard was interrupted or incomplete), 2 a bad or missing file.",
+          ),
+      async (args) => {
+        exitCode = await mergeCommand({ shards: (args.shards as string[]) ?? [], out: args.out, html: args.html, scenario: args.scenario, quiet: args.quiet });
       },
     )
     .command(
