@@ -16,6 +16,10 @@ import type { ProgressSink } from "./progress.js";
 import type { ShardSpec } from "../core/shard/shard.js";
 import type { DriverOutcome } from "./run-virtual.js";
 import { EXIT, UserError } from "./user-error.js";
+import { isIPv4 } from "node:net";
+import { NotLoopbackError } from "../realtime/fleet/address-guard.js";
+import { parseStartAt, StartAtError } from "../realtime/start-at.js";
+import { CompressedClock } from "../realtime/compressed-clock.js";
 
 /** How often the descriptor table is looked at when the limit is within reach. */
 const FD_WATCH_EVERY_MS = 200;
@@ -35,8 +39,19 @@ export async function runRealtimeMode(
   progress: ProgressSink,
   shouldStop: () => boolean,
 ): Promise<DriverOutcome> {
+  const allowAddress = allowedAddresses(options.allowAddress);
+  if (options.externalHosts === true && scenario.dns.server === "embedded") {
+    throw new UserError(
+      "--external-hosts needs dns.server: host:port where `kmssim host` publishes (this scenario uses the embedded DNS server, which only this process could reach)",
+    );
+  }
+  const originEpochMs = startAtOption(options.startAt);
   const workers = options.workers ?? Math.max(1, Math.min(availableParallelism(), 8));
   const clients = options.clients ?? scenario.clients.reduce((a, g) => a + g.count, 0);
+  if (originEpochMs !== undefined) {
+    const waitS = Math.max(0, (originEpochMs - CompressedClock.wallNowMs()) / 1000);
+    progress.note(`kmssim: waiting ${waitS.toFixed(1)} s for --start-at ${options.startAt} (simulated time 0)`);
+  }
   const fdLimit = warnAboutFileLimit(clients);
   // Listening before anything starts: a port in use fails the run before it runs.
   let live: LiveRunView | null = null;
@@ -50,6 +65,10 @@ export async function runRealtimeMode(
       shouldStop: () => shouldStop() || fdWatch?.exhausted === true,
       onProgress: (fraction, detail) => progress.update(fraction, detail),
       onWarning: (message) => progress.note(message),
+      shard: options.shard,
+      externalHosts: options.externalHosts === true,
+      originEpochMs,
+      allowAddress,
     });
     if (fdWatch?.exhausted === true) throw outOfFiles(clients, fdWatch.limit);
     return { totals: outcome, wallSeconds: outcome.wallSeconds, illegalInputs: outcome.illegalInputs };
@@ -64,6 +83,44 @@ export async function runRealtimeMode(
   } finally {
     fdWatch?.stop();
     await metrics?.close();
+  }
+}
+
+/**
+ * --external-hosts, --start-at and --allow-address are for realtime runs only: a virtual
+ * run has no sockets and no wall clock. Throws the UserError (exit 2) that says so.
+ */
+export function rejectRealtimeOnlyFlags(options: { externalHosts?: boolean; startAt?: string; allowAddress?: readonly string[] }, mode: "virtual" | "realtime"): void {
+  if (mode === "realtime") return;
+  const given = [
+    options.externalHosts === true ? "--external-hosts" : null,
+    options.startAt !== undefined ? "--start-at" : null,
+    options.allowAddress !== undefined && options.allowAddress.length > 0 ? "--allow-address" : null,
+  ].filter((flag) => flag !== null);
+  if (given.length === 0) return;
+  throw new UserError(
+    `${given.join(", ")} ${given.length === 1 ? "is" : "are"} for realtime runs (--mode realtime): a virtual run simulates hosts and time itself, ` +
+      "so there are no hosts elsewhere to reach and no wall clock to share. Add --mode realtime, or drop the flag.",
+  );
+}
+
+/** --allow-address values: IPv4 addresses only (exit 2 otherwise). */
+function allowedAddresses(values: readonly string[] | undefined): readonly string[] {
+  const addresses = (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+  for (const address of addresses) {
+    if (!isIPv4(address)) throw new UserError(`--allow-address: '${address}' is not an IPv4 address (e.g. 10.0.0.5)`);
+  }
+  return addresses;
+}
+
+/** --start-at as simulated time 0 (ms since the epoch); undefined without the flag. */
+function startAtOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseStartAt(text, CompressedClock.wallNowMs(), { allowPast: false });
+  } catch (err) {
+    if (err instanceof StartAtError) throw new UserError(err.message, err.code);
+    throw err;
   }
 }
 
@@ -84,6 +141,7 @@ async function startLiveMetrics(port: number, view: () => LiveRunView | null): P
 /** The error a failed realtime run ends with: a UserError in plain words where we know the cause. */
 function realtimeFailure(err: unknown, clients: number, fdWatch: FdLimitWatch | null, fdLimit: number | null): unknown {
   if (err instanceof UserError) return err;
+  if (err instanceof NotLoopbackError) return new UserError(err.message, err.code, EXIT.badInput);
   if (err instanceof KeyFileError) return new UserError(`dns.keyFile: ${err.message}`, err.code, EXIT.badInput);
   const code = (err as NodeJS.ErrnoException).code ?? localLimitIn(err instanceof RunFailedError ? err.message : "");
   if (code === "EMFILE" || code === "ENFILE" || fdWatch?.exhausted === true) return outOfFiles(clients, fdWatch?.limit ?? fdLimit);

@@ -106,6 +106,32 @@ export function forEachClient(
   });
 }
 
+/**
+ * Like forEachClient, for the strided clients first, first + stride, … (`count` of them):
+ * a shard's part of the fleet (core/shard deals clients out round-robin). Each client
+ * keeps its global index, so its boot time is the one it has in the whole fleet.
+ */
+export function forEachClientStrided(
+  plan: FleetPlan,
+  first: number,
+  stride: number,
+  count: number,
+  visit: (globalIndex: number, groupIndex: number, installedAtMs: number) => void,
+): void {
+  if (stride === 1) return forEachClient(plan, first, count, visit);
+  const end = first + count * stride;
+  plan.groupCounts.forEach((groupCount, groupIndex) => {
+    const start = plan.groupStart[groupIndex];
+    const to = Math.min(end, start + groupCount);
+    // The first index ≥ the group's start on the stride.
+    const from = start <= first ? first : first + Math.ceil((start - first) / stride) * stride;
+    if (from >= to) return;
+    const g = plan.scenario.clients[groupIndex];
+    const offsets = sortedBootOffsets(plan.scenario.seed, groupIndex, groupCount, g.bootSpreadMs);
+    for (let i = from; i < to; i += stride) visit(i, groupIndex, g.startAtMs + offsets[i - start]);
+  });
+}
+
 export function sortedBootOffsets(seed: number, groupIndex: number, count: number, bootSpreadMs: number): Float64Array {
   const rng = new Mulberry32(deriveSeed(seed, BOOT_STREAM_BASE + groupIndex));
   const offsets = new Float64Array(count);

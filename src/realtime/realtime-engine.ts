@@ -29,6 +29,10 @@ import { hostServerFromSpec } from "./host/host-from-spec.js";
 import type { KmsHostServer } from "./host/host-server.js";
 import { emptyLiveRpcWire } from "./metrics/live-rpc-counts.js";
 import type { LiveRunView } from "./metrics/live-view.js";
+import { applyHostEvent } from "./host/host-event.js";
+import { newHostCounters } from "../core/host/host-logic.js";
+import { NOT_LOOPBACK, NotLoopbackError } from "./fleet/address-guard.js";
+import { shardClientAt, shardSize, WHOLE_FLEET, type ShardSpec } from "../core/shard/shard.js";
 
 export interface RealtimeOptions {
   clients?: number;
@@ -41,6 +45,17 @@ export interface RealtimeOptions {
   onWarning?: (message: string) => void;
   /** Called once the fleet starts: a view the live metrics (--metrics-port) read at scrape time. */
   onLive?: (view: LiveRunView) => void;
+  /** Run only this shard's clients (default the whole fleet); each keeps its global identity. */
+  shard?: ShardSpec;
+  /**
+   * The scenario's hosts run elsewhere (`kmssim host`) and publish to dns.server: no
+   * listeners and no publisher here; clients find the hosts by DNS alone.
+   */
+  externalHosts?: boolean;
+  /** Simulated time 0 at this wall instant (ms since the epoch; --start-at); default just after set-up. */
+  originEpochMs?: number;
+  /** Non-loopback IPv4 addresses the clients may connect to (--allow-address). */
+  allowAddress?: readonly string[];
 }
 
 export class RunFailedError extends Error {
@@ -66,11 +81,14 @@ interface Slice {
 
 export async function runRealtime(scenario: Scenario, options: RealtimeOptions): Promise<RunTotals & { illegalInputs: number; wallSeconds: number }> {
   const plan = planFleet(scenario, options.clients);
-  let clock = new CompressedClock(CompressedClock.wallNowMs(), scenario.timeScale);
+  const shard = options.shard ?? WHOLE_FLEET;
+  const shardClients = shardSize(shard, plan.total);
+  const externalHosts = options.externalHosts === true;
+  let clock = new CompressedClock(options.originEpochMs ?? CompressedClock.wallNowMs(), scenario.timeScale);
   const hostRng = new Mulberry32(deriveSeed(scenario.seed, HOST_STREAM_BASE));
   const prefix = cmidPrefix(scenario.seed);
   const servers: (KmsHostServer | null)[] = plan.dns.endpoints.map((endpoint, index) =>
-    endpoint.hostIndex < 0
+    endpoint.hostIndex < 0 || externalHosts
       ? null
       : hostServerFromSpec(scenario.hosts[endpoint.hostIndex], index, {
           address: "127.0.0.1",
@@ -102,7 +120,11 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       if (plan.dns.setRecord(plan.dns.domainId(domain), { host, priority: spec.priority, weight: spec.weight }, present)) refreshContexts(plan);
     };
     let heldWarnings: string[] | null = [];
-    publisher = new HostPublisher({
+    // Hosts elsewhere publish themselves; scenario events for them are theirs to carry out.
+    if (externalHosts && scenario.events.some((e) => e.kind === "host")) {
+      options.onWarning?.("kmssim: the scenario's host events are logged in the result but carried out by `kmssim host --start-at` on the hosts' machines, not by this run");
+    }
+    publisher = externalHosts ? null : new HostPublisher({
       scenario,
       hosts: servers.flatMap((server, index) => {
         const target = targets[index];
@@ -117,8 +139,8 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       onWarning: (message) => (heldWarnings === null ? options.onWarning?.(message) : heldWarnings.push(message)),
     });
     // Time 0 of the run: every host has published (or failed to) before the first client boots.
-    await publisher.publishAll(0);
-    if (external !== null && publisher.attempts > 0 && publisher.unanswered === publisher.attempts) {
+    await publisher?.publishAll(0);
+    if (publisher !== null && external !== null && publisher.attempts > 0 && publisher.unanswered === publisher.attempts) {
       throw new RunFailedError(
         `the DNS server ${external.host}:${external.port} (dns.server) does not answer: no host could publish its records ` +
           `(${publisher.events[0]?.reason ?? "no reply"}). Start the server, or fix dns.server in the scenario.`,
@@ -127,32 +149,42 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     for (const message of heldWarnings) options.onWarning?.(message);
     heldWarnings = null;
 
-    clock = new CompressedClock(CompressedClock.wallNowMs() + START_DELAY_MS, scenario.timeScale);
-    publisher.start();
-    const setupFor = (first: number, count: number): SliceSetup => ({
+    clock = new CompressedClock(options.originEpochMs ?? CompressedClock.wallNowMs() + START_DELAY_MS, scenario.timeScale);
+    publisher?.start();
+    // The shard's k-th client is global client shardClientAt(shard, k); a worker takes a
+    // contiguous run of k, i.e. every shard.count-th global client from its first.
+    const setupFor = (k0: number, count: number, sliceIndex: number): SliceSetup => ({
       scenario,
       clients: options.clients,
-      first,
+      first: shardClientAt(shard, k0),
       count,
+      stride: shard.count,
+      sliceIndex,
+      allowAddress: options.allowAddress,
       originEpochMs: clock.originEpochMs,
       dnsServer: dnsAddress,
       endpoints: targets,
       cmidPrefix: prefix,
     });
-    for (const [first, count] of splitRange(plan.total, Math.max(1, options.workers))) {
-      slices.push(options.workers === 0 ? inProcessSlice(setupFor(first, count)) : workerSlice(setupFor(first, count)));
-    }
+    splitRange(shardClients, Math.max(1, options.workers)).forEach(([k0, count], sliceIndex) => {
+      const setup = setupFor(k0, count, sliceIndex);
+      slices.push(options.workers === 0 ? inProcessSlice(setup) : workerSlice(setup));
+    });
 
-    options.onLive?.(liveView(plan, servers, slices, clock));
+    options.onLive?.(liveView(plan, shardClients, servers, slices, clock));
     const events: FleetEventRecord[] = [];
+    // Hosts elsewhere are taken as serving: their state is not known here.
     const servingMask = (): number =>
-      servers.reduce((mask, server, index) => (server !== null && server.state === "up" ? mask | (1 << index) : mask), 0) >>> 0;
+      servers.reduce(
+        (mask, server, index) => ((server !== null && server.state === "up") || (externalHosts && plan.dns.endpoints[index].hostIndex >= 0) ? mask | (1 << index) : mask),
+        0,
+      ) >>> 0;
     const broadcastServing = (): void => slices.forEach((s) => s.post({ type: "serving", mask: servingMask() }));
     let eventError: Error | null = null;
     for (const event of scenario.events) {
       const fire = (): void => {
         // Host state changes at once; the listener work (close, re-listen) may follow.
-        const done = applyEvent(event, servers, dnsServer, events, publisher!);
+        const done = applyEvent(event, servers, dnsServer, events, publisher, externalHosts);
         broadcastServing();
         done.then(broadcastServing, (err: Error) => {
           eventError ??= err;
@@ -178,14 +210,14 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       }, SCAVENGE_EVERY_WALL_MS);
       timers.push(scavenge);
     }
-    const timeline = new TimelineSampler(plan, servers, slices, servingMask);
+    const timeline = new TimelineSampler(plan, shard, externalHosts, servers, slices, servingMask);
     for (const t of sampleTimes(scenario)) timers.push(setTimeout(() => timeline.take(t), clock.wallDelayUntilMs(t)));
 
     let lastSent = 0;
     let lastPollMs = CompressedClock.wallNowMs();
     let rate = 0;
     const stopPoll = setInterval(() => {
-      const fraction = Math.min(1, clock.simNowMs() / scenario.durationMs);
+      const fraction = Math.min(1, Math.max(0, clock.simNowMs()) / scenario.durationMs);
       const activated = slices.reduce((a, s) => a + s.latest.activated, 0);
       const sent = slices.reduce((a, s) => a + s.latest.sent, 0);
       const failed = slices.reduce((a, s) => a + s.latest.failed, 0);
@@ -196,7 +228,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
         lastPollMs = nowWall;
       }
       const p99Ms = slices.reduce((a, s) => Math.max(a, s.latest.p99Ms), 0);
-      options.onProgress?.(fraction, `${activated}/${plan.total} activated · ${rate.toFixed(0)} RPC/s · p99 ${p99Ms.toFixed(1)} ms · ${failed} failed`);
+      options.onProgress?.(fraction, `${activated}/${shardClients} activated · ${rate.toFixed(0)} RPC/s · p99 ${p99Ms.toFixed(1)} ms · ${failed} failed`);
       if (options.shouldStop?.()) {
         slices.forEach((s) => s.post({ type: "stop" }));
         timers.forEach(clearTimeout);
@@ -220,6 +252,9 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       clearInterval(stopPoll);
       timers.forEach(clearTimeout);
     }
+    // A DNS answer named an address outside the loopback rule: bad input, not a measurement.
+    const refusal = settled.find((s) => s.status === "rejected" && isNotLoopback(s.reason));
+    if (refusal !== undefined) throw asNotLoopback((refusal as PromiseRejectedResult).reason);
     const reported = settled.flatMap((s, k) => (s.status === "fulfilled" ? [{ slice: slices[k], totals: s.value }] : []));
     const totals = reported.map((r) => r.totals);
     if (eventError !== null) throw new RunFailedError(`a scenario event could not be carried out: ${(eventError as Error).message}`);
@@ -228,14 +263,17 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     for (const { slice, totals: t } of reported) {
       slice.latest = { ...slice.latest, activated: t.activatedClients, licensed: t.byStatus[LicenseStatus.Licensed] };
     }
-    timeline.finish(nowMs);
-    await publisher.close();
-    const allEvents = [...events, ...publisher.events].sort((a, b) => a.t - b.t);
-    const merged = { ...mergeTotals(plan, nowMs, totals, servers, allEvents, timeline.samples), wallSeconds: (CompressedClock.wallNowMs() - startedWall) / 1000 };
+    timeline.finish(nowMs, totals);
+    await publisher?.close();
+    const allEvents = [...events, ...(publisher?.events ?? [])].sort((a, b) => a.t - b.t);
+    const merged = {
+      ...mergeTotals(plan, shardClients, externalHosts, nowMs, totals, servers, allEvents, timeline.samples),
+      wallSeconds: (CompressedClock.wallNowMs() - startedWall) / 1000,
+    };
     const failure = workerFailure as RunFailedError | null;
     if (failure !== null) {
       const clientsReported = totals.reduce((a, t) => a + t.clients, 0);
-      failure.partial = { ...merged, clientsTotal: clientsReported, incomplete: { reason: failure.message, clientsUnreported: plan.total - clientsReported } };
+      failure.partial = { ...merged, clientsTotal: clientsReported, incomplete: { reason: failure.message, clientsUnreported: shardClients - clientsReported } };
       throw failure;
     }
     return merged;
@@ -272,7 +310,8 @@ async function applyEvent(
   servers: readonly (KmsHostServer | null)[],
   dns: EmbeddedDnsServer | null,
   log: FleetEventRecord[],
-  publisher: HostPublisher,
+  publisher: HostPublisher | null,
+  externalHosts: boolean,
 ): Promise<void> {
   if (event.kind === "dns") {
     // An external server is not ours to stop: the event is only logged.
@@ -280,29 +319,33 @@ async function applyEvent(
     log.push({ t: event.atMs / 1000, kind: "dns", target: "dns", action: event.action });
     return;
   }
+  // Hosts elsewhere: logged as today; `kmssim host --start-at` carries the event out.
+  if (externalHosts) {
+    log.push({ t: event.atMs / 1000, kind: "host", target: event.host, action: event.action });
+    return;
+  }
   const server = servers.find((s) => s !== null && s.name === event.host) ?? null;
   if (server === null) return;
   log.push({ t: event.atMs / 1000, kind: "host", target: event.host, action: event.action });
-  const index = servers.indexOf(server);
-  publisher.hostEvent(index, event.action);
-  switch (event.action) {
-    case "crash":
-      return server.crash();
-    case "hang":
-      return server.hang();
-    case "slow":
-      return server.slow(event.serviceTimeMs ?? 10 * server.serviceTimeMs);
-    case "recover":
-      return server.recover();
-    case "decommission":
-      return server.decommission();
-  }
+  return applyHostEvent(event, server, servers.indexOf(server), publisher);
+}
+
+/** A slice failed because a DNS answer named an address the clients may not connect to. */
+function isNotLoopback(err: unknown): boolean {
+  return err instanceof NotLoopbackError || (err as { code?: unknown } | null)?.code === NOT_LOOPBACK;
+}
+
+/** The same error, as a NotLoopbackError again when it crossed from a worker thread. */
+function asNotLoopback(err: unknown): NotLoopbackError {
+  if (err instanceof NotLoopbackError) return err;
+  const e = err as { domain?: string; target?: string; address?: string; message?: string };
+  return new NotLoopbackError(e.domain ?? "?", e.target ?? "?", e.address ?? "?");
 }
 
 /** The running fleet as the live metrics see it (hosts' counters, workers' latest progress). */
-function liveView(plan: FleetPlan, servers: readonly (KmsHostServer | null)[], slices: readonly Slice[], clock: CompressedClock): LiveRunView {
+function liveView(plan: FleetPlan, clientsTotal: number, servers: readonly (KmsHostServer | null)[], slices: readonly Slice[], clock: CompressedClock): LiveRunView {
   return {
-    clientsTotal: plan.total,
+    clientsTotal,
     simulatedSeconds: () => Math.min(Math.max(0, clock.simNowMs()), plan.scenario.durationMs) / 1000,
     hosts: () =>
       servers.flatMap((s) =>
@@ -341,10 +384,10 @@ function workerSlice(setup: SliceSetup): Slice {
   let reported = false;
   let watchdog: NodeJS.Timeout | undefined;
   const slice: Slice = {
-    latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0, live: emptyLiveRpcWire() },
+    latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0, sentBy: [], live: emptyLiveRpcWire() },
     post: (message) => worker.postMessage(message),
     done: new Promise((resolve, reject) => {
-      const settle = (error: RunFailedError | null, totals?: SliceTotalsWire): void => {
+      const settle = (error: Error | null, totals?: SliceTotalsWire): void => {
         clearInterval(watchdog);
         if (error === null) resolve(totals!);
         else reject(error);
@@ -355,7 +398,7 @@ function workerSlice(setup: SliceSetup): Slice {
         if (message.type === "progress") slice.latest = message;
         else settle(null, message.totals);
       });
-      worker.on("error", (err) => settle(new RunFailedError(`a fleet worker failed: ${err.message}; ${RESULTS_LOST}`)));
+      worker.on("error", (err) => settle(isNotLoopback(err) ? asNotLoopback(err) : new RunFailedError(`a fleet worker failed: ${err.message}; ${RESULTS_LOST}`)));
       worker.on("exit", (code) => {
         if (code !== 0) settle(new RunFailedError(`a fleet worker exited with code ${code}; ${RESULTS_LOST}`));
         else settle(new RunFailedError(`a fleet worker exited before reporting its results; ${RESULTS_LOST}`));
@@ -385,7 +428,7 @@ function workerSlice(setup: SliceSetup): Slice {
 function inProcessSlice(setup: SliceSetup): Slice {
   const { driver, close } = createSlice(setup);
   const slice: Slice = {
-    latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0, live: emptyLiveRpcWire() },
+    latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0, sentBy: [], live: emptyLiveRpcWire() },
     post: (message) => (message.type === "serving" ? driver.setServingMask(message.mask) : driver.stop()),
     // The resolver's socket is closed on failure too, or it would hold the process open.
     done: driver.run().then(
@@ -407,35 +450,54 @@ function inProcessSlice(setup: SliceSetup): Slice {
   return slice;
 }
 
-/** Timeline samples from the hosts' own counters and the workers' latest progress. */
+/**
+ * Timeline samples from the hosts' own counters (or, when the hosts run elsewhere, the
+ * requests this run's clients sent them) and the workers' latest progress.
+ */
 class TimelineSampler {
   readonly samples: TimelineSample[] = [];
   private readonly last: number[];
+  /** Endpoint index → host name, for the endpoints that are scenario hosts (null: none). */
+  private readonly names: (string | null)[];
+  /** Clients per group in this run's part of the fleet (the shard's). */
+  private readonly shardGroupCounts: number[];
 
   constructor(
     private readonly plan: FleetPlan,
+    shard: ShardSpec,
+    private readonly externalHosts: boolean,
     private readonly servers: readonly (KmsHostServer | null)[],
     private readonly slices: readonly Slice[],
     private readonly servingMask: () => number,
   ) {
     this.last = servers.map(() => 0);
+    this.names = servers.map((s, k) => s?.name ?? (externalHosts && plan.dns.endpoints[k].hostIndex >= 0 ? plan.dns.endpoints[k].name : null));
+    this.shardGroupCounts = plan.groupCounts.map((count, g) => shardMembersIn(shard, plan.groupStart[g], count));
   }
 
-  take(nowMs: number): void {
-    const requests = this.servers.map((s, k) => (s === null ? 0 : s.requests - this.last[k]));
-    this.servers.forEach((s, k) => (this.last[k] = s?.requests ?? 0));
+  /** `final`: the clients' sent counts at the end (hosts elsewhere), instead of the latest progress. */
+  take(nowMs: number, final?: readonly number[]): void {
+    const counts = this.requestCounts(final);
+    const requests = counts.map((c, k) => (this.names[k] === null ? 0 : c - this.last[k]));
+    counts.forEach((c, k) => (this.last[k] = c));
     const total = requests.reduce((a, b) => a + b, 0);
     const shares = requests.map((r) => (total > 0 ? r / total : 0));
+    const promised = this.promisedShares();
     const hostRequests: Record<string, number> = {};
-    this.servers.forEach((s, k) => {
-      if (s !== null) hostRequests[s.name] = requests[k];
+    // What the records promised each host of this interval's requests: shards' sums stay meaningful.
+    const hostExpected: Record<string, number> = {};
+    this.names.forEach((name, k) => {
+      if (name === null) return;
+      hostRequests[name] = requests[k];
+      hostExpected[name] = promised[k] * total;
     });
     this.samples.push({
       t: nowMs / 1000,
       activated: this.slices.reduce((a, s) => a + s.latest.activated, 0),
       licensed: this.slices.reduce((a, s) => a + s.latest.licensed, 0),
       hostRequests,
-      spread: computeSpread(shares, this.promisedShares()),
+      hostExpected,
+      spread: computeSpread(shares, promised),
     });
   }
 
@@ -444,27 +506,48 @@ class TimelineSampler {
    * answers in flight at the end) go into a final sample, or into the last one when it
    * already stands at the end, so the timeline adds up to the hosts' totals.
    */
-  finish(nowMs: number): void {
+  finish(nowMs: number, totals: readonly SliceTotalsWire[]): void {
+    const final = this.externalHosts ? sumSentBy(this.servers.length, totals) : undefined;
     const last = this.samples[this.samples.length - 1];
     if (last === undefined || last.t * 1000 < nowMs) {
-      this.take(nowMs);
+      this.take(nowMs, final);
       return;
     }
-    this.servers.forEach((s, k) => {
-      if (s === null) return;
-      last.hostRequests[s.name] += s.requests - this.last[k];
-      this.last[k] = s.requests;
+    const promised = this.promisedShares();
+    let addedTotal = 0;
+    this.requestCounts(final).forEach((c, k) => {
+      const name = this.names[k];
+      if (name === null) return;
+      const added = c - this.last[k];
+      last.hostRequests[name] += added;
+      this.last[k] = c;
+      addedTotal += added;
     });
+    // The added requests were promised as the records stand at the end.
+    if (last.hostExpected !== undefined) {
+      for (const [k, name] of this.names.entries()) if (name !== null) last.hostExpected[name] += promised[k] * addedTotal;
+    }
     last.activated = this.slices.reduce((a, s) => a + s.latest.activated, 0);
     last.licensed = this.slices.reduce((a, s) => a + s.latest.licensed, 0);
   }
 
-  /** What the SRV records promise now, weighted by how many clients select each way. */
+  /** Cumulative requests per endpoint: the hosts' own, or the clients' sent counts. */
+  private requestCounts(final?: readonly number[]): number[] {
+    if (final !== undefined) return this.servers.map((_, k) => final[k] ?? 0);
+    return this.servers.map((_, k) => this.countOf(k));
+  }
+
+  private countOf(k: number): number {
+    if (!this.externalHosts) return this.servers[k]?.requests ?? 0;
+    return this.slices.reduce((a, s) => a + (s.latest.sentBy[k] ?? 0), 0);
+  }
+
+  /** What the SRV records promise now, weighted by how many of this run's clients select each way. */
   private promisedShares(): number[] {
     const n = this.servers.length;
     const mix = new Array<number>(n).fill(0);
     const mask = this.servingMask();
-    this.plan.groupCounts.forEach((count, g) => {
+    this.shardGroupCounts.forEach((count, g) => {
       const context = this.plan.contexts[this.plan.groupContext[g]];
       const shares = expectedShares(context.profile, context.candidates, mask, n);
       for (let h = 0; h < n; h++) mix[h] += count * shares[h];
@@ -474,8 +557,22 @@ class TimelineSampler {
   }
 }
 
+/** How many of the global indices [start, start + count) belong to `shard`. */
+function shardMembersIn(shard: ShardSpec, start: number, count: number): number {
+  return shardSize(shard, start + count) - shardSize(shard, start);
+}
+
+/** Requests the slices sent per endpoint, added up. */
+function sumSentBy(endpoints: number, totals: readonly SliceTotalsWire[]): number[] {
+  const sum = new Array<number>(endpoints).fill(0);
+  for (const t of totals) t.sentBy.forEach((n, k) => (sum[k] = (sum[k] ?? 0) + n));
+  return sum;
+}
+
 function mergeTotals(
   plan: FleetPlan,
+  clientsTotal: number,
+  externalHosts: boolean,
   nowMs: number,
   slices: readonly SliceTotalsWire[],
   servers: readonly (KmsHostServer | null)[],
@@ -493,6 +590,8 @@ function mergeTotals(
   const answered = new Array<number>(endpoints).fill(0);
   const reset = new Array<number>(endpoints).fill(0);
   const timedOut = new Array<number>(endpoints).fill(0);
+  const sent = new Array<number>(endpoints).fill(0);
+  const renewalsSent = new Array<number>(endpoints).fill(0);
   let activated = 0;
   let inFlight = 0;
   let failovers = 0;
@@ -509,6 +608,8 @@ function mergeTotals(
     s.answeredBy.forEach((n, k) => (answered[k] = (answered[k] ?? 0) + n));
     s.resetBy.forEach((n, k) => (reset[k] = (reset[k] ?? 0) + n));
     s.timedOutBy.forEach((n, k) => (timedOut[k] = (timedOut[k] ?? 0) + n));
+    s.sentBy.forEach((n, k) => (sent[k] = (sent[k] ?? 0) + n));
+    s.renewalsSentBy.forEach((n, k) => (renewalsSent[k] = (renewalsSent[k] ?? 0) + n));
     activated += s.activatedClients;
     inFlight += s.inFlight;
     failovers += s.failovers;
@@ -516,6 +617,12 @@ function mergeTotals(
     illegalInputs += s.illegalInputs;
   }
   const hosts: HostTotals[] = [];
+  if (externalHosts) {
+    plan.dns.endpoints.forEach((endpoint, k) => {
+      if (endpoint.hostIndex < 0) return;
+      hosts.push(hostSeenByClients(endpoint.name, k, { sent, renewalsSent, refused, reset, answered, timedOut, expected }));
+    });
+  }
   servers.forEach((server, k) => {
     if (server === null) return;
     const snap = server.snapshot();
@@ -545,7 +652,7 @@ function mergeTotals(
     scenario: plan.scenario,
     mode: "realtime",
     nowMs,
-    clientsTotal: plan.total,
+    clientsTotal,
     activatedClients: activated,
     byStatus,
     attemptErrors,
@@ -559,5 +666,37 @@ function mergeTotals(
     events,
     timeline,
     illegalInputs,
+  };
+}
+
+/**
+ * A host that runs elsewhere (`kmssim host`), as this run's clients saw it: what they sent
+ * it, and how it went. The host's own books (its /dlv counters, counts per product, requests
+ * it lost or answered late) live in that process and cannot be computed here: zeros, and
+ * state "up" since this run does not know it.
+ */
+function hostSeenByClients(
+  name: string,
+  k: number,
+  by: { sent: number[]; renewalsSent: number[]; refused: number[]; reset: number[]; answered: number[]; timedOut: number[]; expected: number[] },
+): HostTotals {
+  const at = (counts: number[]): number => counts[k] ?? 0;
+  return {
+    name,
+    requests: at(by.sent),
+    activations: at(by.sent) - at(by.renewalsSent),
+    renewals: at(by.renewalsSent),
+    // Refused, or reset before an answer: the clients cannot tell which the host read.
+    refused: at(by.refused) + at(by.reset),
+    unanswered: 0,
+    lost: 0,
+    late: 0,
+    state: "up",
+    dlv: newHostCounters(),
+    count: {},
+    lowCount: [],
+    expectedRequests: at(by.expected),
+    clientAnswered: at(by.answered),
+    clientTimedOut: at(by.timedOut),
   };
 }

@@ -20,6 +20,9 @@ import { didYouMean } from "../../core/did-you-mean.js";
 import { loadScenarioOrThrow } from "../load-or-exit.js";
 import { untilSignal } from "../until-signal.js";
 import { EXIT, UserError } from "../user-error.js";
+import { applyHostEvent } from "../../realtime/host/host-event.js";
+import { parseStartAt, StartAtError } from "../../realtime/start-at.js";
+import type { HostEvent } from "../../scenario/model.js";
 
 export interface HostCommandOptions {
   scenario: string;
@@ -53,12 +56,20 @@ export async function hostCommand(options: HostCommandOptions, io: HostCommandIo
   if (!isIPv4(listenAddress)) throw new UserError(`--listen: '${listenAddress}' is not an IPv4 address (e.g. 127.0.0.1)`);
   const dns = dnsServerOf(scenario, options.dns);
   const key = keyOf(scenario, options.keyFile);
-  const timeScale = options.timeScale ?? 1;
+  const startAtMs = startAtOf(options.startAt);
+  // With a shared start the hosts keep the fleet's time: the scenario's scale unless told.
+  const timeScale = options.timeScale ?? (startAtMs === undefined ? 1 : scenario.timeScale);
   if (!(timeScale > 0)) throw new UserError(`--time-scale: expected a number > 0, got ${options.timeScale}`);
   const ports = portsOf(hosts, options.portBase, listenAddress);
+  if (startAtMs !== undefined && timeScale !== scenario.timeScale) {
+    io.err.write(
+      `kmssim host: note: --time-scale ${timeScale} is not the scenario's timeScale ${scenario.timeScale}: ` +
+        "the hosts' clock will run apart from the fleet's and clients may get 0xC004F06C (clock skew)\n",
+    );
+  }
 
   const stopped = io.stopped ?? untilSignal();
-  const clock = new CompressedClock(CompressedClock.wallNowMs(), timeScale);
+  const clock = new CompressedClock(startAtMs ?? CompressedClock.wallNowMs(), timeScale);
   const rng = new Mulberry32(deriveSeed(scenario.seed, HOST_STREAM));
   const servers: KmsHostServer[] = hosts.map(({ spec, index }, k) =>
     hostServerFromSpec(spec, index, {
@@ -67,10 +78,14 @@ export async function hostCommand(options: HostCommandOptions, io: HostCommandIo
       simNow: () => clock.simNowMs(),
       rng: () => rng.next(),
       cmidPrefix: cmidPrefix(scenario.seed),
+      // As in `run`: a request older than the RPC timeout is abandoned, so that bounds its
+      // transit; under a compressed clock those wall ms must not read as clock skew.
+      transitAllowanceMs: scenario.network.rpcTimeoutMs * timeScale,
     }),
   );
   const started: KmsHostServer[] = [];
   let publisher: HostPublisher | null = null;
+  const eventTimers: NodeJS.Timeout[] = [];
   try {
     const published = [];
     for (const [k, server] of servers.entries()) {
@@ -86,7 +101,8 @@ export async function hostCommand(options: HostCommandOptions, io: HostCommandIo
       scenario,
       hosts: published,
       send: (zone, changes) => sendDnsUpdate(dns, zone, changes, { key, timeoutMs: scenario.network.dnsTimeoutMs }),
-      simNowMs: () => clock.simNowMs(),
+      // Before a --start-at, publishing happens "at 0" like the fleet's own hosts.
+      simNowMs: () => Math.max(0, clock.simNowMs()),
       wallDelayUntilMs: (t) => clock.wallDelayUntilMs(t),
       // Hosts run until Ctrl-C, not for the scenario's duration: they keep re-registering.
       untilMs: Infinity,
@@ -96,11 +112,31 @@ export async function hostCommand(options: HostCommandOptions, io: HostCommandIo
       onWarning: () => undefined,
     });
     if (scenario.dns.publish !== "auto") io.out.write("kmssim host: dns.publish is manual: no records are published\n");
-    await publisher.publishAll(clock.simNowMs());
+    await publisher.publishAll(Math.max(0, clock.simNowMs()));
     publisher.start();
+    const events = scenario.events.filter((e): e is HostEvent => e.kind === "host" && hosts.some((h) => h.spec.name === e.host));
+    if (startAtMs === undefined) {
+      if (events.length > 0) io.out.write("kmssim host: the scenario's host events are not applied without --start-at (they need the fleet's time 0)\n");
+    } else {
+      const publishing = publisher;
+      for (const event of events) {
+        const k = hosts.findIndex((h) => h.spec.name === event.host);
+        // Events already past (a host started late) are applied at once, in order.
+        const fire = (): void => {
+          io.out.write(`kmssim host: ${event.host} ${event.action} (scenario event at simulated ${event.atMs / 1000} s)\n`);
+          applyHostEvent(event, servers[k], hosts[k].index, publishing).catch((error: unknown) =>
+            io.err.write(`kmssim host: ${event.host}: the ${event.action} event failed: ${error instanceof Error ? error.message : String(error)}\n`),
+          );
+        };
+        eventTimers.push(setTimeout(fire, clock.wallDelayUntilMs(event.atMs)));
+      }
+      const aheadS = -clock.simNowMs() / timeScale / 1000;
+      if (aheadS > 0) io.out.write(`kmssim host: simulated time 0 (--start-at ${options.startAt}) is in ${aheadS.toFixed(1)} s\n`);
+    }
     io.out.write(`kmssim host: publishing to ${dns.host}:${dns.port} every ${scenario.dns.publishIntervalMs / 1000 / timeScale} s (wall); stop with Ctrl-C\n`);
     await stopped;
   } finally {
+    eventTimers.forEach(clearTimeout);
     await publisher?.close();
     await Promise.all(started.map((s) => s.stop()));
   }
@@ -110,6 +146,17 @@ export async function hostCommand(options: HostCommandOptions, io: HostCommandIo
   }
   io.out.write("kmssim host: stopped\n");
   return EXIT.pass;
+}
+
+/** --start-at for the hosts: a past instant is fine (hosts may join a running fleet). */
+function startAtOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseStartAt(text, CompressedClock.wallNowMs(), { allowPast: true });
+  } catch (error) {
+    if (error instanceof StartAtError) throw new UserError(error.message, error.code);
+    throw error;
+  }
 }
 
 function selectHosts(scenario: Scenario, only: readonly string[] | undefined): { spec: HostSpec; index: number }[] {

@@ -13,7 +13,7 @@ import { cmidFromIndex } from "../../core/protocol/cmid.js";
 import type { RequestMessage, ResponseMessage } from "../../core/protocol/frame.js";
 import { deriveSeed, Mulberry32 } from "../../core/rng.js";
 import type { SrvCandidate } from "../../core/selection/srv-candidate.js";
-import { forEachClient, hostAnswerIntervals, type FleetPlan } from "../../plan/fleet-plan.js";
+import { forEachClientStrided, hostAnswerIntervals, type FleetPlan } from "../../plan/fleet-plan.js";
 import { ClientTally } from "../../run/client-tally.js";
 import type { OutcomeStats } from "../../run/outcome-stats.js";
 import { EventQueue } from "../../queue/event-queue.js";
@@ -21,6 +21,7 @@ import { ExpectedShareLedger } from "../../run/expected-share-ledger.js";
 import { CompressedClock } from "../compressed-clock.js";
 import { RpcCallError, type RpcTarget } from "../client/rpc-call.js";
 import { LiveRpcCounts, type LiveRpcWire } from "../metrics/live-rpc-counts.js";
+import { mayConnect, NotLoopbackError } from "./address-guard.js";
 
 export interface SrvLookup {
   records: readonly { target: string; port: number; priority: number; weight: number }[];
@@ -47,9 +48,16 @@ export function sourceAddressOf(globalIndex: number): string {
 
 export interface FleetDriverOptions {
   plan: FleetPlan;
-  /** This driver's clients: global indexes [first, first + count). */
+  /**
+   * This driver's clients: global indexes first, first + stride, … (`count` of them).
+   * Stride 1 (the default) is the contiguous range [first, first + count); a shard's
+   * slice strides by the shard count (core/shard deals clients out round-robin).
+   */
   first: number;
   count: number;
+  stride?: number;
+  /** Non-loopback IPv4 addresses clients may connect to (--allow-address); loopback always. */
+  allowAddress?: readonly string[];
   clock: CompressedClock;
   dns: DnsPort;
   rpc: RpcPort;
@@ -65,6 +73,8 @@ export interface SliceProgress {
   sent: number;
   failed: number;
   p99Ms: number;
+  /** Requests sent per endpoint so far (client side; the timeline of a run whose hosts run elsewhere). */
+  sentBy: number[];
   /** Cumulative RPC outcomes and latency buckets for the live metrics (--metrics-port). */
   live: LiveRpcWire;
 }
@@ -92,6 +102,9 @@ export interface FleetSliceTotals {
   timedOutBy: number[];
   /** Requests the SRV records promised each endpoint. */
   expectedRequests: number[];
+  /** Requests sent per endpoint (activations and renewals), and the renewals among them. */
+  sentBy: number[];
+  renewalsSentBy: number[];
 }
 
 const NO_HOST = -1;
@@ -121,6 +134,9 @@ export class FleetDriver implements AnswerBook {
   private readonly refusedBy: number[];
   private readonly resetBy: number[];
   private readonly timedOutBy: number[];
+  private readonly sentBy: number[];
+  private readonly renewalsSentBy: number[];
+  private readonly stride: number;
   private readonly ledger: ExpectedShareLedger;
   private readonly replyView: RpcAnswerView = { status: 0, activationIntervalMs: 0, renewalIntervalMs: 0 };
   private servingMask = 0xffffffff;
@@ -149,16 +165,26 @@ export class FleetDriver implements AnswerBook {
     this.refusedBy = plan.dns.endpoints.map(() => 0);
     this.resetBy = plan.dns.endpoints.map(() => 0);
     this.timedOutBy = plan.dns.endpoints.map(() => 0);
+    this.sentBy = plan.dns.endpoints.map(() => 0);
+    this.renewalsSentBy = plan.dns.endpoints.map(() => 0);
+    this.stride = options.stride ?? 1;
     this.live = new LiveRpcCounts(plan.dns.endpoints.length);
     this.ledger = new ExpectedShareLedger(plan.contexts, plan.dns.endpoints.length);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
-    forEachClient(plan, options.first, count, (globalIndex, groupIndex, installedAtMs) => {
-      const i = globalIndex - options.first;
+    // RNG stream, CMID, source address and boot time follow the global index: a client is
+    // the same client however the fleet is cut into shards and slices.
+    forEachClientStrided(plan, options.first, this.stride, count, (globalIndex, groupIndex, installedAtMs) => {
+      const i = (globalIndex - options.first) / this.stride;
       this.rngs.push(new Mulberry32(deriveSeed(plan.scenario.seed, globalIndex)));
       this.contextOf[i] = plan.groupContext[groupIndex];
       this.fleet.install(i, groupIndex, installedAtMs, this.action);
       this.queue.push(this.action.atMs, i);
     });
+  }
+
+  /** The global fleet index of this driver's i-th client. */
+  globalIndex(i: number): number {
+    return this.options.first + i * this.stride;
   }
 
   candidatesOf(answerId: number): readonly SrvCandidate[] {
@@ -205,6 +231,7 @@ export class FleetDriver implements AnswerBook {
       failed: this.tally.activation.failed + this.tally.renewal.failed,
       // The slower of the two kinds, so far: a live indication, not the merged result.
       p99Ms: Math.max(this.tally.activation.latency.summary().p99, this.tally.renewal.latency.summary().p99),
+      sentBy: [...this.sentBy],
       live: this.live.toWire(this.tally.dns),
     };
   }
@@ -237,6 +264,8 @@ export class FleetDriver implements AnswerBook {
       resetBy: [...this.resetBy],
       timedOutBy: [...this.timedOutBy],
       expectedRequests: Array.from(this.ledger.total),
+      sentBy: [...this.sentBy],
+      renewalsSentBy: [...this.renewalsSentBy],
     };
   }
 
@@ -356,6 +385,8 @@ export class FleetDriver implements AnswerBook {
     return lookup.records.map((record) => {
       const host = this.plan.dns.endpointFor(record.target, domain);
       const address = lookup.addresses.get(record.target) ?? lookup.addresses.get(record.target.replace(/\.$/, ""));
+      // The loopback rule: an address nobody chose is never connected to; the run fails (exit 2).
+      if (address !== undefined && !mayConnect(address, this.options.allowAddress ?? [])) throw new NotLoopbackError(domain, record.target, address);
       this.coverEndpoint(host);
       this.targets[host] = address === undefined ? null : { address, port: record.port };
       return { host, priority: record.priority, weight: record.weight };
@@ -387,19 +418,23 @@ export class FleetDriver implements AnswerBook {
   /** A DNS answer may name an endpoint the plan did not know: size the per-endpoint tables. */
   private coverEndpoint(host: number): void {
     while (this.targets.length <= host) this.targets.push(null);
-    for (const counts of [this.answeredBy, this.refusedBy, this.resetBy, this.timedOutBy]) while (counts.length <= host) counts.push(0);
+    for (const counts of [this.answeredBy, this.refusedBy, this.resetBy, this.timedOutBy, this.sentBy, this.renewalsSentBy]) while (counts.length <= host) counts.push(0);
   }
 
   private sendRpc(i: number, host: number, renewal: boolean): void {
     const stats = this.tally.rpc(renewal);
     stats.sent++;
+    if (host !== NO_HOST) {
+      this.sentBy[host]++;
+      if (renewal) this.renewalsSentBy[host]++;
+    }
     const target = this.targets[host] ?? null;
     const nowSim = this.coreNowMs(i);
     const group = this.plan.groups[this.fleet.group(i)];
     const dueWallMs = this.dueWallMs[i];
     const request: RequestMessage = {
       requestId: this.nextRequestId,
-      cmid: cmidFromIndex(this.options.cmidPrefix, this.options.first + i),
+      cmid: cmidFromIndex(this.options.cmidPrefix, this.globalIndex(i)),
       product: group.product,
       clientTimeMs: nowSim + group.clockSkewMs,
       renewal,
@@ -410,7 +445,7 @@ export class FleetDriver implements AnswerBook {
     const call =
       target === null
         ? Promise.reject(new Error("no address"))
-        : this.options.rpc.call(target, request, this.plan.scenario.network.rpcTimeoutMs, sourceAddressOf(this.options.first + i));
+        : this.options.rpc.call(target, request, this.plan.scenario.network.rpcTimeoutMs, sourceAddressOf(this.globalIndex(i)));
     call
       .then(
         (response) => {

@@ -28,7 +28,7 @@ const FAULT_DELAY_MS = 300;
  */
 function injectFault(setup: SliceSetup): void {
   const fault = process.env.KMSSIM_INJECT_FAULT;
-  if (fault === undefined || setup.first !== 0) return;
+  if (fault === undefined || (setup.sliceIndex ?? setup.first) !== 0) return;
   const announce = (): void => {
     writeSync(2, `kmssim: injected fault: ${fault}\n`);
   };

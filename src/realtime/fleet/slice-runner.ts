@@ -29,6 +29,8 @@ export function createSlice(setup: SliceSetup): { driver: FleetDriver; close: ()
     plan,
     first: setup.first,
     count: setup.count,
+    stride: setup.stride,
+    allowAddress: setup.allowAddress,
     clock,
     dns: resolver,
     rpc: { call: callHost },

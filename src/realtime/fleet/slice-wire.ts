@@ -8,8 +8,14 @@ import type { FleetSliceTotals, SliceProgress } from "./fleet-driver.js";
 export interface SliceSetup {
   scenario: Scenario;
   clients?: number;
+  /** Global index of the slice's first client; the others follow every `stride` (1 = contiguous). */
   first: number;
   count: number;
+  stride?: number;
+  /** Which slice of the run this is (0 = the first); injected faults hit the first only. */
+  sliceIndex?: number;
+  /** Non-loopback addresses the clients may connect to (--allow-address). */
+  allowAddress?: readonly string[];
   originEpochMs: number;
   /** Where the clients ask: the embedded server, or the scenario's dns.server. */
   dnsServer: { host: string; port: number };
