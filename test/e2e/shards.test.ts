@@ -1,0 +1,101 @@
+// `kmssim run --shard i/N` and `kmssim merge` through the built binary: the merged shards of
+// a virtual run are the single run (counters and histograms byte for byte), and bad input
+// (a broken --shard, --check with --shard, shards that do not belong together) is exit 2.
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { kmssim, runScenario, scenarioPath, stackFrames, tempDirs, writeScenario, yaml, type Result } from "./helpers.js";
+
+const tmp = tempDirs();
+const FAILOVER = scenarioPath("failover.yaml");
+
+describe("kmssim run --shard and kmssim merge (virtual)", () => {
+  let dir: string;
+  let single: Result;
+  let shardFiles: string[];
+  let shards: Result[];
+  beforeAll(async () => {
+    dir = tmp.make();
+    single = (await runScenario(dir, { path: FAILOVER }, ["--clients", "900"])).result;
+    const runs = await Promise.all([1, 2, 3].map((i) => runScenario(dir, { path: FAILOVER }, ["--clients", "900", "--shard", `${i}/3`])));
+    for (const run of runs) expect(run.code, run.stderr).toBe(0);
+    shardFiles = runs.map((r) => r.outPath);
+    shards = runs.map((r) => r.result);
+  }, 120_000);
+
+  it("writes each shard's part of the fleet with the shard's identity", () => {
+    expect(shards.map((s) => s.shard?.index)).toEqual([1, 2, 3]);
+    expect(shards.map((s) => s.clients.total)).toEqual([300, 300, 300]);
+    expect(new Set(shards.map((s) => s.shard?.runDigest)).size).toBe(1);
+    expect(shards[0].shard?.fleetClients).toBe(900);
+  });
+
+  it("merges into the single run: same counters, histograms and timeline", async () => {
+    const out = join(dir, "merged.json");
+    // Any order of files.
+    const run = await kmssim(["merge", shardFiles[2], shardFiles[0], shardFiles[1], "--out", out]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("merged from 3 shards");
+    const merged = JSON.parse(readFileSync(out, "utf8")) as Result;
+    expect(merged.merged).toEqual({ shards: 3, runDigest: shards[0].shard?.runDigest });
+    const strip = (r: Result): Partial<Result> => {
+      const copy: Partial<Result> = { ...r };
+      delete copy.wallSeconds;
+      delete copy.merged;
+      return copy;
+    };
+    expect(strip(merged)).toEqual(strip(single));
+  });
+
+  it("refuses a missing shard and shards of another run (exit 2, the files named, no stack trace)", async () => {
+    const missing = await kmssim(["merge", shardFiles[0], shardFiles[2]]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("1 is missing: 2/3");
+    expect(stackFrames(missing.stderr)).toEqual([]);
+
+    const other = await runScenario(dir, { path: FAILOVER }, ["--clients", "900", "--shard", "2/3", "--seed", "12"]);
+    const mixed = await kmssim(["merge", shardFiles[0], other.outPath, shardFiles[2]]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/are shards of different runs \(seed 12 vs 11\)/);
+
+    const whole = await runScenario(dir, { path: FAILOVER }, ["--clients", "900"]);
+    const notShard = await kmssim(["merge", whole.outPath]);
+    expect(notShard.code).toBe(2);
+    expect(notShard.stderr).toContain("is not a shard result");
+  }, 60_000);
+
+  it("rejects a malformed --shard, --check with --shard and more shards than clients", async () => {
+    for (const [args, message] of [
+      [["--shard", "4/3"], /--shard: the shard number i must be from 1 to 3/],
+      [["--shard", "two"], /--shard: expected i\/N/],
+      [["--shard", "1/2", "--check"], /--check cannot be combined with --shard/],
+      [["--shard", "1/5000", "--clients", "100"], /more shards than the 100 clients/],
+    ] as const) {
+      const run = await kmssim(["run", FAILOVER, "--quiet", ...args]);
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(stackFrames(run.stderr)).toEqual([]);
+    }
+  });
+
+  it("tells how to replay a failing shard", async () => {
+    // A threshold only the whole fleet could meet: the shard fails it, and the replay line names the shard.
+    const path = writeScenario(
+      dir,
+      "half.yaml",
+      yaml(
+        "name: half",
+        "seed: 4",
+        "duration: 1d",
+        "hosts: [{ name: kms1 }]",
+        "clients: [{ name: desktops, count: 40, os: win7, product: windows-client }]",
+        "thresholds: [{ metric: clients.total, eq: 40 }]",
+      ),
+    );
+    expect((await kmssim(["run", path, "--quiet"])).code).toBe(0);
+    const run = await kmssim(["run", path, "--quiet", "--shard", "2/2"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/reproduce with: kmssim run \S+half.yaml --seed 4 --shard 2\/2/);
+  });
+});
