@@ -32,7 +32,8 @@ import type { LiveRunView } from "./metrics/live-view.js";
 import { applyHostEvent } from "./host/host-event.js";
 import { newHostCounters } from "../core/host/host-logic.js";
 import { NOT_LOOPBACK, NotLoopbackError } from "./fleet/address-guard.js";
-import { shardClientAt, shardSize, WHOLE_FLEET, type ShardSpec } from "../core/shard/shard.js";
+import { shardSize, WHOLE_FLEET, type ShardSpec } from "../core/shard/shard.js";
+import { shardSlices, type SliceRange } from "./fleet/shard-slices.js";
 
 export interface RealtimeOptions {
   clients?: number;
@@ -151,14 +152,11 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
 
     clock = new CompressedClock(options.originEpochMs ?? CompressedClock.wallNowMs() + START_DELAY_MS, scenario.timeScale);
     publisher?.start();
-    // The shard's k-th client is global client shardClientAt(shard, k); a worker takes a
-    // contiguous run of k, i.e. every shard.count-th global client from its first.
-    const setupFor = (k0: number, count: number, sliceIndex: number): SliceSetup => ({
+    // A worker takes a strided run of global clients (see shard-slices).
+    const setupFor = (range: SliceRange, sliceIndex: number): SliceSetup => ({
       scenario,
       clients: options.clients,
-      first: shardClientAt(shard, k0),
-      count,
-      stride: shard.count,
+      ...range,
       sliceIndex,
       allowAddress: options.allowAddress,
       originEpochMs: clock.originEpochMs,
@@ -166,8 +164,8 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       endpoints: targets,
       cmidPrefix: prefix,
     });
-    splitRange(shardClients, Math.max(1, options.workers)).forEach(([k0, count], sliceIndex) => {
-      const setup = setupFor(k0, count, sliceIndex);
+    shardSlices(shard, plan.total, options.workers).forEach((range, sliceIndex) => {
+      const setup = setupFor(range, sliceIndex);
       slices.push(options.workers === 0 ? inProcessSlice(setup) : workerSlice(setup));
     });
 
@@ -354,17 +352,6 @@ function liveView(plan: FleetPlan, clientsTotal: number, servers: readonly (KmsH
     slices: () => slices.map((s) => s.latest),
     endpointName: (index) => plan.dns.endpoints[index]?.name ?? (index < 0 ? "none" : `endpoint-${index}`),
   };
-}
-
-function splitRange(total: number, parts: number): [number, number][] {
-  const n = Math.max(1, Math.min(parts, total));
-  const out: [number, number][] = [];
-  for (let k = 0, first = 0; k < n; k++) {
-    const count = Math.floor(total / n) + (k < total % n ? 1 : 0);
-    out.push([first, count]);
-    first += count;
-  }
-  return out;
 }
 
 /**
