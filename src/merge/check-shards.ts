@@ -65,6 +65,7 @@ function shardMetaProblem(shard: ShardMeta | undefined): string | null {
     return `has a broken "shard" field (index ${String(shard.index)} of ${String(shard.count)})`;
   }
   if (!whole(shard.fleetClients) || typeof shard.runDigest !== "string") return "has a broken \"shard\" field (fleetClients or runDigest)";
+  if (!Array.isArray(shard.thresholds)) return "has a broken \"shard\" field (no thresholds list)";
   return null;
 }
 

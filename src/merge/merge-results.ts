@@ -76,10 +76,10 @@ export function mergeShardResults(inputs: readonly ShardInput[]): Result {
       hosts.map((h) => h.name),
     ),
   };
-  // The thresholds are the scenario's, carried in every result with their definitions.
+  // The scenario's thresholds, carried by every shard, judged on the whole fleet.
   return withVerdict(
     partial,
-    first.thresholds.map(({ metric, op, value }) => ({ metric, op: thresholdOp(op, shards[0].file), value })),
+    meta.thresholds.map(({ metric, op, value }) => ({ metric, op: thresholdOp(op, shards[0].file), value })),
   );
 }
 

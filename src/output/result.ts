@@ -99,6 +99,18 @@ export interface ShardMeta {
   fleetClients: number;
   /** Fingerprint of scenario, seed, mode and fleet size: shards of one run share it. */
   runDigest: string;
+  /**
+   * The scenario's thresholds, judged only on the merged result (a shard's own numbers
+   * are a part of the fleet's): a shard result's `thresholds` is empty.
+   */
+  thresholds: ThresholdSpecResult[];
+}
+
+/** A threshold's definition as the result carries it. */
+export interface ThresholdSpecResult {
+  metric: string;
+  op: "lt" | "lte" | "gt" | "gte" | "eq";
+  value: number;
 }
 
 export interface ThresholdResult {

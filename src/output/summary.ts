@@ -200,6 +200,12 @@ function thresholdLines(thresholds: readonly ThresholdResult[], p: Palette): str
 }
 
 function verdict(result: Result, p: Palette): string {
+  if (result.shard !== undefined) {
+    const judged = result.shard.thresholds.length;
+    const word = result.pass ? p.bold(p.green("DONE")) : p.bold(p.red("FAIL"));
+    const why = result.interrupted ? "run interrupted" : result.incomplete !== undefined ? "run incomplete" : `shard ${result.shard.index}/${result.shard.count} measured`;
+    return `${" ".repeat(INDENT)}${word}  ${p.dim(`${why}; ${judged === 1 ? "its threshold is" : `its ${judged} thresholds are`} judged on the merged result (kmssim merge)`)}`;
+  }
   const passed = result.thresholds.filter((t) => t.pass).length;
   const interrupted = result.interrupted ? ", run interrupted" : "";
   const detail = p.dim(`${passed} of ${result.thresholds.length} thresholds passed${interrupted}`);
@@ -218,7 +224,7 @@ export function renderSummary(result: Result, options: SummaryOptions): string {
     errorsTable(result, p),
     hostsTable(result, p),
     eventLines(result, p),
-    thresholdLines(result.thresholds, p),
+    ...(result.shard === undefined ? [thresholdLines(result.thresholds, p)] : []),
     [verdict(result, p)],
   ];
   return "\n" + sections.map((lines) => lines.join("\n")).join("\n\n") + "\n";

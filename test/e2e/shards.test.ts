@@ -79,8 +79,9 @@ describe("kmssim run --shard and kmssim merge (virtual)", () => {
     }
   });
 
-  it("tells how to replay a failing shard", async () => {
-    // A threshold only the whole fleet could meet: the shard fails it, and the replay line names the shard.
+  it("judges thresholds on the merged result, never per shard", async () => {
+    // A threshold only the whole fleet meets: each shard runs and exits 0, the merge passes;
+    // one the whole fleet fails fails only the merge.
     const path = writeScenario(
       dir,
       "half.yaml",
@@ -93,9 +94,26 @@ describe("kmssim run --shard and kmssim merge (virtual)", () => {
         "thresholds: [{ metric: clients.total, eq: 40 }]",
       ),
     );
-    expect((await kmssim(["run", path, "--quiet"])).code).toBe(0);
-    const run = await kmssim(["run", path, "--quiet", "--shard", "2/2"]);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/reproduce with: kmssim run \S+half.yaml --seed 4 --shard 2\/2/);
+    const parts = await Promise.all([1, 2].map((i) => runScenario(dir, { path }, ["--shard", `${i}/2`])));
+    for (const part of parts) {
+      expect(part.code, part.stderr).toBe(0);
+      expect(part.result.clients.total).toBe(20);
+      expect(part.result.thresholds).toEqual([]);
+      expect(part.result.shard?.thresholds).toEqual([{ metric: "clients.total", op: "eq", value: 40 }]);
+    }
+    const shown = await kmssim(["run", path, "--shard", "1/2"]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain("shard 1/2 of 40 clients");
+    expect(shown.stdout).toContain("its threshold is judged on the merged result (kmssim merge)");
+    const merged = await kmssim(["merge", ...parts.map((p) => p.outPath), "--out", join(dir, "half.json")]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout).toMatch(/✓\s+clients.total\s+= 40\s+actual 40/);
+
+    const strict = writeScenario(dir, "strict.yaml", readFileSync(path, "utf8").replace("eq: 40", "gt: 40"));
+    const strictParts = await Promise.all([1, 2].map((i) => runScenario(dir, { path: strict }, ["--shard", `${i}/2`])));
+    expect(strictParts.map((p) => p.code)).toEqual([0, 0]);
+    const failed = await kmssim(["merge", ...strictParts.map((p) => p.outPath)]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain("thresholds failed on the merged result of 2 shards");
   });
 });

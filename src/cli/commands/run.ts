@@ -176,5 +176,11 @@ function shardOption(options: RunOptions, scenario: Scenario): ShardSpec {
 function shardMeta(shard: ShardSpec, scenario: Scenario, options: RunOptions): ShardMeta | undefined {
   if (options.shard === undefined) return undefined;
   const fleetClients = options.clients ?? scenario.clients.reduce((a, g) => a + g.count, 0);
-  return { index: shard.index, count: shard.count, fleetClients, runDigest: runDigest(scenario, options) };
+  return {
+    index: shard.index,
+    count: shard.count,
+    fleetClients,
+    runDigest: runDigest(scenario, options),
+    thresholds: scenario.thresholds.map(({ metric, op, value }) => ({ metric, op, value })),
+  };
 }
