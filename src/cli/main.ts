@@ -197,9 +197,13 @@ export async function main(argv: readonly string[]): Promise<number> {
           .option("key-file", { type: "string", describe: "TSIG key file as tsig-keygen writes it (default: the scenario's dns.tsig / dns.keyFile)" })
           .option("listen", { type: "string", default: "127.0.0.1", describe: "IPv4 address the hosts listen on" })
           .option("port-base", { type: "number", describe: "Host k listens on port-base + k (0: any free port); default each host's own port" })
-          .option("time-scale", { type: "number", default: 1, describe: "Simulated seconds per wall second for publish intervals and CMID ages" })
+          .option("time-scale", {
+            type: "number",
+            describe: "Simulated seconds per wall second for publish intervals, CMID ages and events (default: 1, real time; with --start-at the scenario's timeScale, as the fleet's)",
+          })
           .option("start-at", { type: "string", describe: "Simulated time 0 at this wall-clock instant (ISO 8601), the same as the fleet's `run --start-at`" })
           .example("$0 host scenarios/multi-host.yaml --dns 127.0.0.1:5353 --key-file kmssim.key --port-base 0", "Hosts on free ports, published to a kmssim dns")
+          .example("$0 host fleet.yaml --listen 10.0.0.5 --start-at 2026-11-25T18:00:00Z", "Hosts for a fleet on other machines (`run --external-hosts --start-at` the same instant); applies the scenario's host events")
           .epilogue("Prints one line per listener and per publish outcome (12294 published, 12293 failed); publishing failures never stop a host from serving. Exit 0 after SIGINT/SIGTERM, 2 bad input, 3 port in use."),
       async (args) => {
         exitCode = await hostCommand({

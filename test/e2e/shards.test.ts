@@ -65,12 +65,14 @@ describe("kmssim run --shard and kmssim merge (virtual)", () => {
     expect(notShard.stderr).toContain("is not a shard result");
   }, 60_000);
 
-  it("rejects a malformed --shard, --check with --shard and more shards than clients", async () => {
+  it("rejects a malformed --shard, --check with --shard, more shards than clients and realtime-only flags in virtual mode", async () => {
     for (const [args, message] of [
       [["--shard", "4/3"], /--shard: the shard number i must be from 1 to 3/],
       [["--shard", "two"], /--shard: expected i\/N/],
       [["--shard", "1/2", "--check"], /--check cannot be combined with --shard/],
       [["--shard", "1/5000", "--clients", "100"], /more shards than the 100 clients/],
+      [["--shard", "1/2", "--external-hosts", "--allow-address", "10.0.0.5"], /--external-hosts, --allow-address are for realtime runs/],
+      [["--start-at", "2030-01-01T00:00:00Z"], /--start-at is for realtime runs/],
     ] as const) {
       const run = await kmssim(["run", FAILOVER, "--quiet", ...args]);
       expect(run.code, args.join(" ")).toBe(2);

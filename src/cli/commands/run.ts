@@ -7,7 +7,7 @@ import { renderSummary } from "../../output/summary.js";
 import { renderHtmlReport } from "../../report/index.js";
 import type { Scenario } from "../../scenario/model.js";
 import { buildResult } from "../../run/build-result.js";
-import { runRealtimeMode } from "../run-realtime.js";
+import { rejectRealtimeOnlyFlags, runRealtimeMode } from "../run-realtime.js";
 import { runVirtualMode, type DriverOutcome } from "../run-virtual.js";
 import { loadScenarioOrThrow } from "../load-or-exit.js";
 import { createProgress, silentProgress } from "../progress.js";
@@ -122,6 +122,9 @@ export function reproduceCommand(options: RunOptions, seed: number): string {
   if (options.clients !== undefined) parts.push("--clients", String(options.clients));
   if (options.check === true) parts.push("--check");
   if (options.shard !== undefined) parts.push("--shard", options.shard);
+  // Not --start-at: a replay starts at its own time.
+  if (options.externalHosts === true) parts.push("--external-hosts");
+  for (const address of options.allowAddress ?? []) parts.push("--allow-address", address);
   return parts.join(" ");
 }
 
@@ -132,6 +135,7 @@ function applyOverrides(scenario: Scenario, options: RunOptions): Scenario {
     if (!Number.isSafeInteger(options.seed) || options.seed < 0) throw new UserError(`--seed must be a whole number ≥ 0, got ${options.seed}`);
     out.seed = options.seed;
   }
+  rejectRealtimeOnlyFlags(options, out.mode);
   if (options.check === true && out.mode === "realtime") {
     throw new UserError(
       "--check is virtual-only: it checks the discrete-event engine's invariants after every event, and a realtime run has no single order of events to check. Use --mode virtual with --check, or drop --check.",
