@@ -105,7 +105,8 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
   const key = keyForRun(scenario);
   const external = externalDnsServer(scenario);
   // Record ages (scavenging) run on the simulated clock; TSIG times on the wall clock.
-  const zone = new DnsZone(plan.dns.domains, { nowMs: () => clock.simNowMs() });
+  // Before time 0 (a --start-at ahead) the clock reads negative: records age from 0, as the publisher publishes "at 0".
+  const zone = new DnsZone(plan.dns.domains, { nowMs: () => Math.max(0, clock.simNowMs()) });
   const dnsServer = external === null ? new EmbeddedDnsServer({ zone, keys: key === null ? [] : [key] }) : null;
   let publisher: HostPublisher | null = null;
   const slices: Slice[] = [];
