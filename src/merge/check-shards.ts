@@ -5,6 +5,7 @@
 import { formatShard } from "../core/shard/shard.js";
 import type { Result, ShardMeta } from "../output/result.js";
 import { MergeError } from "./merge-error.js";
+import { shardShapeProblem } from "./shard-shape.js";
 
 export interface ShardInput {
   /** The file it came from, for messages. */
@@ -18,6 +19,8 @@ export function checkShards(inputs: readonly ShardInput[]): ShardInput[] {
   for (const { file, result } of inputs) {
     const problem = shardMetaProblem(result.shard);
     if (problem !== null) throw new MergeError(`'${file}' ${problem}`, "MERGE_NOT_A_SHARD");
+    const shape = shardShapeProblem(result);
+    if (shape !== null) throw new MergeError(`'${file}' is not a complete shard result (${shape}): merge the files \`kmssim run --shard i/N --out\` wrote`, "MERGE_BAD_SHARD");
   }
   const first = inputs[0];
   const firstShard = first.result.shard!;
@@ -59,7 +62,7 @@ export function checkShards(inputs: readonly ShardInput[]): ShardInput[] {
 }
 
 function shardMetaProblem(shard: ShardMeta | undefined): string | null {
-  if (shard === undefined) return "is not a shard result (no \"shard\" field): write shards with `kmssim run --shard i/N --out`";
+  if (shard === undefined || shard === null) return "is not a shard result (no \"shard\" field): write shards with `kmssim run --shard i/N --out`";
   const whole = (v: unknown): boolean => typeof v === "number" && Number.isSafeInteger(v);
   if (!whole(shard.count) || shard.count < 1 || !whole(shard.index) || shard.index < 1 || shard.index > shard.count) {
     return `has a broken "shard" field (index ${String(shard.index)} of ${String(shard.count)})`;
