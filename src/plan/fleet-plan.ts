@@ -148,7 +148,9 @@ export function scaleCounts(counts: readonly number[], total?: number): number[]
   const sum = counts.reduce((a, b) => a + b, 0);
   const scaled = counts.map((c) => Math.max(1, Math.floor((c * total) / sum)));
   let diff = total - scaled.reduce((a, b) => a + b, 0);
-  for (let k = 0; diff !== 0 && k < scaled.length * 2; k++) {
+  // Each pass over the groups moves diff by at least one while it is not 0 (total ≥ groups).
+  const maxSteps = scaled.length * (Math.abs(diff) + 1);
+  for (let k = 0; diff !== 0 && k < maxSteps; k++) {
     const idx = k % scaled.length;
     if (diff > 0) {
       scaled[idx]++;
