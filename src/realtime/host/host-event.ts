@@ -18,7 +18,8 @@ export async function applyHostEvent(event: HostEvent, server: KmsHostServer, ho
     case "hang":
       return server.hang();
     case "slow":
-      return server.slow(event.serviceTimeMs ?? 10 * server.serviceTimeMs);
+      // 10 × the host's own service time, as in virtual mode (not the current one: slow twice is not 100 ×).
+      return server.slow(event.serviceTimeMs ?? 10 * server.baseServiceTimeMs);
     case "recover":
       return server.recover();
     case "decommission":
