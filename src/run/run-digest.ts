@@ -3,11 +3,14 @@
 // merge` can refuse to add up shards of different runs.
 
 import { createHash } from "node:crypto";
+import { basename } from "node:path";
 import type { Scenario } from "../scenario/model.js";
 
 export function runDigest(scenario: Scenario, options: { clients?: number; mode?: string; seed?: number }): string {
+  // dns.keyFile is loaded as an absolute path: where the scenario lies on each machine is not part of the run.
+  const tsig = scenario.dns.tsig?.kind === "file" ? { kind: "file", file: basename(scenario.dns.tsig.path) } : scenario.dns.tsig;
   const effective = {
-    scenario,
+    scenario: { ...scenario, dns: { ...scenario.dns, tsig } },
     mode: options.mode ?? scenario.mode,
     seed: options.seed ?? scenario.seed,
     clients: options.clients ?? null,
