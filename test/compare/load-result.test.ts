@@ -30,7 +30,7 @@ describe("reading a result file for compare", () => {
     expect(refused("[1, 2]")).toMatch(/^'r\.json' is not a kmssim result/);
     expect(refused(JSON.stringify({ ...resultWith(), schema: undefined }))).toMatch(/^'r\.json' has no "schema" field/);
     expect(refused(JSON.stringify({ ...resultWith(), schema: "kmssim/result@2" }))).toBe(
-      `'r.json' has schema "kmssim/result@2"; kmssim compare reads "kmssim/result@1"`,
+      `'r.json' has schema "kmssim/result@2"; kmssim reads "kmssim/result@1"`,
     );
   });
 
