@@ -331,6 +331,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .fail((message, error) => {
       if (error) throw error;
       if (/Not enough non-option arguments/.test(message)) {
+        if (first === "merge") throw new UserError("merge needs the shard results, e.g. `kmssim merge shard-*.json --out all.json`", "KMSSIM_USAGE");
         throw new UserError("a scenario file is required, e.g. `kmssim run scenarios/multi-host.yaml`", "KMSSIM_USAGE");
       }
       throw new UserError(message, "KMSSIM_USAGE");

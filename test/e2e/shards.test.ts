@@ -59,6 +59,10 @@ describe("kmssim run --shard and kmssim merge (virtual)", () => {
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toMatch(/are shards of different runs \(seed 12 vs 11\)/);
 
+    const none = await kmssim(["merge"]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("merge needs the shard results");
+
     const whole = await runScenario(dir, { path: FAILOVER }, ["--clients", "900"]);
     const notShard = await kmssim(["merge", whole.outPath]);
     expect(notShard.code).toBe(2);
