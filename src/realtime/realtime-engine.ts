@@ -11,6 +11,7 @@ import { cmidPrefix } from "../core/protocol/cmid.js";
 import { expectedShares } from "../core/selection/expected-share.js";
 import { Mulberry32, deriveSeed } from "../core/rng.js";
 import type { FleetEventRecord, TimelineSample } from "../output/result.js";
+import { formatDurationShort } from "../output/format-duration.js";
 import { planFleet, refreshContexts, sampleTimes, type FleetPlan } from "../plan/fleet-plan.js";
 import { OutcomeStats } from "../run/outcome-stats.js";
 import type { HostTotals, RunTotals } from "../run/run-totals.js";
@@ -70,6 +71,8 @@ export class RunFailedError extends Error {
 
 /** Time the workers get to start before simulated time 0. */
 const START_DELAY_MS = 300;
+/** Set-up past --start-at by more than this is worth a warning. */
+const LATE_START_WARN_MS = 1000;
 const HOST_STREAM_BASE = 0x7c00_0000;
 const SCAVENGE_EVERY_WALL_MS = 50;
 
@@ -152,6 +155,14 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     heldWarnings = null;
 
     clock = new CompressedClock(options.originEpochMs ?? CompressedClock.wallNowMs() + START_DELAY_MS, scenario.timeScale);
+    // With --start-at, set-up may outlast the wait: the clients due meanwhile all go out at once.
+    const lateWallMs = CompressedClock.wallNowMs() - clock.originEpochMs;
+    if (options.originEpochMs !== undefined && lateWallMs > LATE_START_WARN_MS) {
+      options.onWarning?.(
+        `set-up ended ${(lateWallMs / 1000).toFixed(1)} s after --start-at, ${formatDurationShort((lateWallMs * scenario.timeScale) / 1000)} of simulated time: ` +
+          "clients due before now start at once. Give a later --start-at.",
+      );
+    }
     publisher?.start();
     // A worker takes a strided run of global clients (see shard-slices).
     const setupFor = (range: SliceRange, sliceIndex: number): SliceSetup => ({
