@@ -77,6 +77,8 @@ describe("kmssim run --shard and kmssim merge (virtual)", () => {
       [["--shard", "1/5000", "--clients", "100"], /more shards than the 100 clients/],
       [["--shard", "1/2", "--external-hosts", "--allow-address", "10.0.0.5"], /--external-hosts, --allow-address are for realtime runs/],
       [["--start-at", "2030-01-01T00:00:00Z"], /--start-at is for realtime runs/],
+      // failover.yaml judges hosts.kms1.unanswered, which only the host counts.
+      [["--mode", "realtime", "--external-hosts"], /with --external-hosts the hosts run elsewhere .* cannot judge hosts\.kms1\.unanswered/],
     ] as const) {
       const run = await kmssim(["run", FAILOVER, "--quiet", ...args]);
       expect(run.code, args.join(" ")).toBe(2);

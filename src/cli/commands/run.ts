@@ -136,6 +136,7 @@ function applyOverrides(scenario: Scenario, options: RunOptions): Scenario {
     out.seed = options.seed;
   }
   rejectRealtimeOnlyFlags(options, out.mode);
+  if (options.externalHosts === true) rejectHostSideThresholds(out);
   if (options.check === true && out.mode === "realtime") {
     throw new UserError(
       "--check is virtual-only: it checks the discrete-event engine's invariants after every event, and a realtime run has no single order of events to check. Use --mode virtual with --check, or drop --check.",
@@ -187,4 +188,26 @@ function shardMeta(shard: ShardSpec, scenario: Scenario, options: RunOptions): S
     runDigest: runDigest(scenario, options),
     thresholds: scenario.thresholds.map(({ metric, op, value }) => ({ metric, op, value })),
   };
+}
+
+/** Host metrics only the hosts count: a fleet whose hosts run elsewhere never sees them. */
+const HOST_SIDE_FIELDS = /^(dlv|count|lowCount|unanswered|lost|late|state)(\.|$)/;
+
+/**
+ * With --external-hosts the result's hosts[] are what the clients saw; a threshold on
+ * what only a host counts would be judged on placeholders (0) and pass unmeasured.
+ */
+function rejectHostSideThresholds(scenario: Scenario): void {
+  const names = [...scenario.hosts.map((h) => h.name)].sort((a, b) => b.length - a.length);
+  const hostSide = scenario.thresholds.filter(({ metric }) => {
+    if (!metric.startsWith("hosts.")) return false;
+    const rest = metric.slice("hosts.".length);
+    const name = names.find((n) => rest.startsWith(`${n}.`));
+    return name !== undefined && HOST_SIDE_FIELDS.test(rest.slice(name.length + 1));
+  });
+  if (hostSide.length === 0) return;
+  throw new UserError(
+    `with --external-hosts the hosts run elsewhere (kmssim host) and count these themselves, so this run cannot judge ${hostSide.map((t) => t.metric).join(", ")}: ` +
+      "drop the threshold for sharded runs, or read the host's own counts (kmssim host prints them when stopped)",
+  );
 }
