@@ -45,7 +45,7 @@ export async function runRealtimeMode(
       "--external-hosts needs dns.server: host:port where `kmssim host` publishes (this scenario uses the embedded DNS server, which only this process could reach)",
     );
   }
-  const originEpochMs = startAtOption(options.startAt);
+  const originEpochMs = startAtFlag(options.startAt, { allowPast: false });
   const workers = options.workers ?? Math.max(1, Math.min(availableParallelism(), 8));
   const clients = options.clients ?? scenario.clients.reduce((a, g) => a + g.count, 0);
   if (originEpochMs !== undefined) {
@@ -113,11 +113,14 @@ function allowedAddresses(values: readonly string[] | undefined): readonly strin
   return addresses;
 }
 
-/** --start-at as simulated time 0 (ms since the epoch); undefined without the flag. */
-function startAtOption(text: string | undefined): number | undefined {
+/**
+ * --start-at as simulated time 0 (ms since the epoch), or undefined without the flag; a bad
+ * instant is exit 2. `allowPast`: hosts may join a fleet that already started; a run may not.
+ */
+export function startAtFlag(text: string | undefined, options: { allowPast: boolean }): number | undefined {
   if (text === undefined) return undefined;
   try {
-    return parseStartAt(text, CompressedClock.wallNowMs(), { allowPast: false });
+    return parseStartAt(text, CompressedClock.wallNowMs(), options);
   } catch (err) {
     if (err instanceof StartAtError) throw new UserError(err.message, err.code);
     throw err;

@@ -21,7 +21,7 @@ import { loadScenarioOrThrow } from "../load-or-exit.js";
 import { untilSignal } from "../until-signal.js";
 import { EXIT, UserError } from "../user-error.js";
 import { applyHostEvent } from "../../realtime/host/host-event.js";
-import { parseStartAt, StartAtError } from "../../realtime/start-at.js";
+import { startAtFlag } from "../run-realtime.js";
 import type { HostEvent } from "../../scenario/model.js";
 
 export interface HostCommandOptions {
@@ -56,7 +56,7 @@ export async function hostCommand(options: HostCommandOptions, io: HostCommandIo
   if (!isIPv4(listenAddress)) throw new UserError(`--listen: '${listenAddress}' is not an IPv4 address (e.g. 127.0.0.1)`);
   const dns = dnsServerOf(scenario, options.dns);
   const key = keyOf(scenario, options.keyFile);
-  const startAtMs = startAtOf(options.startAt);
+  const startAtMs = startAtFlag(options.startAt, { allowPast: true });
   // With a shared start the hosts keep the fleet's time: the scenario's scale unless told.
   const timeScale = options.timeScale ?? (startAtMs === undefined ? 1 : scenario.timeScale);
   if (!(timeScale > 0)) throw new UserError(`--time-scale: expected a number > 0, got ${options.timeScale}`);
@@ -146,17 +146,6 @@ export async function hostCommand(options: HostCommandOptions, io: HostCommandIo
   }
   io.out.write("kmssim host: stopped\n");
   return EXIT.pass;
-}
-
-/** --start-at for the hosts: a past instant is fine (hosts may join a running fleet). */
-function startAtOf(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return parseStartAt(text, CompressedClock.wallNowMs(), { allowPast: true });
-  } catch (error) {
-    if (error instanceof StartAtError) throw new UserError(error.message, error.code);
-    throw error;
-  }
 }
 
 function selectHosts(scenario: Scenario, only: readonly string[] | undefined): { spec: HostSpec; index: number }[] {
