@@ -104,8 +104,9 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
           transitAllowanceMs: scenario.network.rpcTimeoutMs * scenario.timeScale,
         }),
   );
-  // Throws KeyFileError (bad input) before anything starts.
-  const key = keyForRun(scenario);
+  // Throws KeyFileError (bad input) before anything starts. A fleet whose hosts run
+  // elsewhere publishes nothing: its machines need no secret.
+  const key = externalHosts ? null : keyForRun(scenario);
   const external = externalDnsServer(scenario);
   // Record ages (scavenging) run on the simulated clock; TSIG times on the wall clock.
   // Before time 0 (a --start-at ahead) the clock reads negative: records age from 0, as the publisher publishes "at 0".
