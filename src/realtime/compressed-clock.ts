@@ -32,4 +32,27 @@ export class CompressedClock {
   wallDelayUntilMs(simMs: number): number {
     return Math.max(0, this.wallAtMs(simMs) - CompressedClock.wallNowMs());
   }
+
+  /**
+   * Calls `fn` once simulated time reaches `simMs` (at once if it has). Node's timers
+   * cannot wait longer than 2^31 − 1 ms (24.8 days; longer ones fire at once), which a
+   * long scenario at a small time scale needs: the wait is taken in steps.
+   */
+  at(simMs: number, fn: () => void): ClockTimer {
+    let timer: NodeJS.Timeout;
+    const arm = (): void => {
+      const delayMs = this.wallDelayUntilMs(simMs);
+      timer = delayMs > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(fn, delayMs);
+    };
+    arm();
+    return { clear: () => clearTimeout(timer) };
+  }
 }
+
+/** A pending `CompressedClock.at`. */
+export interface ClockTimer {
+  clear(): void;
+}
+
+/** The longest delay Node's setTimeout keeps. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -17,7 +17,7 @@ import { OutcomeStats } from "../run/outcome-stats.js";
 import type { HostTotals, RunTotals } from "../run/run-totals.js";
 import type { Scenario, ScenarioEvent } from "../scenario/model.js";
 import type { RpcTarget } from "./client/rpc-call.js";
-import { CompressedClock } from "./compressed-clock.js";
+import { CompressedClock, type ClockTimer } from "./compressed-clock.js";
 import { EmbeddedDnsServer } from "./dns/dns-server.js";
 import { externalDnsServer, keyForRun } from "./dns/run-key.js";
 import { sendDnsUpdate } from "./dns/update-client.js";
@@ -115,7 +115,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
   let publisher: HostPublisher | null = null;
   const slices: Slice[] = [];
   const startedWall = CompressedClock.wallNowMs();
-  const timers: NodeJS.Timeout[] = [];
+  const timers: ClockTimer[] = [];
   try {
     const targets: (RpcTarget | null)[] = [];
     for (const server of servers) targets.push(server === null ? null : await server.start());
@@ -202,7 +202,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
           slices.forEach((s) => s.post({ type: "stop" }));
         });
       };
-      timers.push(setTimeout(fire, clock.wallDelayUntilMs(event.atMs)));
+      timers.push(clock.at(event.atMs, fire));
     }
     if (dnsServer !== null && scenario.dns.scavengeAfterMs > 0) {
       // The embedded server scavenges like Windows DNS: records not refreshed for the age go.
@@ -219,10 +219,10 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
           events.push({ t: Math.max(0, clock.simNowMs()) / 1000, kind: "dns", target: host >= 0 ? servers[host]!.name : record.target, action: "scavenged", domain: record.domain });
         }
       }, SCAVENGE_EVERY_WALL_MS);
-      timers.push(scavenge);
+      timers.push({ clear: () => clearInterval(scavenge) });
     }
     const timeline = new TimelineSampler(plan, shard, externalHosts, servers, slices, servingMask);
-    for (const t of sampleTimes(scenario)) timers.push(setTimeout(() => timeline.take(t), clock.wallDelayUntilMs(t)));
+    for (const t of sampleTimes(scenario)) timers.push(clock.at(t, () => timeline.take(t)));
 
     let lastSent = 0;
     let lastPollMs = CompressedClock.wallNowMs();
@@ -242,7 +242,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       options.onProgress?.(fraction, `${activated}/${shardClients} activated · ${rate.toFixed(0)} RPC/s · p99 ${p99Ms.toFixed(1)} ms · ${failed} failed`);
       if (options.shouldStop?.()) {
         slices.forEach((s) => s.post({ type: "stop" }));
-        timers.forEach(clearTimeout);
+        timers.forEach((t) => t.clear());
         clearInterval(stopPoll);
       }
     }, 100);
@@ -261,7 +261,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       );
     } finally {
       clearInterval(stopPoll);
-      timers.forEach(clearTimeout);
+      timers.forEach((t) => t.clear());
     }
     // A DNS answer named an address outside the loopback rule: bad input, not a measurement.
     const refusal = settled.find((s) => s.status === "rejected" && isNotLoopback(s.reason));
@@ -289,7 +289,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     }
     return merged;
   } finally {
-    timers.forEach(clearTimeout);
+    timers.forEach((t) => t.clear());
     // Whatever the publisher's last updates did, the workers and listeners still get stopped.
     await publisher?.close().catch(() => undefined);
     await Promise.all(slices.map((s) => s.terminate()));

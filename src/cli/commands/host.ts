@@ -6,7 +6,7 @@
 import { isIPv4 } from "node:net";
 import { cmidPrefix } from "../../core/protocol/cmid.js";
 import { Mulberry32, deriveSeed } from "../../core/rng.js";
-import { CompressedClock } from "../../realtime/compressed-clock.js";
+import { CompressedClock, type ClockTimer } from "../../realtime/compressed-clock.js";
 import { parseHostPort } from "../../realtime/dns/record-flags.js";
 import { externalDnsServer, keyForRun, readTsigKeyFile } from "../../realtime/dns/run-key.js";
 import { KeyFileError } from "../../realtime/dns/tsig-key-file.js";
@@ -85,7 +85,7 @@ export async function hostCommand(options: HostCommandOptions, io: HostCommandIo
   );
   const started: KmsHostServer[] = [];
   let publisher: HostPublisher | null = null;
-  const eventTimers: NodeJS.Timeout[] = [];
+  const eventTimers: ClockTimer[] = [];
   try {
     const published = [];
     for (const [k, server] of servers.entries()) {
@@ -128,7 +128,7 @@ export async function hostCommand(options: HostCommandOptions, io: HostCommandIo
             io.err.write(`kmssim host: ${event.host}: the ${event.action} event failed: ${error instanceof Error ? error.message : String(error)}\n`),
           );
         };
-        eventTimers.push(setTimeout(fire, clock.wallDelayUntilMs(event.atMs)));
+        eventTimers.push(clock.at(event.atMs, fire));
       }
       const aheadS = -clock.simNowMs() / timeScale / 1000;
       if (aheadS > 0) io.out.write(`kmssim host: simulated time 0 (--start-at ${options.startAt}) is in ${aheadS.toFixed(1)} s\n`);
@@ -136,7 +136,7 @@ export async function hostCommand(options: HostCommandOptions, io: HostCommandIo
     io.out.write(`kmssim host: publishing to ${dns.host}:${dns.port} every ${scenario.dns.publishIntervalMs / 1000 / timeScale} s (wall); stop with Ctrl-C\n`);
     await stopped;
   } finally {
-    eventTimers.forEach(clearTimeout);
+    eventTimers.forEach((t) => t.clear());
     await publisher?.close();
     await Promise.all(started.map((s) => s.stop()));
   }
