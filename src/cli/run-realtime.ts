@@ -16,9 +16,9 @@ import type { ProgressSink } from "./progress.js";
 import type { ShardSpec } from "../core/shard/shard.js";
 import type { DriverOutcome } from "./run-virtual.js";
 import { EXIT, UserError } from "./user-error.js";
-import { isIPv4 } from "node:net";
 import { NotLoopbackError } from "../realtime/fleet/address-guard.js";
 import { parseStartAt, StartAtError } from "../realtime/start-at.js";
+import { parseAllowEntry } from "../realtime/fleet/address-guard.js";
 import { CompressedClock } from "../realtime/compressed-clock.js";
 
 /** How often the descriptor table is looked at when the limit is within reach. */
@@ -104,11 +104,13 @@ export function rejectRealtimeOnlyFlags(options: { externalHosts?: boolean; star
   );
 }
 
-/** --allow-address values: IPv4 addresses only (exit 2 otherwise). */
+/** --allow-address values: IPv4 addresses or ranges (exit 2 otherwise). */
 function allowedAddresses(values: readonly string[] | undefined): readonly string[] {
   const addresses = (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
   for (const address of addresses) {
-    if (!isIPv4(address)) throw new UserError(`--allow-address: '${address}' is not an IPv4 address (e.g. 10.0.0.5)`);
+    if (parseAllowEntry(address) === null) {
+      throw new UserError(`--allow-address: '${address}' is not an IPv4 address (e.g. 10.0.0.5) or range (e.g. 10.244.0.0/16)`);
+    }
   }
   return addresses;
 }

@@ -28,7 +28,34 @@ export function notLoopbackMessage(domain: string, target: string, address: stri
   );
 }
 
-/** Whether clients may connect to `address`: loopback, or named with --allow-address. */
+/**
+ * Whether clients may connect to `address`: loopback, or named with --allow-address,
+ * alone (10.0.0.5) or in a range (10.244.0.0/16: a cluster's pod network).
+ */
 export function mayConnect(address: string, allowed: readonly string[]): boolean {
-  return isLoopbackV4(address) || allowed.includes(address);
+  if (isLoopbackV4(address)) return true;
+  const value = ipv4Value(address);
+  return allowed.some((entry) => {
+    if (entry === address) return true;
+    const range = parseAllowEntry(entry);
+    return range !== null && value !== null && (value & range.mask) >>> 0 === range.network;
+  });
+}
+
+/** An --allow-address entry as network and mask, or null when it is not IPv4[/0-32]. */
+export function parseAllowEntry(entry: string): { network: number; mask: number } | null {
+  const match = /^([^/]+)(?:\/(\d{1,2}))?$/.exec(entry.trim());
+  if (match === null) return null;
+  const value = ipv4Value(match[1]);
+  const bits = match[2] === undefined ? 32 : Number(match[2]);
+  if (value === null || bits > 32) return null;
+  const mask = bits === 0 ? 0 : (0xffff_ffff << (32 - bits)) >>> 0;
+  return { network: (value & mask) >>> 0, mask };
+}
+
+/** A dotted IPv4 address as an unsigned 32-bit number, or null. */
+function ipv4Value(address: string): number | null {
+  const parts = address.split(".");
+  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return null;
+  return parts.reduce((value, p) => value * 256 + Number(p), 0);
 }
