@@ -192,10 +192,17 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       ) >>> 0;
     const broadcastServing = (): void => slices.forEach((s) => s.post({ type: "serving", mask: servingMask() }));
     let eventError: Error | null = null;
+    // Named fault site (a test of this path): KMSSIM_INJECT_FAULT=event-fail fails the first host event.
+    let injectEventFault = process.env.KMSSIM_INJECT_FAULT === "event-fail";
     for (const event of scenario.events) {
       const fire = (): void => {
         // Host state changes at once; the listener work (close, re-listen) may follow.
         const done = applyEvent(event, servers, dnsServer, events, publisher, externalHosts);
+        if (injectEventFault && event.kind === "host") {
+          injectEventFault = false;
+          eventError ??= new Error(`injected fault: event-fail (${event.action} ${event.host})`);
+          slices.forEach((s) => s.post({ type: "stop" }));
+        }
         broadcastServing();
         done.then(broadcastServing, (err: Error) => {
           eventError ??= err;
@@ -268,7 +275,6 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     if (refusal !== undefined) throw asNotLoopback((refusal as PromiseRejectedResult).reason);
     const reported = settled.flatMap((s, k) => (s.status === "fulfilled" ? [{ slice: slices[k], totals: s.value }] : []));
     const totals = reported.map((r) => r.totals);
-    if (eventError !== null) throw new RunFailedError(`a scenario event could not be carried out: ${(eventError as Error).message}`);
     const nowMs = Math.min(clock.simNowMs(), scenario.durationMs);
     // The last sample reports the final counts, not the last progress message's.
     for (const { slice, totals: t } of reported) {
@@ -281,7 +287,10 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       ...mergeTotals(plan, shardClients, externalHosts, nowMs, totals, servers, allEvents, timeline.samples),
       wallSeconds: (CompressedClock.wallNowMs() - startedWall) / 1000,
     };
-    const failure = workerFailure as RunFailedError | null;
+    // A scenario event that could not be carried out stopped the fleet: what it measured
+    // until then is reported, marked incomplete (the scenario did not run as written).
+    const eventFailure = eventError === null ? null : new RunFailedError(`a scenario event could not be carried out: ${(eventError as Error).message}`);
+    const failure = (workerFailure as RunFailedError | null) ?? eventFailure;
     if (failure !== null) {
       const clientsReported = totals.reduce((a, t) => a + t.clients, 0);
       failure.partial = { ...merged, clientsTotal: clientsReported, incomplete: { reason: failure.message, clientsUnreported: shardClients - clientsReported } };
