@@ -144,8 +144,17 @@ async function startLiveMetrics(port: number, view: () => LiveRunView | null): P
 }
 
 /** The error a failed realtime run ends with: a UserError in plain words where we know the cause. */
-function realtimeFailure(err: unknown, clients: number, fdWatch: FdLimitWatch | null, fdLimit: number | null): unknown {
+export function realtimeFailure(err: unknown, clients: number, fdWatch: FdLimitWatch | null, fdLimit: number | null): unknown {
   if (err instanceof UserError) return err;
+  // A host that cannot listen again after recover: some other process took its port while
+  // it was down. Not this machine running out of ports; what was measured is kept.
+  if (err instanceof RunFailedError && err.source === "event" && /\bEADDRINUSE\b/.test(err.message)) {
+    return new UserError(
+      `the run failed: ${err.message}. Another process took the host's port while it was down; give the hosts ports nothing else binds`,
+      "KMSSIM_RUN_FAILED",
+      EXIT.runFailed,
+    );
+  }
   if (err instanceof NotLoopbackError) return new UserError(err.message, err.code, EXIT.badInput);
   if (err instanceof KeyFileError) return new UserError(`dns.keyFile: ${err.message}`, err.code, EXIT.badInput);
   const code = (err as NodeJS.ErrnoException).code ?? localLimitIn(err instanceof RunFailedError ? err.message : "");
@@ -206,7 +215,7 @@ function warnAboutFileLimit(clients: number): number | null {
  * a full table means some socket or file failed to open, which the clients would count
  * as a host that did not answer. Elsewhere it sees nothing and the run goes on.
  */
-class FdLimitWatch {
+export class FdLimitWatch {
   exhausted = false;
   private readonly timer: NodeJS.Timeout;
 

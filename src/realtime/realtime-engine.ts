@@ -63,7 +63,11 @@ export interface RealtimeOptions {
 export class RunFailedError extends Error {
   /** What the surviving workers measured, when a worker died mid-run. */
   partial?: RunTotals & { illegalInputs: number; wallSeconds: number };
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** What failed: a fleet worker (its clients' sockets), or a scenario event (a host's listener). */
+    readonly source: "worker" | "event" = "worker",
+  ) {
     super(message);
     this.name = "RunFailedError";
   }
@@ -289,7 +293,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     };
     // A scenario event that could not be carried out stopped the fleet: what it measured
     // until then is reported, marked incomplete (the scenario did not run as written).
-    const eventFailure = eventError === null ? null : new RunFailedError(`a scenario event could not be carried out: ${(eventError as Error).message}`);
+    const eventFailure = eventError === null ? null : new RunFailedError(`a scenario event could not be carried out: ${(eventError as Error).message}`, "event");
     const failure = (workerFailure as RunFailedError | null) ?? eventFailure;
     if (failure !== null) {
       const clientsReported = totals.reduce((a, t) => a + t.clients, 0);
