@@ -78,7 +78,8 @@ const START_DELAY_MS = 300;
 /** Set-up past --start-at by more than this is worth a warning. */
 const LATE_START_WARN_MS = 1000;
 const HOST_STREAM_BASE = 0x7c00_0000;
-const SCAVENGE_EVERY_WALL_MS = 50;
+/** The embedded scavenger looks at least this often for records published since its last look. */
+const SCAVENGE_POLL_WALL_MS = 1000;
 
 interface Slice {
   post(message: ToWorker): void;
@@ -217,10 +218,15 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     }
     if (dnsServer !== null && scenario.dns.scavengeAfterMs > 0) {
       // The embedded server scavenges like Windows DNS: records not refreshed for the age go.
-      const scavenge = setInterval(() => {
+      // It wakes when the first record goes stale, so a `scavenged` event is on time (a fixed
+      // poll was up to 50 wall ms late: 72 simulated minutes at 86400), and at least once per
+      // SCAVENGE_POLL_WALL_MS for records published since.
+      const ageMs = scenario.dns.scavengeAfterMs;
+      let scavengeTimer: ClockTimer | null = null;
+      const scavengeStep = (): void => {
         // Past the end (answers still in flight) the run's simulated time is over.
         if (clock.simNowMs() > scenario.durationMs) return;
-        const removed = zone.scavenge(scenario.dns.scavengeAfterMs);
+        const removed = zone.scavenge(ageMs);
         for (const record of removed.srv) {
           const host = servers.findIndex((s) => s !== null && targetNameOf(s.name, record.domain) === record.target);
           if (host >= 0) {
@@ -229,8 +235,11 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
           }
           events.push({ t: Math.max(0, clock.simNowMs()) / 1000, kind: "dns", target: host >= 0 ? servers[host]!.name : record.target, action: "scavenged", domain: record.domain });
         }
-      }, SCAVENGE_EVERY_WALL_MS);
-      timers.push({ clear: () => clearInterval(scavenge) });
+        const pollAtMs = Math.max(0, clock.simNowMs()) + SCAVENGE_POLL_WALL_MS * scenario.timeScale;
+        scavengeTimer = clock.at(Math.min(zone.nextStaleAtMs(ageMs), pollAtMs), scavengeStep);
+      };
+      scavengeTimer = clock.at(0, scavengeStep);
+      timers.push({ clear: () => scavengeTimer?.clear() });
     }
     const timeline = new TimelineSampler(plan, shard, externalHosts, servers, slices, servingMask);
     for (const t of sampleTimes(scenario)) timers.push(clock.at(t, () => timeline.take(t)));

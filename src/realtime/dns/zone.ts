@@ -206,6 +206,17 @@ export class DnsZone {
     return removed;
   }
 
+  /** When the first record not static goes stale at `maxAgeMs` (zone clock), or Infinity when none can. */
+  nextStaleAtMs(maxAgeMs: number): number {
+    let next = Infinity;
+    const consider = (r: RecordStamp): void => {
+      if (!r.static) next = Math.min(next, r.updatedAtMs + maxAgeMs);
+    };
+    for (const rrset of this.srv.values()) rrset.forEach(consider);
+    for (const entry of this.a.values()) consider(entry);
+    return next;
+  }
+
   /** True when `name` owns records itself: an SRV or A record, or it is an origin (which owns the SOA). */
   ownsRecords(name: string): boolean {
     const n = normaliseName(name);
