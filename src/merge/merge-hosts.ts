@@ -16,6 +16,11 @@ const DLV_KEYS = ["total", "failed", "licensed", "initialGrace", "outOfTolerance
 
 export function mergeHosts(shards: readonly ShardInput[]): HostTotals[] {
   const names = shards[0].result.hosts.map((h) => h.name);
+  // Shards of one run list the scenario's hosts: one more or less means another run.
+  for (const { file, result } of shards) {
+    const extra = result.hosts.find((h) => !names.includes(h.name));
+    if (extra !== undefined) throw new MergeError(`'${file}' has a host '${extra.name}' that '${shards[0].file}' does not have`, "MERGE_DIFFERENT_HOSTS");
+  }
   return names.map((name) => {
     const copies = shards.map(({ file, result }) => {
       const host = result.hosts.find((h) => h.name === name);

@@ -94,6 +94,14 @@ describe("mergeShardResults", () => {
     expect(merged.pass).toBe(false);
   });
 
+  it("refuses shards whose host lists differ, either way round", () => {
+    const [a, b] = [shard(1, 2), shard(2, 2)];
+    const renamed = { ...b, result: { ...b.result, hosts: b.result.hosts.map((h) => (h.name === "kms2" ? { ...h, name: "kms9" } : h)) } };
+    expect(() => mergeShardResults([a, renamed])).toThrow(/'s2of2.json' has no host 'kms2'|'s2of2.json' has a host 'kms9'/);
+    const more = { ...b, result: { ...b.result, hosts: [...b.result.hosts, { ...b.result.hosts[0], name: "kms3" }] } };
+    expect(() => mergeShardResults([a, more])).toThrow("'s2of2.json' has a host 'kms3' that 's1of2.json' does not have");
+  });
+
   it("marks the merge interrupted or incomplete when a shard was, and it does not pass", () => {
     const [a, b] = [shard(1, 2), shard(2, 2)];
     b.result = { ...b.result, incomplete: { reason: "a fleet worker exited with code 1", clientsUnreported: 10 }, clients: { ...b.result.clients, total: 20 } };
