@@ -2,10 +2,9 @@
 // share each profile gives each host, probe the hosts it may, and flag problems.
 // Exit 0: none found; 1: a problem found (DNS silent included); 2: bad flags.
 
-import { parseDurationMs } from "../../scenario/duration.js";
+import { durationFlag, nameFlag } from "../flag-values.js";
 import { discover } from "../../discover/run-discover.js";
 import { renderReportJson, renderReportText } from "../../discover/render.js";
-import { checkedName } from "../../realtime/dns/names.js";
 import { parseHostPort, parseNameAddress } from "../../realtime/dns/record-flags.js";
 import { EXIT, UserError } from "../user-error.js";
 
@@ -21,7 +20,8 @@ export const DEFAULT_DISCOVER_SERVER = "127.0.0.1:53";
 const MAX_TIMEOUT_MS = 60_000;
 
 export async function discoverCommand(options: DiscoverCommandOptions): Promise<number> {
-  const domain = flagName(options.domain);
+  // `_vlmcs._tcp.corp.example` is taken for the domain it names.
+  const domain = nameFlag("--domain", options.domain.replace(/^_vlmcs\._tcp\./i, ""));
   const server = parseHostPort(options.server ?? DEFAULT_DISCOVER_SERVER, 53, 1);
   if (!server.ok) throw new UserError(`--server: ${server.message}`);
   const userAddresses = new Map<string, string>();
@@ -40,21 +40,8 @@ export async function discoverCommand(options: DiscoverCommandOptions): Promise<
   return EXIT.thresholdFailed;
 }
 
-function flagName(text: string): string {
-  try {
-    return checkedName(text.replace(/^_vlmcs\._tcp\./i, ""), "--domain");
-  } catch (error) {
-    throw new UserError((error as Error).message);
-  }
-}
-
 function flagTimeout(text: string): number {
-  let ms: number;
-  try {
-    ms = parseDurationMs(text);
-  } catch (error) {
-    throw new UserError(`--timeout: ${(error as Error).message}`);
-  }
+  const ms = durationFlag("--timeout", text);
   if (ms < 1 || ms > MAX_TIMEOUT_MS) throw new UserError(`--timeout must be from 1ms to 60s, got ${text}`);
   return Math.round(ms);
 }

@@ -6,9 +6,9 @@
 // were not refreshed for that long; records from files and flags are never scavenged.
 
 import { readFile } from "node:fs/promises";
-import { formatDuration, parseDurationMs } from "../../scenario/duration.js";
+import { formatDuration } from "../../scenario/duration.js";
+import { durationFlag, nameFlag } from "../flag-values.js";
 import { EmbeddedDnsServer } from "../../realtime/dns/dns-server.js";
-import { checkedName } from "../../realtime/dns/names.js";
 import { parseHostPort, parseNameAddress, parseSrvFlag, type HostPort } from "../../realtime/dns/record-flags.js";
 import { readTsigKeyFile } from "../../realtime/dns/run-key.js";
 import { KeyFileError } from "../../realtime/dns/tsig-key-file.js";
@@ -91,7 +91,7 @@ export async function dnsCommand(options: DnsCommandOptions, io: DnsCommandIo = 
 /** The zone the flags and files describe; every problem of a zone file at once (exit 2). */
 export async function buildZone(options: DnsCommandOptions): Promise<DnsZone> {
   const ttlSeconds = flagTtl(options.ttl ?? "1h");
-  const domains = (options.domain ?? []).map((d) => flagName(d, "--domain"));
+  const domains = (options.domain ?? []).map((d) => nameFlag("--domain", d));
   const zone = new DnsZone(domains);
   // Like a BIND zone statement: with one --domain, a zone file's relative names hang off it.
   const origin = domains.length === 1 ? domains[0] : undefined;
@@ -154,12 +154,7 @@ function startScavenger(zone: DnsZone, maxAgeMs: number, out: NodeJS.WritableStr
 }
 
 function flagScavengeAfter(text: string): number {
-  let ms: number;
-  try {
-    ms = parseDurationMs(text);
-  } catch (error) {
-    throw new UserError(`--scavenge-after: ${(error as Error).message}`);
-  }
+  const ms = durationFlag("--scavenge-after", text);
   if (ms < 1000) throw new UserError(`--scavenge-after must be at least 1s, got ${text}`);
   return ms;
 }
@@ -179,22 +174,8 @@ function bindError(error: unknown, listen: HostPort): Error {
   }
 }
 
-function flagName(text: string, flag: string): string {
-  try {
-    return checkedName(text, flag);
-  } catch (error) {
-    throw new UserError((error as Error).message);
-  }
-}
-
 function flagTtl(text: string): number {
-  let ms: number;
-  try {
-    ms = parseDurationMs(text);
-  } catch (error) {
-    throw new UserError(`--ttl: ${(error as Error).message}`);
-  }
-  const seconds = ms / 1000;
+  const seconds = durationFlag("--ttl", text) / 1000;
   if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_TTL_SECONDS) throw new UserError(`--ttl must be whole seconds from 0s to ${MAX_TTL_SECONDS}s, got ${text}`);
   return seconds;
 }
