@@ -4,6 +4,7 @@
 
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
+import { scaleCounts } from "../plan/fleet-plan.js";
 import type { Scenario } from "../scenario/model.js";
 
 export function runDigest(scenario: Scenario, options: { clients?: number; mode?: string; seed?: number }): string {
@@ -13,7 +14,11 @@ export function runDigest(scenario: Scenario, options: { clients?: number; mode?
     scenario: { ...scenario, dns: { ...scenario.dns, tsig } },
     mode: options.mode ?? scenario.mode,
     seed: options.seed ?? scenario.seed,
-    clients: options.clients ?? null,
+    // The clients each group has after --clients: `--clients 400` on a 400-client scenario is the same run.
+    groupCounts: scaleCounts(
+      scenario.clients.map((g) => g.count),
+      options.clients,
+    ),
   };
   return `sha256:${createHash("sha256").update(JSON.stringify(effective)).digest("hex")}`;
 }
