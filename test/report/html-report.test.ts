@@ -148,3 +148,21 @@ describe("renderHtmlReport", () => {
     expect(html).toContain("histogram unreadable");
   });
 });
+
+describe("the report of a shard and of a merge", () => {
+  it("says which shard a result is, that its thresholds wait for the merge, and how many shards a merge joined", () => {
+    const base = fixtureResult();
+    const shard = renderHtmlReport({
+      ...base,
+      thresholds: [],
+      pass: true,
+      shard: { index: 2, count: 4, fleetClients: 4000, runDigest: "sha256:x", thresholds: [{ metric: "clients.notActivated", op: "eq", value: 0 }] },
+    });
+    expect(textOf(shard)).toMatch(/shard\s+2\/4\s+of 4,000 clients \(thresholds are judged on the merged result\)/);
+    expect(textOf(shard)).toContain("DONE");
+    expect(textOf(shard)).not.toMatch(/\bPASS\b/);
+    const merged = renderHtmlReport({ ...base, merged: { shards: 4, runDigest: "sha256:x" } });
+    expect(textOf(merged)).toMatch(/merged from\s+4\s+shards/);
+    expect(textOf(renderHtmlReport(base))).not.toMatch(/merged from|shard \d/);
+  });
+});

@@ -5,14 +5,22 @@ import { escapeHtml } from "../escape.js";
 import { count, duration, plain } from "./format.js";
 
 export function headerHtml(result: Result): string {
-  const verdict = result.pass ? `<span class="badge pass">PASS</span>` : `<span class="badge fail">FAIL</span>`;
+  const verdict =
+    result.shard !== undefined && result.pass
+      ? `<span class="badge pass">DONE</span>`
+      : result.pass
+        ? `<span class="badge pass">PASS</span>`
+        : `<span class="badge fail">FAIL</span>`;
   const passed = result.thresholds.filter((t) => t.pass).length;
   const facts = [
     `mode <b>${escapeHtml(result.mode)}</b>`,
     `seed <b>${escapeHtml(result.seed)}</b>`,
     `simulated <b>${duration(result.simulatedSeconds)}</b>`,
     `wall <b>${duration(result.wallSeconds)}</b>`,
-    `thresholds <b>${passed} of ${result.thresholds.length}</b> passed`,
+    result.shard === undefined
+      ? `thresholds <b>${passed} of ${result.thresholds.length}</b> passed`
+      : `shard <b>${result.shard.index}/${result.shard.count}</b> of ${count(result.shard.fleetClients)} clients (thresholds are judged on the merged result)`,
+    ...(result.merged === undefined ? [] : [`merged from <b>${result.merged.shards}</b> shards`]),
   ];
   const warnings: string[] = [];
   if (result.interrupted === true) warnings.push("The run was interrupted: the figures cover the part that ran.");
