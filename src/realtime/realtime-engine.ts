@@ -80,6 +80,8 @@ const LATE_START_WARN_MS = 1000;
 const HOST_STREAM_BASE = 0x7c00_0000;
 /** The embedded scavenger looks at least this often for records published since its last look. */
 const SCAVENGE_POLL_WALL_MS = 1000;
+/** ...and not more often than this (the old fixed poll) for records published since. */
+const SCAVENGE_MIN_WALL_MS = 50;
 
 interface Slice {
   post(message: ToWorker): void;
@@ -235,7 +237,10 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
           }
           events.push({ t: Math.max(0, clock.simNowMs()) / 1000, kind: "dns", target: host >= 0 ? servers[host]!.name : record.target, action: "scavenged", domain: record.domain });
         }
-        const pollAtMs = Math.max(0, clock.simNowMs()) + SCAVENGE_POLL_WALL_MS * scenario.timeScale;
+        // A record published after this wake goes stale no sooner than ageMs from now: waking
+        // by then sees it even when the zone now holds none (else a late scavenge by up to the poll).
+        const pollAfterMs = Math.min(SCAVENGE_POLL_WALL_MS * scenario.timeScale, Math.max(ageMs, SCAVENGE_MIN_WALL_MS * scenario.timeScale));
+        const pollAtMs = Math.max(0, clock.simNowMs()) + pollAfterMs;
         scavengeTimer = clock.at(Math.min(zone.nextStaleAtMs(ageMs), pollAtMs), scavengeStep);
       };
       scavengeTimer = clock.at(0, scavengeStep);
