@@ -53,9 +53,9 @@ export function parseAllowEntry(entry: string): { network: number; mask: number 
   return { network: (value & mask) >>> 0, mask };
 }
 
-/** A dotted IPv4 address as an unsigned 32-bit number, or null. */
+/** A dotted IPv4 address as an unsigned 32-bit number, or null (no leading zeros: "010" is octal to inet_aton). */
 function ipv4Value(address: string): number | null {
   const parts = address.split(".");
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return null;
+  if (parts.length !== 4 || !parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255)) return null;
   return parts.reduce((value, p) => value * 256 + Number(p), 0);
 }
