@@ -10,6 +10,7 @@ import type { FleetEventRecord } from "../../output/result.js";
 import type { Scenario } from "../../scenario/model.js";
 import { publishChanges, unpublishChanges } from "../dns/update-client.js";
 import type { UpdateChange } from "../dns/update-message.js";
+import { MAX_TIMER_MS } from "../compressed-clock.js";
 
 export interface UpdateReply {
   rcodeName: string;
@@ -137,13 +138,14 @@ export class HostPublisher {
       this.timer = null;
       return;
     }
+    // Node cuts a wait past its limit to 1 ms: wake at the limit, find nothing due, wait again.
     this.timer = setTimeout(() => {
       this.timer = null;
       // A throwing callback must not become an unhandled rejection or stop the schedule.
       void this.runDue()
         .catch((err: unknown) => this.options.onWarning?.(`kmssim: publishing failed inside kmssim: ${err instanceof Error ? err.message : String(err)}`))
         .finally(() => this.arm());
-    }, Math.max(0, this.options.wallDelayUntilMs(next)));
+    }, Math.min(MAX_TIMER_MS, Math.max(0, this.options.wallDelayUntilMs(next))));
   }
 
   private async runDue(now = this.options.simNowMs()): Promise<void> {
