@@ -110,6 +110,11 @@ export async function main(argv: readonly string[]): Promise<number> {
           .option("out", { type: "string", describe: "Write the merged result JSON here (atomically)" })
           .option("html", { type: "string", describe: "Also write the HTML report of the merged result" })
           .option("scenario", { type: "string", describe: "Scenario YAML the shards ran, shown in the HTML report" })
+          .option("hosts", {
+            type: "string",
+            array: true,
+            describe: "--external-hosts shards: the hosts' own counts (`kmssim host --out`), one file per host process; they replace what the fleet could not see",
+          })
           .option("quiet", { type: "boolean", default: false, describe: "Do not print the summary" })
           .example("$0 merge shard-*.json --out all.json", "Join the shards of one run")
           .epilogue(
@@ -118,7 +123,7 @@ export async function main(argv: readonly string[]): Promise<number> {
               "Exit 0 the merged run passes its thresholds, 1 it fails them (or a shard was interrupted or incomplete), 2 a bad or missing file.",
           ),
       async (args) => {
-        exitCode = await mergeCommand({ shards: (args.shards as string[]) ?? [], out: args.out, html: args.html, scenario: args.scenario, quiet: args.quiet });
+        exitCode = await mergeCommand({ shards: (args.shards as string[]) ?? [], out: args.out, html: args.html, scenario: args.scenario, hosts: args.hosts, quiet: args.quiet });
       },
     )
     .command(
@@ -202,6 +207,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             describe: "Simulated seconds per wall second for publish intervals, CMID ages and events (default: 1, real time; with --start-at the scenario's timeScale, as the fleet's)",
           })
           .option("start-at", { type: "string", describe: "Simulated time 0 at this wall-clock instant (ISO 8601), the same as the fleet's `run --start-at`" })
+          .option("out", { type: "string", describe: "When stopped, write the hosts' own counts (dlv, CMID counts, lost, late, state) here, for `kmssim merge --hosts`" })
           .example("$0 host scenarios/multi-host.yaml --dns 127.0.0.1:5353 --key-file kmssim.key --port-base 0", "Hosts on free ports, published to a kmssim dns")
           .example("$0 host fleet.yaml --listen 10.0.0.5 --start-at 2026-11-25T18:00:00Z", "Hosts for a fleet on other machines (`run --external-hosts --start-at` the same instant); applies the scenario's host events")
           .epilogue("Prints one line per listener and per publish outcome (12294 published, 12293 failed); publishing failures never stop a host from serving. Exit 0 after SIGINT/SIGTERM, 2 bad input, 3 port in use."),
@@ -215,6 +221,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           portBase: args["port-base"],
           timeScale: args["time-scale"],
           startAt: args["start-at"],
+          out: args.out,
         });
       },
     )

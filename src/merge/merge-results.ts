@@ -11,11 +11,15 @@ import { hostResultsOf, withVerdict } from "../run/build-result.js";
 import { checkShards, type ShardInput } from "./check-shards.js";
 import { mergeHistograms } from "./merge-latency.js";
 import { mergeHosts } from "./merge-hosts.js";
+import { hostSideThresholds } from "./host-side.js";
+import { withHostReports, type HostReportInput } from "./host-reports.js";
+import type { HostTotals } from "../run/run-totals.js";
 import { mergeTimelines } from "./merge-timeline.js";
 import { MergeError } from "./merge-error.js";
 import { sumCounts, sumOf } from "./sum-counts.js";
 
-export function mergeShardResults(inputs: readonly ShardInput[]): Result {
+/** `hostReports`: for --external-hosts shards, the hosts' own counts (`kmssim host --out`). */
+export function mergeShardResults(inputs: readonly ShardInput[], hostReports: readonly HostReportInput[] = []): Result {
   const shards = checkShards(inputs);
   const results = shards.map((s) => s.result);
   const first = results[0];
@@ -25,7 +29,7 @@ export function mergeShardResults(inputs: readonly ShardInput[]): Result {
   if (incomplete === undefined && clientsTotal !== meta.fleetClients) {
     throw new MergeError(`the shards hold ${clientsTotal} clients but their run has ${meta.fleetClients}: they were not written by the same kmssim`, "MERGE_CLIENTS_MISMATCH");
   }
-  const totals = mergeHosts(shards);
+  const totals = hostsOf(shards, hostReports);
   const { hosts, spread } = hostResultsOf(totals, false);
   const interrupted = results.some((r) => r.interrupted === true);
   const sumClients = (pick: (c: Result["clients"]) => number): number => sumOf(results, (r) => pick(r.clients));
@@ -81,6 +85,32 @@ export function mergeShardResults(inputs: readonly ShardInput[]): Result {
     partial,
     meta.thresholds.map(({ metric, op, value }) => ({ metric, op: thresholdOp(op, shards[0].file), value })),
   );
+}
+
+/**
+ * The merged hosts. Shards that ran their own hosts counted them; --external-hosts shards
+ * saw only their side, so what only a host counts comes from its report, and without one a
+ * threshold on it is refused rather than judged on placeholders.
+ */
+function hostsOf(shards: readonly ShardInput[], reports: readonly HostReportInput[]): HostTotals[] {
+  const totals = mergeHosts(shards);
+  const meta = shards[0].result.shard!;
+  if (meta.externalHosts !== true) {
+    if (reports.length > 0) {
+      throw new MergeError("--hosts is for shards run with --external-hosts: these shards ran their own hosts and counted them", "MERGE_HOSTS_NOT_EXTERNAL");
+    }
+    return totals;
+  }
+  if (reports.length > 0) return withHostReports(totals, reports, shards[0].result);
+  const hostSide = hostSideThresholds(meta.thresholds, totals.map((t) => t.name));
+  if (hostSide.length > 0) {
+    throw new MergeError(
+      `the shards ran with --external-hosts, so only the hosts counted ${hostSide.join(", ")}: ` +
+        "give their counts with --hosts (the file `kmssim host --out` writes when stopped)",
+      "MERGE_NEEDS_HOSTS",
+    );
+  }
+  return totals;
 }
 
 const OPS: readonly ThresholdOp[] = ["lt", "lte", "gt", "gte", "eq"];

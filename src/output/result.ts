@@ -104,6 +104,8 @@ export interface ShardMeta {
    * are a part of the fleet's): a shard result's `thresholds` is empty.
    */
   thresholds: ThresholdSpecResult[];
+  /** The shard ran with --external-hosts: its hosts[] are the clients' view (see `kmssim merge --hosts`). */
+  externalHosts?: boolean;
 }
 
 /** A threshold's definition as the result carries it. */

@@ -10,7 +10,7 @@
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { dnsChildren } from "./dns-child.js";
@@ -90,9 +90,15 @@ describe("run --external-hosts --shard i/2 --start-at T against kmssim host and 
     const dir = tmp.make();
     const keyFile = writeKeyFile(dir);
     const server = await dns.start(["--listen", "127.0.0.1:0", "--domain", "corp.example", "--key-file", keyFile]);
-    const scenario = writeScenario(dir, "external.yaml", scenarioFor(server.port, ["events:", "  - { at: 2d, host: kms2, action: slow }"]));
+    // A threshold only the hosts count: the shards do not judge it, the merge does with --hosts.
+    const scenario = writeScenario(
+      dir,
+      "external.yaml",
+      scenarioFor(server.port, ["events:", "  - { at: 2d, host: kms2, action: slow }", "thresholds:", "  - { metric: hosts.kms1.dlv.total, gt: 0 }"]),
+    );
     const startAt = new Date(Date.now() + LEAD_S * 1000).toISOString();
-    const host = startHost([scenario, "--dns", `127.0.0.1:${server.port}`, "--key-file", keyFile, "--port-base", "0", "--start-at", startAt, "--time-scale", "86400"]);
+    const hostsOut = join(dir, "hosts.json");
+    const host = startHost([scenario, "--dns", `127.0.0.1:${server.port}`, "--key-file", keyFile, "--port-base", "0", "--start-at", startAt, "--time-scale", "86400", "--out", hostsOut]);
     try {
       await host.waitFor(/^kmssim host: kms\d published in corp\.example/, 2);
       const runs = await Promise.all(
@@ -128,6 +134,21 @@ describe("run --external-hosts --shard i/2 --start-at T against kmssim host and 
         const sent = sum(results.map((r) => r.hosts.find((h) => h.name === name)!.requests));
         expect(hostRequests(host.stdout(), name), `${name}: the host read what both shards sent`).toBe(sent);
       }
+      // The merge judges the host-side threshold on the hosts' own counts (kmssim host --out).
+      const mergedOut = join(dir, "merged.json");
+      const noHosts = await kmssim(["merge", ...runs.map((r) => r.outPath)]);
+      expect(noHosts.code, "without --hosts the host-side threshold is refused").toBe(2);
+      expect(noHosts.stderr).toContain("give their counts with --hosts");
+      const merged = await kmssim(["merge", ...runs.map((r) => r.outPath), "--hosts", hostsOut, "--out", mergedOut]);
+      expect(merged.code, merged.stderr).toBe(0);
+      const all = JSON.parse(readFileSync(mergedOut, "utf8")) as Result;
+      for (const name of ["kms1", "kms2"]) {
+        const h = all.hosts.find((x) => x.name === name)!;
+        expect(h.requests, `${name}: the host's own count`).toBe(hostRequests(host.stdout(), name));
+        expect(h.dlv.total).toBe(h.requests);
+        expect(h.count["windows-client"]).toBeGreaterThan(0);
+      }
+      expect(all.thresholds).toEqual([{ metric: "hosts.kms1.dlv.total", op: "gt", value: 0, actual: all.hosts[0].dlv.total, pass: true }]);
     } finally {
       await host.stop();
       await server.stop();

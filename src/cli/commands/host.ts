@@ -20,6 +20,8 @@ import { didYouMean } from "../../core/did-you-mean.js";
 import { loadScenarioOrThrow } from "../load-or-exit.js";
 import { untilSignal } from "../until-signal.js";
 import { EXIT, UserError } from "../user-error.js";
+import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
+import { HOST_REPORT_SCHEMA, type HostReport } from "../../output/host-report.js";
 import { applyHostEvent } from "../../realtime/host/host-event.js";
 import { startAtFlag } from "../run-realtime.js";
 import type { HostEvent } from "../../scenario/model.js";
@@ -39,6 +41,8 @@ export interface HostCommandOptions {
   timeScale?: number;
   /** Simulated time 0 at this wall-clock instant (ISO 8601), shared with the fleet's `run --start-at`. */
   startAt?: string;
+  /** Write the hosts' own counts here when stopped (for `kmssim merge --hosts`). */
+  out?: string;
 }
 
 export interface HostCommandIo {
@@ -68,6 +72,8 @@ export async function hostCommand(options: HostCommandOptions, io: HostCommandIo
     );
   }
 
+  if (options.out !== undefined) await checkWritable(options.out);
+
   const stopped = io.stopped ?? untilSignal();
   const clock = new CompressedClock(startAtMs ?? CompressedClock.wallNowMs(), timeScale);
   const rng = new Mulberry32(deriveSeed(scenario.seed, HOST_STREAM));
@@ -86,6 +92,7 @@ export async function hostCommand(options: HostCommandOptions, io: HostCommandIo
   const started: KmsHostServer[] = [];
   let publisher: HostPublisher | null = null;
   const eventTimers: ClockTimer[] = [];
+  let report: HostReport | null = null;
   try {
     const published = [];
     for (const [k, server] of servers.entries()) {
@@ -135,6 +142,8 @@ export async function hostCommand(options: HostCommandOptions, io: HostCommandIo
     }
     io.out.write(`kmssim host: publishing to ${dns.host}:${dns.port} every ${scenario.dns.publishIntervalMs / 1000 / timeScale} s (wall); stop with Ctrl-C\n`);
     await stopped;
+    // Counted before the listeners close: what each host is and has counted at the stop.
+    if (options.out !== undefined) report = hostReport(scenario, options.startAt ?? null, clock, started);
   } finally {
     eventTimers.forEach((t) => t.clear());
     await publisher?.close();
@@ -144,8 +153,40 @@ export async function hostCommand(options: HostCommandOptions, io: HostCommandIo
     const snap = server.snapshot();
     io.out.write(`kmssim host: ${snap.name}: ${snap.requests} requests (${snap.activations} activations, ${snap.renewals} renewals)\n`);
   }
+  if (report !== null && options.out !== undefined) {
+    await writeFileAtomic(options.out, `${JSON.stringify(report, null, 2)}\n`);
+    io.out.write(`kmssim host: the hosts' counts are in ${options.out} (kmssim merge --hosts)\n`);
+  }
   io.out.write("kmssim host: stopped\n");
   return EXIT.pass;
+}
+
+function hostReport(scenario: Scenario, startAt: string | null, clock: CompressedClock, servers: readonly KmsHostServer[]): HostReport {
+  const nowMs = Math.max(0, clock.simNowMs());
+  return {
+    schema: HOST_REPORT_SCHEMA,
+    scenario: scenario.name,
+    seed: scenario.seed,
+    startAt,
+    simulatedSeconds: Math.round(nowMs) / 1000,
+    hosts: servers.map((server) => {
+      const snap = server.snapshot();
+      return {
+        name: snap.name,
+        requests: snap.requests,
+        activations: snap.activations,
+        renewals: snap.renewals,
+        unanswered: snap.unanswered,
+        lost: snap.lost,
+        late: snap.late,
+        dlv: snap.dlv,
+        count: snap.count,
+        // As in a run's result: the alert is for products some clients were counted for.
+        lowCount: server.logic.lowCountProducts(nowMs).filter((product) => (snap.count[product] ?? 0) > 0),
+        state: snap.state === "stopped" ? "up" : snap.state,
+      };
+    }),
+  };
 }
 
 function selectHosts(scenario: Scenario, only: readonly string[] | undefined): { spec: HostSpec; index: number }[] {

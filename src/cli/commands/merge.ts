@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import { loadResultFile, ResultFileError } from "../../compare/load-result.js";
 import { MergeError } from "../../merge/merge-error.js";
 import { mergeShardResults } from "../../merge/merge-results.js";
+import { parseHostReport, type HostReportInput } from "../../merge/host-reports.js";
 import type { ShardInput } from "../../merge/check-shards.js";
 import { renderSummary } from "../../output/summary.js";
 import { renderHtmlReport } from "../../report/index.js";
@@ -18,6 +19,8 @@ export interface MergeCommandOptions {
   html?: string;
   /** Scenario YAML shown in the HTML report. */
   scenario?: string;
+  /** Host reports (`kmssim host --out`) for --external-hosts shards. */
+  hosts?: readonly string[];
   quiet?: boolean;
 }
 
@@ -34,9 +37,21 @@ export async function mergeCommand(options: MergeCommandOptions): Promise<number
       throw err;
     }
   }
+  const reports: HostReportInput[] = [];
+  for (const file of options.hosts ?? []) {
+    const text = await readFile(file, "utf8").catch((err: NodeJS.ErrnoException) => {
+      throw new UserError(`cannot read '${file}': ${err.code === "ENOENT" ? "no such file" : err.message}`, "KMSSIM_BAD_HOST_REPORT");
+    });
+    try {
+      reports.push({ file, report: parseHostReport(text, file) });
+    } catch (err) {
+      if (err instanceof MergeError) throw new UserError(err.message, err.code);
+      throw err;
+    }
+  }
   let result;
   try {
-    result = mergeShardResults(inputs);
+    result = mergeShardResults(inputs, reports);
   } catch (err) {
     if (err instanceof MergeError) throw new UserError(err.message, err.code);
     throw err;

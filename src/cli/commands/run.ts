@@ -17,6 +17,7 @@ import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
 import { formatShard, parseShard, ShardSpecError, WHOLE_FLEET, type ShardSpec } from "../../core/shard/shard.js";
 import type { ShardMeta } from "../../output/result.js";
 import { runDigest } from "../../run/run-digest.js";
+import { hostSideThresholds } from "../../merge/host-side.js";
 
 export interface RunOptions {
   scenario: string;
@@ -136,7 +137,8 @@ function applyOverrides(scenario: Scenario, options: RunOptions): Scenario {
     out.seed = options.seed;
   }
   rejectRealtimeOnlyFlags(options, out.mode);
-  if (options.externalHosts === true) rejectHostSideThresholds(out);
+  // A shard judges no thresholds; its merge does, with the hosts' own counts (--hosts).
+  if (options.externalHosts === true && options.shard === undefined) rejectHostSideThresholds(out);
   if (options.check === true && out.mode === "realtime") {
     throw new UserError(
       "--check is virtual-only: it checks the discrete-event engine's invariants after every event, and a realtime run has no single order of events to check. Use --mode virtual with --check, or drop --check.",
@@ -187,27 +189,19 @@ function shardMeta(shard: ShardSpec, scenario: Scenario, options: RunOptions): S
     fleetClients,
     runDigest: runDigest(scenario, options),
     thresholds: scenario.thresholds.map(({ metric, op, value }) => ({ metric, op, value })),
+    ...(options.externalHosts === true ? { externalHosts: true } : {}),
   };
 }
-
-/** Host metrics only the hosts count: a fleet whose hosts run elsewhere never sees them. */
-const HOST_SIDE_FIELDS = /^(dlv|count|lowCount|unanswered|lost|late|state)(\.|$)/;
 
 /**
  * With --external-hosts the result's hosts[] are what the clients saw; a threshold on
  * what only a host counts would be judged on placeholders (0) and pass unmeasured.
  */
 function rejectHostSideThresholds(scenario: Scenario): void {
-  const names = [...scenario.hosts.map((h) => h.name)].sort((a, b) => b.length - a.length);
-  const hostSide = scenario.thresholds.filter(({ metric }) => {
-    if (!metric.startsWith("hosts.")) return false;
-    const rest = metric.slice("hosts.".length);
-    const name = names.find((n) => rest.startsWith(`${n}.`));
-    return name !== undefined && HOST_SIDE_FIELDS.test(rest.slice(name.length + 1));
-  });
+  const hostSide = hostSideThresholds(scenario.thresholds, scenario.hosts.map((h) => h.name));
   if (hostSide.length === 0) return;
   throw new UserError(
-    `with --external-hosts the hosts run elsewhere (kmssim host) and count these themselves, so this run cannot judge ${hostSide.map((t) => t.metric).join(", ")}: ` +
-      "drop the threshold for sharded runs, or read the host's own counts (kmssim host prints them when stopped)",
+    `with --external-hosts the hosts run elsewhere (kmssim host) and count these themselves, so this run cannot judge ${hostSide.join(", ")}: ` +
+      "run it as --shard 1/1 and judge it with `kmssim merge shard.json --hosts hosts.json` (hosts.json from `kmssim host --out`), or drop the threshold",
   );
 }
