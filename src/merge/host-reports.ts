@@ -3,7 +3,7 @@
 // answers, requests it read, state) replaces the fleet's side of it. Checked first: the
 // reports belong to the shards' scenario and seed, and cover every host exactly once.
 
-import type { HostCounters } from "../core/host/host-logic.js";
+import { HOST_COUNTER_KEYS } from "../core/host/host-logic.js";
 import { HOST_REPORT_SCHEMA, type HostReport, type HostSelfCount } from "../output/host-report.js";
 import type { Result } from "../output/result.js";
 import type { HostTotals } from "../run/run-totals.js";
@@ -15,7 +15,6 @@ export interface HostReportInput {
 }
 
 const STATES = ["up", "hung", "down", "decommissioned"];
-const DLV_KEYS = ["total", "failed", "licensed", "initialGrace", "outOfToleranceGrace", "notification"] as const satisfies readonly (keyof HostCounters)[];
 const COUNTS = ["requests", "activations", "renewals", "unanswered", "lost", "late"] as const;
 
 /** Parses a host report's text; MergeError naming the file and field when it is not one. */
@@ -35,7 +34,7 @@ export function parseHostReport(text: string, file: string): HostReport {
     const where = `hosts[${k}]`;
     if (typeof h !== "object" || h === null || typeof h.name !== "string") throw bad(`${where}.name is missing`);
     for (const key of COUNTS) if (!isCount(h[key])) throw bad(`${where}.${key} should be a count`);
-    if (typeof h.dlv !== "object" || h.dlv === null || !DLV_KEYS.every((key) => isCount(h.dlv![key]))) throw bad(`${where}.dlv should hold the six dlv counters`);
+    if (typeof h.dlv !== "object" || h.dlv === null || !HOST_COUNTER_KEYS.every((key) => isCount(h.dlv![key]))) throw bad(`${where}.dlv should hold the six dlv counters`);
     if (typeof h.count !== "object" || h.count === null || !Object.values(h.count).every(isCount)) throw bad(`${where}.count should be counts by product`);
     if (!Array.isArray(h.lowCount) || !h.lowCount.every((p) => typeof p === "string")) throw bad(`${where}.lowCount should be a list of products`);
     if (!STATES.includes(h.state as string)) throw bad(`${where}.state should be one of ${STATES.join(", ")}`);

@@ -5,14 +5,13 @@
 // each saw part of the fleet, so the merge keeps the largest count, products low in
 // every copy, and the state of the first shard.
 
-import type { HostCounters } from "../core/host/host-logic.js";
+import { HOST_COUNTER_KEYS, type HostCounters } from "../core/host/host-logic.js";
 import type { HostResult } from "../output/result.js";
 import type { HostTotals } from "../run/run-totals.js";
 import { MergeError } from "./merge-error.js";
 import { sumOf } from "./sum-counts.js";
 import type { ShardInput } from "./check-shards.js";
 
-const DLV_KEYS = ["total", "failed", "licensed", "initialGrace", "outOfToleranceGrace", "notification"] as const satisfies readonly (keyof HostCounters)[];
 
 export function mergeHosts(shards: readonly ShardInput[]): HostTotals[] {
   const names = shards[0].result.hosts.map((h) => h.name);
@@ -29,7 +28,7 @@ export function mergeHosts(shards: readonly ShardInput[]): HostTotals[] {
       return host;
     });
     const first = copies[0];
-    const dlv = Object.fromEntries(DLV_KEYS.map((key) => [key, sumOf(copies, (h) => h.dlv[key])])) as unknown as HostCounters;
+    const dlv = Object.fromEntries(HOST_COUNTER_KEYS.map((key) => [key, sumOf(copies, (h) => h.dlv[key])])) as unknown as HostCounters;
     const optional = (pick: (h: HostResult) => number | undefined): number | undefined =>
       copies.every((h) => pick(h) === undefined) ? undefined : sumOf(copies, (h) => pick(h) ?? 0);
     const clientAnswered = optional((h) => h.clientAnswered);

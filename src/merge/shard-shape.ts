@@ -3,13 +3,14 @@
 // shard (a host without `dlv`, no `timeline`, a count written as a string) must be a
 // plain sentence naming the file (exit 2), never a stack trace or a NaN in the sum.
 
+import { HOST_COUNTER_KEYS } from "../core/host/host-logic.js";
+
 const isNumber = (v: unknown): boolean => typeof v === "number" && Number.isFinite(v);
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isCounts = (v: unknown): boolean => isRecord(v) && Object.values(v).every(isNumber);
 
 const CLIENT_NUMBERS = ["total", "activated", "notActivated", "licensed", "unlicensed", "initialGrace", "outOfToleranceGrace", "inFlightAtEnd"];
 const HOST_NUMBERS = ["requests", "activations", "renewals", "refused", "unanswered", "lost", "late", "expectedRequests"];
-const DLV_NUMBERS = ["total", "failed", "licensed", "initialGrace", "outOfToleranceGrace", "notification"];
 
 /** The first problem with the fields a merge reads, as `path: problem`; null when there is none. */
 export function shardShapeProblem(result: unknown): string | null {
@@ -54,7 +55,7 @@ function hostsProblem(hosts: unknown, numbers: NumbersCheck): string | null {
     if (!isRecord(host) || typeof host.name !== "string") return `${path}.name: should be a string`;
     const problem =
       numbers(host, path, HOST_NUMBERS) ??
-      numbers(host.dlv, `${path}.dlv`, DLV_NUMBERS) ??
+      numbers(host.dlv, `${path}.dlv`, HOST_COUNTER_KEYS) ??
       (typeof host.state === "string" ? null : `${path}.state: should be a string`) ??
       (isCounts(host.count) ? null : `${path}.count: should be an object of counts by product`) ??
       (Array.isArray(host.lowCount) && host.lowCount.every((p) => typeof p === "string") ? null : `${path}.lowCount: should be a list of products`) ??

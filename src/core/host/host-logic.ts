@@ -66,6 +66,9 @@ export interface HostCounters {
   notification: number;
 }
 
+/** The names of the counters, in the order `slmgr /dlv` shows them. */
+export const HOST_COUNTER_KEYS = ["total", "failed", "licensed", "initialGrace", "outOfToleranceGrace", "notification"] as const satisfies readonly (keyof HostCounters)[];
+
 /** An all-zero set of counters. */
 export function newHostCounters(): HostCounters {
   return { total: 0, failed: 0, licensed: 0, initialGrace: 0, outOfToleranceGrace: 0, notification: 0 };

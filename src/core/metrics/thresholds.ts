@@ -4,6 +4,7 @@
 
 import { didYouMean } from "../did-you-mean.js";
 import { ERROR_CODES } from "../errors.js";
+import { HOST_COUNTER_KEYS } from "../host/host-logic.js";
 import { PRODUCTS, type ThresholdSpec } from "../../scenario/model.js";
 import type { ThresholdResult } from "../../output/result.js";
 
@@ -44,7 +45,7 @@ const RESULT_SHAPE: ObjectShape = {
   hosts: new NamedList({
     ...numbers("requests", "activations", "renewals", "share", "expectedShare", "refused", "unanswered"),
     count: "products",
-    dlv: numbers("total", "failed", "licensed", "initialGrace", "outOfToleranceGrace", "notification"),
+    dlv: numbers(...HOST_COUNTER_KEYS),
   }),
 };
 

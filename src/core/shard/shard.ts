@@ -35,10 +35,6 @@ export function formatShard(shard: ShardSpec): string {
   return `${shard.index}/${shard.count}`;
 }
 
-export function isWholeFleet(shard: ShardSpec): boolean {
-  return shard.count === 1;
-}
-
 /** Whether global client `clientIndex` belongs to `shard`. */
 export function ownsClient(shard: ShardSpec, clientIndex: number): boolean {
   return clientIndex % shard.count === shard.index - 1;
