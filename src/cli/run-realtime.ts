@@ -12,6 +12,7 @@ import { KeyFileError } from "../realtime/dns/tsig-key-file.js";
 import { RunFailedError, runRealtime } from "../realtime/realtime-engine.js";
 import type { LiveRunView } from "../realtime/metrics/live-view.js";
 import type { Scenario } from "../scenario/model.js";
+import { fleetSize } from "../plan/fleet-plan.js";
 import type { ProgressSink } from "./progress.js";
 import type { ShardSpec } from "../core/shard/shard.js";
 import type { DriverOutcome } from "./run-virtual.js";
@@ -47,7 +48,7 @@ export async function runRealtimeMode(
   }
   const originEpochMs = startAtFlag(options.startAt, { allowPast: false });
   const workers = options.workers ?? Math.max(1, Math.min(availableParallelism(), 8));
-  const clients = options.clients ?? scenario.clients.reduce((a, g) => a + g.count, 0);
+  const clients = fleetSize(scenario, options.clients);
   if (originEpochMs !== undefined) {
     const waitS = Math.max(0, (originEpochMs - CompressedClock.wallNowMs()) / 1000);
     progress.note(`kmssim: waiting ${waitS.toFixed(1)} s for --start-at ${options.startAt} (simulated time 0)`);

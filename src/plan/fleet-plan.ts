@@ -142,6 +142,11 @@ export function sortedBootOffsets(seed: number, groupIndex: number, count: numbe
 /** Stream ids from here on belong to client groups (client streams use 0..count-1). */
 const BOOT_STREAM_BASE = 0x7000_0000;
 
+/** Clients in the fleet: `--clients` when given, else the scenario's groups added up. */
+export function fleetSize(scenario: Scenario, clients?: number): number {
+  return clients ?? scenario.clients.reduce((a, g) => a + g.count, 0);
+}
+
 /** Scales group counts to a new total, keeping proportions and every group non-empty. */
 export function scaleCounts(counts: readonly number[], total?: number): number[] {
   if (total === undefined) return [...counts];

@@ -20,6 +20,7 @@ import { formatCount } from "../../output/format-number.js";
 import { DnsDirectory } from "../../plan/dns-directory.js";
 import { MAX_HOSTS } from "../../scenario/defaults.js";
 import type { Scenario } from "../../scenario/model.js";
+import { fleetSize } from "../../plan/fleet-plan.js";
 import { loadScenarioOrThrow } from "../load-or-exit.js";
 import { createProgress } from "../progress.js";
 import { EXIT, UserError } from "../user-error.js";
@@ -49,7 +50,7 @@ export async function planCommand(options: PlanOptions): Promise<number> {
   const hostCounts = parsedOrThrow("--hosts", parseHostCounts(options.hosts, MAX_HOSTS));
   const file = await loadScenarioOrThrow(options.scenario);
   const scenario: Scenario = { ...file, mode: "virtual", seed: options.seed ?? file.seed };
-  const fileClients = scenario.clients.reduce((a, g) => a + g.count, 0);
+  const fileClients = fleetSize(scenario);
   const fleetSizes = options.clients === undefined ? [fileClients] : parsedOrThrow("--clients", parseFleetSizes(options.clients, scenario.clients.length));
 
   const runCount = hostCounts.length * fleetSizes.length * replications;

@@ -6,6 +6,7 @@ import type { Result } from "../../output/result.js";
 import { renderSummary } from "../../output/summary.js";
 import { renderHtmlReport } from "../../report/index.js";
 import type { Scenario } from "../../scenario/model.js";
+import { fleetSize } from "../../plan/fleet-plan.js";
 import { buildResult } from "../../run/build-result.js";
 import { rejectRealtimeOnlyFlags, runRealtimeMode } from "../run-realtime.js";
 import { runVirtualMode, type DriverOutcome } from "../run-virtual.js";
@@ -46,7 +47,8 @@ export interface RunOptions {
 export async function runCommand(options: RunOptions): Promise<number> {
   const loaded = await loadScenarioOrThrow(options.scenario);
   const scenario = applyOverrides(loaded, options);
-  const shard = shardOption(options, scenario);
+  const fleetClients = fleetSize(scenario, options.clients);
+  const shard = shardOption(options, fleetClients);
   if (options.out !== undefined) await checkWritable(options.out);
   if (options.html !== undefined) await checkWritable(options.html);
   // Listen before building the fleet: a Ctrl-C during set-up still ends cleanly.
@@ -79,7 +81,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     if (violation !== null) process.stderr.write(`kmssim: --check: ${violation.message}\n  replay: ${reproduceCommand({ ...options, check: true }, violation.seed)}\n`);
     return EXIT.runFailed;
   }
-  const result = buildResult(outcome.totals, outcome.wallSeconds, interrupted, shardMeta(shard, scenario, options));
+  const result = buildResult(outcome.totals, outcome.wallSeconds, interrupted, shardMeta(shard, fleetClients, scenario, options));
   // The summary first: if the file cannot be written after all, the numbers are still shown.
   if (!options.quiet) process.stdout.write(`${renderSummary(result, { color: process.stdout.isTTY === true })}\n`);
   if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
@@ -160,7 +162,7 @@ function applyOverrides(scenario: Scenario, options: RunOptions): Scenario {
 }
 
 /** --shard i/N, checked against the run it splits; the whole fleet without the flag. */
-function shardOption(options: RunOptions, scenario: Scenario): ShardSpec {
+function shardOption(options: RunOptions, fleetClients: number): ShardSpec {
   if (options.shard === undefined) return WHOLE_FLEET;
   let shard: ShardSpec;
   try {
@@ -174,15 +176,13 @@ function shardOption(options: RunOptions, scenario: Scenario): ShardSpec {
       "--check cannot be combined with --shard: every virtual shard simulates the whole fleet, so check that once with the same scenario and seed, without --shard",
     );
   }
-  const fleetSize = options.clients ?? scenario.clients.reduce((a, g) => a + g.count, 0);
-  if (shard.count > fleetSize) throw new UserError(`--shard ${formatShard(shard)}: more shards than the ${fleetSize} clients of the fleet; use at most ${fleetSize}`);
+  if (shard.count > fleetClients) throw new UserError(`--shard ${formatShard(shard)}: more shards than the ${fleetClients} clients of the fleet; use at most ${fleetClients}`);
   return shard;
 }
 
 /** What `kmssim merge` needs to know the shards belong together. */
-function shardMeta(shard: ShardSpec, scenario: Scenario, options: RunOptions): ShardMeta | undefined {
+function shardMeta(shard: ShardSpec, fleetClients: number, scenario: Scenario, options: RunOptions): ShardMeta | undefined {
   if (options.shard === undefined) return undefined;
-  const fleetClients = options.clients ?? scenario.clients.reduce((a, g) => a + g.count, 0);
   return {
     index: shard.index,
     count: shard.count,

@@ -1,5 +1,6 @@
 import { KeyFileError } from "../../realtime/dns/tsig-key-file.js";
 import { keyForRun } from "../../realtime/dns/run-key.js";
+import { fleetSize } from "../../plan/fleet-plan.js";
 import { loadScenarioOrThrow } from "../load-or-exit.js";
 import { EXIT, UserError } from "../user-error.js";
 
@@ -12,7 +13,7 @@ export async function validateCommand(path: string): Promise<number> {
     if (error instanceof KeyFileError) throw new UserError(`dns.keyFile: ${error.message}`, error.code);
     throw error;
   }
-  const clients = scenario.clients.reduce((a, g) => a + g.count, 0);
+  const clients = fleetSize(scenario);
   process.stdout.write(
     `${path}: ok — ${scenario.hosts.length} host(s), ${scenario.clients.length} client group(s), ` +
       `${clients} client(s), ${scenario.events.length} event(s), ${scenario.thresholds.length} threshold(s)\n`,
