@@ -11,8 +11,8 @@ import { MessageType, type RequestMessage, type ResponseMessage } from "../../co
 /** LOCAL: this machine ran out of something (descriptors, ports): not the host's failure. */
 export type RpcFailure = "REFUSED" | "RESET" | "TIMEOUT" | "CLOSED" | "PROTOCOL" | "NO_ADDRESS" | "LOCAL";
 
-/** Errors of the client's own machine, which would otherwise look like a host resetting connections. */
-const LOCAL_ERRNO = new Set(["EMFILE", "ENFILE", "EADDRNOTAVAIL", "EADDRINUSE", "ENOBUFS", "ENOMEM"]);
+/** Errors of the client's own machine, which would otherwise look like a host resetting connections (or DNS failing). */
+export const LOCAL_ERRNO = new Set(["EMFILE", "ENFILE", "EADDRNOTAVAIL", "EADDRINUSE", "ENOBUFS", "ENOMEM"]);
 
 export class RpcCallError extends Error {
   constructor(readonly code: RpcFailure, message: string, readonly errno?: string) {

@@ -5,8 +5,6 @@
 
 import { isLoopbackV4 } from "../../discover/probe-policy.js";
 
-export { isLoopbackV4 };
-
 export class NotLoopbackError extends Error {
   readonly code = NOT_LOOPBACK;
   constructor(
@@ -21,7 +19,7 @@ export class NotLoopbackError extends Error {
 
 export const NOT_LOOPBACK = "KMSSIM_NOT_LOOPBACK";
 
-export function notLoopbackMessage(domain: string, target: string, address: string): string {
+function notLoopbackMessage(domain: string, target: string, address: string): string {
   return (
     `the SRV records of ${domain} point ${target.replace(/\.$/, "")} at ${address}, which is not a loopback address; ` +
     `kmssim sends traffic only to loopback unless you name the address with --allow-address ${address} (only for machines that run kmssim host)`
@@ -33,13 +31,17 @@ export function notLoopbackMessage(domain: string, target: string, address: stri
  * alone (10.0.0.5) or in a range (10.244.0.0/16: a cluster's pod network).
  */
 export function mayConnect(address: string, allowed: readonly string[]): boolean {
-  if (isLoopbackV4(address)) return true;
-  const value = ipv4Value(address);
-  return allowed.some((entry) => {
-    if (entry === address) return true;
-    const range = parseAllowEntry(entry);
-    return range !== null && value !== null && (value & range.mask) >>> 0 === range.network;
-  });
+  return connectRule(allowed)(address);
+}
+
+/** mayConnect with the --allow-address entries read once (it runs for every record of every DNS answer). */
+export function connectRule(allowed: readonly string[]): (address: string) => boolean {
+  const ranges = allowed.flatMap((entry) => parseAllowEntry(entry) ?? []);
+  return (address) => {
+    if (isLoopbackV4(address) || allowed.includes(address)) return true;
+    const value = ipv4Value(address);
+    return value !== null && ranges.some((range) => (value & range.mask) >>> 0 === range.network);
+  };
 }
 
 /** An --allow-address entry as network and mask, or null when it is not IPv4[/0-32]. */

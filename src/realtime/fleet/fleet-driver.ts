@@ -19,9 +19,9 @@ import type { OutcomeStats } from "../../run/outcome-stats.js";
 import { EventQueue } from "../../queue/event-queue.js";
 import { ExpectedShareLedger } from "../../run/expected-share-ledger.js";
 import { CompressedClock } from "../compressed-clock.js";
-import { RpcCallError, type RpcTarget } from "../client/rpc-call.js";
+import { LOCAL_ERRNO, RpcCallError, type RpcTarget } from "../client/rpc-call.js";
 import { LiveRpcCounts, type LiveRpcWire } from "../metrics/live-rpc-counts.js";
-import { mayConnect, NotLoopbackError } from "./address-guard.js";
+import { connectRule, NotLoopbackError } from "./address-guard.js";
 
 export interface SrvLookup {
   records: readonly { target: string; port: number; priority: number; weight: number }[];
@@ -138,6 +138,8 @@ export class FleetDriver implements AnswerBook {
   private readonly renewalsSentBy: number[];
   private readonly stride: number;
   private readonly ledger: ExpectedShareLedger;
+  /** The loopback rule with this run's --allow-address entries. */
+  private readonly mayConnect: (address: string) => boolean;
   private readonly replyView: RpcAnswerView = { status: 0, activationIntervalMs: 0, renewalIntervalMs: 0 };
   private servingMask = 0xffffffff;
   private inFlightOps = 0;
@@ -170,6 +172,7 @@ export class FleetDriver implements AnswerBook {
     this.stride = options.stride ?? 1;
     this.live = new LiveRpcCounts(plan.dns.endpoints.length);
     this.ledger = new ExpectedShareLedger(plan.contexts, plan.dns.endpoints.length);
+    this.mayConnect = connectRule(options.allowAddress ?? []);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     // RNG stream, CMID, source address and boot time follow the global index: a client is
     // the same client however the fleet is cut into shards and slices.
@@ -386,7 +389,7 @@ export class FleetDriver implements AnswerBook {
       const host = this.plan.dns.endpointFor(record.target, domain);
       const address = lookup.addresses.get(record.target) ?? lookup.addresses.get(record.target.replace(/\.$/, ""));
       // The loopback rule: an address nobody chose is never connected to; the run fails (exit 2).
-      if (address !== undefined && !mayConnect(address, this.options.allowAddress ?? [])) throw new NotLoopbackError(domain, record.target, address);
+      if (address !== undefined && !this.mayConnect(address)) throw new NotLoopbackError(domain, record.target, address);
       this.coverEndpoint(host);
       this.targets[host] = address === undefined ? null : { address, port: record.port };
       return { host, priority: record.priority, weight: record.weight };
@@ -481,9 +484,6 @@ export class FleetDriver implements AnswerBook {
       .finally(() => this.maybeDone());
   }
 }
-
-/** Errors of this machine (as rpc-call's LOCAL), which would otherwise read as DNS failing. */
-const LOCAL_ERRNO = new Set(["EMFILE", "ENFILE", "EADDRNOTAVAIL", "EADDRINUSE", "ENOBUFS", "ENOMEM"]);
 
 /** The local errno of an error or of its cause (a TCP fallback wraps the socket's error), or null. */
 function localErrnoOf(err: unknown): string | null {
