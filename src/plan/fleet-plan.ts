@@ -94,16 +94,7 @@ export function forEachClient(
   count: number,
   visit: (globalIndex: number, groupIndex: number, installedAtMs: number) => void,
 ): void {
-  const end = first + count;
-  plan.groupCounts.forEach((groupCount, groupIndex) => {
-    const start = plan.groupStart[groupIndex];
-    const from = Math.max(first, start);
-    const to = Math.min(end, start + groupCount);
-    if (from >= to) return;
-    const g = plan.scenario.clients[groupIndex];
-    const offsets = sortedBootOffsets(plan.scenario.seed, groupIndex, groupCount, g.bootSpreadMs);
-    for (let i = from; i < to; i++) visit(i, groupIndex, g.startAtMs + offsets[i - start]);
-  });
+  forEachClientStrided(plan, first, 1, count, visit);
 }
 
 /**
@@ -118,7 +109,6 @@ export function forEachClientStrided(
   count: number,
   visit: (globalIndex: number, groupIndex: number, installedAtMs: number) => void,
 ): void {
-  if (stride === 1) return forEachClient(plan, first, count, visit);
   const end = first + count * stride;
   plan.groupCounts.forEach((groupCount, groupIndex) => {
     const start = plan.groupStart[groupIndex];
