@@ -11,17 +11,10 @@ export const PERCENTILE_KEYS = ["p50", "p90", "p99", "p999", "max"] as const sat
 
 /** Decodes and adds every histogram; `path` names the field in errors. */
 export function mergedLatency(histograms: readonly string[], path: string): LatencyPercentilesMs {
-  const merged = new LatencyRecorder();
-  histograms.forEach((encoded, k) => {
-    let decoded: LatencyRecorder;
-    try {
-      decoded = LatencyRecorder.decode(encoded);
-    } catch (err) {
-      const where = histograms.length > 1 ? `${path}[${k}]` : path;
-      const why = err instanceof Error ? err.message : String(err);
-      throw new CompareError(`${where} is not a readable HdrHistogram (compressed base64): ${why}`, "COMPARE_BAD_HISTOGRAM");
-    }
-    merged.add(decoded);
+  const merged = LatencyRecorder.sumOf(histograms, (k, err) => {
+    const where = histograms.length > 1 ? `${path}[${k}]` : path;
+    const why = err instanceof Error ? err.message : String(err);
+    return new CompareError(`${where} is not a readable HdrHistogram (compressed base64): ${why}`, "COMPARE_BAD_HISTOGRAM");
   });
   const { p50, p90, p99, p999, max } = merged.summary();
   return { p50, p90, p99, p999, max };

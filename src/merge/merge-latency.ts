@@ -6,15 +6,9 @@ import type { LatencySummaryMs } from "../output/result.js";
 import { MergeError } from "./merge-error.js";
 
 export function mergeHistograms(encoded: readonly { file: string; histogram: string }[], path: string): { latencyMs: LatencySummaryMs; histogram: string } {
-  const merged = new LatencyRecorder();
-  for (const { file, histogram } of encoded) {
-    let part: LatencyRecorder;
-    try {
-      part = LatencyRecorder.decode(histogram);
-    } catch (err) {
-      throw new MergeError(`'${file}': ${path} is not a readable HdrHistogram (${err instanceof Error ? err.message : String(err)})`, "MERGE_BAD_HISTOGRAM");
-    }
-    merged.add(part);
-  }
+  const merged = LatencyRecorder.sumOf(
+    encoded.map((e) => e.histogram),
+    (k, err) => new MergeError(`'${encoded[k].file}': ${path} is not a readable HdrHistogram (${err instanceof Error ? err.message : String(err)})`, "MERGE_BAD_HISTOGRAM"),
+  );
   return { latencyMs: merged.summary(), histogram: merged.encode() };
 }

@@ -100,6 +100,24 @@ export class LatencyRecorder {
   }
 
   /** Reads a histogram written by `encode` (or any V2 histogram with the same layout). */
+  /**
+   * Several encoded histograms (shards, workers, files) added bucket by bucket.
+   * `unreadable(index, error)` turns one that cannot be decoded into the caller's error.
+   */
+  static sumOf(encoded: readonly string[], unreadable: (index: number, error: unknown) => Error): LatencyRecorder {
+    const sum = new LatencyRecorder();
+    encoded.forEach((base64, index) => {
+      let part: LatencyRecorder;
+      try {
+        part = LatencyRecorder.decode(base64);
+      } catch (error) {
+        throw unreadable(index, error);
+      }
+      sum.add(part);
+    });
+    return sum;
+  }
+
   static decode(base64: string): LatencyRecorder {
     const h = hdr.decodeFromCompressedBase64(base64, 64, false) as JsHistogram;
     if (h.unitMagnitude !== LAYOUT.unitMagnitude || h.subBucketHalfCountMagnitude !== HALF_MAGNITUDE) {
