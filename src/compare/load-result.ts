@@ -2,6 +2,7 @@
 // compare reads present with the right type. Any problem is a plain sentence naming the
 // file (exit 2), never a stack trace or a NaN row later.
 
+import { readFailureReason } from "../output/read-failure.js";
 import { readFile } from "node:fs/promises";
 import { RESULT_SCHEMA, type Result } from "../output/result.js";
 
@@ -115,10 +116,7 @@ export async function loadResultFile(file: string): Promise<Result> {
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why =
-      e.code === "ENOENT" ? "no such file" : e.code === "EISDIR" ? "it is a folder" : e.code === "EACCES" ? "no permission to read it" : e.message;
-    throw new ResultFileError(`cannot read '${file}': ${why}`);
+    throw new ResultFileError(`cannot read '${file}': ${readFailureReason(err)}`);
   }
   return parseResultText(text, file);
 }

@@ -2,6 +2,7 @@
 // is not a kmssim result is a UserError (exit 2) naming the file and what is wrong.
 // readReportFile also accepts a capacity plan (kmssim/plan@1) and says which it read.
 
+import { readFailureReason } from "../output/read-failure.js";
 import { readFile } from "node:fs/promises";
 import { RESULT_SCHEMA, type Result } from "../output/result.js";
 import { UserError } from "../cli/user-error.js";
@@ -64,9 +65,7 @@ async function readJsonFile(path: string): Promise<unknown> {
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : code === "EACCES" ? "no permission to read it" : (err as Error).message;
-    throw new UserError(`cannot read result '${path}': ${why}`, "KMSSIM_BAD_RESULT");
+    throw new UserError(`cannot read result '${path}': ${readFailureReason(err)}`, "KMSSIM_BAD_RESULT");
   }
   try {
     return JSON.parse(text) as unknown;

@@ -2,6 +2,7 @@
 // that run's result, thresholds evaluated on the whole. Exit 0 the thresholds pass, 1 one
 // failed (or a shard was interrupted or incomplete), 2 a bad or missing shard file.
 
+import { readFailureReason } from "../../output/read-failure.js";
 import { readFile } from "node:fs/promises";
 import { loadResultFile, ResultFileError } from "../../compare/load-result.js";
 import { MergeError } from "../../merge/merge-error.js";
@@ -39,8 +40,8 @@ export async function mergeCommand(options: MergeCommandOptions): Promise<number
   }
   const reports: HostReportInput[] = [];
   for (const file of options.hosts ?? []) {
-    const text = await readFile(file, "utf8").catch((err: NodeJS.ErrnoException) => {
-      throw new UserError(`cannot read '${file}': ${err.code === "ENOENT" ? "no such file" : err.message}`, "KMSSIM_BAD_HOST_REPORT");
+    const text = await readFile(file, "utf8").catch((err: unknown) => {
+      throw new UserError(`cannot read '${file}': ${readFailureReason(err)}`, "KMSSIM_BAD_HOST_REPORT");
     });
     try {
       reports.push({ file, report: parseHostReport(text, file) });
