@@ -4,7 +4,7 @@
 // replications. Pure: the same runs give the same report, apart from wallSeconds.
 
 import type { ThresholdSpec } from "../scenario/model.js";
-import { meanCi, type MeanCi } from "./confidence.js";
+import { CONFIDENCE, meanCi, type MeanCi } from "./confidence.js";
 import { recommendHosts, type Recommendation } from "./recommend.js";
 import type { ReplicationMetrics } from "./replication-metrics.js";
 import type { SweepPoint } from "./sweep-plan.js";
@@ -64,7 +64,6 @@ export interface PlanInputs {
 }
 
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
-const CONFIDENCE = 0.95;
 
 function rounded(ci: MeanCi): MeanCi {
   const r = (x: number | null): number | null => (x === null ? null : round6(x));

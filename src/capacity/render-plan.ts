@@ -2,13 +2,13 @@
 // row per host count (verdict, replications meeting each threshold, means ± 95% CI), and
 // the recommended host count.
 
+import { OP_SYMBOL, palette } from "../output/palette.js";
 import { formatCount } from "../output/format-number.js";
 import { formatDurationShort } from "../output/format-duration.js";
 import { formatTable } from "../output/format-table.js";
 import type { MeanCi } from "./confidence.js";
 import type { PlanPoint, PlanRecommendation, PlanReport } from "./plan-report.js";
 
-const OP_SYMBOL: Record<string, string> = { lt: "<", lte: "≤", gt: ">", gte: "≥", eq: "=" };
 
 export interface RenderOptions {
   color: boolean;
@@ -57,8 +57,7 @@ function recommendationLine(r: PlanRecommendation, report: PlanReport): string {
 }
 
 export function renderPlan(report: PlanReport, options: RenderOptions): string {
-  const paint = (code: string) => (text: string): string => (options.color ? `\x1b[${code}m${text}\x1b[0m` : text);
-  const [bold, green, red, yellow] = [paint("1"), paint("32"), paint("31"), paint("33")];
+  const { bold, green, red, yellow } = palette(options.color);
   const lines: string[] = [];
   const runs = report.points.length * report.replications;
   lines.push(`  ${bold("kmssim plan")}  ${bold(report.scenario)}${report.interrupted ? "  " + yellow("(interrupted)") : ""}`);

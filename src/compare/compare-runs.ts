@@ -4,7 +4,7 @@
 import type { Result } from "../output/result.js";
 import { CompareError } from "./errors.js";
 import { selectMetric } from "./glob.js";
-import { limitFor, parseMaxRegression, type RegressionLimits } from "./limits.js";
+import { DEFAULT_MAX_REGRESSION, limitFor, parseMaxRegression, type RegressionLimits } from "./limits.js";
 import { profileOf, type Better, type MetricUnit, type MetricValue, type RunIdentity, type RunProfile } from "./run-profile.js";
 import { judge } from "./verdict.js";
 
@@ -67,7 +67,7 @@ export function differences(baseline: RunIdentity, candidate: RunIdentity): stri
 }
 
 export function compareProfiles(baseline: RunProfile, candidate: RunProfile, options: CompareOptions = {}): Comparison {
-  const limits = options.limits ?? parseMaxRegression("10%");
+  const limits = options.limits ?? parseMaxRegression(DEFAULT_MAX_REGRESSION);
   const globs = options.metrics ?? [];
   const all = pairs(baseline, candidate);
   const selected = all.filter(({ base }) => selectMetric(globs, base.metric));

@@ -2,6 +2,7 @@
 // with the share of first tries win7 and vista clients give it, and the problems found,
 // each with a stable code. Pure: the same records in any order give the same problems.
 
+import { formatPercent } from "../output/format-number.js";
 import { expectedShares } from "../core/selection/expected-share.js";
 import type { SelectionProfile } from "../core/selection/select-host.js";
 import { MAX_ENDPOINTS, type SrvCandidate } from "../core/selection/srv-candidate.js";
@@ -164,7 +165,7 @@ function recordProblems(reports: readonly RecordReport[]): Problem[] {
       ];
       const share = sumShares(group);
       const then = r.probe.status === "timeout" ? "wait for their RPC timeout, then fail over" : "fail over";
-      const tail = share === null ? "" : ` — clients that pick it first (win7 ${pct(share.win7)}, vista ${pct(share.vista)}) ${then}`;
+      const tail = share === null ? "" : ` — clients that pick it first (win7 ${formatPercent(share.win7)}, vista ${formatPercent(share.vista)}) ${then}`;
       const detail = r.probe.status === "error" ? ` (${r.probe.message})` : "";
       problems.push(problem("UNREACHABLE", "error", `${key} at ${r.address} ${why}${detail}${tail}`, [key]));
     }
@@ -192,7 +193,7 @@ function recordProblems(reports: readonly RecordReport[]): Problem[] {
       if (share === null || share.win7 < CARRIES_ALL_SHARE) continue;
       const others = reports.filter((r) => endpointKey(r.target, r.port) !== key);
       const backup = others.some((r) => r.priority > group[0].priority) ? `; the others (higher priority) get work only when it fails` : "";
-      problems.push(problem("SINGLE_HOST", "warning", `${key} gets ${pct(share.win7)} of win7 clients' first tries${backup}`, [key]));
+      problems.push(problem("SINGLE_HOST", "warning", `${key} gets ${formatPercent(share.win7)} of win7 clients' first tries${backup}`, [key]));
     }
   }
 
@@ -228,9 +229,4 @@ function finish(report: Omit<DiscoverReport, "problems" | "ok">, problems: Probl
   const hosts = (p: Problem): string => p.hosts.join(",");
   const sorted = [...problems].sort((a, b) => rank(a) - rank(b) || (hosts(a) < hosts(b) ? -1 : hosts(a) > hosts(b) ? 1 : 0));
   return { ...report, problems: sorted, ok: sorted.length === 0 };
-}
-
-/** 0.75 → "75.0%". */
-export function pct(share: number): string {
-  return `${(share * 100).toFixed(1)}%`;
 }

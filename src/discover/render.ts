@@ -1,6 +1,7 @@
 // The discover report for people (a table and the problems) and for scripts (JSON).
 
-import { pct, type DiscoverReport, type ProbeOutcome, type RecordReport } from "./audit.js";
+import { type DiscoverReport, type ProbeOutcome, type RecordReport } from "./audit.js";
+import { formatPercent } from "../output/format-number.js";
 
 export function renderReportJson(report: DiscoverReport): string {
   // Shares rounded to 1e-6: float noise like 0.30000000000000004 helps no script.
@@ -20,8 +21,8 @@ export function renderReportText(report: DiscoverReport): string {
         String(r.priority),
         String(r.weight),
         addressCell(r),
-        r.share === null ? "-" : pct(r.share.win7),
-        r.share === null ? "-" : pct(r.share.vista),
+        r.share === null ? "-" : formatPercent(r.share.win7),
+        r.share === null ? "-" : formatPercent(r.share.vista),
         probeCell(r.probe),
       ]),
     ];

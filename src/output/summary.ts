@@ -7,6 +7,7 @@ import { PRODUCTS } from "../scenario/model.js";
 import { formatDurationShort } from "./format-duration.js";
 import { formatCount, formatMs, formatPercent, formatPoints } from "./format-number.js";
 import { formatTable } from "./format-table.js";
+import { OP_SYMBOL, palette, type Palette } from "./palette.js";
 import type { LatencySummaryMs, Result, ThresholdResult } from "./result.js";
 
 export interface SummaryOptions {
@@ -14,23 +15,8 @@ export interface SummaryOptions {
   color: boolean;
 }
 
-type Paint = (text: string) => string;
-interface Palette {
-  bold: Paint;
-  dim: Paint;
-  green: Paint;
-  red: Paint;
-  yellow: Paint;
-}
-
-function palette(color: boolean): Palette {
-  const sgr = (code: string): Paint => (color ? (text) => `\x1b[${code}m${text}\x1b[0m` : (text) => text);
-  return { bold: sgr("1"), dim: sgr("2"), green: sgr("32"), red: sgr("31"), yellow: sgr("33") };
-}
-
 const INDENT = 2;
 const LATENCY_FIELDS: readonly (keyof LatencySummaryMs)[] = ["mean", "p50", "p90", "p99", "p999", "max"];
-const OP_SYMBOL: Record<string, string> = { lt: "<", lte: "≤", gt: ">", gte: "≥", eq: "=" };
 /** Fleet events listed before the rest is summed up in one line. */
 const MAX_EVENTS_SHOWN = 20;
 

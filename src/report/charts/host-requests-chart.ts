@@ -1,6 +1,7 @@
 // Requests each host served per timeline interval, stacked: the load over time and how
 // it is split, on one picture.
 
+import { formatPercent } from "../../output/format-number.js";
 import { escapeHtml } from "../escape.js";
 import type { EventMarker } from "../event-markers.js";
 import { seriesColor } from "../palette.js";
@@ -34,7 +35,7 @@ export function hostRequestsChartSvg(
       below += n;
       bars.push(
         `<rect x="${px(left)}" y="${px(top)}" width="${px(width)}" height="${px(Math.max(0.5, height))}" fill="${seriesColor(k)}"><title>${escapeHtml(
-          `${name}: ${n} requests (${(share * 100).toFixed(1)}%)`,
+          `${name}: ${n} requests (${formatPercent(share)})`,
         )}</title></rect>`,
       );
     });

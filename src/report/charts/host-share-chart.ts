@@ -1,6 +1,7 @@
 // Each host's share of requests per interval (solid, dots where the host served requests)
 // against the share the SRV records promise (dashed), with the fleet events marked.
 
+import { formatPercent } from "../../output/format-number.js";
 import { escapeHtml } from "../escape.js";
 import type { EventMarker } from "../event-markers.js";
 import { seriesColor } from "../palette.js";
@@ -27,7 +28,7 @@ export function hostShareChartSvg(
     .map((h, k) =>
       Number.isFinite(h.expectedShare)
         ? `<line class="expected" x1="${px(x0)}" x2="${px(x1)}" y1="${px(y(h.expectedShare))}" y2="${px(y(h.expectedShare))}" stroke="${seriesColor(k)}"><title>${escapeHtml(
-            `${h.name} expected ${(h.expectedShare * 100).toFixed(1)}%`,
+            `${h.name} expected ${formatPercent(h.expectedShare)}`,
           )}</title></line>`
         : "",
     )
@@ -46,7 +47,7 @@ export function hostShareChartSvg(
         .map(
           (p) =>
             `<circle cx="${px(mid(p.s))}" cy="${px(y(p.share))}" r="2.6" fill="${seriesColor(k)}"><title>${escapeHtml(
-              `${h.name}: ${(p.share * 100).toFixed(1)}% of ${p.s.total} requests`,
+              `${h.name}: ${formatPercent(p.share)} of ${p.s.total} requests`,
             )}</title></circle>`,
         )
         .join("");

@@ -1,6 +1,7 @@
 // The plan report's text parts: the header with the answer per fleet size, the
 // thresholds, and the table of every point. Every value from the file is escaped.
 
+import { OP_SYMBOL } from "../../output/palette.js";
 import type { MeanCi } from "../../capacity/confidence.js";
 import type { PlanPoint, PlanRecommendation, PlanReport } from "../../capacity/plan-report.js";
 import { formatCi, formatHostCounts } from "../../capacity/render-plan.js";
@@ -8,7 +9,6 @@ import { escapeHtml } from "../escape.js";
 import { count, duration, plain } from "../sections/format.js";
 import { pointVerdict } from "./plan-series.js";
 
-export const OP_SYMBOL: Record<string, string> = { lt: "<", lte: "≤", gt: ">", gte: "≥", eq: "=" };
 
 const replicationsText = (n: number): string => (n === 1 ? "its one replication" : `all ${count(n)} replications`);
 

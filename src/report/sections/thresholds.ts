@@ -1,10 +1,10 @@
 // Every threshold with its actual value and verdict.
 
+import { OP_SYMBOL } from "../../output/palette.js";
 import type { ThresholdResult } from "../../output/result.js";
 import { escapeHtml } from "../escape.js";
 import { plain } from "./format.js";
 
-const OP_SYMBOL: Record<string, string> = { lt: "<", lte: "≤", gt: ">", gte: "≥", eq: "=" };
 
 export function thresholdsHtml(thresholds: readonly ThresholdResult[]): string {
   if (thresholds.length === 0) return `<p class="muted">The scenario sets no thresholds.</p>`;
