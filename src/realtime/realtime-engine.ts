@@ -652,24 +652,13 @@ function mergeTotals(
   }
   servers.forEach((server, k) => {
     if (server === null) return;
-    const snap = server.snapshot();
-    const state = snap.state === "stopped" ? "up" : snap.state;
+    const self = server.selfCount(Math.min(plan.scenario.durationMs, nowMs));
     hosts.push({
-      name: snap.name,
-      requests: snap.requests,
-      activations: snap.activations,
-      renewals: snap.renewals,
+      ...self,
       // Refused: ECONNREFUSED, plus connections the crash reset before the host read
       // their request (still in the kernel's accept queue, or accepted but unread):
       // clients saw resets, and the host counted the requests it had read as lost.
-      refused: refused[k] + Math.max(0, reset[k] - snap.lost),
-      unanswered: snap.unanswered,
-      lost: snap.lost,
-      late: snap.late,
-      state,
-      dlv: snap.dlv,
-      count: snap.count,
-      lowCount: server.logic.lowCountProducts(plan.scenario.durationMs < nowMs ? plan.scenario.durationMs : nowMs),
+      refused: refused[k] + Math.max(0, reset[k] - self.lost),
       expectedRequests: expected[k],
       clientAnswered: answered[k],
       clientTimedOut: timedOut[k],

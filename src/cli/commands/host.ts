@@ -169,23 +169,7 @@ function hostReport(scenario: Scenario, startAt: string | null, clock: Compresse
     seed: scenario.seed,
     startAt,
     simulatedSeconds: Math.round(nowMs) / 1000,
-    hosts: servers.map((server) => {
-      const snap = server.snapshot();
-      return {
-        name: snap.name,
-        requests: snap.requests,
-        activations: snap.activations,
-        renewals: snap.renewals,
-        unanswered: snap.unanswered,
-        lost: snap.lost,
-        late: snap.late,
-        dlv: snap.dlv,
-        count: snap.count,
-        // As in a run's result: the alert is for products some clients were counted for.
-        lowCount: server.logic.lowCountProducts(nowMs).filter((product) => (snap.count[product] ?? 0) > 0),
-        state: snap.state === "stopped" ? "up" : snap.state,
-      };
-    }),
+    hosts: servers.map((server) => server.selfCount(nowMs)),
   };
 }
 

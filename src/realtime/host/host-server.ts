@@ -20,6 +20,7 @@
 // answered with a Reject frame naming the reason, and that connection is closed; the
 // host goes on serving the others.
 
+import type { HostSelfCount } from "../../output/host-report.js";
 import net from "node:net";
 import { performance } from "node:perf_hooks";
 import type { ActivationAnswer, ActivationRequest, HostCounters, KmsHostLogic } from "../../core/host/host-logic.js";
@@ -284,6 +285,29 @@ export class KmsHostServer implements HostServerCounters {
   counters(): HostServerCounters {
     const { requests, activations, renewals, unanswered, lost, late, badFrames, connections, resetUnread } = this;
     return { requests, activations, renewals, unanswered, lost, late, badFrames, connections, resetUnread };
+  }
+
+  /**
+   * The host as it counts itself, for a run's result and `kmssim host --out`: a host that
+   * was never started or was stopped at the end reads "up"; `lowCountAtMs` is when the
+   * low-count alert is judged (the run's end).
+   */
+  selfCount(lowCountAtMs: number): HostSelfCount {
+    const snap = this.snapshot();
+    return {
+      name: snap.name,
+      requests: snap.requests,
+      activations: snap.activations,
+      renewals: snap.renewals,
+      unanswered: snap.unanswered,
+      lost: snap.lost,
+      late: snap.late,
+      dlv: snap.dlv,
+      count: snap.count,
+      // As in a run's result: the alert is for products some clients were counted for.
+      lowCount: this.logic.lowCountProducts(lowCountAtMs).filter((product) => (snap.count[product] ?? 0) > 0),
+      state: snap.state === "stopped" ? "up" : snap.state,
+    };
   }
 
   snapshot(): HostServerSnapshot {
