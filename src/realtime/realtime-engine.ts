@@ -362,10 +362,10 @@ async function applyEvent(
     log.push({ t: event.atMs / 1000, kind: "host", target: event.host, action: event.action });
     return;
   }
-  const server = servers.find((s) => s !== null && s.name === event.host) ?? null;
-  if (server === null) return;
+  const index = servers.findIndex((s) => s !== null && s.name === event.host);
+  if (index < 0) return;
   log.push({ t: event.atMs / 1000, kind: "host", target: event.host, action: event.action });
-  return applyHostEvent(event, server, servers.indexOf(server), publisher);
+  return applyHostEvent(event, servers[index]!, index, publisher);
 }
 
 /** A slice failed because a DNS answer named an address the clients may not connect to. */
@@ -592,8 +592,13 @@ function shardMembersIn(shard: ShardSpec, start: number, count: number): number 
 /** Requests the slices sent per endpoint, added up. */
 function sumSentBy(endpoints: number, totals: readonly SliceTotalsWire[]): number[] {
   const sum = new Array<number>(endpoints).fill(0);
-  for (const t of totals) t.sentBy.forEach((n, k) => (sum[k] = (sum[k] ?? 0) + n));
+  for (const t of totals) addInto(sum, t.sentBy);
   return sum;
+}
+
+/** Adds a slice's per-endpoint counts into `sum`, index by index. */
+function addInto(sum: number[], counts: readonly number[]): void {
+  counts.forEach((n, k) => (sum[k] = (sum[k] ?? 0) + n));
 }
 
 function mergeTotals(
@@ -630,13 +635,13 @@ function mergeTotals(
     dns.addWire(s.dns);
     for (const [code, n] of s.attemptErrors) attemptErrors.set(code, (attemptErrors.get(code) ?? 0) + n);
     s.byStatus.forEach((n, k) => (byStatus[k] += n));
-    s.expectedRequests.forEach((n, k) => (expected[k] = (expected[k] ?? 0) + n));
-    s.refusedBy.forEach((n, k) => (refused[k] = (refused[k] ?? 0) + n));
-    s.answeredBy.forEach((n, k) => (answered[k] = (answered[k] ?? 0) + n));
-    s.resetBy.forEach((n, k) => (reset[k] = (reset[k] ?? 0) + n));
-    s.timedOutBy.forEach((n, k) => (timedOut[k] = (timedOut[k] ?? 0) + n));
-    s.sentBy.forEach((n, k) => (sent[k] = (sent[k] ?? 0) + n));
-    s.renewalsSentBy.forEach((n, k) => (renewalsSent[k] = (renewalsSent[k] ?? 0) + n));
+    addInto(expected, s.expectedRequests);
+    addInto(refused, s.refusedBy);
+    addInto(answered, s.answeredBy);
+    addInto(reset, s.resetBy);
+    addInto(timedOut, s.timedOutBy);
+    addInto(sent, s.sentBy);
+    addInto(renewalsSent, s.renewalsSentBy);
     activated += s.activatedClients;
     inFlight += s.inFlight;
     failovers += s.failovers;
