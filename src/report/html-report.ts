@@ -99,14 +99,15 @@ function timeSections(result: Result): string {
       )
       .join("");
   const empty = `<p class="muted">The timeline is empty (the run stopped before its first sample).</p>`;
-  const activations =
+  // Charts are drawn only when there is a timeline to draw.
+  const activations = (): string =>
     `<div class="legend"><span class="key"><span class="swatch" style="background:${ACTIVATED_COLOR}"></span>activated (cumulative)</span>` +
     `<span class="key"><span class="swatch" style="background:${LICENSED_COLOR}"></span>licensed</span></div>` +
     activationsChartSvg(timeline, result.clients.total, endSeconds, markers);
-  const share = `<div class="legend">${hostLegend(true)}</div>` + hostShareChartSvg(samples, result.hosts, endSeconds, markers);
-  const requests = `<div class="legend">${hostLegend(false)}</div>` + hostRequestsChartSvg(samples, hostNames, endSeconds, markers);
+  const share = (): string => `<div class="legend">${hostLegend(true)}</div>` + hostShareChartSvg(samples, result.hosts, endSeconds, markers);
+  const requests = (): string => `<div class="legend">${hostLegend(false)}</div>` + hostRequestsChartSvg(samples, hostNames, endSeconds, markers);
   const has = timeline.length > 0;
-  return `<section id="activations"><h2>Activations over time</h2>${has ? activations : empty}</section>
-<section id="share"><h2>Share of requests per host over time</h2><p class="lead">Solid: each host's share of the requests served in each interval (intervals without requests have no point). Dashed: the share the SRV records promise over the run. Vertical lines: fleet events.</p>${has ? share : empty}</section>
-<section id="requests"><h2>Requests per host over time</h2>${has ? requests : empty}</section>`;
+  return `<section id="activations"><h2>Activations over time</h2>${has ? activations() : empty}</section>
+<section id="share"><h2>Share of requests per host over time</h2><p class="lead">Solid: each host's share of the requests served in each interval (intervals without requests have no point). Dashed: the share the SRV records promise over the run. Vertical lines: fleet events.</p>${has ? share() : empty}</section>
+<section id="requests"><h2>Requests per host over time</h2>${has ? requests() : empty}</section>`;
 }

@@ -28,14 +28,13 @@ export function hostRequestsChartSvg(
     let below = 0;
     hostNames.forEach((name, k) => {
       const n = s.counts[k];
-      const share = n / s.total;
       if (n === 0) return;
       const top = y(below + n);
       const height = y(below) - top;
       below += n;
       bars.push(
         `<rect x="${px(left)}" y="${px(top)}" width="${px(width)}" height="${px(Math.max(0.5, height))}" fill="${seriesColor(k)}"><title>${escapeHtml(
-          `${name}: ${n} requests (${formatPercent(share)})`,
+          `${name}: ${n} requests (${formatPercent(s.shares[k] ?? 0)})`,
         )}</title></rect>`,
       );
     });
