@@ -31,14 +31,23 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `node bin/kmssim.js ...args` from the repo root. */
-export function kmssim(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<CliRun> {
+/** Runs `node bin/kmssim.js ...args` from the repo root (`env`: added to this process's). */
+export function kmssim(args: readonly string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliRun> {
   if (!existsSync(join(REPO_ROOT, "dist", "cli", "main.js"))) {
     throw new Error("dist/ is missing: run `npm run build` first (npm test does)");
   }
+  return runChild(process.execPath, [BIN, ...args], options);
+}
+
+/**
+ * Runs a program from the repo root to its end, with its output; killed (code null) after
+ * `timeoutMs`, so a hang fails the test instead of stalling it. `env` adds to this process's.
+ */
+export function runChild(file: string, args: readonly string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<CliRun> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const env = options.env === undefined ? process.env : { ...process.env, ...options.env };
+    const child = spawn(file, [...args], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));

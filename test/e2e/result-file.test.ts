@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, st
 import { basename, dirname, join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BIN, REPO_ROOT, kmssim, stackFrames, tempDirs, writeScenario, yaml } from "./helpers.js";
+import { BIN, REPO_ROOT, kmssim, runChild, stackFrames, tempDirs, writeScenario, yaml } from "./helpers.js";
 
 const tmp = tempDirs();
 
@@ -164,16 +164,7 @@ describe("--out that cannot be written", () => {
     chmodSync(dir, 0o755);
     // root writes anywhere: run as nobody then (setpriv, util-linux), like any user.
     const asUser = process.getuid?.() === 0 ? ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", process.execPath] : [process.execPath];
-    const run = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(asUser[0], [...asUser.slice(1), BIN, "run", scenario, "--out", out, "--quiet"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"] });
-      let stderr = "";
-      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-      const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        resolve({ code, stderr });
-      });
-    });
+    const run = await runChild(asUser[0], [...asUser.slice(1), BIN, "run", scenario, "--out", out, "--quiet"]);
     chmodSync(folder, 0o755);
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toMatch(/cannot write '.*result\.json': no permission to write in its folder \(EACCES\); any file already there is unchanged/);

@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, REPO_ROOT, scenarioPath, stackFrames, tempDirs, writeScenario, yaml } from "./helpers.js";
+import { BIN, REPO_ROOT, runChild, scenarioPath, stackFrames, tempDirs, writeScenario, yaml } from "./helpers.js";
 
 const tmp = tempDirs();
 
@@ -82,19 +82,7 @@ describe("a fleet worker that is killed or stuck", () => {
 
 /** `kmssim run` under `ulimit -n <limit>` (bash), with the exit code and stderr. */
 function runUnderFdLimit(limit: number, scenario: string, out: string): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn("bash", ["-c", `ulimit -n ${limit} && exec "$0" "$@"`, process.execPath, BIN, "run", scenario, "--out", out, "--quiet"], {
-      cwd: REPO_ROOT,
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    });
-  });
+  return runChild("bash", ["-c", `ulimit -n ${limit} && exec "$0" "$@"`, process.execPath, BIN, "run", scenario, "--out", out, "--quiet"]);
 }
 
 const fleet = (clients: number, bootSpread: string): string =>
