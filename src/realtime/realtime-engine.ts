@@ -20,9 +20,8 @@ import type { RpcTarget } from "./client/rpc-call.js";
 import { CompressedClock, type ClockTimer } from "./compressed-clock.js";
 import { EmbeddedDnsServer } from "./dns/dns-server.js";
 import { externalDnsServer, keyForRun } from "./dns/run-key.js";
-import { sendDnsUpdate } from "./dns/update-client.js";
 import { DnsZone } from "./dns/zone.js";
-import { HostPublisher, targetNameOf } from "./host/host-publisher.js";
+import { HostPublisher, publishedHost, publishingOn, targetNameOf } from "./host/host-publisher.js";
 import type { SliceProgress } from "./fleet/fleet-driver.js";
 import { createSlice } from "./fleet/slice-runner.js";
 import { sliceTotalsToWire, type FromWorker, type SliceSetup, type SliceTotalsWire, type ToWorker } from "./fleet/slice-wire.js";
@@ -141,11 +140,9 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       scenario,
       hosts: servers.flatMap((server, index) => {
         const target = targets[index];
-        return server === null || target === null ? [] : [{ host: index, name: server.name, address: target.address, port: target.port, priority: scenario.hosts[index].priority, weight: scenario.hosts[index].weight }];
+        return server === null || target === null ? [] : [publishedHost(index, scenario.hosts[index], target)];
       }),
-      send: (zoneName, changes) => sendDnsUpdate(dnsAddress, zoneName, changes, { key, timeoutMs: scenario.network.dnsTimeoutMs }),
-      simNowMs: () => Math.max(0, clock.simNowMs()),
-      wallDelayUntilMs: (t) => clock.wallDelayUntilMs(t),
+      ...publishingOn(scenario, () => clock, dnsAddress, key),
       scavengeByDelete: external !== null,
       onRecord: recordChanged,
       // Held back until the run is known to go on: a server that never answers fails it instead.

@@ -11,9 +11,8 @@ import { parseHostPort } from "../../realtime/dns/record-flags.js";
 import { externalDnsServer, keyForRun, readTsigKeyFile } from "../../realtime/dns/run-key.js";
 import { KeyFileError } from "../../realtime/dns/tsig-key-file.js";
 import type { TsigKey } from "../../realtime/dns/tsig.js";
-import { sendDnsUpdate } from "../../realtime/dns/update-client.js";
 import { hostServerFromSpec } from "../../realtime/host/host-from-spec.js";
-import { HostPublisher } from "../../realtime/host/host-publisher.js";
+import { HostPublisher, publishedHost, publishingOn } from "../../realtime/host/host-publisher.js";
 import type { KmsHostServer } from "../../realtime/host/host-server.js";
 import type { HostSpec, Scenario } from "../../scenario/model.js";
 import { didYouMean } from "../../core/did-you-mean.js";
@@ -101,16 +100,14 @@ export async function hostCommand(options: HostCommandOptions, io: HostCommandIo
       });
       started.push(server);
       const { spec, index } = hosts[k];
-      published.push({ host: index, name: spec.name, address: target.address, port: target.port, priority: spec.priority, weight: spec.weight });
+      published.push(publishedHost(index, spec, target));
       io.out.write(`kmssim host: ${spec.name} listening on ${target.address}:${target.port}\n`);
     }
     publisher = new HostPublisher({
       scenario,
       hosts: published,
-      send: (zone, changes) => sendDnsUpdate(dns, zone, changes, { key, timeoutMs: scenario.network.dnsTimeoutMs }),
       // Before a --start-at, publishing happens "at 0" like the fleet's own hosts.
-      simNowMs: () => Math.max(0, clock.simNowMs()),
-      wallDelayUntilMs: (t) => clock.wallDelayUntilMs(t),
+      ...publishingOn(scenario, () => clock, dns, key),
       // Hosts run until Ctrl-C, not for the scenario's duration: they keep re-registering.
       untilMs: Infinity,
       scavengeByDelete: false,

@@ -7,10 +7,13 @@
 
 import { isStale, PublishEventId, PublishSchedule, staleAtMs, type PublishingHostAction, type PublishSlot } from "../../core/host/publish-schedule.js";
 import type { FleetEventRecord } from "../../output/result.js";
-import type { Scenario } from "../../scenario/model.js";
+import type { HostSpec, Scenario } from "../../scenario/model.js";
 import { publishChanges, unpublishChanges } from "../dns/update-client.js";
 import type { UpdateChange } from "../dns/update-message.js";
-import { MAX_TIMER_MS } from "../compressed-clock.js";
+import { MAX_TIMER_MS, type CompressedClock } from "../compressed-clock.js";
+import type { RpcTarget } from "../client/rpc-call.js";
+import type { TsigKey } from "../dns/tsig.js";
+import { sendDnsUpdate } from "../dns/update-client.js";
 
 export interface UpdateReply {
   rcodeName: string;
@@ -48,6 +51,29 @@ export interface HostPublisherOptions {
   onEvent?: (event: FleetEventRecord) => void;
   /** First failure of each kind, in plain words, for the user. */
   onWarning?: (message: string) => void;
+}
+
+/** A scenario host as it publishes itself: listening at `target`, with its SRV priority and weight. */
+export function publishedHost(index: number, spec: HostSpec, target: RpcTarget): PublishedHost {
+  return { host: index, name: spec.name, address: target.address, port: target.port, priority: spec.priority, weight: spec.weight };
+}
+
+/**
+ * What every publisher of a scenario's hosts shares (a run's own hosts, `kmssim host`):
+ * updates signed with `key` to `server`, on the clock in force (`clock()`: a run sets its
+ * time 0 anew when the fleet starts), where time before 0 (a --start-at ahead) counts as 0.
+ */
+export function publishingOn(
+  scenario: Scenario,
+  clock: () => CompressedClock,
+  server: { host: string; port: number },
+  key: TsigKey | null,
+): Pick<HostPublisherOptions, "send" | "simNowMs" | "wallDelayUntilMs"> {
+  return {
+    send: (zone, changes) => sendDnsUpdate(server, zone, changes, { key, timeoutMs: scenario.network.dnsTimeoutMs }),
+    simNowMs: () => Math.max(0, clock().simNowMs()),
+    wallDelayUntilMs: (t) => clock().wallDelayUntilMs(t),
+  };
 }
 
 export class HostPublisher {
