@@ -75,6 +75,11 @@ export async function main(argv: readonly string[]): Promise<number> {
             array: true,
             describe: "realtime: clients may also connect to this IPv4 address or range (10.244.0.0/16), only where `kmssim host` runs; without it they connect to loopback only. Repeatable",
           })
+          .option("allow-long-run", {
+            type: "boolean",
+            default: false,
+            describe: "realtime: run even when duration ÷ timeScale is more than 7 days of wall time (refused without it; a warning past 1 hour)",
+          })
           .example("$0 run scenarios/multi-host.yaml", "Run the main job with the file's settings")
           .example("$0 run scenarios/large-fleet.yaml --clients 50000 --out result.json", "Smaller fleet, keep the JSON")
           .example("$0 run scenarios/failover.yaml --seed 7", "Replay a run with another seed")
@@ -98,6 +103,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           externalHosts: args["external-hosts"],
           startAt: args["start-at"],
           allowAddress: args["allow-address"],
+          allowLongRun: args["allow-long-run"],
         });
       },
     )
@@ -128,10 +134,29 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .command(
       "validate <scenario>",
-      "Check a scenario file and report every problem with line:column",
-      (y) => y.positional("scenario", { type: "string", demandOption: true }),
+      "Check a scenario file and report every problem with line:column; with run's flags, everything `run` would check before starting (memory, wall time)",
+      (y) =>
+        y
+          .positional("scenario", { type: "string", demandOption: true })
+          .option("mode", { choices: ["virtual", "realtime"] as const, describe: "Check as `run --mode` would" })
+          .option("seed", { type: "number", describe: "Check as `run --seed` would" })
+          .option("clients", { type: "number", describe: "Check as `run --clients` would (does the fleet fit this machine?)" })
+          .option("workers", { type: "number", describe: "Check as `run --workers` would" })
+          .option("shard", { type: "string", describe: "Check as `run --shard i/N` would" })
+          .option("check", { type: "boolean", default: false, describe: "Check as `run --check` would" })
+          .option("allow-long-run", { type: "boolean", default: false, describe: "Check as `run --allow-long-run` would" })
+          .example("$0 validate scenarios/large-fleet.yaml --clients 20000000", "Does a 20M-client run fit this machine?"),
       async (args) => {
-        exitCode = await validateCommand(args.scenario as string);
+        exitCode = await validateCommand({
+          scenario: args.scenario as string,
+          mode: args.mode,
+          seed: args.seed,
+          clients: args.clients,
+          workers: args.workers,
+          shard: args.shard,
+          check: args.check,
+          allowLongRun: args["allow-long-run"],
+        });
       },
     )
     .command(

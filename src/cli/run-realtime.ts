@@ -7,12 +7,12 @@
 
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { KeyFileError } from "../realtime/dns/tsig-key-file.js";
 import { RunFailedError, runRealtime } from "../realtime/realtime-engine.js";
 import type { LiveRunView } from "../realtime/metrics/live-view.js";
 import type { Scenario } from "../scenario/model.js";
 import { fleetSize } from "../plan/fleet-plan.js";
+import { defaultWorkers } from "./machine-limits.js";
 import type { ProgressSink } from "./progress.js";
 import type { ShardSpec } from "../core/shard/shard.js";
 import type { DriverOutcome } from "./run-virtual.js";
@@ -47,7 +47,7 @@ export async function runRealtimeMode(
     );
   }
   const originEpochMs = startAtFlag(options.startAt, { allowPast: false });
-  const workers = options.workers ?? Math.max(1, Math.min(availableParallelism(), 8));
+  const workers = options.workers ?? defaultWorkers();
   const clients = fleetSize(scenario, options.clients);
   if (originEpochMs !== undefined) {
     const waitS = Math.max(0, (originEpochMs - CompressedClock.wallNowMs()) / 1000);

@@ -3,6 +3,9 @@
 // the main thread agree on "now". Network latency and service times stay real.
 
 import { performance } from "node:perf_hooks";
+import { MAX_TIMER_MS } from "../scenario/defaults.js";
+
+export { MAX_TIMER_MS };
 
 export class CompressedClock {
   /**
@@ -53,6 +56,3 @@ export class CompressedClock {
 export interface ClockTimer {
   clear(): void;
 }
-
-/** The longest delay Node's setTimeout keeps. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;

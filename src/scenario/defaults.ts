@@ -7,6 +7,24 @@ import { PRODUCTS, type Mode, type Product, type Profile } from "./model.js";
 export const MAX_HOSTS = 32;
 /** A timeline longer than this is a typo (sampleInterval: 1ms over months), not a plan. */
 export const MAX_TIMELINE_SAMPLES = 100_000;
+/**
+ * Clients of one fleet. Client i draws from PRNG stream i, and streams from 0x7000_0000 on
+ * belong to the groups' boot times (plan/fleet-plan), so the fleet stays well below that.
+ * Memory bounds a fleet far lower on most machines (plan/run-limits).
+ */
+export const MAX_FLEET_CLIENTS = 1_000_000_000;
+/** Client groups: each is planned and sorted on its own; a generated file stays far below. */
+export const MAX_CLIENT_GROUPS = 10_000;
+/** A host's servers: the virtual model keeps one free-at time per server (8 bytes each). */
+export const MAX_HOST_CONCURRENCY = 100_000;
+/** Scripted events: each is one entry of the fixed schedule (and a timer in realtime). */
+export const MAX_EVENTS = 100_000;
+/** Hand-made SRV records (they name at most 32 distinct endpoints anyway). */
+export const MAX_RECORDS = 1_000;
+/** Domains one host publishes into. */
+export const MAX_PUBLISH_DOMAINS = 64;
+/** Durations that become a timer in realtime: Node's setTimeout waits at most 2^31 − 1 ms (24.8 days). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 export const DEFAULT_KMS_PORT = 1688;
 export const SRV_SERVICE_PREFIX = "_vlmcs._tcp.";
 

@@ -4,7 +4,17 @@
 // Cross-field rules (unique names, references, ...) live in semantics.ts.
 
 import { z } from "zod";
-import { DEFAULTS, MAX_HOSTS } from "./defaults.js";
+import {
+  DEFAULTS,
+  MAX_CLIENT_GROUPS,
+  MAX_EVENTS,
+  MAX_FLEET_CLIENTS,
+  MAX_HOST_CONCURRENCY,
+  MAX_HOSTS,
+  MAX_PUBLISH_DOMAINS,
+  MAX_RECORDS,
+  MAX_TIMER_MS,
+} from "./defaults.js";
 import { durationPattern, formatDuration, parseDuration } from "./duration.js";
 import { show } from "./messages.js";
 import { PRODUCTS, type Product } from "./model.js";
@@ -20,8 +30,8 @@ function withDefault(description: string, shown: string | undefined): string {
   return shown === undefined ? description : `${description} Default: ${shown}.`;
 }
 
-/** A duration key: text with a unit (or plain 0) in, milliseconds out. */
-function duration(kind: DurationKind, description: string, defaultMs?: number) {
+/** A duration key: text with a unit (or plain 0) in, milliseconds out; `maxMs` bounds it. */
+function duration(kind: DurationKind, description: string, defaultMs?: number, maxMs?: number) {
   const schema = z
     .union([z.string(), z.number()], {
       error: (issue) => `expected a duration like 30s or 2h, got ${show(issue.input)}`,
@@ -35,6 +45,10 @@ function duration(kind: DurationKind, description: string, defaultMs?: number) {
       const tooSmall = kind === "positive" ? parsed.ms <= 0 : kind === "nonNegative" && parsed.ms < 0;
       if (tooSmall) {
         ctx.addIssue({ code: "custom", message: `expected a duration${LOWER_BOUND[kind]}, got ${show(value)}`, input: value });
+        return z.NEVER;
+      }
+      if (maxMs !== undefined && parsed.ms > maxMs) {
+        ctx.addIssue({ code: "custom", message: `expected a duration ≤ ${formatDuration(maxMs)}${maxMs === MAX_TIMER_MS ? " (the longest a timer waits)" : ""}, got ${show(value)}`, input: value });
         return z.NEVER;
       }
       return parsed.ms + 0; // turns -0 into 0
@@ -88,6 +102,11 @@ function text(pattern: RegExp, expected: string, description: string) {
     .describe(description);
 }
 
+/** The message of a list longer than `max`. */
+function tooMany(max: number, what: string) {
+  return (issue: { input?: unknown }) => `allows at most ${max} ${what}, got ${Array.isArray(issue.input) ? issue.input.length : "more"}`;
+}
+
 const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 const LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?";
 const DOMAIN = new RegExp(`^(?=.{1,253}$)${LABEL}(?:\\.${LABEL})*\\.?$`);
@@ -132,7 +151,7 @@ const dnsSchema = z
       .meta({ description: "auto: hosts publish their own SRV records; manual: only dns.records exist.", default: "auto" })
       .optional(),
     ttl: duration("nonNegative", "TTL of SRV records; 0 turns client DNS caching off.", DEFAULTS.dns.ttlMs).optional(),
-    records: z.array(srvRecordSchema).describe("Manual SRV records.").optional(),
+    records: z.array(srvRecordSchema).max(MAX_RECORDS, { error: tooMany(MAX_RECORDS, "records") }).describe("Manual SRV records.").optional(),
     publishInterval: duration(
       "positive",
       "How often a running host re-registers its records (auto publish), like a KMS host's daily DNS refresh.",
@@ -163,14 +182,15 @@ const hostSchema = z
       .array(product)
       .describe(`Products the host activates. Default: ${PRODUCTS.join(", ")}.`)
       .optional(),
-    serviceTime: duration("nonNegative", "Mean time to serve one request.", DEFAULTS.host.serviceTimeMs).optional(),
+    serviceTime: duration("nonNegative", "Mean time to serve one request.", DEFAULTS.host.serviceTimeMs, MAX_TIMER_MS).optional(),
     concurrency: number(
-      { int: true, min: 1 },
+      { int: true, min: 1, max: MAX_HOST_CONCURRENCY },
       "Requests served at once; more wait in a queue.",
       DEFAULTS.host.concurrency,
     ).optional(),
     publishDomains: z
       .array(domain("Domain the host publishes its SRV record into."))
+      .max(MAX_PUBLISH_DOMAINS, { error: tooMany(MAX_PUBLISH_DOMAINS, "publish domains per host") })
       .describe("Domains the host publishes into (like DnsDomainPublishList). Default: [dns.domain].")
       .optional(),
     activationInterval: duration(
@@ -189,7 +209,7 @@ const hostSchema = z
 const clientSchema = z
   .strictObject({
     name: z.string().min(1).describe("Client group name, unique in the scenario."),
-    count: number({ int: true, min: 1 }, "Number of clients in the group."),
+    count: number({ int: true, min: 1, max: MAX_FLEET_CLIENTS }, "Number of clients in the group."),
     os: z
       .enum(["win7", "vista"])
       .meta({
@@ -217,8 +237,8 @@ const networkSchema = z
   .strictObject({
     latency: duration("nonNegative", "One-way network latency.", DEFAULTS.network.latencyMs).optional(),
     jitter: duration("nonNegative", "Random variation of the latency.", DEFAULTS.network.jitterMs).optional(),
-    rpcTimeout: duration("positive", "Time a client waits for a host's answer.", DEFAULTS.network.rpcTimeoutMs).optional(),
-    dnsTimeout: duration("positive", "Time a client waits for a DNS answer.", DEFAULTS.network.dnsTimeoutMs).optional(),
+    rpcTimeout: duration("positive", "Time a client waits for a host's answer.", DEFAULTS.network.rpcTimeoutMs, MAX_TIMER_MS).optional(),
+    dnsTimeout: duration("positive", "Time a client waits for a DNS answer.", DEFAULTS.network.dnsTimeoutMs, MAX_TIMER_MS).optional(),
   })
   .describe("Network model between clients, hosts and DNS.");
 
@@ -229,7 +249,7 @@ const hostEventSchema = z
     at: duration("nonNegative", "Simulated time of the event."),
     host: z.string().min(1).describe("Name of the host the event happens to."),
     action: z.enum(HOST_ACTIONS).describe("crash | hang | slow | recover | decommission."),
-    serviceTime: duration("positive", "For slow: service time while slow. Default: 10 × the host's serviceTime.").optional(),
+    serviceTime: duration("positive", "For slow: service time while slow. Default: 10 × the host's serviceTime.", undefined, MAX_TIMER_MS).optional(),
   })
   .describe("A fault or change on a host.");
 
@@ -289,10 +309,15 @@ export const scenarioFileSchema = z
           }`,
       })
       .describe(`KMS hosts (1 to ${MAX_HOSTS}).`),
-    clients: z.array(clientSchema).min(1, { error: "needs at least one client group" }).describe("Client groups."),
+    clients: z
+      .array(clientSchema)
+      .min(1, { error: "needs at least one client group" })
+      .max(MAX_CLIENT_GROUPS, { error: tooMany(MAX_CLIENT_GROUPS, "client groups") })
+      .describe("Client groups."),
     network: networkSchema.optional(),
     events: z
       .array(z.union([hostEventSchema, dnsEventSchema]))
+      .max(MAX_EVENTS, { error: tooMany(MAX_EVENTS, "events") })
       .describe("Faults and changes at simulated times.")
       .optional(),
     thresholds: z.array(thresholdSchema).describe("Checks on the result; any failure gives exit code 1.").optional(),

@@ -4,7 +4,7 @@
 // the wrong type is skipped here: the schema already reports it.
 
 import { didYouMean } from "../core/did-you-mean.js";
-import { DEFAULT_KMS_PORT, DEFAULTS, MAX_TIMELINE_SAMPLES } from "./defaults.js";
+import { DEFAULT_KMS_PORT, DEFAULTS, MAX_FLEET_CLIENTS, MAX_TIMELINE_SAMPLES } from "./defaults.js";
 import { formatDuration, parseDuration } from "./duration.js";
 import { parseKmsHost } from "./kms-host.js";
 import type { PathSegment } from "./positions.js";
@@ -48,6 +48,7 @@ export function checkSemantics(raw: unknown, options: SemanticOptions = {}): Sem
   uniqueNames("hosts", "host", hosts, issues);
   uniqueNames("clients", "client group", records(raw.clients), issues);
   checkClients(raw, hosts, hostNames, runMs, issues);
+  checkFleetSize(raw, issues);
   checkEvents(raw, hostNames, runMs, issues);
   checkThresholds(raw, hostNames, options, issues);
   checkSampleInterval(raw, runMs, issues);
@@ -91,6 +92,16 @@ function checkClients(raw: Rec, hosts: [number, Rec][], hostNames: string[], run
     if (ref.port !== null && typeof hostPort === "number" && ref.port !== hostPort) {
       issues.push({ path, message: `host '${ref.name}' listens on port ${hostPort}, not ${ref.port}` });
     }
+  }
+}
+
+/** The schema bounds each group; together they must fit too (a group too big is reported there alone). */
+function checkFleetSize(raw: Rec, issues: SemanticIssue[]): void {
+  const counts = records(raw.clients).flatMap(([, c]) => (typeof c.count === "number" && Number.isInteger(c.count) ? [c.count] : []));
+  if (counts.some((count) => count < 1 || count > MAX_FLEET_CLIENTS)) return;
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total > MAX_FLEET_CLIENTS) {
+    issues.push({ path: ["clients"], message: `the groups add up to ${total} clients; at most ${MAX_FLEET_CLIENTS} are allowed in one fleet` });
   }
 }
 

@@ -6,49 +6,28 @@ import type { Result } from "../../output/result.js";
 import { renderSummary } from "../../output/summary.js";
 import { renderHtmlReport } from "../../report/index.js";
 import type { Scenario } from "../../scenario/model.js";
-import { fleetSize } from "../../plan/fleet-plan.js";
 import { buildResult } from "../../run/build-result.js";
-import { rejectRealtimeOnlyFlags, runRealtimeMode } from "../run-realtime.js";
+import { runRealtimeMode } from "../run-realtime.js";
 import { runVirtualMode, type DriverOutcome } from "../run-virtual.js";
-import { loadScenarioOrThrow } from "../load-or-exit.js";
 import { createProgress, silentProgress } from "../progress.js";
 import { InvariantViolation } from "../../sim/invariant-violation.js";
-import { EXIT, UserError } from "../user-error.js";
+import { EXIT } from "../user-error.js";
 import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
-import { formatShard, parseShard, ShardSpecError, WHOLE_FLEET, type ShardSpec } from "../../core/shard/shard.js";
+import type { ShardSpec } from "../../core/shard/shard.js";
+import { checkRunInput, type RunInputOptions } from "../run-input.js";
 import type { ShardMeta } from "../../output/result.js";
 import { runDigest } from "../../run/run-digest.js";
-import { hostSideThresholds } from "../../merge/host-side.js";
 
-export interface RunOptions {
-  scenario: string;
-  mode?: "virtual" | "realtime";
-  seed?: number;
-  clients?: number;
-  workers?: number;
+export interface RunOptions extends RunInputOptions {
   out?: string;
   quiet?: boolean;
   /** Write the HTML report here too. */
   html?: string;
-  /** Virtual mode: check the model's invariants after every event (exit 3 on the first broken one). */
-  check?: boolean;
-  /** Realtime: serve live Prometheus metrics on 127.0.0.1:PORT/metrics (0 = a free port). */
-  metricsPort?: number;
-  /** `i/N`: measure only this shard of the fleet (see core/shard). */
-  shard?: string;
-  /** Realtime: the scenario's hosts run elsewhere (`kmssim host`) and are found through dns.server. */
-  externalHosts?: boolean;
-  /** Realtime: simulated time 0 at this wall-clock instant (ISO 8601). */
-  startAt?: string;
-  /** Realtime: non-loopback IPv4 addresses the clients may connect to. */
-  allowAddress?: readonly string[];
 }
 
 export async function runCommand(options: RunOptions): Promise<number> {
-  const loaded = await loadScenarioOrThrow(options.scenario);
-  const scenario = applyOverrides(loaded, options);
-  const fleetClients = fleetSize(scenario, options.clients);
-  const shard = shardOption(options, fleetClients);
+  const { scenario, fleetClients, shard, warnings } = await checkRunInput(options);
+  for (const warning of warnings) process.stderr.write(`${warning}\n`);
   if (options.out !== undefined) await checkWritable(options.out);
   if (options.html !== undefined) await checkWritable(options.html);
   // Listen before building the fleet: a Ctrl-C during set-up still ends cleanly.
@@ -131,55 +110,6 @@ export function reproduceCommand(options: RunOptions, seed: number): string {
   return parts.join(" ");
 }
 
-function applyOverrides(scenario: Scenario, options: RunOptions): Scenario {
-  const out: Scenario = { ...scenario };
-  if (options.mode !== undefined) out.mode = options.mode;
-  if (options.seed !== undefined) {
-    if (!Number.isSafeInteger(options.seed) || options.seed < 0) throw new UserError(`--seed must be a whole number ≥ 0, got ${options.seed}`);
-    out.seed = options.seed;
-  }
-  rejectRealtimeOnlyFlags(options, out.mode);
-  // A shard judges no thresholds; its merge does, with the hosts' own counts (--hosts).
-  if (options.externalHosts === true && options.shard === undefined) rejectHostSideThresholds(out);
-  if (options.check === true && out.mode === "realtime") {
-    throw new UserError(
-      "--check is virtual-only: it checks the discrete-event engine's invariants after every event, and a realtime run has no single order of events to check. Use --mode virtual with --check, or drop --check.",
-    );
-  }
-  if (options.metricsPort !== undefined) {
-    if (out.mode !== "realtime") throw new UserError("--metrics-port is for realtime runs (--mode realtime): a virtual run ends before anyone could scrape it");
-    if (!Number.isSafeInteger(options.metricsPort) || options.metricsPort < 0 || options.metricsPort > 65535) {
-      throw new UserError(`--metrics-port must be a port number from 0 to 65535 (0 = a free port), got ${options.metricsPort}`);
-    }
-  }
-  if (options.workers !== undefined && (!Number.isSafeInteger(options.workers) || options.workers < 0 || options.workers > 64)) {
-    throw new UserError(`--workers must be a whole number from 0 to 64 (0 = clients on the main thread), got ${options.workers}`);
-  }
-  if (options.clients !== undefined && (!Number.isSafeInteger(options.clients) || options.clients < scenario.clients.length)) {
-    throw new UserError(`--clients must be a whole number ≥ ${scenario.clients.length} (one per client group), got ${options.clients}`);
-  }
-  return out;
-}
-
-/** --shard i/N, checked against the run it splits; the whole fleet without the flag. */
-function shardOption(options: RunOptions, fleetClients: number): ShardSpec {
-  if (options.shard === undefined) return WHOLE_FLEET;
-  let shard: ShardSpec;
-  try {
-    shard = parseShard(options.shard);
-  } catch (err) {
-    if (err instanceof ShardSpecError) throw new UserError(`--shard: ${err.message}`);
-    throw err;
-  }
-  if (options.check === true && shard.count > 1) {
-    throw new UserError(
-      "--check cannot be combined with --shard: every virtual shard simulates the whole fleet, so check that once with the same scenario and seed, without --shard",
-    );
-  }
-  if (shard.count > fleetClients) throw new UserError(`--shard ${formatShard(shard)}: more shards than the ${fleetClients} clients of the fleet; use at most ${fleetClients}`);
-  return shard;
-}
-
 /** What `kmssim merge` needs to know the shards belong together. */
 function shardMeta(shard: ShardSpec, fleetClients: number, scenario: Scenario, options: RunOptions): ShardMeta | undefined {
   if (options.shard === undefined) return undefined;
@@ -191,17 +121,4 @@ function shardMeta(shard: ShardSpec, fleetClients: number, scenario: Scenario, o
     thresholds: scenario.thresholds.map(({ metric, op, value }) => ({ metric, op, value })),
     ...(options.externalHosts === true ? { externalHosts: true } : {}),
   };
-}
-
-/**
- * With --external-hosts the result's hosts[] are what the clients saw; a threshold on
- * what only a host counts would be judged on placeholders (0) and pass unmeasured.
- */
-function rejectHostSideThresholds(scenario: Scenario): void {
-  const hostSide = hostSideThresholds(scenario.thresholds, scenario.hosts.map((h) => h.name));
-  if (hostSide.length === 0) return;
-  throw new UserError(
-    `with --external-hosts the hosts run elsewhere (kmssim host) and count these themselves, so this run cannot judge ${hostSide.join(", ")}: ` +
-      "run it as --shard 1/1 and judge it with `kmssim merge shard.json --hosts hosts.json` (hosts.json from `kmssim host --out`), or drop the threshold",
-  );
 }

@@ -1,11 +1,16 @@
+// `kmssim validate <scenario>`: the checks `run` makes before it starts (one function,
+// checkRunInput, with the same flags), plus the TSIG key file a realtime run would read.
+
 import { KeyFileError } from "../../realtime/dns/tsig-key-file.js";
 import { keyForRun } from "../../realtime/dns/run-key.js";
-import { fleetSize } from "../../plan/fleet-plan.js";
-import { loadScenarioOrThrow } from "../load-or-exit.js";
+import { estimateMemory, formatBytes, formatWallTime, realtimeWallMs } from "../../plan/run-limits.js";
+import { defaultWorkers } from "../machine-limits.js";
+import { checkRunInput, type RunInputOptions } from "../run-input.js";
 import { EXIT, UserError } from "../user-error.js";
 
-export async function validateCommand(path: string): Promise<number> {
-  const scenario = await loadScenarioOrThrow(path);
+export async function validateCommand(options: RunInputOptions): Promise<number> {
+  const { scenario, fleetClients, shard, warnings } = await checkRunInput(options);
+  for (const warning of warnings) process.stderr.write(`${warning}\n`);
   // A key file is read only by realtime runs; check it here so it fails before a run does.
   try {
     keyForRun(scenario);
@@ -13,10 +18,12 @@ export async function validateCommand(path: string): Promise<number> {
     if (error instanceof KeyFileError) throw new UserError(`dns.keyFile: ${error.message}`, error.code);
     throw error;
   }
-  const clients = fleetSize(scenario);
+  const memory = estimateMemory({ mode: scenario.mode, fleetClients, shard, workers: options.workers ?? defaultWorkers(), check: options.check === true });
+  const wall = scenario.mode === "realtime" ? `, about ${formatWallTime(realtimeWallMs(scenario.durationMs, scenario.timeScale))} of wall time` : "";
   process.stdout.write(
-    `${path}: ok — ${scenario.hosts.length} host(s), ${scenario.clients.length} client group(s), ` +
-      `${clients} client(s), ${scenario.events.length} event(s), ${scenario.thresholds.length} threshold(s)\n`,
+    `${options.scenario}: ok — ${scenario.hosts.length} host(s), ${scenario.clients.length} client group(s), ` +
+      `${fleetClients} client(s), ${scenario.events.length} event(s), ${scenario.thresholds.length} threshold(s); ` +
+      `${scenario.mode} run needs about ${formatBytes(memory.bytes)}${wall}\n`,
   );
   return EXIT.pass;
 }

@@ -1,0 +1,140 @@
+// Everything `run` checks before it starts, in one function `validate` calls too: the
+// scenario file, the flags against it, and whether the run fits the machine (memory;
+// realtime wall time). A run that passes here only fails for reasons found while running.
+
+import { formatShard, parseShard, ShardSpecError, WHOLE_FLEET, type ShardSpec } from "../core/shard/shard.js";
+import { fleetSize } from "../plan/fleet-plan.js";
+import { formatWallTime, MAX_WALL_MS, memoryProblem, realtimeWallMs, WARN_WALL_MS, type MachineLimits } from "../plan/run-limits.js";
+import { MAX_FLEET_CLIENTS } from "../scenario/defaults.js";
+import { formatDuration } from "../scenario/duration.js";
+import type { Scenario } from "../scenario/model.js";
+import { hostSideThresholds } from "../merge/host-side.js";
+import { loadScenarioOrThrow } from "./load-or-exit.js";
+import { defaultWorkers, machineLimits } from "./machine-limits.js";
+import { rejectRealtimeOnlyFlags } from "./run-realtime.js";
+import { UserError } from "./user-error.js";
+
+/** The flags of `run` that shape the run (validate takes the same ones it has). */
+export interface RunInputOptions {
+  scenario: string;
+  mode?: "virtual" | "realtime";
+  seed?: number;
+  clients?: number;
+  workers?: number;
+  /** Virtual mode: check the model's invariants after every event (exit 3 on the first broken one). */
+  check?: boolean;
+  /** Realtime: serve live Prometheus metrics on 127.0.0.1:PORT/metrics (0 = a free port). */
+  metricsPort?: number;
+  /** `i/N`: measure only this shard of the fleet (see core/shard). */
+  shard?: string;
+  /** Realtime: the scenario's hosts run elsewhere (`kmssim host`) and are found through dns.server. */
+  externalHosts?: boolean;
+  /** Realtime: simulated time 0 at this wall-clock instant (ISO 8601). */
+  startAt?: string;
+  /** Realtime: non-loopback IPv4 addresses the clients may connect to. */
+  allowAddress?: readonly string[];
+  /** Run even when the realtime wall time is beyond MAX_WALL_MS. */
+  allowLongRun?: boolean;
+}
+
+export interface RunInput {
+  /** The scenario with --mode and --seed applied. */
+  scenario: Scenario;
+  fleetClients: number;
+  shard: ShardSpec;
+  /** Things worth saying that do not stop the run (a long realtime run). */
+  warnings: string[];
+}
+
+export async function checkRunInput(options: RunInputOptions, machine: MachineLimits = machineLimits()): Promise<RunInput> {
+  const loaded = await loadScenarioOrThrow(options.scenario);
+  const scenario = applyOverrides(loaded, options);
+  const fleetClients = fleetSize(scenario, options.clients);
+  const shard = shardOption(options, fleetClients);
+  const source = options.clients !== undefined ? `--clients ${options.clients}` : `the client groups (${fleetClients} clients)`;
+  const problem = memoryProblem(
+    { mode: scenario.mode, fleetClients, shard, workers: options.workers ?? defaultWorkers(), check: options.check === true },
+    machine,
+    source,
+  );
+  if (problem !== null) throw new UserError(problem, "KMSSIM_TOO_BIG");
+  return { scenario, fleetClients, shard, warnings: wallTimeWarnings(scenario, options) };
+}
+
+/** A realtime run lasts duration / timeScale of wall time: refused past MAX_WALL_MS unless forced. */
+function wallTimeWarnings(scenario: Scenario, options: RunInputOptions): string[] {
+  if (scenario.mode !== "realtime") return [];
+  const wallMs = realtimeWallMs(scenario.durationMs, scenario.timeScale);
+  const lasts = `this realtime run lasts about ${formatWallTime(wallMs)} of wall time (duration ${formatDuration(scenario.durationMs)} ÷ timeScale ${scenario.timeScale})`;
+  if (wallMs > MAX_WALL_MS && options.allowLongRun !== true) {
+    throw new UserError(
+      `timeScale: ${lasts}; more than ${formatWallTime(MAX_WALL_MS)} needs --allow-long-run. Raise timeScale (86400 = a simulated day per second) or shorten duration`,
+      "KMSSIM_TOO_LONG",
+    );
+  }
+  return wallMs > WARN_WALL_MS ? [`kmssim: warning: ${lasts}`] : [];
+}
+
+function applyOverrides(scenario: Scenario, options: RunInputOptions): Scenario {
+  const out: Scenario = { ...scenario };
+  if (options.mode !== undefined) out.mode = options.mode;
+  if (options.seed !== undefined) {
+    if (!Number.isSafeInteger(options.seed) || options.seed < 0) throw new UserError(`--seed must be a whole number ≥ 0, got ${options.seed}`);
+    out.seed = options.seed;
+  }
+  rejectRealtimeOnlyFlags(options, out.mode);
+  // A shard judges no thresholds; its merge does, with the hosts' own counts (--hosts).
+  if (options.externalHosts === true && options.shard === undefined) rejectHostSideThresholds(out);
+  if (options.check === true && out.mode === "realtime") {
+    throw new UserError(
+      "--check is virtual-only: it checks the discrete-event engine's invariants after every event, and a realtime run has no single order of events to check. Use --mode virtual with --check, or drop --check.",
+    );
+  }
+  if (options.metricsPort !== undefined) {
+    if (out.mode !== "realtime") throw new UserError("--metrics-port is for realtime runs (--mode realtime): a virtual run ends before anyone could scrape it");
+    if (!Number.isSafeInteger(options.metricsPort) || options.metricsPort < 0 || options.metricsPort > 65535) {
+      throw new UserError(`--metrics-port must be a port number from 0 to 65535 (0 = a free port), got ${options.metricsPort}`);
+    }
+  }
+  if (options.workers !== undefined && (!Number.isSafeInteger(options.workers) || options.workers < 0 || options.workers > 64)) {
+    throw new UserError(`--workers must be a whole number from 0 to 64 (0 = clients on the main thread), got ${options.workers}`);
+  }
+  if (options.clients !== undefined && (!Number.isSafeInteger(options.clients) || options.clients < scenario.clients.length || options.clients > MAX_FLEET_CLIENTS)) {
+    throw new UserError(
+      `--clients must be a whole number from ${scenario.clients.length} (one per client group) to ${MAX_FLEET_CLIENTS}, got ${options.clients}`,
+    );
+  }
+  return out;
+}
+
+/** --shard i/N, checked against the run it splits; the whole fleet without the flag. */
+function shardOption(options: RunInputOptions, fleetClients: number): ShardSpec {
+  if (options.shard === undefined) return WHOLE_FLEET;
+  let shard: ShardSpec;
+  try {
+    shard = parseShard(options.shard);
+  } catch (err) {
+    if (err instanceof ShardSpecError) throw new UserError(`--shard: ${err.message}`);
+    throw err;
+  }
+  if (options.check === true && shard.count > 1) {
+    throw new UserError(
+      "--check cannot be combined with --shard: every virtual shard simulates the whole fleet, so check that once with the same scenario and seed, without --shard",
+    );
+  }
+  if (shard.count > fleetClients) throw new UserError(`--shard ${formatShard(shard)}: more shards than the ${fleetClients} clients of the fleet; use at most ${fleetClients}`);
+  return shard;
+}
+
+/**
+ * With --external-hosts the result's hosts[] are what the clients saw; a threshold on
+ * what only a host counts would be judged on placeholders (0) and pass unmeasured.
+ */
+function rejectHostSideThresholds(scenario: Scenario): void {
+  const hostSide = hostSideThresholds(scenario.thresholds, scenario.hosts.map((h) => h.name));
+  if (hostSide.length === 0) return;
+  throw new UserError(
+    `with --external-hosts the hosts run elsewhere (kmssim host) and count these themselves, so this run cannot judge ${hostSide.join(", ")}: ` +
+      "run it as --shard 1/1 and judge it with `kmssim merge shard.json --hosts hosts.json` (hosts.json from `kmssim host --out`), or drop the threshold",
+  );
+}
