@@ -88,3 +88,13 @@ describe("kmssim validate judges what run would", () => {
     }
   });
 });
+
+describe("kmssim plan", () => {
+  it("refuses a fleet size that cannot fit before any replication starts", async () => {
+    const run = await kmssim(["plan", scenarioPath("capacity.yaml"), "--hosts", "1..2", "--clients", "100000000", "--replications", "1", "--workers", "0"], {
+      timeoutMs: 30_000,
+    });
+    expectRefused(run, /--clients 100000000: this fleet needs about \d+ GiB/);
+    expect(run.stderr).not.toMatch(/replication 1 .* failed/);
+  });
+});

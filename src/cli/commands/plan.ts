@@ -24,6 +24,9 @@ import { fleetSize } from "../../plan/fleet-plan.js";
 import { loadScenarioOrThrow } from "../load-or-exit.js";
 import { createProgress } from "../progress.js";
 import { EXIT, UserError } from "../user-error.js";
+import { machineLimits } from "../machine-limits.js";
+import { memoryProblem } from "../../plan/run-limits.js";
+import { WHOLE_FLEET } from "../../core/shard/shard.js";
 import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
 
 export interface PlanOptions {
@@ -60,6 +63,14 @@ export async function planCommand(options: PlanOptions): Promise<number> {
         `at most ${formatCount(MAX_RUNS)} are allowed: narrow --hosts or --clients, or lower --replications`,
     );
   }
+  // One run of the largest fleet must fit (as for `run`; parallel workers each hold one).
+  const largest = Math.max(...fleetSizes);
+  const tooBig = memoryProblem(
+    { mode: "virtual", fleetClients: largest, shard: WHOLE_FLEET, workers: 0, check: false },
+    machineLimits(),
+    options.clients === undefined ? `the client groups (${largest} clients)` : `--clients ${largest}`,
+  );
+  if (tooBig !== null) throw new UserError(tooBig, "KMSSIM_TOO_BIG");
   const problems = templateProblems(scenario, hostCounts[0]);
   if (problems.length > 0) throw new UserError(`cannot sweep --hosts ${options.hosts}:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   const templates = new Map(hostCounts.map((k) => [k, templateHosts(scenario, k)]));
