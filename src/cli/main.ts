@@ -23,6 +23,22 @@ kmssim speaks its own documented protocol; it never talks to a real KMS host.`;
 
 const COMMANDS = ["run", "merge", "validate", "explain", "schema", "dns", "host", "discover", "compare", "plan", "report"];
 
+/** Flags that name an output file, where `-` means stdout. */
+const OUTPUT_FLAGS = new Set(["--out", "--html"]);
+
+/** `--out -` as `--out=-`: yargs takes a lone `-` after a flag for a positional, not the flag's value. */
+export function stdoutDashes(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < argv.length; k++) {
+    if (argv[k] === "--") return [...out, ...argv.slice(k)];
+    if (OUTPUT_FLAGS.has(argv[k]) && argv[k + 1] === "-") {
+      out.push(`${argv[k]}=-`);
+      k++;
+    } else out.push(argv[k]);
+  }
+  return out;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const first = argv[0];
   if (first !== undefined && !first.startsWith("-") && !COMMANDS.includes(first)) {
@@ -30,7 +46,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.badInput;
   }
   let exitCode: number = EXIT.pass;
-  const parser = yargs([...argv])
+  const parser = yargs(stdoutDashes(argv))
     .scriptName("kmssim")
     .usage("$0 <command> [options]\n\nSimulate and load-test KMS-style volume activation fleets: DNS SRV discovery, host selection, activation, renewal, failover.")
     .command(

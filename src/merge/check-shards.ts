@@ -6,6 +6,7 @@ import { formatShard } from "../core/shard/shard.js";
 import type { Result, ShardMeta } from "../output/result.js";
 import { MergeError } from "./merge-error.js";
 import { shardShapeProblem } from "./shard-shape.js";
+import { shardBooksProblem } from "./shard-books.js";
 
 export interface ShardInput {
   /** The file it came from, for messages. */
@@ -21,6 +22,8 @@ export function checkShards(inputs: readonly ShardInput[]): ShardInput[] {
     if (problem !== null) throw new MergeError(`'${file}' ${problem}`, "MERGE_NOT_A_SHARD");
     const shape = shardShapeProblem(result);
     if (shape !== null) throw new MergeError(`'${file}' is not a complete shard result (${shape}): merge the files \`kmssim run --shard i/N --out\` wrote`, "MERGE_BAD_SHARD");
+    const books = shardBooksProblem(result);
+    if (books !== null) throw new MergeError(`'${file}' does not add up (${books}): it was changed or cut after kmssim wrote it; merge the files \`kmssim run --shard i/N --out\` wrote`, "MERGE_BAD_SHARD");
   }
   const first = inputs[0];
   const firstShard = first.result.shard!;
@@ -39,6 +42,8 @@ export function checkShards(inputs: readonly ShardInput[]): ShardInput[] {
       );
     }
   }
+  const times = sampleTimesProblem(inputs);
+  if (times !== null) throw new MergeError(times, "MERGE_BAD_SHARD");
   const byIndex = new Map<number, ShardInput>();
   for (const input of inputs) {
     const index = input.result.shard!.index;
@@ -79,4 +84,24 @@ function whatDiffers(a: Result, b: Result): string {
   if (a.mode !== b.mode) return `mode ${b.mode} vs ${a.mode}`;
   if (a.shard!.fleetClients !== b.shard!.fleetClients) return `${b.shard!.fleetClients} clients vs ${a.shard!.fleetClients}`;
   return "the scenario files differ";
+}
+
+/**
+ * Virtual shards of one run simulate the same fleet in the same virtual time: run to the
+ * end, they sample at the very same instants. (Realtime shards may end apart; merge-timeline
+ * lines those up.)
+ */
+function sampleTimesProblem(inputs: readonly ShardInput[]): string | null {
+  const whole = inputs.filter(({ result }) => result.mode === "virtual" && result.interrupted !== true && result.incomplete === undefined);
+  const reference = whole[0];
+  if (reference === undefined) return null;
+  const times = reference.result.timeline;
+  for (const { file, result } of whole.slice(1)) {
+    const other = result.timeline;
+    const k = other.length !== times.length ? Math.min(other.length, times.length) : other.findIndex((s, i) => s.t !== times[i].t);
+    if (k < 0) continue;
+    const what = other.length !== times.length ? `${other.length} timeline samples, '${reference.file}' has ${times.length}` : `timeline[${k}].t is ${other[k].t}, in '${reference.file}' ${times[k].t}`;
+    return `'${file}': ${what}; virtual shards of one run sample at the same times, so one of them was cut or changed`;
+  }
+  return null;
 }

@@ -31,8 +31,11 @@ export interface TableOptions {
  */
 export function formatTable(rows: readonly (readonly string[])[], options: TableOptions = {}): string[] {
   const { align = [], indent = 0, gap = 2 } = options;
-  const columns = Math.max(0, ...rows.map((row) => row.length));
-  const widths = Array.from({ length: columns }, (_, c) => Math.max(0, ...rows.map((row) => visibleWidth(row[c] ?? ""))));
+  // Loops, not Math.max(...rows): a spread of a long table overflows the call stack.
+  let columns = 0;
+  for (const row of rows) columns = Math.max(columns, row.length);
+  const widths = Array.from({ length: columns }, () => 0);
+  for (const row of rows) for (let c = 0; c < columns; c++) widths[c] = Math.max(widths[c], visibleWidth(row[c] ?? ""));
   return rows.map((row) => {
     const cells = widths.map((width, c) => pad(row[c] ?? "", width, align[c] ?? "left"));
     return (" ".repeat(indent) + cells.join(" ".repeat(gap))).trimEnd();

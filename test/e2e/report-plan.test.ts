@@ -3,8 +3,8 @@
 // metric, and headless Chromium renders it with every chart drawn, no console error and
 // no request beyond the file; a screenshot is kept in test-artifacts/plan-report.png.
 
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlanReport } from "../../src/capacity/plan-report.js";
@@ -62,7 +62,7 @@ describe("kmssim report of a plan", () => {
       // "2/2" per threshold, in order, after the verdict.
       expect(text).toContain(`${point.pass ? "PASS" : "fail"} ${point.thresholdPasses.map((n) => `${n}/${point.runs}`).join(" ")} `);
     }
-    expect(existsSync(`${htmlPath}.${process.pid}.tmp`)).toBe(false);
+    expect(readdirSync(dirname(htmlPath)).filter((f) => f.endsWith(".tmp")), "no temp file left").toEqual([]);
   });
 
   it("an unknown schema: exit 2 naming both schemas, no file", async () => {

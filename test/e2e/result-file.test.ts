@@ -42,7 +42,7 @@ function classify(path: string): Outcome {
 /** Files in `dir` besides `name`: only temp files of a killed writer may be left. */
 function leftovers(dir: string, name: string): string[] {
   const others = readdirSync(dir).filter((f) => f !== name && !f.endsWith(".yaml"));
-  for (const f of others) expect(f).toMatch(new RegExp(`^${name.replace(".", "\\.")}\\.\\d+\\.tmp$`));
+  for (const f of others) expect(f).toMatch(new RegExp(`^${name.replace(".", "\\.")}\\.[0-9a-f]{16}\\.tmp$`));
   return others;
 }
 

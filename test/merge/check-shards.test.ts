@@ -96,15 +96,18 @@ describe("mergeShardResults", () => {
 
   it("refuses shards whose host lists differ, either way round", () => {
     const [a, b] = [shard(1, 2), shard(2, 2)];
-    const renamed = { ...b, result: { ...b.result, hosts: b.result.hosts.map((h) => (h.name === "kms2" ? { ...h, name: "kms9" } : h)) } };
+    // Consistent within the file (its timeline names the same hosts): only the lists differ.
+    const rename = (s: TimelineSample): TimelineSample => ({ ...s, hostRequests: { kms1: s.hostRequests.kms1, kms9: s.hostRequests.kms2 } });
+    const renamed = { ...b, result: { ...b.result, hosts: b.result.hosts.map((h) => (h.name === "kms2" ? { ...h, name: "kms9" } : h)), timeline: b.result.timeline.map(rename) } };
     expect(() => mergeShardResults([a, renamed])).toThrow(/'s2of2.json' has no host 'kms2'|'s2of2.json' has a host 'kms9'/);
-    const more = { ...b, result: { ...b.result, hosts: [...b.result.hosts, { ...b.result.hosts[0], name: "kms3" }] } };
+    const withKms3 = (s: TimelineSample): TimelineSample => ({ ...s, hostRequests: { ...s.hostRequests, kms3: s.hostRequests.kms1 } });
+    const more = { ...b, result: { ...b.result, hosts: [...b.result.hosts, { ...b.result.hosts[0], name: "kms3" }], timeline: b.result.timeline.map(withKms3) } };
     expect(() => mergeShardResults([a, more])).toThrow("'s2of2.json' has a host 'kms3' that 's1of2.json' does not have");
   });
 
   it("marks the merge interrupted or incomplete when a shard was, and it does not pass", () => {
     const [a, b] = [shard(1, 2), shard(2, 2)];
-    b.result = { ...b.result, incomplete: { reason: "a fleet worker exited with code 1", clientsUnreported: 10 }, clients: { ...b.result.clients, total: 20 } };
+    b.result = { ...b.result, incomplete: { reason: "a fleet worker exited with code 1", clientsUnreported: 10 } };
     const merged = mergeShardResults([a, b]);
     expect(merged.incomplete).toEqual({ reason: "shard 2/2: a fleet worker exited with code 1", clientsUnreported: 10 });
     expect(merged.pass).toBe(false);

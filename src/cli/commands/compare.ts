@@ -10,6 +10,7 @@ import { buildCompareReport } from "../../compare/report-json.js";
 import { profileOf, type RunProfile } from "../../compare/run-profile.js";
 import { EXIT, UserError } from "../user-error.js";
 import { writeFileAtomic } from "../write-file-atomic.js";
+import { summaryStream } from "../output-target.js";
 
 export interface CompareCommandOptions {
   baseline?: string;
@@ -46,7 +47,7 @@ export async function compareCommand(options: CompareCommandOptions): Promise<nu
     const unused = unusedOverrides(limits, comparison.rows.map((r) => r.metric));
     for (const key of unused) process.stderr.write(`kmssim compare: warning: --max-regression key '${key}' matches no compared metric\n`);
     for (const warning of comparison.warnings) process.stderr.write(`kmssim compare: warning: ${warning}\n`);
-    if (options.quiet !== true) process.stdout.write(`${renderComparison(comparison, { baseline, candidate })}\n`);
+    if (options.quiet !== true) summaryStream({ "--out": options.out }).write(`${renderComparison(comparison, { baseline, candidate })}\n`);
     if (options.out !== undefined) {
       const report = buildCompareReport(comparison, { baseline: { file: baseline, ...base.identity }, candidate: { file: candidate, ...cand.identity } }, limits);
       await writeFileAtomic(options.out, `${JSON.stringify(report, null, 2)}\n`);

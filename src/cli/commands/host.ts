@@ -20,6 +20,7 @@ import { loadScenarioOrThrow } from "../load-or-exit.js";
 import { untilSignal } from "../until-signal.js";
 import { EXIT, UserError } from "../user-error.js";
 import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
+import { isStdout } from "../output-target.js";
 import { HOST_REPORT_SCHEMA, type HostReport } from "../../output/host-report.js";
 import { applyHostEvent } from "../../realtime/host/host-event.js";
 import { startAtFlag } from "../run-realtime.js";
@@ -52,7 +53,9 @@ export interface HostCommandIo {
 
 const HOST_STREAM = 0x7c00_0000;
 
-export async function hostCommand(options: HostCommandOptions, io: HostCommandIo = { out: process.stdout, err: process.stderr }): Promise<number> {
+export async function hostCommand(options: HostCommandOptions, streams: HostCommandIo = { out: process.stdout, err: process.stderr }): Promise<number> {
+  // `--out -`: the report is the stdout; the messages go to stderr.
+  const io = isStdout(options.out) ? { ...streams, out: streams.err } : streams;
   const scenario = await loadScenarioOrThrow(options.scenario);
   const hosts = selectHosts(scenario, options.only);
   const listenAddress = options.listen ?? "127.0.0.1";

@@ -13,6 +13,7 @@ import { renderSummary } from "../../output/summary.js";
 import { renderHtmlReport } from "../../report/index.js";
 import { EXIT, UserError } from "../user-error.js";
 import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
+import { summaryStream } from "../output-target.js";
 
 export interface MergeCommandOptions {
   shards: readonly string[];
@@ -29,6 +30,7 @@ export async function mergeCommand(options: MergeCommandOptions): Promise<number
   if (options.shards.length === 0) throw new UserError("merge needs the shard results, e.g. `kmssim merge shard*.json --out all.json`", "KMSSIM_USAGE");
   if (options.out !== undefined) await checkWritable(options.out);
   if (options.html !== undefined) await checkWritable(options.html);
+  const summaryOut = summaryStream({ "--out": options.out, "--html": options.html });
   const inputs: ShardInput[] = [];
   for (const file of options.shards) {
     try {
@@ -57,7 +59,7 @@ export async function mergeCommand(options: MergeCommandOptions): Promise<number
     if (err instanceof MergeError) throw new UserError(err.message, err.code);
     throw err;
   }
-  if (options.quiet !== true) process.stdout.write(`${renderSummary(result, { color: process.stdout.isTTY === true })}\n`);
+  if (options.quiet !== true) summaryOut.write(`${renderSummary(result, { color: summaryOut.isTTY === true })}\n`);
   if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
   if (options.html !== undefined) {
     const scenarioText = options.scenario === undefined ? undefined : await readFile(options.scenario, "utf8").catch(() => undefined);

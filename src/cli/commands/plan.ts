@@ -28,6 +28,7 @@ import { machineLimits } from "../machine-limits.js";
 import { memoryProblem } from "../../plan/run-limits.js";
 import { WHOLE_FLEET } from "../../core/shard/shard.js";
 import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
+import { summaryStream } from "../output-target.js";
 
 export interface PlanOptions {
   scenario: string;
@@ -139,7 +140,8 @@ export async function planCommand(options: PlanOptions): Promise<number> {
     interrupted,
   });
   // The table first: if the file cannot be written after all, the numbers are still shown.
-  process.stdout.write(renderPlan(report, { color: process.stdout.isTTY === true, workers }));
+  const tableOut = summaryStream({ "--out": options.out });
+  tableOut.write(renderPlan(report, { color: tableOut.isTTY === true, workers }));
   if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(report, null, 2)}\n`);
   if (interrupted) {
     const where = options.out === undefined ? "shown above" : `shown above and written to ${relative(process.cwd(), options.out)}`;

@@ -15,6 +15,7 @@ import { EXIT } from "../user-error.js";
 import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
 import type { ShardSpec } from "../../core/shard/shard.js";
 import { checkRunInput, type RunInputOptions } from "../run-input.js";
+import { summaryStream } from "../output-target.js";
 import type { ShardMeta } from "../../output/result.js";
 import { runDigest } from "../../run/run-digest.js";
 
@@ -30,6 +31,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   for (const warning of warnings) process.stderr.write(`${warning}\n`);
   if (options.out !== undefined) await checkWritable(options.out);
   if (options.html !== undefined) await checkWritable(options.html);
+  const summaryOut = summaryStream({ "--out": options.out, "--html": options.html });
   // Listen before building the fleet: a Ctrl-C during set-up still ends cleanly.
   let interrupted = false;
   const onSignal = (): void => {
@@ -62,7 +64,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   }
   const result = buildResult(outcome.totals, outcome.wallSeconds, interrupted, shardMeta(shard, fleetClients, scenario, options));
   // The summary first: if the file cannot be written after all, the numbers are still shown.
-  if (!options.quiet) process.stdout.write(`${renderSummary(result, { color: process.stdout.isTTY === true })}\n`);
+  if (!options.quiet) summaryOut.write(`${renderSummary(result, { color: summaryOut.isTTY === true })}\n`);
   if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
   if (options.html !== undefined) {
     const scenarioText = await readFile(options.scenario, "utf8").catch(() => undefined);

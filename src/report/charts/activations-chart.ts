@@ -7,6 +7,7 @@ import { formatTick, linearScale, niceAxis } from "../scales.js";
 import { eventMarkerLines, linePath, plotBox, svgOpen, xAxis, yAxis } from "../svg.js";
 import { countOf } from "../share-series.js";
 import { timeFrame } from "./time-frame.js";
+import { downsampleMinMax, maxOf } from "../downsample.js";
 
 export const ACTIVATED_COLOR = "#0072b2";
 export const LICENSED_COLOR = "#009e73";
@@ -14,11 +15,12 @@ export const LICENSED_COLOR = "#009e73";
 export function activationsChartSvg(timeline: readonly TimelineSample[], totalClients: number, endSeconds: number, markers: readonly EventMarker[]): string {
   const { frame, x, ticks, markers: layout } = timeFrame(endSeconds, markers);
   const { y0, y1 } = plotBox(frame);
-  const peak = Math.max(countOf(totalClients), ...timeline.map((s) => Math.max(countOf(s.activated), countOf(s.licensed))));
+  const peak = maxOf(timeline.map((s) => Math.max(countOf(s.activated), countOf(s.licensed))), countOf(totalClients));
   const axis = niceAxis(peak, 5);
   const y = linearScale([0, axis.max], [y0, y1]);
   const line = (key: "activated" | "licensed", color: string, name: string): string => {
-    const coords: [number, number][] = [[x(0), y(0)], ...timeline.map((s) => [x(s.t), y(countOf(s[key]))] as [number, number])];
+    const drawn = downsampleMinMax(timeline, (s) => countOf(s[key]));
+    const coords: [number, number][] = [[x(0), y(0)], ...drawn.map((s) => [x(s.t), y(countOf(s[key]))] as [number, number])];
     const last = timeline[timeline.length - 1];
     const tip = last === undefined ? name : `${name}: ${countOf(last[key])} at the end`;
     return `<path class="series" d="${linePath(coords)}" stroke="${color}" fill="none"><title>${escapeHtml(tip)}</title></path>`;

@@ -9,6 +9,7 @@ import { formatTick, linearScale, niceAxis } from "../scales.js";
 import type { ShareSample } from "../share-series.js";
 import { eventMarkerLines, plotBox, px, svgOpen, xAxis, yAxis } from "../svg.js";
 import { timeFrame } from "./time-frame.js";
+import { bucketRanges, CHART_BUCKETS, maxOf } from "../downsample.js";
 
 export function hostRequestsChartSvg(
   samples: readonly ShareSample[],
@@ -18,13 +19,13 @@ export function hostRequestsChartSvg(
 ): string {
   const { frame, x, ticks, markers: layout } = timeFrame(endSeconds, markers, 180);
   const { y0, y1 } = plotBox(frame);
-  const axis = niceAxis(Math.max(0, ...samples.map((s) => s.total)), 4);
+  const axis = niceAxis(maxOf(samples.map((s) => s.total)), 4);
   const y = linearScale([0, axis.max], [y0, y1]);
   const bars: string[] = [];
-  for (const s of samples) {
+  for (const { s, fromSeconds, toSeconds, of } of busiestPerBucket(samples)) {
     if (s.total === 0) continue;
-    const left = x(s.fromSeconds);
-    const width = Math.max(0.8, x(s.toSeconds) - left - (x(s.toSeconds) - left > 4 ? 1 : 0));
+    const left = x(fromSeconds);
+    const width = Math.max(0.8, x(toSeconds) - left - (x(toSeconds) - left > 4 ? 1 : 0));
     let below = 0;
     hostNames.forEach((name, k) => {
       const n = s.counts[k];
@@ -34,7 +35,7 @@ export function hostRequestsChartSvg(
       below += n;
       bars.push(
         `<rect x="${px(left)}" y="${px(top)}" width="${px(width)}" height="${px(Math.max(0.5, height))}" fill="${seriesColor(k)}"><title>${escapeHtml(
-          `${name}: ${n} requests (${formatPercent(s.shares[k] ?? 0)})`,
+          `${name}: ${n} requests (${formatPercent(s.shares[k] ?? 0)})${of > 1 ? `, the busiest of ${of} intervals` : ""}`,
         )}</title></rect>`,
       );
     });
@@ -47,4 +48,17 @@ export function hostRequestsChartSvg(
     `<g class="bars">${bars.join("")}</g>` +
     "</svg>"
   );
+}
+
+/**
+ * A bar per interval, or for a long timeline one per bucket of intervals, drawn as the
+ * bucket's busiest interval: the peaks stay visible and the axis keeps its unit.
+ */
+function busiestPerBucket(samples: readonly ShareSample[]): { s: ShareSample; fromSeconds: number; toSeconds: number; of: number }[] {
+  if (samples.length <= CHART_BUCKETS) return samples.map((s) => ({ s, fromSeconds: s.fromSeconds, toSeconds: s.toSeconds, of: 1 }));
+  return bucketRanges(samples.length).map(([from, to]) => {
+    let busiest = samples[from];
+    for (let k = from + 1; k < to; k++) if (samples[k].total > busiest.total) busiest = samples[k];
+    return { s: busiest, fromSeconds: samples[from].fromSeconds, toSeconds: samples[to - 1].toSeconds, of: to - from };
+  });
 }

@@ -9,6 +9,7 @@ import { linearScale } from "../scales.js";
 import type { ShareSample } from "../share-series.js";
 import { eventMarkerLines, linePath, plotBox, px, svgOpen, xAxis, yAxis } from "../svg.js";
 import { timeFrame } from "./time-frame.js";
+import { downsampleMinMax } from "../downsample.js";
 
 /** Above this many points per host the dots would blur into the line (and bloat the file). */
 const MAX_DOTS_PER_HOST = 400;
@@ -39,9 +40,10 @@ export function hostShareChartSvg(
         .map((s) => ({ s, share: s.shares[k] }))
         .filter((p): p is { s: ShareSample; share: number } => p.share !== null && p.share !== undefined);
       const mid = (s: ShareSample): number => x((s.fromSeconds + s.toSeconds) / 2);
+      const drawn = downsampleMinMax(points, (p) => p.share);
       const path =
         points.length > 1
-          ? `<path class="series" d="${linePath(points.map((p) => [mid(p.s), y(p.share)]))}" stroke="${seriesColor(k)}" fill="none"><title>${escapeHtml(h.name)}</title></path>`
+          ? `<path class="series" d="${linePath(drawn.map((p) => [mid(p.s), y(p.share)]))}" stroke="${seriesColor(k)}" fill="none"><title>${escapeHtml(h.name)}</title></path>`
           : "";
       const dots = (points.length > MAX_DOTS_PER_HOST ? [] : points)
         .map(

@@ -6,6 +6,7 @@
 // Geometry (planChartGeometry) is separate from the markup so tests can check it.
 
 import { escapeHtml } from "../escape.js";
+import { maxOf } from "../downsample.js";
 import { formatTick, linearScale, niceAxis, type LinearScale } from "../scales.js";
 import { linePath, plotBox, px, svgOpen, xAxis, yAxis, type AxisTick, type Frame } from "../svg.js";
 import type { MetricLimit, PlanSeriesPoint, PointVerdict } from "./plan-series.js";
@@ -62,7 +63,7 @@ export function planChartGeometry(series: readonly PlanSeriesPoint[], limit: Met
   const values = series.flatMap((p) => [p.mean, p.high]).filter((v): v is number => v !== null);
   if (limit !== null) values.push(limit.value);
   // The plan rounds to 6 decimals: anything smaller is 0 (and would trip the tick maths).
-  const top = Math.max(0, ...values);
+  const top = maxOf(values);
   const axis = niceAxis(top < MIN_AXIS_TOP ? 0 : top, 5);
   const y = linearScale([0, axis.max], [y0, valueTop]);
   const clampY = (v: number): number => y(Math.min(axis.max, Math.max(0, v)));
