@@ -5,7 +5,6 @@
 // answer. Such a run fails (exit 3) with what to change, rather than report numbers that
 // blame the hosts.
 
-import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { KeyFileError } from "../realtime/dns/tsig-key-file.js";
 import { RunFailedError, runRealtime } from "../realtime/realtime-engine.js";
@@ -17,6 +16,7 @@ import type { ProgressSink } from "./progress.js";
 import type { ShardSpec } from "../core/shard/shard.js";
 import type { DriverOutcome } from "./run-virtual.js";
 import { EXIT, UserError } from "./user-error.js";
+import { softFileLimit } from "./file-limit.js";
 import { NotLoopbackError } from "../realtime/fleet/address-guard.js";
 import { parseStartAt, StartAtError } from "../realtime/start-at.js";
 import { parseAllowEntry } from "../realtime/fleet/address-guard.js";
@@ -199,9 +199,8 @@ function outOfAddresses(code: string, err: unknown): UserError {
  * the limit then (the run is watched), else null.
  */
 function warnAboutFileLimit(clients: number): number | null {
-  const probe = spawnSync("/bin/sh", ["-c", "ulimit -n"], { encoding: "utf8" });
-  const limit = Number.parseInt(probe.stdout ?? "", 10);
-  if (!Number.isFinite(limit)) return null;
+  const limit = softFileLimit();
+  if (limit === null) return null;
   const worstCase = 2 * clients + 256;
   if (limit >= worstCase) return null;
   process.stderr.write(

@@ -25,6 +25,7 @@ import { HostPublisher, publishedHost, publishingOn, targetNameOf } from "./host
 import type { SliceProgress } from "./fleet/fleet-driver.js";
 import { createSlice } from "./fleet/slice-runner.js";
 import { sliceTotalsToWire, type FromWorker, type SliceSetup, type SliceTotalsWire, type ToWorker } from "./fleet/slice-wire.js";
+import { DEFAULT_MAX_CONNECTIONS, RESERVED_DESCRIPTORS } from "./host/connection-limits.js";
 import { hostServerFromSpec } from "./host/host-from-spec.js";
 import type { KmsHostServer } from "./host/host-server.js";
 import { emptyLiveRpcWire } from "./metrics/live-rpc-counts.js";
@@ -108,6 +109,9 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
           cmidPrefix: prefix,
           // A request older than the RPC timeout is abandoned, so that bounds its transit.
           transitAllowanceMs: scenario.network.rpcTimeoutMs * scenario.timeScale,
+          rpcTimeoutMs: scenario.network.rpcTimeoutMs,
+          // Each client has at most one request in flight: the fleet alone never reaches the cap.
+          limits: { maxConnections: Math.max(DEFAULT_MAX_CONNECTIONS, shardClients + RESERVED_DESCRIPTORS) },
         }),
   );
   // Throws KeyFileError (bad input) before anything starts. A fleet whose hosts run

@@ -43,6 +43,26 @@ describe("TimedServiceQueue", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it("a job submitted as another finishes waits behind the jobs already waiting", () => {
+    // A host resumes a paused connection when its answer is written, inside onDone: that
+    // connection's next request must not take the server freed for the waiting ones.
+    const done: number[] = [];
+    const queue: TimedServiceQueue<number> = new TimedServiceQueue<number>({
+      concurrency: 1,
+      serviceTimeMs: MEAN_MS,
+      rng: () => drawOf(100),
+      wallNowMs: () => Date.now(),
+      onDone: (job) => {
+        done.push(job);
+        if (job === 0) queue.submit(2);
+      },
+    });
+    queue.submit(0);
+    queue.submit(1);
+    vi.advanceTimersByTime(300);
+    expect(done).toEqual([0, 1, 2]);
+  });
+
   it("answers at once when the service time is 0, without a timer", () => {
     const done: number[] = [];
     const queue = new TimedServiceQueue<number>({ concurrency: 1, serviceTimeMs: 0, rng: () => 0.5, wallNowMs: () => Date.now(), onDone: (j) => done.push(j) });

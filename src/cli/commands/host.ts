@@ -11,6 +11,7 @@ import { parseHostPort } from "../../realtime/dns/record-flags.js";
 import { externalDnsServer, keyForRun, readTsigKeyFile } from "../../realtime/dns/run-key.js";
 import { KeyFileError } from "../../realtime/dns/tsig-key-file.js";
 import type { TsigKey } from "../../realtime/dns/tsig.js";
+import { maxConnectionsForFileLimit } from "../../realtime/host/connection-limits.js";
 import { hostServerFromSpec } from "../../realtime/host/host-from-spec.js";
 import { HostPublisher, publishedHost, publishingOn } from "../../realtime/host/host-publisher.js";
 import type { KmsHostServer } from "../../realtime/host/host-server.js";
@@ -19,6 +20,7 @@ import { didYouMean } from "../../core/did-you-mean.js";
 import { loadScenarioOrThrow } from "../load-or-exit.js";
 import { untilSignal } from "../until-signal.js";
 import { EXIT, UserError } from "../user-error.js";
+import { softFileLimit } from "../file-limit.js";
 import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
 import { isStdout } from "../output-target.js";
 import { HOST_REPORT_SCHEMA, type HostReport } from "../../output/host-report.js";
@@ -79,6 +81,7 @@ export async function hostCommand(options: HostCommandOptions, streams: HostComm
   const stopped = io.stopped ?? untilSignal();
   const clock = new CompressedClock(startAtMs ?? CompressedClock.wallNowMs(), timeScale);
   const rng = new Mulberry32(deriveSeed(scenario.seed, HOST_STREAM));
+  const maxConnections = maxConnectionsForFileLimit(softFileLimit(), hosts.length);
   const servers: KmsHostServer[] = hosts.map(({ spec, index }, k) =>
     hostServerFromSpec(spec, index, {
       address: listenAddress,
@@ -89,6 +92,9 @@ export async function hostCommand(options: HostCommandOptions, streams: HostComm
       // As in `run`: a request older than the RPC timeout is abandoned, so that bounds its
       // transit; under a compressed clock those wall ms must not read as clock skew.
       transitAllowanceMs: scenario.network.rpcTimeoutMs * timeScale,
+      rpcTimeoutMs: scenario.network.rpcTimeoutMs,
+      // Below `ulimit -n`: at the cap a newcomer evicts an idle peer instead of every accept failing.
+      limits: { maxConnections },
     }),
   );
   const started: KmsHostServer[] = [];
@@ -151,7 +157,9 @@ export async function hostCommand(options: HostCommandOptions, streams: HostComm
   }
   for (const server of started) {
     const snap = server.snapshot();
-    io.out.write(`kmssim host: ${snap.name}: ${snap.requests} requests (${snap.activations} activations, ${snap.renewals} renewals)\n`);
+    const dropped = snap.idleClosed + snap.evicted + snap.overCap;
+    const connections = dropped === 0 ? "" : `; connections closed: ${snap.idleClosed} idle, ${snap.evicted} evicted at the cap, ${snap.overCap} refused at the cap`;
+    io.out.write(`kmssim host: ${snap.name}: ${snap.requests} requests (${snap.activations} activations, ${snap.renewals} renewals)${connections}\n`);
   }
   if (report !== null && options.out !== undefined) {
     await writeFileAtomic(options.out, `${JSON.stringify(report, null, 2)}\n`);

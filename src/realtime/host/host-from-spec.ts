@@ -5,6 +5,7 @@
 
 import { hostLogicFromSpec } from "../../plan/host-logic-from-spec.js";
 import type { HostSpec } from "../../scenario/model.js";
+import { idleTimeoutForRpcTimeout } from "./connection-limits.js";
 import { KmsHostServer, type KmsHostServerOptions } from "./host-server.js";
 
 export type HostRuntimeOptions = Omit<KmsHostServerOptions, "logic" | "concurrency" | "serviceTimeMs" | "hostIndex" | "name"> & {
@@ -14,10 +15,12 @@ export type HostRuntimeOptions = Omit<KmsHostServerOptions, "logic" | "concurren
    * mistake for clock skew. Default 0.
    */
   transitAllowanceMs?: number;
+  /** The clients' RPC timeout (wall ms): a connection is not idle before they would give up. */
+  rpcTimeoutMs?: number;
 };
 
 export function hostServerFromSpec(spec: HostSpec, hostIndex: number, runtime: HostRuntimeOptions): KmsHostServer {
-  const { transitAllowanceMs = 0, ...serverRuntime } = runtime;
+  const { transitAllowanceMs = 0, rpcTimeoutMs, ...serverRuntime } = runtime;
   const logic = hostLogicFromSpec(spec, transitAllowanceMs);
   return new KmsHostServer({
     ...serverRuntime,
@@ -27,5 +30,9 @@ export function hostServerFromSpec(spec: HostSpec, hostIndex: number, runtime: H
     logic,
     concurrency: spec.concurrency,
     serviceTimeMs: spec.serviceTimeMs,
+    limits: {
+      ...(rpcTimeoutMs === undefined ? {} : { idleTimeoutMs: idleTimeoutForRpcTimeout(rpcTimeoutMs) }),
+      ...serverRuntime.limits,
+    },
   });
 }

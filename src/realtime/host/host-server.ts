@@ -16,6 +16,12 @@
 // that gives up should reset, socket.resetAndDestroy(): a plain close reads as a
 // half-close here, so the host answers into the void and cannot count it.)
 //
+// Limits (connection-limits.ts): an idle connection is closed after idleTimeoutMs; a
+// connection with maxQueuedPerConnection requests in the queue, or answers it does not
+// read, is not read further until that clears (frames already received wait in its
+// decoder); at maxConnections a newcomer evicts the connection idle the longest, or is
+// reset when every connection is waiting for an answer.
+//
 // Bad bytes (a ProtocolError, or a frame that is not a request): counted in `badFrames`,
 // answered with a Reject frame naming the reason, and that connection is closed; the
 // host goes on serving the others.
@@ -36,6 +42,7 @@ import {
   type DecodedFrame,
   type ResponseMessage,
 } from "../../core/protocol/index.js";
+import { checkConnectionLimits, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from "./connection-limits.js";
 import { TimedServiceQueue } from "./timed-service-queue.js";
 
 export type RequestKind = "activation" | "renewal";
@@ -69,6 +76,8 @@ export interface KmsHostServerOptions {
   backlog?: number;
   /** Called after each answer is written. */
   onServed?: (hostIndex: number, kind: RequestKind, status: number) => void;
+  /** Idle timeout, per-connection queue and connection cap; defaults in connection-limits.ts. */
+  limits?: Partial<ConnectionLimits>;
 }
 
 /** Plain numbers, safe to postMessage. */
@@ -88,6 +97,12 @@ export interface HostServerCounters {
   connections: number;
   /** Connections reset by a crash before their request was read (refused, to the client). */
   resetUnread: number;
+  /** Connections closed after idleTimeoutMs with nothing pending and nothing received. */
+  idleClosed: number;
+  /** Idle connections destroyed to make room for a newcomer at maxConnections. */
+  evicted: number;
+  /** Newcomers reset at maxConnections because every open connection awaited an answer. */
+  overCap: number;
 }
 
 export interface HostServerSnapshot extends HostServerCounters {
@@ -116,6 +131,10 @@ interface Connection {
   framesRead: number;
   /** Hung host saw a bad frame: the rest of the stream is read and ignored. */
   ignoring: boolean;
+  /** Requests a hung host read and holds unanswered: the client still waits, so not idle. */
+  held: number;
+  /** Reading stopped: too many requests queued or answers unread (backpressure). */
+  paused: boolean;
 }
 
 interface Job {
@@ -148,6 +167,10 @@ export class KmsHostServer implements HostServerCounters {
   resetUnread = 0;
   badFrames = 0;
   connections = 0;
+  idleClosed = 0;
+  evicted = 0;
+  overCap = 0;
+  readonly limits: ConnectionLimits;
 
   private stateNow: HostServerState = "stopped";
   private boundPort: number;
@@ -156,6 +179,7 @@ export class KmsHostServer implements HostServerCounters {
   private readonly cmidPrefix: Uint8Array | undefined;
   private readonly onServed: KmsHostServerOptions["onServed"];
   private readonly server: net.Server;
+  // In order of last activity (bytes in, answer out), least recent first: eviction's order.
   private readonly open = new Set<Connection>();
   private readonly queue: TimedServiceQueue<Job>;
   // Listen and close run one after another, in the order the faults asked for them.
@@ -182,6 +206,8 @@ export class KmsHostServer implements HostServerCounters {
     this.simNow = options.simNow;
     this.cmidPrefix = options.cmidPrefix;
     this.onServed = options.onServed;
+    this.limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
+    checkConnectionLimits(this.limits);
     this.response.hostId = options.hostIndex;
     this.queue = new TimedServiceQueue<Job>({
       concurrency: options.concurrency,
@@ -221,6 +247,13 @@ export class KmsHostServer implements HostServerCounters {
     return this.open.size;
   }
 
+  /** Connections not being read (backpressure); for tests and diagnostics. */
+  get pausedConnections(): number {
+    let n = 0;
+    for (const conn of this.open) if (conn.paused) n++;
+    return n;
+  }
+
   /** Starts listening; resolves with where. Port 0 binds an ephemeral port, kept from then on. */
   async start(): Promise<{ address: string; port: number }> {
     if (this.stateNow !== "stopped") throw new Error(`KmsHostServer ${this.name}: start() while ${this.stateNow}`);
@@ -245,6 +278,8 @@ export class KmsHostServer implements HostServerCounters {
     if (this.stateNow !== "up") return;
     this.stateNow = "hung";
     this.lost += this.dropWork();
+    // A hung host keeps reading: connections paused over a full queue read again.
+    for (const conn of this.open) this.updateFlow(conn);
   }
 
   /** Service time (mean, real ms) until recover(). */
@@ -259,8 +294,10 @@ export class KmsHostServer implements HostServerCounters {
     const wasDown = this.stateNow === "down";
     this.stateNow = "up";
     if (wasDown) return this.relisten();
+    // Requests read while hung are never answered: their connections may go idle now.
+    for (const conn of this.open) conn.held = 0;
     // A hung host may hold connections whose clients half-closed and gave up waiting.
-    for (const conn of this.open) if (conn.peerEnded && conn.pending === 0) this.endConnection(conn);
+    for (const conn of this.open) if (conn.peerEnded && conn.pending === 0 && !conn.paused) this.endConnection(conn);
     return this.listenerOps;
   }
 
@@ -283,8 +320,8 @@ export class KmsHostServer implements HostServerCounters {
   }
 
   counters(): HostServerCounters {
-    const { requests, activations, renewals, unanswered, lost, late, badFrames, connections, resetUnread } = this;
-    return { requests, activations, renewals, unanswered, lost, late, badFrames, connections, resetUnread };
+    const { requests, activations, renewals, unanswered, lost, late, badFrames, connections, resetUnread, idleClosed, evicted, overCap } = this;
+    return { requests, activations, renewals, unanswered, lost, late, badFrames, connections, resetUnread, idleClosed, evicted, overCap };
   }
 
   /**
@@ -328,11 +365,31 @@ export class KmsHostServer implements HostServerCounters {
       socket.resetAndDestroy();
       return;
     }
+    if (this.open.size >= this.limits.maxConnections && !this.evictIdlest()) {
+      this.overCap++;
+      socket.resetAndDestroy();
+      return;
+    }
     this.connections++;
-    const conn: Connection = { socket, decoder: new FrameDecoder(), pending: 0, peerEnded: false, closed: false, rejected: false, ignoring: false, framesRead: 0 };
+    const conn: Connection = {
+      socket,
+      decoder: new FrameDecoder(),
+      pending: 0,
+      peerEnded: false,
+      closed: false,
+      rejected: false,
+      ignoring: false,
+      framesRead: 0,
+      held: 0,
+      paused: false,
+    };
     this.open.add(conn);
     socket.on("data", (chunk: Buffer) => this.onData(conn, chunk));
     socket.on("end", () => this.onPeerEnd(conn));
+    socket.on("drain", () => this.updateFlow(conn));
+    // Fires after idleTimeoutMs without bytes in or out; a connection awaiting answers is spared.
+    socket.on("timeout", () => this.onQuiet(conn));
+    socket.setTimeout(this.limits.idleTimeoutMs);
     // Resets by clients are normal (a client that timed out); 'close' follows.
     socket.on("error", () => {});
     socket.on("close", () => {
@@ -341,11 +398,65 @@ export class KmsHostServer implements HostServerCounters {
     });
   }
 
+  /** Nothing pending for the peer: no request in the queue, none held by a hung host. */
+  private isIdle(conn: Connection): boolean {
+    return conn.pending === 0 && conn.held === 0;
+  }
+
+  private onQuiet(conn: Connection): void {
+    if (conn.closed) return;
+    if (!this.isIdle(conn)) {
+      // Still owed an answer (or held by a hung host): look again after another period.
+      conn.socket.setTimeout(this.limits.idleTimeoutMs);
+      return;
+    }
+    this.idleClosed++;
+    this.dropConnection(conn);
+  }
+
+  /** Destroys the idle connection least recently active; false when none is idle. */
+  private evictIdlest(): boolean {
+    for (const conn of this.open) {
+      if (!this.isIdle(conn)) continue;
+      this.evicted++;
+      this.dropConnection(conn);
+      return true;
+    }
+    return false;
+  }
+
+  private dropConnection(conn: Connection): void {
+    conn.closed = true;
+    this.open.delete(conn);
+    conn.socket.destroy();
+  }
+
+  /** Moves `conn` to the most recently active end of `open`. */
+  private touch(conn: Connection): void {
+    if (conn.closed) return;
+    this.open.delete(conn);
+    this.open.add(conn);
+  }
+
   private onData(conn: Connection, chunk: Buffer): void {
     if (conn.closed || conn.ignoring) return;
+    this.touch(conn);
     try {
       conn.decoder.push(chunk);
-      for (let frame = conn.decoder.next(); frame !== null; frame = conn.decoder.next()) {
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      this.onBadFrame(conn, err);
+      return;
+    }
+    this.readFrames(conn);
+  }
+
+  /** Takes frames from the decoder until it is empty or the connection must pause. */
+  private readFrames(conn: Connection): void {
+    try {
+      while (!this.mustPause(conn)) {
+        const frame = conn.decoder.next();
+        if (frame === null) break;
         this.onFrame(conn, frame);
         // A fault raised from onServed may have closed it meanwhile.
         if (conn.closed || conn.ignoring) return;
@@ -353,12 +464,43 @@ export class KmsHostServer implements HostServerCounters {
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err;
       this.onBadFrame(conn, err);
+      return;
     }
+    this.updateFlow(conn);
+  }
+
+  private mustPause(conn: Connection): boolean {
+    return conn.pending >= this.limits.maxQueuedPerConnection || conn.socket.writableNeedDrain;
+  }
+
+  /** Pauses reading `conn` while it must, resumes (frames held in its decoder first) once it may. */
+  private updateFlow(conn: Connection): void {
+    if (conn.closed) return;
+    if (this.mustPause(conn)) {
+      if (!conn.paused) {
+        conn.paused = true;
+        conn.socket.pause();
+      }
+      return;
+    }
+    if (!conn.paused) return;
+    conn.paused = false;
+    // Frames received before the pause go first; the socket flows again only if they fit.
+    this.readFrames(conn);
+    if (conn.paused || conn.closed) return;
+    if (conn.peerEnded) this.finishPeerEnd(conn);
+    else conn.socket.resume();
   }
 
   private onPeerEnd(conn: Connection): void {
     conn.peerEnded = true;
     if (conn.closed || conn.ignoring) return;
+    // Frames held back by a pause go first ('end' may come while paused); updateFlow finishes.
+    if (conn.paused) return;
+    this.finishPeerEnd(conn);
+  }
+
+  private finishPeerEnd(conn: Connection): void {
     try {
       // Bytes of an unfinished frame left: SHORT_FRAME.
       conn.decoder.end();
@@ -379,6 +521,7 @@ export class KmsHostServer implements HostServerCounters {
     }
     if (this.stateNow === "hung") {
       this.unanswered++;
+      conn.held++;
       return;
     }
     this.requests++;
@@ -432,7 +575,9 @@ export class KmsHostServer implements HostServerCounters {
     r.activationIntervalMs = job.activationIntervalMs;
     r.renewalIntervalMs = job.renewalIntervalMs;
     conn.socket.write(encodeResponse(r));
-    if (conn.peerEnded && conn.pending === 0) this.endConnection(conn);
+    this.touch(conn);
+    if (conn.peerEnded && conn.pending === 0 && !conn.paused) this.endConnection(conn);
+    else this.updateFlow(conn);
     this.onServed?.(this.hostIndex, job.renewal ? "renewal" : "activation", job.status);
   }
 

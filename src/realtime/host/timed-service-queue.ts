@@ -76,8 +76,9 @@ export class TimedServiceQueue<J> {
 
   submit(job: J): void {
     const now = this.wallNowMs();
-    if (this.running.size < this.concurrency) {
-      // A free server means nobody waits (waiting jobs start as soon as a server frees up).
+    // A server is free and nobody waits: serve. (Inside onDone a server is free while
+    // others still wait; they go first.)
+    if (this.running.size < this.concurrency && this.head === this.waitingJobs.length) {
       this.serve(job, now, now);
       return;
     }

@@ -1,10 +1,17 @@
 // The HTTP endpoint of the live metrics: GET /metrics on 127.0.0.1 only (the simulator
 // is a loopback tool; nothing of it listens on other interfaces), 404 for other paths.
 // close() also ends keep-alive connections a scraper holds, so the process can exit.
+//
+// It shares the event loop with the run's hosts, so scrapers get little of it: at most
+// maxConnections at once (more are closed on accept), headers and idle keep-alive are
+// timed out (a stalled request is dropped without an answer), and the text is built at
+// most once per cacheMs however many scrape.
 
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
+import { performance } from "node:perf_hooks";
 import type { Registry } from "prom-client";
+import { CachedText } from "./cached-text.js";
 
 export const METRICS_ADDRESS = "127.0.0.1";
 
@@ -22,11 +29,42 @@ export class MetricsPortError extends Error {
 export interface MetricsServer {
   port: number;
   url: string;
+  /** Most connections open at once so far; for tests and diagnostics. */
+  readonly peakConnections: number;
   close(): Promise<void>;
 }
 
-export async function startMetricsServer(registry: Registry, port: number): Promise<MetricsServer> {
-  const server = http.createServer((req, res) => {
+export interface MetricsServerLimits {
+  /** Scraper connections open at once; more are closed as they are accepted. */
+  maxConnections: number;
+  /** Wall ms to receive a request's headers. */
+  headersTimeoutMs: number;
+  /** Wall ms a keep-alive connection may wait for its next request. */
+  keepAliveTimeoutMs: number;
+  /** Wall ms the built text is reused. */
+  cacheMs: number;
+  wallNowMs: () => number;
+}
+
+export const DEFAULT_METRICS_LIMITS: MetricsServerLimits = {
+  maxConnections: 8,
+  headersTimeoutMs: 5_000,
+  keepAliveTimeoutMs: 5_000,
+  cacheMs: 1_000,
+  wallNowMs: () => performance.now(),
+};
+
+/** How often node looks for requests past their headers timeout (its default is 30 s). */
+const TIMEOUT_CHECK_MS = 1_000;
+
+export async function startMetricsServer(
+  registry: Pick<Registry, "metrics" | "contentType">,
+  port: number,
+  limits: Partial<MetricsServerLimits> = {},
+): Promise<MetricsServer> {
+  const { maxConnections, headersTimeoutMs, keepAliveTimeoutMs, cacheMs, wallNowMs } = { ...DEFAULT_METRICS_LIMITS, ...limits };
+  const text = new CachedText({ build: () => registry.metrics(), maxAgeMs: cacheMs, wallNowMs });
+  const server = http.createServer({ headersTimeout: headersTimeoutMs, requestTimeout: 2 * headersTimeoutMs, keepAliveTimeout: keepAliveTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS }, (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (path !== "/metrics") {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("not found: the metrics are at /metrics\n");
@@ -36,11 +74,22 @@ export async function startMetricsServer(registry: Registry, port: number): Prom
       res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" }).end("method not allowed\n");
       return;
     }
-    registry.metrics().then(
+    text.get().then(
       (text) => res.writeHead(200, { "content-type": registry.contentType }).end(req.method === "HEAD" ? undefined : text),
       (err: unknown) => res.writeHead(500, { "content-type": "text/plain; charset=utf-8" }).end(`metrics failed: ${String(err)}\n`),
     );
   });
+  server.maxConnections = maxConnections;
+  // Connections past maxConnections are dropped before 'connection': these are the served ones.
+  let openConnections = 0;
+  let peakConnections = 0;
+  server.on("connection", (socket: Socket) => {
+    peakConnections = Math.max(peakConnections, ++openConnections);
+    socket.once("close", () => openConnections--);
+  });
+  // A request that stalls (headers timeout) or is garbled is dropped without a word; nothing
+  // else of the server's would answer it any better.
+  server.on("clientError", (_err, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once("error", (err: NodeJS.ErrnoException) => {
       const why = err.code === "EADDRINUSE" ? "is in use" : err.code === "EACCES" ? "is not allowed for this user" : `cannot be used (${err.message})`;
@@ -52,6 +101,9 @@ export async function startMetricsServer(registry: Registry, port: number): Prom
   return {
     port: bound,
     url: `http://${METRICS_ADDRESS}:${bound}/metrics`,
+    get peakConnections() {
+      return peakConnections;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
