@@ -382,17 +382,23 @@ export class FleetDriver implements AnswerBook {
       .finally(() => this.maybeDone());
   }
 
-  /** Maps an SRV answer onto endpoint indexes, remembering each target's address. */
+  /**
+   * Maps an SRV answer onto endpoint indexes, remembering each target's address. A target
+   * the plan does not know (a record added mid-run) is an endpoint nobody simulates: its
+   * requests are refused or unreachable, counted as such. Past the 32-endpoint table such
+   * records are left out of the answer: selection masks have 32 bits.
+   */
   private candidatesFrom(lookup: SrvLookup, domainId: number): SrvCandidate[] {
     const domain = this.plan.dns.domains[domainId];
-    return lookup.records.map((record) => {
-      const host = this.plan.dns.endpointFor(record.target, domain);
+    return lookup.records.flatMap((record) => {
+      const host = this.plan.dns.endpointIfRoom(record.target, domain);
+      if (host === null) return [];
       const address = lookup.addresses.get(record.target) ?? lookup.addresses.get(record.target.replace(/\.$/, ""));
       // The loopback rule: an address nobody chose is never connected to; the run fails (exit 2).
       if (address !== undefined && !this.mayConnect(address)) throw new NotLoopbackError(domain, record.target, address);
       this.coverEndpoint(host);
       this.targets[host] = address === undefined ? null : { address, port: record.port };
-      return { host, priority: record.priority, weight: record.weight };
+      return [{ host, priority: record.priority, weight: record.weight }];
     });
   }
 
