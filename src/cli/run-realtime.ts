@@ -2,8 +2,8 @@
 //
 // The run's own limits are not the hosts' faults: a connection that fails because this
 // process ran out of file descriptors or local ports would read as a host that did not
-// answer. Such a run fails (exit 3) with what to change, rather than report numbers that
-// blame the hosts.
+// answer. Such a run stops there and fails (exit 3) with what to change; what it measured
+// until then is still written, marked `incomplete`, like a run whose worker died.
 
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
@@ -71,13 +71,18 @@ export async function runRealtimeMode(
       originEpochMs,
       allowAddress,
     });
-    if (fdWatch?.exhausted === true) throw outOfFiles(clients, fdWatch.limit);
+    if (fdWatch?.exhausted === true) {
+      // The watch stopped the fleet before a socket failed: every client reported.
+      const failure = outOfFiles(clients, fdWatch.limit);
+      const totals = { ...outcome, incomplete: { reason: failure.message, clientsUnreported: 0 } };
+      return { totals, wallSeconds: outcome.wallSeconds, illegalInputs: outcome.illegalInputs, failure };
+    }
     return { totals: outcome, wallSeconds: outcome.wallSeconds, illegalInputs: outcome.illegalInputs };
   } catch (err) {
     const failure = realtimeFailure(err, clients, fdWatch, fdLimit);
-    // A worker died: the others' measurements are still written and shown, then exit 3.
-    // (Not when this machine ran out of descriptors or ports: those numbers measure us.)
-    if (err instanceof RunFailedError && err.partial !== undefined && failure instanceof UserError && failure.code === "KMSSIM_RUN_FAILED") {
+    // A worker died, or this machine ran out of descriptors or ports: what was measured
+    // until then is still written and shown (marked incomplete), then exit 3.
+    if (err instanceof RunFailedError && err.partial !== undefined && failure instanceof UserError && failure.exitCode === EXIT.runFailed) {
       return { totals: err.partial, wallSeconds: err.partial.wallSeconds, illegalInputs: err.partial.illegalInputs, failure };
     }
     throw failure;

@@ -23,7 +23,7 @@ ${extra}`);
 /** Port of the k-th SRV target nobody simulates (ghosts: records that appeared in DNS mid-run). */
 const GHOST_PORT_BASE = 5000;
 
-function run(options: { deadPort?: number; extra?: string; clients?: string; recordsAfter?: (lookups: number) => number; ghosts?: number } = {}) {
+function run(options: { deadPort?: number; extra?: string; clients?: string; recordsAfter?: (lookups: number) => number; ghosts?: number; outOfFilesAfter?: number } = {}) {
   const s = scenario(options.extra, options.clients);
   let lookups = 0;
   let changed = false;
@@ -52,8 +52,10 @@ function run(options: { deadPort?: number; extra?: string; clients?: string; rec
       };
     },
   };
+  let calls = 0;
   const rpc = {
     async call(target: RpcTarget, request: RequestMessage): Promise<ResponseMessage> {
+      if (options.outOfFilesAfter !== undefined && ++calls > options.outOfFilesAfter) throw new RpcCallError("LOCAL", "connect EMFILE", "EMFILE");
       if (target.port === options.deadPort || target.port >= GHOST_PORT_BASE) throw new RpcCallError("REFUSED", "connection refused");
       served.set(target.port, (served.get(target.port) ?? 0) + 1);
       if (changed) servedAfterChange.set(target.port, (servedAfterChange.get(target.port) ?? 0) + 1);
@@ -123,6 +125,19 @@ describe("realtime fleet driver over in-memory ports", () => {
     expect(totals.activation.errors.get(0x800706ba)).toBe(refusedGhosts);
     expect(totals.expectedRequests.slice(2).every((n) => n === 0), "a ghost is promised nothing").toBe(true);
     expect((served.get(ports[0]) ?? 0) + (served.get(ports[1]) ?? 0)).toBe(totals.activation.ok + totals.renewal.ok);
+  });
+
+  it("out of descriptors (EMFILE on connect): the slice stops and reports what it measured until then", async () => {
+    const { driver } = run({ outOfFilesAfter: 150 });
+    await driver.run();
+    const totals = driver.totals();
+    expect(totals.localLimit).toBe("EMFILE");
+    expect(totals.clients).toBe(400);
+    expect(totals.activation.ok + totals.renewal.ok, "the answers before the shortage are kept").toBe(150);
+    // The failed request is not blamed on a host: not refused, not unavailable, still in flight.
+    expect(totals.refusedBy.concat(totals.resetBy, totals.timedOutBy).every((n) => n === 0)).toBe(true);
+    expect(totals.activation.errors.get(0x800706ba) ?? 0).toBe(0);
+    expect(totals.inFlight).toBeGreaterThan(0);
   });
 
   it("a client keeps the answer it cached for its TTL after the records change (answer snapshots)", async () => {
