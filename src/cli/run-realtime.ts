@@ -17,9 +17,9 @@ import type { ProgressSink } from "./progress.js";
 import type { ShardSpec } from "../core/shard/shard.js";
 import type { DriverOutcome } from "./run-virtual.js";
 import { EXIT, UserError } from "./user-error.js";
-import { NotLoopbackError } from "../realtime/fleet/address-guard.js";
+import { isUnspecified, NOT_LOOPBACK, NotLoopbackError, parseAllowEntry, scenarioDestinationProblem } from "../realtime/fleet/address-guard.js";
+import { externalDnsServer } from "../realtime/dns/run-key.js";
 import { parseStartAt, StartAtError } from "../realtime/start-at.js";
-import { parseAllowEntry } from "../realtime/fleet/address-guard.js";
 import { CompressedClock } from "../realtime/compressed-clock.js";
 
 /** How often the descriptor table is looked at when the limit is within reach. */
@@ -41,6 +41,11 @@ export async function runRealtimeMode(
   shouldStop: () => boolean,
 ): Promise<DriverOutcome> {
   const allowAddress = allowedAddresses(options.allowAddress);
+  // The loopback rule for what the scenario names, before any packet: clients query
+  // dns.server and hosts send it their updates.
+  const dnsServer = externalDnsServer(scenario);
+  const dnsProblem = dnsServer === null ? null : scenarioDestinationProblem("dns.server", dnsServer.host, allowAddress);
+  if (dnsProblem !== null) throw new UserError(dnsProblem, NOT_LOOPBACK);
   if (options.externalHosts === true && scenario.dns.server === "embedded") {
     throw new UserError(
       "--external-hosts needs dns.server: host:port where `kmssim host` publishes (this scenario uses the embedded DNS server, which only this process could reach)",
@@ -111,11 +116,14 @@ export function rejectRealtimeOnlyFlags(options: { externalHosts?: boolean; star
 }
 
 /** --allow-address values: IPv4 addresses or ranges (exit 2 otherwise). */
-function allowedAddresses(values: readonly string[] | undefined): readonly string[] {
+export function allowedAddresses(values: readonly string[] | undefined): readonly string[] {
   const addresses = (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
   for (const address of addresses) {
     if (parseAllowEntry(address) === null) {
       throw new UserError(`--allow-address: '${address}' is not an IPv4 address (e.g. 10.0.0.5) or range (e.g. 10.244.0.0/16)`);
+    }
+    if (!address.includes("/") && isUnspecified(address)) {
+      throw new UserError(`--allow-address: ${address} means "any address", not a machine; kmssim never sends there. Name the machines that run kmssim host (e.g. 10.0.0.5) or their range (e.g. 10.244.0.0/16)`);
     }
   }
   return addresses;
