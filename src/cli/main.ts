@@ -73,7 +73,8 @@ export async function main(argv: readonly string[]): Promise<number> {
           .option("allow-address", {
             type: "string",
             array: true,
-            describe: "realtime: clients may also connect to this IPv4 address or range (10.244.0.0/16), only where `kmssim host` runs; without it they connect to loopback only. Repeatable",
+            describe:
+              "realtime: kmssim may also send to this IPv4 address or range (10.244.0.0/16): hosts that DNS answers name, only where `kmssim host` runs, and the scenario's dns.server; without it, loopback only (0.0.0.0 never). Repeatable",
           })
           .example("$0 run scenarios/multi-host.yaml", "Run the main job with the file's settings")
           .example("$0 run scenarios/large-fleet.yaml --clients 50000 --out result.json", "Smaller fleet, keep the JSON")
