@@ -22,8 +22,8 @@ export function signalStep(count: number, sinceFirstMs: number): SignalStep {
 export interface SignalTaker {
   /** Called once, on the first signal: stop and keep what was measured. */
   stop(signal: NodeJS.Signals): void;
-  /** Printed on a second signal within QUIT_AFTER_MS ("still writing the partial result"). */
-  stillSaving: string;
+  /** Printed on a second signal within QUIT_AFTER_MS ("still writing the partial result; press Ctrl-C again to quit without it"). */
+  reminder: string;
   /** Printed when a later signal quits without it ("without the partial result"). */
   lost: string;
 }
@@ -54,7 +54,7 @@ export function installSignalDesk(): void {
     }
     const step = signalStep(state.count, nowMs - state.firstAtMs);
     if (step === "stop") taker.stop(signal);
-    else if (step === "remind") process.stderr.write(`kmssim: ${taker.stillSaving}; press Ctrl-C again to quit without it\n`);
+    else if (step === "remind") process.stderr.write(`kmssim: ${taker.reminder}\n`);
     else {
       process.stderr.write(`kmssim: ${signal} again: quitting ${taker.lost}\n`);
       process.exit(INTERRUPTED_EXIT);

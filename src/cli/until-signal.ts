@@ -6,6 +6,6 @@ import { takeSignals } from "./signal-desk.js";
 export function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
     // Held until the process ends: a second signal while closing reminds, a third quits.
-    takeSignals({ stop: () => resolve(), stillSaving: "still stopping", lost: "at once" });
+    takeSignals({ stop: () => resolve(), reminder: "still stopping; press Ctrl-C again to quit at once", lost: "at once" });
   });
 }

@@ -79,7 +79,7 @@ export async function planCommand(options: PlanOptions): Promise<number> {
   const stop = new AbortController();
   const release = takeSignals({
     stop: () => stop.abort(),
-    stillSaving: "still writing the finished replications",
+    reminder: "still writing the finished replications; press Ctrl-C again to quit without them",
     lost: "without the finished replications",
   });
   // Held until the plan is written: a second signal while writing only reminds.

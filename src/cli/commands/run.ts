@@ -51,7 +51,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   let interrupted = false;
   const release = takeSignals({
     stop: () => (interrupted = true),
-    stillSaving: options.out === undefined ? "still finishing the partial result" : `still writing the partial result to ${options.out}`,
+    reminder: `still ${options.out === undefined ? "finishing the partial result" : `writing the partial result to ${options.out}`}; press Ctrl-C again to quit without it`,
     lost: "without the partial result",
   });
   try {
