@@ -89,7 +89,8 @@ export async function main(argv: readonly string[]): Promise<number> {
           .option("allow-address", {
             type: "string",
             array: true,
-            describe: "realtime: clients may also connect to this IPv4 address or range (10.244.0.0/16), only where `kmssim host` runs; without it they connect to loopback only. Repeatable",
+            describe:
+              "realtime: kmssim may also send to this IPv4 address or range (10.244.0.0/16): hosts that DNS answers name, only where `kmssim host` runs, and the scenario's dns.server; without it, loopback only (0.0.0.0 never). Repeatable",
           })
           .option("allow-long-run", {
             type: "boolean",
@@ -249,6 +250,11 @@ export async function main(argv: readonly string[]): Promise<number> {
           })
           .option("start-at", { type: "string", describe: "Simulated time 0 at this wall-clock instant (ISO 8601), the same as the fleet's `run --start-at`" })
           .option("out", { type: "string", describe: "When stopped, write the hosts' own counts (dlv, CMID counts, lost, late, state) here, for `kmssim merge --hosts`" })
+          .option("allow-address", {
+            type: "string",
+            array: true,
+            describe: "The scenario's dns.server may be this IPv4 address or range besides loopback (a --dns you type needs no permission). Repeatable",
+          })
           .example("$0 host scenarios/multi-host.yaml --dns 127.0.0.1:5353 --key-file kmssim.key --port-base 0", "Hosts on free ports, published to a kmssim dns")
           .example("$0 host fleet.yaml --listen 10.0.0.5 --start-at 2026-11-25T18:00:00Z", "Hosts for a fleet on other machines (`run --external-hosts --start-at` the same instant); applies the scenario's host events")
           .epilogue("Prints one line per listener and per publish outcome (12294 published, 12293 failed); publishing failures never stop a host from serving. Exit 0 after SIGINT/SIGTERM, 2 bad input, 3 port in use."),
@@ -263,6 +269,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           timeScale: args["time-scale"],
           startAt: args["start-at"],
           out: args.out,
+          allowAddress: args["allow-address"],
         });
       },
     )

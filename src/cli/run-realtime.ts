@@ -2,8 +2,8 @@
 //
 // The run's own limits are not the hosts' faults: a connection that fails because this
 // process ran out of file descriptors or local ports would read as a host that did not
-// answer. Such a run fails (exit 3) with what to change, rather than report numbers that
-// blame the hosts.
+// answer. Such a run stops there and fails (exit 3) with what to change; what it measured
+// until then is still written, marked `incomplete`, like a run whose worker died.
 
 import { readdirSync } from "node:fs";
 import { KeyFileError } from "../realtime/dns/tsig-key-file.js";
@@ -17,9 +17,9 @@ import type { ShardSpec } from "../core/shard/shard.js";
 import type { DriverOutcome } from "./run-virtual.js";
 import { EXIT, UserError } from "./user-error.js";
 import { softFileLimit } from "./file-limit.js";
-import { NotLoopbackError } from "../realtime/fleet/address-guard.js";
+import { isUnspecified, NOT_LOOPBACK, NotLoopbackError, parseAllowEntry, scenarioDestinationProblem } from "../realtime/fleet/address-guard.js";
+import { externalDnsServer } from "../realtime/dns/run-key.js";
 import { parseStartAt, StartAtError } from "../realtime/start-at.js";
-import { parseAllowEntry } from "../realtime/fleet/address-guard.js";
 import { CompressedClock } from "../realtime/compressed-clock.js";
 
 /** How often the descriptor table is looked at when the limit is within reach. */
@@ -41,6 +41,11 @@ export async function runRealtimeMode(
   shouldStop: () => boolean,
 ): Promise<DriverOutcome> {
   const allowAddress = allowedAddresses(options.allowAddress);
+  // The loopback rule for what the scenario names, before any packet: clients query
+  // dns.server and hosts send it their updates.
+  const dnsServer = externalDnsServer(scenario);
+  const dnsProblem = dnsServer === null ? null : scenarioDestinationProblem("dns.server", dnsServer.host, allowAddress);
+  if (dnsProblem !== null) throw new UserError(dnsProblem, NOT_LOOPBACK);
   if (options.externalHosts === true && scenario.dns.server === "embedded") {
     throw new UserError(
       "--external-hosts needs dns.server: host:port where `kmssim host` publishes (this scenario uses the embedded DNS server, which only this process could reach)",
@@ -71,13 +76,18 @@ export async function runRealtimeMode(
       originEpochMs,
       allowAddress,
     });
-    if (fdWatch?.exhausted === true) throw outOfFiles(clients, fdWatch.limit);
+    if (fdWatch?.exhausted === true) {
+      // The watch stopped the fleet before a socket failed: every client reported.
+      const failure = outOfFiles(clients, fdWatch.limit);
+      const totals = { ...outcome, incomplete: { reason: failure.message, clientsUnreported: 0 } };
+      return { totals, wallSeconds: outcome.wallSeconds, illegalInputs: outcome.illegalInputs, failure };
+    }
     return { totals: outcome, wallSeconds: outcome.wallSeconds, illegalInputs: outcome.illegalInputs };
   } catch (err) {
     const failure = realtimeFailure(err, clients, fdWatch, fdLimit);
-    // A worker died: the others' measurements are still written and shown, then exit 3.
-    // (Not when this machine ran out of descriptors or ports: those numbers measure us.)
-    if (err instanceof RunFailedError && err.partial !== undefined && failure instanceof UserError && failure.code === "KMSSIM_RUN_FAILED") {
+    // A worker died, or this machine ran out of descriptors or ports: what was measured
+    // until then is still written and shown (marked incomplete), then exit 3.
+    if (err instanceof RunFailedError && err.partial !== undefined && failure instanceof UserError && failure.exitCode === EXIT.runFailed) {
       return { totals: err.partial, wallSeconds: err.partial.wallSeconds, illegalInputs: err.partial.illegalInputs, failure };
     }
     throw failure;
@@ -106,11 +116,14 @@ export function rejectRealtimeOnlyFlags(options: { externalHosts?: boolean; star
 }
 
 /** --allow-address values: IPv4 addresses or ranges (exit 2 otherwise). */
-function allowedAddresses(values: readonly string[] | undefined): readonly string[] {
+export function allowedAddresses(values: readonly string[] | undefined): readonly string[] {
   const addresses = (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
   for (const address of addresses) {
     if (parseAllowEntry(address) === null) {
       throw new UserError(`--allow-address: '${address}' is not an IPv4 address (e.g. 10.0.0.5) or range (e.g. 10.244.0.0/16)`);
+    }
+    if (!address.includes("/") && isUnspecified(address)) {
+      throw new UserError(`--allow-address: ${address} means "any address", not a machine; kmssim never sends there. Name the machines that run kmssim host (e.g. 10.0.0.5) or their range (e.g. 10.244.0.0/16)`);
     }
   }
   return addresses;

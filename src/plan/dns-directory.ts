@@ -83,17 +83,22 @@ export class DnsDirectory implements AnswerBook {
 
   /** The endpoint a host name (or `name[:port]`, or a FQDN under `domain`) refers to. */
   endpointFor(target: string, domain: string): number {
+    const index = this.endpointIfRoom(target, domain);
+    if (index === null) {
+      throw new Error(`more than ${MAX_ENDPOINTS} distinct SRV targets and hosts; kmssim supports at most ${MAX_ENDPOINTS}`);
+    }
+    return index;
+  }
+
+  /** Like endpointFor, but null instead of an error when the table is full (a DNS answer read mid-run). */
+  endpointIfRoom(target: string, domain: string): number | null {
     const name = stripDot(target).replace(/:\d+$/, "").toLowerCase();
     const suffix = `.${stripDot(domain).toLowerCase()}`;
     const short = name.endsWith(suffix) ? name.slice(0, -suffix.length) : name;
-    let index = this.endpoints.findIndex((e) => e.name.toLowerCase() === name || e.name.toLowerCase() === short);
-    if (index < 0) {
-      if (this.endpoints.length >= MAX_ENDPOINTS) {
-        throw new Error(`more than ${MAX_ENDPOINTS} distinct SRV targets and hosts; kmssim supports at most ${MAX_ENDPOINTS}`);
-      }
-      index = this.endpoints.push({ name: stripDot(target), hostIndex: -1 }) - 1;
-    }
-    return index;
+    const index = this.endpoints.findIndex((e) => e.name.toLowerCase() === name || e.name.toLowerCase() === short);
+    if (index >= 0) return index;
+    if (this.endpoints.length >= MAX_ENDPOINTS) return null;
+    return this.endpoints.push({ name: stripDot(target), hostIndex: -1 }) - 1;
   }
 }
 

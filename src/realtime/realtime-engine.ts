@@ -65,8 +65,11 @@ export class RunFailedError extends Error {
   partial?: RunTotals & { illegalInputs: number; wallSeconds: number };
   constructor(
     message: string,
-    /** What failed: a fleet worker (its clients' sockets), or a scenario event (a host's listener). */
-    readonly source: "worker" | "event" = "worker",
+    /**
+     * What failed: a fleet worker (its clients' sockets), a scenario event (a host's
+     * listener), or this machine's limits (descriptors, ports: the slices stopped there).
+     */
+    readonly source: "worker" | "event" | "local" = "worker",
   ) {
     super(message);
     this.name = "RunFailedError";
@@ -278,7 +281,11 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     try {
       settled = await Promise.allSettled(
         slices.map((s) =>
-          s.done.catch((err: unknown) => {
+          s.done.then((t) => {
+            // Out of descriptors or ports in one slice: the others are about to be too.
+            if (t.localLimit !== null) slices.forEach((other) => other.post({ type: "stop" }));
+            return t;
+          }).catch((err: unknown) => {
             workerFailure ??= err instanceof RunFailedError ? err : new RunFailedError(String(err));
             slices.forEach((other) => other.post({ type: "stop" }));
             throw err;
@@ -309,7 +316,10 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     // A scenario event that could not be carried out stopped the fleet: what it measured
     // until then is reported, marked incomplete (the scenario did not run as written).
     const eventFailure = eventError === null ? null : new RunFailedError(`a scenario event could not be carried out: ${(eventError as Error).message}`, "event");
-    const failure = (workerFailure as RunFailedError | null) ?? eventFailure;
+    const localLimit = totals.find((t) => t.localLimit !== null)?.localLimit ?? null;
+    const limitFailure =
+      localLimit === null ? null : new RunFailedError(`${localLimit}: this machine ran out of ${shortageOf(localLimit)}; the fleet stopped there`, "local");
+    const failure = (workerFailure as RunFailedError | null) ?? eventFailure ?? limitFailure;
     if (failure !== null) {
       const clientsReported = totals.reduce((a, t) => a + t.clients, 0);
       failure.partial = { ...merged, clientsTotal: clientsReported, incomplete: { reason: failure.message, clientsUnreported: shardClients - clientsReported } };
@@ -324,6 +334,13 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     await Promise.all(servers.map((s) => s?.stop()));
     await dnsServer?.stop();
   }
+}
+
+/** What an errno of LOCAL_ERRNO says ran out, in plain words. */
+function shortageOf(errno: string): string {
+  if (errno === "EMFILE" || errno === "ENFILE") return "file descriptors";
+  if (errno === "EADDRNOTAVAIL" || errno === "EADDRINUSE") return "local ports";
+  return "memory for sockets";
 }
 
 /**

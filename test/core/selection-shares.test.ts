@@ -72,9 +72,15 @@ describe("expectedShares", () => {
     expect(Array.from(out)).toEqual([0, 1, 0, 0, 0]);
   });
 
-  it("rejects a too small `out` and records naming unknown endpoints", () => {
+  it("rejects a too small `out`", () => {
     expect(() => expectedShares("win7", [c(0, 0, 1)], ALL_UP, 3, new Float64Array(2))).toThrow(RangeError);
-    expect(() => expectedShares("vista", [c(3, 0, 1)], ALL_UP, 3)).toThrow(RangeError);
+  });
+
+  it("a record naming an endpoint past the table (a target that appeared mid-run) is never up", () => {
+    expect(Array.from(expectedShares("vista", [c(0, 0, 1), c(3, 0, 1)], ALL_UP, 3))).toEqual([1, 0, 0]);
+    // Even at a better priority and with its mask bit set, it takes nothing.
+    expect(Array.from(expectedShares("win7", [c(1, 5, 1), c(3, 0, 900)], ALL_UP, 2))).toEqual([0, 1]);
+    expect(Array.from(expectedShares("win7", [c(3, 0, 900)], ALL_UP, 2))).toEqual([0, 0]);
   });
 
   describe("properties", () => {
@@ -91,6 +97,18 @@ describe("expectedShares", () => {
             expect(shares[h]).toBeGreaterThanOrEqual(0);
             if (!isSet(upMask, h)) expect(shares[h]).toBe(0);
           }
+        }),
+        { numRuns: 1000 },
+      );
+    });
+
+    it("records naming endpoints past the table change nothing, whatever the mask", () => {
+      fc.assert(
+        fc.property(profileArb, candidatesArb(5), candidatesArb(31), fc.integer({ min: 0, max: 0xffff_ffff }), (profile, list, extra, upMask) => {
+          const unknown = extra.map((x) => ({ ...x, host: 6 + (x.host % 26) }));
+          const alone = Array.from(expectedShares(profile, list, upMask, 6));
+          expect(Array.from(expectedShares(profile, [...unknown, ...list], upMask, 6))).toEqual(alone);
+          expect(Array.from(expectedShares(profile, [...list, ...unknown], upMask, 6))).toEqual(alone);
         }),
         { numRuns: 1000 },
       );

@@ -20,7 +20,10 @@ hosts:
 ${clients}
 ${extra}`);
 
-function run(options: { deadPort?: number; extra?: string; clients?: string; recordsAfter?: (lookups: number) => number } = {}) {
+/** Port of the k-th SRV target nobody simulates (ghosts: records that appeared in DNS mid-run). */
+const GHOST_PORT_BASE = 5000;
+
+function run(options: { deadPort?: number; extra?: string; clients?: string; recordsAfter?: (lookups: number) => number; ghosts?: number; outOfFilesAfter?: number } = {}) {
   const s = scenario(options.extra, options.clients);
   let lookups = 0;
   let changed = false;
@@ -38,18 +41,22 @@ function run(options: { deadPort?: number; extra?: string; clients?: string; rec
       // recordsAfter: from that lookup on, a's record is gone (scavenged, deleted).
       const gone = options.recordsAfter !== undefined && lookups++ >= options.recordsAfter(lookups);
       changed ||= gone;
+      const ghosts = Array.from({ length: options.ghosts ?? 0 }, (_, k) => ({ target: `ghost${k}.corp.example`, port: GHOST_PORT_BASE + k, priority: 0, weight: 100 }));
       return {
-        records: gone ? records.slice(1) : records,
+        records: [...(gone ? records.slice(1) : records), ...ghosts],
         addresses: new Map([
           ["a.corp.example", "127.0.0.1"],
           ["b.corp.example", "127.0.0.1"],
+          ...ghosts.map((g) => [g.target, "127.0.0.1"] as [string, string]),
         ]),
       };
     },
   };
+  let calls = 0;
   const rpc = {
     async call(target: RpcTarget, request: RequestMessage): Promise<ResponseMessage> {
-      if (target.port === options.deadPort) throw new RpcCallError("REFUSED", "connection refused");
+      if (options.outOfFilesAfter !== undefined && ++calls > options.outOfFilesAfter) throw new RpcCallError("LOCAL", "connect EMFILE", "EMFILE");
+      if (target.port === options.deadPort || target.port >= GHOST_PORT_BASE) throw new RpcCallError("REFUSED", "connection refused");
       served.set(target.port, (served.get(target.port) ?? 0) + 1);
       if (changed) servedAfterChange.set(target.port, (servedAfterChange.get(target.port) ?? 0) + 1);
       return {
@@ -104,6 +111,33 @@ describe("realtime fleet driver over in-memory ports", () => {
     expect(totals.refusedBy[0]).toBeGreaterThan(0);
     expect(served.get(ports[0]) ?? 0).toBe(0);
     expect(totals.activation.errors.get(0x800706ba)).toBe(totals.refusedBy[0]);
+  });
+
+  it("SRV targets nobody simulates, more than the 32-endpoint table holds, are refused and failed over; the slice finishes", async () => {
+    const { driver, served, ports } = run({ ghosts: 40 });
+    await driver.run();
+    const totals = driver.totals();
+    expect(totals.clients).toBe(400);
+    expect(totals.activatedClients, "every client found a real host").toBe(400);
+    expect(totals.failovers).toBeGreaterThan(0);
+    const refusedGhosts = totals.refusedBy.slice(2).reduce((a, b) => a + b, 0);
+    expect(refusedGhosts, "ghosts that got an endpoint index count their refusals").toBeGreaterThan(0);
+    expect(totals.activation.errors.get(0x800706ba)).toBe(refusedGhosts);
+    expect(totals.expectedRequests.slice(2).every((n) => n === 0), "a ghost is promised nothing").toBe(true);
+    expect((served.get(ports[0]) ?? 0) + (served.get(ports[1]) ?? 0)).toBe(totals.activation.ok + totals.renewal.ok);
+  });
+
+  it("out of descriptors (EMFILE on connect): the slice stops and reports what it measured until then", async () => {
+    const { driver } = run({ outOfFilesAfter: 150 });
+    await driver.run();
+    const totals = driver.totals();
+    expect(totals.localLimit).toBe("EMFILE");
+    expect(totals.clients).toBe(400);
+    expect(totals.activation.ok + totals.renewal.ok, "the answers before the shortage are kept").toBe(150);
+    // The failed request is not blamed on a host: not refused, not unavailable, still in flight.
+    expect(totals.refusedBy.concat(totals.resetBy, totals.timedOutBy).every((n) => n === 0)).toBe(true);
+    expect(totals.activation.errors.get(0x800706ba) ?? 0).toBe(0);
+    expect(totals.inFlight).toBeGreaterThan(0);
   });
 
   it("a client keeps the answer it cached for its TTL after the records change (answer snapshots)", async () => {

@@ -6,6 +6,7 @@ import { durationFlag, nameFlag } from "../flag-values.js";
 import { discover } from "../../discover/run-discover.js";
 import { renderReportJson, renderReportText } from "../../discover/render.js";
 import { parseHostPort, parseNameAddress } from "../../realtime/dns/record-flags.js";
+import { isUnspecified } from "../../realtime/fleet/address-guard.js";
 import { EXIT, UserError } from "../user-error.js";
 
 export interface DiscoverCommandOptions {
@@ -24,6 +25,10 @@ export async function discoverCommand(options: DiscoverCommandOptions): Promise<
   const domain = nameFlag("--domain", options.domain.replace(/^_vlmcs\._tcp\./i, ""));
   const server = parseHostPort(options.server ?? DEFAULT_DISCOVER_SERVER, 53, 1);
   if (!server.ok) throw new UserError(`--server: ${server.message}`);
+  // The server the user typed is their word (an audit of their real DNS); "any address" is no server.
+  if (isUnspecified(server.value.host)) {
+    throw new UserError(`--server: ${server.value.host} means "any address", not a server to ask; give the DNS server's own address (127.0.0.1 for this machine)`);
+  }
   const userAddresses = new Map<string, string>();
   for (const text of options.address ?? []) {
     const parsed = parseNameAddress(text);

@@ -25,7 +25,8 @@ import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
 import { isStdout } from "../output-target.js";
 import { HOST_REPORT_SCHEMA, type HostReport } from "../../output/host-report.js";
 import { applyHostEvent } from "../../realtime/host/host-event.js";
-import { startAtFlag } from "../run-realtime.js";
+import { allowedAddresses, startAtFlag } from "../run-realtime.js";
+import { isUnspecified, NOT_LOOPBACK, scenarioDestinationProblem } from "../../realtime/fleet/address-guard.js";
 import type { HostEvent } from "../../scenario/model.js";
 
 export interface HostCommandOptions {
@@ -45,6 +46,8 @@ export interface HostCommandOptions {
   startAt?: string;
   /** Write the hosts' own counts here when stopped (for `kmssim merge --hosts`). */
   out?: string;
+  /** IPv4 addresses or ranges a scenario's dns.server may name besides loopback (--allow-address). */
+  allowAddress?: readonly string[];
 }
 
 export interface HostCommandIo {
@@ -62,7 +65,7 @@ export async function hostCommand(options: HostCommandOptions, streams: HostComm
   const hosts = selectHosts(scenario, options.only);
   const listenAddress = options.listen ?? "127.0.0.1";
   if (!isIPv4(listenAddress)) throw new UserError(`--listen: '${listenAddress}' is not an IPv4 address (e.g. 127.0.0.1)`);
-  const dns = dnsServerOf(scenario, options.dns);
+  const dns = dnsServerOf(scenario, options.dns, allowedAddresses(options.allowAddress));
   const key = keyOf(scenario, options.keyFile);
   const startAtMs = startAtFlag(options.startAt, { allowPast: true });
   // With a shared start the hosts keep the fleet's time: the scenario's scale unless told.
@@ -192,16 +195,25 @@ function selectHosts(scenario: Scenario, only: readonly string[] | undefined): {
   });
 }
 
-function dnsServerOf(scenario: Scenario, flag: string | undefined): { host: string; port: number } {
+/**
+ * Where the hosts publish. A --dns the user typed is their word (any address but "any");
+ * a scenario's dns.server follows the loopback rule, like `run`'s (--allow-address).
+ */
+function dnsServerOf(scenario: Scenario, flag: string | undefined, allowAddress: readonly string[]): { host: string; port: number } {
   if (flag !== undefined) {
     const parsed = parseHostPort(flag, 53, 1);
     if (!parsed.ok) throw new UserError(`--dns: ${parsed.message}`);
+    if (isUnspecified(parsed.value.host)) {
+      throw new UserError(`--dns: ${parsed.value.host} means "any address", not a server to send to; give the DNS server's own address (127.0.0.1 for this machine)`);
+    }
     return parsed.value;
   }
   const fromScenario = externalDnsServer(scenario);
   if (fromScenario === null) {
     throw new UserError("no DNS server to publish to: give --dns host:port (e.g. a `kmssim dns` on 127.0.0.1:5353) or set dns.server in the scenario");
   }
+  const problem = scenarioDestinationProblem("dns.server", fromScenario.host, allowAddress);
+  if (problem !== null) throw new UserError(`${problem}, or give the server on the command line with --dns`, NOT_LOOPBACK);
   return fromScenario;
 }
 

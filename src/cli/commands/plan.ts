@@ -23,6 +23,7 @@ import type { Scenario } from "../../scenario/model.js";
 import { fleetSize } from "../../plan/fleet-plan.js";
 import { loadScenarioOrThrow } from "../load-or-exit.js";
 import { createProgress } from "../progress.js";
+import { takeSignals } from "../signal-desk.js";
 import { EXIT, UserError } from "../user-error.js";
 import { machineLimits } from "../machine-limits.js";
 import { memoryProblem } from "../../plan/run-limits.js";
@@ -88,67 +89,72 @@ export async function planCommand(options: PlanOptions): Promise<number> {
 
   // Listen before starting workers: a Ctrl-C during start-up still ends cleanly.
   const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  const progress = createProgress(process.stderr, `plan ${scenario.name}`);
-  const fractions = new Float64Array(tasks.length);
-  let fractionSum = 0;
-  let finished = 0;
-  const done: ReplicationMetrics[][] = sweep.points.map(() => []);
-  const setFraction = (run: number, fraction: number): void => {
-    fractionSum += fraction - fractions[run];
-    fractions[run] = fraction;
-    progress.update(fractionSum / tasks.length, `${finished}/${tasks.length} runs done`);
-  };
-  const startedAt = process.hrtime.bigint();
-  let interrupted: boolean;
-  try {
-    ({ interrupted } = await runReplications(
-      tasks,
-      workers,
-      {
-        onProgress: setFraction,
-        onDone: (run, metrics) => {
-          finished++;
-          done[sweep.runs[run].point].push(metrics);
-          setFraction(run, 1);
-        },
-      },
-      stop.signal,
-    ));
-  } catch (err) {
-    if (err instanceof ReplicationFailedError) throw new UserError(`${err.message}; the plan has no result`, err.code, EXIT.runFailed);
-    throw err;
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    progress.done();
-  }
-
-  const report: PlanReport = buildPlanReport({
-    scenario: scenario.name,
-    seed: scenario.seed,
-    hostCounts,
-    fleetSizes,
-    replications,
-    thresholds: scenario.thresholds,
-    points: sweep.points,
-    hostNames: sweep.points.map((p) => templates.get(p.hosts)!.hosts.map((h) => h.name)),
-    done,
-    wallSeconds: Number(process.hrtime.bigint() - startedAt) / 1e9,
-    interrupted,
+  const release = takeSignals({
+    stop: () => stop.abort(),
+    reminder: "still writing the finished replications; press Ctrl-C again to quit without them",
+    lost: "without the finished replications",
   });
-  // The table first: if the file cannot be written after all, the numbers are still shown.
-  const tableOut = summaryStream({ "--out": options.out });
-  tableOut.write(renderPlan(report, { color: tableOut.isTTY === true, workers }));
-  if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(report, null, 2)}\n`);
-  if (interrupted) {
-    const where = options.out === undefined ? "shown above" : `shown above and written to ${relative(process.cwd(), options.out)}`;
-    process.stderr.write(`kmssim plan: interrupted after ${finished} of ${tasks.length} runs; the partial plan is ${where}\n`);
-    return EXIT.interrupted;
+  // Held until the plan is written: a second signal while writing only reminds.
+  try {
+    const progress = createProgress(process.stderr, `plan ${scenario.name}`);
+    const fractions = new Float64Array(tasks.length);
+    let fractionSum = 0;
+    let finished = 0;
+    const done: ReplicationMetrics[][] = sweep.points.map(() => []);
+    const setFraction = (run: number, fraction: number): void => {
+      fractionSum += fraction - fractions[run];
+      fractions[run] = fraction;
+      progress.update(fractionSum / tasks.length, `${finished}/${tasks.length} runs done`);
+    };
+    const startedAt = process.hrtime.bigint();
+    let interrupted: boolean;
+    try {
+      ({ interrupted } = await runReplications(
+        tasks,
+        workers,
+        {
+          onProgress: setFraction,
+          onDone: (run, metrics) => {
+            finished++;
+            done[sweep.runs[run].point].push(metrics);
+            setFraction(run, 1);
+          },
+        },
+        stop.signal,
+      ));
+    } catch (err) {
+      if (err instanceof ReplicationFailedError) throw new UserError(`${err.message}; the plan has no result`, err.code, EXIT.runFailed);
+      throw err;
+    } finally {
+      progress.done();
+    }
+
+    const report: PlanReport = buildPlanReport({
+      scenario: scenario.name,
+      seed: scenario.seed,
+      hostCounts,
+      fleetSizes,
+      replications,
+      thresholds: scenario.thresholds,
+      points: sweep.points,
+      hostNames: sweep.points.map((p) => templates.get(p.hosts)!.hosts.map((h) => h.name)),
+      done,
+      wallSeconds: Number(process.hrtime.bigint() - startedAt) / 1e9,
+      interrupted,
+    });
+    // The table first: if the file cannot be written after all, the numbers are still shown.
+    const tableOut = summaryStream({ "--out": options.out });
+    tableOut.write(renderPlan(report, { color: tableOut.isTTY === true, workers }));
+    if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(report, null, 2)}\n`);
+    if (interrupted) {
+      const where = options.out === undefined ? "shown above" : `shown above and written to ${relative(process.cwd(), options.out)}`;
+      process.stderr.write(`kmssim plan: interrupted after ${finished} of ${tasks.length} runs; the partial plan is ${where}\n`);
+      return EXIT.interrupted;
+    }
+    return report.pass ? EXIT.pass : EXIT.thresholdFailed;
+  } finally {
+    release();
   }
-  return report.pass ? EXIT.pass : EXIT.thresholdFailed;
 }
 
 function wholeFlag(flag: string, value: number, min: number, max: number): number {

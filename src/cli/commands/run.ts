@@ -11,6 +11,7 @@ import { runRealtimeMode } from "../run-realtime.js";
 import { runVirtualMode, type DriverOutcome } from "../run-virtual.js";
 import { createProgress, silentProgress } from "../progress.js";
 import { InvariantViolation } from "../../sim/invariant-violation.js";
+import { takeSignals } from "../signal-desk.js";
 import { EXIT } from "../user-error.js";
 import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
 import type { ShardSpec } from "../../core/shard/shard.js";
@@ -27,36 +28,44 @@ export interface RunOptions extends RunInputOptions {
 }
 
 export async function runCommand(options: RunOptions): Promise<number> {
+  // Signals from the command's first line: one during set-up stops the run as one later
+  // does (the partial result is written); the desk ends the program on a third.
+  let interrupted = false;
+  const release = takeSignals({
+    stop: () => (interrupted = true),
+    reminder: `still ${options.out === undefined ? "finishing the partial result" : `writing the partial result to ${options.out}`}; press Ctrl-C again to quit without it`,
+    lost: "without the partial result",
+  });
+  try {
+    return await runUntilDone(options, () => interrupted);
+  } finally {
+    release();
+  }
+}
+
+async function runUntilDone(options: RunOptions, isInterrupted: () => boolean): Promise<number> {
   const { scenario, fleetClients, shard, warnings } = await checkRunInput(options);
   for (const warning of warnings) process.stderr.write(`${warning}\n`);
   if (options.out !== undefined) await checkWritable(options.out);
   if (options.html !== undefined) await checkWritable(options.html);
   const summaryOut = summaryStream({ "--out": options.out, "--html": options.html });
-  // Listen before building the fleet: a Ctrl-C during set-up still ends cleanly.
-  let interrupted = false;
-  const onSignal = (): void => {
-    interrupted = true;
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
   // --quiet: no summary and no progress (warnings and errors still go to stderr).
   const progress = options.quiet === true ? silentProgress() : createProgress(process.stderr, `${scenario.name}`);
   let outcome: DriverOutcome | undefined;
   let violation: InvariantViolation | null = null;
   try {
-    const shouldStop = (): boolean => interrupted;
     outcome =
       scenario.mode === "realtime"
-        ? await runRealtimeMode(scenario, { ...options, shard }, progress, shouldStop)
-        : await runVirtualMode(scenario, { ...options, shard }, progress, shouldStop);
+        ? await runRealtimeMode(scenario, { ...options, shard }, progress, isInterrupted)
+        : await runVirtualMode(scenario, { ...options, shard }, progress, isInterrupted);
   } catch (err) {
     if (!(err instanceof InvariantViolation)) throw err;
     violation = err;
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
     progress.done();
   }
+  // Read once: a signal while writing does not change what was measured.
+  const interrupted = isInterrupted();
   // No outcome: an invariant broke (every other error was rethrown above).
   if (outcome === undefined) {
     if (violation !== null) process.stderr.write(`kmssim: --check: ${violation.message}\n  replay: ${reproduceCommand({ ...options, check: true }, violation.seed)}\n`);

@@ -12,8 +12,9 @@ import type { SrvCandidate } from "./srv-candidate.js";
  *   weights zero → equal per record). Weight-0 records get 0 when the sum is positive.
  * - vista: equal per up record.
  * An endpoint named by several records gets the sum. Shares sum to 1 when any
- * candidate is up, all zero otherwise. Candidates naming an endpoint ≥ endpointCount
- * are a RangeError.
+ * candidate is up, all zero otherwise. A candidate naming an endpoint ≥ endpointCount
+ * (a target that appeared in DNS mid-run, which nobody simulates) is never up: it
+ * serves no request, so it takes no share, whatever `upMask` says.
  */
 export function expectedShares(
   profile: SelectionProfile,
@@ -27,35 +28,31 @@ export function expectedShares(
     throw new RangeError(`expectedShares: out has ${shares.length} slots, need ${endpointCount}`);
   }
   shares.fill(0);
-  for (const c of candidates) {
-    if (c.host < 0 || c.host >= endpointCount) {
-      throw new RangeError(`expectedShares: candidate names endpoint ${c.host}, only ${endpointCount} exist`);
-    }
-  }
+  const isUp = (c: SrvCandidate): boolean => c.host >= 0 && c.host < endpointCount && ((upMask >>> c.host) & 1) === 1;
 
   let bestPriority = Infinity;
   let records = 0;
   for (const c of candidates) {
-    if (((upMask >>> c.host) & 1) === 0) continue;
+    if (!isUp(c)) continue;
     records++;
     if (c.priority < bestPriority) bestPriority = c.priority;
   }
   if (records === 0) return shares;
 
   if (profile === "vista") {
-    for (const c of candidates) if (((upMask >>> c.host) & 1) === 1) shares[c.host] += 1 / records;
+    for (const c of candidates) if (isUp(c)) shares[c.host] += 1 / records;
     return normalise(shares, endpointCount);
   }
 
   let weightSum = 0;
   let bestRecords = 0;
   for (const c of candidates) {
-    if (c.priority !== bestPriority || ((upMask >>> c.host) & 1) === 0) continue;
+    if (c.priority !== bestPriority || !isUp(c)) continue;
     weightSum += c.weight;
     bestRecords++;
   }
   for (const c of candidates) {
-    if (c.priority !== bestPriority || ((upMask >>> c.host) & 1) === 0) continue;
+    if (c.priority !== bestPriority || !isUp(c)) continue;
     shares[c.host] += weightSum > 0 ? c.weight / weightSum : 1 / bestRecords;
   }
   return normalise(shares, endpointCount);

@@ -1,7 +1,9 @@
-// The loopback rule of realtime mode: clients connect only to 127.0.0.0/8, and to
-// addresses the user named with --allow-address (machines that run `kmssim host`).
-// A DNS answer can name any address; one outside the rule is never connected to, and the
-// run fails with what to do, rather than send load to a machine nobody chose. Pure.
+// The loopback rule of realtime mode: kmssim sends only to 127.0.0.0/8 (and ::1), and to
+// addresses the user named with --allow-address (machines that run `kmssim host`). It
+// covers what DNS answers name and what a scenario file names (dns.server): a file may
+// come from someone else, so it is not consent; a flag the user typed is. 0.0.0.0/8 and
+// :: mean "any address" / "this host": a bind address, never a destination, even when
+// allowed. Anything outside the rule is never sent to: the run fails first with what to do. Pure.
 
 import { isLoopbackV4 } from "../../discover/probe-policy.js";
 
@@ -20,9 +22,47 @@ export class NotLoopbackError extends Error {
 export const NOT_LOOPBACK = "KMSSIM_NOT_LOOPBACK";
 
 function notLoopbackMessage(domain: string, target: string, address: string): string {
+  const where = `the SRV records of ${domain} point ${target.replace(/\.$/, "")} at ${address}`;
+  if (isUnspecified(address)) return `${where}, which means "any address", not a machine; kmssim never connects there, even with --allow-address`;
   return (
-    `the SRV records of ${domain} point ${target.replace(/\.$/, "")} at ${address}, which is not a loopback address; ` +
+    `${where}, which is not a loopback address; ` +
     `kmssim sends traffic only to loopback unless you name the address with --allow-address ${address} (only for machines that run kmssim host)`
+  );
+}
+
+/** 0.0.0.0/8 ("this network", "any address") and ::, with or without brackets. */
+export function isUnspecified(address: string): boolean {
+  const bare = address.replace(/^\[|\]$/g, "");
+  if (bare.includes(":")) return /^[0:]+$/.test(bare);
+  const value = ipv4Value(bare);
+  return value !== null && value >>> 24 === 0;
+}
+
+/** ::1 in its spellings (0:0:0:0:0:0:0:1, ::0001). */
+function isLoopbackV6(address: string): boolean {
+  const bare = address.replace(/^\[|\]$/g, "");
+  return bare.includes(":") && /^[0:]+1$/.test(bare);
+}
+
+/**
+ * Why kmssim may not send to `host`, which the scenario names at `keyPath` (dns.server),
+ * or null when it may: loopback, or an IPv4 address or range named with --allow-address.
+ * The message names the key path, the address and the flag.
+ */
+export function scenarioDestinationProblem(keyPath: string, host: string, allowed: readonly string[]): string | null {
+  if (isUnspecified(host)) {
+    return `${keyPath}: ${host} means "any address", not a machine to send to; kmssim never sends there, even with --allow-address. Use 127.0.0.1 for this machine, or the server's own address`;
+  }
+  if (isLoopbackV6(host) || connectRule(allowed)(host)) return null;
+  if (host.includes(":")) {
+    return `${keyPath}: ${host} is not a loopback address, and --allow-address takes IPv4 only: give the server's IPv4 address and name it with --allow-address`;
+  }
+  if (ipv4Value(host) === null) {
+    return `${keyPath}: '${host}' is a name; kmssim checks every address before it sends there, so give the server's IPv4 address (127.0.0.1, or one you name with --allow-address)`;
+  }
+  return (
+    `${keyPath}: ${host} is not a loopback address; kmssim sends there only when you name it with --allow-address ${host} ` +
+    "(a scenario file alone is not consent: it may come from someone else)"
   );
 }
 
@@ -38,6 +78,7 @@ export function mayConnect(address: string, allowed: readonly string[]): boolean
 export function connectRule(allowed: readonly string[]): (address: string) => boolean {
   const ranges = allowed.flatMap((entry) => parseAllowEntry(entry) ?? []);
   return (address) => {
+    if (isUnspecified(address)) return false;
     if (isLoopbackV4(address) || allowed.includes(address)) return true;
     const value = ipv4Value(address);
     return value !== null && ranges.some((range) => (value & range.mask) >>> 0 === range.network);

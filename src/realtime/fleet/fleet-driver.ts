@@ -105,6 +105,11 @@ export interface FleetSliceTotals {
   /** Requests sent per endpoint (activations and renewals), and the renewals among them. */
   sentBy: number[];
   renewalsSentBy: number[];
+  /**
+   * The errno (EMFILE, EADDRNOTAVAIL, …) with which this machine ran out of descriptors or
+   * ports: the slice stopped there and reports what it measured until then; null otherwise.
+   */
+  localLimit: string | null;
 }
 
 const NO_HOST = -1;
@@ -147,6 +152,7 @@ export class FleetDriver implements AnswerBook {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private failure: Error | null = null;
+  private localLimit: string | null = null;
   private resolveDone: (() => void) | null = null;
   private readonly done: Promise<void>;
 
@@ -205,6 +211,16 @@ export class FleetDriver implements AnswerBook {
   /** A bug in handling an answer: stop the slice and fail its run (exit 3 upstream). */
   private fail(err: unknown): void {
     this.failure ??= err instanceof Error ? err : new Error(String(err));
+    this.stop();
+  }
+
+  /**
+   * This machine ran out of descriptors or ports: what the clients would measure from here
+   * on is kmssim's own shortage, not the hosts'. Stop and keep what was measured (the
+   * request that failed stays in flight); the run reports it incomplete.
+   */
+  private hitLocalLimit(errno: string): void {
+    this.localLimit ??= errno;
     this.stop();
   }
 
@@ -269,6 +285,7 @@ export class FleetDriver implements AnswerBook {
       expectedRequests: Array.from(this.ledger.total),
       sentBy: [...this.sentBy],
       renewalsSentBy: [...this.renewalsSentBy],
+      localLimit: this.localLimit,
     };
   }
 
@@ -373,7 +390,7 @@ export class FleetDriver implements AnswerBook {
           this.inFlightOps--;
           // Out of descriptors or ports for the resolver: the run is no longer measuring DNS.
           const errno = localErrnoOf(err);
-          if (errno !== null) throw Object.assign(new Error(`${errno}: ${(err as Error).message}`), { code: errno });
+          if (errno !== null) return this.hitLocalLimit(errno);
           this.tally.dns.record(Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
           this.apply(i, this.fleet.onDnsFailure(i, this.coreNowMs(i), this.action));
         },
@@ -382,17 +399,23 @@ export class FleetDriver implements AnswerBook {
       .finally(() => this.maybeDone());
   }
 
-  /** Maps an SRV answer onto endpoint indexes, remembering each target's address. */
+  /**
+   * Maps an SRV answer onto endpoint indexes, remembering each target's address. A target
+   * the plan does not know (a record added mid-run) is an endpoint nobody simulates: its
+   * requests are refused or unreachable, counted as such. Past the 32-endpoint table such
+   * records are left out of the answer: selection masks have 32 bits.
+   */
   private candidatesFrom(lookup: SrvLookup, domainId: number): SrvCandidate[] {
     const domain = this.plan.dns.domains[domainId];
-    return lookup.records.map((record) => {
-      const host = this.plan.dns.endpointFor(record.target, domain);
+    return lookup.records.flatMap((record) => {
+      const host = this.plan.dns.endpointIfRoom(record.target, domain);
+      if (host === null) return [];
       const address = lookup.addresses.get(record.target) ?? lookup.addresses.get(record.target.replace(/\.$/, ""));
       // The loopback rule: an address nobody chose is never connected to; the run fails (exit 2).
       if (address !== undefined && !this.mayConnect(address)) throw new NotLoopbackError(domain, record.target, address);
       this.coverEndpoint(host);
       this.targets[host] = address === undefined ? null : { address, port: record.port };
-      return { host, priority: record.priority, weight: record.weight };
+      return [{ host, priority: record.priority, weight: record.weight }];
     });
   }
 
@@ -468,7 +491,7 @@ export class FleetDriver implements AnswerBook {
         (err: unknown) => {
           this.inFlightOps--;
           // Out of descriptors or ports here: the run is no longer measuring the hosts.
-          if (err instanceof RpcCallError && err.code === "LOCAL") throw Object.assign(new Error(`${err.errno}: ${err.message}`), { code: err.errno });
+          if (err instanceof RpcCallError && err.code === "LOCAL") return this.hitLocalLimit(err.errno ?? "EMFILE");
           if (target === null || (err instanceof RpcCallError && err.code === "REFUSED")) this.refusedBy[host]++;
           else if (err instanceof RpcCallError && (err.code === "RESET" || err.code === "CLOSED")) this.resetBy[host]++;
           else if (err instanceof RpcCallError && err.code === "TIMEOUT") this.timedOutBy[host]++;
