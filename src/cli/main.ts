@@ -75,12 +75,19 @@ export async function main(argv: readonly string[]): Promise<number> {
             array: true,
             describe: "realtime: clients may also connect to this IPv4 address or range (10.244.0.0/16), only where `kmssim host` runs; without it they connect to loopback only. Repeatable",
           })
+          .option("clock", {
+            choices: ["adaptive", "strict"] as const,
+            describe:
+              "realtime: adaptive (default) slows simulated time while this machine cannot keep up, so outcomes stay valid and only wall time grows; " +
+              "strict keeps timeScale and reports the generator saturated. Overrides realtime.clock in the file",
+          })
           .example("$0 run scenarios/multi-host.yaml", "Run the main job with the file's settings")
           .example("$0 run scenarios/large-fleet.yaml --clients 50000 --out result.json", "Smaller fleet, keep the JSON")
           .example("$0 run scenarios/failover.yaml --seed 7", "Replay a run with another seed")
           .example("$0 run scenarios/failover.yaml --seed 7 --check", "Same run, checking invariants after every event")
           .example("$0 run scenarios/realtime-smoke.yaml --mode realtime", "Real sockets on loopback")
           .example("$0 run scenarios/realtime-smoke.yaml --metrics-port 9464", "Realtime, with Prometheus metrics while it runs")
+          .example("$0 run scenarios/realtime-smoke.yaml --clock strict", "Realtime at exactly timeScale; the result says whether this machine kept up")
           .example("$0 run scenarios/multi-host.yaml --shard 2/4 --out shard2.json", "The second of four shards; `kmssim merge shard*.json --out all.json` joins them"),
       async (args) => {
         exitCode = await runCommand({
@@ -98,6 +105,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           externalHosts: args["external-hosts"],
           startAt: args["start-at"],
           allowAddress: args["allow-address"],
+          clock: args.clock,
         });
       },
     )

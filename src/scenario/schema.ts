@@ -222,6 +222,20 @@ const networkSchema = z
   })
   .describe("Network model between clients, hosts and DNS.");
 
+const realtimeSchema = z
+  .strictObject({
+    clock: z
+      .enum(["adaptive", "strict"])
+      .meta({
+        description:
+          "adaptive: simulated time slows while this machine cannot keep up, so outcomes stay valid and only wall time grows; " +
+          "strict: always timeScale, and the result says when the generator was saturated. --clock overrides.",
+        default: DEFAULTS.realtime.clock,
+      })
+      .optional(),
+  })
+  .describe("Realtime mode: how the compressed clock behaves when the load generator falls behind.");
+
 const HOST_ACTIONS = ["crash", "hang", "slow", "recover", "decommission"] as const;
 
 const hostEventSchema = z
@@ -291,6 +305,7 @@ export const scenarioFileSchema = z
       .describe(`KMS hosts (1 to ${MAX_HOSTS}).`),
     clients: z.array(clientSchema).min(1, { error: "needs at least one client group" }).describe("Client groups."),
     network: networkSchema.optional(),
+    realtime: realtimeSchema.optional(),
     events: z
       .array(z.union([hostEventSchema, dnsEventSchema]))
       .describe("Faults and changes at simulated times.")

@@ -42,6 +42,8 @@ export interface RunOptions {
   startAt?: string;
   /** Realtime: non-loopback IPv4 addresses the clients may connect to. */
   allowAddress?: readonly string[];
+  /** Realtime: adaptive or strict compressed clock (overrides realtime.clock). */
+  clock?: "adaptive" | "strict";
 }
 
 export async function runCommand(options: RunOptions): Promise<number> {
@@ -128,12 +130,14 @@ export function reproduceCommand(options: RunOptions, seed: number): string {
   // Not --start-at: a replay starts at its own time.
   if (options.externalHosts === true) parts.push("--external-hosts");
   for (const address of options.allowAddress ?? []) parts.push("--allow-address", address);
+  if (options.clock !== undefined) parts.push("--clock", options.clock);
   return parts.join(" ");
 }
 
 function applyOverrides(scenario: Scenario, options: RunOptions): Scenario {
   const out: Scenario = { ...scenario };
   if (options.mode !== undefined) out.mode = options.mode;
+  if (options.clock !== undefined) out.realtime = { ...out.realtime, clock: options.clock };
   if (options.seed !== undefined) {
     if (!Number.isSafeInteger(options.seed) || options.seed < 0) throw new UserError(`--seed must be a whole number ≥ 0, got ${options.seed}`);
     out.seed = options.seed;
