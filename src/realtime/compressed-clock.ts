@@ -77,18 +77,15 @@ export class CompressedClock {
    * when it ends (this also keeps under Node's timer limit, 2^31 − 1 ms: 24.8 days).
    */
   at(simMs: number, fn: () => void): ClockTimer {
-    let timer: NodeJS.Timeout;
-    const arm = (): void => {
-      if (this.simNowMs() >= simMs) {
-        fn();
-        return;
-      }
-      // A fixed-rate clock only needs Node's limit; one whose rate may change looks again often.
-      const stepMs = this.adaptive ? RECHECK_WALL_MS : MAX_TIMER_MS;
+    // A fixed-rate clock only needs Node's limit; one whose rate may change looks again often.
+    const stepMs = this.adaptive ? RECHECK_WALL_MS : MAX_TIMER_MS;
+    const waitMs = (): number => Math.min(this.wallDelayUntilMs(simMs), stepMs);
+    const check = (): void => {
+      if (this.simNowMs() >= simMs) fn();
       // At least 1 ms: the timer must not spin when the target is within rounding.
-      timer = setTimeout(arm, Math.max(1, Math.min(this.wallDelayUntilMs(simMs), stepMs)));
+      else timer = setTimeout(check, Math.max(1, waitMs()));
     };
-    timer = setTimeout(arm, Math.min(this.wallDelayUntilMs(simMs), MAX_TIMER_MS));
+    let timer = setTimeout(check, waitMs());
     return { clear: () => clearTimeout(timer) };
   }
 }
