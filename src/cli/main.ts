@@ -97,12 +97,19 @@ export async function main(argv: readonly string[]): Promise<number> {
             default: false,
             describe: "realtime: run even when duration ÷ timeScale is more than 7 days of wall time (refused without it; a warning past 1 hour)",
           })
+          .option("clock", {
+            choices: ["adaptive", "strict"] as const,
+            describe:
+              "realtime: adaptive (default) slows simulated time while this machine cannot keep up, so outcomes stay valid and only wall time grows; " +
+              "strict keeps timeScale and reports the generator saturated. Overrides realtime.clock in the file",
+          })
           .example("$0 run scenarios/multi-host.yaml", "Run the main job with the file's settings")
           .example("$0 run scenarios/large-fleet.yaml --clients 50000 --out result.json", "Smaller fleet, keep the JSON")
           .example("$0 run scenarios/failover.yaml --seed 7", "Replay a run with another seed")
           .example("$0 run scenarios/failover.yaml --seed 7 --check", "Same run, checking invariants after every event")
           .example("$0 run scenarios/realtime-smoke.yaml --mode realtime", "Real sockets on loopback")
           .example("$0 run scenarios/realtime-smoke.yaml --metrics-port 9464", "Realtime, with Prometheus metrics while it runs")
+          .example("$0 run scenarios/realtime-smoke.yaml --clock strict", "Realtime at exactly timeScale; the result says whether this machine kept up")
           .example("$0 run scenarios/multi-host.yaml --shard 2/4 --out shard2.json", "The second of four shards; `kmssim merge shard*.json --out all.json` joins them"),
       async (args) => {
         exitCode = await runCommand({
@@ -121,6 +128,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           startAt: args["start-at"],
           allowAddress: args["allow-address"],
           allowLongRun: args["allow-long-run"],
+          clock: args.clock,
         });
       },
     )

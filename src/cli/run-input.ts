@@ -33,6 +33,8 @@ export interface RunInputOptions {
   startAt?: string;
   /** Realtime: non-loopback IPv4 addresses the clients may connect to. */
   allowAddress?: readonly string[];
+  /** Realtime: adaptive or strict compressed clock (overrides realtime.clock). */
+  clock?: "adaptive" | "strict";
   /** Run even when the realtime wall time is beyond MAX_WALL_MS. */
   allowLongRun?: boolean;
 }
@@ -78,6 +80,7 @@ function wallTimeWarnings(scenario: Scenario, options: RunInputOptions): string[
 function applyOverrides(scenario: Scenario, options: RunInputOptions): Scenario {
   const out: Scenario = { ...scenario };
   if (options.mode !== undefined) out.mode = options.mode;
+  if (options.clock !== undefined) out.realtime = { ...out.realtime, clock: options.clock };
   if (options.seed !== undefined) {
     if (!Number.isSafeInteger(options.seed) || options.seed < 0) throw new UserError(`--seed must be a whole number ≥ 0, got ${options.seed}`);
     out.seed = options.seed;

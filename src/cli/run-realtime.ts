@@ -75,6 +75,7 @@ export async function runRealtimeMode(
       externalHosts: options.externalHosts === true,
       originEpochMs,
       allowAddress,
+      clock: scenario.realtime.clock,
     });
     if (fdWatch?.exhausted === true) {
       // The watch stopped the fleet before a socket failed: every client reported.
@@ -101,12 +102,16 @@ export async function runRealtimeMode(
  * --external-hosts, --start-at and --allow-address are for realtime runs only: a virtual
  * run has no sockets and no wall clock. Throws the UserError (exit 2) that says so.
  */
-export function rejectRealtimeOnlyFlags(options: { externalHosts?: boolean; startAt?: string; allowAddress?: readonly string[] }, mode: "virtual" | "realtime"): void {
+export function rejectRealtimeOnlyFlags(
+  options: { externalHosts?: boolean; startAt?: string; allowAddress?: readonly string[]; clock?: string },
+  mode: "virtual" | "realtime",
+): void {
   if (mode === "realtime") return;
   const given = [
     options.externalHosts === true ? "--external-hosts" : null,
     options.startAt !== undefined ? "--start-at" : null,
     options.allowAddress !== undefined && options.allowAddress.length > 0 ? "--allow-address" : null,
+    options.clock !== undefined ? "--clock" : null,
   ].filter((flag) => flag !== null);
   if (given.length === 0) return;
   throw new UserError(

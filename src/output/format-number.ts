@@ -27,3 +27,8 @@ export function formatPoints(delta: number): string {
   if (points === "-0.0" || points === "0.0") return "+0.0pp";
   return (points.startsWith("-") ? "" : "+") + points + "pp";
 }
+
+/** A time scale as users write it: "86,400×", "41,000×" (whole numbers), "0.5×". */
+export function formatScale(scale: number): string {
+  return `${scale >= 10 ? formatCount(Math.round(scale)) : String(Math.round(scale * 100) / 100)}×`;
+}

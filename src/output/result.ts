@@ -88,6 +88,36 @@ export interface TimelineSample {
   /** Shard results only: requests the SRV records promised each host during the interval (for an exact merge of the spread). */
   hostExpected?: Record<string, number>;
   spread: SpreadResult;
+  /** Realtime only: simulated seconds per wall second over the interval (the adaptive clock may run below the requested rate). */
+  timeScale?: number;
+}
+
+/**
+ * Realtime only: how the load generator itself did. When it falls behind, requests leave
+ * late and latencies measure this machine, not the hosts (`saturated`).
+ */
+export interface GeneratorResult {
+  /** adaptive: simulated time slows when the generator falls behind; strict: it never does. */
+  clock: "adaptive" | "strict";
+  requestedTimeScale: number;
+  /** Simulated time covered per wall second, from time 0 to the end of simulated time. */
+  achievedTimeScale: number;
+  /** The slowest rate the adaptive clock ran at (= requested when it never slowed). */
+  minTimeScale: number;
+  /** RPCs per wall second the scenario asks for at the requested time scale. */
+  offeredRpcPerSecond: number;
+  /** RPCs per wall second actually sent. */
+  achievedRpcPerSecond: number;
+  /** Actual send − due time of every RPC and DNS query (wall ms). */
+  sendLagMs: { mean: number; p50: number; p90: number; p99: number; max: number };
+  /** RPCs and queries that left more than 100 ms late, and their share of all. */
+  lateSends: number;
+  lateFraction: number;
+  /** Worst event-loop delay of any thread (wall ms). */
+  eventLoopDelayMs: { p99: number; max: number };
+  threads: { name: string; eventLoopDelayMs: { p50: number; p99: number; max: number }; utilization: number }[];
+  /** More than 1 % of requests left over 100 ms late: latencies and outcomes measure this machine. */
+  saturated: boolean;
 }
 
 /** Which part of a sharded run a result is (`run --shard i/N`); `kmssim merge` joins the parts. */
@@ -179,6 +209,8 @@ export interface Result {
   rediscoveries: number;
   events: FleetEventRecord[];
   timeline: TimelineSample[];
+  /** Realtime only: how the load generator did (see GeneratorResult). */
+  generator?: GeneratorResult;
   thresholds: ThresholdResult[];
   pass: boolean;
 }

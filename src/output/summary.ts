@@ -7,6 +7,7 @@ import { PRODUCTS } from "../scenario/model.js";
 import { formatDurationShort } from "./format-duration.js";
 import { formatCount, formatMs, formatPercent, formatPoints } from "./format-number.js";
 import { formatTable } from "./format-table.js";
+import { generatorFigures, generatorWarnings } from "./generator-summary.js";
 import { OP_SYMBOL, palette, type Palette } from "./palette.js";
 import type { LatencySummaryMs, Result, ThresholdResult } from "./result.js";
 
@@ -202,10 +203,14 @@ function verdict(result: Result, p: Palette): string {
 /** The end-of-run summary as text ending in a newline; colours only with `color`. */
 export function renderSummary(result: Result, options: SummaryOptions): string {
   const p = palette(options.color);
+  const warnings = generatorWarnings(result.generator, " ".repeat(INDENT), p);
   const sections: string[][] = [
     header(result, p),
+    // Before any figure: numbers taken while the generator fell behind measure this machine.
+    ...(warnings.length > 0 ? [warnings] : []),
     [clientsLine(result, p), dnsLine(result, p), spreadLine(result, p),
-      labelled("failovers", `${formatCount(result.failovers)}  ${p.dim("rediscoveries:")} ${formatCount(result.rediscoveries)}`, p)],
+      labelled("failovers", `${formatCount(result.failovers)}  ${p.dim("rediscoveries:")} ${formatCount(result.rediscoveries)}`, p),
+      ...(result.generator === undefined ? [] : [labelled("generator", generatorFigures(result.generator, p), p)])],
     rpcTable(result, p),
     errorsTable(result, p),
     hostsTable(result, p),

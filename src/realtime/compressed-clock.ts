@@ -1,34 +1,72 @@
 // Realtime mode's clock: simulated time runs `timeScale` times faster than the wall
 // clock (86400 = a day per second), from a shared wall-clock origin so every worker and
 // the main thread agree on "now". Network latency and service times stay real.
+//
+// The rate may change during a run (the adaptive clock slows when the load generator
+// falls behind): every thread reads it from one shared segment log, so all agree.
 
 import { performance } from "node:perf_hooks";
 import { MAX_TIMER_MS } from "../scenario/defaults.js";
+import { ClockSegments } from "./clock-segments.js";
 
 export { MAX_TIMER_MS };
 
+/** Timers look again at least this often while the rate may change. */
+const RECHECK_WALL_MS = 250;
+
 export class CompressedClock {
+  readonly segments: ClockSegments;
+
+  /** The rate may change (`setScale`): timers look at the clock again while they wait. */
+  readonly adaptive: boolean;
+
   /**
    * @param originEpochMs wall-clock origin (ms since the Unix epoch): simulated time 0.
-   * @param timeScale simulated ms per wall ms.
+   * @param timeScale simulated ms per wall ms (the requested rate; see `setScale`).
    */
-  constructor(
-    readonly originEpochMs: number,
-    readonly timeScale: number,
-  ) {}
+  constructor(originEpochMs: number, timeScale: number, options: { adaptive?: boolean; segments?: ClockSegments } = {}) {
+    this.segments = options.segments ?? ClockSegments.create(originEpochMs, timeScale);
+    this.adaptive = options.adaptive === true;
+  }
+
+  /** A clock reading the log another thread drives (its `segments.buffer`). */
+  static attach(buffer: SharedArrayBuffer): CompressedClock {
+    const segments = ClockSegments.attach(buffer);
+    return new CompressedClock(segments.originEpochMs, segments.firstScale, { segments, adaptive: true });
+  }
 
   /** Wall clock in ms since the epoch, at sub-millisecond resolution. */
   static wallNowMs(): number {
     return performance.timeOrigin + performance.now();
   }
 
-  simNowMs(): number {
-    return (CompressedClock.wallNowMs() - this.originEpochMs) * this.timeScale;
+  get originEpochMs(): number {
+    return this.segments.originEpochMs;
   }
 
-  /** The wall time (ms since the epoch) at which simulated time reaches `simMs`. */
+  /** The rate the run asked for. */
+  get requestedTimeScale(): number {
+    return this.segments.firstScale;
+  }
+
+  /** The rate in force now. */
+  get timeScale(): number {
+    return this.segments.scale;
+  }
+
+  /** From now on simulated time runs at `scale` (the main thread only; an adaptive clock). */
+  setScale(scale: number): boolean {
+    if (!this.adaptive) throw new Error("setScale on a fixed-rate clock");
+    return this.segments.append(CompressedClock.wallNowMs(), scale);
+  }
+
+  simNowMs(): number {
+    return this.segments.simAtWallMs(CompressedClock.wallNowMs());
+  }
+
+  /** The wall time (ms since the epoch) at which simulated time reaches `simMs`, at the rates known now. */
   wallAtMs(simMs: number): number {
-    return this.originEpochMs + simMs / this.timeScale;
+    return this.segments.wallAtSimMs(simMs);
   }
 
   /** Wall ms from now until simulated time reaches `simMs` (0 if already past). */
@@ -37,17 +75,20 @@ export class CompressedClock {
   }
 
   /**
-   * Calls `fn` once simulated time reaches `simMs` (at once if it has). Node's timers
-   * cannot wait longer than 2^31 − 1 ms (24.8 days; longer ones fire at once), which a
-   * long scenario at a small time scale needs: the wait is taken in steps.
+   * Calls `fn` once simulated time reaches `simMs` (at once if it has). The rate may change
+   * while it waits, so a long wait is taken in steps and checked against the clock again
+   * when it ends (this also keeps under Node's timer limit, 2^31 − 1 ms: 24.8 days).
    */
   at(simMs: number, fn: () => void): ClockTimer {
-    let timer: NodeJS.Timeout;
-    const arm = (): void => {
-      const delayMs = this.wallDelayUntilMs(simMs);
-      timer = delayMs > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(fn, delayMs);
+    // A fixed-rate clock only needs Node's limit; one whose rate may change looks again often.
+    const stepMs = this.adaptive ? RECHECK_WALL_MS : MAX_TIMER_MS;
+    const waitMs = (): number => Math.min(this.wallDelayUntilMs(simMs), stepMs);
+    const check = (): void => {
+      if (this.simNowMs() >= simMs) fn();
+      // At least 1 ms: the timer must not spin when the target is within rounding.
+      else timer = setTimeout(check, Math.max(1, waitMs()));
     };
-    arm();
+    let timer = setTimeout(check, waitMs());
     return { clear: () => clearTimeout(timer) };
   }
 }

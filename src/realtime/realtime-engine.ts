@@ -12,6 +12,7 @@ import { expectedShares } from "../core/selection/expected-share.js";
 import { Mulberry32, deriveSeed } from "../core/rng.js";
 import type { FleetEventRecord, TimelineSample } from "../output/result.js";
 import { formatDurationShort } from "../output/format-duration.js";
+import { formatScale } from "../output/format-number.js";
 import { planFleet, refreshContexts, sampleTimes, type FleetPlan } from "../plan/fleet-plan.js";
 import { OutcomeStats } from "../run/outcome-stats.js";
 import type { HostTotals, RunTotals } from "../run/run-totals.js";
@@ -35,6 +36,10 @@ import { newHostCounters } from "../core/host/host-logic.js";
 import { NOT_LOOPBACK, NotLoopbackError } from "./fleet/address-guard.js";
 import { shardSize, WHOLE_FLEET, type ShardSpec } from "../core/shard/shard.js";
 import { shardSlices, type SliceRange } from "./fleet/shard-slices.js";
+import { ThreadLoadMonitor, type ThreadLoad } from "./fleet/thread-load.js";
+import { DEFAULT_PACE, lagBudgetSimMs, nextScale, type PaceSettings } from "../core/pacing/pace-controller.js";
+import { MAX_CLOCK_SKEW_MS } from "../core/host/thresholds.js";
+import { generatorReport } from "./generator-report.js";
 
 export interface RealtimeOptions {
   clients?: number;
@@ -58,6 +63,12 @@ export interface RealtimeOptions {
   originEpochMs?: number;
   /** Non-loopback IPv4 addresses the clients may connect to (--allow-address). */
   allowAddress?: readonly string[];
+  /**
+   * adaptive (default): simulated time slows while the generator falls behind; strict: the
+   * requested rate throughout. Runs on a shared wall clock (--start-at, --external-hosts)
+   * are always strict: other machines cannot follow a rate this process changes.
+   */
+  clock?: "adaptive" | "strict";
 }
 
 export class RunFailedError extends Error {
@@ -76,6 +87,9 @@ export class RunFailedError extends Error {
   }
 }
 
+/** How often the adaptive clock looks at the generator's lag. */
+const PACE_EVERY_MS = 500;
+
 /** Time the workers get to start before simulated time 0. */
 const START_DELAY_MS = 300;
 /** Set-up past --start-at by more than this is worth a warning. */
@@ -90,6 +104,10 @@ interface Slice {
   post(message: ToWorker): void;
   done: Promise<SliceTotalsWire>;
   latest: SliceProgress;
+  /** The worst lag reported since the pace controller last looked (wall ms). */
+  lagSinceLookMs: number;
+  /** The worker thread's load, once it reported its totals (null: in-process, or none yet). */
+  thread: ThreadLoad | null;
   terminate(): Promise<void>;
 }
 
@@ -166,7 +184,8 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     for (const message of heldWarnings) options.onWarning?.(message);
     heldWarnings = null;
 
-    clock = new CompressedClock(options.originEpochMs ?? CompressedClock.wallNowMs() + START_DELAY_MS, scenario.timeScale);
+    const clockMode = options.clock === "strict" || externalHosts || options.originEpochMs !== undefined ? "strict" : "adaptive";
+    clock = new CompressedClock(options.originEpochMs ?? CompressedClock.wallNowMs() + START_DELAY_MS, scenario.timeScale, { adaptive: clockMode === "adaptive" });
     // With --start-at, set-up may outlast the wait: the clients due meanwhile all go out at once.
     const lateWallMs = CompressedClock.wallNowMs() - clock.originEpochMs;
     if (options.originEpochMs !== undefined && lateWallMs > LATE_START_WARN_MS) {
@@ -184,6 +203,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       sliceIndex,
       allowAddress: options.allowAddress,
       originEpochMs: clock.originEpochMs,
+      clockBuffer: clock.segments.buffer,
       dnsServer: dnsAddress,
       endpoints: targets,
       cmidPrefix: prefix,
@@ -194,6 +214,10 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     });
 
     options.onLive?.(liveView(plan, shardClients, servers, slices, clock));
+    const mainLoad = new ThreadLoadMonitor("main");
+    const pace: PaceSettings = { ...DEFAULT_PACE, requestedScale: scenario.timeScale, lagBudgetSimMs: lagBudgetSimMs(shortestTimedIntervalMs(scenario)) };
+    let minTimeScale = scenario.timeScale;
+    let lastPaceMs = CompressedClock.wallNowMs();
     const events: FleetEventRecord[] = [];
     // Hosts elsewhere are taken as serving: their state is not known here.
     const servingMask = (): number =>
@@ -250,7 +274,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       scavengeTimer = clock.at(0, scavengeStep);
       timers.push({ clear: () => scavengeTimer?.clear() });
     }
-    const timeline = new TimelineSampler(plan, shard, externalHosts, servers, slices, servingMask);
+    const timeline = new TimelineSampler(plan, shard, externalHosts, servers, slices, servingMask, clock);
     for (const t of sampleTimes(scenario)) timers.push(clock.at(t, () => timeline.take(t)));
 
     let lastSent = 0;
@@ -267,8 +291,17 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
         lastSent = sent;
         lastPollMs = nowWall;
       }
+      if (clock.adaptive && nowWall - lastPaceMs >= PACE_EVERY_MS && clock.simNowMs() < scenario.durationMs) {
+        lastPaceMs = nowWall;
+        // The worst lag of any thread: a worker sending late, or the hosts' loop reading late.
+        const lagMs = slices.reduce((worst, s) => Math.max(worst, s.lagSinceLookMs), mainLoad.takeWindowP99Ms());
+        slices.forEach((s) => (s.lagSinceLookMs = 0));
+        clock.setScale(nextScale(clock.timeScale, lagMs, pace));
+        minTimeScale = Math.min(minTimeScale, clock.timeScale);
+      }
       const p99Ms = slices.reduce((a, s) => Math.max(a, s.latest.p99Ms), 0);
-      options.onProgress?.(fraction, `${activated}/${shardClients} activated · ${rate.toFixed(0)} RPC/s · p99 ${p99Ms.toFixed(1)} ms · ${failed} failed`);
+      const slowed = clock.timeScale < scenario.timeScale ? ` · clock ${formatScale(clock.timeScale)}` : "";
+      options.onProgress?.(fraction, `${activated}/${shardClients} activated · ${rate.toFixed(0)} RPC/s · p99 ${p99Ms.toFixed(1)} ms · ${failed} failed${slowed}`);
       if (options.shouldStop?.()) {
         slices.forEach((s) => s.post({ type: "stop" }));
         timers.forEach((t) => t.clear());
@@ -309,8 +342,22 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     timeline.finish(nowMs, totals);
     await publisher?.close();
     const allEvents = [...events, ...(publisher?.events ?? [])].sort((a, b) => a.t - b.t);
+    const threads = [mainLoad.finish(), ...slices.flatMap((s) => (s.thread === null ? [] : [s.thread]))];
+    const generator = generatorReport({
+      clock: clockMode,
+      requestedTimeScale: scenario.timeScale,
+      minTimeScale,
+      simulatedMs: Math.max(0, nowMs),
+      // Until simulated time reached its end (or the stop), not the drain of answers after it.
+      wallMs: Math.min(CompressedClock.wallNowMs(), clock.wallAtMs(Math.max(0, nowMs))) - clock.originEpochMs,
+      rpcSent: totals.reduce((a, t) => a + t.activation.sent + t.renewal.sent, 0),
+      sendLagHistograms: totals.map((t) => t.sendLagHistogram),
+      lateSends: totals.reduce((a, t) => a + t.lateSends, 0),
+      threads,
+    });
     const merged = {
       ...mergeTotals(plan, shardClients, externalHosts, nowMs, totals, servers, allEvents, timeline.samples),
+      generator,
       wallSeconds: (CompressedClock.wallNowMs() - startedWall) / 1000,
     };
     // A scenario event that could not be carried out stopped the fleet: what it measured
@@ -341,6 +388,16 @@ function shortageOf(errno: string): string {
   if (errno === "EMFILE" || errno === "ENFILE") return "file descriptors";
   if (errno === "EADDRNOTAVAIL" || errno === "EADDRINUSE") return "local ports";
   return "memory for sockets";
+}
+
+/** The shortest interval the model times (retries, renewals, the hosts' skew allowance): the lag budget scales with it. */
+function shortestTimedIntervalMs(scenario: Scenario): number {
+  const intervals = [
+    MAX_CLOCK_SKEW_MS,
+    ...scenario.clients.flatMap((g) => [g.activationIntervalMs, g.renewalIntervalMs]),
+    ...scenario.hosts.flatMap((h) => [h.activationIntervalMs ?? Infinity, h.renewalIntervalMs ?? Infinity]),
+  ];
+  return Math.min(...intervals);
 }
 
 /**
@@ -429,7 +486,9 @@ function workerSlice(setup: SliceSetup): Slice {
   let reported = false;
   let watchdog: NodeJS.Timeout | undefined;
   const slice: Slice = {
-    latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0, sentBy: [], live: emptyLiveRpcWire() },
+    latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0, sentBy: [], live: emptyLiveRpcWire(), lagMs: 0 },
+    lagSinceLookMs: 0,
+    thread: null,
     post: (message) => worker.postMessage(message),
     done: new Promise((resolve, reject) => {
       const settle = (error: Error | null, totals?: SliceTotalsWire): void => {
@@ -440,8 +499,13 @@ function workerSlice(setup: SliceSetup): Slice {
       worker.on("message", (message: FromWorker) => {
         heardAtMs = CompressedClock.wallNowMs();
         reported = true;
-        if (message.type === "progress") slice.latest = message;
-        else settle(null, message.totals);
+        if (message.type === "progress") {
+          slice.latest = message;
+          slice.lagSinceLookMs = Math.max(slice.lagSinceLookMs, message.lagMs);
+        } else {
+          slice.thread = message.thread;
+          settle(null, message.totals);
+        }
       });
       worker.on("error", (err) => settle(isNotLoopback(err) ? asNotLoopback(err) : new RunFailedError(`a fleet worker failed: ${err.message}; ${RESULTS_LOST}`)));
       worker.on("exit", (code) => {
@@ -473,7 +537,10 @@ function workerSlice(setup: SliceSetup): Slice {
 function inProcessSlice(setup: SliceSetup): Slice {
   const { driver, close } = createSlice(setup);
   const slice: Slice = {
-    latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0, sentBy: [], live: emptyLiveRpcWire() },
+    latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0, sentBy: [], live: emptyLiveRpcWire(), lagMs: 0 },
+    lagSinceLookMs: 0,
+    // Its thread is the main one, measured as "main".
+    thread: null,
     post: (message) => (message.type === "serving" ? driver.setServingMask(message.mask) : driver.stop()),
     // The resolver's socket is closed on failure too, or it would hold the process open.
     done: driver.run().then(
@@ -488,7 +555,10 @@ function inProcessSlice(setup: SliceSetup): Slice {
     ),
     terminate: async () => driver.stop(),
   };
-  const progress = setInterval(() => (slice.latest = driver.progress()), 250);
+  const progress = setInterval(() => {
+    slice.latest = driver.progress();
+    slice.lagSinceLookMs = Math.max(slice.lagSinceLookMs, slice.latest.lagMs);
+  }, 250);
   // Both branches handled: a failed slice is reported through `done`, not as an unhandled rejection.
   const stopProgress = (): void => clearInterval(progress);
   void slice.done.then(stopProgress, stopProgress);
@@ -506,6 +576,9 @@ class TimelineSampler {
   private readonly names: (string | null)[];
   /** Clients per group in this run's part of the fleet (the shard's). */
   private readonly shardGroupCounts: number[];
+  /** Where the previous sample stood, simulated and wall ms: the clock's achieved rate between samples. */
+  private lastSimMs = 0;
+  private lastWallMs: number;
 
   constructor(
     private readonly plan: FleetPlan,
@@ -514,10 +587,12 @@ class TimelineSampler {
     private readonly servers: readonly (KmsHostServer | null)[],
     private readonly slices: readonly Slice[],
     private readonly servingMask: () => number,
+    private readonly clock: CompressedClock,
   ) {
     this.last = servers.map(() => 0);
     this.names = servers.map((s, k) => s?.name ?? (externalHosts && plan.dns.endpoints[k].hostIndex >= 0 ? plan.dns.endpoints[k].name : null));
     this.shardGroupCounts = plan.groupCounts.map((count, g) => shardMembersIn(shard, plan.groupStart[g], count));
+    this.lastWallMs = clock.originEpochMs;
   }
 
   /** `final`: the clients' sent counts at the end (hosts elsewhere), instead of the latest progress. */
@@ -536,6 +611,10 @@ class TimelineSampler {
       hostRequests[name] = requests[k];
       hostExpected[name] = promised[k] * total;
     });
+    // When simulated time reached this sample (the timer may fire a little after).
+    const wallMs = this.clock.wallAtMs(nowMs);
+    const timeScale = wallMs > this.lastWallMs ? Math.round((nowMs - this.lastSimMs) / (wallMs - this.lastWallMs)) : this.clock.timeScale;
+    [this.lastSimMs, this.lastWallMs] = [nowMs, wallMs];
     this.samples.push({
       t: nowMs / 1000,
       activated: this.slices.reduce((a, s) => a + s.latest.activated, 0),
@@ -543,6 +622,7 @@ class TimelineSampler {
       hostRequests,
       hostExpected,
       spread: computeSpread(shares, promised),
+      timeScale,
     });
   }
 

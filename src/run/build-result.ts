@@ -54,6 +54,7 @@ export function buildResult(totals: RunTotals, wallSeconds: number, interrupted:
     rediscoveries: totals.rediscoveries,
     events: totals.events,
     timeline: shard === undefined ? totals.timeline.map(withoutExpected) : totals.timeline,
+    ...(totals.generator === undefined ? {} : { generator: totals.generator }),
   };
   // Thresholds speak of the whole fleet: a shard's are judged after the merge, never here.
   return withVerdict(partial, shard === undefined ? scenario.thresholds : []);

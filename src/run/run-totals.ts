@@ -3,7 +3,7 @@
 // modes share one result shape and one set of threshold rules.
 
 import type { HostCounters } from "../core/host/host-logic.js";
-import type { FleetEventRecord, TimelineSample } from "../output/result.js";
+import type { FleetEventRecord, GeneratorResult, TimelineSample } from "../output/result.js";
 import type { Mode, Scenario } from "../scenario/model.js";
 import type { OutcomeStats } from "./outcome-stats.js";
 
@@ -47,6 +47,8 @@ export interface RunTotals {
   rediscoveries: number;
   events: FleetEventRecord[];
   timeline: TimelineSample[];
+  /** Realtime only: how the load generator did. */
+  generator?: GeneratorResult;
   /** The run failed part-way (a worker died): what was measured, and what is missing. */
   incomplete?: { reason: string; clientsUnreported: number };
 }

@@ -62,6 +62,7 @@ export const DEFAULTS = {
     activationIntervalMs: DEFAULT_ACTIVATION_INTERVAL_MS,
     renewalIntervalMs: DEFAULT_RENEWAL_INTERVAL_MS,
   },
+  realtime: { clock: "adaptive" as const },
   network: {
     latencyMs: 0.5,
     jitterMs: 0.1,

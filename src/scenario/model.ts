@@ -55,6 +55,11 @@ export interface ClientGroupSpec {
   renewalIntervalMs: number;    // default 10080 min
 }
 
+export interface RealtimeSpec {
+  /** adaptive (default): the clock slows when the generator falls behind; strict: never. */
+  clock: "adaptive" | "strict";
+}
+
 export interface NetworkSpec {
   latencyMs: number;   // one way, default 0.5
   jitterMs: number;    // default 0.1
@@ -115,6 +120,7 @@ export interface Scenario {
   hosts: HostSpec[];
   clients: ClientGroupSpec[];
   network: NetworkSpec;
+  realtime: RealtimeSpec;
   /** Sorted by atMs (stable). */
   events: ScenarioEvent[];
   thresholds: ThresholdSpec[];

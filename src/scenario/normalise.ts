@@ -54,6 +54,7 @@ export function normalise(file: ScenarioFile, fileName: string): Scenario {
     },
     hosts,
     clients: file.clients.map((client) => normaliseClient(client, domain)),
+    realtime: { clock: file.realtime?.clock ?? DEFAULTS.realtime.clock },
     network: {
       latencyMs: file.network?.latency ?? DEFAULTS.network.latencyMs,
       jitterMs: file.network?.jitter ?? DEFAULTS.network.jitterMs,

@@ -242,6 +242,20 @@ const networkSchema = z
   })
   .describe("Network model between clients, hosts and DNS.");
 
+const realtimeSchema = z
+  .strictObject({
+    clock: z
+      .enum(["adaptive", "strict"])
+      .meta({
+        description:
+          "adaptive: simulated time slows while this machine cannot keep up, so outcomes stay valid and only wall time grows; " +
+          "strict: always timeScale, and the result says when the generator was saturated. --clock overrides.",
+        default: DEFAULTS.realtime.clock,
+      })
+      .optional(),
+  })
+  .describe("Realtime mode: how the compressed clock behaves when the load generator falls behind.");
+
 const HOST_ACTIONS = ["crash", "hang", "slow", "recover", "decommission"] as const;
 
 const hostEventSchema = z
@@ -315,6 +329,7 @@ export const scenarioFileSchema = z
       .max(MAX_CLIENT_GROUPS, { error: tooMany(MAX_CLIENT_GROUPS, "client groups") })
       .describe("Client groups."),
     network: networkSchema.optional(),
+    realtime: realtimeSchema.optional(),
     events: z
       .array(z.union([hostEventSchema, dnsEventSchema]))
       .max(MAX_EVENTS, { error: tooMany(MAX_EVENTS, "events") })

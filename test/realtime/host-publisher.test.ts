@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { HostPublisher, type UpdateReply } from "../../src/realtime/host/host-publisher.js";
 import type { UpdateChange } from "../../src/realtime/dns/update-message.js";
 import { scenarioFrom } from "../sim/helpers.js";
+import { atOnDateClock } from "./date-clock.js";
 
 const H = 3_600_000;
 
@@ -26,7 +27,7 @@ function setup(yaml: string, answer: (zone: string, changes: readonly UpdateChan
       return answer(zone, changes);
     },
     simNowMs,
-    wallDelayUntilMs: (t) => t - simNowMs(),
+    at: atOnDateClock(simNowMs),
     scavengeByDelete,
     onRecord: (host, domain, present) => records.push([host, domain, present]),
     onWarning: (m) => warnings.push(m),
@@ -172,7 +173,7 @@ clients: [ { name: c, count: 1 } ]
         return { rcodeName: "NOERROR", tsigErrorName: "NOERROR" };
       },
       simNowMs: () => Date.now() - t0,
-      wallDelayUntilMs: (t) => t - (Date.now() - t0),
+      at: atOnDateClock(() => Date.now() - t0),
       scavengeByDelete: false,
       onEvent: () => {
         throw new Error("a broken listener");

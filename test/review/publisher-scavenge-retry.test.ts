@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { UpdateChange } from "../../src/realtime/dns/update-message.js";
 import { HostPublisher, type UpdateReply } from "../../src/realtime/host/host-publisher.js";
 import { scenarioFrom } from "../sim/helpers.js";
+import { atOnDateClock } from "../realtime/date-clock.js";
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -35,7 +36,7 @@ clients: [ { name: c, count: 1 } ]
         return { rcodeName: "NOERROR", tsigErrorName: "NOERROR" };
       },
       simNowMs,
-      wallDelayUntilMs: (t) => t - simNowMs(),
+      at: atOnDateClock(simNowMs),
       scavengeByDelete: true,
       onRecord: (_h, _d, present) => records.push(present),
     });

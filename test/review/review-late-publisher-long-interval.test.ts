@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { HostPublisher } from "../../src/realtime/host/host-publisher.js";
 import { scenarioFrom } from "../sim/helpers.js";
+import { CompressedClock } from "../../src/realtime/compressed-clock.js";
 
 const overflowWarnings: Error[] = [];
 const onWarning = (w: Error): void => {
@@ -30,7 +31,7 @@ clients: [ { name: c, count: 1 } ]
 `);
     process.on("warning", onWarning);
     let sends = 0;
-    const t0 = Date.now();
+    const clock = new CompressedClock(CompressedClock.wallNowMs(), 1);
     const publisher = new HostPublisher({
       scenario,
       hosts: [{ host: 0, name: "kms1", address: "127.0.0.1", port: 40_000, priority: 0, weight: 100 }],
@@ -38,8 +39,8 @@ clients: [ { name: c, count: 1 } ]
         sends++;
         return { rcodeName: "NOERROR", tsigErrorName: "NOERROR" };
       },
-      simNowMs: () => Date.now() - t0,
-      wallDelayUntilMs: (t) => t - (Date.now() - t0),
+      simNowMs: () => clock.simNowMs(),
+      at: (t, fn) => clock.at(t, fn),
       untilMs: Infinity,
       scavengeByDelete: false,
     });

@@ -48,6 +48,7 @@ describe("the design.md example", () => {
         },
       ],
       network: { latencyMs: 0.5, jitterMs: 0.1, rpcTimeoutMs: 5000, dnsTimeoutMs: 2000 },
+      realtime: { clock: "adaptive" },
       events: [
         { atMs: 2 * HOUR, kind: "host", host: "kms1", action: "crash", serviceTimeMs: null },
         { atMs: 3 * HOUR, kind: "dns", action: "down" },
@@ -105,6 +106,7 @@ describe("a minimal scenario", () => {
         },
       ],
       network: { latencyMs: 0.5, jitterMs: 0.1, rpcTimeoutMs: 5000, dnsTimeoutMs: 2000 },
+      realtime: { clock: "adaptive" },
       events: [],
       thresholds: [],
     };

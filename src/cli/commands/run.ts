@@ -118,6 +118,7 @@ export function reproduceCommand(options: RunOptions, seed: number): string {
   // Not --start-at: a replay starts at its own time.
   if (options.externalHosts === true) parts.push("--external-hosts");
   for (const address of options.allowAddress ?? []) parts.push("--allow-address", address);
+  if (options.clock !== undefined) parts.push("--clock", options.clock);
   return parts.join(" ");
 }
 

@@ -47,6 +47,12 @@ const RESULT_SHAPE: ObjectShape = {
     count: "products",
     dlv: numbers(...HOST_COUNTER_KEYS),
   }),
+  // Realtime results only: how the load generator did (a virtual result has none: such a threshold fails there).
+  generator: {
+    ...numbers("requestedTimeScale", "achievedTimeScale", "minTimeScale", "offeredRpcPerSecond", "achievedRpcPerSecond", "lateSends", "lateFraction"),
+    sendLagMs: numbers("mean", "p50", "p90", "p99", "max"),
+    eventLoopDelayMs: numbers("p99", "max"),
+  },
 };
 
 function expand(shape: Shape, prefix: string, hostNames: readonly string[], out: string[]): void {

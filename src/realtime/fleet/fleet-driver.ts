@@ -21,6 +21,8 @@ import { ExpectedShareLedger } from "../../run/expected-share-ledger.js";
 import { CompressedClock } from "../compressed-clock.js";
 import { LOCAL_ERRNO, RpcCallError, type RpcTarget } from "../client/rpc-call.js";
 import { LiveRpcCounts, type LiveRpcWire } from "../metrics/live-rpc-counts.js";
+import { LatencyRecorder } from "../../metrics/latency-recorder.js";
+import { LagWindow } from "../../core/pacing/lag-window.js";
 import { connectRule, NotLoopbackError } from "./address-guard.js";
 
 export interface SrvLookup {
@@ -77,6 +79,11 @@ export interface SliceProgress {
   sentBy: number[];
   /** Cumulative RPC outcomes and latency buckets for the live metrics (--metrics-port). */
   live: LiveRpcWire;
+  /**
+   * How far behind this slice is, in wall ms: the p99 send lag of the requests since the
+   * last report, or the age of the oldest step still waiting to run, whichever is more.
+   */
+  lagMs: number;
 }
 
 /** Counters a driver hands to the main thread at the end. */
@@ -110,7 +117,14 @@ export interface FleetSliceTotals {
    * ports: the slice stopped there and reports what it measured until then; null otherwise.
    */
   localLimit: string | null;
+  /** Send lag (actual send − due) of every request and DNS query: HdrHistogram, encoded. */
+  sendLagHistogram: string;
+  /** Requests and queries that left more than LATE_SEND_MS after they were due. */
+  lateSends: number;
 }
+
+/** A request that leaves this much after it was due is late: the generator, not the host, is slow. */
+export const LATE_SEND_MS = 100;
 
 const NO_HOST = -1;
 const END_GRACE_MS = 1000;
@@ -149,6 +163,9 @@ export class FleetDriver implements AnswerBook {
   private servingMask = 0xffffffff;
   private inFlightOps = 0;
   private nextRequestId = 1;
+  private readonly sendLag = new LatencyRecorder();
+  private readonly lagWindow = new LagWindow();
+  private lateSends = 0;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private failure: Error | null = null;
@@ -252,7 +269,26 @@ export class FleetDriver implements AnswerBook {
       p99Ms: Math.max(this.tally.activation.latency.summary().p99, this.tally.renewal.latency.summary().p99),
       sentBy: [...this.sentBy],
       live: this.live.toWire(this.tally.dns),
+      lagMs: this.takeLagMs(),
     };
+  }
+
+  /** The lag of the window since the last call (see SliceProgress.lagMs); starts a new window. */
+  private takeLagMs(): number {
+    const sentLagMs = this.lagWindow.percentileMs(99);
+    this.lagWindow.reset();
+    if (this.stopped || this.queue.size === 0) return sentLagMs;
+    const dueSim = this.queue.peekTime();
+    if (dueSim > Math.min(this.clock.simNowMs(), this.plan.scenario.durationMs)) return sentLagMs;
+    return Math.max(sentLagMs, CompressedClock.wallNowMs() - this.clock.wallAtMs(dueSim));
+  }
+
+  /** A request or query leaves now for a step due at `dueWallMs`: how late, for the generator's own numbers. */
+  private noteSend(dueWallMs: number): void {
+    const lagMs = CompressedClock.wallNowMs() - dueWallMs;
+    this.sendLag.recordMs(lagMs);
+    this.lagWindow.record(lagMs);
+    if (lagMs > LATE_SEND_MS) this.lateSends++;
   }
 
   totals(): FleetSliceTotals {
@@ -286,6 +322,8 @@ export class FleetDriver implements AnswerBook {
       sentBy: [...this.sentBy],
       renewalsSentBy: [...this.renewalsSentBy],
       localLimit: this.localLimit,
+      sendLagHistogram: this.sendLag.encode(),
+      lateSends: this.lateSends,
     };
   }
 
@@ -374,6 +412,7 @@ export class FleetDriver implements AnswerBook {
     this.tally.dns.sent++;
     this.inFlightOps++;
     const dueWallMs = this.dueWallMs[i];
+    this.noteSend(dueWallMs);
     this.options.dns
       .resolveSrv(this.plan.dns.domains[domainId])
       .then(
@@ -458,11 +497,14 @@ export class FleetDriver implements AnswerBook {
     const nowSim = this.coreNowMs(i);
     const group = this.plan.groups[this.fleet.group(i)];
     const dueWallMs = this.dueWallMs[i];
+    this.noteSend(dueWallMs);
     const request: RequestMessage = {
       requestId: this.nextRequestId,
       cmid: cmidFromIndex(this.options.cmidPrefix, this.globalIndex(i)),
       product: group.product,
-      clientTimeMs: nowSim + group.clockSkewMs,
+      // The clock as the request leaves, not when it was due: a generator that falls
+      // behind must not make the host see a skewed client (0xC004F06C is the host's verdict).
+      clientTimeMs: this.clock.simNowMs() + group.clockSkewMs,
       renewal,
       status: this.fleet.statusAt(i, nowSim),
     };

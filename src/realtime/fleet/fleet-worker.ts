@@ -4,6 +4,7 @@ import { writeSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { createSlice } from "./slice-runner.js";
 import { sliceTotalsToWire, type FromWorker, type SliceSetup, type ToWorker } from "./slice-wire.js";
+import { ThreadLoadMonitor } from "./thread-load.js";
 
 /** Progress at least twice per timeline sample (samples read it), within 50–250 ms. */
 function progressEveryMs(setup: SliceSetup): number {
@@ -54,14 +55,18 @@ function injectFault(setup: SliceSetup): void {
 async function main(): Promise<void> {
   const port = parentPort;
   if (port === null) throw new Error("fleet-worker must run in a worker thread");
-  const { driver, close } = createSlice(workerData as SliceSetup);
+  const setup = workerData as SliceSetup;
+  const load = new ThreadLoadMonitor(`worker-${(setup.sliceIndex ?? 0) + 1}`);
+  const { driver, close } = createSlice(setup);
   injectFault(workerData as SliceSetup);
   port.on("message", (message: ToWorker) => {
     if (message.type === "serving") driver.setServingMask(message.mask);
     else driver.stop();
   });
   const progress = setInterval(() => {
-    const report: FromWorker = { type: "progress", ...driver.progress() };
+    const progress = driver.progress();
+    // A late event loop is lag too, even before it shows in the requests it delays.
+    const report: FromWorker = { type: "progress", ...progress, lagMs: Math.max(progress.lagMs, load.takeWindowP99Ms()) };
     port.postMessage(report);
   }, progressEveryMs(workerData as SliceSetup));
   try {
@@ -70,7 +75,7 @@ async function main(): Promise<void> {
     clearInterval(progress);
     await close();
   }
-  const done: FromWorker = { type: "done", totals: sliceTotalsToWire(driver.totals()) };
+  const done: FromWorker = { type: "done", totals: sliceTotalsToWire(driver.totals()), thread: load.finish() };
   port.postMessage(done);
   port.close();
 }

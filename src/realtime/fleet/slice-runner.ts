@@ -14,7 +14,7 @@ const RESOLVER_STREAM_BASE = 0x7800_0000;
 
 export function createSlice(setup: SliceSetup): { driver: FleetDriver; close: () => Promise<void> } {
   const plan = planFleet(setup.scenario, setup.clients);
-  const clock = new CompressedClock(setup.originEpochMs, setup.scenario.timeScale);
+  const clock = CompressedClock.attach(setup.clockBuffer);
   const idRng = new Mulberry32(deriveSeed(setup.scenario.seed, RESOLVER_STREAM_BASE + setup.first));
   const resolver = new SrvResolver({
     server: setup.dnsServer,

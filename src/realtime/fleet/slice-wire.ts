@@ -4,6 +4,7 @@ import type { Scenario } from "../../scenario/model.js";
 import type { OutcomeStatsWire } from "../../run/outcome-stats.js";
 import type { RpcTarget } from "../client/rpc-call.js";
 import type { FleetSliceTotals, SliceProgress } from "./fleet-driver.js";
+import type { ThreadLoad } from "./thread-load.js";
 
 export interface SliceSetup {
   scenario: Scenario;
@@ -17,6 +18,8 @@ export interface SliceSetup {
   /** Non-loopback addresses the clients may connect to (--allow-address). */
   allowAddress?: readonly string[];
   originEpochMs: number;
+  /** The run's clock (ClockSegments): every thread reads the rate the main thread sets. */
+  clockBuffer: SharedArrayBuffer;
   /** Where the clients ask: the embedded server, or the scenario's dns.server. */
   dnsServer: { host: string; port: number };
   endpoints: (RpcTarget | null)[];
@@ -33,7 +36,7 @@ export type ToWorker = { type: "serving"; mask: number } | { type: "stop" };
 
 export type FromWorker =
   | ({ type: "progress" } & SliceProgress)
-  | { type: "done"; totals: SliceTotalsWire };
+  | { type: "done"; totals: SliceTotalsWire; thread: ThreadLoad };
 
 export function sliceTotalsToWire(t: FleetSliceTotals): SliceTotalsWire {
   return { ...t, activation: t.activation.toWire(), renewal: t.renewal.toWire(), dns: t.dns.toWire() };

@@ -10,7 +10,7 @@ import type { FleetEventRecord } from "../../output/result.js";
 import type { HostSpec, Scenario } from "../../scenario/model.js";
 import { publishChanges, unpublishChanges } from "../dns/update-client.js";
 import type { UpdateChange } from "../dns/update-message.js";
-import { MAX_TIMER_MS, type CompressedClock } from "../compressed-clock.js";
+import type { ClockTimer, CompressedClock } from "../compressed-clock.js";
 import type { RpcTarget } from "../client/rpc-call.js";
 import type { TsigKey } from "../dns/tsig.js";
 import { sendDnsUpdate } from "../dns/update-client.js";
@@ -39,8 +39,8 @@ export interface HostPublisherOptions {
   send: UpdateSender;
   /** Simulated now. */
   simNowMs: () => number;
-  /** Wall delay until a simulated time. */
-  wallDelayUntilMs: (simMs: number) => number;
+  /** Calls `fn` once simulated time reaches `simMs` (CompressedClock.at: the rate may change while it waits). */
+  at: (simMs: number, fn: () => void) => ClockTimer;
   /** No attempt is scheduled after this simulated time; default the scenario's duration (`kmssim host`, which runs until stopped: Infinity). */
   untilMs?: number;
   /** Delete stale records ourselves (servers without scavenging). */
@@ -68,11 +68,11 @@ export function publishingOn(
   clock: () => CompressedClock,
   server: { host: string; port: number },
   key: TsigKey | null,
-): Pick<HostPublisherOptions, "send" | "simNowMs" | "wallDelayUntilMs"> {
+): Pick<HostPublisherOptions, "send" | "simNowMs" | "at"> {
   return {
     send: (zone, changes) => sendDnsUpdate(server, zone, changes, { key, timeoutMs: scenario.network.dnsTimeoutMs }),
     simNowMs: () => Math.max(0, clock().simNowMs()),
-    wallDelayUntilMs: (t) => clock().wallDelayUntilMs(t),
+    at: (t, fn) => clock().at(t, fn),
   };
 }
 
@@ -82,7 +82,7 @@ export class HostPublisher {
   private readonly byHost = new Map<number, PublishedHost>();
   private readonly present = new Set<PublishSlot>();
   private readonly warned = new Set<string>();
-  private timer: NodeJS.Timeout | null = null;
+  private timer: ClockTimer | null = null;
   private inFlight = new Set<Promise<void>>();
   /** Slots whose publish is in flight: never scavenged meanwhile (the add and a delete would race). */
   private readonly publishing = new Set<PublishSlot>();
@@ -144,14 +144,14 @@ export class HostPublisher {
   /** Stops the timers and waits for updates in flight. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer?.clear();
     this.timer = null;
     await Promise.all([...this.inFlight]);
   }
 
   private arm(): void {
     if (this.closed) return;
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer?.clear();
     const { scavengeAfterMs } = this.options.scenario.dns;
     let next = this.schedule.nextDueAtMs();
     if (this.options.scavengeByDelete && scavengeAfterMs > 0) {
@@ -164,14 +164,13 @@ export class HostPublisher {
       this.timer = null;
       return;
     }
-    // Node cuts a wait past its limit to 1 ms: wake at the limit, find nothing due, wait again.
-    this.timer = setTimeout(() => {
+    this.timer = this.options.at(next, () => {
       this.timer = null;
       // A throwing callback must not become an unhandled rejection or stop the schedule.
       void this.runDue()
         .catch((err: unknown) => this.options.onWarning?.(`kmssim: publishing failed inside kmssim: ${err instanceof Error ? err.message : String(err)}`))
         .finally(() => this.arm());
-    }, Math.min(MAX_TIMER_MS, Math.max(0, this.options.wallDelayUntilMs(next))));
+    });
   }
 
   private async runDue(now = this.options.simNowMs()): Promise<void> {
