@@ -5,7 +5,8 @@
 // without it every update is refused. --scavenge-after drops published records that
 // were not refreshed for that long; records from files and flags are never scavenged.
 
-import { readFile } from "node:fs/promises";
+import { readFailureReason } from "../../output/read-failure.js";
+import { READ_LIMITS, readUserFile } from "../../output/read-user-file.js";
 import { formatDuration } from "../../scenario/duration.js";
 import { durationFlag, nameFlag } from "../flag-values.js";
 import { EmbeddedDnsServer } from "../../realtime/dns/dns-server.js";
@@ -98,9 +99,9 @@ export async function buildZone(options: DnsCommandOptions): Promise<DnsZone> {
   for (const path of options.zoneFile ?? []) {
     let text: string;
     try {
-      text = await readFile(path, "utf8");
+      text = await readUserFile(path, READ_LIMITS.zone);
     } catch (error) {
-      throw new UserError(`cannot read zone file '${path}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new UserError(`cannot read zone file '${path}': ${readFailureReason(error)}`);
     }
     let content;
     try {

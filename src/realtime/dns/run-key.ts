@@ -5,7 +5,8 @@
 // Nothing hashes or records the key, so runs stay as deterministic as before.
 
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFailureReason } from "../../output/read-failure.js";
+import { READ_LIMITS, readUserFileSync } from "../../output/read-user-file.js";
 import type { Scenario } from "../../scenario/model.js";
 import { KeyFileError, parseTsigKeyFile } from "./tsig-key-file.js";
 import type { TsigKey } from "./tsig.js";
@@ -14,7 +15,7 @@ const RUN_KEY_BYTES = 32;
 export const RUN_KEY_NAME = "kmssim-run.";
 
 type ReadText = (path: string) => string;
-const readUtf8: ReadText = (path) => readFileSync(path, "utf8");
+const readUtf8: ReadText = (path) => readUserFileSync(path, READ_LIMITS.tsigKey);
 
 /** Throws KeyFileError for a key file that is missing or malformed. */
 export function keyForRun(scenario: Scenario, readText: ReadText = readUtf8): TsigKey | null {
@@ -30,8 +31,7 @@ export function readTsigKeyFile(path: string, readText: ReadText = readUtf8): Ts
   try {
     text = readText(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new KeyFileError(path, 0, `cannot read the key file (${code === "ENOENT" ? "no such file" : (code ?? String(error))})`);
+    throw new KeyFileError(path, 0, `cannot read the key file (${readFailureReason(error)})`);
   }
   return parseTsigKeyFile(text, path);
 }
