@@ -11,6 +11,7 @@ import net, { isIPv4 } from "node:net";
 import { answerQuery, type QueryReply } from "./answer.js";
 import { FrameDecoder, frameMessage } from "./tcp-framing.js";
 import type { TsigKey } from "./tsig.js";
+import { ReplayGuard } from "./replay-guard.js";
 import { handleUpdate, type UpdateLogEntry } from "./update-handler.js";
 import { Opcode, Rcode, headerOnlyReply, readHeader } from "./wire.js";
 import type { DnsZone } from "./zone.js";
@@ -77,6 +78,7 @@ export class EmbeddedDnsServer {
   private readonly keys: readonly TsigKey[] | null;
   private readonly wallNowSec: () => number;
   private readonly onUpdate: ((entry: UpdateLogEntry) => void) | null;
+  private readonly replays = new ReplayGuard();
   private udp: dgram.Socket | null = null;
   private tcp: net.Server | null = null;
   private readonly connections = new Set<net.Socket>();
@@ -242,7 +244,7 @@ export class EmbeddedDnsServer {
   }
 
   private update(message: Buffer, header: NonNullable<ReturnType<typeof readHeader>>, peer: string): QueryReply {
-    const result = handleUpdate(message, header, { zone: this.zone, keys: this.keys ?? [], wallNowSec: this.wallNowSec(), peer });
+    const result = handleUpdate(message, header, { zone: this.zone, keys: this.keys ?? [], wallNowSec: this.wallNowSec(), peer, replays: this.replays });
     try {
       this.onUpdate?.(result.log);
     } catch {
