@@ -41,7 +41,11 @@ export interface DnsServerOptions {
    * clients cannot lock good ones out. Default 1024.
    */
   maxTcpConnections?: number;
-  /** At most this many TCP connections from one source address; more are closed at once. Default 16. */
+  /**
+   * At most this many TCP connections from one source address; more are closed at once, so one
+   * address cannot take the whole table. Default 64: `kmssim host` publishes every host and
+   * domain at once from one address, and such a burst must not be refused.
+   */
   maxTcpConnectionsPerAddress?: number;
   /**
    * TSIG keys allowed to update every served zone. Given (even empty), UPDATE is handled:
@@ -103,7 +107,7 @@ const DEFAULTS = {
   tcpIdleTimeoutMs: 10_000,
   tcpMessageDeadlineMs: 5_000,
   maxTcpConnections: 1024,
-  maxTcpConnectionsPerAddress: 16,
+  maxTcpConnectionsPerAddress: 64,
 };
 
 export class EmbeddedDnsServer {
