@@ -7,6 +7,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseResultText } from "../../src/compare/load-result.js";
+import { loadScenarioText } from "../../src/scenario/load.js";
 import { parseHostReport } from "../../src/merge/host-reports.js";
 import { jsonSyntaxProblem } from "../../src/output/json-problem.js";
 import { READ_LIMITS, readUserFile, readUserFileSync, UserFileError } from "../../src/output/read-user-file.js";
@@ -153,3 +154,19 @@ describe("reads of user-named files are bounded", () => {
   });
 });
 
+
+describe("a file that is not a scenario at all", () => {
+  it("an environment block as the scenario: the error does not repeat it", () => {
+    const environ = `CI_TOKEN=${MARK}deadbeef\0PATH=/usr/bin:/bin\0HOME=/root\0`;
+    const loaded = loadScenarioText(environ, "/proc/self/environ");
+    expect(loaded.ok).toBe(false);
+    const text = loaded.ok ? "" : loaded.errors.map((e) => e.message).join("\n");
+    expect(text).toMatch(/expected a mapping, got a text of \d+ characters/);
+    expectNoContent(text, []);
+  });
+
+  it("a short wrong value in a real scenario is still quoted, as a typo worth showing", () => {
+    const loaded = loadScenarioText("seed: abc\nhosts: [ { name: kms1 } ]\nclients: [ { name: c, count: 1 } ]\n", "s.yaml");
+    expect(loaded.ok ? "" : loaded.errors.map((e) => e.message).join("\n")).toContain('got "abc"');
+  });
+});
