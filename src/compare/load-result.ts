@@ -3,7 +3,8 @@
 // file (exit 2), never a stack trace or a NaN row later.
 
 import { readFailureReason } from "../output/read-failure.js";
-import { readFile } from "node:fs/promises";
+import { jsonSyntaxProblem } from "../output/json-problem.js";
+import { READ_LIMITS, readUserFile } from "../output/read-user-file.js";
 import { RESULT_SCHEMA, type Result } from "../output/result.js";
 
 export class ResultFileError extends Error {
@@ -92,7 +93,7 @@ export function parseResultText(text: string, file: string): Result {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new ResultFileError(`'${file}' is not JSON (${err instanceof Error ? err.message : String(err)}); expected a result written by \`kmssim run --out\``);
+    throw new ResultFileError(`'${file}' is not JSON (${jsonSyntaxProblem(err, text)}); expected a result written by \`kmssim run --out\``);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new ResultFileError(`'${file}' is not a kmssim result: expected a JSON object with "schema": "${RESULT_SCHEMA}"`);
@@ -114,7 +115,7 @@ export function parseResultText(text: string, file: string): Result {
 export async function loadResultFile(file: string): Promise<Result> {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = await readUserFile(file, READ_LIMITS.result);
   } catch (err) {
     throw new ResultFileError(`cannot read '${file}': ${readFailureReason(err)}`);
   }

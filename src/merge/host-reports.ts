@@ -5,6 +5,7 @@
 
 import { HOST_COUNTER_KEYS } from "../core/host/host-logic.js";
 import { HOST_REPORT_SCHEMA, type HostReport, type HostSelfCount } from "../output/host-report.js";
+import { jsonSyntaxProblem } from "../output/json-problem.js";
 import type { Result } from "../output/result.js";
 import type { HostTotals } from "../run/run-totals.js";
 import { MergeError } from "./merge-error.js";
@@ -23,7 +24,7 @@ export function parseHostReport(text: string, file: string): HostReport {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new MergeError(`'${file}' is not JSON (${err instanceof Error ? err.message : String(err)}); expected what \`kmssim host --out\` writes`, "MERGE_BAD_HOST_REPORT");
+    throw new MergeError(`'${file}' is not JSON (${jsonSyntaxProblem(err, text)}); expected what \`kmssim host --out\` writes`, "MERGE_BAD_HOST_REPORT");
   }
   const bad = (why: string): MergeError => new MergeError(`'${file}' is not a ${HOST_REPORT_SCHEMA} host report (\`kmssim host --out\`): ${why}`, "MERGE_BAD_HOST_REPORT");
   const r = value as Partial<HostReport> | null;

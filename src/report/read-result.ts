@@ -3,7 +3,8 @@
 // readReportFile also accepts a capacity plan (kmssim/plan@1) and says which it read.
 
 import { readFailureReason } from "../output/read-failure.js";
-import { readFile } from "node:fs/promises";
+import { jsonSyntaxProblem } from "../output/json-problem.js";
+import { READ_LIMITS, readUserFile } from "../output/read-user-file.js";
 import { RESULT_SCHEMA, type Result } from "../output/result.js";
 import { UserError } from "../cli/user-error.js";
 import { PLAN_SCHEMA, type PlanReport } from "../capacity/plan-report.js";
@@ -63,13 +64,13 @@ function checkedResult(path: string, value: unknown): Result {
 async function readJsonFile(path: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await readUserFile(path, READ_LIMITS.result);
   } catch (err) {
     throw new UserError(`cannot read result '${path}': ${readFailureReason(err)}`, "KMSSIM_BAD_RESULT");
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new UserError(`'${path}' is not valid JSON (${(err as Error).message}); give a result written by \`kmssim run --out\``, "KMSSIM_BAD_RESULT");
+    throw new UserError(`'${path}' is not valid JSON (${jsonSyntaxProblem(err, text)}); give a result written by \`kmssim run --out\``, "KMSSIM_BAD_RESULT");
   }
 }

@@ -2,8 +2,7 @@
 // Order: YAML syntax (stop there), then the schema and the cross-field rules together,
 // then defaults. Nothing a user writes makes these functions throw.
 
-import { readFile } from "node:fs/promises";
-import { readFileSync } from "node:fs";
+import { READ_LIMITS, readUserFile, readUserFileSync } from "../output/read-user-file.js";
 import { LineCounter, parseDocument, visit, type Document } from "yaml";
 import { sortScenarioErrors, type ScenarioError } from "./errors.js";
 import { issueMessage } from "./messages.js";
@@ -54,7 +53,7 @@ export function loadScenarioText(text: string, fileName: string, options: LoadOp
 export async function loadScenarioFile(path: string, options: LoadOptions = {}): Promise<LoadResult> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await readUserFile(path, READ_LIMITS.scenario);
   } catch (error) {
     return unreadable(path, error);
   }
@@ -64,7 +63,7 @@ export async function loadScenarioFile(path: string, options: LoadOptions = {}):
 export function loadScenarioFileSync(path: string, options: LoadOptions = {}): LoadResult {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readUserFileSync(path, READ_LIMITS.scenario);
   } catch (error) {
     return unreadable(path, error);
   }

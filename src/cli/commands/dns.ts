@@ -1,11 +1,14 @@
 // `kmssim dns`: the embedded DNS server on its own, for runs spread over several
 // machines. Serves the zones built from zone files and flags over UDP and TCP on one
 // port until SIGINT or SIGTERM, then closes its sockets and exits 0. With --key-file,
-// hosts may publish their records by TSIG-signed dynamic update (one log line each);
+// hosts may publish their records by TSIG-signed dynamic update (one log line each, at most
+// UPDATE_LINES_PER_SECOND a second, then one line saying how many were left out);
 // without it every update is refused. --scavenge-after drops published records that
 // were not refreshed for that long; records from files and flags are never scavenged.
 
-import { readFile } from "node:fs/promises";
+import { LineLimiter } from "../../output/line-limiter.js";
+import { readFailureReason } from "../../output/read-failure.js";
+import { READ_LIMITS, readUserFile } from "../../output/read-user-file.js";
 import { formatDuration } from "../../scenario/duration.js";
 import { durationFlag, nameFlag } from "../flag-values.js";
 import { EmbeddedDnsServer } from "../../realtime/dns/dns-server.js";
@@ -42,6 +45,8 @@ const MAX_TTL_SECONDS = 0x7fff_ffff;
 /** Scavenging runs every tenth of the age limit, within these bounds. */
 const SCAVENGE_EVERY_MIN_MS = 100;
 const SCAVENGE_EVERY_MAX_MS = 3_600_000;
+/** A few hosts refreshing write a handful a second; a flood of updates must not flood the log. */
+const UPDATE_LINES_PER_SECOND = 20;
 
 export async function dnsCommand(options: DnsCommandOptions, io: DnsCommandIo = { out: process.stdout }): Promise<number> {
   const listen = parseHostPort(options.listen ?? DEFAULT_DNS_LISTEN, 53, 0);
@@ -55,13 +60,21 @@ export async function dnsCommand(options: DnsCommandOptions, io: DnsCommandIo = 
 
   // Listen for signals before binding: a stop during start-up still ends cleanly.
   const stopped = io.stopped ?? untilSignal();
+  const updateLog = new LineLimiter({
+    maxLinesPerWindow: UPDATE_LINES_PER_SECOND,
+    nowMs: () => Date.now(),
+    summary: (count) => `kmssim dns: ${count} more update line(s) left out (at most ${UPDATE_LINES_PER_SECOND} a second)\n`,
+  });
+  const write = (lines: string[]): void => {
+    for (const line of lines) io.out.write(line);
+  };
   // keys: [] rather than none: updates are then answered REFUSED (as BIND does without a grant), not NOTIMP.
   const server = new EmbeddedDnsServer({
     zone,
     host: listen.value.host,
     port: listen.value.port,
     keys,
-    onUpdate: (entry) => io.out.write(updateLine(entry)),
+    onUpdate: (entry) => write(updateLog.offer(updateLine(entry))),
   });
   let port: number;
   try {
@@ -81,9 +94,13 @@ export async function dnsCommand(options: DnsCommandOptions, io: DnsCommandIo = 
       `kmssim dns: ${srvCount} SRV record(s), ${aCount} A record(s); ${updates}${scavenging}; stop with Ctrl-C\n`,
   );
   const scavenger = scavengeAfterMs === null ? null : startScavenger(zone, scavengeAfterMs, io.out);
+  // The count of left-out lines is written when their second is over, even if no update follows.
+  const logFlusher = setInterval(() => write(updateLog.flush()), 1000);
   await stopped;
   if (scavenger !== null) clearInterval(scavenger);
+  clearInterval(logFlusher);
   await server.stop();
+  write(updateLog.flush(true));
   io.out.write("kmssim dns: stopped\n");
   return EXIT.pass;
 }
@@ -98,9 +115,9 @@ export async function buildZone(options: DnsCommandOptions): Promise<DnsZone> {
   for (const path of options.zoneFile ?? []) {
     let text: string;
     try {
-      text = await readFile(path, "utf8");
+      text = await readUserFile(path, READ_LIMITS.zone);
     } catch (error) {
-      throw new UserError(`cannot read zone file '${path}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new UserError(`cannot read zone file '${path}': ${readFailureReason(error)}`);
     }
     let content;
     try {

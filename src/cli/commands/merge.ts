@@ -3,7 +3,7 @@
 // failed (or a shard was interrupted or incomplete), 2 a bad or missing shard file.
 
 import { readFailureReason } from "../../output/read-failure.js";
-import { readFile } from "node:fs/promises";
+import { READ_LIMITS, readUserFile } from "../../output/read-user-file.js";
 import { loadResultFile, ResultFileError } from "../../compare/load-result.js";
 import { MergeError } from "../../merge/merge-error.js";
 import { mergeShardResults } from "../../merge/merge-results.js";
@@ -42,7 +42,7 @@ export async function mergeCommand(options: MergeCommandOptions): Promise<number
   }
   const reports: HostReportInput[] = [];
   for (const file of options.hosts ?? []) {
-    const text = await readFile(file, "utf8").catch((err: unknown) => {
+    const text = await readUserFile(file, READ_LIMITS.result).catch((err: unknown) => {
       throw new UserError(`cannot read '${file}': ${readFailureReason(err)}`, "KMSSIM_BAD_HOST_REPORT");
     });
     try {
@@ -62,7 +62,7 @@ export async function mergeCommand(options: MergeCommandOptions): Promise<number
   if (options.quiet !== true) summaryOut.write(`${renderSummary(result, { color: summaryOut.isTTY === true })}\n`);
   if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
   if (options.html !== undefined) {
-    const scenarioText = options.scenario === undefined ? undefined : await readFile(options.scenario, "utf8").catch(() => undefined);
+    const scenarioText = options.scenario === undefined ? undefined : await readUserFile(options.scenario, READ_LIMITS.scenario).catch(() => undefined);
     await writeFileAtomic(options.html, renderHtmlReport(result, { scenarioText }));
   }
   if (result.pass) return EXIT.pass;

@@ -2,7 +2,7 @@
 // result written earlier by `kmssim run --out`, or of a capacity plan (`kmssim plan --out`,
 // told apart by its "schema").
 
-import { readFile } from "node:fs/promises";
+import { READ_LIMITS, readUserFile } from "../../output/read-user-file.js";
 import { renderHtmlReport } from "../../report/index.js";
 import { renderPlanHtmlReport } from "../../report/plan/plan-html.js";
 import { readReportFile } from "../../report/read-result.js";
@@ -29,7 +29,7 @@ export async function reportCommand(options: ReportOptions): Promise<number> {
 
 async function readScenarioText(path: string): Promise<string> {
   try {
-    return await readFile(path, "utf8");
+    return await readUserFile(path, READ_LIMITS.scenario);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(`cannot read scenario '${path}': ${code === "ENOENT" ? "no such file" : (err as Error).message}`, "KMSSIM_BAD_INPUT");

@@ -1,6 +1,6 @@
 // `kmssim run <scenario>`: simulate the fleet, print the summary, write the result JSON.
 
-import { readFile } from "node:fs/promises";
+import { READ_LIMITS, readUserFile } from "../../output/read-user-file.js";
 import { relative } from "node:path";
 import type { Result } from "../../output/result.js";
 import { renderSummary } from "../../output/summary.js";
@@ -76,7 +76,7 @@ async function runUntilDone(options: RunOptions, isInterrupted: () => boolean): 
   if (!options.quiet) summaryOut.write(`${renderSummary(result, { color: summaryOut.isTTY === true })}\n`);
   if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
   if (options.html !== undefined) {
-    const scenarioText = await readFile(options.scenario, "utf8").catch(() => undefined);
+    const scenarioText = await readUserFile(options.scenario, READ_LIMITS.scenario).catch(() => undefined);
     await writeFileAtomic(options.html, renderHtmlReport(result, { scenarioText }));
   }
   if (outcome.failure !== undefined) {

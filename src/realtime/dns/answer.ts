@@ -1,6 +1,6 @@
 // Answers one QUERY message from the zone: SRV (with the targets' A records as additional
 // data), A, NXDOMAIN for unknown names in a served zone, REFUSED outside every served
-// zone (as BIND does with recursion off). Pure: bytes and a zone in, bytes out.
+// zone (as BIND does with recursion off), REFUSED for zone transfers (AXFR, IXFR). Pure: bytes and a zone in, bytes out.
 //
 // Size rules (RFC 2181 §9): the answer RRset goes whole or not at all. When it does not
 // fit the UDP limit the reply carries only the question and sets TC, and the client asks
@@ -24,6 +24,8 @@ import {
 const TYPE_A = 1;
 const TYPE_SRV = 33;
 const TYPE_ANY = 255;
+const TYPE_IXFR = 251;
+const TYPE_AXFR = 252;
 const CLASS_IN = 1;
 const CLASS_ANY = 255;
 
@@ -70,6 +72,8 @@ export function answerQuery(raw: Buffer, header: Header, zone: DnsZone, limits: 
     reply.additionals = [ourOpt(limits.maxUdpPayloadBytes, EXTENDED_RCODE_BADVERS)];
     return finish(Rcode.NOERROR, false);
   }
+  // Zone transfers would hand out every record at once: refused, not an empty NOERROR.
+  if (question.qtype === TYPE_AXFR || question.qtype === TYPE_IXFR) return finish(Rcode.REFUSED, false);
   if (question.qclass !== CLASS_IN && question.qclass !== CLASS_ANY) return finish(Rcode.REFUSED, false);
   if (zone.originOf(question.name) === null) return finish(Rcode.REFUSED, false);
 

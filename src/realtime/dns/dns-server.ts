@@ -11,6 +11,7 @@ import net, { isIPv4 } from "node:net";
 import { answerQuery, type QueryReply } from "./answer.js";
 import { FrameDecoder, frameMessage } from "./tcp-framing.js";
 import type { TsigKey } from "./tsig.js";
+import { ReplayGuard } from "./replay-guard.js";
 import { handleUpdate, type UpdateLogEntry } from "./update-handler.js";
 import { Opcode, Rcode, headerOnlyReply, readHeader } from "./wire.js";
 import type { DnsZone } from "./zone.js";
@@ -23,10 +24,29 @@ export interface DnsServerOptions {
   port?: number;
   /** Largest UDP reply to a client offering EDNS; 1232 (default) avoids IP fragmentation. */
   maxUdpPayloadBytes?: number;
-  /** An idle TCP connection is closed after this long (RFC 7766 §6.2.3). Default 10 s. */
+  /**
+   * A TCP connection is closed after this long without a message answered (RFC 7766 §6.2.3);
+   * bytes alone (garbage or empty frames) do not keep it open. Default 10 s.
+   */
   tcpIdleTimeoutMs?: number;
-  /** Further TCP connections are refused above this many. Default 1024. */
+  /**
+   * A TCP message must arrive whole within this long of its first byte (the first one: of the
+   * connection's start), else the connection is closed. The idle timer alone restarts on every
+   * byte, so a client dripping a byte every few seconds could hold a connection for ever. Default 5 s.
+   */
+  tcpMessageDeadlineMs?: number;
+  /**
+   * At most this many TCP connections at once. A new one past it closes the connection whose
+   * unfinished message is oldest (or, with none unfinished, the one idle longest), so slow
+   * clients cannot lock good ones out. Default 1024.
+   */
   maxTcpConnections?: number;
+  /**
+   * At most this many TCP connections from one source address; more are closed at once, so one
+   * address cannot take the whole table. Default 64: `kmssim host` publishes every host and
+   * domain at once from one address, and such a burst must not be refused.
+   */
+  maxTcpConnectionsPerAddress?: number;
   /**
    * TSIG keys allowed to update every served zone. Given (even empty), UPDATE is handled:
    * unsigned updates are REFUSED. Not given: UPDATE gets NOTIMP.
@@ -62,10 +82,33 @@ export interface DnsServerCounters {
   updatesAccepted: number;
   /** Updates answered with any other rcode (FORMERR, REFUSED, NOTAUTH, prerequisite failures, …). */
   updatesRefused: number;
+  /** TCP connections closed at once: their source address already had maxTcpConnectionsPerAddress. */
+  tcpRefusedPerAddress: number;
+  /** TCP connections closed to make room for a new one (maxTcpConnections reached). */
+  tcpEvicted: number;
+  /** TCP connections closed because a message did not arrive whole within tcpMessageDeadlineMs. */
+  tcpTooSlow: number;
+}
+
+/** What the server tracks per TCP connection; ticks order events without a clock. */
+interface TcpConnection {
+  address: string;
+  /** Tick at which the unfinished message (or the connection) started; null between messages. */
+  pendingSince: number | null;
+  lastActive: number;
+  deadline: NodeJS.Timeout | null;
+  idle: NodeJS.Timeout | null;
 }
 
 const PORT_ATTEMPTS = 16;
-const DEFAULTS = { host: "127.0.0.1", maxUdpPayloadBytes: 1232, tcpIdleTimeoutMs: 10_000, maxTcpConnections: 1024 };
+const DEFAULTS = {
+  host: "127.0.0.1",
+  maxUdpPayloadBytes: 1232,
+  tcpIdleTimeoutMs: 10_000,
+  tcpMessageDeadlineMs: 5_000,
+  maxTcpConnections: 1024,
+  maxTcpConnectionsPerAddress: 64,
+};
 
 export class EmbeddedDnsServer {
   readonly zone: DnsZone;
@@ -73,13 +116,18 @@ export class EmbeddedDnsServer {
   private readonly requestedPort: number;
   private readonly maxUdpPayloadBytes: number;
   private readonly tcpIdleTimeoutMs: number;
+  private readonly tcpMessageDeadlineMs: number;
   private readonly maxTcpConnections: number;
+  private readonly maxTcpConnectionsPerAddress: number;
   private readonly keys: readonly TsigKey[] | null;
   private readonly wallNowSec: () => number;
   private readonly onUpdate: ((entry: UpdateLogEntry) => void) | null;
+  private readonly replays = new ReplayGuard();
   private udp: dgram.Socket | null = null;
   private tcp: net.Server | null = null;
-  private readonly connections = new Set<net.Socket>();
+  private readonly connections = new Map<net.Socket, TcpConnection>();
+  private readonly perAddress = new Map<string, number>();
+  private tick = 0;
   private boundPort: number | null = null;
   private up = true;
   private readonly count: DnsServerCounters = {
@@ -93,6 +141,9 @@ export class EmbeddedDnsServer {
     updates: 0,
     updatesAccepted: 0,
     updatesRefused: 0,
+    tcpRefusedPerAddress: 0,
+    tcpEvicted: 0,
+    tcpTooSlow: 0,
   };
 
   constructor(options: DnsServerOptions) {
@@ -103,7 +154,9 @@ export class EmbeddedDnsServer {
     this.requestedPort = options.port ?? 0;
     this.maxUdpPayloadBytes = options.maxUdpPayloadBytes ?? DEFAULTS.maxUdpPayloadBytes;
     this.tcpIdleTimeoutMs = options.tcpIdleTimeoutMs ?? DEFAULTS.tcpIdleTimeoutMs;
+    this.tcpMessageDeadlineMs = options.tcpMessageDeadlineMs ?? DEFAULTS.tcpMessageDeadlineMs;
     this.maxTcpConnections = options.maxTcpConnections ?? DEFAULTS.maxTcpConnections;
+    this.maxTcpConnectionsPerAddress = options.maxTcpConnectionsPerAddress ?? DEFAULTS.maxTcpConnectionsPerAddress;
     this.keys = options.keys ?? null;
     this.wallNowSec = options.wallNowSec ?? (() => Date.now() / 1000);
     this.onUpdate = options.onUpdate ?? null;
@@ -117,8 +170,8 @@ export class EmbeddedDnsServer {
     for (let attempt = 0; attempt < attempts; attempt++) {
       const udp = await bindUdp(this.host, this.requestedPort);
       const port = udp.address().port;
+      // No tcp.maxConnections: it would drop the newcomer; onConnection evicts a slow one instead.
       const tcp = net.createServer((socket) => this.onConnection(socket));
-      tcp.maxConnections = this.maxTcpConnections;
       try {
         await listenTcp(tcp, this.host, port);
       } catch (error) {
@@ -144,8 +197,11 @@ export class EmbeddedDnsServer {
     this.udp = null;
     this.tcp = null;
     this.boundPort = null;
-    for (const socket of this.connections) socket.destroy();
-    this.connections.clear();
+    for (const socket of [...this.connections.keys()]) {
+      this.forget(socket);
+      socket.destroy();
+    }
+    this.perAddress.clear();
     await Promise.all([udp === null ? undefined : closeUdp(udp), tcp === null ? undefined : closeTcp(tcp)]);
   }
 
@@ -184,20 +240,84 @@ export class EmbeddedDnsServer {
   }
 
   private onConnection(socket: net.Socket): void {
-    this.connections.add(socket);
-    const peer = `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? "?"}`;
-    socket.setNoDelay(true);
-    socket.setTimeout(this.tcpIdleTimeoutMs, () => socket.destroy());
     socket.on("error", () => undefined); // resets by the peer are normal; 'close' follows
-    socket.on("close", () => this.connections.delete(socket));
+    const address = socket.remoteAddress ?? "?";
+    const fromAddress = this.perAddress.get(address) ?? 0;
+    if (fromAddress >= this.maxTcpConnectionsPerAddress) {
+      this.count.tcpRefusedPerAddress++;
+      socket.destroy();
+      return;
+    }
+    if (this.connections.size >= this.maxTcpConnections) this.evictOne();
+    // The first message must arrive whole within the deadline of the connection's start.
+    const connection: TcpConnection = { address, pendingSince: this.tick++, lastActive: this.tick++, deadline: null, idle: null };
+    connection.deadline = this.messageDeadline(socket);
+    const restartIdle = (): void => {
+      if (connection.idle !== null) clearTimeout(connection.idle);
+      connection.idle = setTimeout(() => socket.destroy(), this.tcpIdleTimeoutMs);
+    };
+    restartIdle();
+    this.connections.set(socket, connection);
+    this.perAddress.set(address, fromAddress + 1);
+    const peer = `${address}:${socket.remotePort ?? "?"}`;
+    socket.setNoDelay(true);
+    socket.on("close", () => this.forget(socket));
     const frames = new FrameDecoder();
     socket.on("data", (chunk: Buffer) => {
+      connection.lastActive = this.tick++;
       for (const message of frames.push(chunk)) {
         this.count.tcpQueries++;
         const reply = this.handle(message, "tcp", peer);
-        if (reply !== null && socket.writable) socket.write(frameMessage(reply));
+        if (reply !== null && socket.writable) {
+          socket.write(frameMessage(reply));
+          restartIdle();
+        }
+      }
+      if (frames.bufferedBytes === 0) {
+        if (connection.deadline !== null) clearTimeout(connection.deadline);
+        connection.deadline = null;
+        connection.pendingSince = null;
+      } else if (connection.deadline === null) {
+        connection.pendingSince = this.tick++;
+        connection.deadline = this.messageDeadline(socket);
       }
     });
+  }
+
+  private messageDeadline(socket: net.Socket): NodeJS.Timeout {
+    return setTimeout(() => {
+      this.count.tcpTooSlow++;
+      socket.destroy();
+    }, this.tcpMessageDeadlineMs);
+  }
+
+  /** Closes the connection whose unfinished message is oldest, else the one idle longest. */
+  private evictOne(): void {
+    let victim: net.Socket | null = null;
+    let victimRank = Infinity;
+    // Bounded by maxTcpConnections; pending connections rank before idle ones.
+    for (const [socket, c] of this.connections) {
+      const rank = c.pendingSince !== null ? c.pendingSince - Number.MAX_SAFE_INTEGER : c.lastActive;
+      if (rank < victimRank) {
+        victim = socket;
+        victimRank = rank;
+      }
+    }
+    if (victim === null) return;
+    this.count.tcpEvicted++;
+    this.forget(victim);
+    victim.destroy();
+  }
+
+  private forget(socket: net.Socket): void {
+    const connection = this.connections.get(socket);
+    if (connection === undefined) return;
+    if (connection.deadline !== null) clearTimeout(connection.deadline);
+    if (connection.idle !== null) clearTimeout(connection.idle);
+    this.connections.delete(socket);
+    const left = (this.perAddress.get(connection.address) ?? 1) - 1;
+    if (left > 0) this.perAddress.set(connection.address, left);
+    else this.perAddress.delete(connection.address);
   }
 
   /** The reply to one message, or null to drop it. Never throws. */
@@ -242,7 +362,7 @@ export class EmbeddedDnsServer {
   }
 
   private update(message: Buffer, header: NonNullable<ReturnType<typeof readHeader>>, peer: string): QueryReply {
-    const result = handleUpdate(message, header, { zone: this.zone, keys: this.keys ?? [], wallNowSec: this.wallNowSec(), peer });
+    const result = handleUpdate(message, header, { zone: this.zone, keys: this.keys ?? [], wallNowSec: this.wallNowSec(), peer, replays: this.replays });
     try {
       this.onUpdate?.(result.log);
     } catch {

@@ -22,14 +22,21 @@ export function normaliseName(name: string): string {
 export function checkedName(name: string, what: string): string {
   const n = normaliseName(name);
   if (n.length === 0) throw new RangeError(`${what}: the root name is not allowed here`);
-  if (Buffer.byteLength(n) > MAX_NAME_BYTES) throw new RangeError(`${what} "${name}" is longer than ${MAX_NAME_BYTES} bytes`);
-  for (const label of n.split(".")) {
-    if (label.length === 0) throw new RangeError(`${what} "${name}" has an empty label`);
-    if (Buffer.byteLength(label) > MAX_LABEL_BYTES) {
-      throw new RangeError(`${what} "${name}" has a label longer than ${MAX_LABEL_BYTES} bytes`);
-    }
-  }
+  const fault = nameFault(name);
+  if (fault !== null) throw new RangeError(`${what} "${name}" ${fault}`);
   return n;
+}
+
+/** What keeps a name off the wire, in words without the name ("has an empty label"), or null. */
+export function nameFault(name: string): string | null {
+  const n = normaliseName(name);
+  if (n.length === 0) return "is the root name, not allowed here";
+  if (Buffer.byteLength(n) > MAX_NAME_BYTES) return `is longer than ${MAX_NAME_BYTES} bytes`;
+  for (const label of n.split(".")) {
+    if (label.length === 0) return "has an empty label";
+    if (Buffer.byteLength(label) > MAX_LABEL_BYTES) return `has a label longer than ${MAX_LABEL_BYTES} bytes`;
+  }
+  return null;
 }
 
 /** The `<domain>` of `_vlmcs._tcp.<domain>`; a bare domain is returned as it is (normalised). */

@@ -10,10 +10,14 @@
 // then every change is applied, all or nothing. Replies to a validly signed request are
 // signed; BADTIME replies are signed too; BADKEY and BADSIG replies carry an empty MAC.
 // Any valid key may update any served zone (like `update-policy { grant KEY zonesub ANY; }`).
+// Beyond BIND: with a ReplayGuard, a validly signed update seen before (same key and MAC,
+// still inside its fudge window) is answered NOTAUTH with BADTIME, signed, as RFC 8945
+// §5.2.3 suggests for a message that is not newer than one already seen.
 
 import { isAtOrBelow, normaliseName, SRV_PREFIX } from "./names.js";
 import { appendUnsignedTsig, DEFAULT_FUDGE_SECONDS, signMessage, timeAsOtherData, TsigErrorCode, TsigFormatError, verifyMessage } from "./tsig.js";
 import type { TsigKey, TsigVerdict } from "./tsig.js";
+import type { ReplayGuard } from "./replay-guard.js";
 import { decodeUpdate, encodeUpdateReply, UpdateFormatError } from "./update-message.js";
 import type { DecodedChange, DecodedPrerequisite, DecodedUpdate, UpdateRecord } from "./update-message.js";
 import { HEADER_BYTES, Rcode, headerOnlyReply, type Header } from "./wire.js";
@@ -40,6 +44,8 @@ export interface UpdateContext {
   /** Wall-clock seconds for the TSIG time check (not the zone's simulated clock). */
   wallNowSec: number;
   peer?: string;
+  /** Refuses validly signed updates already seen; none: replays are accepted (as BIND does). */
+  replays?: ReplayGuard;
 }
 
 export interface UpdateReply {
@@ -80,10 +86,17 @@ export function handleUpdate(raw: Buffer, header: Header, ctx: UpdateContext): U
 
   // Replies name the key in lower case, as BIND does (the MAC is the same either way).
   const replyKey = verdict.key === null ? null : { ...verdict.key, name: verdict.keyName ?? verdict.key.name };
-  if (verdict.signed && verdict.error !== TsigErrorCode.NOERROR) {
+  const replayed =
+    verdict.signed &&
+    verdict.error === TsigErrorCode.NOERROR &&
+    verdict.mac !== null &&
+    ctx.replays !== undefined &&
+    !ctx.replays.admit(verdict.keyName ?? "", verdict.mac, verdict.timeSignedSec, verdict.fudgeSec, nowSec);
+  const tsigError = replayed ? TsigErrorCode.BADTIME : verdict.error;
+  if (verdict.signed && tsigError !== TsigErrorCode.NOERROR) {
     const reply = encodeUpdateReply(header.id, Rcode.NOTAUTH, zoneName);
     const message =
-      verdict.error === TsigErrorCode.BADTIME && replyKey !== null && verdict.mac !== null
+      tsigError === TsigErrorCode.BADTIME && replyKey !== null && verdict.mac !== null
         ? signMessage(reply, replyKey, {
             timeSignedSec: verdict.timeSignedSec,
             fudgeSec: verdict.fudgeSec,
@@ -96,15 +109,16 @@ export function handleUpdate(raw: Buffer, header: Header, ctx: UpdateContext): U
             algorithm: verdict.algorithm ?? ".",
             timeSignedSec: verdict.timeSignedSec,
             fudgeSec: verdict.fudgeSec,
-            error: verdict.error,
+            error: tsigError,
           });
-    const why =
-      verdict.error === TsigErrorCode.BADKEY
+    const why = replayed
+      ? `a replay: this update (key ${verdict.keyName}, same MAC) was already received within its fudge of ${verdict.fudgeSec} s (BADTIME)`
+      : verdict.error === TsigErrorCode.BADKEY
         ? `unknown key ${verdict.keyName} or algorithm ${verdict.algorithm} (BADKEY)`
         : verdict.error === TsigErrorCode.BADSIG
           ? `the signature by key ${verdict.keyName} does not verify (BADSIG)`
           : `the request was signed at ${verdict.timeSignedSec}, ${verdict.timeSignedSec - nowSec} s from our clock, outside the fudge of ${verdict.fudgeSec} s (BADTIME)`;
-    return { message, rcode: Rcode.NOTAUTH, tsigError: verdict.error, log: log(Rcode.NOTAUTH, verdict.error, verdict.keyName, header.nscount, why) };
+    return { message, rcode: Rcode.NOTAUTH, tsigError, log: log(Rcode.NOTAUTH, tsigError, verdict.keyName, header.nscount, why) };
   }
 
   const sign = (reply: Buffer): Buffer =>

@@ -3,12 +3,14 @@
 // comments, parentheses spanning lines, and SOA, NS, SRV and A records. SOA and NS are
 // accepted only for their owner, which becomes a served zone. Anything else is a problem
 // reported with its line, all of a file's problems at once. Pure: text in, records out.
+// Problems never quote the file (a user may name any file, secrets included): they say
+// which field of the line is wrong and what was expected.
 //
 // Written here rather than taken from npm: the zone-file packages there neither report
 // line numbers nor reject what they cannot read.
 
 import { isIPv4 } from "node:net";
-import { checkedName, SRV_PREFIX } from "./names.js";
+import { checkedName, nameFault, normaliseName, SRV_PREFIX } from "./names.js";
 import type { SrvEntry } from "./zone.js";
 
 /** An SRV record as the zone holds it, plus the line it came from. */
@@ -90,14 +92,14 @@ export function parseZoneFile(text: string, source: string, options: ZoneFileOpt
         else {
           const name = absoluteName(tokens[1], origin);
           if (typeof name === "string") origin = name;
-          else fail(`$ORIGIN ${name.error}`);
+          else fail(`the $ORIGIN name ${name.error}`);
         }
       } else if (directive === "$TTL") {
         const ttl = tokens.length === 2 ? parseTtl(tokens[1]) : null;
-        if (ttl === null) fail(`$TTL takes one TTL, e.g. \`$TTL 3600\` or \`$TTL 1h\`, got \`${tokens.slice(1).join(" ")}\``);
+        if (ttl === null) fail(`$TTL takes one TTL, e.g. \`$TTL 3600\` or \`$TTL 1h\`; got ${fieldCount(tokens.length - 1)} that is not one`);
         else defaultTtl = ttl;
       } else {
-        fail(`${first} is not supported (only $ORIGIN and $TTL)`);
+        fail("the $ directive is not supported (only $ORIGIN and $TTL)");
       }
       continue;
     }
@@ -106,7 +108,7 @@ export function parseZoneFile(text: string, source: string, options: ZoneFileOpt
     if (entry.ownerGiven) {
       const name = absoluteName(tokens.shift()!, origin);
       if (typeof name !== "string") {
-        fail(`owner ${name.error}`);
+        fail(`the owner name ${name.error}`);
         continue;
       }
       owner = name;
@@ -126,12 +128,12 @@ export function parseZoneFile(text: string, source: string, options: ZoneFileOpt
       const upper = token.toUpperCase();
       if (upper === "IN") tokens.shift();
       else if (upper === "CH" || upper === "HS" || upper === "CS") {
-        fail(`class ${token} is not served (only IN)`);
+        fail("the class is not served (only IN)");
         tokens.length = 0;
       } else if (ttl === null && /^\d/.test(token)) {
         ttl = parseTtl(token);
         if (ttl === null) {
-          fail(`TTL \`${token}\` is not valid: use seconds or units s m h d w, e.g. 3600 or 1h`);
+          fail("the TTL is not valid: use seconds or units s m h d w, e.g. 3600 or 1h");
           tokens.length = 0;
         } else tokens.shift();
       } else break;
@@ -144,7 +146,6 @@ export function parseZoneFile(text: string, source: string, options: ZoneFileOpt
     const ttlSeconds = ttl ?? defaultTtl ?? lastTtl ?? fallbackTtl;
     const type = tokens.shift()!.toUpperCase();
     const rdata = tokens;
-    const display = owner === "" ? "." : owner;
 
     switch (type) {
       case "SOA": {
@@ -152,8 +153,8 @@ export function parseZoneFile(text: string, source: string, options: ZoneFileOpt
           fail(`SOA needs 7 fields (mname rname serial refresh retry expire minimum), got ${rdata.length}`);
           break;
         }
-        const bad = rdata.slice(2).find((t, i) => (i === 0 ? !/^\d+$/.test(t) || Number(t) > 0xffff_ffff : parseTtl(t) === null));
-        if (bad !== undefined) fail(`SOA field \`${bad}\` is not a number`);
+        const bad = rdata.slice(2).findIndex((t, i) => (i === 0 ? !/^\d+$/.test(t) || Number(t) > 0xffff_ffff : parseTtl(t) === null));
+        if (bad !== -1) fail(`the SOA ${SOA_NUMBERS[bad]} is not a number`);
         else addOrigin(content, owner, fail);
         break;
       }
@@ -163,7 +164,7 @@ export function parseZoneFile(text: string, source: string, options: ZoneFileOpt
         break;
       case "A": {
         if (rdata.length !== 1 || !isIPv4(rdata[0])) {
-          fail(`A record for ${display} needs one IPv4 address, got \`${rdata.join(" ")}\``);
+          fail(`an A record needs one IPv4 address, got ${rdata.length === 1 ? "one field that is not one" : fieldCount(rdata.length)}`);
           break;
         }
         if (owner === "") fail("an A record at the root name cannot be served");
@@ -179,8 +180,8 @@ export function parseZoneFile(text: string, source: string, options: ZoneFileOpt
       default:
         fail(
           /^(TYPE)?\d+$|^[A-Z][A-Z0-9-]*$/.test(type)
-            ? `record type ${type} is not served by kmssim dns (only ${SUPPORTED})`
-            : `\`${type}\` is not a record type (expected ${SUPPORTED}, after an optional TTL and class)`,
+            ? `the record type is not served by kmssim dns (only ${SUPPORTED})`
+            : `the field where the record type belongs is not a record type (expected ${SUPPORTED}, after an optional TTL and class)`,
         );
     }
   }
@@ -199,13 +200,13 @@ function srvRecord(owner: string, rdata: string[], origin: string | null, ttlSec
   const [priority, weight, port] = rdata.slice(0, 3).map((t) => (/^\d+$/.test(t) ? Number(t) : NaN));
   const names = ["priority", "weight", "port"];
   for (const [i, value] of [priority, weight, port].entries()) {
-    if (!(value <= MAX_U16)) return `SRV ${names[i]} \`${rdata[i]}\` must be a whole number from 0 to ${MAX_U16}`;
+    if (!(value <= MAX_U16)) return `the SRV ${names[i]} must be a whole number from 0 to ${MAX_U16}`;
   }
   if (!owner.startsWith(SRV_PREFIX) || owner.length === SRV_PREFIX.length) {
-    return `SRV owner ${owner || "."} is not a KMS record: kmssim dns serves only ${SRV_PREFIX}<domain>`;
+    return `the SRV record's owner is not a KMS record: kmssim dns serves only ${SRV_PREFIX}<domain>`;
   }
   const target = absoluteName(rdata[3], origin);
-  if (typeof target !== "string") return `SRV target ${target.error}`;
+  if (typeof target !== "string") return `the SRV target ${target.error}`;
   if (target === "") return "SRV target `.` (service not offered here) cannot be served: leave the record out";
   return { domain: owner.slice(SRV_PREFIX.length), target, port, priority, weight, ttlSeconds, line };
 }
@@ -214,23 +215,24 @@ function srvRecord(owner: string, rdata: string[], origin: string | null, ttlSec
 function absoluteName(token: string, origin: string | null): string | { error: string } {
   let name: string;
   if (token === "@") {
-    if (origin === null) return { error: "`@` needs an origin: add `$ORIGIN <domain>.` above it" };
+    if (origin === null) return { error: "is `@`, which needs an origin: add `$ORIGIN <domain>.` above it" };
     name = origin;
   } else if (token === ".") {
     return "";
   } else if (token.endsWith(".")) {
     name = token;
   } else {
-    if (origin === null) return { error: `\`${token}\` is relative and no $ORIGIN is set: end it with a dot or add \`$ORIGIN <domain>.\`` };
+    if (origin === null) return { error: "is relative and no $ORIGIN is set: end it with a dot or add `$ORIGIN <domain>.`" };
     name = origin === "" ? token : `${token}.${origin}`;
   }
-  if (/[\\"()]/.test(name)) return { error: `\`${token}\` has characters kmssim dns does not read (escapes, quotes or parentheses)` };
-  try {
-    return checkedName(name, "name");
-  } catch (error) {
-    return { error: `\`${token}\`: ${(error as Error).message}` };
-  }
+  if (/[\\"()]/.test(name)) return { error: "has characters kmssim dns does not read (escapes, quotes or parentheses)" };
+  const fault = nameFault(name);
+  return fault === null ? normaliseName(name) : { error: fault };
 }
+
+const SOA_NUMBERS = ["serial", "refresh", "retry", "expire", "minimum"];
+
+const fieldCount = (n: number): string => (n === 1 ? "1 field" : `${n} fields`);
 
 /** Seconds from `3600`, `1h`, `1h30m`, `1W` (BIND units); null when not of that form. */
 export function parseTtl(token: string): number | null {
