@@ -39,6 +39,21 @@ export function sampleResult(): Result {
     rediscoveries: 1,
     events: [{ t: 7200, kind: "host", target: "kms1", action: "crash" }, { t: 10_800, kind: "dns", target: "corp.example", action: "down" }],
     timeline: [],
+    // As a realtime run reports it (a virtual result has none).
+    generator: {
+      clock: "adaptive",
+      requestedTimeScale: 86_400,
+      achievedTimeScale: 41_000,
+      minTimeScale: 20_000,
+      offeredRpcPerSecond: 4_000,
+      achievedRpcPerSecond: 1_900,
+      sendLagMs: { mean: 3, p50: 1, p90: 5, p99: 40, max: 120 },
+      lateSends: 12,
+      lateFraction: 0.002,
+      eventLoopDelayMs: { p99: 30, max: 150 },
+      threads: [{ name: "main", eventLoopDelayMs: { p50: 0.1, p99: 30, max: 150 }, utilization: 0.4 }],
+      saturated: false,
+    },
     thresholds: [
       { metric: "rpc.activation.latencyMs.p99", op: "lt", value: 50, actual: 3.1, pass: true },
       { metric: "spread.maxShareDeviation", op: "lt", value: 0.05, actual: 0.01, pass: true },

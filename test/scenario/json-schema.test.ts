@@ -81,7 +81,7 @@ describe("scenarioJsonSchema", () => {
     expect(properties.hosts).toMatchObject({ type: "array", minItems: 1, maxItems: 32 });
     expect(Object.keys(properties)).toEqual([
       "name", "seed", "mode", "duration", "timeScale", "sampleInterval",
-      "dns", "hosts", "clients", "network", "events", "thresholds",
+      "dns", "hosts", "clients", "network", "realtime", "events", "thresholds",
     ]);
   });
 
