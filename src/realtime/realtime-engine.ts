@@ -88,7 +88,7 @@ export class RunFailedError extends Error {
 }
 
 /** How often the adaptive clock looks at the generator's lag. */
-const PACE_EVERY_MS = 500;
+const PACE_EVERY_MS = 250;
 
 /** Time the workers get to start before simulated time 0. */
 const START_DELAY_MS = 300;
