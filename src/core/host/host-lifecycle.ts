@@ -75,7 +75,7 @@ export const HOST_TRANSITIONS: Readonly<Record<HostLifeState, Row>> = {
     slow: { to: "up", actions: SLOW },
     recover: { to: "up", actions: ["base-service-time"] },
     decommission: { to: "decommissioned", actions: GO_DOWN },
-    "listen-failed": { to: "down", actions: [] },
+    "listen-failed": { to: "down", actions: GO_DOWN },
     stop: { to: "stopped", actions: STOP },
   },
   hung: {
