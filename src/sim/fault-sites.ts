@@ -52,7 +52,7 @@ const BEFORE_CHECK: Partial<Record<FaultSite, Corruption>> = {
     const host = engine.hosts[engine.fleet.targetHost(i)];
     const product = engine.fleet.groupOf(i).product;
     const threshold = host.logic.thresholdFor(product);
-    if (threshold === undefined || !host.serving) return false;
+    if (threshold === undefined || !host.lifecycle.serving) return false;
     const logic = host.logic;
     const realCountOf = logic.countOf.bind(logic);
     logic.countOf = (p, nowMs) => realCountOf(p, nowMs) + (p === product ? 2 * threshold + 1 : 0);
@@ -83,7 +83,7 @@ const BEFORE_CHECK: Partial<Record<FaultSite, Corruption>> = {
   // A host counts a refusal that never happened.
   "invariant-host-books": (engine, i, kind) => {
     if (kind !== EV_HOST_ARRIVAL) return false;
-    engine.hosts[engine.fleet.targetHost(i)].refused++;
+    engine.hosts[engine.fleet.targetHost(i)].books.refused++;
     return true;
   },
   // The driver hands a client awaiting its reply a timer: an illegal input.

@@ -173,9 +173,9 @@ export class InvariantChecker implements StepObserver {
     const h = engine.fleet.targetHost(i);
     const host = engine.hosts[h];
     this.arrivals[h]++;
-    const counted = host.requests + host.refused + host.unanswered;
+    const counted = host.books.requests + host.books.refused + host.books.unanswered;
     if (counted !== this.arrivals[h]) {
-      this.fail("host-books", `${this.arrivals[h]} requests reached ${host.name}, but it counts requests ${host.requests} + refused ${host.refused} + unanswered ${host.unanswered} = ${counted}`);
+      this.fail("host-books", `${this.arrivals[h]} requests reached ${host.name}, but it counts requests ${host.books.requests} + refused ${host.books.refused} + unanswered ${host.books.unanswered} = ${counted}`);
     }
     const replyAt = engine.replyAtMs(i);
     if (!(replyAt >= now)) this.fail("time-monotonic", `client ${i}'s reply was scheduled at ${replyAt} ms, before now`);
@@ -263,8 +263,8 @@ export class InvariantChecker implements StepObserver {
     let faults = 0;
     let lost = 0;
     for (const host of engine.hosts) {
-      faults += host.refused + host.unanswered + host.lost + host.late;
-      lost += host.lost;
+      faults += host.books.refused + host.books.unanswered + host.books.lost + host.books.late;
+      lost += host.books.lost;
     }
     if (lost !== this.lastLost) this.fail("host-books", `hosts counted ${lost - this.lastLost} lost requests outside a crash, hang or decommission`);
     const unreachable = this.unreachableRecorded();
@@ -296,7 +296,7 @@ export class InvariantChecker implements StepObserver {
     this.sweeps++;
     const engine = this.engine;
     const fleet = engine.fleet;
-    const failedHost = faulted >= 0 && !engine.hosts[faulted].serving ? faulted : -1;
+    const failedHost = faulted >= 0 && !engine.hosts[faulted].lifecycle.serving ? faulted : -1;
     let pendingUnreachable = 0;
     for (let i = 0; i < fleet.size; i++) {
       const phase = fleet.phase(i);
@@ -328,7 +328,7 @@ export class InvariantChecker implements StepObserver {
 
   private lostTotal(): number {
     let lost = 0;
-    for (const host of this.engine.hosts) lost += host.lost;
+    for (const host of this.engine.hosts) lost += host.books.lost;
     return lost;
   }
 

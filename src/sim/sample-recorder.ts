@@ -29,8 +29,8 @@ export class SampleRecorder {
     const { hosts, ledger } = this.source;
     ledger.flush(this.source.servingMask());
     const expected = ledger.takeInterval();
-    const requests = hosts.map((h, k) => h.requests - this.lastRequests[k]);
-    hosts.forEach((h, k) => (this.lastRequests[k] = h.requests));
+    const requests = hosts.map((h, k) => h.books.requests - this.lastRequests[k]);
+    hosts.forEach((h, k) => (this.lastRequests[k] = h.books.requests));
     const hostRequests: Record<string, number> = {};
     const hostExpected: Record<string, number> = {};
     hosts.forEach((h, k) => {

@@ -7,7 +7,8 @@ import { ClientFleet, type RpcAnswerView } from "../core/client/client-fleet.js"
 import type { ClientGroupConfig } from "../core/client/client-group.js";
 import { Phase } from "../core/client/transitions.js";
 import { Code } from "../core/errors.js";
-import { countRequest, type ActivationAnswer, type ActivationRequest } from "../core/host/host-logic.js";
+import { lifeEventOf } from "../core/host/host-lifecycle.js";
+import type { ActivationAnswer, ActivationRequest } from "../core/host/host-logic.js";
 import { LicenseStatus, licenseStatusAt } from "../core/license.js";
 import { StreamTable } from "../core/rng.js";
 import type { FleetEventRecord } from "../output/result.js";
@@ -20,7 +21,7 @@ import { EventQueue } from "../queue/event-queue.js";
 import { ExpectedShareLedger } from "../run/expected-share-ledger.js";
 import { ClientTally } from "../run/client-tally.js";
 import type { RunTotals } from "../run/run-totals.js";
-import { HostState, SimHost } from "./sim-host.js";
+import { SimHost } from "./sim-host.js";
 import { SampleRecorder } from "./sample-recorder.js";
 import { LicensedTally } from "./licensed-tally.js";
 import { InvariantChecker, type StepObserver } from "./invariants.js";
@@ -190,7 +191,7 @@ export class VirtualEngine {
   /** Bitmask of endpoints that serve requests now. */
   servingMask(): number {
     let mask = 0;
-    for (const host of this.hosts) if (host.serving) mask |= 1 << host.index;
+    for (const host of this.hosts) if (host.lifecycle.serving) mask |= 1 << host.index;
     return mask >>> 0;
   }
 
@@ -249,15 +250,15 @@ export class VirtualEngine {
         .filter((h) => h.spec !== null)
         .map((h) => ({
           name: h.name,
-          requests: h.requests,
-          activations: h.activations,
-          renewals: h.renewals,
-          refused: h.refused,
-          unanswered: h.unanswered,
-          lost: h.lost,
-          late: h.late,
-          state: h.stateName,
-          dlv: { ...h.dlv },
+          requests: h.books.requests,
+          activations: h.books.activations,
+          renewals: h.books.renewals,
+          refused: h.books.refused,
+          unanswered: h.books.unanswered,
+          lost: h.books.lost,
+          late: h.books.late,
+          state: h.lifecycle.reportedState,
+          dlv: { ...h.books.dlv },
           count: h.logic.counts(nowMs),
           lowCount: h.logic.lowCountProducts(nowMs),
           expectedRequests: this.ledger.total[h.index],
@@ -359,24 +360,19 @@ export class VirtualEngine {
     const rng = this.streams.use(i);
     const timeoutAt = Math.max(now, fleet.dueAtMs(i) + this.scenario.network.rpcTimeoutMs);
     const measured = this.owns(i);
-    if (!host.acceptsConnections) {
-      if (measured) host.refused++;
+    const admission = host.lifecycle.admission;
+    const renewal = fleet.isRenewal(i);
+    if (measured) host.books.arrive(admission, renewal);
+    if (admission === "refuse") {
       this.reply(i, UNREACHABLE, now + this.oneWayMs(rng));
       return;
     }
-    if (host.state === HostState.Hung) {
-      if (measured) host.unanswered++;
+    if (admission === "hold") {
       this.reply(i, UNREACHABLE, timeoutAt);
       return;
     }
     const g = this.groupConfigs[fleet.group(i)];
-    const renewal = fleet.isRenewal(i);
-    if (measured) {
-      host.requests++;
-      if (renewal) host.renewals++;
-      else host.activations++;
-      this.ledger.charge(this.driverU32[i * DRIVER_U32 + CONTEXT]);
-    }
+    if (measured) this.ledger.charge(this.driverU32[i * DRIVER_U32 + CONTEXT]);
     const req = this.request;
     req.cmid = i;
     req.product = g.product;
@@ -384,14 +380,14 @@ export class VirtualEngine {
     req.renewal = renewal;
     req.status = fleet.statusAt(i, now);
     const answer = host.logic.handle(req, now, this.answer);
-    if (measured) countRequest(host.dlv, req.status, answer.status);
+    if (measured) host.books.decided(req.status, answer.status);
     // Exponential service time around the host's mean (M/M/c-like queueing).
     const serviceMs = -host.serviceTimeMs * Math.log(1 - rng.next());
     const completion = host.queue.admit(now, serviceMs);
     const replyAt = completion + this.oneWayMs(rng);
     if (replyAt > timeoutAt) {
       // Answered, but after the client gave up.
-      if (measured) host.late++;
+      if (measured) host.books.answerLate();
       this.reply(i, UNREACHABLE, timeoutAt);
     } else {
       this.reply(i, answer.status, replyAt);
@@ -406,9 +402,10 @@ export class VirtualEngine {
     // A fault rescheduled this reply: the event for the old time is stale.
     if (this.driverF64[i * DRIVER_F64 + REPLY_AT] !== now) return;
     this.driverF64[i * DRIVER_F64 + REPLY_AT] = -1;
+    const measured = this.owns(i);
+    if (this.driverU32[i * DRIVER_U32 + AT_HOST] === 1 && measured) host.books.answer();
     this.driverU32[i * DRIVER_U32 + AT_HOST] = 0;
     const status = this.driverU32[i * DRIVER_U32 + PENDING_STATUS];
-    const measured = this.owns(i);
     if (measured) this.tally.rpc(fleet.isRenewal(i)).record(status, now - fleet.dueAtMs(i));
     let action: ClientAction;
     if (status === UNREACHABLE) {
@@ -444,7 +441,7 @@ export class VirtualEngine {
     for (let i = 0; i < fleet.size; i++) {
       if (this.driverU32[i * DRIVER_U32 + AT_HOST] === 0 || fleet.targetHost(i) !== host.index) continue;
       this.driverU32[i * DRIVER_U32 + AT_HOST] = 0;
-      if (this.owns(i)) host.lost++;
+      if (this.owns(i)) host.books.lose();
       const at = crashed ? now + this.oneWayMs(this.streams.use(i)) : Math.max(now, fleet.dueAtMs(i) + timeoutMs);
       this.reply(i, UNREACHABLE, at);
     }
@@ -552,23 +549,8 @@ export class VirtualEngine {
     }
     const host = this.hosts.find((h) => h.spec?.name === event.host);
     if (host === undefined) return;
-    switch (event.action) {
-      case "crash":
-        if (host.crash(now)) this.failRequestsAt(host, true);
-        break;
-      case "hang":
-        if (host.hang()) this.failRequestsAt(host, false);
-        break;
-      case "slow":
-        host.slow(event.serviceTimeMs ?? 10 * (host.spec?.serviceTimeMs ?? 0));
-        break;
-      case "recover":
-        host.recover(now);
-        break;
-      case "decommission":
-        if (host.decommission(now)) this.failRequestsAt(host, true);
-        break;
-    }
+    // Listeners and connections are not modelled apart from the state: only pending requests need the engine.
+    for (const action of host.apply(lifeEventOf(event), now)) if (action.kind === "fail-pending") this.failRequestsAt(host, action.clientSees === "reset");
     this.eventLog.push({ t: now / 1000, kind: "host", target: host.name, action: event.action });
   }
 

@@ -191,6 +191,26 @@ describe("KmsHostServer: faults", () => {
     expect(await rpc(port, request(1))).toMatchObject({ count: 2, status: Code.CountInsufficient });
   });
 
+  it("keeps the core's host books through a crash, as the virtual engine does: every request answered, late, lost or in service", async () => {
+    const host = newHost({ serviceTimeMs: 1000 });
+    const { port } = await host.start();
+    const busy = await Client.connect(port);
+    busy.send(request(0));
+    busy.send(request(1));
+    await until("both requests to arrive", () => host.requests === 2);
+    expect(host.books.inService).toBe(2);
+    await host.crash();
+    expect([host.books.lost, host.books.inService, host.books.illegal]).toEqual([2, 0, 0]);
+    await host.recover();
+    host.slow(0);
+    await rpc(port, request(2));
+    await until("the answer to be booked", () => host.books.answered === 1);
+    const b = host.books;
+    expect(b.requests).toBe(b.answered + b.late + b.lost + b.unfinished + b.inService);
+    expect(host.snapshot().dlv).toEqual(host.logic.counters);
+    await host.stop();
+  });
+
   it("crash and recover in a row, without waiting, end up listening", async () => {
     const host = newHost();
     const { port } = await host.start();

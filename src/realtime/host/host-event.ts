@@ -2,6 +2,7 @@
 // real host listener and told to its publisher: shared by `run` (realtime) and
 // `kmssim host --start-at`, so a host behaves the same in either process.
 
+import { lifeEventOf } from "../../core/host/host-lifecycle.js";
 import type { HostEvent } from "../../scenario/model.js";
 import type { HostPublisher } from "./host-publisher.js";
 import type { KmsHostServer } from "./host-server.js";
@@ -12,17 +13,5 @@ import type { KmsHostServer } from "./host-server.js";
  */
 export async function applyHostEvent(event: HostEvent, server: KmsHostServer, host: number, publisher: HostPublisher | null): Promise<void> {
   publisher?.hostEvent(host, event.action);
-  switch (event.action) {
-    case "crash":
-      return server.crash();
-    case "hang":
-      return server.hang();
-    case "slow":
-      // 10 × the host's own service time, as in virtual mode (not the current one: slow twice is not 100 ×).
-      return server.slow(event.serviceTimeMs ?? 10 * server.baseServiceTimeMs);
-    case "recover":
-      return server.recover();
-    case "decommission":
-      return server.decommission();
-  }
+  return server.feed(lifeEventOf(event));
 }

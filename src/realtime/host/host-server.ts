@@ -3,8 +3,9 @@
 // host's `concurrency` servers and FIFO queue in real time, and the scenario's faults
 // done for real: a crashed host has no listener, a hung one reads and never answers.
 //
-// Counting follows the virtual engine's SimHost so both modes report the same numbers:
-// a request is decided and counted when it arrives (its CMID counts even if a crash
+// The fault states and their transitions are the core's HostLifecycle, the counting its
+// HostBooks, as in the virtual engine's SimHost; this shell carries out the lifecycle's
+// actions on sockets. A request is decided and counted when it arrives (its CMID counts even if a crash
 // then loses the answer), and then waits for a server. `refused` is not counted here:
 // a crashed host has no listener, so nothing on this side sees the refused connection;
 // the clients count ECONNREFUSED per host.
@@ -29,6 +30,8 @@
 import type { HostSelfCount } from "../../output/host-report.js";
 import net from "node:net";
 import { performance } from "node:perf_hooks";
+import { HostBooks } from "../../core/host/host-books.js";
+import { HostLifecycle, type HostLifeAction, type HostLifeEvent, type HostLifeState } from "../../core/host/host-lifecycle.js";
 import type { ActivationAnswer, ActivationRequest, HostCounters, KmsHostLogic } from "../../core/host/host-logic.js";
 import { newActivationAnswer } from "../../core/host/host-logic.js";
 import { LicenseStatus } from "../../core/license.js";
@@ -48,7 +51,7 @@ import { TimedServiceQueue } from "./timed-service-queue.js";
 export type RequestKind = "activation" | "renewal";
 
 /** `stopped` before start() and after stop(); the others as in the virtual engine's SimHost. */
-export type HostServerState = "stopped" | "up" | "hung" | "down" | "decommissioned";
+export type HostServerState = HostLifeState;
 
 export interface KmsHostServerOptions {
   /** Endpoint index: the host id in every answer (u16) and the first argument of onServed. */
@@ -155,15 +158,9 @@ export class KmsHostServer implements HostServerCounters {
   readonly address: string;
   readonly logic: KmsHostLogic;
   readonly concurrency: number;
-  /** Service time the host returns to on recover(). */
-  readonly baseServiceTimeMs: number;
+  readonly lifecycle: HostLifecycle;
+  readonly books = new HostBooks();
 
-  requests = 0;
-  activations = 0;
-  renewals = 0;
-  unanswered = 0;
-  lost = 0;
-  late = 0;
   resetUnread = 0;
   badFrames = 0;
   connections = 0;
@@ -172,7 +169,6 @@ export class KmsHostServer implements HostServerCounters {
   overCap = 0;
   readonly limits: ConnectionLimits;
 
-  private stateNow: HostServerState = "stopped";
   private boundPort: number;
   private readonly backlog: number;
   private readonly simNow: () => number;
@@ -202,7 +198,7 @@ export class KmsHostServer implements HostServerCounters {
     this.backlog = options.backlog ?? DEFAULT_BACKLOG;
     this.logic = options.logic;
     this.concurrency = options.concurrency;
-    this.baseServiceTimeMs = options.serviceTimeMs;
+    this.lifecycle = new HostLifecycle(options.serviceTimeMs, "stopped");
     this.simNow = options.simNow;
     this.cmidPrefix = options.cmidPrefix;
     this.onServed = options.onServed;
@@ -223,7 +219,36 @@ export class KmsHostServer implements HostServerCounters {
   }
 
   get state(): HostServerState {
-    return this.stateNow;
+    return this.lifecycle.state;
+  }
+
+  /** Service time the host returns to on recover(). */
+  get baseServiceTimeMs(): number {
+    return this.lifecycle.baseServiceTimeMs;
+  }
+
+  get requests(): number {
+    return this.books.requests;
+  }
+
+  get activations(): number {
+    return this.books.activations;
+  }
+
+  get renewals(): number {
+    return this.books.renewals;
+  }
+
+  get unanswered(): number {
+    return this.books.unanswered;
+  }
+
+  get lost(): number {
+    return this.books.lost;
+  }
+
+  get late(): number {
+    return this.books.late;
   }
 
   /** The bound port once started (the requested one before). */
@@ -256,67 +281,80 @@ export class KmsHostServer implements HostServerCounters {
 
   /** Starts listening; resolves with where. Port 0 binds an ephemeral port, kept from then on. */
   async start(): Promise<{ address: string; port: number }> {
-    if (this.stateNow !== "stopped") throw new Error(`KmsHostServer ${this.name}: start() while ${this.stateNow}`);
-    this.stateNow = "up";
-    this.queue.serviceTimeMs = this.baseServiceTimeMs;
-    await this.relisten();
+    if (!this.lifecycle.allows("start")) throw new Error(`KmsHostServer ${this.name}: start() while ${this.state}`);
+    await this.feed({ kind: "start" });
     return { address: this.address, port: this.boundPort };
   }
 
   /** Listener closed, open connections reset, queued and in-service requests lost. */
   crash(): Promise<void> {
-    if (this.stateNow !== "up" && this.stateNow !== "hung") return this.listenerOps;
-    this.stateNow = "down";
-    this.lost += this.dropWork();
-    this.countUnread();
-    this.closeAll(true);
-    return this.closeListener();
+    return this.feed({ kind: "crash" });
   }
 
   /** Keeps accepting and reading, never answers; queued and in-service requests are lost. */
-  hang(): void {
-    if (this.stateNow !== "up") return;
-    this.stateNow = "hung";
-    this.lost += this.dropWork();
-    // A hung host keeps reading: connections paused over a full queue read again.
-    for (const conn of this.open) this.updateFlow(conn);
+  hang(): Promise<void> {
+    return this.feed({ kind: "hang" });
   }
 
-  /** Service time (mean, real ms) until recover(). */
-  slow(serviceTimeMs: number): void {
-    this.queue.serviceTimeMs = serviceTimeMs;
+  /** Service time (mean, real ms) until recover(); null: 10 × the host's own. */
+  slow(serviceTimeMs: number | null): Promise<void> {
+    return this.feed({ kind: "slow", serviceTimeMs });
   }
 
   /** Back to normal service: listening again on the same address and port after a crash. */
   recover(): Promise<void> {
-    if (this.stateNow === "stopped" || this.stateNow === "decommissioned") return this.listenerOps;
-    this.queue.serviceTimeMs = this.baseServiceTimeMs;
-    const wasDown = this.stateNow === "down";
-    this.stateNow = "up";
-    if (wasDown) return this.relisten();
-    // Requests read while hung are never answered: their connections may go idle now.
-    for (const conn of this.open) conn.held = 0;
-    // A hung host may hold connections whose clients half-closed and gave up waiting.
-    for (const conn of this.open) if (conn.peerEnded && conn.pending === 0 && !conn.paused) this.endConnection(conn);
-    return this.listenerOps;
+    return this.feed({ kind: "recover" });
   }
 
   /** Crashed for good: recover() does nothing from now on. */
   decommission(): Promise<void> {
-    if (this.stateNow === "stopped" || this.stateNow === "decommissioned") return this.listenerOps;
-    this.stateNow = "decommissioned";
-    this.lost += this.dropWork();
-    this.countUnread();
-    this.closeAll(true);
-    return this.closeListener();
+    return this.feed({ kind: "decommission" });
   }
 
   /** Closes the listener and every connection and drops all work (not counted as lost). */
   stop(): Promise<void> {
-    if (this.stateNow !== "decommissioned") this.stateNow = "stopped";
-    this.dropWork();
-    this.closeAll(false);
-    return this.closeListener();
+    return this.feed({ kind: "stop" });
+  }
+
+  /**
+   * Feeds one event to the lifecycle and carries out its actions in order. The state
+   * changes at once; the listener work (close, listen) is the promise.
+   */
+  feed(event: HostLifeEvent): Promise<void> {
+    let listener = this.listenerOps;
+    for (const action of this.lifecycle.apply(event)) listener = this.carryOut(action) ?? listener;
+    return listener;
+  }
+
+  private carryOut(action: HostLifeAction): Promise<void> | null {
+    switch (action.kind) {
+      case "fail-pending":
+        this.books.lose(this.dropWork());
+        // Connections about to be reset whose request was never read: refused, to their clients.
+        if (action.clientSees === "reset") this.countUnread();
+        return null;
+      case "discard-pending":
+        this.books.discard(this.dropWork());
+        return null;
+      case "close-connections":
+        this.closeAll(action.reset);
+        return null;
+      case "close-listener":
+        return this.closeListener();
+      case "listen":
+        return this.relisten();
+      case "resume-reading":
+        for (const conn of this.open) this.updateFlow(conn);
+        return null;
+      case "release-held":
+        for (const conn of this.open) conn.held = 0;
+        // A hung host may hold connections whose clients half-closed and gave up waiting.
+        for (const conn of this.open) if (conn.peerEnded && conn.pending === 0 && !conn.paused) this.endConnection(conn);
+        return null;
+      case "set-service-time":
+        this.queue.serviceTimeMs = action.serviceTimeMs;
+        return null;
+    }
   }
 
   counters(): HostServerCounters {
@@ -343,24 +381,24 @@ export class KmsHostServer implements HostServerCounters {
       count: snap.count,
       // As in a run's result: the alert is for products some clients were counted for.
       lowCount: this.logic.lowCountProducts(lowCountAtMs).filter((product) => (snap.count[product] ?? 0) > 0),
-      state: snap.state === "stopped" ? "up" : snap.state,
+      state: this.lifecycle.reportedState,
     };
   }
 
   snapshot(): HostServerSnapshot {
     return {
       name: this.name,
-      state: this.stateNow,
+      state: this.state,
       address: this.address,
       port: this.boundPort,
       ...this.counters(),
-      dlv: { ...this.logic.counters },
+      dlv: { ...this.books.dlv },
       count: this.logic.counts(this.simNow()),
     };
   }
 
   private onConnection(socket: net.Socket): void {
-    if (this.stateNow !== "up" && this.stateNow !== "hung") {
+    if (!this.lifecycle.acceptsConnections) {
       // Accepted in the same turn as a crash: the listener is already on its way out.
       socket.resetAndDestroy();
       return;
@@ -510,7 +548,7 @@ export class KmsHostServer implements HostServerCounters {
       this.onBadFrame(conn, err);
       return;
     }
-    if (conn.pending === 0 && this.stateNow === "up") this.endConnection(conn);
+    if (conn.pending === 0 && this.lifecycle.serving) this.endConnection(conn);
   }
 
   private onFrame(conn: Connection, frame: DecodedFrame): void {
@@ -519,14 +557,12 @@ export class KmsHostServer implements HostServerCounters {
       const what = frame.type === MessageType.ActivationResponse ? "a response" : "a reject";
       throw new ProtocolError("UNKNOWN_TYPE", `a host takes activation requests, got ${what}`, frame.requestId);
     }
-    if (this.stateNow === "hung") {
-      this.unanswered++;
+    const admission = this.lifecycle.admission;
+    this.books.arrive(admission, frame.renewal);
+    if (admission === "hold") {
       conn.held++;
       return;
     }
-    this.requests++;
-    if (frame.renewal) this.renewals++;
-    else this.activations++;
     const req = this.request;
     req.cmid = cmidKey(frame.cmid, this.cmidPrefix);
     req.product = frame.product;
@@ -534,6 +570,7 @@ export class KmsHostServer implements HostServerCounters {
     req.renewal = frame.renewal;
     req.status = frame.status;
     const a = this.logic.handle(req, this.simNow(), this.answer);
+    this.books.decided(req.status, a.status);
     conn.pending++;
     this.queue.submit({
       conn,
@@ -548,7 +585,7 @@ export class KmsHostServer implements HostServerCounters {
 
   private onBadFrame(conn: Connection, err: ProtocolError): void {
     this.badFrames++;
-    if (this.stateNow !== "up") {
+    if (!this.lifecycle.serving) {
       // A hung host does nothing, not even close: it just stops making sense of the stream.
       conn.ignoring = true;
       return;
@@ -564,10 +601,11 @@ export class KmsHostServer implements HostServerCounters {
     const conn = job.conn;
     conn.pending--;
     if (conn.closed) {
-      if (conn.rejected) this.lost++;
-      else this.late++;
+      if (conn.rejected) this.books.lose();
+      else this.books.answerLate();
       return;
     }
+    this.books.answer();
     const r = this.response;
     r.requestId = job.requestId;
     r.status = job.status;
@@ -615,13 +653,13 @@ export class KmsHostServer implements HostServerCounters {
     return this.chain(
       () =>
         new Promise<void>((resolve, reject) => {
-          if (this.server.listening || this.stateNow === "down" || this.stateNow === "decommissioned" || this.stateNow === "stopped") {
+          if (this.server.listening || !this.lifecycle.acceptsConnections) {
             resolve();
             return;
           }
           const onError = (err: Error): void => {
             this.server.off("listening", onListening);
-            if (this.stateNow === "up") this.stateNow = "down";
+            void this.feed({ kind: "listen-failed" });
             reject(err);
           };
           const onListening = (): void => {
