@@ -64,6 +64,9 @@ export function callHost(target: RpcTarget, request: RequestMessage, timeoutMs: 
         : "CLOSED";
       finish(new RpcCallError(code, err.message, err.code));
     });
-    socket.on("close", () => finish(new RpcCallError("CLOSED", "connection closed before an answer")));
+    // Every call ends in a close: build the error (a stack capture) only when it is one.
+    socket.on("close", () => {
+      if (!settled) finish(new RpcCallError("CLOSED", "connection closed before an answer"));
+    });
   });
 }

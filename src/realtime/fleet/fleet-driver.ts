@@ -266,7 +266,7 @@ export class FleetDriver implements AnswerBook {
       sent: this.tally.activation.sent + this.tally.renewal.sent,
       failed: this.tally.activation.failed + this.tally.renewal.failed,
       // The slower of the two kinds, so far: a live indication, not the merged result.
-      p99Ms: Math.max(this.tally.activation.latency.summary().p99, this.tally.renewal.latency.summary().p99),
+      p99Ms: Math.max(this.tally.activation.latency.percentileMs(99), this.tally.renewal.latency.percentileMs(99)),
       sentBy: [...this.sentBy],
       live: this.live.toWire(this.tally.dns),
       lagMs: this.takeLagMs(),
