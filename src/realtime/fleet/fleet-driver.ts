@@ -77,6 +77,8 @@ export interface SliceProgress {
   p99Ms: number;
   /** Requests sent per endpoint so far (client side; the timeline of a run whose hosts run elsewhere). */
   sentBy: number[];
+  /** Requests the SRV records promised each endpoint so far (the ledger's running totals): the timeline's hostExpected. */
+  expectedBy: number[];
   /** Cumulative RPC outcomes and latency buckets for the live metrics (--metrics-port). */
   live: LiveRpcWire;
   /**
@@ -268,6 +270,7 @@ export class FleetDriver implements AnswerBook {
       // The slower of the two kinds, so far: a live indication, not the merged result.
       p99Ms: Math.max(this.tally.activation.latency.summary().p99, this.tally.renewal.latency.summary().p99),
       sentBy: [...this.sentBy],
+      expectedBy: this.ledger.totalSoFar(this.servingMask),
       live: this.live.toWire(this.tally.dns),
       lagMs: this.takeLagMs(),
     };
@@ -293,8 +296,7 @@ export class FleetDriver implements AnswerBook {
 
   totals(): FleetSliceTotals {
     const nowMs = Math.min(this.clock.simNowMs(), this.plan.scenario.durationMs);
-    this.ledger.flush(this.servingMask);
-    this.ledger.takeInterval();
+    const expectedRequests = this.ledger.totalSoFar(this.servingMask);
     const byStatus = [0, 0, 0, 0];
     let inFlight = 0;
     for (let i = 0; i < this.fleet.size; i++) {
@@ -318,7 +320,7 @@ export class FleetDriver implements AnswerBook {
       refusedBy: [...this.refusedBy],
       resetBy: [...this.resetBy],
       timedOutBy: [...this.timedOutBy],
-      expectedRequests: Array.from(this.ledger.total),
+      expectedRequests,
       sentBy: [...this.sentBy],
       renewalsSentBy: [...this.renewalsSentBy],
       localLimit: this.localLimit,
