@@ -107,8 +107,6 @@ interface Slice {
   lagSinceLookMs: number;
   /** The worker thread's load, once it reported its totals (null: in-process, or none yet). */
   thread: ThreadLoad | null;
-  /** Brings `latest` up to date now where it can (in-process); a worker's arrives by message. */
-  refresh(): void;
   terminate(): Promise<void>;
 }
 
@@ -340,9 +338,9 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     const nowMs = Math.min(clock.simNowMs(), scenario.durationMs);
     // The last sample reports the final counts, not the last progress message's.
     for (const { slice, totals: t } of reported) {
-      slice.latest = { ...slice.latest, activated: t.activatedClients, licensed: t.byStatus[LicenseStatus.Licensed], sentBy: t.sentBy, expectedBy: t.expectedRequests };
+      slice.latest = { ...slice.latest, activated: t.activatedClients, licensed: t.byStatus[LicenseStatus.Licensed] };
     }
-    timeline.finish(nowMs);
+    timeline.finish(nowMs, totals);
     await publisher?.close();
     const allEvents = [...events, ...(publisher?.events ?? [])].sort((a, b) => a.t - b.t);
     const threads = [mainLoad.finish(), ...slices.flatMap((s) => (s.thread === null ? [] : [s.thread]))];
@@ -489,11 +487,10 @@ function workerSlice(setup: SliceSetup): Slice {
   let reported = false;
   let watchdog: NodeJS.Timeout | undefined;
   const slice: Slice = {
-    latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0, sentBy: [], expectedBy: [], live: emptyLiveRpcWire(), lagMs: 0 },
+    latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0, sentBy: [], live: emptyLiveRpcWire(), lagMs: 0 },
     lagSinceLookMs: 0,
     thread: null,
     post: (message) => worker.postMessage(message),
-    refresh: () => undefined,
     done: new Promise((resolve, reject) => {
       const settle = (error: Error | null, totals?: SliceTotalsWire): void => {
         clearInterval(watchdog);
@@ -541,15 +538,11 @@ function workerSlice(setup: SliceSetup): Slice {
 function inProcessSlice(setup: SliceSetup): Slice {
   const { driver, close } = createSlice(setup);
   const slice: Slice = {
-    latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0, sentBy: [], expectedBy: [], live: emptyLiveRpcWire(), lagMs: 0 },
+    latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0, sentBy: [], live: emptyLiveRpcWire(), lagMs: 0 },
     lagSinceLookMs: 0,
     // Its thread is the main one, measured as "main".
     thread: null,
     post: (message) => (message.type === "serving" ? driver.setServingMask(message.mask) : driver.stop()),
-    refresh: () => {
-      slice.latest = driver.progress();
-      slice.lagSinceLookMs = Math.max(slice.lagSinceLookMs, slice.latest.lagMs);
-    },
     // The resolver's socket is closed on failure too, or it would hold the process open.
     done: driver.run().then(
       async () => {
@@ -563,7 +556,10 @@ function inProcessSlice(setup: SliceSetup): Slice {
     ),
     terminate: async () => driver.stop(),
   };
-  const progress = setInterval(() => slice.refresh(), 250);
+  const progress = setInterval(() => {
+    slice.latest = driver.progress();
+    slice.lagSinceLookMs = Math.max(slice.lagSinceLookMs, slice.latest.lagMs);
+  }, 250);
   // Both branches handled: a failed slice is reported through `done`, not as an unhandled rejection.
   const stopProgress = (): void => clearInterval(progress);
   void slice.done.then(stopProgress, stopProgress);

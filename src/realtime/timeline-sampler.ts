@@ -1,24 +1,28 @@
-// Realtime timeline samples: the hosts' own request counters (or, when the hosts run
-// elsewhere, the requests this run's clients sent them), and what the records promised
-// them from the slices' expected-share ledgers (running totals in their progress).
+// Realtime timeline samples: the hosts' own request counters at each sample time (or, when
+// the hosts run elsewhere, the requests this run's clients sent them) against what the
+// records promised them, from each slice's expected-share ledger. The slices snapshot their
+// ledgers at the sample times themselves and hand the snapshots over with their totals, so
+// the samples are written when the fleet has stopped.
 
 import type { TimelineSample } from "../output/result.js";
 import type { FleetPlan } from "../plan/fleet-plan.js";
-import { TimelineRecorder } from "../run/timeline-recorder.js";
+import { TimelineRecorder, type SampleHeadline } from "../run/timeline-recorder.js";
 import type { CompressedClock } from "./compressed-clock.js";
-import type { SliceProgress } from "./fleet/fleet-driver.js";
+import type { SliceAtSample, SliceProgress } from "./fleet/fleet-driver.js";
+import type { SliceTotalsWire } from "./fleet/slice-wire.js";
 import type { KmsHostServer } from "./host/host-server.js";
 
-/** A slice as the sampler reads it: its latest progress, brought up to date where it can be (in-process). */
-export interface SampledSlice {
-  readonly latest: SliceProgress;
-  refresh(): void;
+/** What the main thread saw at a sample time; the slices' side comes with their totals. */
+interface Taken {
+  headline: SampleHeadline;
+  /** The hosts' own counters (null: the hosts run elsewhere, the clients' sent counts stand in). */
+  hostRequests: number[] | null;
 }
 
 export class TimelineSampler {
-  private readonly recorder: TimelineRecorder;
-  /** The slices' expected requests per endpoint at the previous sample. */
-  private expectedBefore: number[];
+  private readonly names: (string | null)[];
+  private readonly taken: Taken[] = [];
+  private recorder: TimelineRecorder | null = null;
   /** Where the previous sample stood, simulated and wall ms: the clock's achieved rate between samples. */
   private lastSimMs = 0;
   private lastWallMs: number;
@@ -27,43 +31,60 @@ export class TimelineSampler {
     plan: FleetPlan,
     private readonly externalHosts: boolean,
     private readonly servers: readonly (KmsHostServer | null)[],
-    private readonly slices: readonly SampledSlice[],
+    private readonly slices: readonly { readonly latest: SliceProgress }[],
     private readonly clock: CompressedClock,
   ) {
-    this.recorder = new TimelineRecorder(
-      servers.map((s, k) => s?.name ?? (externalHosts && plan.dns.endpoints[k].hostIndex >= 0 ? plan.dns.endpoints[k].name : null)),
-    );
-    this.expectedBefore = servers.map(() => 0);
+    this.names = servers.map((s, k) => s?.name ?? (externalHosts && plan.dns.endpoints[k].hostIndex >= 0 ? plan.dns.endpoints[k].name : null));
     this.lastWallMs = clock.originEpochMs;
   }
 
+  /** The samples, once `finish` wrote them. */
   get samples(): TimelineSample[] {
-    return this.recorder.samples;
+    return this.recorder?.samples ?? [];
   }
 
   take(nowMs: number): void {
-    this.slices.forEach((s) => s.refresh());
-    this.record(nowMs);
+    this.taken.push({ headline: this.headlineAt(nowMs), hostRequests: this.externalHosts ? null : this.hostRequests() });
   }
 
-  private record(nowMs: number): void {
+  /**
+   * After the fleet stopped, with the slices that reported their totals: the samples, and
+   * requests that arrived after the last one (late timers, answers in flight at the end)
+   * in a final sample, or in the last one when it already stands at the end, so the
+   * timeline adds up to the hosts' totals and to their expected requests.
+   */
+  finish(nowMs: number, totals: readonly SliceTotalsWire[]): void {
+    const recorder = new TimelineRecorder(this.names);
+    let expectedBefore = this.names.map(() => 0);
+    const expectedSince = (soFar: number[]): number[] => {
+      const since = soFar.map((n, k) => n - expectedBefore[k]);
+      expectedBefore = soFar;
+      return since;
+    };
+    this.taken.forEach(({ headline, hostRequests }, k) => {
+      // A slice that stopped before this sample time (Ctrl-C, a limit) stood at its totals.
+      const at = (t: SliceTotalsWire): SliceAtSample => t.atSamples[k] ?? { expectedBy: t.expectedRequests, sentBy: t.sentBy };
+      const requests = hostRequests ?? this.sum(totals.map((t) => at(t).sentBy));
+      recorder.take(headline, requests, expectedSince(this.sum(totals.map((t) => at(t).expectedBy))));
+    });
+    const requests = this.externalHosts ? this.sum(totals.map((t) => t.sentBy)) : this.hostRequests();
+    const expected = expectedSince(this.sum(totals.map((t) => t.expectedRequests)));
+    const last = recorder.samples[recorder.samples.length - 1];
+    if (last === undefined || last.t * 1000 < nowMs) recorder.take(this.headlineAt(nowMs), requests, expected);
+    else recorder.addToLast(this.headline(), requests, expected);
+    this.recorder = recorder;
+  }
+
+  private headlineAt(nowMs: number): SampleHeadline {
     // When simulated time reached this sample (the timer may fire a little after).
     const wallMs = this.clock.wallAtMs(nowMs);
     const timeScale = wallMs > this.lastWallMs ? Math.round((nowMs - this.lastSimMs) / (wallMs - this.lastWallMs)) : this.clock.timeScale;
     [this.lastSimMs, this.lastWallMs] = [nowMs, wallMs];
-    this.recorder.take({ nowMs, ...this.headline(), timeScale }, this.requestCounts(), this.expectedSince());
+    return { nowMs, ...this.headline(), timeScale };
   }
 
-  /**
-   * After the fleet stopped (each slice's latest holds its final counts): requests that
-   * arrived after the last sample (late timers, answers in flight at the end) go into a
-   * final sample, or into the last one when it already stands at the end, so the timeline
-   * adds up to the hosts' totals.
-   */
-  finish(nowMs: number): void {
-    const last = this.samples[this.samples.length - 1];
-    if (last === undefined || last.t * 1000 < nowMs) this.record(nowMs);
-    else this.recorder.addToLast(this.headline(), this.requestCounts(), this.expectedSince());
+  private hostRequests(): number[] {
+    return this.servers.map((s) => s?.requests ?? 0);
   }
 
   private headline(): { activated: number; licensed: number } {
@@ -73,24 +94,8 @@ export class TimelineSampler {
     };
   }
 
-  /** Cumulative requests per endpoint: the hosts' own, or the clients' sent counts. */
-  private requestCounts(): number[] {
-    if (!this.externalHosts) return this.servers.map((s) => s?.requests ?? 0);
-    return sumByEndpoint(this.servers.length, this.slices.map((s) => s.latest.sentBy));
+  /** Per-endpoint counts of the slices added up, index by index. */
+  private sum(counts: readonly (readonly number[])[]): number[] {
+    return this.names.map((_, k) => counts.reduce((a, list) => a + (list[k] ?? 0), 0));
   }
-
-  /** Expected requests per endpoint since the previous sample, all slices together. */
-  private expectedSince(): number[] {
-    const soFar = sumByEndpoint(this.servers.length, this.slices.map((s) => s.latest.expectedBy));
-    const since = soFar.map((n, k) => n - this.expectedBefore[k]);
-    this.expectedBefore = soFar;
-    return since;
-  }
-}
-
-/** Per-endpoint counts added up index by index, over the first `endpoints` endpoints. */
-function sumByEndpoint(endpoints: number, counts: readonly (readonly number[])[]): number[] {
-  const sum = new Array<number>(endpoints).fill(0);
-  for (const list of counts) for (let k = 0; k < endpoints; k++) sum[k] += list[k] ?? 0;
-  return sum;
 }
