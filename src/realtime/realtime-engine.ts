@@ -6,9 +6,7 @@
 
 import { Worker } from "node:worker_threads";
 import { LicenseStatus } from "../core/license.js";
-import { computeSpread } from "../core/metrics/spread.js";
 import { cmidPrefix } from "../core/protocol/cmid.js";
-import { expectedShares } from "../core/selection/expected-share.js";
 import { Mulberry32, deriveSeed } from "../core/rng.js";
 import type { FleetEventRecord, TimelineSample } from "../output/result.js";
 import { formatDurationShort } from "../output/format-duration.js";
@@ -40,6 +38,7 @@ import { ThreadLoadMonitor, type ThreadLoad } from "./fleet/thread-load.js";
 import { DEFAULT_PACE, lagBudgetSimMs, nextScale, type PaceSettings } from "../core/pacing/pace-controller.js";
 import { MAX_CLOCK_SKEW_MS } from "../core/host/thresholds.js";
 import { generatorReport } from "./generator-report.js";
+import { TimelineSampler } from "./timeline-sampler.js";
 
 export interface RealtimeOptions {
   clients?: number;
@@ -276,7 +275,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       scavengeTimer = clock.at(0, scavengeStep);
       timers.push({ clear: () => scavengeTimer?.clear() });
     }
-    const timeline = new TimelineSampler(plan, shard, externalHosts, servers, slices, servingMask, clock);
+    const timeline = new TimelineSampler(plan, externalHosts, servers, slices, clock);
     for (const t of sampleTimes(scenario)) timers.push(clock.at(t, () => timeline.take(t)));
 
     let lastSent = 0;
@@ -565,135 +564,6 @@ function inProcessSlice(setup: SliceSetup): Slice {
   const stopProgress = (): void => clearInterval(progress);
   void slice.done.then(stopProgress, stopProgress);
   return slice;
-}
-
-/**
- * Timeline samples from the hosts' own counters (or, when the hosts run elsewhere, the
- * requests this run's clients sent them) and the workers' latest progress.
- */
-class TimelineSampler {
-  readonly samples: TimelineSample[] = [];
-  private readonly last: number[];
-  /** Endpoint index → host name, for the endpoints that are scenario hosts (null: none). */
-  private readonly names: (string | null)[];
-  /** Clients per group in this run's part of the fleet (the shard's). */
-  private readonly shardGroupCounts: number[];
-  /** Where the previous sample stood, simulated and wall ms: the clock's achieved rate between samples. */
-  private lastSimMs = 0;
-  private lastWallMs: number;
-
-  constructor(
-    private readonly plan: FleetPlan,
-    shard: ShardSpec,
-    private readonly externalHosts: boolean,
-    private readonly servers: readonly (KmsHostServer | null)[],
-    private readonly slices: readonly Slice[],
-    private readonly servingMask: () => number,
-    private readonly clock: CompressedClock,
-  ) {
-    this.last = servers.map(() => 0);
-    this.names = servers.map((s, k) => s?.name ?? (externalHosts && plan.dns.endpoints[k].hostIndex >= 0 ? plan.dns.endpoints[k].name : null));
-    this.shardGroupCounts = plan.groupCounts.map((count, g) => shardMembersIn(shard, plan.groupStart[g], count));
-    this.lastWallMs = clock.originEpochMs;
-  }
-
-  /** `final`: the clients' sent counts at the end (hosts elsewhere), instead of the latest progress. */
-  take(nowMs: number, final?: readonly number[]): void {
-    const counts = this.requestCounts(final);
-    const requests = counts.map((c, k) => (this.names[k] === null ? 0 : c - this.last[k]));
-    counts.forEach((c, k) => (this.last[k] = c));
-    const total = requests.reduce((a, b) => a + b, 0);
-    const shares = requests.map((r) => (total > 0 ? r / total : 0));
-    const promised = this.promisedShares();
-    const hostRequests: Record<string, number> = {};
-    // What the records promised each host of this interval's requests: shards' sums stay meaningful.
-    const hostExpected: Record<string, number> = {};
-    this.names.forEach((name, k) => {
-      if (name === null) return;
-      hostRequests[name] = requests[k];
-      hostExpected[name] = promised[k] * total;
-    });
-    // When simulated time reached this sample (the timer may fire a little after).
-    const wallMs = this.clock.wallAtMs(nowMs);
-    const timeScale = wallMs > this.lastWallMs ? Math.round((nowMs - this.lastSimMs) / (wallMs - this.lastWallMs)) : this.clock.timeScale;
-    [this.lastSimMs, this.lastWallMs] = [nowMs, wallMs];
-    this.samples.push({
-      t: nowMs / 1000,
-      activated: this.slices.reduce((a, s) => a + s.latest.activated, 0),
-      licensed: this.slices.reduce((a, s) => a + s.latest.licensed, 0),
-      hostRequests,
-      hostExpected,
-      spread: computeSpread(shares, promised),
-      timeScale,
-    });
-  }
-
-  /**
-   * After the fleet stopped: requests that arrived after the last sample (late timers,
-   * answers in flight at the end) go into a final sample, or into the last one when it
-   * already stands at the end, so the timeline adds up to the hosts' totals.
-   */
-  finish(nowMs: number, totals: readonly SliceTotalsWire[]): void {
-    const final = this.externalHosts ? sumSentBy(this.servers.length, totals) : undefined;
-    const last = this.samples[this.samples.length - 1];
-    if (last === undefined || last.t * 1000 < nowMs) {
-      this.take(nowMs, final);
-      return;
-    }
-    const promised = this.promisedShares();
-    let addedTotal = 0;
-    this.requestCounts(final).forEach((c, k) => {
-      const name = this.names[k];
-      if (name === null) return;
-      const added = c - this.last[k];
-      last.hostRequests[name] += added;
-      this.last[k] = c;
-      addedTotal += added;
-    });
-    // The added requests were promised as the records stand at the end.
-    if (last.hostExpected !== undefined) {
-      for (const [k, name] of this.names.entries()) if (name !== null) last.hostExpected[name] += promised[k] * addedTotal;
-    }
-    last.activated = this.slices.reduce((a, s) => a + s.latest.activated, 0);
-    last.licensed = this.slices.reduce((a, s) => a + s.latest.licensed, 0);
-  }
-
-  /** Cumulative requests per endpoint: the hosts' own, or the clients' sent counts. */
-  private requestCounts(final?: readonly number[]): number[] {
-    if (final !== undefined) return this.servers.map((_, k) => final[k] ?? 0);
-    return this.servers.map((_, k) => this.countOf(k));
-  }
-
-  private countOf(k: number): number {
-    if (!this.externalHosts) return this.servers[k]?.requests ?? 0;
-    return this.slices.reduce((a, s) => a + (s.latest.sentBy[k] ?? 0), 0);
-  }
-
-  /** What the SRV records promise now, weighted by how many of this run's clients select each way. */
-  private promisedShares(): number[] {
-    const n = this.servers.length;
-    const mix = new Array<number>(n).fill(0);
-    const mask = this.servingMask();
-    this.shardGroupCounts.forEach((count, g) => {
-      const context = this.plan.contexts[this.plan.groupContext[g]];
-      const shares = expectedShares(context.profile, context.candidates, mask, n);
-      for (let h = 0; h < n; h++) mix[h] += count * shares[h];
-    });
-    const sum = mix.reduce((a, b) => a + b, 0);
-    return mix.map((m) => (sum > 0 ? m / sum : 0));
-  }
-}
-
-/** How many of the global indices [start, start + count) belong to `shard`. */
-function shardMembersIn(shard: ShardSpec, start: number, count: number): number {
-  return shardSize(shard, start + count) - shardSize(shard, start);
-}
-
-/** Requests the slices sent per endpoint, added up. */
-function sumSentBy(endpoints: number, totals: readonly SliceTotalsWire[]): number[] {
-  const sum = new Array<number>(endpoints).fill(0);
-  for (const t of totals) addInto(sum, t.sentBy);
-  return sum;
 }
 
 /** Adds a slice's per-endpoint counts into `sum`, index by index. */

@@ -75,8 +75,7 @@ export function hostResultsOf(totals: readonly HostTotals[], keepExpected: boole
     share: round6(shares[k]),
     expectedShare: round6(expected[k]),
     count: h.count,
-    // The alert fires for products in use on this host: some clients counted, too few.
-    lowCount: h.lowCount.filter((product) => (h.count[product] ?? 0) > 0),
+    lowCount: h.lowCount,
     dlv: { ...h.dlv },
     refused: h.refused,
     unanswered: h.unanswered,

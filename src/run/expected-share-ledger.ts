@@ -43,4 +43,11 @@ export class ExpectedShareLedger {
     this.interval = new Float64Array(this.endpointCount);
     return taken;
   }
+
+  /** Expected requests per endpoint since the start, pending charges included: a running total to report. */
+  totalSoFar(servingMask: number): number[] {
+    this.flush(servingMask);
+    this.takeInterval();
+    return Array.from(this.total);
+  }
 }

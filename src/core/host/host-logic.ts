@@ -184,9 +184,15 @@ export class KmsHostLogic {
     return result;
   }
 
-  /** Served products whose count is below their threshold (the monitoring pack's alert). */
+  /**
+   * Served products in use whose count is below their threshold (the monitoring pack's
+   * alert): some clients counted, too few. A product no client asked for raises nothing.
+   */
   lowCountProducts(nowMs: number): Product[] {
-    return this.products.filter((p) => this.countOf(p, nowMs) < (this.thresholdOf[p] as number));
+    return this.products.filter((p) => {
+      const count = this.countOf(p, nowMs);
+      return count > 0 && count < (this.thresholdOf[p] as number);
+    });
   }
 }
 

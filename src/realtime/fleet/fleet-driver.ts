@@ -13,12 +13,12 @@ import { cmidFromIndex } from "../../core/protocol/cmid.js";
 import type { RequestMessage, ResponseMessage } from "../../core/protocol/frame.js";
 import { deriveSeed, Mulberry32 } from "../../core/rng.js";
 import type { SrvCandidate } from "../../core/selection/srv-candidate.js";
-import { forEachClientStrided, hostAnswerIntervals, type FleetPlan } from "../../plan/fleet-plan.js";
+import { forEachClientStrided, hostAnswerIntervals, sampleTimes, type FleetPlan } from "../../plan/fleet-plan.js";
 import { ClientTally } from "../../run/client-tally.js";
 import type { OutcomeStats } from "../../run/outcome-stats.js";
 import { EventQueue } from "../../queue/event-queue.js";
 import { ExpectedShareLedger } from "../../run/expected-share-ledger.js";
-import { CompressedClock } from "../compressed-clock.js";
+import { CompressedClock, type ClockTimer } from "../compressed-clock.js";
 import { LOCAL_ERRNO, RpcCallError, type RpcTarget } from "../client/rpc-call.js";
 import { LiveRpcCounts, type LiveRpcWire } from "../metrics/live-rpc-counts.js";
 import { LatencyRecorder } from "../../metrics/latency-recorder.js";
@@ -112,6 +112,8 @@ export interface FleetSliceTotals {
   /** Requests sent per endpoint (activations and renewals), and the renewals among them. */
   sentBy: number[];
   renewalsSentBy: number[];
+  /** Running totals at each timeline sample time this slice reached, in order: the timeline's per-interval counts. */
+  atSamples: SliceAtSample[];
   /**
    * The errno (EMFILE, EADDRNOTAVAIL, …) with which this machine ran out of descriptors or
    * ports: the slice stopped there and reports what it measured until then; null otherwise.
@@ -121,6 +123,13 @@ export interface FleetSliceTotals {
   sendLagHistogram: string;
   /** Requests and queries that left more than LATE_SEND_MS after they were due. */
   lateSends: number;
+}
+
+/** A slice's running totals per endpoint at a timeline sample time. */
+export interface SliceAtSample {
+  /** Requests the SRV records promised so far (the expected-share ledger's). */
+  expectedBy: number[];
+  sentBy: number[];
 }
 
 /** A request that leaves this much after it was due is late: the generator, not the host, is slow. */
@@ -167,6 +176,8 @@ export class FleetDriver implements AnswerBook {
   private readonly lagWindow = new LagWindow();
   private lateSends = 0;
   private timer: NodeJS.Timeout | null = null;
+  private readonly atSamples: SliceAtSample[] = [];
+  private sampleTimer: ClockTimer | null = null;
   private stopped = false;
   private failure: Error | null = null;
   private localLimit: string | null = null;
@@ -219,6 +230,7 @@ export class FleetDriver implements AnswerBook {
 
   /** Starts the pump; resolves when simulated time is over and nothing is in flight. */
   run(): Promise<void> {
+    this.snapshotFrom(0, sampleTimes(this.plan.scenario));
     this.pump();
     return this.done.then(() => {
       if (this.failure !== null) throw this.failure;
@@ -247,6 +259,18 @@ export class FleetDriver implements AnswerBook {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.maybeDone();
+  }
+
+  /**
+   * The running totals when simulated time reaches each sample time, one timer at a time
+   * (in order): the main thread samples the hosts then, and progress messages lag it.
+   */
+  private snapshotFrom(k: number, times: readonly number[]): void {
+    if (k >= times.length || this.stopped) return;
+    this.sampleTimer = this.clock.at(times[k], () => {
+      this.atSamples.push({ expectedBy: this.ledger.totalSoFar(this.servingMask), sentBy: [...this.sentBy] });
+      this.snapshotFrom(k + 1, times);
+    });
   }
 
   /** The main thread tells which endpoints serve now (for the expected share). */
@@ -293,8 +317,7 @@ export class FleetDriver implements AnswerBook {
 
   totals(): FleetSliceTotals {
     const nowMs = Math.min(this.clock.simNowMs(), this.plan.scenario.durationMs);
-    this.ledger.flush(this.servingMask);
-    this.ledger.takeInterval();
+    const expectedRequests = this.ledger.totalSoFar(this.servingMask);
     const byStatus = [0, 0, 0, 0];
     let inFlight = 0;
     for (let i = 0; i < this.fleet.size; i++) {
@@ -318,9 +341,10 @@ export class FleetDriver implements AnswerBook {
       refusedBy: [...this.refusedBy],
       resetBy: [...this.resetBy],
       timedOutBy: [...this.timedOutBy],
-      expectedRequests: Array.from(this.ledger.total),
+      expectedRequests,
       sentBy: [...this.sentBy],
       renewalsSentBy: [...this.renewalsSentBy],
+      atSamples: this.atSamples,
       localLimit: this.localLimit,
       sendLagHistogram: this.sendLag.encode(),
       lateSends: this.lateSends,
@@ -385,6 +409,8 @@ export class FleetDriver implements AnswerBook {
 
   private maybeDone(): void {
     if (this.stopped && this.inFlightOps === 0 && this.resolveDone !== null) {
+      // The totals stand from here: a sample time not reached yet takes them.
+      this.sampleTimer?.clear();
       this.resolveDone();
       this.resolveDone = null;
     }

@@ -379,8 +379,7 @@ export class KmsHostServer implements HostServerCounters {
       late: snap.late,
       dlv: snap.dlv,
       count: snap.count,
-      // As in a run's result: the alert is for products some clients were counted for.
-      lowCount: this.logic.lowCountProducts(lowCountAtMs).filter((product) => (snap.count[product] ?? 0) > 0),
+      lowCount: this.logic.lowCountProducts(lowCountAtMs),
       state: this.lifecycle.reportedState,
     };
   }
