@@ -4,7 +4,7 @@
 
 import { formatShard, parseShard, ShardSpecError, WHOLE_FLEET, type ShardSpec } from "../core/shard/shard.js";
 import { fleetSize } from "../plan/fleet-plan.js";
-import { formatWallTime, MAX_WALL_MS, memoryProblem, realtimeWallMs, WARN_WALL_MS, type MachineLimits } from "../plan/run-limits.js";
+import { formatWallTime, MAX_WALL_MS, memoryProblem, realtimeWallMs, WARN_WALL_MS, type FleetSizing, type MachineLimits } from "../plan/run-limits.js";
 import { MAX_FLEET_CLIENTS } from "../scenario/defaults.js";
 import { formatDuration } from "../scenario/duration.js";
 import type { Scenario } from "../scenario/model.js";
@@ -44,6 +44,8 @@ export interface RunInput {
   scenario: Scenario;
   fleetClients: number;
   shard: ShardSpec;
+  /** What the memory check sized (validate reports its estimate). */
+  sizing: FleetSizing;
   /** Things worth saying that do not stop the run (a long realtime run). */
   warnings: string[];
 }
@@ -54,13 +56,10 @@ export async function checkRunInput(options: RunInputOptions, machine: MachineLi
   const fleetClients = fleetSize(scenario, options.clients);
   const shard = shardOption(options, fleetClients);
   const source = options.clients !== undefined ? `--clients ${options.clients}` : `the client groups (${fleetClients} clients)`;
-  const problem = memoryProblem(
-    { mode: scenario.mode, fleetClients, shard, workers: options.workers ?? defaultWorkers(), check: options.check === true },
-    machine,
-    source,
-  );
+  const sizing: FleetSizing = { mode: scenario.mode, fleetClients, shard, workers: options.workers ?? defaultWorkers(), check: options.check === true };
+  const problem = memoryProblem(sizing, machine, source);
   if (problem !== null) throw new UserError(problem, "KMSSIM_TOO_BIG");
-  return { scenario, fleetClients, shard, warnings: wallTimeWarnings(scenario, options) };
+  return { scenario, fleetClients, shard, sizing, warnings: wallTimeWarnings(scenario, options) };
 }
 
 /** A realtime run lasts duration / timeScale of wall time: refused past MAX_WALL_MS unless forced. */

@@ -4,12 +4,11 @@
 import { KeyFileError } from "../../realtime/dns/tsig-key-file.js";
 import { keyForRun } from "../../realtime/dns/run-key.js";
 import { estimateMemory, formatBytes, formatWallTime, realtimeWallMs } from "../../plan/run-limits.js";
-import { defaultWorkers } from "../machine-limits.js";
 import { checkRunInput, type RunInputOptions } from "../run-input.js";
 import { EXIT, UserError } from "../user-error.js";
 
 export async function validateCommand(options: RunInputOptions): Promise<number> {
-  const { scenario, fleetClients, shard, warnings } = await checkRunInput(options);
+  const { scenario, fleetClients, sizing, warnings } = await checkRunInput(options);
   for (const warning of warnings) process.stderr.write(`${warning}\n`);
   // A key file is read only by realtime runs; check it here so it fails before a run does.
   try {
@@ -18,7 +17,7 @@ export async function validateCommand(options: RunInputOptions): Promise<number>
     if (error instanceof KeyFileError) throw new UserError(`dns.keyFile: ${error.message}`, error.code);
     throw error;
   }
-  const memory = estimateMemory({ mode: scenario.mode, fleetClients, shard, workers: options.workers ?? defaultWorkers(), check: options.check === true });
+  const memory = estimateMemory(sizing);
   const wall = scenario.mode === "realtime" ? `, about ${formatWallTime(realtimeWallMs(scenario.durationMs, scenario.timeScale))} of wall time` : "";
   process.stdout.write(
     `${options.scenario}: ok — ${scenario.hosts.length} host(s), ${scenario.clients.length} client group(s), ` +
