@@ -146,6 +146,8 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     external === null ? new EmbeddedDnsServer({ zone, keys: key === null ? [] : [key], maxTcpConnectionsPerAddress: Number.MAX_SAFE_INTEGER }) : null;
   let publisher: HostPublisher | null = null;
   const slices: Slice[] = [];
+  /** Every slice stops issuing work (what is in flight still ends): a failure, a limit, Ctrl-C. */
+  const stopSlices = (): void => slices.forEach((s) => s.post({ type: "stop" }));
   const startedWall = CompressedClock.wallNowMs();
   const timers: ClockTimer[] = [];
   try {
@@ -237,12 +239,12 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
         if (injectEventFault && event.kind === "host") {
           injectEventFault = false;
           eventError ??= new Error(`injected fault: event-fail (${event.action} ${event.host})`);
-          slices.forEach((s) => s.post({ type: "stop" }));
+          stopSlices();
         }
         broadcastServing();
         done.then(broadcastServing, (err: Error) => {
           eventError ??= err;
-          slices.forEach((s) => s.post({ type: "stop" }));
+          stopSlices();
         });
       };
       timers.push(clock.at(event.atMs, fire));
@@ -304,7 +306,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       const slowed = clock.timeScale < scenario.timeScale ? ` · clock ${formatScale(clock.timeScale)}` : "";
       options.onProgress?.(fraction, `${activated}/${shardClients} activated · ${rate.toFixed(0)} RPC/s · p99 ${p99Ms.toFixed(1)} ms · ${failed} failed${slowed}`);
       if (options.shouldStop?.()) {
-        slices.forEach((s) => s.post({ type: "stop" }));
+        stopSlices();
         timers.forEach((t) => t.clear());
         clearInterval(stopPoll);
       }
@@ -317,11 +319,11 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
         slices.map((s) =>
           s.done.then((t) => {
             // Out of descriptors or ports in one slice: the others are about to be too.
-            if (t.localLimit !== null) slices.forEach((other) => other.post({ type: "stop" }));
+            if (t.localLimit !== null) stopSlices();
             return t;
           }).catch((err: unknown) => {
             workerFailure ??= err instanceof RunFailedError ? err : new RunFailedError(String(err));
-            slices.forEach((other) => other.post({ type: "stop" }));
+            stopSlices();
             throw err;
           }),
         ),
