@@ -14,6 +14,7 @@ import { checkedName, normaliseName, srvOwnerOf } from "./names.js";
 import { tcpExchange } from "./tcp-exchange.js";
 import { TtlCache } from "./ttl-cache.js";
 import { Rcode, countsFit, readHeader } from "./wire.js";
+import { MAX_TIMER_MS } from "../../scenario/defaults.js";
 
 export interface SrvTarget {
   /** Lower case, no trailing dot. */
@@ -96,7 +97,7 @@ export class SrvResolver {
     this.host = options.server.host ?? "127.0.0.1";
     if (!isIPv4(this.host)) throw new RangeError(`DNS server host must be an IPv4 address, got "${this.host}"`);
     this.port = wholeNumber(options.server.port, 1, 0xffff, "DNS server port");
-    this.dnsTimeoutMs = wholeNumber(options.dnsTimeoutMs ?? 2000, 1, 2 ** 31 - 1, "dnsTimeoutMs");
+    this.dnsTimeoutMs = wholeNumber(options.dnsTimeoutMs ?? 2000, 1, MAX_TIMER_MS, "dnsTimeoutMs");
     this.retries = wholeNumber(options.retries ?? 2, 0, 100, "retries");
     this.rng = options.rng ?? Math.random;
     this.ednsUdpPayloadBytes =

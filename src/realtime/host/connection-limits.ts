@@ -7,6 +7,8 @@
 // unanswered by a hung host) and nothing received: a client waiting for its answer is
 // never idle, so these limits do not change what a hung or slow host looks like.
 
+import { MAX_TIMER_MS } from "../../scenario/defaults.js";
+
 export interface ConnectionLimits {
   /** Wall ms a connection may stay idle before the host closes it. */
   idleTimeoutMs: number;
@@ -47,8 +49,7 @@ export function maxConnectionsForFileLimit(fileLimit: number | null, hosts: numb
 
 export function checkConnectionLimits(limits: ConnectionLimits): void {
   const { idleTimeoutMs, maxQueuedPerConnection, maxConnections } = limits;
-  // Node timers take at most 2^31 - 1 ms.
-  if (!(idleTimeoutMs > 0 && idleTimeoutMs <= 0x7fff_ffff)) throw new RangeError(`KmsHostServer: idleTimeoutMs must be 1..2147483647, got ${idleTimeoutMs}`);
+  if (!(idleTimeoutMs > 0 && idleTimeoutMs <= MAX_TIMER_MS)) throw new RangeError(`KmsHostServer: idleTimeoutMs must be 1..${MAX_TIMER_MS} (Node's longest timer), got ${idleTimeoutMs}`);
   if (!Number.isInteger(maxQueuedPerConnection) || maxQueuedPerConnection < 1) {
     throw new RangeError(`KmsHostServer: maxQueuedPerConnection must be an integer >= 1, got ${maxQueuedPerConnection}`);
   }
