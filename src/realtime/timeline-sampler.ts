@@ -1,8 +1,8 @@
 // Realtime timeline samples: the hosts' own request counters at each sample time (or, when
 // the hosts run elsewhere, the requests this run's clients sent them) against what the
-// records promised them, from each slice's expected-share ledger. The slices snapshot their
-// ledgers at the sample times themselves and hand the snapshots over with their totals, so
-// the samples are written when the fleet has stopped.
+// records promised them, from each slice's expected-share ledger. The slices and the hosts'
+// thread snapshot their counts at the sample times themselves and hand the snapshots over
+// at the end, so the samples are written when the fleet has stopped.
 
 import type { TimelineSample } from "../output/result.js";
 import type { FleetPlan } from "../plan/fleet-plan.js";
@@ -10,14 +10,15 @@ import { TimelineRecorder, type SampleHeadline } from "../run/timeline-recorder.
 import type { CompressedClock } from "./compressed-clock.js";
 import type { SliceAtSample, SliceProgress } from "./fleet/fleet-driver.js";
 import type { SliceTotalsWire } from "./fleet/slice-wire.js";
-import type { KmsHostServer } from "./host/host-server.js";
 
-/** What the main thread saw at a sample time; the slices' side comes with their totals. */
-interface Taken {
-  headline: SampleHeadline;
-  /** The hosts' own counters (null: the hosts run elsewhere, the clients' sent counts stand in). */
-  hostRequests: number[] | null;
+/** The hosts' own request counters (per endpoint) at each sample taken and at the end. */
+export interface HostRequestSamples {
+  samples: readonly (readonly number[])[];
+  requests: readonly number[];
 }
+
+/** What the main thread saw at a sample time; the slices' and hosts' side come at the end. */
+type Taken = SampleHeadline;
 
 export class TimelineSampler {
   private readonly names: (string | null)[];
@@ -27,14 +28,18 @@ export class TimelineSampler {
   private lastSimMs = 0;
   private lastWallMs: number;
 
+  /**
+   * @param hostNames per endpoint, the host's name when its listener runs in this run
+   *   (null elsewhere: with externalHosts the endpoint's name is used).
+   */
   constructor(
     plan: FleetPlan,
-    private readonly externalHosts: boolean,
-    private readonly servers: readonly (KmsHostServer | null)[],
+    hostNames: readonly (string | null)[],
+    externalHosts: boolean,
     private readonly slices: readonly { readonly latest: SliceProgress }[],
     private readonly clock: CompressedClock,
   ) {
-    this.names = servers.map((s, k) => s?.name ?? (externalHosts && plan.dns.endpoints[k].hostIndex >= 0 ? plan.dns.endpoints[k].name : null));
+    this.names = hostNames.map((name, k) => name ?? (externalHosts && plan.dns.endpoints[k].hostIndex >= 0 ? plan.dns.endpoints[k].name : null));
     this.lastWallMs = clock.originEpochMs;
   }
 
@@ -44,7 +49,7 @@ export class TimelineSampler {
   }
 
   take(nowMs: number): void {
-    this.taken.push({ headline: this.headlineAt(nowMs), hostRequests: this.externalHosts ? null : this.hostRequests() });
+    this.taken.push(this.headlineAt(nowMs));
   }
 
   /**
@@ -53,7 +58,7 @@ export class TimelineSampler {
    * in a final sample, or in the last one when it already stands at the end, so the
    * timeline adds up to the hosts' totals and to their expected requests.
    */
-  finish(nowMs: number, totals: readonly SliceTotalsWire[]): void {
+  finish(nowMs: number, totals: readonly SliceTotalsWire[], hosts: HostRequestSamples | null): void {
     const recorder = new TimelineRecorder(this.names);
     let expectedBefore = this.names.map(() => 0);
     const expectedSince = (soFar: number[]): number[] => {
@@ -61,13 +66,15 @@ export class TimelineSampler {
       expectedBefore = soFar;
       return since;
     };
-    this.taken.forEach(({ headline, hostRequests }, k) => {
-      // A slice that stopped before this sample time (Ctrl-C, a limit) stood at its totals.
+    // Without the hosts' own counts (they run elsewhere, or their thread died) the
+    // requests the clients sent them stand in.
+    this.taken.forEach((headline, k) => {
+      // A slice (or the hosts) that stopped before this sample time (Ctrl-C, a limit) stood at its totals.
       const at = (t: SliceTotalsWire): SliceAtSample => t.atSamples[k] ?? { expectedBy: t.expectedRequests, sentBy: t.sentBy };
-      const requests = hostRequests ?? this.sum(totals.map((t) => at(t).sentBy));
+      const requests = hosts === null ? this.sum(totals.map((t) => at(t).sentBy)) : [...(hosts.samples[k] ?? hosts.requests)];
       recorder.take(headline, requests, expectedSince(this.sum(totals.map((t) => at(t).expectedBy))));
     });
-    const requests = this.externalHosts ? this.sum(totals.map((t) => t.sentBy)) : this.hostRequests();
+    const requests = hosts === null ? this.sum(totals.map((t) => t.sentBy)) : [...hosts.requests];
     const expected = expectedSince(this.sum(totals.map((t) => t.expectedRequests)));
     const last = recorder.samples[recorder.samples.length - 1];
     if (last === undefined || last.t * 1000 < nowMs) recorder.take(this.headlineAt(nowMs), requests, expected);
@@ -81,10 +88,6 @@ export class TimelineSampler {
     const timeScale = wallMs > this.lastWallMs ? Math.round((nowMs - this.lastSimMs) / (wallMs - this.lastWallMs)) : this.clock.timeScale;
     [this.lastSimMs, this.lastWallMs] = [nowMs, wallMs];
     return { nowMs, ...this.headline(), timeScale };
-  }
-
-  private hostRequests(): number[] {
-    return this.servers.map((s) => s?.requests ?? 0);
   }
 
   private headline(): { activated: number; licensed: number } {

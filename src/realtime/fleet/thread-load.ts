@@ -8,7 +8,7 @@ import { monitorEventLoopDelay, performance, type EventLoopUtilization, type Int
 const RESOLUTION_MS = 10;
 
 export interface ThreadLoad {
-  /** "main" (hosts, DNS, orchestration) or "worker-N" (a slice of the clients). */
+  /** "main" (orchestration, metrics), "hosts" (hosts, DNS, events) or "worker-N" (a slice of the clients). */
   name: string;
   eventLoopDelayMs: { p50: number; p99: number; max: number };
   /** Share of wall time the event loop was busy (0–1). */
