@@ -1,6 +1,20 @@
 // Progress on long runs: a redrawn bar on a TTY; elsewhere (CI logs) a plain line every
 // few seconds, so a long run is visibly alive without flooding the log.
 
+import { visibleWidth } from "../output/format-table.js";
+import { terminalColumns } from "../output/terminal.js";
+
+/** `text` cut to `columns` terminal columns, with an ellipsis when cut. */
+export function truncate(text: string, columns: number): string {
+  if (visibleWidth(text) <= columns) return text;
+  let out = "";
+  for (const ch of text) {
+    if (visibleWidth(out + ch) > columns - 1) break;
+    out += ch;
+  }
+  return out + "…";
+}
+
 export interface ProgressSink {
   update(fraction: number, detail: string): void;
   /** A message that must not be drawn over (a warning): its own line on stderr. */
@@ -36,7 +50,8 @@ export function createProgress(stream: NodeJS.WriteStream, label: string): Progr
       const width = 30;
       const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
       const bar = "█".repeat(filled) + "░".repeat(width - filled);
-      stream.write(`\r${label} ${bar} ${(fraction * 100).toFixed(0).padStart(3)}%  ${detail}\x1b[K`);
+      // One line, redrawn in place: a line longer than the terminal would wrap and scroll.
+      stream.write(`\r${truncate(`${label} ${bar} ${(fraction * 100).toFixed(0).padStart(3)}%  ${detail}`, terminalColumns(stream) - 1)}\x1b[K`);
     },
     note(message) {
       stream.write("\r\x1b[K");

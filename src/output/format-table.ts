@@ -1,14 +1,13 @@
-// Column alignment for the text summary (no dependency): cells may carry ANSI colours,
-// widths count only what the terminal shows.
+// Column alignment for the text summary: cells may carry ANSI colours and wide
+// characters; widths count the columns the terminal shows (string-width).
+
+import stringWidth from "string-width";
 
 export type Align = "left" | "right";
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;]*m/g;
-
-/** Terminal width of a cell: ANSI colour codes take no room. */
+/** Terminal columns a text takes: ANSI colour codes none, East Asian wide characters two. */
 export function visibleWidth(text: string): number {
-  return [...text.replace(ANSI, "")].length;
+  return stringWidth(text);
 }
 
 export function pad(text: string, width: number, align: Align): string {

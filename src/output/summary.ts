@@ -1,12 +1,14 @@
 // The human summary printed on stdout after a run, in the spirit of k6's end-of-test
-// summary: a header, one line per fleet-wide figure, tables for RPCs, errors and hosts,
-// then every threshold with its actual value and the verdict.
+// summary: a header, the verdict and every threshold with its actual value, then one line
+// per fleet-wide figure and tables for RPCs, errors and hosts, all fitted to the terminal.
 
+import { stripVTControlCharacters } from "node:util";
 import { explainCode, parseCode } from "../core/errors.js";
 import { PRODUCTS } from "../scenario/model.js";
 import { formatDurationShort } from "./format-duration.js";
 import { formatCount, formatMs, formatPercent, formatPoints } from "./format-number.js";
-import { formatTable } from "./format-table.js";
+import { fitTable, wrapLine } from "./fit-width.js";
+import { DEFAULT_COLUMNS } from "./terminal.js";
 import { generatorFigures, generatorWarnings } from "./generator-summary.js";
 import { OP_SYMBOL, palette, type Palette } from "./palette.js";
 import type { LatencySummaryMs, Result, ThresholdResult } from "./result.js";
@@ -14,9 +16,13 @@ import type { LatencySummaryMs, Result, ThresholdResult } from "./result.js";
 export interface SummaryOptions {
   /** ANSI colours (a TTY that wants them); plain text otherwise. */
   color: boolean;
+  /** Terminal columns: wider tables fold, longer lines wrap (default DEFAULT_COLUMNS). */
+  width?: number;
 }
 
 const INDENT = 2;
+/** Where a labelled line's value starts ("  clients.........: "): wrapped values continue there. */
+const VALUE_COLUMN = INDENT + 18;
 const LATENCY_FIELDS: readonly (keyof LatencySummaryMs)[] = ["mean", "p50", "p90", "p99", "p999", "max"];
 /** Fleet events listed before the rest is summed up in one line. */
 const MAX_EVENTS_SHOWN = 20;
@@ -61,14 +67,14 @@ function clientsLine(result: Result, p: Palette): string {
   return labelled("clients", parts.join("  "), p);
 }
 
-function rpcTable(result: Result, p: Palette): string[] {
+function rpcTable(result: Result, p: Palette, width: number): string[] {
   const head = ["rpc", "sent", "ok", "failed", ...LATENCY_FIELDS, "(ms)"].map(p.dim);
   const rows = (["activation", "renewal"] as const).map((kind) => {
     const r = result.rpc[kind];
     const failed = r.failed > 0 ? p.red(formatCount(r.failed)) : formatCount(r.failed);
     return [kind, formatCount(r.sent), formatCount(r.ok), failed, ...LATENCY_FIELDS.map((f) => formatMs(r.latencyMs[f]))];
   });
-  return formatTable([head, ...rows], { indent: INDENT, align: ["left", ...Array<"right">(9).fill("right")] });
+  return fitTable([head, ...rows], { width, indent: INDENT, align: ["left", ...Array<"right">(9).fill("right")] });
 }
 
 function dnsLine(result: Result, p: Palette): string {
@@ -80,7 +86,7 @@ function dnsLine(result: Result, p: Palette): string {
   return labelled("dns", `${formatCount(d.queries)} queries  ${failed} failed  ${p.dim(latency)}`, p);
 }
 
-function errorsTable(result: Result, p: Palette): string[] {
+function errorsTable(result: Result, p: Palette, width: number): string[] {
   const sources: [string, Record<string, number>][] = [
     ["activation", result.rpc.activation.errors],
     ["renewal", result.rpc.renewal.errors],
@@ -95,7 +101,7 @@ function errorsTable(result: Result, p: Palette): string[] {
     const name = code === null ? "" : (explainCode(code)?.name ?? "");
     return [p.red(hex), name, ...used.map(([, errors]) => formatCount(errors[hex] ?? 0))];
   });
-  const lines = formatTable([head, ...rows], { indent: INDENT, align: ["left", "left", "right", "right", "right"] });
+  const lines = fitTable([head, ...rows], { width, indent: INDENT, keyColumns: 2, align: ["left", "left", "right", "right", "right"] });
   return [...lines, " ".repeat(INDENT) + p.dim("(kmssim explain <code> tells what a code means and what to do)")];
 }
 
@@ -107,11 +113,11 @@ function productColumns(result: Result): string[] {
   return [...known, ...others];
 }
 
-function hostsTable(result: Result, p: Palette): string[] {
+function hostsTable(result: Result, p: Palette, width: number): string[] {
   if (result.hosts.length === 0) return [labelled("hosts", "none", p)];
   const products = productColumns(result);
   const head = [
-    "host", "state", "requests", "share", "expected", "deviation", "activations", "renewals", "refused", "unanswered", "lost", "late",
+    "host", "state", "offered", "requests", "share", "expected", "deviation", "activations", "renewals", "refused", "unanswered", "lost", "late",
     ...products,
   ].map(p.dim);
   const rows = result.hosts.map((h) => {
@@ -124,6 +130,7 @@ function hostsTable(result: Result, p: Palette): string[] {
     return [
       h.name,
       h.state === "up" || h.state === undefined ? (h.state ?? "") : p.red(h.state),
+      formatCount(h.requests + h.refused),
       formatCount(h.requests),
       formatPercent(h.share),
       formatPercent(h.expectedShare),
@@ -137,22 +144,26 @@ function hostsTable(result: Result, p: Palette): string[] {
       ...counts,
     ];
   });
-  const lines = formatTable([head, ...rows], { indent: INDENT, align: ["left", "left", ...Array<"right">(10 + products.length).fill("right")] });
-  if (products.length === 0) return lines;
+  const lines = fitTable([head, ...rows], { width, indent: INDENT, align: ["left", "left", ...Array<"right">(11 + products.length).fill("right")] });
   const legend =
-    "(refused: host down · unanswered: host hung · lost: held when it crashed or hung · late: answered after the client's timeout;\n" +
-    "   per product: distinct clients the host counts now; LOW = below the activation threshold)";
+    "(offered: requests read + refused · refused: host down · unanswered: host hung · lost: held when it crashed or hung · " +
+    "late: answered after the client's timeout · deviation: share minus expected, in percentage points (pp)" +
+    (products.length === 0 ? ")" : "; per product: distinct clients the host counts now; LOW = below the activation threshold)");
   return [...lines, " ".repeat(INDENT) + p.dim(legend)];
 }
 
-function spreadLine(result: Result, p: Palette): string {
+function spreadLines(result: Result, p: Palette): string[] {
   const s = result.spread;
   const text = `jain=${formatValue(s.jain)}  max/mean=${formatValue(s.maxOverMean)}  cv=${formatValue(s.cv)}  ` +
     `maxShareDeviation=${formatValue(s.maxShareDeviation)}`;
-  return labelled("spread", text, p);
+  const legend =
+    "(how evenly the hosts shared the requests — jain: 1 = even, 1/hosts = one host took all · max/mean: the busiest host's " +
+    "requests over the average · cv: standard deviation over mean, 0 = even · maxShareDeviation: the largest gap between a " +
+    "host's share and the share its records promise)";
+  return [labelled("spread", text, p), " ".repeat(VALUE_COLUMN) + p.dim(legend)];
 }
 
-function eventLines(result: Result, p: Palette): string[] {
+function eventLines(result: Result, p: Palette, width: number): string[] {
   // Routine refreshes would drown the faults: they are counted, the rest are listed.
   const published = result.events.filter((e) => e.action === "published").length;
   const notable = result.events.filter((e) => e.action !== "published");
@@ -168,14 +179,14 @@ function eventLines(result: Result, p: Palette): string[] {
   const lines = [
     ...publishLine,
     " ".repeat(INDENT) + p.dim("events"),
-    ...formatTable(rows, { indent: INDENT + 2, align: ["right"] }),
+    ...fitTable(rows, { width, indent: INDENT + 2, align: ["right"] }),
   ];
   const hidden = notable.length - shown.length;
   if (hidden > 0) lines.push(" ".repeat(INDENT + 2) + p.dim(`… ${hidden} more in the result JSON`));
   return lines;
 }
 
-function thresholdLines(thresholds: readonly ThresholdResult[], p: Palette): string[] {
+function thresholdLines(thresholds: readonly ThresholdResult[], p: Palette, width: number): string[] {
   if (thresholds.length === 0) return [labelled("thresholds", "none", p)];
   const rows = thresholds.map((t) => [
     t.pass ? p.green("✓") : p.red("✗"),
@@ -183,7 +194,7 @@ function thresholdLines(thresholds: readonly ThresholdResult[], p: Palette): str
     `${OP_SYMBOL[t.op] ?? t.op} ${formatValue(t.value)}`,
     p.dim("actual") + " " + (t.actual === null ? p.red("missing") : t.pass ? formatValue(t.actual) : p.red(formatValue(t.actual))),
   ]);
-  return [" ".repeat(INDENT) + p.dim("thresholds"), ...formatTable(rows, { indent: INDENT + 2 })];
+  return [" ".repeat(INDENT) + p.dim("thresholds"), ...fitTable(rows, { width, indent: INDENT + 2, keyColumns: 2 })];
 }
 
 function verdict(result: Result, p: Palette): string {
@@ -203,20 +214,36 @@ function verdict(result: Result, p: Palette): string {
 /** The end-of-run summary as text ending in a newline; colours only with `color`. */
 export function renderSummary(result: Result, options: SummaryOptions): string {
   const p = palette(options.color);
+  const width = options.width ?? DEFAULT_COLUMNS;
   const warnings = generatorWarnings(result.generator, " ".repeat(INDENT), p);
   const sections: string[][] = [
     header(result, p),
     // Before any figure: numbers taken while the generator fell behind measure this machine.
     ...(warnings.length > 0 ? [warnings] : []),
-    [clientsLine(result, p), dnsLine(result, p), spreadLine(result, p),
-      labelled("failovers", `${formatCount(result.failovers)}  ${p.dim("rediscoveries:")} ${formatCount(result.rediscoveries)}`, p),
+    // The verdict and why, first (as k6): the tables below explain it.
+    [...(result.shard === undefined ? thresholdLines(result.thresholds, p, width) : []), verdict(result, p)],
+    [clientsLine(result, p), dnsLine(result, p), ...spreadLines(result, p), failoverLine(result, p),
       ...(result.generator === undefined ? [] : [labelled("generator", generatorFigures(result.generator, p), p)])],
-    rpcTable(result, p),
-    errorsTable(result, p),
-    hostsTable(result, p),
-    eventLines(result, p),
-    ...(result.shard === undefined ? [thresholdLines(result.thresholds, p)] : []),
-    [verdict(result, p)],
+    rpcTable(result, p, width),
+    errorsTable(result, p, width),
+    hostsTable(result, p, width),
+    eventLines(result, p, width),
   ];
-  return "\n" + sections.map((lines) => lines.join("\n")).join("\n\n") + "\n";
+  const fitted = sections.map((lines) => lines.flatMap((line) => line.split("\n")).flatMap((line) => wrapLine(line, width, hangIndentOf(line))));
+  return "\n" + fitted.map((lines) => lines.join("\n")).join("\n\n") + "\n";
+}
+
+/** A labelled line continues under its value; anything else a little right of where it starts. */
+function hangIndentOf(line: string): number {
+  const lead = /^ */.exec(line)![0].length;
+  return lead === INDENT && /^ {2}[a-z][a-z ]*\S*\.{2,}/.test(stripVTControlCharacters(line)) ? VALUE_COLUMN : lead + 2;
+}
+
+function failoverLine(result: Result, p: Palette): string {
+  return labelled(
+    "failovers",
+    `${formatCount(result.failovers)}  ${p.dim("rediscoveries:")} ${formatCount(result.rediscoveries)}  ` +
+      p.dim("(failover: an attempt moved on to another host after one refused it or did not answer · rediscovery: a cached host failed, so the client asked DNS again)"),
+    p,
+  );
 }

@@ -129,6 +129,37 @@ describe("client lifecycle", () => {
     fleet.onDnsAnswer(0, 7 * DAY_MS + 2, 0, 1000, rng, out);
     expect(out.kind).toBe(ActionKind.SendRpc);
     expect(out.host).not.toBe(cached);
+    // The failover is counted when another host is chosen, after the DNS answer.
+    expect(out.notes & Note.Failover).toBeTruthy();
+    expect(out.notes & Note.Rediscovery).toBeFalsy();
+  });
+
+  it("a rediscovery that finds no other host is no failover (a one-host fleet)", () => {
+    const { fleet, out, rng } = fleetOf(group(), [{ host: 0, priority: 0, weight: 1 }]);
+    fleet.onTimer(0, 0, rng, out);
+    fleet.onDnsAnswer(0, 0, 0, 1000, rng, out);
+    fleet.onRpcAnswer(0, 1, ok, out);
+    fleet.onTimer(0, 7 * DAY_MS, rng, out);
+    expect(out.host).toBe(0);
+    fleet.onRpcUnreachable(0, 7 * DAY_MS + 1, rng, out);
+    expect(out.notes & Note.Rediscovery).toBeTruthy();
+    expect(out.notes & Note.Failover).toBeFalsy();
+    fleet.onDnsAnswer(0, 7 * DAY_MS + 2, 0, 1000, rng, out);
+    expect(out.kind).toBe(ActionKind.Wait);
+    expect(out.attemptErrorCode).toBe(Code.NoHostReachable);
+    expect(out.notes & Note.Failover).toBeFalsy();
+    // The next attempt starts afresh: reaching the same host again is no failover either.
+    fleet.onTimer(0, out.atMs, rng, out);
+    expect(out.notes & Note.Failover).toBeFalsy();
+  });
+
+  it("an uncached client whose only host fails counts no failover", () => {
+    const { fleet, out, rng } = fleetOf(group({ hostCaching: false }), [{ host: 0, priority: 0, weight: 1 }]);
+    fleet.onTimer(0, 0, rng, out);
+    fleet.onDnsAnswer(0, 0, 0, 0, rng, out);
+    fleet.onRpcUnreachable(0, 1, rng, out);
+    expect(out.kind).toBe(ActionKind.Wait);
+    expect(out.notes & (Note.Failover | Note.Rediscovery)).toBe(0);
   });
 
   it("renewal failure keeps the 180-day validity and retries every activation interval", () => {

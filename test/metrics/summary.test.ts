@@ -4,9 +4,14 @@ import { visibleWidth } from "../../src/output/format-table.js";
 import type { Result } from "../../src/output/result.js";
 import { sampleResult } from "./sample-result.js";
 
-const plain = (r: Result): string => renderSummary(r, { color: false });
+/** Wide enough that no table folds: the content tests read whole rows. */
+const plain = (r: Result): string => renderSummary(r, { color: false, width: 300 });
 /** The line of `text` that contains `needle`. */
 const lineWith = (text: string, needle: string): string => text.split("\n").find((l) => l.includes(needle)) ?? "";
+/** A fleet-wide figure's line ("  clients.........: ..."). */
+const labelled = (text: string, label: string): string => text.split("\n").find((l) => new RegExp(`^\\s+${label}\\.{2,}:`).test(l)) ?? "";
+/** The verdict line (PASS, FAIL or DONE). */
+const verdictLine = (text: string): string => text.split("\n").find((l) => /^\s+(PASS|FAIL|DONE)\s/.test(l)) ?? "";
 
 function failing(): Result {
   const r = sampleResult();
@@ -26,10 +31,10 @@ describe("renderSummary", () => {
 
   it("shows the clients and an RPC row per kind with counts and latencies", () => {
     const text = plain(sampleResult());
-    expect(lineWith(text, "clients")).toMatch(/5,000 total\s+5,000 activated\s+0 not activated\s+4,990 licensed\s+0 unlicensed\s+10 in grace/);
+    expect(labelled(text, "clients")).toMatch(/5,000 total\s+5,000 activated\s+0 not activated\s+4,990 licensed\s+0 unlicensed\s+10 in grace/);
     expect(lineWith(text, "activation  ")).toMatch(/^\s+activation\s+5,100\s+5,000\s+100\s+1\.100\s+1\.000\s+1\.600\s+3\.100\s+6\.000\s+9\.200$/);
     expect(lineWith(text, "renewal  ")).toMatch(/^\s+renewal\s+2,000\s+2,000\s+0\s/);
-    expect(lineWith(text, "dns")).toMatch(/5,200 queries\s+0 failed/);
+    expect(labelled(text, "dns")).toMatch(/5,200 queries\s+0 failed/);
   });
 
   it("lists error codes with their names and counts per source", () => {
@@ -40,8 +45,8 @@ describe("renderSummary", () => {
 
   it("shows every host with requests, share, expected share, deviation and counts per product", () => {
     const text = plain(sampleResult());
-    expect(lineWith(text, "kms1 ")).toMatch(/kms1\s+up\s+2,550\s+51\.0%\s+50\.0%\s+\+1\.0pp\s+2,500\s+50\s+0\s+0\s+0\s+0\s+50\s+-$/);
-    expect(lineWith(text, "kms2.branch")).toMatch(/kms2\.branch\s+down\s+2,450\s+49\.0%\s+50\.0%\s+-1\.0pp\s+2,400\s+50\s+12\s+3\s+2\s+1\s+50\s+3 LOW$/);
+    expect(lineWith(text, "kms1 ")).toMatch(/kms1\s+up\s+2,550\s+2,550\s+51\.0%\s+50\.0%\s+\+1\.0pp\s+2,500\s+50\s+0\s+0\s+0\s+0\s+50\s+-$/);
+    expect(lineWith(text, "kms2.branch")).toMatch(/kms2\.branch\s+down\s+2,462\s+2,450\s+49\.0%\s+50\.0%\s+-1\.0pp\s+2,400\s+50\s+12\s+3\s+2\s+1\s+50\s+3 LOW$/);
   });
 
   it("aligns the hosts table: every row as wide as its header", () => {
@@ -53,18 +58,28 @@ describe("renderSummary", () => {
 
   it("shows spread, failovers, rediscoveries and fleet events", () => {
     const text = plain(sampleResult());
-    expect(lineWith(text, "spread")).toContain("jain=0.9996");
-    expect(lineWith(text, "spread")).toContain("maxShareDeviation=0.01");
-    expect(lineWith(text, "failovers")).toMatch(/3\s+rediscoveries: 1/);
+    expect(labelled(text, "spread")).toContain("jain=0.9996");
+    expect(labelled(text, "spread")).toContain("maxShareDeviation=0.01");
+    expect(labelled(text, "failovers")).toMatch(/3\s+rediscoveries: 1/);
     expect(text).toMatch(/2h\s+host\s+kms1\s+crash/);
     expect(lineWith(text, "corp.example")).toMatch(/3h\s+dns\s+corp\.example\s+down/);
+  });
+
+  it("puts the thresholds and the verdict first, before any table", () => {
+    const lines = plain(sampleResult()).split("\n");
+    const verdictAt = lines.findIndex((l) => /^\s+PASS\s/.test(l));
+    const firstTable = lines.findIndex((l) => /^\s+rpc\s+sent/.test(l));
+    const firstFigure = lines.findIndex((l) => /^\s+clients\.{2,}:/.test(l));
+    expect(verdictAt).toBeGreaterThan(0);
+    expect(verdictAt).toBeLessThan(firstFigure);
+    expect(verdictAt).toBeLessThan(firstTable);
   });
 
   it("lists thresholds with ✓, limit and actual, then PASS", () => {
     const text = plain(sampleResult());
     expect(lineWith(text, "latencyMs.p99 ")).toMatch(/✓\s+rpc\.activation\.latencyMs\.p99\s+< 50\s+actual 3\.1$/);
     expect(lineWith(text, "spread.maxShareDeviation ")).toMatch(/✓\s+spread\.maxShareDeviation\s+< 0\.05\s+actual 0\.01$/);
-    expect(text.trimEnd().split("\n").at(-1)).toMatch(/^\s+PASS\s+3 of 3 thresholds passed$/);
+    expect(verdictLine(text)).toMatch(/^\s+PASS\s+3 of 3 thresholds passed$/);
     expect(text).not.toContain("FAIL");
   });
 
@@ -72,7 +87,7 @@ describe("renderSummary", () => {
     const text = plain(failing());
     expect(lineWith(text, "clients.notActivated ")).toMatch(/✗\s+clients\.notActivated\s+= 0\s+actual 3$/);
     expect(lineWith(text, "hosts.kms9.share")).toMatch(/✗\s+hosts\.kms9\.share\s+≤ 0\.5\s+actual missing$/);
-    expect(text.trimEnd().split("\n").at(-1)).toMatch(/^\s+FAIL\s+2 of 4 thresholds passed$/);
+    expect(verdictLine(text)).toMatch(/^\s+FAIL\s+2 of 4 thresholds passed$/);
   });
 
   it("says none for empty sections", () => {

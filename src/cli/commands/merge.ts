@@ -10,6 +10,7 @@ import { mergeShardResults } from "../../merge/merge-results.js";
 import { parseHostReport, type HostReportInput } from "../../merge/host-reports.js";
 import type { ShardInput } from "../../merge/check-shards.js";
 import { renderSummary } from "../../output/summary.js";
+import { terminalColumns, wantsColor } from "../../output/terminal.js";
 import { renderHtmlReport } from "../../report/index.js";
 import { EXIT, UserError } from "../user-error.js";
 import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
@@ -59,7 +60,7 @@ export async function mergeCommand(options: MergeCommandOptions): Promise<number
     if (err instanceof MergeError) throw new UserError(err.message, err.code);
     throw err;
   }
-  if (options.quiet !== true) summaryOut.write(`${renderSummary(result, { color: summaryOut.isTTY === true })}\n`);
+  if (options.quiet !== true) summaryOut.write(`${renderSummary(result, { color: wantsColor(summaryOut), width: terminalColumns(summaryOut) })}\n`);
   if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
   if (options.html !== undefined) {
     const scenarioText = options.scenario === undefined ? undefined : await readUserFile(options.scenario, READ_LIMITS.scenario).catch(() => undefined);

@@ -23,6 +23,7 @@ import type { Scenario } from "../../scenario/model.js";
 import { fleetSize } from "../../plan/fleet-plan.js";
 import { loadScenarioOrThrow } from "../load-or-exit.js";
 import { createProgress } from "../progress.js";
+import { wantsColor } from "../../output/terminal.js";
 import { takeSignals } from "../signal-desk.js";
 import { EXIT, UserError } from "../user-error.js";
 import { machineLimits } from "../machine-limits.js";
@@ -144,7 +145,7 @@ export async function planCommand(options: PlanOptions): Promise<number> {
     });
     // The table first: if the file cannot be written after all, the numbers are still shown.
     const tableOut = summaryStream({ "--out": options.out });
-    tableOut.write(renderPlan(report, { color: tableOut.isTTY === true, workers }));
+    tableOut.write(renderPlan(report, { color: wantsColor(tableOut), workers }));
     if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(report, null, 2)}\n`);
     if (interrupted) {
       const where = options.out === undefined ? "shown above" : `shown above and written to ${relative(process.cwd(), options.out)}`;

@@ -3,7 +3,9 @@
 import { READ_LIMITS, readUserFile } from "../../output/read-user-file.js";
 import { relative } from "node:path";
 import type { Result } from "../../output/result.js";
+import { formatDurationShort } from "../../output/format-duration.js";
 import { renderSummary } from "../../output/summary.js";
+import { terminalColumns, wantsColor } from "../../output/terminal.js";
 import { renderHtmlReport } from "../../report/index.js";
 import type { Scenario } from "../../scenario/model.js";
 import { buildResult } from "../../run/build-result.js";
@@ -73,7 +75,7 @@ async function runUntilDone(options: RunOptions, isInterrupted: () => boolean): 
   }
   const result = buildResult(outcome.totals, outcome.wallSeconds, interrupted, shardMeta(shard, fleetClients, scenario, options));
   // The summary first: if the file cannot be written after all, the numbers are still shown.
-  if (!options.quiet) summaryOut.write(`${renderSummary(result, { color: summaryOut.isTTY === true })}\n`);
+  if (!options.quiet) summaryOut.write(`${renderSummary(result, { color: wantsColor(summaryOut), width: terminalColumns(summaryOut) })}\n`);
   if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
   if (options.html !== undefined) {
     const scenarioText = await readUserFile(options.scenario, READ_LIMITS.scenario).catch(() => undefined);
@@ -98,7 +100,7 @@ async function runUntilDone(options: RunOptions, isInterrupted: () => boolean): 
 
 function exitCodeFor(result: Result, options: RunOptions, interrupted: boolean): number {
   if (interrupted) {
-    process.stderr.write(`kmssim: interrupted at simulated ${result.simulatedSeconds}s; partial result ${options.out ? `written to ${relative(process.cwd(), options.out)}` : "shown above"}\n`);
+    process.stderr.write(`kmssim: interrupted at simulated ${formatDurationShort(result.simulatedSeconds)}; partial result ${options.out ? `written to ${relative(process.cwd(), options.out)}` : "shown above"}\n`);
     return EXIT.interrupted;
   }
   if (!result.pass) {

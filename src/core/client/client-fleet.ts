@@ -32,6 +32,8 @@ export interface RpcAnswerView {
 
 const FLAG_RENEWAL = 1;
 const FLAG_USING_CACHE = 2;
+/** A host failed this attempt: the next host chosen is a failover. */
+const FLAG_FAILING_OVER = 4;
 
 // One 128-byte record per client: the core's fields in the first 64 bytes, the driver's
 // own per-client fields in the second 64 (`driverArea`). A timer firing for a random
@@ -184,7 +186,7 @@ export class ClientFleet {
     if (!this.accept(i, Input.DnsAnswer, out)) return out;
     this.i32[i * I32_PER_RECORD + ANSWER_ID] = answerId;
     this.f64[i * F64_PER_RECORD + ANSWER_EXPIRES] = nowMs + ttlMs;
-    return this.chooseFromAnswer(i, nowMs, rng, out, false);
+    return this.chooseFromAnswer(i, nowMs, rng, out);
   }
 
   /** DNS did not answer or the name does not exist. */
@@ -224,19 +226,20 @@ export class ClientFleet {
     const b = i * RECORD_BYTES;
     this.i32[i * I32_PER_RECORD + REMOVED_MASK] |= 1 << this.i8[b + TARGET_HOST];
     if (g.pinnedHost >= 0) return this.failAttempt(i, nowMs, Code.NoHostReachable, out);
+    // A failover is counted when another host is chosen, not when none is left.
+    this.u8[b + FLAGS] |= FLAG_FAILING_OVER;
     if ((this.u8[b + FLAGS] & FLAG_USING_CACHE) !== 0) {
-      // The cached host failed: back to DNS, without the host that just failed. Moving
-      // on from a host that did not respond is a failover too.
+      // The cached host failed: back to DNS, without the host that just failed.
       this.u8[b + FLAGS] &= ~FLAG_USING_CACHE;
-      out.notes |= Note.Rediscovery | Note.Failover;
+      out.notes |= Note.Rediscovery;
       return this.discover(i, nowMs, rng, out);
     }
-    return this.chooseFromAnswer(i, nowMs, rng, out, true);
+    return this.chooseFromAnswer(i, nowMs, rng, out);
   }
 
   private discover(i: number, nowMs: number, rng: Rng, out: ClientAction): ClientAction {
     if (this.i32[i * I32_PER_RECORD + ANSWER_ID] >= 0 && nowMs < this.f64[i * F64_PER_RECORD + ANSWER_EXPIRES]) {
-      return this.chooseFromAnswer(i, nowMs, rng, out, false);
+      return this.chooseFromAnswer(i, nowMs, rng, out);
     }
     this.u8[i * RECORD_BYTES + PHASE] = Phase.AwaitingDns;
     out.kind = ActionKind.QueryDns;
@@ -244,12 +247,15 @@ export class ClientFleet {
     return out;
   }
 
-  private chooseFromAnswer(i: number, nowMs: number, rng: Rng, out: ClientAction, failingOver: boolean): ClientAction {
+  private chooseFromAnswer(i: number, nowMs: number, rng: Rng, out: ClientAction): ClientAction {
     const candidates = this.answers.candidatesOf(this.i32[i * I32_PER_RECORD + ANSWER_ID]);
     if (candidates.length === 0) return this.failAttempt(i, nowMs, Code.DnsNameDoesNotExist, out);
     const host = selectHost(this.groupOf(i).profile, candidates, this.removedMask(i), rng);
     if (host < 0) return this.failAttempt(i, nowMs, Code.NoHostReachable, out);
-    if (failingOver) out.notes |= Note.Failover;
+    const b = i * RECORD_BYTES;
+    // Failed hosts are in the removed mask: the host chosen is another one.
+    if ((this.u8[b + FLAGS] & FLAG_FAILING_OVER) !== 0) out.notes |= Note.Failover;
+    this.u8[b + FLAGS] &= ~FLAG_FAILING_OVER;
     return this.send(i, host, nowMs, out);
   }
 
