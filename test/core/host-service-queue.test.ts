@@ -143,3 +143,44 @@ describe("MultiServerQueue", () => {
     });
   });
 });
+
+describe("MultiServerQueue load figures", () => {
+  /** Requests waiting at instant t: admitted by then, not started. */
+  const waitingAt = (jobs: Job[], t: number): number => jobs.filter((j) => j.arrivalMs <= t && j.startMs > t).length;
+
+  it("peakWaiting is the most requests waiting at any arrival (brute force)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), jobsArb, (c, jobs) => {
+        const { queue, served } = run(c, jobs);
+        const expected = served.reduce((peak, j) => Math.max(peak, waitingAt(served, j.arrivalMs)), 0);
+        expect(queue.peakWaiting).toBe(expected);
+      }),
+    );
+  });
+
+  it("busyMsUntil is the server time spent by then: the served part of every job (brute force)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), jobsArb, fc.integer({ min: 0, max: 200 }), (c, jobs, afterMs) => {
+        const { queue, served } = run(c, jobs);
+        const t = (served.at(-1)?.arrivalMs ?? 0) + afterMs;
+        const expected = served.reduce((a, j) => a + Math.max(0, Math.min(t, j.doneMs) - j.startMs), 0);
+        expect(queue.busyMsUntil(t)).toBeCloseTo(expected, 6);
+      }),
+    );
+  });
+
+  it("a reset drops the work not done and the waiting requests", () => {
+    const queue = new MultiServerQueue(1);
+    queue.admit(0, 10);
+    queue.admit(1, 10);
+    queue.admit(2, 10);
+    expect(queue.peakWaiting).toBe(2);
+    queue.reset(5);
+    expect(queue.busyMsUntil(5)).toBe(5);
+    queue.admit(6, 1);
+    expect(queue.busyMsUntil(100)).toBe(6);
+    // After the reset nobody waits: a new arrival at a free server does not add to a stale count.
+    queue.admit(6, 1);
+    expect(queue.peakWaiting).toBe(2);
+  });
+});

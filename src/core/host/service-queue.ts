@@ -8,8 +8,20 @@ export class MultiServerQueue {
   /** Start of service of the request admitted last (its queueing delay = start − arrival). */
   lastStartMs = -Infinity;
 
+  /** The most requests waiting (admitted, not yet started) at any arrival. */
+  peakWaiting = 0;
+
   private readonly freeAtMs: Float64Array;
   private lastArrivalMs = -Infinity;
+  /** Service admitted so far, ms (work dropped by `reset` taken off). */
+  private admittedMs = 0;
+  /**
+   * Start times of the requests waiting, in admission order. FIFO starts never go back, so
+   * the ones started by the next arrival are always at the front: a ring buffer.
+   */
+  private waitingStarts: Float64Array = new Float64Array(16);
+  private waitingHead = 0;
+  private waitingCount = 0;
 
   constructor(concurrency: number) {
     if (!Number.isInteger(concurrency) || concurrency < 1) {
@@ -33,6 +45,8 @@ export class MultiServerQueue {
     const start = arrivalMs > heap[0] ? arrivalMs : heap[0];
     const done = start + serviceMs;
     this.lastStartMs = start;
+    this.admittedMs += serviceMs;
+    this.countWaiting(arrivalMs, start);
     // Replace the root (the server taking this request) and sift down.
     const c = heap.length;
     let i = 0;
@@ -55,7 +69,47 @@ export class MultiServerQueue {
    * to cancel (those later than `nowMs` never happen).
    */
   reset(nowMs: number): void {
+    this.admittedMs -= this.workAfter(nowMs);
     this.freeAtMs.fill(nowMs);
+    this.waitingCount = 0;
+  }
+
+  /** Server time spent serving up to `nowMs` (at or after the latest arrival). */
+  busyMsUntil(nowMs: number): number {
+    return this.admittedMs - this.workAfter(nowMs);
+  }
+
+  /**
+   * Work assigned and not done by `nowMs`: each server works without a gap from `nowMs`
+   * to its free-at time, since every arrival so far came at or before `nowMs`.
+   */
+  private workAfter(nowMs: number): number {
+    let work = 0;
+    for (const freeAt of this.freeAtMs) if (freeAt > nowMs) work += freeAt - nowMs;
+    return work;
+  }
+
+  /** Drops the waiting requests that have started by `arrivalMs`, adds this one if it waits. */
+  private countWaiting(arrivalMs: number, startMs: number): void {
+    let ring = this.waitingStarts;
+    while (this.waitingCount > 0 && ring[this.waitingHead] <= arrivalMs) {
+      this.waitingHead = (this.waitingHead + 1) & (ring.length - 1);
+      this.waitingCount--;
+    }
+    if (startMs <= arrivalMs) return;
+    if (this.waitingCount === ring.length) ring = this.growWaiting();
+    ring[(this.waitingHead + this.waitingCount) & (ring.length - 1)] = startMs;
+    this.waitingCount++;
+    if (this.waitingCount > this.peakWaiting) this.peakWaiting = this.waitingCount;
+  }
+
+  private growWaiting(): Float64Array {
+    const old = this.waitingStarts;
+    const ring = new Float64Array(old.length * 2);
+    for (let k = 0; k < this.waitingCount; k++) ring[k] = old[(this.waitingHead + k) & (old.length - 1)];
+    this.waitingStarts = ring;
+    this.waitingHead = 0;
+    return ring;
   }
 
   /**
