@@ -43,6 +43,20 @@ describe("TimedServiceQueue", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it("counts its load: the most jobs waiting at once and the server time spent, dropped jobs until dropped", () => {
+    const { queue } = queueOf(2, [100, 100, 100, 100, 100, 100]);
+    for (let job = 0; job < 6; job++) queue.submit(job);
+    expect(queue.peakWaiting).toBe(4);
+    vi.advanceTimersByTime(50);
+    expect(queue.busyMs()).toBe(100); // two servers, 50 ms each
+    vi.advanceTimersByTime(100); // jobs 0, 1 done at 100; 2, 3 in service since
+    expect(queue.busyMs()).toBe(300);
+    queue.clear(); // 2 and 3 dropped after 50 ms of service
+    vi.advanceTimersByTime(1000);
+    expect(queue.busyMs()).toBe(300);
+    expect(queue.peakWaiting).toBe(4);
+  });
+
   it("a job submitted as another finishes waits behind the jobs already waiting", () => {
     // A host resumes a paused connection when its answer is written, inside onDone: that
     // connection's next request must not take the server freed for the waiting ones.

@@ -28,6 +28,7 @@ const TIMER_RESOLUTION_MS = 1;
 
 interface Running<J> {
   job: J;
+  startMs: number;
   endMs: number;
   timer: ReturnType<typeof setTimeout>;
 }
@@ -44,6 +45,10 @@ export class TimedServiceQueue<J> {
   private waitingJobs: J[] = [];
   private waitingSinceMs: number[] = [];
   private head = 0;
+  /** Server time of the jobs finished or dropped so far (wall ms). */
+  private servedMs = 0;
+  /** The most jobs waiting at once. */
+  peakWaiting = 0;
 
   constructor(options: TimedServiceQueueOptions<J>) {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
@@ -84,13 +89,24 @@ export class TimedServiceQueue<J> {
     }
     this.waitingJobs.push(job);
     this.waitingSinceMs.push(now);
+    this.peakWaiting = Math.max(this.peakWaiting, this.waiting);
+  }
+
+  /** Server time spent so far (wall ms): finished jobs, dropped ones until dropped, and those in service. */
+  busyMs(): number {
+    const now = this.wallNowMs();
+    let busy = this.servedMs;
+    for (const r of this.running) busy += Math.max(0, Math.min(now, r.endMs) - r.startMs);
+    return busy;
   }
 
   /** Drops every job in service and waiting (their answers never come); returns them, oldest first. */
   clear(): J[] {
     const dropped: J[] = [];
+    const now = this.wallNowMs();
     for (const r of this.running) {
       clearTimeout(r.timer);
+      this.servedMs += Math.max(0, Math.min(now, r.endMs) - r.startMs);
       dropped.push(r.job);
     }
     this.running.clear();
@@ -110,10 +126,11 @@ export class TimedServiceQueue<J> {
   private serve(job: J, startMs: number, nowMs: number): number | null {
     const endMs = this.meanMs === 0 ? startMs : startMs - this.meanMs * Math.log(1 - this.rng());
     if (!(endMs - nowMs >= TIMER_RESOLUTION_MS)) {
+      this.servedMs += endMs - startMs;
       this.onDone(job);
       return endMs;
     }
-    const r: Running<J> = { job, endMs, timer: undefined as unknown as ReturnType<typeof setTimeout> };
+    const r: Running<J> = { job, startMs, endMs, timer: undefined as unknown as ReturnType<typeof setTimeout> };
     r.timer = setTimeout(() => this.finish(r), endMs - nowMs);
     this.running.add(r);
     return null;
@@ -122,6 +139,7 @@ export class TimedServiceQueue<J> {
   private finish(r: Running<J>): void {
     // clear() may have dropped it after the timer was queued to run.
     if (!this.running.delete(r)) return;
+    this.servedMs += r.endMs - r.startMs;
     this.onDone(r.job);
     this.startWaiting(r.endMs);
   }
