@@ -50,7 +50,7 @@ export interface StartNamedOptions {
   updatePolicy?: "zonesub";
 }
 
-export type BindTool = "named" | "named-checkconf" | "nsupdate" | "dig";
+export type BindTool = "named" | "named-checkconf" | "nsupdate" | "dig" | "tsig-keygen";
 
 const HOST = "127.0.0.1";
 const DEFAULT_KEY_NAME = "kmssim-test.";

@@ -12,6 +12,8 @@ import { DnsUpdateError, publishChanges, sendDnsUpdate, unpublishChanges, type U
 import { encodeUpdate, type UpdateChange } from "../../src/realtime/dns/update-message.js";
 import { Rcode, readHeader } from "../../src/realtime/dns/wire.js";
 import { DnsZone } from "../../src/realtime/dns/zone.js";
+import { bindToolPath } from "../bind/named-harness.js";
+import { describeNeeding } from "../helpers/describe-needing.js";
 
 const LOOPBACK = "127.0.0.1";
 const ZONE = "corp.example";
@@ -249,14 +251,16 @@ describe("sendDnsUpdate failures", () => {
   });
 });
 
-const hasNsupdate = await new Promise<boolean>((resolve) => execFile("sh", ["-c", "command -v nsupdate"], (error) => resolve(error === null)));
+// Skipped without nsupdate, except under CI (.ci/run installs BIND 9's tools).
+const NSUPDATE = bindToolPath("nsupdate");
+const nsupdateNeed = { tag: "nsupdate", name: "nsupdate", purpose: "to publish with", missing: NSUPDATE === null ? "nsupdate is not installed (apt-get install bind9-dnsutils)" : null };
 
-describe.skipIf(!hasNsupdate)("interoperability with the installed nsupdate", () => {
+describeNeeding(nsupdateNeed, "interoperability with the installed nsupdate", () => {
   it("nsupdate -y publishes into the embedded server over UDP and TCP; a wrong secret is refused", async () => {
     const { address, zone } = await serve();
     const run = (secret: string, tcp: boolean, line: string): Promise<{ code: number; output: string }> =>
       new Promise((resolve) => {
-        const child = execFile("nsupdate", [...(tcp ? ["-v"] : []), "-t", "3", "-y", `hmac-sha256:KmsSim-Key.:${secret}`], (error, stdout, stderr) =>
+        const child = execFile(NSUPDATE!, [...(tcp ? ["-v"] : []), "-t", "3", "-y", `hmac-sha256:KmsSim-Key.:${secret}`], (error, stdout, stderr) =>
           resolve({ code: error === null ? 0 : ((error as { code?: number }).code ?? 1), output: stdout + stderr }),
         );
         child.stdin!.end(`server ${LOOPBACK} ${address.port}\nzone ${ZONE}\n${line}\nsend\n`);

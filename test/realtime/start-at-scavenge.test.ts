@@ -1,4 +1,4 @@
-// Review: with --start-at ahead, a realtime run's hosts publish into the embedded zone
+// Regression: with --start-at ahead, a realtime run's hosts publish into the embedded zone
 // before simulated time 0, and the zone stamped the records on the run's clock, which
 // reads negative until the start. Their age then grows at the time scale while the run
 // waits (one wall second is a simulated day at 86400), so the scavenger removed every

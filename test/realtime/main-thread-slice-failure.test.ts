@@ -1,4 +1,4 @@
-// Review: with --workers 0 the clients run on the main thread. When that slice fails (this
+// Regression: with --workers 0 the clients run on the main thread. When that slice fails (this
 // machine ran out of descriptors: an RPC fails with a LOCAL errno), the run must end as a
 // RunFailedError (exit 3 upstream), without an unhandled promise rejection, which Node
 // turns into a crash (exit 1, read as "a threshold failed").

@@ -1,8 +1,8 @@
-// Review: README "DNS publishing": records from dns.records are static and never
+// Regression: README "DNS publishing": records from dns.records are static and never
 // scavenged. In virtual mode a host that also auto-publishes into the same domain must not
 // take its hand-made record with it when its own published record is scavenged.
 import { describe, expect, it } from "vitest";
-import { simulate } from "../sim/helpers.js";
+import { simulate } from "./helpers.js";
 
 describe("virtual: scavenging a published record keeps the hand-made one", () => {
   it("clients still find kms1 through its static record after the scavenging", () => {

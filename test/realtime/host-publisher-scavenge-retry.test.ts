@@ -1,4 +1,4 @@
-// Review: scavenging by delete (servers that do not scavenge, e.g. BIND) forgets a stale
+// Regression: scavenging by delete (servers that do not scavenge, e.g. BIND) forgets a stale
 // record as soon as the delete is sent. When the delete gets no answer (server briefly
 // down) or is refused, the record stays on the server for good: nobody tries again, so
 // clients keep being sent to the dead host. It should be tried again (after publishRetry).
@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { UpdateChange } from "../../src/realtime/dns/update-message.js";
 import { HostPublisher, type UpdateReply } from "../../src/realtime/host/host-publisher.js";
 import { scenarioFrom } from "../sim/helpers.js";
-import { atOnDateClock } from "../realtime/date-clock.js";
+import { atOnDateClock } from "./date-clock.js";
 
 const H = 3_600_000;
 const D = 24 * H;

@@ -1,4 +1,4 @@
-// Review: --allow-address used to take only what node:net's isIPv4 takes, which refuses an
+// Regression: --allow-address used to take only what node:net's isIPv4 takes, which refuses an
 // octet with a leading zero ("010.0.0.1": octal 8.0.0.1 to inet_aton, ping and curl).
 // With ranges the entry was read by a digit rule that took "010" as decimal 10, so such
 // an entry silently let clients reach 10.0.0.x instead of being refused (exit 2).

@@ -1,4 +1,4 @@
-// Review: the run digest hashed the scenario as loaded, and dns.keyFile is loaded as an
+// Regression: the run digest hashed the scenario as loaded, and dns.keyFile is loaded as an
 // absolute path resolved against the scenario's folder. The same scenario and key in
 // another folder (another machine's checkout, another user's home) made a different
 // digest, and `kmssim merge` refused the shards as "different runs (the scenario files

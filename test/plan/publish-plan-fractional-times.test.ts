@@ -1,4 +1,4 @@
-// Review: planPublishing's loop jumps to the earliest scavenging time lastOk + scavengeAfter,
+// Regression: planPublishing's loop jumps to the earliest scavenging time lastOk + scavengeAfter,
 // then removes slots for which isStale(lastOk, now) holds, i.e. now - lastOk >= age. In
 // floating point (lastOk + age) - lastOk can come out below age when lastOk has a fraction
 // (an event `at:` with sub-millisecond digits), so nothing is removed, no change is

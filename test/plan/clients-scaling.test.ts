@@ -1,4 +1,4 @@
-// Review: `--clients N` scales the groups proportionally, each keeping at least one client.
+// Regression: `--clients N` scales the groups proportionally, each keeping at least one client.
 // The correction loop gave up after two passes, so with one big group and several one-client
 // groups the fleet came out larger than N (--clients 6 over counts 10000,1,1,1,1,1 gave 8).
 // A shard records fleetClients = N, its clients add up to the plan's 8, and `kmssim merge`

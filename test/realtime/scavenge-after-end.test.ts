@@ -1,4 +1,4 @@
-// Review: the embedded server's scavenger runs on a wall-clock interval until the workers
+// Regression: the embedded server's scavenger runs on a wall-clock interval until the workers
 // are done. Requests still in flight at the end (to a hung host they wait for the RPC
 // timeout: 2 wall seconds are 2 simulated days at timeScale 86400) keep the run going past
 // its duration, and the scavenger went on removing records and logging "scavenged" events

@@ -1,4 +1,4 @@
-// Review: with the embedded DNS server scavenging, a host whose record was scavenged and
+// Regression: with the embedded DNS server scavenging, a host whose record was scavenged and
 // that recovers publishes again; the run's own view of the records (the timeline's
 // promised shares) must count its record again. Before the fix the publisher still
 // believed the record present (only its own deletes removed it) and never announced it,

@@ -1,4 +1,4 @@
-// Review: HostPublisher as scavenger (servers that do not scavenge, e.g. BIND) must not
+// Regression: HostPublisher as scavenger (servers that do not scavenge, e.g. BIND) must not
 // race a host's own re-publish. A delete and an add of the same record on two TCP
 // connections land in either order, so the record a recovered host just published may be
 // deleted behind its back (and the run's record view ends up wrong).
@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { UpdateChange } from "../../src/realtime/dns/update-message.js";
 import { HostPublisher, type UpdateReply } from "../../src/realtime/host/host-publisher.js";
 import { scenarioFrom } from "../sim/helpers.js";
-import { atOnDateClock } from "../realtime/date-clock.js";
+import { atOnDateClock } from "./date-clock.js";
 
 const H = 3_600_000;
 const D = 24 * H;

@@ -1,4 +1,4 @@
-// Review: the embedded scavenger wakes at the first record's stale time, else at a 1 s wall
+// Regression: the embedded scavenger wakes at the first record's stale time, else at a 1 s wall
 // poll. When the zone held no dynamic record at its last wake (all scavenged) and a host
 // then publishes again, that record's stale time was not looked at until the poll: at
 // timeScale 86400 the poll is a simulated day, so a second scavenge came up to a day late

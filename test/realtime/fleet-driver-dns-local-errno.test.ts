@@ -1,4 +1,4 @@
-// Review: FleetDriver treats a failed SRV lookup as "DNS name does not exist" (0x8007232B)
+// Regression: FleetDriver treats a failed SRV lookup as "DNS name does not exist" (0x8007232B)
 // for every error, including this machine running out of descriptors or local ports (the
 // resolver's UDP socket bind or its TCP fallback failing with EMFILE / EADDRNOTAVAIL).
 // Those are the run's own limits, not the DNS server's answer: like an RPC that fails

@@ -1,4 +1,4 @@
-// Review: b822b3b made scenario events and samples wait in steps past Node's timer limit
+// Regression: b822b3b made scenario events and samples wait in steps past Node's timer limit
 // (2^31 − 1 ms, 24.8 days), but the host publisher still armed one setTimeout for its next
 // re-registration. With publishInterval 30d at time scale 1 (`kmssim host` without
 // --start-at, or a long run) Node cut that to 1 ms: the publisher woke, found nothing due

@@ -1,4 +1,4 @@
-// Review: `kmssim merge` checked only the fields `compare` reads. A shard file with a host
+// Regression: `kmssim merge` checked only the fields `compare` reads. A shard file with a host
 // lacking `dlv`, `count` or `lowCount`, no `timeline`, a null sample, `"shard": null`,
 // `"incomplete": null` or no `clients.errors` crashed the merge with a TypeError (exit 3
 // and a stack trace); a count written as a string or a missing one went into the sums as

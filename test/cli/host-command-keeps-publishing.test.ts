@@ -1,4 +1,4 @@
-// Review: `kmssim host` runs its hosts until Ctrl-C, however long the scenario's
+// Regression: `kmssim host` runs its hosts until Ctrl-C, however long the scenario's
 // `duration` is; like a real KMS host it must keep re-registering every publishInterval
 // for as long as it runs. Before the fix the publisher stopped arming its timer past the
 // scenario's duration (a bound meant for `run`), so the records went stale on a server that

@@ -1,4 +1,4 @@
-// Review: a `slow` event without serviceTime slows a host to 10 × its serviceTime. The
+// Regression: a `slow` event without serviceTime slows a host to 10 × its serviceTime. The
 // virtual engine takes 10 × the scenario's serviceTime; the realtime hosts (run, and now
 // `kmssim host --start-at` through applyHostEvent) took 10 × the current one, so a second
 // slow before a recover made the host 100 × slower in realtime and 10 × in virtual.
