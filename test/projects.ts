@@ -20,6 +20,8 @@ export const PARALLEL_TESTS: readonly string[] = [
   "test/sim/",
   "test/cli/signal-step.test.ts",
   "test/output/line-limiter.test.ts",
+  "test/output/summary-width.test.ts",
+  "test/output/terminal.test.ts",
   "test/realtime/allow-address.test.ts",
   "test/realtime/allow-address-leading-zero.test.ts",
   "test/realtime/clock-timer.test.ts",
