@@ -34,7 +34,7 @@ export function mergeShardResults(inputs: readonly ShardInput[], hostReports: re
   const interrupted = results.some((r) => r.interrupted === true);
   const sumClients = (pick: (c: Result["clients"]) => number): number => sumOf(results, (r) => pick(r.clients));
   const dnsLatency = mergeHistograms(
-    shards.map(({ file, result }) => ({ file, histogram: result.dns.histogram })),
+    shards.flatMap(({ file, result }) => histogramsOf(file, result.dns.histogram)),
     "dns.histogram",
   );
   const partial: Omit<Result, "thresholds" | "pass"> = {
@@ -121,10 +121,15 @@ function thresholdOp(op: string, file: string): ThresholdOp {
   return known;
 }
 
+/** A result may hold one histogram per kind or a list of them: each is added. */
+function histogramsOf(file: string, histogram: string | readonly string[]): { file: string; histogram: string }[] {
+  return (typeof histogram === "string" ? [histogram] : histogram).map((h) => ({ file, histogram: h }));
+}
+
 function mergeRpcKind(shards: readonly ShardInput[], kind: "activation" | "renewal"): RpcKindResult {
   const parts = shards.map((s) => s.result.rpc[kind]);
   const latency = mergeHistograms(
-    shards.map(({ file, result }) => ({ file, histogram: result.rpc[kind].histogram })),
+    shards.flatMap(({ file, result }) => histogramsOf(file, result.rpc[kind].histogram)),
     `rpc.${kind}.histogram`,
   );
   return {
