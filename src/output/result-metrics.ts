@@ -24,9 +24,16 @@ function namedItem(schema: z.ZodType): z.ZodObject | null {
   return element instanceof z.ZodObject && element.shape.name instanceof z.ZodString ? element : null;
 }
 
+/** Parts of the result that are no metric, by path (`<name>`: an item of a named list), and why. */
+const notMetrics: { path: string; why: string }[] = [];
+export const RESULT_NOT_METRICS: readonly { readonly path: string; readonly why: string }[] = notMetrics;
+
 function shapeOf(schema: z.ZodType, path: string): MetricShape | null {
   const { inner, role } = unwrapped(schema);
-  if (role?.role === "not-metric") return null;
+  if (role?.role === "not-metric") {
+    notMetrics.push({ path, why: role.why });
+    return null;
+  }
   if (role?.role === "map") return role.keys;
   if (role?.role === "metric") return "number";
   // Every number of the result says what it is: a metric, or not one and why.
