@@ -4,7 +4,6 @@
 
 import { didYouMean } from "../did-you-mean.js";
 import { ERROR_CODES } from "../errors.js";
-import { HOST_COUNTER_KEYS } from "../host/host-logic.js";
 import { PRODUCTS, type ThresholdSpec } from "../../scenario/model.js";
 import type { ThresholdResult } from "../../output/result.js";
 
