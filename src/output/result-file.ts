@@ -17,8 +17,12 @@ export class ResultFileError extends Error {
   }
 }
 
+/** Values read from a file that passed the schema: merge checks its shards again, a 256 MiB one need not be parsed twice. */
+const read = new WeakSet<object>();
+
 /** The first field that keeps `value` from being a result, as `path: problem`; null when it is one. */
 export function resultProblem(value: unknown): string | null {
+  if (typeof value === "object" && value !== null && read.has(value)) return null;
   return shapeProblem(resultSchema, value);
 }
 
@@ -26,6 +30,7 @@ export function resultProblem(value: unknown): string | null {
 export function checkedResult(value: unknown, file: string): Result {
   const problem = resultProblem(value);
   if (problem !== null) throw new ResultFileError(`'${file}' is not a ${RESULT_SCHEMA} result (${problem}); give a result written by \`kmssim run --out\``);
+  read.add(value as object);
   // The value itself, not zod's copy: fields a newer kmssim added stay.
   return value as Result;
 }
