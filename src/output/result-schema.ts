@@ -3,6 +3,7 @@
 // and the metric paths thresholds and compare accept all derive from it. Extend, never rename.
 
 import { z } from "zod";
+import { THRESHOLD_OPS } from "../scenario/schema.js";
 
 export const RESULT_SCHEMA = "kmssim/result@1";
 
@@ -99,7 +100,7 @@ export const hostDlvSchema = z
   })
   .describe("Request counters like `slmgr /dlv` shows on a KMS host");
 
-export const HOST_STATES = ["up", "hung", "down", "decommissioned"] as const;
+const HOST_STATES = ["up", "hung", "down", "decommissioned"] as const;
 
 export const hostResultSchema = z.object({
   name: z.string(),
@@ -160,8 +161,6 @@ const generatorResult = z
     saturated: z.boolean().describe("More than 1 % of requests left over 100 ms late: latencies and outcomes measure this machine"),
   })
   .describe("Realtime only: how the load generator itself did");
-
-export const THRESHOLD_OPS = ["lt", "lte", "gt", "gte", "eq"] as const;
 
 const thresholdSpec = z.object({ metric: z.string(), op: z.enum(THRESHOLD_OPS), value: z.number({ error: NUMBER }) });
 
