@@ -73,7 +73,12 @@ export function differences(baseline: RunIdentity, candidate: RunIdentity): stri
  * Numbers of the results named exactly by `--metric` that are not default metrics: a
  * number only one run has is compared with "not measured" on the other side.
  */
-function namedFields(baseline: RunProfile, candidate: RunProfile, globs: readonly string[], defaults: readonly string[]): { base: MetricValue; cand: MetricValue }[] {
+function namedFields(
+  baseline: RunProfile,
+  candidate: RunProfile,
+  globs: readonly string[],
+  defaults: readonly string[],
+): { base: MetricValue; cand: MetricValue }[] {
   const taken = new Set(defaults.map((m) => m.toLowerCase()));
   const out: { base: MetricValue; cand: MetricValue }[] = [];
   for (const name of globs) {
@@ -96,7 +101,8 @@ export function compareProfiles(baseline: RunProfile, candidate: RunProfile, opt
   const selected = [...defaults, ...namedFields(baseline, candidate, globs, all.map((p) => p.base.metric))];
   if (globs.length > 0 && selected.length === 0) {
     throw new CompareError(
-      `--metric ${globs.join(" ")} selects no metric; metrics are: ${all.map((p) => p.base.metric).join(", ")}, or any other number of the results by its exact path (e.g. hosts.<name>.late)`,
+      `--metric ${globs.join(" ")} selects no metric; metrics are: ${all.map((p) => p.base.metric).join(", ")}, ` +
+        "or any other number of the results by its exact path (e.g. hosts.<name>.late)",
       "COMPARE_BAD_METRIC",
     );
   }
