@@ -1,6 +1,6 @@
 import { loadScenarioFile, formatScenarioErrors } from "../scenario/index.js";
 import type { Scenario } from "../scenario/model.js";
-import { validateMetricPath } from "../core/metrics/thresholds.js";
+import { validateMetricPath } from "../output/result-metrics.js";
 import { UserError } from "./user-error.js";
 
 /** Loads and validates a scenario file, or throws a UserError listing every problem. */

@@ -198,9 +198,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command(
       "schema",
       "Print the JSON Schema of scenario files (for editor completion and validation)",
-      (y) => y.option("out", { type: "string", describe: "Write to this file instead of stdout" }),
+      (y) =>
+        y
+          .option("out", { type: "string", describe: "Write to this file instead of stdout" })
+          .option("result", { type: "boolean", describe: "The JSON Schema of result files (kmssim run --out) instead" }),
       async (args) => {
-        exitCode = await schemaCommand(args.out);
+        exitCode = await schemaCommand(args.out, args.result === true);
       },
     )
     .command(

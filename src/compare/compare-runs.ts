@@ -33,7 +33,10 @@ export interface Comparison {
 export interface CompareOptions {
   /** Default: 10 % for every metric. */
   limits?: RegressionLimits;
-  /** `--metric` globs (`!glob` excludes); empty or absent: every metric. */
+  /**
+   * `--metric` globs (`!glob` excludes); empty or absent: every default metric. A name
+   * without wildcards may also be any other number of the result (`hosts.kms1.late`).
+   */
   metrics?: readonly string[];
 }
 
@@ -66,13 +69,42 @@ export function differences(baseline: RunIdentity, candidate: RunIdentity): stri
   return warnings;
 }
 
+/**
+ * Numbers of the results named exactly by `--metric` that are not default metrics: a
+ * number only one run has is compared with "not measured" on the other side.
+ */
+function namedFields(
+  baseline: RunProfile,
+  candidate: RunProfile,
+  globs: readonly string[],
+  defaults: readonly string[],
+): { base: MetricValue; cand: MetricValue }[] {
+  const taken = new Set(defaults.map((m) => m.toLowerCase()));
+  const out: { base: MetricValue; cand: MetricValue }[] = [];
+  for (const name of globs) {
+    if (name.startsWith("!") || /[*?]/.test(name) || taken.has(name.toLowerCase())) continue;
+    const base = baseline.fields.get(name);
+    const cand = candidate.fields.get(name);
+    const either = base ?? cand;
+    if (either === undefined) continue;
+    taken.add(name.toLowerCase());
+    out.push({ base: base ?? { ...either, value: null }, cand: cand ?? { ...either, value: null } });
+  }
+  return out;
+}
+
 export function compareProfiles(baseline: RunProfile, candidate: RunProfile, options: CompareOptions = {}): Comparison {
   const limits = options.limits ?? parseMaxRegression(DEFAULT_MAX_REGRESSION);
   const globs = options.metrics ?? [];
   const all = pairs(baseline, candidate);
-  const selected = all.filter(({ base }) => selectMetric(globs, base.metric));
+  const defaults = all.filter(({ base }) => selectMetric(globs, base.metric));
+  const selected = [...defaults, ...namedFields(baseline, candidate, globs, all.map((p) => p.base.metric))];
   if (globs.length > 0 && selected.length === 0) {
-    throw new CompareError(`--metric ${globs.join(" ")} selects no metric; metrics are: ${all.map((p) => p.base.metric).join(", ")}`, "COMPARE_BAD_METRIC");
+    throw new CompareError(
+      `--metric ${globs.join(" ")} selects no metric; metrics are: ${all.map((p) => p.base.metric).join(", ")}, ` +
+        "or any other number of the results by its exact path (e.g. hosts.<name>.late)",
+      "COMPARE_BAD_METRIC",
+    );
   }
   const rows = selected.map(({ base, cand }): ComparisonRow => {
     const limit = limitFor(limits, base.metric);

@@ -28,9 +28,10 @@ function formatDeltaPct(row: ComparisonRow): string {
   return `${row.deltaPct > 0 ? "+" : ""}${row.deltaPct.toFixed(1)}%`;
 }
 
-/** Word per row: REGRESSED (past the limit), worse (within it), better, same, n/a (not measured). */
+/** Word per row: REGRESSED (past the limit), worse (within it), better, same, changed (no better way), n/a (not measured). */
 export function verdictWord(row: ComparisonRow): string {
   if (row.delta === null) return "n/a";
+  if (row.better === "neither") return row.delta === 0 ? "same" : "changed";
   if (row.regressed) return "REGRESSED";
   if (row.worse) return "worse";
   return row.delta === 0 ? "same" : "better";

@@ -2,10 +2,13 @@
 // Names follow the result JSON (and threshold metrics) where the value is stored there.
 
 import type { Result } from "../output/result.js";
+import { metricLeaves } from "../output/result-metrics.js";
+import type { Better as SchemaBetter, MetricUnit } from "../output/result-schema.js";
 import { histogramList, mergedLatency, PERCENTILE_KEYS } from "./merged-latency.js";
 
-export type Better = "lower" | "higher";
-export type MetricUnit = "ms" | "count" | "ratio";
+/** "neither": a number with no better direction (a host's share); it never regresses. */
+export type Better = SchemaBetter | "neither";
+export type { MetricUnit };
 
 export interface MetricValue {
   metric: string;
@@ -30,21 +33,30 @@ export interface RunProfile {
   metrics: MetricValue[];
   /** Error counts by code, per group (`rpc.activation.errors` → code → count); an absent code is 0. */
   errorGroups: { prefix: string; counts: Record<string, number> }[];
+  /** Every number of the result by its path (the result schema's metrics): `--metric` may name any. */
+  fields: ReadonlyMap<string, MetricValue>;
 }
-
-/** A result may carry one histogram per kind, or (merged shards) a list to add. */
-type MaybeMany<T> = T & { histogram: string | readonly string[] };
 
 const ratio = (ok: number, sent: number): number | null => (sent > 0 ? ok / sent : null);
 
 /** Extracts every compared metric; throws CompareError on a histogram that does not decode. */
 export function profileOf(result: Result): RunProfile {
-  const metrics: MetricValue[] = [];
-  const latency = (prefix: string, holder: MaybeMany<object>): void => {
-    const p = mergedLatency(histogramList(holder.histogram), `${prefix}.histogram`);
-    for (const key of PERCENTILE_KEYS) metrics.push({ metric: `${prefix}.latencyMs.${key}`, unit: "ms", better: "lower", value: p[key] });
+  const fields = new Map(
+    metricLeaves(result).map((leaf): [string, MetricValue] => [leaf.path, { metric: leaf.path, unit: leaf.unit, better: leaf.better ?? "neither", value: leaf.value }]),
+  );
+  /** A number of the result, its unit and direction as the result schema gives them. */
+  const field = (metric: string): MetricValue => {
+    const value = fields.get(metric);
+    if (value === undefined) throw new Error(`the result schema has no metric '${metric}'`);
+    return value;
   };
-  const count = (metric: string, value: number): void => void metrics.push({ metric, unit: "count", better: "lower", value });
+  const metrics: MetricValue[] = [];
+  const latency = (prefix: string, holder: { histogram: string | readonly string[] }): void => {
+    const p = mergedLatency(histogramList(holder.histogram), `${prefix}.histogram`);
+    for (const key of PERCENTILE_KEYS) metrics.push({ ...field(`${prefix}.latencyMs.${key}`), value: p[key] });
+  };
+  /** A number compared as the result stores it. */
+  const stored = (metric: string): void => void metrics.push(field(metric));
   const fraction = (metric: string, better: Better, value: number | null): void => void metrics.push({ metric, unit: "ratio", better, value });
 
   const { activation, renewal } = result.rpc;
@@ -53,13 +65,9 @@ export function profileOf(result: Result): RunProfile {
   latency("dns", result.dns);
   fraction("rpc.activation.successRate", "higher", ratio(activation.ok, activation.sent));
   fraction("rpc.renewal.successRate", "higher", ratio(renewal.ok, renewal.sent));
-  count("clients.notActivated", result.clients.notActivated);
-  count("clients.unlicensed", result.clients.unlicensed);
-  count("failovers", result.failovers);
-  count("rediscoveries", result.rediscoveries);
-  count("dns.failed", result.dns.failed);
-  fraction("spread.maxShareDeviation", "lower", result.spread.maxShareDeviation);
-  fraction("spread.jain", "higher", result.spread.jain);
+  for (const metric of ["clients.notActivated", "clients.unlicensed", "failovers", "rediscoveries", "dns.failed", "spread.maxShareDeviation", "spread.jain"]) {
+    stored(metric);
+  }
 
   return {
     identity: {
@@ -73,7 +81,8 @@ export function profileOf(result: Result): RunProfile {
     errorGroups: [
       { prefix: "rpc.activation.errors", counts: activation.errors },
       { prefix: "rpc.renewal.errors", counts: renewal.errors },
-      { prefix: "clients.errors", counts: result.clients.errors ?? {} },
+      { prefix: "clients.errors", counts: result.clients.errors },
     ],
+    fields,
   };
 }

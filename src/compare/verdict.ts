@@ -13,6 +13,8 @@ export const ABSOLUTE_FLOOR: Readonly<Record<MetricUnit, number>> = {
   count: 0.5,
   /** 0.1 percentage point of a share, a success rate or Jain's index. */
   ratio: 0.001,
+  /** Seconds, time scales, rates: compared by the relative limit alone. */
+  number: 0,
 };
 
 export interface Verdict {
@@ -37,6 +39,7 @@ export function judge(baseline: number | null, candidate: number | null, better:
   if (baseline === null || candidate === null) return { delta: null, deltaPct: null, worse: false, regressed: false };
   const delta = clean(candidate - baseline, 9);
   const deltaPct = baseline !== 0 ? clean((delta / Math.abs(baseline)) * 100, 4) : delta === 0 ? 0 : null;
+  if (better === "neither") return { delta, deltaPct, worse: false, regressed: false };
   const worsening = better === "lower" ? delta : -delta;
   const allowed = Math.max(limitFraction * Math.abs(baseline), ABSOLUTE_FLOOR[unit]);
   return { delta, deltaPct, worse: worsening > 0, regressed: worsening > allowed };

@@ -4,8 +4,9 @@
 
 import { formatShard } from "../core/shard/shard.js";
 import type { Result, ShardMeta } from "../output/result.js";
+import { resultProblem } from "../output/result-file.js";
 import { MergeError } from "./merge-error.js";
-import { shardShapeProblem } from "./shard-shape.js";
+import { timelineOrderProblem } from "./timeline-order.js";
 import { shardBooksProblem } from "./shard-books.js";
 
 export interface ShardInput {
@@ -20,7 +21,8 @@ export function checkShards(inputs: readonly ShardInput[]): ShardInput[] {
   for (const { file, result } of inputs) {
     const problem = shardMetaProblem(result.shard);
     if (problem !== null) throw new MergeError(`'${file}' ${problem}`, "MERGE_NOT_A_SHARD");
-    const shape = shardShapeProblem(result);
+    // The CLI's reader checked the schema already; results handed in directly are checked here.
+    const shape = resultProblem(result) ?? timelineOrderProblem(result);
     if (shape !== null) throw new MergeError(`'${file}' is not a complete shard result (${shape}): merge the files \`kmssim run --shard i/N --out\` wrote`, "MERGE_BAD_SHARD");
     const books = shardBooksProblem(result);
     if (books !== null) throw new MergeError(`'${file}' does not add up (${books}): it was changed or cut after kmssim wrote it; merge the files \`kmssim run --shard i/N --out\` wrote`, "MERGE_BAD_SHARD");

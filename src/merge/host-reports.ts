@@ -3,10 +3,10 @@
 // answers, requests it read, state) replaces the fleet's side of it. Checked first: the
 // reports belong to the shards' scenario and seed, and cover every host exactly once.
 
-import { HOST_COUNTER_KEYS } from "../core/host/host-logic.js";
-import { HOST_REPORT_SCHEMA, type HostReport, type HostSelfCount } from "../output/host-report.js";
+import { HOST_REPORT_SCHEMA, hostReportSchema, type HostReport, type HostSelfCount } from "../output/host-report.js";
 import { jsonSyntaxProblem } from "../output/json-problem.js";
 import type { Result } from "../output/result.js";
+import { shapeProblem } from "../output/shape-problem.js";
 import type { HostTotals } from "../run/run-totals.js";
 import { MergeError } from "./merge-error.js";
 
@@ -15,10 +15,7 @@ export interface HostReportInput {
   report: HostReport;
 }
 
-const STATES = ["up", "hung", "down", "decommissioned"];
-const COUNTS = ["requests", "activations", "renewals", "unanswered", "lost", "late"] as const;
-
-/** Parses a host report's text; MergeError naming the file and field when it is not one. */
+/** Parses a host report's text; MergeError naming the file and the first bad field when it is not one. */
 export function parseHostReport(text: string, file: string): HostReport {
   let value: unknown;
   try {
@@ -26,25 +23,9 @@ export function parseHostReport(text: string, file: string): HostReport {
   } catch (err) {
     throw new MergeError(`'${file}' is not JSON (${jsonSyntaxProblem(err, text)}); expected what \`kmssim host --out\` writes`, "MERGE_BAD_HOST_REPORT");
   }
-  const bad = (why: string): MergeError => new MergeError(`'${file}' is not a ${HOST_REPORT_SCHEMA} host report (\`kmssim host --out\`): ${why}`, "MERGE_BAD_HOST_REPORT");
-  const r = value as Partial<HostReport> | null;
-  if (typeof r !== "object" || r === null || r.schema !== HOST_REPORT_SCHEMA) throw bad(`"schema" should be "${HOST_REPORT_SCHEMA}"`);
-  if (typeof r.scenario !== "string" || typeof r.seed !== "number") throw bad("scenario and seed are missing");
-  if (!Array.isArray(r.hosts)) throw bad("hosts should be a list");
-  r.hosts.forEach((h: Partial<HostSelfCount> | null, k) => {
-    const where = `hosts[${k}]`;
-    if (typeof h !== "object" || h === null || typeof h.name !== "string") throw bad(`${where}.name is missing`);
-    for (const key of COUNTS) if (!isCount(h[key])) throw bad(`${where}.${key} should be a count`);
-    if (typeof h.dlv !== "object" || h.dlv === null || !HOST_COUNTER_KEYS.every((key) => isCount(h.dlv![key]))) throw bad(`${where}.dlv should hold the six dlv counters`);
-    if (typeof h.count !== "object" || h.count === null || !Object.values(h.count).every(isCount)) throw bad(`${where}.count should be counts by product`);
-    if (!Array.isArray(h.lowCount) || !h.lowCount.every((p) => typeof p === "string")) throw bad(`${where}.lowCount should be a list of products`);
-    if (!STATES.includes(h.state as string)) throw bad(`${where}.state should be one of ${STATES.join(", ")}`);
-  });
-  return r as HostReport;
-}
-
-function isCount(v: unknown): boolean {
-  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+  const problem = shapeProblem(hostReportSchema, value);
+  if (problem !== null) throw new MergeError(`'${file}' is not a ${HOST_REPORT_SCHEMA} host report (${problem}); give what \`kmssim host --out\` writes`, "MERGE_BAD_HOST_REPORT");
+  return value as HostReport;
 }
 
 /** The merged hosts with the hosts' own counts put in; MergeError when the reports do not fit the shards. */

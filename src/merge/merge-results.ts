@@ -6,7 +6,6 @@
 
 import type { RpcKindResult, Result } from "../output/result.js";
 import { RESULT_SCHEMA } from "../output/result.js";
-import type { ThresholdOp } from "../scenario/model.js";
 import { hostResultsOf, withVerdict } from "../run/build-result.js";
 import { checkShards, type ShardInput } from "./check-shards.js";
 import { mergeHistograms } from "./merge-latency.js";
@@ -34,7 +33,7 @@ export function mergeShardResults(inputs: readonly ShardInput[], hostReports: re
   const interrupted = results.some((r) => r.interrupted === true);
   const sumClients = (pick: (c: Result["clients"]) => number): number => sumOf(results, (r) => pick(r.clients));
   const dnsLatency = mergeHistograms(
-    shards.map(({ file, result }) => ({ file, histogram: result.dns.histogram })),
+    shards.flatMap(({ file, result }) => histogramsOf(file, result.dns.histogram)),
     "dns.histogram",
   );
   const partial: Omit<Result, "thresholds" | "pass"> = {
@@ -83,7 +82,8 @@ export function mergeShardResults(inputs: readonly ShardInput[], hostReports: re
   // The scenario's thresholds, carried by every shard, judged on the whole fleet.
   return withVerdict(
     partial,
-    meta.thresholds.map(({ metric, op, value }) => ({ metric, op: thresholdOp(op, shards[0].file), value })),
+    // The result schema admits only the scenario's operators (checkShards read each shard through it).
+    meta.thresholds.map(({ metric, op, value }) => ({ metric, op, value })),
   );
 }
 
@@ -113,18 +113,15 @@ function hostsOf(shards: readonly ShardInput[], reports: readonly HostReportInpu
   return totals;
 }
 
-const OPS: readonly ThresholdOp[] = ["lt", "lte", "gt", "gte", "eq"];
-
-function thresholdOp(op: string, file: string): ThresholdOp {
-  const known = OPS.find((o) => o === op);
-  if (known === undefined) throw new MergeError(`'${file}': a threshold has the unknown operator '${op}' (expected ${OPS.join(", ")})`, "MERGE_BAD_THRESHOLD");
-  return known;
+/** A result may hold one histogram per kind or a list of them: each is added. */
+function histogramsOf(file: string, histogram: string | readonly string[]): { file: string; histogram: string }[] {
+  return (typeof histogram === "string" ? [histogram] : histogram).map((h) => ({ file, histogram: h }));
 }
 
 function mergeRpcKind(shards: readonly ShardInput[], kind: "activation" | "renewal"): RpcKindResult {
   const parts = shards.map((s) => s.result.rpc[kind]);
   const latency = mergeHistograms(
-    shards.map(({ file, result }) => ({ file, histogram: result.rpc[kind].histogram })),
+    shards.flatMap(({ file, result }) => histogramsOf(file, result.rpc[kind].histogram)),
     `rpc.${kind}.histogram`,
   );
   return {

@@ -1,36 +1,36 @@
 // What `kmssim host --out` writes when it stops: the hosts' own counts, for a fleet run
 // whose hosts lived in that process (`run --external-hosts`). `kmssim merge --hosts`
-// puts them into the merged result, where the fleet could only see its side.
+// puts them into the merged result, where the fleet could only see its side. Each host's
+// fields are the result's host fields of the same names (result-schema.ts).
 
-import type { HostCounters } from "../core/host/host-logic.js";
+import { z } from "zod";
+import { hostResultSchema } from "./result-schema.js";
 
 export const HOST_REPORT_SCHEMA = "kmssim/hosts@1";
 
 /** One host as it counted itself, over the life of the `kmssim host` process. */
-export interface HostSelfCount {
-  name: string;
-  /** Requests the host read (and served, unless hung). */
-  requests: number;
-  activations: number;
-  renewals: number;
-  unanswered: number;
-  lost: number;
-  late: number;
-  dlv: HostCounters;
-  /** Distinct client machine ids per product when it stopped. */
-  count: Record<string, number>;
-  /** Products with clients counted but fewer than the threshold when it stopped. */
-  lowCount: string[];
-  state: "up" | "hung" | "down" | "decommissioned";
-}
+export const hostSelfCountSchema = hostResultSchema.pick({
+  name: true,
+  requests: true,
+  activations: true,
+  renewals: true,
+  unanswered: true,
+  lost: true,
+  late: true,
+  dlv: true,
+  count: true,
+  lowCount: true,
+  state: true,
+});
 
-export interface HostReport {
-  schema: typeof HOST_REPORT_SCHEMA;
-  scenario: string;
-  seed: number;
-  /** The shared simulated time 0 (--start-at), or null. */
-  startAt: string | null;
-  /** Simulated seconds since time 0 when the hosts stopped. */
-  simulatedSeconds: number;
-  hosts: HostSelfCount[];
-}
+export const hostReportSchema = z.object({
+  schema: z.literal(HOST_REPORT_SCHEMA),
+  scenario: z.string(),
+  seed: z.number(),
+  startAt: z.string().nullable().describe("The shared simulated time 0 (--start-at), or null"),
+  simulatedSeconds: z.number().describe("Simulated seconds since time 0 when the hosts stopped"),
+  hosts: z.array(hostSelfCountSchema),
+});
+
+export type HostSelfCount = z.output<typeof hostSelfCountSchema>;
+export type HostReport = z.output<typeof hostReportSchema>;

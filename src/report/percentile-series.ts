@@ -4,6 +4,7 @@
 
 import hdr from "hdr-histogram-js";
 import type { JsHistogram } from "hdr-histogram-js";
+import { LatencyRecorder } from "../metrics/latency-recorder.js";
 import { percentileToX } from "./scales.js";
 
 export interface PercentilePoint {
@@ -57,10 +58,12 @@ export function percentileSeries(histogram: JsHistogram): PercentileSeries {
   return { count, maxMs: points[points.length - 1].valueMs, points };
 }
 
-/** percentileSeries of a result's histogram text; null when the text cannot be decoded. */
-export function percentileSeriesOf(base64: string): PercentileSeries | null {
-  if (base64 === "") return null;
+/** percentileSeries of a result's histogram text (a list is added up first); null when it cannot be decoded. */
+export function percentileSeriesOf(histogram: string | readonly string[]): PercentileSeries | null {
+  const parts = typeof histogram === "string" ? [histogram] : histogram;
+  if (parts.length === 0 || parts.includes("")) return null;
   try {
+    const base64 = parts.length === 1 ? parts[0] : LatencyRecorder.sumOf(parts, (_k, error) => (error instanceof Error ? error : new Error(String(error)))).encode();
     return percentileSeries(decodeHistogram(base64));
   } catch {
     return null;

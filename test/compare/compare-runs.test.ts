@@ -120,6 +120,30 @@ describe("compareResults", () => {
     expect(() => compareResults(base, cand, { metrics: ["nothing.*"] })).toThrow(CompareError);
   });
 
+  it("--metric with an exact path compares any other number of the results, with the direction the schema gives", () => {
+    const base = resultWith();
+    const cand = resultWith({}, (r) => {
+      r.hosts[1].late += 5;
+      r.hosts[0].share = 0.6;
+      r.clients.activated -= 100;
+    });
+    const { rows, pass } = compareResults(base, cand, { metrics: ["hosts.kms2.branch.late", "hosts.kms1.share", "clients.activated", "spread.jain"] });
+    expect(rows.map((r) => r.metric)).toEqual(["spread.jain", "hosts.kms2.branch.late", "hosts.kms1.share", "clients.activated"]);
+    expect(row(rows, "hosts.kms2.branch.late")).toMatchObject({ unit: "count", better: "lower", baseline: 1, candidate: 6, regressed: true });
+    expect(row(rows, "clients.activated")).toMatchObject({ unit: "count", better: "higher", delta: -100, worse: true, regressed: false });
+    // A share is neither better higher nor lower: it changes, it never regresses.
+    expect(row(rows, "hosts.kms1.share")).toMatchObject({ unit: "ratio", better: "neither", worse: false, regressed: false });
+    expect(pass).toBe(false);
+  });
+
+  it("globs keep to the default metrics: the rows of a run without --metric are unchanged", () => {
+    const plain = compareResults(resultWith(), resultWith()).rows.map((r) => r.metric);
+    expect(plain).not.toContain("clients.total");
+    expect(plain).not.toContain("hosts.kms1.late");
+    expect(() => compareResults(resultWith(), resultWith(), { metrics: ["hosts.*"] })).toThrow(/selects no metric; .*or any other number of the results by its exact path/);
+    expect(() => compareResults(resultWith(), resultWith(), { metrics: ["hosts.kms9.late"] })).toThrow(CompareError);
+  });
+
   it("warns when the runs differ in scenario, mode, clients or seed, or one was interrupted", () => {
     expect(compareResults(resultWith(), resultWith()).warnings).toEqual([]);
     const other = resultWith({}, (r) => {

@@ -33,5 +33,8 @@ describe("renderComparison", () => {
     expect(verdictWord({ ...base, delta: 0.01, deltaPct: 1, worse: true, regressed: false })).toBe("worse");
     expect(verdictWord({ ...base, delta: 1, deltaPct: 100, worse: true, regressed: true })).toBe("REGRESSED");
     expect(verdictWord({ ...base, delta: null, deltaPct: null, worse: false, regressed: false })).toBe("n/a");
+    const neither = { ...base, better: "neither" as const };
+    expect(verdictWord({ ...neither, delta: 0.1, deltaPct: 10, worse: false, regressed: false })).toBe("changed");
+    expect(verdictWord({ ...neither, delta: 0, deltaPct: 0, worse: false, regressed: false })).toBe("same");
   });
 });

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { expectResultContract, kmssim, runScenario, scenarioPath, stackFrames, tempDirs } from "./helpers.js";
+import { expectResultContract, kmssim, REPO_ROOT, runScenario, scenarioPath, stackFrames, tempDirs } from "./helpers.js";
 
 const tmp = tempDirs();
 
@@ -65,6 +65,13 @@ describe("schema", () => {
     const written = await kmssim(["schema", "--out", out]);
     expect(written.code).toBe(0);
     expect(JSON.parse(readFileSync(out, "utf8"))).toEqual(schema);
+    expect(schema).toEqual(JSON.parse(readFileSync(join(REPO_ROOT, "schema", "scenario.schema.json"), "utf8")));
+  });
+
+  it("--result prints the JSON Schema of result files, the one shipped in schema/", async () => {
+    const run = await kmssim(["schema", "--result"]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(JSON.parse(readFileSync(join(REPO_ROOT, "schema", "result.schema.json"), "utf8")));
   });
 });
 

@@ -107,7 +107,7 @@ describe("kmssim compare", () => {
     const cases: [string, (d: string, good: string) => string[], RegExp][] = [
       ["a missing file", (d, good) => [good, join(d, "absent.json")], /cannot read '[^']*absent\.json': no such file/],
       ["a file that is not JSON", (d, good) => [writeText(d, "text.json", "not json"), good], /'[^']*text\.json' is not JSON/],
-      ["another schema", (d, good) => [good, writeText(d, "v2.json", JSON.stringify({ schema: "kmssim/result@2" }))], /'[^']*v2\.json' has schema "kmssim\/result@2"; kmssim reads "kmssim\/result@1"/],
+      ["another schema", (d, good) => [good, writeText(d, "v2.json", JSON.stringify({ schema: "kmssim/result@2" }))], /'[^']*v2\.json' is not a kmssim\/result@1 result \(schema: should be "kmssim\/result@1", got "kmssim\/result@2"\)/],
       [
         "a broken histogram",
         (d, good) => [good, writeText(d, "broken.json", readFileSync(good, "utf8").replace(/"histogram": "[^"]+"/, '"histogram": "AAAAAAAA"'))],

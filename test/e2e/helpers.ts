@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, expect } from "vitest";
 import type { Result } from "../../src/output/result.js";
+import { resultProblem } from "../../src/output/result-file.js";
 
 export type { Result };
 
@@ -228,6 +229,8 @@ function expectSpread(v: unknown, path: string): void {
  * partitions the run).
  */
 export function expectResultContract(r: Result): void {
+  // The one definition of the result (output/result-schema.ts) first, then the rules across fields.
+  expect(resultProblem(r), "the result schema").toBeNull();
   const raw = r as unknown as Record<string, unknown>;
   expect(r.schema).toBe("kmssim/result@1");
   expect(typeof r.scenario).toBe("string");

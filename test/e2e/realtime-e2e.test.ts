@@ -25,6 +25,8 @@ import {
   runVirtual,
   samplesStrictlyInside,
 } from "./realtime-helpers.js";
+import { resultProblem } from "../../src/output/result-file.js";
+import { expectEveryNumberIsAMetric, missingThresholdPaths } from "../output/result-rule.js";
 
 const tmp = tempDirs();
 
@@ -160,6 +162,14 @@ describe("realtime: a host crashes and recovers", () => {
     // the listener's accept queue, or accepted but not yet read) is a request the down
     // host did not take: it must be counted (as refused), not vanish from the books.
     expectBooksBalance(result);
+  });
+
+  it("the result schema describes it: every number is a metric, every threshold path (generator.* too) is a number", async () => {
+    const { result } = await crash();
+    expect(resultProblem(result)).toBeNull();
+    expectEveryNumberIsAMetric(result);
+    expect(result.generator).toBeDefined();
+    expect(missingThresholdPaths(result)).toEqual([]);
   });
 });
 

@@ -38,9 +38,14 @@ describe("kmssim report", () => {
   });
 
   it.each([
-    ["a missing result", (d: string) => ["report", join(d, "nope.json"), "--html", join(d, "x.html")], /cannot read result '.*nope\.json': no such file/],
-    ["a file that is not JSON", (d: string) => (writeFileSync(join(d, "bad.json"), "{"), ["report", join(d, "bad.json"), "--html", join(d, "x.html")]), /is not valid JSON/],
+    ["a missing result", (d: string) => ["report", join(d, "nope.json"), "--html", join(d, "x.html")], /cannot read '.*nope\.json': no such file/],
+    ["a file that is not JSON", (d: string) => (writeFileSync(join(d, "bad.json"), "{"), ["report", join(d, "bad.json"), "--html", join(d, "x.html")]), /'.*bad\.json' is not JSON \(.* at line 1, column 2\)/],
     ["JSON that is not a result", (d: string) => (writeFileSync(join(d, "other.json"), '{"a":1}'), ["report", join(d, "other.json"), "--html", join(d, "x.html")]), /is not a kmssim result/],
+    [
+      "a result with a bad field",
+      (d: string) => (writeFileSync(join(d, "broken.json"), readFileSync(join(d, "r.json"), "utf8").replace('"failovers":', '"failovers": -1, "x":')), ["report", join(d, "broken.json"), "--html", join(d, "x.html")]),
+      /'.*broken\.json' is not a kmssim\/result@1 result \(failovers: should be a whole number ≥ 0, got -1\)/,
+    ],
     ["no --html", (d: string) => ["report", join(d, "r.json")], /Missing required argument: html/],
     ["no result file", (d: string) => ["report", "--html", join(d, "x.html")], /a result file is required/],
     ["a missing scenario", (d: string) => ["report", join(d, "r.json"), "--html", join(d, "x.html"), "--scenario", join(d, "none.yaml")], /cannot read scenario/],

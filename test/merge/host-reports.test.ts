@@ -93,9 +93,11 @@ describe("merge --hosts", () => {
 
   it("parseHostReport names the file and the field", () => {
     expect(() => parseHostReport("{", "x.json")).toThrow(/'x.json' is not JSON/);
-    expect(() => parseHostReport(JSON.stringify({ schema: "kmssim/result@1" }), "r.json")).toThrow(/'r.json' is not a kmssim\/hosts@1 host report .*"schema"/);
+    expect(() => parseHostReport(JSON.stringify({ schema: "kmssim/result@1" }), "r.json")).toThrow(
+      `'r.json' is not a kmssim/hosts@1 host report (schema: should be "kmssim/hosts@1", got "kmssim/result@1"); give what \`kmssim host --out\` writes`,
+    );
     const broken = { ...report("b.json", [self("kms1", 1)]).report, hosts: [{ ...self("kms1", 1), lost: "2" }] };
-    expect(() => parseHostReport(JSON.stringify(broken), "b.json")).toThrow("hosts[0].lost should be a count");
+    expect(() => parseHostReport(JSON.stringify(broken), "b.json")).toThrow("(hosts[0].lost: should be a whole number ≥ 0, got text)");
     expect(parseHostReport(JSON.stringify(report("ok.json", [self("kms1", 1)]).report), "ok.json").hosts[0].name).toBe("kms1");
   });
 });

@@ -110,7 +110,7 @@ describe("refusals, each naming the file and the field", () => {
 
   it("a string where a count belongs: its type, not its text", () => {
     const message = refusedWith((r) => ((r.hosts[0].dlv as unknown as Record<string, unknown>).total = "x".repeat(5000)));
-    expect(message).toContain("hosts[0].dlv.total: should be a whole number ≥ 0, got a string");
+    expect(message).toContain("hosts[0].dlv.total: should be a whole number ≥ 0, got text");
     expect(message.length).toBeLessThan(400);
   });
 

@@ -28,10 +28,12 @@ export function sampleResult(): Result {
       {
         name: "kms1", requests: 2550, activations: 2500, renewals: 50, share: 0.51, expectedShare: 0.5,
         count: { "windows-client": 50 }, lowCount: [], dlv: { ...dlv, total: 2550, licensed: 40 }, refused: 0, unanswered: 0, lost: 0, late: 0, state: "up",
+        clientAnswered: 2550, clientTimedOut: 0,
       },
       {
         name: "kms2.branch", requests: 2450, activations: 2400, renewals: 50, share: 0.49, expectedShare: 0.5,
         count: { "windows-client": 50, "windows-server": 3 }, lowCount: ["windows-server"], dlv: { ...dlv }, refused: 12, unanswered: 3, lost: 2, late: 1, state: "down",
+        clientAnswered: 2445, clientTimedOut: 3,
       },
     ],
     spread: { jain: 0.9996, maxOverMean: 1.02, cv: 0.02, maxShareDeviation: 0.01 },

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  evaluateThresholds,
-  knownMetricPaths,
-  resolveMetric,
-  validateMetricPath,
-} from "../../src/core/metrics/thresholds.js";
+import { evaluateThresholds, resolveMetric } from "../../src/core/metrics/thresholds.js";
+import { knownMetricPaths, validateMetricPath } from "../../src/output/result-metrics.js";
 import type { ThresholdSpec } from "../../src/scenario/model.js";
 import { sampleResult } from "./sample-result.js";
 
@@ -96,6 +92,7 @@ describe("knownMetricPaths", () => {
       "rpc.activation.errors.0xC004F038", "dns.queries", "dns.latencyMs.max",
       "spread.jain", "spread.maxShareDeviation", "failovers", "rediscoveries", "simulatedSeconds",
       "hosts.kms1.requests", "hosts.kms2.branch.unanswered", "hosts.kms1.count.office-2010", "hosts.kms1.dlv.notification",
+      "hosts.kms1.lost", "hosts.kms2.branch.late", "wallSeconds", "generator.sendLagMs.p99",
     ]) {
       expect(paths, path).toContain(path);
     }

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseResultText } from "../../src/compare/load-result.js";
+import { parseResultText } from "../../src/output/result-file.js";
 import { loadScenarioText } from "../../src/scenario/load.js";
 import { parseHostReport } from "../../src/merge/host-reports.js";
 import { jsonSyntaxProblem } from "../../src/output/json-problem.js";

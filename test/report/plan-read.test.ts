@@ -39,8 +39,8 @@ describe("readReportFile", () => {
     ["no schema", { a: 1 }, /is not a kmssim result or plan: its "schema" is missing, expected "kmssim\/result@1" .* or "kmssim\/plan@1"/],
     ["a list", [], /is not a kmssim result or plan: it is not a JSON object/],
     ["a broken plan", { ...fixturePlan(), points: [{ hosts: 1 }] }, /is not a kmssim plan: "points" should be a list of points/],
-    ["a broken result", { ...fixtureResult(), hosts: "kms1" }, /is not a kmssim result: "hosts"/],
-    ["not JSON", "{", /is not valid JSON/],
+    ["a broken result", { ...fixtureResult(), hosts: "kms1" }, /is not a kmssim\/result@1 result \(hosts: should be a list/],
+    ["not JSON", "{", /is not JSON/],
   ])("%s: a plain UserError, exit 2", async (name, contents, message) => {
     const err = await failure(write(`${name}.json`, contents));
     expect(err).toBeInstanceOf(UserError);

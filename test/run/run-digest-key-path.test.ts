@@ -5,7 +5,7 @@
 // differ)". Where the key file lies is not part of what the run simulates.
 import { describe, expect, it } from "vitest";
 import { loadScenarioText } from "../../src/scenario/index.js";
-import { validateMetricPath } from "../../src/core/metrics/thresholds.js";
+import { validateMetricPath } from "../../src/output/result-metrics.js";
 import { runDigest } from "../../src/run/run-digest.js";
 import type { Scenario } from "../../src/scenario/model.js";
 

@@ -1,4 +1,4 @@
-import { validateMetricPath } from "../../src/core/metrics/thresholds.js";
+import { validateMetricPath } from "../../src/output/result-metrics.js";
 import type { Result } from "../../src/output/result.js";
 import { loadScenarioText } from "../../src/scenario/index.js";
 import type { Scenario } from "../../src/scenario/model.js";

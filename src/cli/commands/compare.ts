@@ -4,7 +4,7 @@
 import { compareProfiles } from "../../compare/compare-runs.js";
 import { CompareError } from "../../compare/errors.js";
 import { DEFAULT_MAX_REGRESSION, parseMaxRegression, unusedOverrides } from "../../compare/limits.js";
-import { loadResultFile, ResultFileError } from "../../compare/load-result.js";
+import { readResultFile, ResultFileError } from "../../output/result-file.js";
 import { renderComparison } from "../../compare/render-table.js";
 import { buildCompareReport } from "../../compare/report-json.js";
 import { profileOf, type RunProfile } from "../../compare/run-profile.js";
@@ -29,7 +29,7 @@ function asUserError(err: unknown, prefix = ""): unknown {
 
 async function profileFile(file: string): Promise<RunProfile> {
   try {
-    return profileOf(await loadResultFile(file));
+    return profileOf(await readResultFile(file));
   } catch (err) {
     throw asUserError(err, err instanceof CompareError ? `'${file}': ` : "");
   }

@@ -4,7 +4,7 @@
 
 import { readFailureReason } from "../../output/read-failure.js";
 import { READ_LIMITS, readUserFile } from "../../output/read-user-file.js";
-import { loadResultFile, ResultFileError } from "../../compare/load-result.js";
+import { readResultFile, ResultFileError } from "../../output/result-file.js";
 import { MergeError } from "../../merge/merge-error.js";
 import { mergeShardResults } from "../../merge/merge-results.js";
 import { parseHostReport, type HostReportInput } from "../../merge/host-reports.js";
@@ -35,7 +35,7 @@ export async function mergeCommand(options: MergeCommandOptions): Promise<number
   const inputs: ShardInput[] = [];
   for (const file of options.shards) {
     try {
-      inputs.push({ file, result: await loadResultFile(file) });
+      inputs.push({ file, result: await readResultFile(file) });
     } catch (err) {
       if (err instanceof ResultFileError) throw new UserError(err.message, err.code);
       throw err;

@@ -1,10 +1,9 @@
 // Scenario thresholds (`{ metric: rpc.activation.latencyMs.p99, lt: 50 }`) checked against a
 // result. A metric is a dotted path into the result JSON; `hosts.<name>.…` finds a host by
-// name. Validation knows the result's shape up front, so a typo fails before a long run.
+// name. Validation is given the result's shape up front, so a typo fails before a long run.
 
 import { didYouMean } from "../did-you-mean.js";
 import { ERROR_CODES } from "../errors.js";
-import { HOST_COUNTER_KEYS } from "../host/host-logic.js";
 import { PRODUCTS, type ThresholdSpec } from "../../scenario/model.js";
 import type { ThresholdResult } from "../../output/result.js";
 
@@ -17,45 +16,22 @@ const KNOWN_CODES = ERROR_CODES.map((info) => info.hex);
 const HEX_CODE = /^0x[0-9a-f]{8}$/i;
 const canonicalCode = (code: string): string => "0x" + code.slice(2).toUpperCase();
 
-// ---- The numeric part of the Result shape (src/output/result.ts) ------------------------
+// ---- The numeric part of the result's shape ---------------------------------------------
 
-/** A leaf: "number"; a map keyed by error code or by product; an object; a list keyed by `name`. */
-type Shape = "number" | "codes" | "products" | ObjectShape | NamedList;
-interface ObjectShape {
-  readonly [field: string]: Shape;
+/**
+ * Where the numbers of a result are, as the outer layer derives it from the result schema
+ * (output/result-metrics.ts): a number; a map keyed by error code or by product; an
+ * object; a list whose items are named by `name` (hosts).
+ */
+export type MetricShape = "number" | "codes" | "products" | MetricObject | NamedList;
+export interface MetricObject {
+  readonly [field: string]: MetricShape;
 }
-class NamedList {
-  constructor(readonly item: ObjectShape) {}
+export class NamedList {
+  constructor(readonly item: MetricObject) {}
 }
 
-const numbers = (...fields: string[]): ObjectShape => Object.fromEntries(fields.map((f) => [f, "number"]));
-const LATENCY = numbers("mean", "p50", "p90", "p99", "p999", "max");
-const RPC_KIND: ObjectShape = { ...numbers("sent", "ok", "failed"), errors: "codes", latencyMs: LATENCY };
-
-const RESULT_SHAPE: ObjectShape = {
-  clients: {
-    ...numbers("total", "activated", "notActivated", "licensed", "unlicensed", "initialGrace", "outOfToleranceGrace"),
-    ...numbers("inFlightAtEnd"),
-    errors: "codes",
-  },
-  rpc: { activation: RPC_KIND, renewal: RPC_KIND },
-  dns: { ...numbers("queries", "failed"), latencyMs: LATENCY },
-  spread: numbers("jain", "maxOverMean", "cv", "maxShareDeviation"),
-  ...numbers("failovers", "rediscoveries", "simulatedSeconds"),
-  hosts: new NamedList({
-    ...numbers("requests", "activations", "renewals", "share", "expectedShare", "refused", "unanswered"),
-    count: "products",
-    dlv: numbers(...HOST_COUNTER_KEYS),
-  }),
-  // Realtime results only: how the load generator did (a virtual result has none: such a threshold fails there).
-  generator: {
-    ...numbers("requestedTimeScale", "achievedTimeScale", "minTimeScale", "offeredRpcPerSecond", "achievedRpcPerSecond", "lateSends", "lateFraction"),
-    sendLagMs: numbers("mean", "p50", "p90", "p99", "max"),
-    eventLoopDelayMs: numbers("p99", "max"),
-  },
-};
-
-function expand(shape: Shape, prefix: string, hostNames: readonly string[], out: string[]): void {
+function expand(shape: MetricShape, prefix: string, hostNames: readonly string[], out: string[]): void {
   if (shape === "number") out.push(prefix);
   else if (shape === "codes") for (const code of KNOWN_CODES) out.push(`${prefix}.${code}`);
   else if (shape === "products") for (const product of PRODUCTS) out.push(`${prefix}.${product}`);
@@ -64,12 +40,13 @@ function expand(shape: Shape, prefix: string, hostNames: readonly string[], out:
 }
 
 /**
- * Every numeric metric a result of a scenario with these hosts has. Error-code maps list
- * the codes the model produces; any code written `0x` + 8 hex digits is valid too.
+ * Every numeric metric a result of this shape has, for a scenario with these hosts.
+ * Error-code maps list the codes the model produces; any code written `0x` + 8 hex digits
+ * is valid too.
  */
-export function knownMetricPaths(hostNames: readonly string[]): string[] {
+export function knownMetricPaths(shape: MetricObject, hostNames: readonly string[]): string[] {
   const out: string[] = [];
-  expand(RESULT_SHAPE, "", hostNames, out);
+  expand(shape, "", hostNames, out);
   return out;
 }
 
@@ -181,8 +158,8 @@ function checkHostMetric(rest: string, hostNames: readonly string[], known: read
  * Null when `metric` names a number the result will have; otherwise a plain message,
  * with a did-you-mean suggestion when one is close.
  */
-export function validateMetricPath(metric: string, hostNames: readonly string[]): string | null {
-  const known = knownMetricPaths(hostNames);
+export function validateMetricPath(shape: MetricObject, metric: string, hostNames: readonly string[]): string | null {
+  const known = knownMetricPaths(shape, hostNames);
   if (known.includes(metric)) return null;
 
   const errorsPath = ERRORS_PATH.exec(metric);

@@ -1,0 +1,251 @@
+// The result JSON (`kmssim run --out`, design.md "Result JSON"), defined once: the TypeScript
+// types (result.ts), the JSON Schema (schema/result.schema.json), the reader of result files
+// and the metric paths thresholds and compare accept all derive from it. Extend, never rename.
+
+import { z } from "zod";
+import { THRESHOLD_OPS } from "../scenario/schema.js";
+
+export const RESULT_SCHEMA = "kmssim/result@1";
+
+// ---- What each number means to thresholds and compare ----------------------------------
+
+/** How compare shows a number and which floor a change must pass (compare/verdict.ts). */
+export type MetricUnit = "ms" | "count" | "ratio" | "number";
+/** Which way is better; absent on a number where neither is (a host's share of requests). */
+export type Better = "lower" | "higher";
+
+export type FieldRole =
+  | { role: "metric"; unit: MetricUnit; better?: Better }
+  /** Not a threshold path nor a compare metric: identity, bookkeeping or per-sample detail. */
+  | { role: "not-metric"; why: string }
+  /** A map whose keys are error codes or products: a missing key reads as 0. */
+  | { role: "map"; keys: "codes" | "products" };
+
+/** Kept apart from zod's global registry so the roles stay out of the JSON Schema. */
+export const fieldRoles = z.registry<FieldRole>();
+
+interface LeafOptions {
+  better?: Better;
+  description?: string;
+}
+
+/** Words the reader shows after "should be": plain, and never the file's content. */
+const WHOLE = "a whole number ≥ 0";
+const AMOUNT = "a number ≥ 0";
+const NUMBER = "a number";
+
+function leaf<T extends z.ZodType>(schema: T, unit: MetricUnit, options: LeafOptions): T {
+  const described = options.description === undefined ? schema : (schema.describe(options.description) as T);
+  fieldRoles.add(described, { role: "metric", unit, ...(options.better === undefined ? {} : { better: options.better }) });
+  return described;
+}
+
+const count = (options: LeafOptions = {}) => leaf(z.int({ error: WHOLE }).min(0, { error: WHOLE }), "count", options);
+const ms = (options: LeafOptions = {}) => leaf(z.number({ error: NUMBER }), "ms", { better: "lower", ...options });
+const ratio = (options: LeafOptions = {}) => leaf(z.number({ error: NUMBER }), "ratio", options);
+const amount = (options: LeafOptions = {}) => leaf(z.number({ error: AMOUNT }).min(0, { error: AMOUNT }), "number", options);
+const plain = (options: LeafOptions = {}) => leaf(z.number({ error: NUMBER }), "number", options);
+
+function notMetric<T extends z.ZodType>(schema: T, why: string): T {
+  fieldRoles.add(schema, { role: "not-metric", why });
+  return schema;
+}
+
+function map<T extends z.ZodType>(keys: "codes" | "products", value: T, description: string) {
+  return z.record(z.string(), value).describe(description).register(fieldRoles, { role: "map", keys });
+}
+
+// ---- The result -------------------------------------------------------------------------
+
+const latencySummaryMs = z.object({
+  mean: ms(),
+  p50: ms(),
+  p90: ms(),
+  p99: ms(),
+  p999: ms(),
+  max: ms(),
+});
+
+const histogram = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: "a compressed HdrHistogram (base64 text) or a list of them" })
+  .describe("HdrHistogram of latencies in microseconds, compressed base64 (V2); a list of them is added up by compare");
+
+const errorCounts = map("codes", count({ better: "lower" }), 'Error code (hex, e.g. "0xC004F038") → count. Keys sorted.');
+
+export const rpcKindResultSchema = z.object({
+  sent: count(),
+  ok: count({ better: "higher" }),
+  failed: count({ better: "lower" }),
+  errors: errorCounts,
+  latencyMs: latencySummaryMs,
+  histogram,
+});
+
+const dnsResult = z.object({
+  queries: count(),
+  failed: count({ better: "lower" }),
+  latencyMs: latencySummaryMs,
+  histogram,
+});
+
+/** Request counters like `slmgr /dlv` shows on a KMS host (the same keys as core's HostCounters). */
+export const hostDlvSchema = z
+  .object({
+    total: count(),
+    failed: count({ better: "lower" }),
+    licensed: count(),
+    initialGrace: count(),
+    outOfToleranceGrace: count(),
+    notification: count(),
+  })
+  .describe("Request counters like `slmgr /dlv` shows on a KMS host");
+
+const HOST_STATES = ["up", "hung", "down", "decommissioned"] as const;
+
+export const hostResultSchema = z.object({
+  name: z.string(),
+  requests: count(),
+  activations: count(),
+  renewals: count(),
+  share: ratio({ description: "The host's part of all requests" }),
+  expectedShare: ratio({ description: "The part the SRV records promise (win7: by priority then weight among hosts up; vista: equal)" }),
+  count: map("products", count(), "Current count of distinct client machine ids per product served"),
+  lowCount: z.array(z.string()).describe("Products with clients counted on this host but fewer than the activation threshold at the end (monitoring alert)"),
+  dlv: hostDlvSchema,
+  refused: count({ better: "lower", description: "Requests that arrived while the host was down" }),
+  unanswered: count({ better: "lower", description: "Requests that arrived while the host was hung (never answered)" }),
+  lost: count({ better: "lower", description: "Queued or in service when the host crashed or hung: the answer never left" }),
+  late: count({ better: "lower", description: "Answered after the client's RPC timeout had expired (a slow or overloaded host)" }),
+  state: z.enum(HOST_STATES).describe("State at the end of the run"),
+  clientAnswered: count({ description: "Realtime only: answers from this host that clients received, counted on the client side" }).optional(),
+  clientTimedOut: count({ better: "lower", description: "Realtime only: requests to this host whose client gave up first (RPC timeout)" }).optional(),
+  expectedRequests: notMetric(
+    amount({ description: "Shard results only: the requests the SRV records promised this host, unrounded, for an exact merge" }),
+    "shard bookkeeping: kmssim merge recomputes expectedShare from it",
+  ).optional(),
+});
+
+const spreadResult = z.object({
+  jain: ratio({ better: "higher", description: "Jain's fairness index of the hosts' shares (1 = even)" }),
+  maxOverMean: ratio({ better: "lower" }),
+  cv: ratio({ better: "lower" }),
+  maxShareDeviation: ratio({ better: "lower", description: "Largest |share − expectedShare| of any host" }),
+});
+
+const timelineSample = z.object({
+  t: amount({ description: "Simulated seconds since start" }),
+  activated: count({ description: "Clients that have activated at least once, cumulative" }),
+  licensed: count({ description: "Clients licensed at this instant" }),
+  hostRequests: z.record(z.string(), count()).describe("Requests received per host during this sample interval"),
+  hostExpected: z.record(z.string(), amount()).describe("Shard results only: requests the SRV records promised each host during the interval").optional(),
+  spread: spreadResult,
+  timeScale: plain({ description: "Realtime only: simulated seconds per wall second over the interval" }).optional(),
+});
+
+const generatorResult = z
+  .object({
+    clock: z.enum(["adaptive", "strict"]).describe("adaptive: simulated time slows when the generator falls behind; strict: it never does"),
+    requestedTimeScale: plain(),
+    achievedTimeScale: plain({ better: "higher", description: "Simulated time covered per wall second, from time 0 to the end of simulated time" }),
+    minTimeScale: plain({ better: "higher", description: "The slowest rate the adaptive clock ran at (= requested when it never slowed)" }),
+    offeredRpcPerSecond: plain({ description: "RPCs per wall second the scenario asks for at the requested time scale" }),
+    achievedRpcPerSecond: plain({ better: "higher", description: "RPCs per wall second actually sent" }),
+    sendLagMs: z.object({ mean: ms(), p50: ms(), p90: ms(), p99: ms(), max: ms() }).describe("Actual send − due time of every RPC and DNS query (wall ms)"),
+    lateSends: count({ better: "lower", description: "RPCs and queries that left more than 100 ms late" }),
+    lateFraction: ratio({ better: "lower", description: "lateSends as a part of all sends" }),
+    eventLoopDelayMs: z.object({ p99: ms(), max: ms() }).describe("Worst event-loop delay of any thread (wall ms)"),
+    threads: notMetric(
+      z.array(z.object({ name: z.string(), eventLoopDelayMs: z.object({ p50: ms(), p99: ms(), max: ms() }), utilization: ratio() })),
+      "per-thread detail whose names depend on --workers; thresholds use generator.eventLoopDelayMs, the worst thread",
+    ),
+    saturated: z.boolean().describe("More than 1 % of requests left over 100 ms late: latencies and outcomes measure this machine"),
+  })
+  .describe("Realtime only: how the load generator itself did");
+
+const thresholdSpec = z.object({ metric: z.string(), op: z.enum(THRESHOLD_OPS), value: z.number({ error: NUMBER }) });
+
+const thresholdResult = z.object({
+  metric: z.string(),
+  op: z.string(),
+  value: z.number({ error: NUMBER }),
+  actual: z.number({ error: NUMBER }).nullable().describe("null: the result has no number at that path (the threshold failed)"),
+  pass: z.boolean(),
+});
+
+const positive = z.int({ error: "a whole number ≥ 1" }).min(1, { error: "a whole number ≥ 1" });
+
+const shardMeta = z
+  .object({
+    index: positive.describe("1-based, as on the command line"),
+    count: positive,
+    fleetClients: z.int({ error: WHOLE }).min(0, { error: WHOLE }).describe("Clients in the whole fleet (all shards together)"),
+    runDigest: z.string().describe("Fingerprint of scenario, seed, mode and fleet size: shards of one run share it"),
+    thresholds: z.array(thresholdSpec).describe("The scenario's thresholds, judged only on the merged result"),
+    externalHosts: z.boolean().describe("The shard ran with --external-hosts: its hosts[] are the clients' view").optional(),
+  })
+  .describe("Which part of a sharded run this result is (`run --shard i/N`)");
+
+const fleetEventRecord = z.object({
+  t: z.number({ error: NUMBER }).describe("Simulated seconds"),
+  kind: z.enum(["host", "dns"]),
+  target: z.string().describe('A host name, or "dns" for the DNS server itself'),
+  action: z.string().describe("Scenario actions (crash, down, …) and DNS record changes (published, publish-failed, scavenged)"),
+  domain: z.string().optional(),
+  eventId: z.int().describe("The KMS host's event id for a publish outcome: 12294 published, 12293 failed").optional(),
+  reason: z.string().describe("Why a publish failed").optional(),
+});
+
+const clientsResult = z.object({
+  total: count(),
+  activated: count({ better: "higher" }),
+  notActivated: count({ better: "lower" }),
+  licensed: count({ better: "higher" }),
+  unlicensed: count({ better: "lower" }),
+  initialGrace: count(),
+  outOfToleranceGrace: count({ better: "lower" }),
+  errors: map("codes", count({ better: "lower" }), "Attempt-level failures a client saw (0xC004F074, 0x8007232B), as opposed to per-RPC outcomes under rpc"),
+  inFlightAtEnd: count({ description: "RPCs or DNS queries still outstanding when the simulated time ran out" }),
+});
+
+export const resultSchema = z
+  .object({
+    schema: z.literal(RESULT_SCHEMA),
+    scenario: z.string(),
+    mode: z.enum(["virtual", "realtime"]),
+    seed: notMetric(z.number({ error: NUMBER }), "the run's identity, not a measurement"),
+    simulatedSeconds: amount(),
+    wallSeconds: amount({ better: "lower" }),
+    interrupted: z.boolean().optional(),
+    incomplete: notMetric(
+      z.object({ reason: z.string(), clientsUnreported: z.int({ error: WHOLE }).min(0, { error: WHOLE }) }),
+      "present only when a run failed part-way",
+    )
+      .describe("The run failed part-way (a worker died): clients counts only the clients reported")
+      .optional(),
+    shard: notMetric(shardMeta, "which part of a sharded run this is").optional(),
+    merged: notMetric(z.object({ shards: positive, runDigest: z.string() }), "which shards a merged result adds up")
+      .describe("A result of kmssim merge: how many shard results it adds up")
+      .optional(),
+    clients: clientsResult,
+    rpc: z.object({ activation: rpcKindResultSchema, renewal: rpcKindResultSchema }),
+    dns: dnsResult,
+    hosts: z.array(hostResultSchema),
+    spread: spreadResult,
+    failovers: count({ better: "lower" }),
+    rediscoveries: count({ better: "lower" }),
+    events: notMetric(z.array(fleetEventRecord), "what happened when: a log, not a measurement"),
+    timeline: notMetric(z.array(timelineSample), "per-interval samples: thresholds and compare judge the whole run"),
+    generator: generatorResult.optional(),
+    thresholds: notMetric(z.array(thresholdResult), "the verdicts on the metrics, not metrics"),
+    pass: z.boolean(),
+  })
+  .meta({
+    title: "kmssim result",
+    description: `The result of one kmssim run (\`kmssim run --out\`), a shard of one, or a merge of shards (${RESULT_SCHEMA}).`,
+  });
+
+/** The JSON Schema of result files, as shipped in schema/result.schema.json. */
+export function resultJsonSchema(): Record<string, unknown> {
+  // io "input": what the reader accepts (fields a newer kmssim adds are ignored, not refused).
+  return z.toJSONSchema(resultSchema, { io: "input" }) as Record<string, unknown>;
+}
