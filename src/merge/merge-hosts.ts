@@ -3,7 +3,8 @@
 // product, low-count alert, state at the end) is the same in every virtual shard, since
 // each simulates the whole fleet; realtime shards that ran their own copies of a host
 // each saw part of the fleet, so the merge keeps the largest count, products low in
-// every copy, and the state of the first shard.
+// every copy, and the state of the first shard. Its load (utilization, peak queue) is
+// the whole fleet's in every virtual shard; of realtime copies the busiest is kept.
 
 import { HOST_COUNTER_KEYS, type HostCounters } from "../core/host/host-logic.js";
 import type { HostResult } from "../output/result.js";
@@ -31,6 +32,10 @@ export function mergeHosts(shards: readonly ShardInput[]): HostTotals[] {
     const dlv = Object.fromEntries(HOST_COUNTER_KEYS.map((key) => [key, sumOf(copies, (h) => h.dlv[key])])) as unknown as HostCounters;
     const optional = (pick: (h: HostResult) => number | undefined): number | undefined =>
       copies.every((h) => pick(h) === undefined) ? undefined : sumOf(copies, (h) => pick(h) ?? 0);
+    const largest = (pick: (h: HostResult) => number | undefined): number | undefined =>
+      copies.every((h) => pick(h) === undefined) ? undefined : Math.max(...copies.map((h) => pick(h) ?? 0));
+    const utilization = largest((h) => h.utilization);
+    const peakQueued = largest((h) => h.peakQueued);
     const clientAnswered = optional((h) => h.clientAnswered);
     const clientTimedOut = optional((h) => h.clientTimedOut);
     return {
@@ -47,6 +52,8 @@ export function mergeHosts(shards: readonly ShardInput[]): HostTotals[] {
       count: largestCounts(copies.map((h) => h.count)),
       lowCount: first.lowCount.filter((product) => copies.every((h) => h.lowCount.includes(product))),
       expectedRequests: sumOf(copies, (h) => h.expectedRequests ?? 0),
+      ...(utilization === undefined ? {} : { utilization }),
+      ...(peakQueued === undefined ? {} : { peakQueued }),
       ...(clientAnswered === undefined ? {} : { clientAnswered }),
       ...(clientTimedOut === undefined ? {} : { clientTimedOut }),
     };

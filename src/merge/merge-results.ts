@@ -4,6 +4,7 @@
 // Virtual shards give exactly the single run's counters and histograms (each shard
 // simulated the whole fleet and measured its own clients).
 
+import { withRates } from "../run/rates.js";
 import type { RpcKindResult, Result } from "../output/result.js";
 import { RESULT_SCHEMA } from "../output/result.js";
 import { hostResultsOf, withVerdict } from "../run/build-result.js";
@@ -81,7 +82,7 @@ export function mergeShardResults(inputs: readonly ShardInput[], hostReports: re
   };
   // The scenario's thresholds, carried by every shard, judged on the whole fleet.
   return withVerdict(
-    partial,
+    withRates(partial),
     // The result schema admits only the scenario's operators (checkShards read each shard through it).
     meta.thresholds.map(({ metric, op, value }) => ({ metric, op, value })),
   );

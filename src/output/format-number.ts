@@ -32,3 +32,11 @@ export function formatPoints(delta: number): string {
 export function formatScale(scale: number): string {
   return `${scale >= 10 ? formatCount(Math.round(scale)) : String(Math.round(scale * 100) / 100)}×`;
 }
+
+/** A rate as people read it: "1,250", "83.4", "6.92", "0.0087" (two significant digits below 1). */
+export function formatRate(perSecond: number): string {
+  if (perSecond >= 100) return formatCount(Math.round(perSecond));
+  if (perSecond >= 1) return perSecond.toPrecision(3);
+  if (perSecond === 0) return "0";
+  return String(Number(perSecond.toPrecision(2)));
+}

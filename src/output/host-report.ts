@@ -21,6 +21,8 @@ export const hostSelfCountSchema = hostResultSchema.pick({
   count: true,
   lowCount: true,
   state: true,
+  utilization: true,
+  peakQueued: true,
 });
 
 export const hostReportSchema = z.object({

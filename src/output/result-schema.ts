@@ -79,7 +79,16 @@ export const rpcKindResultSchema = z.object({
   errors: errorCounts,
   latencyMs: latencySummaryMs,
   histogram,
+  perSecond: amount({ description: "Mean RPCs of this kind per simulated second" }).optional(),
 });
+
+/** A rate per simulated second: over the whole run, and in the busiest timeline interval. */
+const rateResult = z
+  .object({
+    mean: amount({ description: "Over the whole simulated time" }),
+    peak: amount({ description: "In the busiest timeline interval (intervals shorter than half the sample interval left out)" }),
+  })
+  .describe("Per simulated second");
 
 const dnsResult = z.object({
   queries: count(),
@@ -117,6 +126,12 @@ export const hostResultSchema = z.object({
   lost: count({ better: "lower", description: "Queued or in service when the host crashed or hung: the answer never left" }),
   late: count({ better: "lower", description: "Answered after the client's RPC timeout had expired (a slow or overloaded host)" }),
   state: z.enum(HOST_STATES).describe("State at the end of the run"),
+  perSecond: rateResult.optional(),
+  utilization: ratio({
+    better: "lower",
+    description: "Share of the host's server time spent serving: busy servers over its concurrency, over the run (realtime: wall time)",
+  }).optional(),
+  peakQueued: count({ better: "lower", description: "The most requests waiting for a free server at once" }).optional(),
   clientAnswered: count({ description: "Realtime only: answers from this host that clients received, counted on the client side" }).optional(),
   clientTimedOut: count({ better: "lower", description: "Realtime only: requests to this host whose client gave up first (RPC timeout)" }).optional(),
   expectedRequests: notMetric(
@@ -228,6 +243,7 @@ export const resultSchema = z
       .optional(),
     clients: clientsResult,
     rpc: z.object({ activation: rpcKindResultSchema, renewal: rpcKindResultSchema }),
+    rpcPerSecond: rateResult.optional().describe("Every RPC per simulated second (peak: requests that reached the hosts)"),
     dns: dnsResult,
     hosts: z.array(hostResultSchema),
     spread: spreadResult,

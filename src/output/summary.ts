@@ -6,7 +6,7 @@ import { stripVTControlCharacters } from "node:util";
 import { explainCode, parseCode } from "../core/errors.js";
 import { PRODUCTS } from "../scenario/model.js";
 import { formatDurationShort } from "./format-duration.js";
-import { formatCount, formatMs, formatPercent, formatPoints } from "./format-number.js";
+import { formatCount, formatMs, formatPercent, formatPoints, formatRate } from "./format-number.js";
 import { fitTable, wrapLine } from "./fit-width.js";
 import { DEFAULT_COLUMNS } from "./terminal.js";
 import { generatorFigures, generatorWarnings } from "./generator-summary.js";
@@ -68,13 +68,13 @@ function clientsLine(result: Result, p: Palette): string {
 }
 
 function rpcTable(result: Result, p: Palette, width: number): string[] {
-  const head = ["rpc", "sent", "ok", "failed", ...LATENCY_FIELDS, "(ms)"].map(p.dim);
+  const head = ["rpc", "sent", "per s", "ok", "failed", ...LATENCY_FIELDS, "(ms)"].map(p.dim);
   const rows = (["activation", "renewal"] as const).map((kind) => {
     const r = result.rpc[kind];
     const failed = r.failed > 0 ? p.red(formatCount(r.failed)) : formatCount(r.failed);
-    return [kind, formatCount(r.sent), formatCount(r.ok), failed, ...LATENCY_FIELDS.map((f) => formatMs(r.latencyMs[f]))];
+    return [kind, formatCount(r.sent), r.perSecond === undefined ? "-" : formatRate(r.perSecond), formatCount(r.ok), failed, ...LATENCY_FIELDS.map((f) => formatMs(r.latencyMs[f]))];
   });
-  return fitTable([head, ...rows], { width, indent: INDENT, align: ["left", ...Array<"right">(9).fill("right")] });
+  return fitTable([head, ...rows], { width, indent: INDENT, align: ["left", ...Array<"right">(10).fill("right")] });
 }
 
 function dnsLine(result: Result, p: Palette): string {
@@ -117,7 +117,7 @@ function hostsTable(result: Result, p: Palette, width: number): string[] {
   if (result.hosts.length === 0) return [labelled("hosts", "none", p)];
   const products = productColumns(result);
   const head = [
-    "host", "state", "offered", "requests", "share", "expected", "deviation", "activations", "renewals", "refused", "unanswered", "lost", "late",
+    "host", "state", "offered", "requests", "per s", "peak/s", "busy", "queue", "share", "expected", "deviation", "activations", "renewals", "refused", "unanswered", "lost", "late",
     ...products,
   ].map(p.dim);
   const rows = result.hosts.map((h) => {
@@ -132,6 +132,10 @@ function hostsTable(result: Result, p: Palette, width: number): string[] {
       h.state === "up" || h.state === undefined ? (h.state ?? "") : p.red(h.state),
       formatCount(h.requests + h.refused),
       formatCount(h.requests),
+      h.perSecond === undefined ? "-" : formatRate(h.perSecond.mean),
+      h.perSecond === undefined ? "-" : formatRate(h.perSecond.peak),
+      h.utilization === undefined ? "-" : formatPercent(h.utilization),
+      h.peakQueued === undefined ? "-" : formatCount(h.peakQueued),
       formatPercent(h.share),
       formatPercent(h.expectedShare),
       formatPoints(h.share - h.expectedShare),
@@ -144,9 +148,10 @@ function hostsTable(result: Result, p: Palette, width: number): string[] {
       ...counts,
     ];
   });
-  const lines = fitTable([head, ...rows], { width, indent: INDENT, align: ["left", "left", ...Array<"right">(11 + products.length).fill("right")] });
+  const lines = fitTable([head, ...rows], { width, indent: INDENT, align: ["left", "left", ...Array<"right">(15 + products.length).fill("right")] });
   const legend =
-    "(offered: requests read + refused · refused: host down · unanswered: host hung · lost: held when it crashed or hung · " +
+"(offered: requests read + refused · per s: requests per simulated second, over the run and in the busiest timeline interval · " +
+    "busy: share of the host's server time spent serving · queue: the most requests waiting at once · refused: host down · unanswered: host hung · lost: held when it crashed or hung · " +
     "late: answered after the client's timeout · deviation: share minus expected, in percentage points (pp)" +
     (products.length === 0 ? ")" : "; per product: distinct clients the host counts now; LOW = below the activation threshold)");
   return [...lines, " ".repeat(INDENT) + p.dim(legend)];
@@ -222,7 +227,7 @@ export function renderSummary(result: Result, options: SummaryOptions): string {
     ...(warnings.length > 0 ? [warnings] : []),
     // The verdict and why, first (as k6): the tables below explain it.
     [...(result.shard === undefined ? thresholdLines(result.thresholds, p, width) : []), verdict(result, p)],
-    [clientsLine(result, p), dnsLine(result, p), ...spreadLines(result, p), failoverLine(result, p),
+    [clientsLine(result, p), ...rateLine(result, p), dnsLine(result, p), ...spreadLines(result, p), failoverLine(result, p),
       ...(result.generator === undefined ? [] : [labelled("generator", generatorFigures(result.generator, p), p)])],
     rpcTable(result, p, width),
     errorsTable(result, p, width),
@@ -237,6 +242,13 @@ export function renderSummary(result: Result, options: SummaryOptions): string {
 function hangIndentOf(line: string): number {
   const lead = /^ */.exec(line)![0].length;
   return lead === INDENT && /^ {2}[a-z][a-z ]*\S*\.{2,}/.test(stripVTControlCharacters(line)) ? VALUE_COLUMN : lead + 2;
+}
+
+/** RPCs per simulated second, the first figure a capacity planner reads. */
+function rateLine(result: Result, p: Palette): string[] {
+  const r = result.rpcPerSecond;
+  if (r === undefined) return [];
+  return [labelled("rpc rate", `${formatRate(r.mean)}/s  ${p.dim("peak")} ${formatRate(r.peak)}/s  ${p.dim("(per simulated second; peak: the busiest timeline interval)")}`, p)];
 }
 
 function failoverLine(result: Result, p: Palette): string {

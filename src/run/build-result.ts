@@ -1,5 +1,6 @@
 // Turns a finished (or interrupted) run into the result JSON of design.md.
 
+import { withRates } from "./rates.js";
 import { LicenseStatus } from "../core/license.js";
 import { computeSpread, partsOf } from "../core/metrics/spread.js";
 import { evaluateThresholds } from "../core/metrics/thresholds.js";
@@ -57,7 +58,7 @@ export function buildResult(totals: RunTotals, wallSeconds: number, interrupted:
     ...(totals.generator === undefined ? {} : { generator: totals.generator }),
   };
   // Thresholds speak of the whole fleet: a shard's are judged after the merge, never here.
-  return withVerdict(partial, shard === undefined ? scenario.thresholds : []);
+  return withVerdict(withRates(partial), shard === undefined ? scenario.thresholds : []);
 }
 
 /**
@@ -82,6 +83,8 @@ export function hostResultsOf(totals: readonly HostTotals[], keepExpected: boole
     lost: h.lost,
     late: h.late,
     state: h.state,
+    ...(h.utilization === undefined ? {} : { utilization: Number(h.utilization.toPrecision(6)) }),
+    ...(h.peakQueued === undefined ? {} : { peakQueued: h.peakQueued }),
     ...(h.clientAnswered === undefined ? {} : { clientAnswered: h.clientAnswered }),
     ...(h.clientTimedOut === undefined ? {} : { clientTimedOut: h.clientTimedOut }),
     ...(keepExpected ? { expectedRequests: h.expectedRequests } : {}),

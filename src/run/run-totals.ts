@@ -23,6 +23,10 @@ export interface HostTotals {
   lowCount: string[];
   /** Requests the SRV records promised this host (summed over served requests). */
   expectedRequests: number;
+  /** Busy servers over concurrency, over the run (0–1). */
+  utilization?: number;
+  /** The most requests waiting for a free server at once. */
+  peakQueued?: number;
   /** Realtime only: answers from this host that clients received (the other side's count). */
   clientAnswered?: number;
   /** Realtime only: requests to this host its clients gave up on (the host may have answered them anyway). */

@@ -262,6 +262,8 @@ export class VirtualEngine {
           count: h.logic.counts(nowMs),
           lowCount: h.logic.lowCountProducts(nowMs),
           expectedRequests: this.ledger.total[h.index],
+          utilization: nowMs > 0 ? h.queue.busyMsUntil(nowMs) / (h.queue.concurrency * nowMs) : 0,
+          peakQueued: h.queue.peakWaiting,
         })),
       failovers: this.tally.failovers,
       rediscoveries: this.tally.rediscoveries,

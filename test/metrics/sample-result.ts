@@ -5,7 +5,7 @@ import type { Result, RpcKindResult } from "../../src/output/result.js";
 const latency = { mean: 1.1, p50: 1, p90: 1.6, p99: 3.1, p999: 6, max: 9.2 };
 
 function rpc(sent: number, ok: number, errors: Record<string, number>): RpcKindResult {
-  return { sent, ok, failed: sent - ok, errors, latencyMs: { ...latency }, histogram: "" };
+  return { sent, ok, failed: sent - ok, errors, latencyMs: { ...latency }, histogram: "", perSecond: sent / 17_280_000 };
 }
 
 const dlv = { total: 0, failed: 0, licensed: 0, initialGrace: 0, outOfToleranceGrace: 0, notification: 0 };
@@ -23,16 +23,19 @@ export function sampleResult(): Result {
       initialGrace: 4, outOfToleranceGrace: 6, errors: { "0xC004F074": 7 }, inFlightAtEnd: 0,
     },
     rpc: { activation: rpc(5100, 5000, { "0xC004F038": 100 }), renewal: rpc(2000, 2000, {}) },
+    rpcPerSecond: { mean: 7100 / 17_280_000, peak: 0.25 },
     dns: { queries: 5200, failed: 0, latencyMs: { ...latency }, histogram: "" },
     hosts: [
       {
         name: "kms1", requests: 2550, activations: 2500, renewals: 50, share: 0.51, expectedShare: 0.5,
         count: { "windows-client": 50 }, lowCount: [], dlv: { ...dlv, total: 2550, licensed: 40 }, refused: 0, unanswered: 0, lost: 0, late: 0, state: "up",
+        perSecond: { mean: 0.000148, peak: 0.12 }, utilization: 0.0021, peakQueued: 4,
         clientAnswered: 2550, clientTimedOut: 0,
       },
       {
         name: "kms2.branch", requests: 2450, activations: 2400, renewals: 50, share: 0.49, expectedShare: 0.5,
         count: { "windows-client": 50, "windows-server": 3 }, lowCount: ["windows-server"], dlv: { ...dlv }, refused: 12, unanswered: 3, lost: 2, late: 1, state: "down",
+        perSecond: { mean: 0.000142, peak: 0.13 }, utilization: 0.0019, peakQueued: 0,
         clientAnswered: 2445, clientTimedOut: 3,
       },
     ],

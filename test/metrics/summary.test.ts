@@ -32,8 +32,9 @@ describe("renderSummary", () => {
   it("shows the clients and an RPC row per kind with counts and latencies", () => {
     const text = plain(sampleResult());
     expect(labelled(text, "clients")).toMatch(/5,000 total\s+5,000 activated\s+0 not activated\s+4,990 licensed\s+0 unlicensed\s+10 in grace/);
-    expect(lineWith(text, "activation  ")).toMatch(/^\s+activation\s+5,100\s+5,000\s+100\s+1\.100\s+1\.000\s+1\.600\s+3\.100\s+6\.000\s+9\.200$/);
-    expect(lineWith(text, "renewal  ")).toMatch(/^\s+renewal\s+2,000\s+2,000\s+0\s/);
+    expect(lineWith(text, "activation  ")).toMatch(/^\s+activation\s+5,100\s+0\.0003\s+5,000\s+100\s+1\.100\s+1\.000\s+1\.600\s+3\.100\s+6\.000\s+9\.200$/);
+    expect(lineWith(text, "renewal  ")).toMatch(/^\s+renewal\s+2,000\s+0\.00012\s+2,000\s+0\s/);
+    expect(labelled(text, "rpc rate")).toMatch(/0\.00041\/s\s+peak 0\.25\/s/);
     expect(labelled(text, "dns")).toMatch(/5,200 queries\s+0 failed/);
   });
 
@@ -45,8 +46,8 @@ describe("renderSummary", () => {
 
   it("shows every host with requests, share, expected share, deviation and counts per product", () => {
     const text = plain(sampleResult());
-    expect(lineWith(text, "kms1 ")).toMatch(/kms1\s+up\s+2,550\s+2,550\s+51\.0%\s+50\.0%\s+\+1\.0pp\s+2,500\s+50\s+0\s+0\s+0\s+0\s+50\s+-$/);
-    expect(lineWith(text, "kms2.branch")).toMatch(/kms2\.branch\s+down\s+2,462\s+2,450\s+49\.0%\s+50\.0%\s+-1\.0pp\s+2,400\s+50\s+12\s+3\s+2\s+1\s+50\s+3 LOW$/);
+    expect(lineWith(text, "kms1 ")).toMatch(/kms1\s+up\s+2,550\s+2,550\s+0\.00015\s+0\.12\s+0\.2%\s+4\s+51\.0%\s+50\.0%\s+\+1\.0pp\s+2,500\s+50\s+0\s+0\s+0\s+0\s+50\s+-$/);
+    expect(lineWith(text, "kms2.branch")).toMatch(/kms2\.branch\s+down\s+2,462\s+2,450\s+0\.00014\s+0\.13\s+0\.2%\s+0\s+49\.0%\s+50\.0%\s+-1\.0pp\s+2,400\s+50\s+12\s+3\s+2\s+1\s+50\s+3 LOW$/);
   });
 
   it("aligns the hosts table: every row as wide as its header", () => {

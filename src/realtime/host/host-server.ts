@@ -178,6 +178,9 @@ export class KmsHostServer implements HostServerCounters {
   // In order of last activity (bytes in, answer out), least recent first: eviction's order.
   private readonly open = new Set<Connection>();
   private readonly queue: TimedServiceQueue<Job>;
+  private readonly wallNowMs: () => number;
+  /** When start() was called (wall ms): the host's utilization counts from there. */
+  private startedWallMs: number | null = null;
   // Listen and close run one after another, in the order the faults asked for them.
   private listenerOps: Promise<void> = Promise.resolve();
   // Reused per request (handle() and the encoder copy what they need).
@@ -205,11 +208,12 @@ export class KmsHostServer implements HostServerCounters {
     this.limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
     checkConnectionLimits(this.limits);
     this.response.hostId = options.hostIndex;
+    this.wallNowMs = options.wallNow ?? (() => performance.now());
     this.queue = new TimedServiceQueue<Job>({
       concurrency: options.concurrency,
       serviceTimeMs: options.serviceTimeMs,
       rng: options.rng,
-      wallNowMs: options.wallNow ?? (() => performance.now()),
+      wallNowMs: this.wallNowMs,
       onDone: (job) => this.answerJob(job),
     });
     this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.onConnection(socket));
@@ -282,6 +286,7 @@ export class KmsHostServer implements HostServerCounters {
   /** Starts listening; resolves with where. Port 0 binds an ephemeral port, kept from then on. */
   async start(): Promise<{ address: string; port: number }> {
     if (!this.lifecycle.allows("start")) throw new Error(`KmsHostServer ${this.name}: start() while ${this.state}`);
+    this.startedWallMs = this.wallNowMs();
     await this.feed({ kind: "start" });
     return { address: this.address, port: this.boundPort };
   }
@@ -381,7 +386,15 @@ export class KmsHostServer implements HostServerCounters {
       count: snap.count,
       lowCount: this.logic.lowCountProducts(lowCountAtMs),
       state: this.lifecycle.reportedState,
+      ...this.load(),
     };
+  }
+
+  /** Busy servers over concurrency since start() (wall time), and the longest queue. */
+  private load(): { utilization: number; peakQueued: number } {
+    const upMs = this.startedWallMs === null ? 0 : this.wallNowMs() - this.startedWallMs;
+    const utilization = upMs > 0 ? Math.min(1, this.queue.busyMs() / (this.concurrency * upMs)) : 0;
+    return { utilization: Number(utilization.toPrecision(6)), peakQueued: this.queue.peakWaiting };
   }
 
   snapshot(): HostServerSnapshot {
