@@ -14,7 +14,7 @@ import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
 import { validateCommand } from "./commands/validate.js";
-import { EXIT, UserError } from "./user-error.js";
+import { EXIT, KmssimError } from "../core/kmssim-error.js";
 
 const EPILOGUE = `Exit codes: 0 all thresholds pass, 1 a threshold failed, 2 bad input (scenario, flags, files),
 3 the run itself failed, 130 interrupted (partial result still written).
@@ -394,16 +394,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     .fail((message, error) => {
       if (error) throw error;
       if (/Not enough non-option arguments/.test(message)) {
-        if (first === "merge") throw new UserError("merge needs the shard results, e.g. `kmssim merge shard-*.json --out all.json`", "KMSSIM_USAGE");
-        throw new UserError("a scenario file is required, e.g. `kmssim run scenarios/multi-host.yaml`", "KMSSIM_USAGE");
+        if (first === "merge") throw new KmssimError("merge needs the shard results, e.g. `kmssim merge shard-*.json --out all.json`", "KMSSIM_USAGE");
+        throw new KmssimError("a scenario file is required, e.g. `kmssim run scenarios/multi-host.yaml`", "KMSSIM_USAGE");
       }
-      throw new UserError(message, "KMSSIM_USAGE");
+      throw new KmssimError(message, "KMSSIM_USAGE");
     });
 
   try {
     await parser.parseAsync();
   } catch (err) {
-    if (err instanceof UserError) {
+    if (err instanceof KmssimError) {
       process.stderr.write(`kmssim: ${err.message}\n`);
       if (err.code === "KMSSIM_USAGE") process.stderr.write("Run `kmssim --help` for usage.\n");
       return err.exitCode;

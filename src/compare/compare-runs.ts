@@ -72,7 +72,7 @@ export function compareProfiles(baseline: RunProfile, candidate: RunProfile, opt
   const all = pairs(baseline, candidate);
   const selected = all.filter(({ base }) => selectMetric(globs, base.metric));
   if (globs.length > 0 && selected.length === 0) {
-    throw new CompareError(`--metric ${globs.join(" ")} selects no metric; metrics are: ${all.map((p) => p.base.metric).join(", ")}`, "COMPARE_BAD_METRIC");
+    throw new CompareError(`--metric ${globs.join(" ")} selects no metric; metrics are: ${all.map((p) => p.base.metric).join(", ")}`, "KMSSIM_BAD_METRIC");
   }
   const rows = selected.map(({ base, cand }): ComparisonRow => {
     const limit = limitFor(limits, base.metric);

@@ -2,15 +2,15 @@
 // compare reads present with the right type. Any problem is a plain sentence naming the
 // file (exit 2), never a stack trace or a NaN row later.
 
+import { KmssimError } from "../core/kmssim-error.js";
 import { readFailureReason } from "../output/read-failure.js";
 import { jsonSyntaxProblem } from "../output/json-problem.js";
 import { READ_LIMITS, readUserFile } from "../output/read-user-file.js";
 import { RESULT_SCHEMA, type Result } from "../output/result.js";
 
-export class ResultFileError extends Error {
-  readonly code = "KMSSIM_BAD_RESULT_FILE";
+export class ResultFileError extends KmssimError {
   constructor(message: string) {
-    super(message);
+    super(message, "KMSSIM_BAD_RESULT");
     this.name = "ResultFileError";
   }
 }

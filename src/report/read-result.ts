@@ -1,12 +1,12 @@
 // Reads a result JSON file for `kmssim report`: a missing file, bad JSON or something that
-// is not a kmssim result is a UserError (exit 2) naming the file and what is wrong.
+// is not a kmssim result is a KmssimError (exit 2) naming the file and what is wrong.
 // readReportFile also accepts a capacity plan (kmssim/plan@1) and says which it read.
 
 import { readFailureReason } from "../output/read-failure.js";
 import { jsonSyntaxProblem } from "../output/json-problem.js";
 import { READ_LIMITS, readUserFile } from "../output/read-user-file.js";
 import { RESULT_SCHEMA, type Result } from "../output/result.js";
-import { UserError } from "../cli/user-error.js";
+import { KmssimError } from "../core/kmssim-error.js";
 import { PLAN_SCHEMA, type PlanReport } from "../capacity/plan-report.js";
 import { planProblem } from "./plan/plan-problem.js";
 
@@ -42,12 +42,12 @@ export async function readReportFile(path: string): Promise<ReportInput> {
   const schema = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>).schema : undefined;
   if (schema === PLAN_SCHEMA) {
     const problem = planProblem(value);
-    if (problem !== null) throw new UserError(`'${path}' is not a kmssim plan: ${problem}`, "KMSSIM_BAD_RESULT");
+    if (problem !== null) throw new KmssimError(`'${path}' is not a kmssim plan: ${problem}`, "KMSSIM_BAD_RESULT");
     return { kind: "plan", plan: value as PlanReport };
   }
   if (schema !== RESULT_SCHEMA) {
     const why = typeof value === "object" && value !== null && !Array.isArray(value) ? `its "schema" is ${JSON.stringify(schema) ?? "missing"}` : "it is not a JSON object";
-    throw new UserError(
+    throw new KmssimError(
       `'${path}' is not a kmssim result or plan: ${why}, expected "${RESULT_SCHEMA}" (kmssim run --out) or "${PLAN_SCHEMA}" (kmssim plan --out)`,
       "KMSSIM_BAD_RESULT",
     );
@@ -57,7 +57,7 @@ export async function readReportFile(path: string): Promise<ReportInput> {
 
 function checkedResult(path: string, value: unknown): Result {
   const problem = resultProblem(value);
-  if (problem !== null) throw new UserError(`'${path}' is not a kmssim result: ${problem}`, "KMSSIM_BAD_RESULT");
+  if (problem !== null) throw new KmssimError(`'${path}' is not a kmssim result: ${problem}`, "KMSSIM_BAD_RESULT");
   return value as Result;
 }
 
@@ -66,11 +66,11 @@ async function readJsonFile(path: string): Promise<unknown> {
   try {
     text = await readUserFile(path, READ_LIMITS.result);
   } catch (err) {
-    throw new UserError(`cannot read result '${path}': ${readFailureReason(err)}`, "KMSSIM_BAD_RESULT");
+    throw new KmssimError(`cannot read result '${path}': ${readFailureReason(err)}`, "KMSSIM_BAD_RESULT");
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new UserError(`'${path}' is not valid JSON (${jsonSyntaxProblem(err, text)}); give a result written by \`kmssim run --out\``, "KMSSIM_BAD_RESULT");
+    throw new KmssimError(`'${path}' is not valid JSON (${jsonSyntaxProblem(err, text)}); give a result written by \`kmssim run --out\``, "KMSSIM_BAD_RESULT");
   }
 }

@@ -3,12 +3,12 @@
 // a host listens again after recover is another process's doing (the measurements are kept).
 import { describe, expect, it } from "vitest";
 import { realtimeFailure } from "../../src/cli/run-realtime.js";
-import { UserError } from "../../src/cli/user-error.js";
+import { KmssimError } from "../../src/core/kmssim-error.js";
 import { RunFailedError } from "../../src/realtime/realtime-engine.js";
 
-const asUserError = (err: unknown): UserError => {
-  expect(err).toBeInstanceOf(UserError);
-  return err as UserError;
+const asUserError = (err: unknown): KmssimError => {
+  expect(err).toBeInstanceOf(KmssimError);
+  return err as KmssimError;
 };
 
 describe("realtimeFailure", () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { UserError } from "../../src/cli/user-error.js";
+import { KmssimError } from "../../src/core/kmssim-error.js";
 import { readResultFile, resultProblem } from "../../src/report/read-result.js";
 import { fixtureResult } from "./fixtures.js";
 
@@ -21,13 +21,13 @@ describe("readResultFile", () => {
     ["bad.json", "{ not json", /is not valid JSON/],
     ["array.json", "[]", /is not a kmssim result: it is not a JSON object/],
     ["schema.json", JSON.stringify({ schema: "other@1" }), /"schema" is "other@1", expected "kmssim\/result@1"/],
-  ])("%s is a plain UserError (exit 2)", async (name, contents, message) => {
+  ])("%s is a plain KmssimError (exit 2)", async (name, contents, message) => {
     const path = join(dir, name);
     if (contents !== null) writeFileSync(path, contents);
     const error = await readResultFile(path).catch((err: unknown) => err);
-    expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).exitCode).toBe(2);
-    expect((error as UserError).message).toMatch(message);
+    expect(error).toBeInstanceOf(KmssimError);
+    expect((error as KmssimError).exitCode).toBe(2);
+    expect((error as KmssimError).message).toMatch(message);
   });
 
   it("names the first part that is missing", () => {

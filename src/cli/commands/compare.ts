@@ -4,11 +4,11 @@
 import { compareProfiles } from "../../compare/compare-runs.js";
 import { CompareError } from "../../compare/errors.js";
 import { DEFAULT_MAX_REGRESSION, parseMaxRegression, unusedOverrides } from "../../compare/limits.js";
-import { loadResultFile, ResultFileError } from "../../compare/load-result.js";
+import { loadResultFile } from "../../compare/load-result.js";
 import { renderComparison } from "../../compare/render-table.js";
 import { buildCompareReport } from "../../compare/report-json.js";
 import { profileOf, type RunProfile } from "../../compare/run-profile.js";
-import { EXIT, UserError } from "../user-error.js";
+import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 import { writeFileAtomic } from "../write-file-atomic.js";
 import { summaryStream } from "../output-target.js";
 
@@ -21,39 +21,32 @@ export interface CompareCommandOptions {
   quiet?: boolean;
 }
 
-/** A CompareError or ResultFileError as exit 2 with its message. */
-function asUserError(err: unknown, prefix = ""): unknown {
-  if (err instanceof CompareError || err instanceof ResultFileError) return new UserError(prefix + err.message, err.code);
-  return err;
-}
-
+/** A file's profile; a CompareError from it (a histogram it holds) names the file. */
 async function profileFile(file: string): Promise<RunProfile> {
+  const result = await loadResultFile(file);
   try {
-    return profileOf(await loadResultFile(file));
+    return profileOf(result);
   } catch (err) {
-    throw asUserError(err, err instanceof CompareError ? `'${file}': ` : "");
+    if (err instanceof CompareError) throw new CompareError(`'${file}': ${err.message}`, err.code);
+    throw err;
   }
 }
 
 export async function compareCommand(options: CompareCommandOptions): Promise<number> {
   const { baseline, candidate } = options;
   if (baseline === undefined || candidate === undefined) {
-    throw new UserError("compare needs two result files, e.g. `kmssim compare baseline.json candidate.json`", "KMSSIM_USAGE");
+    throw new KmssimError("compare needs two result files, e.g. `kmssim compare baseline.json candidate.json`", "KMSSIM_USAGE");
   }
-  try {
-    const limits = parseMaxRegression(options.maxRegression ?? DEFAULT_MAX_REGRESSION);
-    const [base, cand] = [await profileFile(baseline), await profileFile(candidate)];
-    const comparison = compareProfiles(base, cand, { limits, metrics: options.metric ?? [] });
-    const unused = unusedOverrides(limits, comparison.rows.map((r) => r.metric));
-    for (const key of unused) process.stderr.write(`kmssim compare: warning: --max-regression key '${key}' matches no compared metric\n`);
-    for (const warning of comparison.warnings) process.stderr.write(`kmssim compare: warning: ${warning}\n`);
-    if (options.quiet !== true) summaryStream({ "--out": options.out }).write(`${renderComparison(comparison, { baseline, candidate })}\n`);
-    if (options.out !== undefined) {
-      const report = buildCompareReport(comparison, { baseline: { file: baseline, ...base.identity }, candidate: { file: candidate, ...cand.identity } }, limits);
-      await writeFileAtomic(options.out, `${JSON.stringify(report, null, 2)}\n`);
-    }
-    return comparison.pass ? EXIT.pass : EXIT.thresholdFailed;
-  } catch (err) {
-    throw asUserError(err);
+  const limits = parseMaxRegression(options.maxRegression ?? DEFAULT_MAX_REGRESSION);
+  const [base, cand] = [await profileFile(baseline), await profileFile(candidate)];
+  const comparison = compareProfiles(base, cand, { limits, metrics: options.metric ?? [] });
+  const unused = unusedOverrides(limits, comparison.rows.map((r) => r.metric));
+  for (const key of unused) process.stderr.write(`kmssim compare: warning: --max-regression key '${key}' matches no compared metric\n`);
+  for (const warning of comparison.warnings) process.stderr.write(`kmssim compare: warning: ${warning}\n`);
+  if (options.quiet !== true) summaryStream({ "--out": options.out }).write(`${renderComparison(comparison, { baseline, candidate })}\n`);
+  if (options.out !== undefined) {
+    const report = buildCompareReport(comparison, { baseline: { file: baseline, ...base.identity }, candidate: { file: candidate, ...cand.identity } }, limits);
+    await writeFileAtomic(options.out, `${JSON.stringify(report, null, 2)}\n`);
   }
+  return comparison.pass ? EXIT.pass : EXIT.thresholdFailed;
 }

@@ -7,7 +7,7 @@ import { discover } from "../../discover/run-discover.js";
 import { renderReportJson, renderReportText } from "../../discover/render.js";
 import { parseHostPort, parseNameAddress } from "../../realtime/dns/record-flags.js";
 import { isUnspecified } from "../../realtime/fleet/address-guard.js";
-import { EXIT, UserError } from "../user-error.js";
+import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 
 export interface DiscoverCommandOptions {
   domain: string;
@@ -24,15 +24,15 @@ export async function discoverCommand(options: DiscoverCommandOptions): Promise<
   // `_vlmcs._tcp.corp.example` is taken for the domain it names.
   const domain = nameFlag("--domain", options.domain.replace(/^_vlmcs\._tcp\./i, ""));
   const server = parseHostPort(options.server ?? DEFAULT_DISCOVER_SERVER, 53, 1);
-  if (!server.ok) throw new UserError(`--server: ${server.message}`);
+  if (!server.ok) throw new KmssimError(`--server: ${server.message}`);
   // The server the user typed is their word (an audit of their real DNS); "any address" is no server.
   if (isUnspecified(server.value.host)) {
-    throw new UserError(`--server: ${server.value.host} means "any address", not a server to ask; give the DNS server's own address (127.0.0.1 for this machine)`);
+    throw new KmssimError(`--server: ${server.value.host} means "any address", not a server to ask; give the DNS server's own address (127.0.0.1 for this machine)`);
   }
   const userAddresses = new Map<string, string>();
   for (const text of options.address ?? []) {
     const parsed = parseNameAddress(text);
-    if (!parsed.ok) throw new UserError(`--address: ${parsed.message}`);
+    if (!parsed.ok) throw new KmssimError(`--address: ${parsed.message}`);
     userAddresses.set(parsed.value.name, parsed.value.address);
   }
   const timeoutMs = flagTimeout(options.timeout ?? "2s");
@@ -47,6 +47,6 @@ export async function discoverCommand(options: DiscoverCommandOptions): Promise<
 
 function flagTimeout(text: string): number {
   const ms = durationFlag("--timeout", text);
-  if (ms < 1 || ms > MAX_TIMEOUT_MS) throw new UserError(`--timeout must be from 1ms to 60s, got ${text}`);
+  if (ms < 1 || ms > MAX_TIMEOUT_MS) throw new KmssimError(`--timeout must be from 1ms to 60s, got ${text}`);
   return Math.round(ms);
 }

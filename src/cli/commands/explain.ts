@@ -1,5 +1,5 @@
 import { ERROR_CODES, explainCode, parseCode, renderExplanation } from "../../core/errors.js";
-import { EXIT, UserError } from "../user-error.js";
+import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 
 export function explainCommand(codeText: string | undefined): number {
   if (codeText === undefined || codeText === "all") {
@@ -10,7 +10,7 @@ export function explainCommand(codeText: string | undefined): number {
   const info = code === null ? undefined : explainCode(code);
   if (info === undefined) {
     const known = ERROR_CODES.map((c) => c.hex).join(", ");
-    throw new UserError(`unknown code '${codeText}'. kmssim explains: ${known}`, "KMSSIM_UNKNOWN_CODE");
+    throw new KmssimError(`unknown code '${codeText}'. kmssim explains: ${known}`, "KMSSIM_UNKNOWN_CODE");
   }
   process.stdout.write(`${renderExplanation(info)}\n`);
   return EXIT.pass;

@@ -4,14 +4,13 @@
 
 import { readFailureReason } from "../../output/read-failure.js";
 import { READ_LIMITS, readUserFile } from "../../output/read-user-file.js";
-import { loadResultFile, ResultFileError } from "../../compare/load-result.js";
-import { MergeError } from "../../merge/merge-error.js";
+import { loadResultFile } from "../../compare/load-result.js";
 import { mergeShardResults } from "../../merge/merge-results.js";
 import { parseHostReport, type HostReportInput } from "../../merge/host-reports.js";
 import type { ShardInput } from "../../merge/check-shards.js";
 import { renderSummary } from "../../output/summary.js";
 import { renderHtmlReport } from "../../report/index.js";
-import { EXIT, UserError } from "../user-error.js";
+import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
 import { summaryStream } from "../output-target.js";
 
@@ -27,38 +26,20 @@ export interface MergeCommandOptions {
 }
 
 export async function mergeCommand(options: MergeCommandOptions): Promise<number> {
-  if (options.shards.length === 0) throw new UserError("merge needs the shard results, e.g. `kmssim merge shard*.json --out all.json`", "KMSSIM_USAGE");
+  if (options.shards.length === 0) throw new KmssimError("merge needs the shard results, e.g. `kmssim merge shard*.json --out all.json`", "KMSSIM_USAGE");
   if (options.out !== undefined) await checkWritable(options.out);
   if (options.html !== undefined) await checkWritable(options.html);
   const summaryOut = summaryStream({ "--out": options.out, "--html": options.html });
   const inputs: ShardInput[] = [];
-  for (const file of options.shards) {
-    try {
-      inputs.push({ file, result: await loadResultFile(file) });
-    } catch (err) {
-      if (err instanceof ResultFileError) throw new UserError(err.message, err.code);
-      throw err;
-    }
-  }
+  for (const file of options.shards) inputs.push({ file, result: await loadResultFile(file) });
   const reports: HostReportInput[] = [];
   for (const file of options.hosts ?? []) {
     const text = await readUserFile(file, READ_LIMITS.result).catch((err: unknown) => {
-      throw new UserError(`cannot read '${file}': ${readFailureReason(err)}`, "KMSSIM_BAD_HOST_REPORT");
+      throw new KmssimError(`cannot read '${file}': ${readFailureReason(err)}`, "KMSSIM_BAD_HOST_REPORT");
     });
-    try {
-      reports.push({ file, report: parseHostReport(text, file) });
-    } catch (err) {
-      if (err instanceof MergeError) throw new UserError(err.message, err.code);
-      throw err;
-    }
+    reports.push({ file, report: parseHostReport(text, file) });
   }
-  let result;
-  try {
-    result = mergeShardResults(inputs, reports);
-  } catch (err) {
-    if (err instanceof MergeError) throw new UserError(err.message, err.code);
-    throw err;
-  }
+  const result = mergeShardResults(inputs, reports);
   if (options.quiet !== true) summaryOut.write(`${renderSummary(result, { color: summaryOut.isTTY === true })}\n`);
   if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
   if (options.html !== undefined) {

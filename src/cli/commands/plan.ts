@@ -24,7 +24,7 @@ import { fleetSize } from "../../plan/fleet-plan.js";
 import { loadScenarioOrThrow } from "../load-or-exit.js";
 import { createProgress } from "../progress.js";
 import { takeSignals } from "../signal-desk.js";
-import { EXIT, UserError } from "../user-error.js";
+import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 import { machineLimits } from "../machine-limits.js";
 import { memoryProblem } from "../../plan/run-limits.js";
 import { WHOLE_FLEET } from "../../core/shard/shard.js";
@@ -60,7 +60,7 @@ export async function planCommand(options: PlanOptions): Promise<number> {
 
   const runCount = hostCounts.length * fleetSizes.length * replications;
   if (runCount > MAX_RUNS) {
-    throw new UserError(
+    throw new KmssimError(
       `the sweep asks for ${formatCount(runCount)} runs (${hostCounts.length} host counts × ${fleetSizes.length} fleet sizes × ${replications} replications); ` +
         `at most ${formatCount(MAX_RUNS)} are allowed: narrow --hosts or --clients, or lower --replications`,
     );
@@ -72,9 +72,9 @@ export async function planCommand(options: PlanOptions): Promise<number> {
     machineLimits(),
     options.clients === undefined ? `the client groups (${largest} clients)` : `--clients ${largest}`,
   );
-  if (tooBig !== null) throw new UserError(tooBig, "KMSSIM_TOO_BIG");
+  if (tooBig !== null) throw new KmssimError(tooBig, "KMSSIM_TOO_BIG");
   const problems = templateProblems(scenario, hostCounts[0]);
-  if (problems.length > 0) throw new UserError(`cannot sweep --hosts ${options.hosts}:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  if (problems.length > 0) throw new KmssimError(`cannot sweep --hosts ${options.hosts}:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   const templates = new Map(hostCounts.map((k) => [k, templateHosts(scenario, k)]));
   checkEndpoints(templates.get(hostCounts[hostCounts.length - 1])!);
   if (options.out !== undefined) await checkWritable(options.out);
@@ -123,7 +123,7 @@ export async function planCommand(options: PlanOptions): Promise<number> {
         stop.signal,
       ));
     } catch (err) {
-      if (err instanceof ReplicationFailedError) throw new UserError(`${err.message}; the plan has no result`, err.code, EXIT.runFailed);
+      if (err instanceof ReplicationFailedError) throw new KmssimError(`${err.message}; the plan has no result`, err.code);
       throw err;
     } finally {
       progress.done();
@@ -159,13 +159,13 @@ export async function planCommand(options: PlanOptions): Promise<number> {
 
 function wholeFlag(flag: string, value: number, min: number, max: number): number {
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UserError(`${flag} must be a whole number from ${min} to ${formatCount(max)}, got ${value}`);
+    throw new KmssimError(`${flag} must be a whole number from ${min} to ${formatCount(max)}, got ${value}`);
   }
   return value;
 }
 
 function parsedOrThrow<T>(flag: string, parsed: { ok: true; value: T } | { ok: false; message: string }): T {
-  if (!parsed.ok) throw new UserError(`${flag}: ${parsed.message}`);
+  if (!parsed.ok) throw new KmssimError(`${flag}: ${parsed.message}`);
   return parsed.value;
 }
 
@@ -174,6 +174,6 @@ function checkEndpoints(largest: Scenario): void {
   try {
     new DnsDirectory(largest);
   } catch (err) {
-    throw new UserError(`--hosts: ${largest.hosts.length} hosts do not fit: ${err instanceof Error ? err.message : String(err)}`);
+    throw new KmssimError(`--hosts: ${largest.hosts.length} hosts do not fit: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

@@ -6,7 +6,7 @@ import { READ_LIMITS, readUserFile } from "../../output/read-user-file.js";
 import { renderHtmlReport } from "../../report/index.js";
 import { renderPlanHtmlReport } from "../../report/plan/plan-html.js";
 import { readReportFile } from "../../report/read-result.js";
-import { EXIT, UserError } from "../user-error.js";
+import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 import { writeFileAtomic } from "../write-file-atomic.js";
 
 export interface ReportOptions {
@@ -18,7 +18,7 @@ export interface ReportOptions {
 
 export async function reportCommand(options: ReportOptions): Promise<number> {
   if (options.result === undefined) {
-    throw new UserError("a result file is required, e.g. `kmssim report result.json --html report.html`", "KMSSIM_USAGE");
+    throw new KmssimError("a result file is required, e.g. `kmssim report result.json --html report.html`", "KMSSIM_USAGE");
   }
   const input = await readReportFile(options.result);
   const scenarioText = options.scenario === undefined ? undefined : await readScenarioText(options.scenario);
@@ -32,6 +32,6 @@ async function readScenarioText(path: string): Promise<string> {
     return await readUserFile(path, READ_LIMITS.scenario);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read scenario '${path}': ${code === "ENOENT" ? "no such file" : (err as Error).message}`, "KMSSIM_BAD_INPUT");
+    throw new KmssimError(`cannot read scenario '${path}': ${code === "ENOENT" ? "no such file" : (err as Error).message}`, "KMSSIM_BAD_SCENARIO");
   }
 }

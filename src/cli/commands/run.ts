@@ -12,7 +12,7 @@ import { runVirtualMode, type DriverOutcome } from "../run-virtual.js";
 import { createProgress, silentProgress } from "../progress.js";
 import { InvariantViolation } from "../../sim/invariant-violation.js";
 import { takeSignals } from "../signal-desk.js";
-import { EXIT } from "../user-error.js";
+import { EXIT } from "../../core/kmssim-error.js";
 import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
 import type { ShardSpec } from "../../core/shard/shard.js";
 import { checkRunInput, type RunInputOptions } from "../run-input.js";

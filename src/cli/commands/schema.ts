@@ -1,5 +1,5 @@
 import { scenarioJsonSchema } from "../../scenario/index.js";
-import { EXIT } from "../user-error.js";
+import { EXIT } from "../../core/kmssim-error.js";
 import { writeFileAtomic } from "../write-file-atomic.js";
 
 export async function schemaCommand(out: string | undefined): Promise<number> {

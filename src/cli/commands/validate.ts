@@ -5,7 +5,7 @@ import { KeyFileError } from "../../realtime/dns/tsig-key-file.js";
 import { keyForRun } from "../../realtime/dns/run-key.js";
 import { estimateMemory, formatBytes, formatWallTime, realtimeWallMs } from "../../plan/run-limits.js";
 import { checkRunInput, type RunInputOptions } from "../run-input.js";
-import { EXIT, UserError } from "../user-error.js";
+import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 
 export async function validateCommand(options: RunInputOptions): Promise<number> {
   const { scenario, fleetClients, sizing, warnings } = await checkRunInput(options);
@@ -14,7 +14,7 @@ export async function validateCommand(options: RunInputOptions): Promise<number>
   try {
     keyForRun(scenario);
   } catch (error) {
-    if (error instanceof KeyFileError) throw new UserError(`dns.keyFile: ${error.message}`, error.code);
+    if (error instanceof KeyFileError) throw new KmssimError(`dns.keyFile: ${error.message}`, error.code);
     throw error;
   }
   const memory = estimateMemory(sizing);
