@@ -13,31 +13,7 @@ import { loadScenarioOrThrow } from "./load-or-exit.js";
 import { defaultWorkers, machineLimits } from "./machine-limits.js";
 import { rejectRealtimeOnlyFlags } from "./run-realtime.js";
 import { KmssimError } from "../core/kmssim-error.js";
-
-/** The flags of `run` that shape the run (validate takes the same ones it has). */
-export interface RunInputOptions {
-  scenario: string;
-  mode?: "virtual" | "realtime";
-  seed?: number;
-  clients?: number;
-  workers?: number;
-  /** Virtual mode: check the model's invariants after every event (exit 3 on the first broken one). */
-  check?: boolean;
-  /** Realtime: serve live Prometheus metrics on 127.0.0.1:PORT/metrics (0 = a free port). */
-  metricsPort?: number;
-  /** `i/N`: measure only this shard of the fleet (see core/shard). */
-  shard?: string;
-  /** Realtime: the scenario's hosts run elsewhere (`kmssim host`) and are found through dns.server. */
-  externalHosts?: boolean;
-  /** Realtime: simulated time 0 at this wall-clock instant (ISO 8601). */
-  startAt?: string;
-  /** Realtime: non-loopback IPv4 addresses the clients may connect to. */
-  allowAddress?: readonly string[];
-  /** Realtime: adaptive or strict compressed clock (overrides realtime.clock). */
-  clock?: "adaptive" | "strict";
-  /** Run even when the realtime wall time is beyond MAX_WALL_MS. */
-  allowLongRun?: boolean;
-}
+import type { RunOptions } from "./run-flags.js";
 
 export interface RunInput {
   /** The scenario with --mode and --seed applied. */
@@ -50,7 +26,7 @@ export interface RunInput {
   warnings: string[];
 }
 
-export async function checkRunInput(options: RunInputOptions, machine: MachineLimits = machineLimits()): Promise<RunInput> {
+export async function checkRunInput(options: RunOptions, machine: MachineLimits = machineLimits()): Promise<RunInput> {
   const loaded = await loadScenarioOrThrow(options.scenario);
   const scenario = applyOverrides(loaded, options);
   const fleetClients = fleetSize(scenario, options.clients);
@@ -63,7 +39,7 @@ export async function checkRunInput(options: RunInputOptions, machine: MachineLi
 }
 
 /** A realtime run lasts duration / timeScale of wall time: refused past MAX_WALL_MS unless forced. */
-function wallTimeWarnings(scenario: Scenario, options: RunInputOptions): string[] {
+function wallTimeWarnings(scenario: Scenario, options: RunOptions): string[] {
   if (scenario.mode !== "realtime") return [];
   const wallMs = realtimeWallMs(scenario.durationMs, scenario.timeScale);
   const lasts = `this realtime run lasts about ${formatWallTime(wallMs)} of wall time (duration ${formatDuration(scenario.durationMs)} ÷ timeScale ${scenario.timeScale})`;
@@ -76,7 +52,7 @@ function wallTimeWarnings(scenario: Scenario, options: RunInputOptions): string[
   return wallMs > WARN_WALL_MS ? [`kmssim: warning: ${lasts}`] : [];
 }
 
-function applyOverrides(scenario: Scenario, options: RunInputOptions): Scenario {
+function applyOverrides(scenario: Scenario, options: RunOptions): Scenario {
   const out: Scenario = { ...scenario };
   if (options.mode !== undefined) out.mode = options.mode;
   if (options.clock !== undefined) out.realtime = { ...out.realtime, clock: options.clock };
@@ -110,7 +86,7 @@ function applyOverrides(scenario: Scenario, options: RunInputOptions): Scenario 
 }
 
 /** --shard i/N, checked against the run it splits; the whole fleet without the flag. */
-function shardOption(options: RunInputOptions, fleetClients: number): ShardSpec {
+function shardOption(options: RunOptions, fleetClients: number): ShardSpec {
   if (options.shard === undefined) return WHOLE_FLEET;
   let shard: ShardSpec;
   try {

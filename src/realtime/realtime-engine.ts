@@ -39,6 +39,7 @@ import { DEFAULT_PACE, lagBudgetSimMs, nextScale, type PaceSettings } from "../c
 import { MAX_CLOCK_SKEW_MS } from "../core/host/thresholds.js";
 import { generatorReport } from "./generator-report.js";
 import { TimelineSampler } from "./timeline-sampler.js";
+import { faultArmed } from "../self-test/fault-sites.js";
 
 export interface RealtimeOptions {
   clients?: number;
@@ -231,7 +232,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     const broadcastServing = (): void => slices.forEach((s) => s.post({ type: "serving", mask: servingMask() }));
     let eventError: Error | null = null;
     // Named fault site (a test of this path): KMSSIM_INJECT_FAULT=event-fail fails the first host event.
-    let injectEventFault = process.env.KMSSIM_INJECT_FAULT === "event-fail";
+    let injectEventFault = faultArmed("event-fail");
     for (const event of scenario.events) {
       const fire = (): void => {
         // Host state changes at once; the listener work (close, re-listen) may follow.

@@ -11,6 +11,7 @@ import { profileOf, type RunProfile } from "../../compare/run-profile.js";
 import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 import { writeFileAtomic } from "../write-file-atomic.js";
 import { summaryStream } from "../output-target.js";
+import { defineCommand } from "../command-module.js";
 
 export interface CompareCommandOptions {
   baseline?: string;
@@ -31,6 +32,37 @@ async function profileFile(file: string): Promise<RunProfile> {
     throw err;
   }
 }
+
+export const compareCli = defineCommand({
+  command: "compare [baseline] [candidate]",
+  describe: "Compare two result files metric by metric (latency percentiles from merged histograms, success, failovers, spread, errors); exit 1 on a regression",
+  builder: (y) =>
+    y
+      .positional("baseline", { type: "string", describe: "Result JSON of the reference run (kmssim run --out)" })
+      .positional("candidate", { type: "string", describe: "Result JSON of the run to check" })
+      .option("max-regression", {
+        type: "string",
+        default: "10%",
+        describe: "How much worse than the baseline a metric may get: 10%, or per metric p99=5%,default=10% (keys are globs on a name or its dotted tail)",
+      })
+      // nargs 1: `--metric X a.json b.json` must not swallow the files.
+      .option("metric", { type: "string", array: true, nargs: 1, describe: "Compare only metrics matching this glob (* any run, !glob excludes); repeat the flag for more" })
+      .option("out", { type: "string", describe: "Write the comparison as JSON here (atomically)" })
+      .option("quiet", { type: "boolean", default: false, describe: "Print no table (warnings and errors still go to stderr)" })
+      .example("$0 compare baseline.json candidate.json", "Fail (exit 1) when any metric got more than 10% worse")
+      .example("$0 compare baseline.json candidate.json --max-regression p99=5%,default=20% --out compare.json", "Tighter on p99, JSON for CI")
+      .example("$0 compare a.json b.json --metric 'rpc.*.latencyMs.*' --metric '!*.max'", "Latency percentiles only, without max")
+      .epilogue("Exit 0 no metric regressed past its limit, 1 a regression, 2 a bad file or flag."),
+  run: (args) =>
+    compareCommand({
+      baseline: args.baseline,
+      candidate: args.candidate,
+      maxRegression: args["max-regression"],
+      metric: args.metric,
+      out: args.out,
+      quiet: args.quiet,
+    }),
+});
 
 export async function compareCommand(options: CompareCommandOptions): Promise<number> {
   const { baseline, candidate } = options;

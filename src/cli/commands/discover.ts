@@ -8,6 +8,7 @@ import { renderReportJson, renderReportText } from "../../discover/render.js";
 import { parseHostPort, parseNameAddress } from "../../realtime/dns/record-flags.js";
 import { isUnspecified } from "../../realtime/fleet/address-guard.js";
 import { EXIT, KmssimError } from "../../core/kmssim-error.js";
+import { defineCommand } from "../command-module.js";
 
 export interface DiscoverCommandOptions {
   domain: string;
@@ -19,6 +20,28 @@ export interface DiscoverCommandOptions {
 
 export const DEFAULT_DISCOVER_SERVER = "127.0.0.1:53";
 const MAX_TIMEOUT_MS = 60_000;
+
+export const discoverCli = defineCommand({
+  command: "discover",
+  describe: "Audit the KMS SRV records of a domain as clients read them: shares per profile, reachability, problems",
+  builder: (y) =>
+    y
+      .option("domain", { type: "string", demandOption: true, describe: "Domain whose _vlmcs._tcp SRV records to read" })
+      .option("server", { type: "string", default: DEFAULT_DISCOVER_SERVER, describe: "DNS server to ask, IPv4:port" })
+      .option("address", {
+        type: "string",
+        array: true,
+        describe: "name=ipv4: probe this target at this address (only loopback addresses are probed without it); repeatable",
+      })
+      .option("timeout", { type: "string", default: "2s", describe: "Wait per DNS attempt (2 attempts) and per TCP connect" })
+      .option("json", { type: "boolean", default: false, describe: "Print a machine-readable report" })
+      .example("$0 discover --domain corp.example --server 127.0.0.1:5353", "Audit the records kmssim dns serves")
+      .example("$0 discover --domain corp.example --server 10.0.0.2 --address kms1.corp.example=10.0.0.5 --json", "Ask a real DNS server; probe kms1")
+      .epilogue(
+        "Problem codes: NO_RECORDS, DNS_TIMEOUT, DNS_ERROR, NO_ADDRESS, UNREACHABLE, ALL_WEIGHTS_ZERO, SINGLE_HOST, TOO_MANY_RECORDS. Exit 0 no problem, 1 a problem found, 2 bad flags.",
+      ),
+  run: (args) => discoverCommand({ domain: args.domain, server: args.server, address: args.address, timeout: args.timeout, json: args.json }),
+});
 
 export async function discoverCommand(options: DiscoverCommandOptions): Promise<number> {
   // `_vlmcs._tcp.corp.example` is taken for the domain it names.

@@ -21,6 +21,7 @@ import { DnsZone } from "../../realtime/dns/zone.js";
 import { parseZoneFile, ZoneFileError } from "../../realtime/dns/zone-file.js";
 import { untilSignal } from "../until-signal.js";
 import { EXIT, KmssimError } from "../../core/kmssim-error.js";
+import { defineCommand } from "../command-module.js";
 
 export interface DnsCommandOptions {
   listen?: string;
@@ -46,6 +47,44 @@ const SCAVENGE_EVERY_MIN_MS = 100;
 const SCAVENGE_EVERY_MAX_MS = 3_600_000;
 /** A few hosts refreshing write a handful a second; a flood of updates must not flood the log. */
 const UPDATE_LINES_PER_SECOND = 20;
+
+export const dnsCli = defineCommand({
+  command: "dns",
+  describe: "Run the embedded DNS server on its own (UDP+TCP) for multi-machine runs, until Ctrl-C",
+  builder: (y) =>
+    y
+      .option("listen", { type: "string", default: DEFAULT_DNS_LISTEN, describe: "IPv4 address:port to serve on (port 0 picks a free one)" })
+      .option("zone-file", { type: "string", array: true, describe: "RFC 1035 zone file ($ORIGIN, $TTL, SOA, NS, SRV, A); repeatable" })
+      .option("domain", { type: "string", array: true, describe: "Serve this domain (also the origin of zone files when given once); repeatable" })
+      .option("srv", { type: "string", array: true, describe: "SRV record target:port:priority:weight@domain; repeatable" })
+      .option("a", { type: "string", array: true, describe: "Address record name=ipv4; repeatable" })
+      .option("ttl", { type: "string", default: "1h", describe: "TTL of --srv/--a records and of zone-file records without one" })
+      .option("key-file", {
+        type: "string",
+        array: true,
+        describe: "TSIG key file (tsig-keygen -a hmac-sha256 NAME. output): accept dynamic updates signed with it; repeatable",
+      })
+      .option("scavenge-after", { type: "string", describe: "Remove published records not refreshed for this long, e.g. 7d (files and flags are kept)" })
+      .example("$0 dns --listen 0.0.0.0:5353 --zone-file corp.zone --domain corp.example", "Serve a zone file to other machines")
+      .example("$0 dns --srv kms1.corp.example:1688:0:100@corp.example --a kms1.corp.example=127.0.0.1", "Records from flags only")
+      .example("$0 dns --zone-file corp.zone --domain corp.example --key-file kmssim.key --scavenge-after 7d", "Let hosts publish themselves")
+      .epilogue(
+        "Prints `kmssim dns: listening on HOST:PORT (udp+tcp) zones: A,B` once ready, then one line per dynamic update. " +
+          "Without --key-file every dynamic update is refused; with it, unsigned updates are refused. " +
+          "Exit 0 after SIGINT/SIGTERM, 2 bad flags, zone or key file, 3 port in use.",
+      ),
+  run: (args) =>
+    dnsCommand({
+      listen: args.listen,
+      zoneFile: args["zone-file"],
+      domain: args.domain,
+      srv: args.srv,
+      a: args.a,
+      ttl: args.ttl,
+      keyFile: args["key-file"],
+      scavengeAfter: args["scavenge-after"],
+    }),
+});
 
 export async function dnsCommand(options: DnsCommandOptions, io: DnsCommandIo = { out: process.stdout }): Promise<number> {
   const listen = parseHostPort(options.listen ?? DEFAULT_DNS_LISTEN, 53, 0);

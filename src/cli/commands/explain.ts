@@ -1,5 +1,16 @@
 import { ERROR_CODES, explainCode, parseCode, renderExplanation } from "../../core/errors.js";
 import { EXIT, KmssimError } from "../../core/kmssim-error.js";
+import { defineCommand } from "../command-module.js";
+
+export const explainCli = defineCommand({
+  command: "explain [code]",
+  describe: "Explain an activation error code and what an administrator does about it",
+  builder: (y) =>
+    y
+      .positional("code", { type: "string", describe: "e.g. 0xC004F074; omit to list every code" })
+      .example("$0 explain 0xC004F038", "Why clients get 'count insufficient'"),
+  run: (args) => explainCommand(args.code),
+});
 
 export function explainCommand(codeText: string | undefined): number {
   if (codeText === undefined || codeText === "all") {

@@ -27,6 +27,7 @@ import { applyHostEvent } from "../../realtime/host/host-event.js";
 import { allowedAddresses, startAtFlag } from "../run-realtime.js";
 import { isUnspecified, NOT_LOOPBACK, scenarioDestinationProblem } from "../../realtime/fleet/address-guard.js";
 import type { HostEvent } from "../../scenario/model.js";
+import { defineCommand, SCENARIO_REQUIRED } from "../command-module.js";
 
 export interface HostCommandOptions {
   scenario: string;
@@ -56,6 +57,52 @@ export interface HostCommandIo {
 }
 
 const HOST_STREAM = 0x7c00_0000;
+
+export const hostCli = defineCommand({
+  command: "host <scenario>",
+  describe: "Run a scenario's KMS hosts as real listeners that publish themselves to a DNS server (signed dynamic updates), until Ctrl-C",
+  missingPositional: SCENARIO_REQUIRED,
+  builder: (y) =>
+    y
+      .positional("scenario", { type: "string", demandOption: true, describe: "Scenario whose hosts to run (products, service time, concurrency, publish list)" })
+      .option("only", { type: "string", array: true, describe: "Run only these hosts (names, comma-separated or repeated)" })
+      .option("dns", { type: "string", describe: "DNS server to publish to, IPv4:port (default: the scenario's dns.server)" })
+      .option("key-file", { type: "string", describe: "TSIG key file as tsig-keygen writes it (default: the scenario's dns.tsig / dns.keyFile)" })
+      .option("listen", { type: "string", default: "127.0.0.1", describe: "IPv4 address the hosts listen on" })
+      .option("port-base", { type: "number", describe: "Host k listens on port-base + k (0: any free port); default each host's own port" })
+      .option("time-scale", {
+        type: "number",
+        describe: "Simulated seconds per wall second for publish intervals, CMID ages and events (default: 1, real time; with --start-at the scenario's timeScale, as the fleet's)",
+      })
+      .option("start-at", { type: "string", describe: "Simulated time 0 at this wall-clock instant (ISO 8601), the same as the fleet's `run --start-at`" })
+      .option("out", { type: "string", describe: "When stopped, write the hosts' own counts (dlv, CMID counts, lost, late, state) here, for `kmssim merge --hosts`" })
+      .option("allow-address", {
+        type: "string",
+        array: true,
+        describe: "The scenario's dns.server may be this IPv4 address or range besides loopback (a --dns you type needs no permission). Repeatable",
+      })
+      .example("$0 host scenarios/multi-host.yaml --dns 127.0.0.1:5353 --key-file kmssim.key --port-base 0", "Hosts on free ports, published to a kmssim dns")
+      .example(
+        "$0 host fleet.yaml --listen 10.0.0.5 --start-at 2026-11-25T18:00:00Z",
+        "Hosts for a fleet on other machines (`run --external-hosts --start-at` the same instant); applies the scenario's host events",
+      )
+      .epilogue(
+        "Prints one line per listener and per publish outcome (12294 published, 12293 failed); publishing failures never stop a host from serving. Exit 0 after SIGINT/SIGTERM, 2 bad input, 3 port in use.",
+      ),
+  run: (args) =>
+    hostCommand({
+      scenario: args.scenario,
+      only: args.only,
+      dns: args.dns,
+      keyFile: args["key-file"],
+      listen: args.listen,
+      portBase: args["port-base"],
+      timeScale: args["time-scale"],
+      startAt: args["start-at"],
+      out: args.out,
+      allowAddress: args["allow-address"],
+    }),
+});
 
 export async function hostCommand(options: HostCommandOptions, streams: HostCommandIo = { out: process.stdout, err: process.stderr }): Promise<number> {
   // `--out -`: the report is the stdout; the messages go to stderr.

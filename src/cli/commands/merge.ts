@@ -13,6 +13,7 @@ import { renderHtmlReport } from "../../report/index.js";
 import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
 import { summaryStream } from "../output-target.js";
+import { defineCommand } from "../command-module.js";
 
 export interface MergeCommandOptions {
   shards: readonly string[];
@@ -24,6 +25,32 @@ export interface MergeCommandOptions {
   hosts?: readonly string[];
   quiet?: boolean;
 }
+
+export const mergeCli = defineCommand({
+  command: "merge <shards..>",
+  describe:
+    "Add up the results of the shards of one run (`run --shard i/N --out`) into that run's result: counters summed, histograms merged, shares, spread and thresholds recomputed",
+  missingPositional: "merge needs the shard results, e.g. `kmssim merge shard-*.json --out all.json`",
+  builder: (y) =>
+    y
+      .positional("shards", { type: "string", array: true, demandOption: true, describe: "Result JSON of every shard, 1/N to N/N, in any order" })
+      .option("out", { type: "string", describe: "Write the merged result JSON here (atomically)" })
+      .option("html", { type: "string", describe: "Also write the HTML report of the merged result" })
+      .option("scenario", { type: "string", describe: "Scenario YAML the shards ran, shown in the HTML report" })
+      .option("hosts", {
+        type: "string",
+        array: true,
+        describe: "--external-hosts shards: the hosts' own counts (`kmssim host --out`), one file per host process; they replace what the fleet could not see",
+      })
+      .option("quiet", { type: "boolean", default: false, describe: "Do not print the summary" })
+      .example("$0 merge shard-*.json --out all.json", "Join the shards of one run")
+      .epilogue(
+        "Every shard of the run must be given once: shards of different runs (scenario, seed, mode or fleet size differ) or a missing shard are refused. " +
+          "A merge of virtual shards equals the single run's counters and histograms exactly. " +
+          "Exit 0 the merged run passes its thresholds, 1 it fails them (or a shard was interrupted or incomplete), 2 a bad or missing file.",
+      ),
+  run: (args) => mergeCommand({ shards: args.shards ?? [], out: args.out, html: args.html, scenario: args.scenario, hosts: args.hosts, quiet: args.quiet }),
+});
 
 export async function mergeCommand(options: MergeCommandOptions): Promise<number> {
   if (options.shards.length === 0) throw new KmssimError("merge needs the shard results, e.g. `kmssim merge shard*.json --out all.json`", "KMSSIM_USAGE");

@@ -30,6 +30,7 @@ import { memoryProblem } from "../../plan/run-limits.js";
 import { WHOLE_FLEET } from "../../core/shard/shard.js";
 import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
 import { summaryStream } from "../output-target.js";
+import { defineCommand, SCENARIO_REQUIRED } from "../command-module.js";
 
 export interface PlanOptions {
   scenario: string;
@@ -47,6 +48,39 @@ export interface PlanOptions {
 
 export const DEFAULT_REPLICATIONS = 5;
 const MAX_WORKERS = 64;
+
+export const planCli = defineCommand({
+  command: "plan <scenario>",
+  describe: "Capacity planning: sweep host counts (and fleet sizes) in virtual mode with seeded replications; the smallest host count that meets every threshold",
+  missingPositional: SCENARIO_REQUIRED,
+  builder: (y) =>
+    y
+      .positional("scenario", { type: "string", demandOption: true, describe: "Scenario YAML file; its hosts are the template, its thresholds the goal" })
+      .option("hosts", { type: "string", demandOption: true, describe: "Host counts to try: 1..8, 1,2,4 or 2..4,8 (at most 32)" })
+      .option("clients", { type: "string", describe: "Fleet sizes to try, e.g. 10000,50000,100000 (split across groups like run --clients); default the file's" })
+      .option("replications", { type: "number", default: DEFAULT_REPLICATIONS, describe: "Runs per point, each with its own seed derived from the scenario seed" })
+      .option("workers", { type: "number", describe: "Worker threads running replications in parallel (default: cores; 0 = main thread)" })
+      .option("seed", { type: "number", describe: "Base seed the replications' seeds derive from (overrides the file)" })
+      .option("out", { type: "string", describe: "Write the plan as JSON here (kmssim/plan@1, atomically)" })
+      .example("$0 plan scenarios/capacity.yaml --hosts 1..6", "Smallest host count meeting the file's thresholds")
+      .example("$0 plan scenarios/capacity.yaml --hosts 2..8 --clients 10000,50000 --replications 3 --out plan.json", "Per fleet size, JSON kept")
+      .epilogue(
+        "Host count k: the first k hosts of the file, or all of them plus copies of the last host (every setting kept; " +
+          "names continue its number, kms3 -> kms4, kms5, or add -2, -3). Events and hand-made SRV records of hosts left out are dropped; copies get " +
+          "none of the events and copies of the last host's records. At most 1000 runs per sweep. " +
+          "Exit 0 a host count found for every fleet size, 1 not for some, 2 bad input, 3 a run failed, 130 interrupted (what finished is printed and written).",
+      ),
+  run: (args) =>
+    planCommand({
+      scenario: args.scenario,
+      hosts: args.hosts,
+      clients: args.clients,
+      replications: args.replications,
+      workers: args.workers,
+      seed: args.seed,
+      out: args.out,
+    }),
+});
 
 export async function planCommand(options: PlanOptions): Promise<number> {
   const replications = wholeFlag("--replications", options.replications ?? DEFAULT_REPLICATIONS, 1, MAX_RUNS);
