@@ -3,17 +3,14 @@
 
 import { writeSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
+import { injectedFaultIn } from "../self-test/fault-sites.js";
 import { Replication } from "./replication.js";
 import type { FromPlanWorker, ToPlanWorker } from "./plan-wire.js";
 
-/**
- * Named fault sites (self-tests of the failure path), chosen by KMSSIM_INJECT_FAULT; each
- * hits the sweep's first run only: `plan-worker-throw` throws an uncaught exception,
- * `plan-worker-exit` ends the thread at once with code 70. Announced on stderr.
- */
+/** The plan worker's fault sites (self-test/fault-sites.ts) hit the sweep's first run only, announced on stderr. */
 function injectFault(run: number): void {
-  const fault = process.env.KMSSIM_INJECT_FAULT;
-  if (run !== 0 || (fault !== "plan-worker-throw" && fault !== "plan-worker-exit")) return;
+  const fault = injectedFaultIn("plan-worker");
+  if (run !== 0 || fault === undefined) return;
   writeSync(2, `kmssim: injected fault: ${fault}\n`);
   if (fault === "plan-worker-exit") process.exit(70);
   throw new Error(`injected fault: ${fault}`);

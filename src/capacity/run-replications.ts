@@ -4,6 +4,7 @@
 // `onDone` as each replication ends; a stop (the AbortSignal) ends the sweep at once and
 // keeps what finished. A worker that throws or dies fails the whole sweep.
 
+import { KmssimError } from "../core/kmssim-error.js";
 import { Worker } from "node:worker_threads";
 import { formatCount } from "../output/format-number.js";
 import type { FromPlanWorker, ToPlanWorker } from "./plan-wire.js";
@@ -16,10 +17,9 @@ export interface ReplicationCallbacks {
 }
 
 /** A replication could not be run (a worker threw, exited, or the engine failed): exit 3. */
-export class ReplicationFailedError extends Error {
-  readonly code = "KMSSIM_PLAN_RUN_FAILED";
+export class ReplicationFailedError extends KmssimError {
   constructor(message: string) {
-    super(message);
+    super(message, "KMSSIM_RUN_FAILED");
     this.name = "ReplicationFailedError";
   }
 }

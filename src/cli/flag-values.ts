@@ -3,14 +3,14 @@
 
 import { checkedName } from "../realtime/dns/names.js";
 import { parseDurationMs } from "../scenario/duration.js";
-import { UserError } from "./user-error.js";
+import { KmssimError } from "../core/kmssim-error.js";
 
 /** `90s`, `1h`, `14d` in ms; exit 2 naming `flag` when it is not a duration. */
 export function durationFlag(flag: string, text: string): number {
   try {
     return parseDurationMs(text);
   } catch (error) {
-    throw new UserError(`${flag}: ${(error as Error).message}`);
+    throw new KmssimError(`${flag}: ${(error as Error).message}`);
   }
 }
 
@@ -19,6 +19,6 @@ export function nameFlag(flag: string, text: string): string {
   try {
     return checkedName(text, flag);
   } catch (error) {
-    throw new UserError((error as Error).message);
+    throw new KmssimError((error as Error).message);
   }
 }

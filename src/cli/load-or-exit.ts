@@ -1,16 +1,16 @@
 import { loadScenarioFile, formatScenarioErrors } from "../scenario/index.js";
 import type { Scenario } from "../scenario/model.js";
 import { validateMetricPath } from "../output/result-metrics.js";
-import { UserError } from "./user-error.js";
+import { KmssimError } from "../core/kmssim-error.js";
 
-/** Loads and validates a scenario file, or throws a UserError listing every problem. */
+/** Loads and validates a scenario file, or throws a KmssimError listing every problem. */
 export async function loadScenarioOrThrow(path: string): Promise<Scenario> {
   const loaded = await loadScenarioFile(path, { validateMetric: validateMetricPath });
   if (!loaded.ok) {
     const count = loaded.errors.length;
     const heading = `scenario '${path}' has ${count} problem${count === 1 ? "" : "s"}:`;
     const lines = formatScenarioErrors(path, loaded.errors).split("\n").map((line) => `  ${line}`);
-    throw new UserError([heading, ...lines].join("\n"), "KMSSIM_BAD_SCENARIO");
+    throw new KmssimError([heading, ...lines].join("\n"), "KMSSIM_BAD_SCENARIO");
   }
   return loaded.scenario;
 }

@@ -5,7 +5,7 @@
 import { fstatSync, statSync, type Stats } from "node:fs";
 import { lstat, readlink, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { UserError } from "./user-error.js";
+import { KmssimError } from "../core/kmssim-error.js";
 
 /** `--out -`, `--html -`: the standard output. */
 export const STDOUT_NAME = "-";
@@ -93,7 +93,7 @@ function sameFile(a: Stats, b: Stats | null): boolean {
 export function summaryStream(outputs: Readonly<Record<string, string | undefined>>): NodeJS.WriteStream {
   const onStdout = Object.entries(outputs).filter(([, name]) => isStdout(name));
   if (onStdout.length > 1) {
-    throw new UserError(`${onStdout.map(([flag]) => flag).join(" and ")} both write to standard output; send one of them to a file`);
+    throw new KmssimError(`${onStdout.map(([flag]) => flag).join(" and ")} both write to standard output; send one of them to a file`);
   }
   return onStdout.length === 1 ? process.stderr : process.stdout;
 }

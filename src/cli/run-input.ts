@@ -12,32 +12,8 @@ import { hostSideThresholds } from "../merge/host-side.js";
 import { loadScenarioOrThrow } from "./load-or-exit.js";
 import { defaultWorkers, machineLimits } from "./machine-limits.js";
 import { rejectRealtimeOnlyFlags } from "./run-realtime.js";
-import { UserError } from "./user-error.js";
-
-/** The flags of `run` that shape the run (validate takes the same ones it has). */
-export interface RunInputOptions {
-  scenario: string;
-  mode?: "virtual" | "realtime";
-  seed?: number;
-  clients?: number;
-  workers?: number;
-  /** Virtual mode: check the model's invariants after every event (exit 3 on the first broken one). */
-  check?: boolean;
-  /** Realtime: serve live Prometheus metrics on 127.0.0.1:PORT/metrics (0 = a free port). */
-  metricsPort?: number;
-  /** `i/N`: measure only this shard of the fleet (see core/shard). */
-  shard?: string;
-  /** Realtime: the scenario's hosts run elsewhere (`kmssim host`) and are found through dns.server. */
-  externalHosts?: boolean;
-  /** Realtime: simulated time 0 at this wall-clock instant (ISO 8601). */
-  startAt?: string;
-  /** Realtime: non-loopback IPv4 addresses the clients may connect to. */
-  allowAddress?: readonly string[];
-  /** Realtime: adaptive or strict compressed clock (overrides realtime.clock). */
-  clock?: "adaptive" | "strict";
-  /** Run even when the realtime wall time is beyond MAX_WALL_MS. */
-  allowLongRun?: boolean;
-}
+import { KmssimError } from "../core/kmssim-error.js";
+import type { RunOptions } from "./run-flags.js";
 
 export interface RunInput {
   /** The scenario with --mode and --seed applied. */
@@ -50,7 +26,7 @@ export interface RunInput {
   warnings: string[];
 }
 
-export async function checkRunInput(options: RunInputOptions, machine: MachineLimits = machineLimits()): Promise<RunInput> {
+export async function checkRunInput(options: RunOptions, machine: MachineLimits = machineLimits()): Promise<RunInput> {
   const loaded = await loadScenarioOrThrow(options.scenario);
   const scenario = applyOverrides(loaded, options);
   const fleetClients = fleetSize(scenario, options.clients);
@@ -58,17 +34,17 @@ export async function checkRunInput(options: RunInputOptions, machine: MachineLi
   const source = options.clients !== undefined ? `--clients ${options.clients}` : `the client groups (${fleetClients} clients)`;
   const sizing: FleetSizing = { mode: scenario.mode, fleetClients, shard, workers: options.workers ?? defaultWorkers(), check: options.check === true };
   const problem = memoryProblem(sizing, machine, source);
-  if (problem !== null) throw new UserError(problem, "KMSSIM_TOO_BIG");
+  if (problem !== null) throw new KmssimError(problem, "KMSSIM_TOO_BIG");
   return { scenario, fleetClients, shard, sizing, warnings: wallTimeWarnings(scenario, options) };
 }
 
 /** A realtime run lasts duration / timeScale of wall time: refused past MAX_WALL_MS unless forced. */
-function wallTimeWarnings(scenario: Scenario, options: RunInputOptions): string[] {
+function wallTimeWarnings(scenario: Scenario, options: RunOptions): string[] {
   if (scenario.mode !== "realtime") return [];
   const wallMs = realtimeWallMs(scenario.durationMs, scenario.timeScale);
   const lasts = `this realtime run lasts about ${formatWallTime(wallMs)} of wall time (duration ${formatDuration(scenario.durationMs)} ÷ timeScale ${scenario.timeScale})`;
   if (wallMs > MAX_WALL_MS && options.allowLongRun !== true) {
-    throw new UserError(
+    throw new KmssimError(
       `timeScale: ${lasts}; more than ${formatWallTime(MAX_WALL_MS)} needs --allow-long-run. Raise timeScale (86400 = a simulated day per second) or shorten duration`,
       "KMSSIM_TOO_LONG",
     );
@@ -76,33 +52,33 @@ function wallTimeWarnings(scenario: Scenario, options: RunInputOptions): string[
   return wallMs > WARN_WALL_MS ? [`kmssim: warning: ${lasts}`] : [];
 }
 
-function applyOverrides(scenario: Scenario, options: RunInputOptions): Scenario {
+function applyOverrides(scenario: Scenario, options: RunOptions): Scenario {
   const out: Scenario = { ...scenario };
   if (options.mode !== undefined) out.mode = options.mode;
   if (options.clock !== undefined) out.realtime = { ...out.realtime, clock: options.clock };
   if (options.seed !== undefined) {
-    if (!Number.isSafeInteger(options.seed) || options.seed < 0) throw new UserError(`--seed must be a whole number ≥ 0, got ${options.seed}`);
+    if (!Number.isSafeInteger(options.seed) || options.seed < 0) throw new KmssimError(`--seed must be a whole number ≥ 0, got ${options.seed}`);
     out.seed = options.seed;
   }
   rejectRealtimeOnlyFlags(options, out.mode);
   // A shard judges no thresholds; its merge does, with the hosts' own counts (--hosts).
   if (options.externalHosts === true && options.shard === undefined) rejectHostSideThresholds(out);
   if (options.check === true && out.mode === "realtime") {
-    throw new UserError(
+    throw new KmssimError(
       "--check is virtual-only: it checks the discrete-event engine's invariants after every event, and a realtime run has no single order of events to check. Use --mode virtual with --check, or drop --check.",
     );
   }
   if (options.metricsPort !== undefined) {
-    if (out.mode !== "realtime") throw new UserError("--metrics-port is for realtime runs (--mode realtime): a virtual run ends before anyone could scrape it");
+    if (out.mode !== "realtime") throw new KmssimError("--metrics-port is for realtime runs (--mode realtime): a virtual run ends before anyone could scrape it");
     if (!Number.isSafeInteger(options.metricsPort) || options.metricsPort < 0 || options.metricsPort > 65535) {
-      throw new UserError(`--metrics-port must be a port number from 0 to 65535 (0 = a free port), got ${options.metricsPort}`);
+      throw new KmssimError(`--metrics-port must be a port number from 0 to 65535 (0 = a free port), got ${options.metricsPort}`);
     }
   }
   if (options.workers !== undefined && (!Number.isSafeInteger(options.workers) || options.workers < 0 || options.workers > 64)) {
-    throw new UserError(`--workers must be a whole number from 0 to 64 (0 = clients on the main thread), got ${options.workers}`);
+    throw new KmssimError(`--workers must be a whole number from 0 to 64 (0 = clients on the main thread), got ${options.workers}`);
   }
   if (options.clients !== undefined && (!Number.isSafeInteger(options.clients) || options.clients < scenario.clients.length || options.clients > MAX_FLEET_CLIENTS)) {
-    throw new UserError(
+    throw new KmssimError(
       `--clients must be a whole number from ${scenario.clients.length} (one per client group) to ${MAX_FLEET_CLIENTS}, got ${options.clients}`,
     );
   }
@@ -110,21 +86,21 @@ function applyOverrides(scenario: Scenario, options: RunInputOptions): Scenario 
 }
 
 /** --shard i/N, checked against the run it splits; the whole fleet without the flag. */
-function shardOption(options: RunInputOptions, fleetClients: number): ShardSpec {
+function shardOption(options: RunOptions, fleetClients: number): ShardSpec {
   if (options.shard === undefined) return WHOLE_FLEET;
   let shard: ShardSpec;
   try {
     shard = parseShard(options.shard);
   } catch (err) {
-    if (err instanceof ShardSpecError) throw new UserError(`--shard: ${err.message}`);
+    if (err instanceof ShardSpecError) throw new KmssimError(`--shard: ${err.message}`, err.code);
     throw err;
   }
   if (options.check === true && shard.count > 1) {
-    throw new UserError(
+    throw new KmssimError(
       "--check cannot be combined with --shard: every virtual shard simulates the whole fleet, so check that once with the same scenario and seed, without --shard",
     );
   }
-  if (shard.count > fleetClients) throw new UserError(`--shard ${formatShard(shard)}: more shards than the ${fleetClients} clients of the fleet; use at most ${fleetClients}`);
+  if (shard.count > fleetClients) throw new KmssimError(`--shard ${formatShard(shard)}: more shards than the ${fleetClients} clients of the fleet; use at most ${fleetClients}`);
   return shard;
 }
 
@@ -135,7 +111,7 @@ function shardOption(options: RunInputOptions, fleetClients: number): ShardSpec 
 function rejectHostSideThresholds(scenario: Scenario): void {
   const hostSide = hostSideThresholds(scenario.thresholds, scenario.hosts.map((h) => h.name));
   if (hostSide.length === 0) return;
-  throw new UserError(
+  throw new KmssimError(
     `with --external-hosts the hosts run elsewhere (kmssim host) and count these themselves, so this run cannot judge ${hostSide.join(", ")}: ` +
       "run it as --shard 1/1 and judge it with `kmssim merge shard.json --hosts hosts.json` (hosts.json from `kmssim host --out`), or drop the threshold",
   );

@@ -15,11 +15,11 @@ import { defaultWorkers } from "./machine-limits.js";
 import type { ProgressSink } from "./progress.js";
 import type { ShardSpec } from "../core/shard/shard.js";
 import type { DriverOutcome } from "./run-virtual.js";
-import { EXIT, UserError } from "./user-error.js";
+import { EXIT, KmssimError } from "../core/kmssim-error.js";
 import { softFileLimit } from "./file-limit.js";
-import { isUnspecified, NOT_LOOPBACK, NotLoopbackError, parseAllowEntry, scenarioDestinationProblem } from "../realtime/fleet/address-guard.js";
+import { isUnspecified, NOT_LOOPBACK, parseAllowEntry, scenarioDestinationProblem } from "../realtime/fleet/address-guard.js";
 import { externalDnsServer } from "../realtime/dns/run-key.js";
-import { parseStartAt, StartAtError } from "../realtime/start-at.js";
+import { parseStartAt } from "../realtime/start-at.js";
 import { CompressedClock } from "../realtime/compressed-clock.js";
 
 /** How often the descriptor table is looked at when the limit is within reach. */
@@ -45,9 +45,9 @@ export async function runRealtimeMode(
   // dns.server and hosts send it their updates.
   const dnsServer = externalDnsServer(scenario);
   const dnsProblem = dnsServer === null ? null : scenarioDestinationProblem("dns.server", dnsServer.host, allowAddress);
-  if (dnsProblem !== null) throw new UserError(dnsProblem, NOT_LOOPBACK);
+  if (dnsProblem !== null) throw new KmssimError(dnsProblem, NOT_LOOPBACK);
   if (options.externalHosts === true && scenario.dns.server === "embedded") {
-    throw new UserError(
+    throw new KmssimError(
       "--external-hosts needs dns.server: host:port where `kmssim host` publishes (this scenario uses the embedded DNS server, which only this process could reach)",
     );
   }
@@ -88,7 +88,7 @@ export async function runRealtimeMode(
     const failure = realtimeFailure(err, clients, fdWatch, fdLimit);
     // A worker died, or this machine ran out of descriptors or ports: what was measured
     // until then is still written and shown (marked incomplete), then exit 3.
-    if (err instanceof RunFailedError && err.partial !== undefined && failure instanceof UserError && failure.exitCode === EXIT.runFailed) {
+    if (err instanceof RunFailedError && err.partial !== undefined && failure instanceof KmssimError && failure.exitCode === EXIT.runFailed) {
       return { totals: err.partial, wallSeconds: err.partial.wallSeconds, illegalInputs: err.partial.illegalInputs, failure };
     }
     throw failure;
@@ -100,7 +100,7 @@ export async function runRealtimeMode(
 
 /**
  * --external-hosts, --start-at and --allow-address are for realtime runs only: a virtual
- * run has no sockets and no wall clock. Throws the UserError (exit 2) that says so.
+ * run has no sockets and no wall clock. Throws the KmssimError (exit 2) that says so.
  */
 export function rejectRealtimeOnlyFlags(
   options: { externalHosts?: boolean; startAt?: string; allowAddress?: readonly string[]; clock?: string },
@@ -114,7 +114,7 @@ export function rejectRealtimeOnlyFlags(
     options.clock !== undefined ? "--clock" : null,
   ].filter((flag) => flag !== null);
   if (given.length === 0) return;
-  throw new UserError(
+  throw new KmssimError(
     `${given.join(", ")} ${given.length === 1 ? "is" : "are"} for realtime runs (--mode realtime): a virtual run simulates hosts and time itself, ` +
       "so there are no hosts elsewhere to reach and no wall clock to share. Add --mode realtime, or drop the flag.",
   );
@@ -125,10 +125,10 @@ export function allowedAddresses(values: readonly string[] | undefined): readonl
   const addresses = (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
   for (const address of addresses) {
     if (parseAllowEntry(address) === null) {
-      throw new UserError(`--allow-address: '${address}' is not an IPv4 address (e.g. 10.0.0.5) or range (e.g. 10.244.0.0/16)`);
+      throw new KmssimError(`--allow-address: '${address}' is not an IPv4 address (e.g. 10.0.0.5) or range (e.g. 10.244.0.0/16)`);
     }
     if (!address.includes("/") && isUnspecified(address)) {
-      throw new UserError(`--allow-address: ${address} means "any address", not a machine; kmssim never sends there. Name the machines that run kmssim host (e.g. 10.0.0.5) or their range (e.g. 10.244.0.0/16)`);
+      throw new KmssimError(`--allow-address: ${address} means "any address", not a machine; kmssim never sends there. Name the machines that run kmssim host (e.g. 10.0.0.5) or their range (e.g. 10.244.0.0/16)`);
     }
   }
   return addresses;
@@ -140,46 +140,34 @@ export function allowedAddresses(values: readonly string[] | undefined): readonl
  */
 export function startAtFlag(text: string | undefined, options: { allowPast: boolean }): number | undefined {
   if (text === undefined) return undefined;
-  try {
-    return parseStartAt(text, CompressedClock.wallNowMs(), options);
-  } catch (err) {
-    if (err instanceof StartAtError) throw new UserError(err.message, err.code);
-    throw err;
-  }
+  return parseStartAt(text, CompressedClock.wallNowMs(), options);
 }
 
 /** The --metrics-port endpoint (loaded only when asked for); a port in use is exit 3. */
 async function startLiveMetrics(port: number, view: () => LiveRunView | null): Promise<{ close(): Promise<void> }> {
   const { createLiveRegistry } = await import("../realtime/metrics/exposition.js");
-  const { MetricsPortError, startMetricsServer } = await import("../realtime/metrics/metrics-server.js");
-  try {
-    const server = await startMetricsServer(createLiveRegistry(view), port);
-    process.stderr.write(`kmssim: metrics at ${server.url}\n`);
-    return server;
-  } catch (err) {
-    if (err instanceof MetricsPortError) throw new UserError(err.message, err.code, EXIT.runFailed);
-    throw err;
-  }
+  const { startMetricsServer } = await import("../realtime/metrics/metrics-server.js");
+  const server = await startMetricsServer(createLiveRegistry(view), port);
+  process.stderr.write(`kmssim: metrics at ${server.url}\n`);
+  return server;
 }
 
-/** The error a failed realtime run ends with: a UserError in plain words where we know the cause. */
+/** The error a failed realtime run ends with: a KmssimError in plain words where we know the cause. */
 export function realtimeFailure(err: unknown, clients: number, fdWatch: FdLimitWatch | null, fdLimit: number | null): unknown {
-  if (err instanceof UserError) return err;
+  if (err instanceof KeyFileError) return new KmssimError(`dns.keyFile: ${err.message}`, err.code);
+  if (err instanceof KmssimError) return err;
   // A host that cannot listen again after recover: some other process took its port while
   // it was down. Not this machine running out of ports; what was measured is kept.
   if (err instanceof RunFailedError && err.source === "event" && /\bEADDRINUSE\b/.test(err.message)) {
-    return new UserError(
+    return new KmssimError(
       `the run failed: ${err.message}. Another process took the host's port while it was down; give the hosts ports nothing else binds`,
       "KMSSIM_RUN_FAILED",
-      EXIT.runFailed,
     );
   }
-  if (err instanceof NotLoopbackError) return new UserError(err.message, err.code, EXIT.badInput);
-  if (err instanceof KeyFileError) return new UserError(`dns.keyFile: ${err.message}`, err.code, EXIT.badInput);
   const code = (err as NodeJS.ErrnoException).code ?? localLimitIn(err instanceof RunFailedError ? err.message : "");
   if (code === "EMFILE" || code === "ENFILE" || fdWatch?.exhausted === true) return outOfFiles(clients, fdWatch?.limit ?? fdLimit);
   if (code === "EADDRNOTAVAIL" || code === "EADDRINUSE") return outOfAddresses(code, err);
-  if (err instanceof RunFailedError) return new UserError(`the run failed: ${err.message}`, "KMSSIM_RUN_FAILED", EXIT.runFailed);
+  if (err instanceof RunFailedError) return new KmssimError(`the run failed: ${err.message}`, "KMSSIM_RUN_FAILED");
   return err;
 }
 
@@ -188,26 +176,24 @@ function localLimitIn(message: string): string | undefined {
   return /\b(EMFILE|ENFILE|EADDRNOTAVAIL|EADDRINUSE)\b/.exec(message)?.[1];
 }
 
-function outOfFiles(clients: number, limit: number | null): UserError {
+function outOfFiles(clients: number, limit: number | null): KmssimError {
   const raiseTo = Math.max(65536, 2 * clients + 256);
-  return new UserError(
+  return new KmssimError(
     `the run ran out of file descriptors (EMFILE${limit === null ? "" : `, limit ${limit}`}): every request in flight holds two in this process, ` +
       `so connections failed for kmssim's own reasons and its numbers would blame the hosts. ` +
       `Raise the limit (ulimit -n ${raiseTo}), or run fewer clients (--clients) or fewer workers (--workers).`,
     "KMSSIM_FD_LIMIT",
-    EXIT.runFailed,
   );
 }
 
-function outOfAddresses(code: string, err: unknown): UserError {
+function outOfAddresses(code: string, err: unknown): KmssimError {
   const detail = err instanceof Error ? ` (${err.message})` : "";
-  return new UserError(
+  return new KmssimError(
     `the run ran out of local addresses or ports (${code})${detail}. Clients connect from 127.0.0.2–127.0.0.33: ` +
       `check that this machine routes all of 127.0.0.0/8 to loopback (macOS only has 127.0.0.1: add aliases with ` +
       `'ifconfig lo0 alias 127.0.0.N'), widen the ephemeral port range (sysctl net.ipv4.ip_local_port_range), ` +
       `or run fewer clients at once (--clients, or a longer bootSpread).`,
     "KMSSIM_PORTS",
-    EXIT.runFailed,
   );
 }
 

@@ -4,7 +4,7 @@
 import { formatDurationShort } from "../output/format-duration.js";
 import type { RunTotals } from "../run/run-totals.js";
 import type { Scenario } from "../scenario/model.js";
-import { isFaultSite } from "../sim/fault-sites.js";
+import { injectedFaultIn } from "../self-test/fault-sites.js";
 import { VirtualEngine } from "../sim/virtual-engine.js";
 import type { ProgressSink } from "./progress.js";
 import type { ShardSpec } from "../core/shard/shard.js";
@@ -28,10 +28,8 @@ export async function runVirtualMode(
   shouldStop: () => boolean,
 ): Promise<DriverOutcome> {
   const startedAt = process.hrtime.bigint();
-  // Named fault site (simulator self-test): KMSSIM_INJECT_FAULT=invariant-count etc.
-  // corrupts the run once so `--check` can be seen to catch it (see sim/fault-sites.ts).
-  const injected = process.env.KMSSIM_INJECT_FAULT;
-  const faultSite = injected !== undefined && isFaultSite(injected) ? injected : undefined;
+  // Self-test: a virtual fault site corrupts the run once so `--check` can be seen to catch it.
+  const faultSite = injectedFaultIn("virtual");
   // Throws InvariantViolation on the first broken invariant when checking.
   const engine = new VirtualEngine(scenario, { clients: options.clients, check: options.check === true, faultSite, shard: options.shard });
   while (!shouldStop() && !engine.step(EVENTS_PER_SLICE)) {

@@ -3,7 +3,7 @@ import { access, open, rename, stat, unlink, type FileHandle } from "node:fs/pro
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { outputTarget, STDOUT_NAME } from "./output-target.js";
-import { UserError } from "./user-error.js";
+import { KmssimError } from "../core/kmssim-error.js";
 
 /** Until the final chmod the data is the owner's only. */
 const TEMP_MODE = 0o600;
@@ -85,7 +85,7 @@ export async function checkWritable(path: string): Promise<void> {
     if (target.kind === "stdout") return;
     if (target.kind === "direct") {
       await access(target.path, constants.W_OK).catch((err: NodeJS.ErrnoException) => {
-        throw new UserError(`cannot write '${path}': ${reasonOf(err, false)} (checked before the run)`);
+        throw new KmssimError(`cannot write '${path}': ${reasonOf(err, false)} (checked before the run)`);
       });
       return;
     }
@@ -93,15 +93,15 @@ export async function checkWritable(path: string): Promise<void> {
     await access(folder, constants.W_OK);
     if (!(await stat(folder)).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
   } catch (err) {
-    if (err instanceof UserError) throw err;
-    throw new UserError(`cannot write '${path}': ${reasonOf(err as NodeJS.ErrnoException)}; any file already there is unchanged (checked before the run)`);
+    if (err instanceof KmssimError) throw err;
+    throw new KmssimError(`cannot write '${path}': ${reasonOf(err as NodeJS.ErrnoException)}; any file already there is unchanged (checked before the run)`);
   }
 }
 
-function cannotWrite(name: string, err: unknown, replaced: boolean): UserError {
+function cannotWrite(name: string, err: unknown, replaced: boolean): KmssimError {
   const shown = name === STDOUT_NAME ? "standard output" : `'${name}'`;
   const unchanged = replaced ? "; any file already there is unchanged" : "";
-  return new UserError(`cannot write ${shown}: ${reasonOf(err as NodeJS.ErrnoException, replaced)}${unchanged}`);
+  return new KmssimError(`cannot write ${shown}: ${reasonOf(err as NodeJS.ErrnoException, replaced)}${unchanged}`);
 }
 
 /** What went wrong, in words a user acts on (the errno code kept for searching). */

@@ -103,7 +103,7 @@ export function compareProfiles(baseline: RunProfile, candidate: RunProfile, opt
     throw new CompareError(
       `--metric ${globs.join(" ")} selects no metric; metrics are: ${all.map((p) => p.base.metric).join(", ")}, ` +
         "or any other number of the results by its exact path (e.g. hosts.<name>.late)",
-      "COMPARE_BAD_METRIC",
+      "KMSSIM_BAD_METRIC",
     );
   }
   const rows = selected.map(({ base, cand }): ComparisonRow => {

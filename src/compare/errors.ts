@@ -1,14 +1,15 @@
 // Problems with what the user asked compare to do (limits, globs, histograms in a file).
-// The command turns them into exit 2 with the message as is; `code` is stable for scripts.
+// Exit 2 with the message as is; `code` is stable for scripts.
 
-export type CompareErrorCode = "COMPARE_BAD_LIMIT" | "COMPARE_BAD_METRIC" | "COMPARE_BAD_HISTOGRAM";
+import { KmssimError, type KmssimErrorCode } from "../core/kmssim-error.js";
 
-export class CompareError extends Error {
-  constructor(
-    message: string,
-    readonly code: CompareErrorCode,
-  ) {
-    super(message);
+export type CompareErrorCode = Extract<KmssimErrorCode, "KMSSIM_BAD_LIMIT" | "KMSSIM_BAD_METRIC" | "KMSSIM_BAD_HISTOGRAM">;
+
+export class CompareError extends KmssimError {
+  declare readonly code: CompareErrorCode;
+
+  constructor(message: string, code: CompareErrorCode) {
+    super(message, code);
     this.name = "CompareError";
   }
 }

@@ -17,7 +17,7 @@ export interface RegressionLimits {
 function parsePercent(text: string, where: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
   if (m === null) {
-    throw new CompareError(`--max-regression: ${where} '${text}' is not a percentage like 10% or 2.5%`, "COMPARE_BAD_LIMIT");
+    throw new CompareError(`--max-regression: ${where} '${text}' is not a percentage like 10% or 2.5%`, "KMSSIM_BAD_LIMIT");
   }
   return Number(m[1]) / 100;
 }
@@ -25,22 +25,22 @@ function parsePercent(text: string, where: string): number {
 export function parseMaxRegression(text: string): RegressionLimits {
   const parts = text.split(",").map((p) => p.trim());
   if (parts.some((p) => p === "")) {
-    throw new CompareError(`--max-regression: '${text}' has an empty entry; use e.g. 10% or p99=5%,default=10%`, "COMPARE_BAD_LIMIT");
+    throw new CompareError(`--max-regression: '${text}' has an empty entry; use e.g. 10% or p99=5%,default=10%`, "KMSSIM_BAD_LIMIT");
   }
   let defaultFraction: number | undefined;
   const overrides: { key: string; fraction: number }[] = [];
   for (const part of parts) {
     const eq = part.indexOf("=");
     if (eq < 0) {
-      if (defaultFraction !== undefined) throw new CompareError(`--max-regression: '${text}' gives the default twice`, "COMPARE_BAD_LIMIT");
+      if (defaultFraction !== undefined) throw new CompareError(`--max-regression: '${text}' gives the default twice`, "KMSSIM_BAD_LIMIT");
       defaultFraction = parsePercent(part, "limit");
       continue;
     }
     const key = part.slice(0, eq).trim();
     const fraction = parsePercent(part.slice(eq + 1), `limit of '${key}'`);
-    if (key === "") throw new CompareError(`--max-regression: '${part}' names no metric before '='`, "COMPARE_BAD_LIMIT");
+    if (key === "") throw new CompareError(`--max-regression: '${part}' names no metric before '='`, "KMSSIM_BAD_LIMIT");
     if (key === "default") {
-      if (defaultFraction !== undefined) throw new CompareError(`--max-regression: '${text}' gives the default twice`, "COMPARE_BAD_LIMIT");
+      if (defaultFraction !== undefined) throw new CompareError(`--max-regression: '${text}' gives the default twice`, "KMSSIM_BAD_LIMIT");
       defaultFraction = fraction;
     } else {
       overrides.push({ key, fraction });

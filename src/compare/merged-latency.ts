@@ -14,7 +14,7 @@ export function mergedLatency(histograms: readonly string[], path: string): Late
   const merged = LatencyRecorder.sumOf(histograms, (k, err) => {
     const where = histograms.length > 1 ? `${path}[${k}]` : path;
     const why = err instanceof Error ? err.message : String(err);
-    return new CompareError(`${where} is not a readable HdrHistogram (compressed base64): ${why}`, "COMPARE_BAD_HISTOGRAM");
+    return new CompareError(`${where} is not a readable HdrHistogram (compressed base64): ${why}`, "KMSSIM_BAD_HISTOGRAM");
   });
   const { p50, p90, p99, p999, max } = merged.summary();
   return { p50, p90, p99, p999, max };

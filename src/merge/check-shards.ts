@@ -17,15 +17,15 @@ export interface ShardInput {
 
 /** The shards in shard order; throws MergeError on the first reason they do not add up. */
 export function checkShards(inputs: readonly ShardInput[]): ShardInput[] {
-  if (inputs.length === 0) throw new MergeError("no shard results given: name the files `kmssim run --shard i/N --out` wrote", "MERGE_NO_INPUT");
+  if (inputs.length === 0) throw new MergeError("no shard results given: name the files `kmssim run --shard i/N --out` wrote", "KMSSIM_USAGE");
   for (const { file, result } of inputs) {
     const problem = shardMetaProblem(result.shard);
-    if (problem !== null) throw new MergeError(`'${file}' ${problem}`, "MERGE_NOT_A_SHARD");
+    if (problem !== null) throw new MergeError(`'${file}' ${problem}`, "KMSSIM_NOT_A_SHARD");
     // The CLI's reader checked the schema already; results handed in directly are checked here.
     const shape = resultProblem(result) ?? timelineOrderProblem(result);
-    if (shape !== null) throw new MergeError(`'${file}' is not a complete shard result (${shape}): merge the files \`kmssim run --shard i/N --out\` wrote`, "MERGE_BAD_SHARD");
+    if (shape !== null) throw new MergeError(`'${file}' is not a complete shard result (${shape}): merge the files \`kmssim run --shard i/N --out\` wrote`, "KMSSIM_BROKEN_SHARD");
     const books = shardBooksProblem(result);
-    if (books !== null) throw new MergeError(`'${file}' does not add up (${books}): it was changed or cut after kmssim wrote it; merge the files \`kmssim run --shard i/N --out\` wrote`, "MERGE_BAD_SHARD");
+    if (books !== null) throw new MergeError(`'${file}' does not add up (${books}): it was changed or cut after kmssim wrote it; merge the files \`kmssim run --shard i/N --out\` wrote`, "KMSSIM_BROKEN_SHARD");
   }
   const first = inputs[0];
   const firstShard = first.result.shard!;
@@ -40,18 +40,18 @@ export function checkShards(inputs: readonly ShardInput[]): ShardInput[] {
     if (differs !== null) {
       throw new MergeError(
         `'${input.file}' and '${first.file}' are shards of different runs (${differs}); merge only the shards of one \`kmssim run --shard i/N\` set`,
-        "MERGE_DIFFERENT_RUNS",
+        "KMSSIM_DIFFERENT_RUNS",
       );
     }
   }
   const times = sampleTimesProblem(inputs);
-  if (times !== null) throw new MergeError(times, "MERGE_BAD_SHARD");
+  if (times !== null) throw new MergeError(times, "KMSSIM_BROKEN_SHARD");
   const byIndex = new Map<number, ShardInput>();
   for (const input of inputs) {
     const index = input.result.shard!.index;
     const seen = byIndex.get(index);
     if (seen !== undefined) {
-      throw new MergeError(`shard ${formatShard(input.result.shard!)} is given twice: '${seen.file}' and '${input.file}'`, "MERGE_DUPLICATE_SHARD");
+      throw new MergeError(`shard ${formatShard(input.result.shard!)} is given twice: '${seen.file}' and '${input.file}'`, "KMSSIM_DUPLICATE_SHARD");
     }
     byIndex.set(index, input);
   }
@@ -62,7 +62,7 @@ export function checkShards(inputs: readonly ShardInput[]): ShardInput[] {
     throw new MergeError(
       `the run has ${firstShard.count} shards but ${missing.length} ${missing.length === 1 ? "is" : "are"} missing: ${listed}. ` +
         "A merge adds up the whole fleet: run the missing shards (same scenario, seed and flags) and merge them all",
-      "MERGE_MISSING_SHARD",
+      "KMSSIM_MISSING_SHARD",
     );
   }
   return [...byIndex.keys()].sort((a, b) => a - b).map((index) => byIndex.get(index)!);

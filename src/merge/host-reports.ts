@@ -21,10 +21,10 @@ export function parseHostReport(text: string, file: string): HostReport {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new MergeError(`'${file}' is not JSON (${jsonSyntaxProblem(err, text)}); expected what \`kmssim host --out\` writes`, "MERGE_BAD_HOST_REPORT");
+    throw new MergeError(`'${file}' is not JSON (${jsonSyntaxProblem(err, text)}); expected what \`kmssim host --out\` writes`, "KMSSIM_BAD_HOST_REPORT");
   }
   const problem = shapeProblem(hostReportSchema, value);
-  if (problem !== null) throw new MergeError(`'${file}' is not a ${HOST_REPORT_SCHEMA} host report (${problem}); give what \`kmssim host --out\` writes`, "MERGE_BAD_HOST_REPORT");
+  if (problem !== null) throw new MergeError(`'${file}' is not a ${HOST_REPORT_SCHEMA} host report (${problem}); give what \`kmssim host --out\` writes`, "KMSSIM_BAD_HOST_REPORT");
   return value as HostReport;
 }
 
@@ -35,19 +35,19 @@ export function withHostReports(totals: readonly HostTotals[], reports: readonly
     if (report.scenario !== run.scenario || report.seed !== run.seed) {
       throw new MergeError(
         `'${file}' counts the hosts of scenario '${report.scenario}' seed ${report.seed}, but the shards ran '${run.scenario}' seed ${run.seed}`,
-        "MERGE_HOSTS_OTHER_RUN",
+        "KMSSIM_HOSTS_OTHER_RUN",
       );
     }
     for (const host of report.hosts) {
-      if (!totals.some((t) => t.name === host.name)) throw new MergeError(`'${file}' counts a host '${host.name}' the shards do not have`, "MERGE_HOSTS_OTHER_RUN");
+      if (!totals.some((t) => t.name === host.name)) throw new MergeError(`'${file}' counts a host '${host.name}' the shards do not have`, "KMSSIM_HOSTS_OTHER_RUN");
       const seen = byName.get(host.name);
-      if (seen !== undefined) throw new MergeError(`host '${host.name}' is counted twice: in '${seen.file}' and '${file}'`, "MERGE_HOSTS_TWICE");
+      if (seen !== undefined) throw new MergeError(`host '${host.name}' is counted twice: in '${seen.file}' and '${file}'`, "KMSSIM_HOSTS_TWICE");
       byName.set(host.name, { file, host });
     }
   }
   const missing = totals.filter((t) => !byName.has(t.name)).map((t) => t.name);
   if (missing.length > 0) {
-    throw new MergeError(`no host report counts ${missing.join(", ")}: give the --out file of every kmssim host process`, "MERGE_HOSTS_MISSING");
+    throw new MergeError(`no host report counts ${missing.join(", ")}: give the --out file of every kmssim host process`, "KMSSIM_HOSTS_MISSING");
   }
   return totals.map((t) => {
     const { host } = byName.get(t.name)!;

@@ -19,13 +19,13 @@ export function mergeHosts(shards: readonly ShardInput[]): HostTotals[] {
   // Shards of one run list the scenario's hosts: one more or less means another run.
   for (const { file, result } of shards) {
     const extra = result.hosts.find((h) => !names.includes(h.name));
-    if (extra !== undefined) throw new MergeError(`'${file}' has a host '${extra.name}' that '${shards[0].file}' does not have`, "MERGE_DIFFERENT_HOSTS");
+    if (extra !== undefined) throw new MergeError(`'${file}' has a host '${extra.name}' that '${shards[0].file}' does not have`, "KMSSIM_DIFFERENT_HOSTS");
   }
   return names.map((name) => {
     const copies = shards.map(({ file, result }) => {
       const host = result.hosts.find((h) => h.name === name);
-      if (host === undefined) throw new MergeError(`'${file}' has no host '${name}' although '${shards[0].file}' has`, "MERGE_DIFFERENT_HOSTS");
-      if (host.expectedRequests === undefined) throw new MergeError(`'${file}': host '${name}' lacks expectedRequests (written by an older kmssim?)`, "MERGE_NOT_A_SHARD");
+      if (host === undefined) throw new MergeError(`'${file}' has no host '${name}' although '${shards[0].file}' has`, "KMSSIM_DIFFERENT_HOSTS");
+      if (host.expectedRequests === undefined) throw new MergeError(`'${file}': host '${name}' lacks expectedRequests (written by an older kmssim?)`, "KMSSIM_NOT_A_SHARD");
       return host;
     });
     const first = copies[0];

@@ -27,7 +27,7 @@ export function mergeShardResults(inputs: readonly ShardInput[], hostReports: re
   const clientsTotal = sumOf(results, (r) => r.clients.total);
   const incomplete = mergedIncomplete(results);
   if (incomplete === undefined && clientsTotal !== meta.fleetClients) {
-    throw new MergeError(`the shards hold ${clientsTotal} clients but their run has ${meta.fleetClients}: they were not written by the same kmssim`, "MERGE_CLIENTS_MISMATCH");
+    throw new MergeError(`the shards hold ${clientsTotal} clients but their run has ${meta.fleetClients}: they were not written by the same kmssim`, "KMSSIM_CLIENTS_MISMATCH");
   }
   const totals = hostsOf(shards, hostReports);
   const { hosts, spread } = hostResultsOf(totals, false);
@@ -98,7 +98,7 @@ function hostsOf(shards: readonly ShardInput[], reports: readonly HostReportInpu
   const meta = shards[0].result.shard!;
   if (meta.externalHosts !== true) {
     if (reports.length > 0) {
-      throw new MergeError("--hosts is for shards run with --external-hosts: these shards ran their own hosts and counted them", "MERGE_HOSTS_NOT_EXTERNAL");
+      throw new MergeError("--hosts is for shards run with --external-hosts: these shards ran their own hosts and counted them", "KMSSIM_HOSTS_NOT_EXTERNAL");
     }
     return totals;
   }
@@ -108,7 +108,7 @@ function hostsOf(shards: readonly ShardInput[], reports: readonly HostReportInpu
     throw new MergeError(
       `the shards ran with --external-hosts, so only the hosts counted ${hostSide.join(", ")}: ` +
         "give their counts with --hosts (the file `kmssim host --out` writes when stopped)",
-      "MERGE_NEEDS_HOSTS",
+      "KMSSIM_NEEDS_HOSTS",
     );
   }
   return totals;

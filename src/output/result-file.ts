@@ -2,6 +2,7 @@
 // checked against the result schema. Every problem is one plain sentence naming the file
 // and the first bad field, never quoting the file (commands turn it into exit 2).
 
+import { KmssimError } from "../core/kmssim-error.js";
 import { jsonSyntaxProblem } from "./json-problem.js";
 import { readFailureReason } from "./read-failure.js";
 import { READ_LIMITS, readUserFile } from "./read-user-file.js";
@@ -9,10 +10,10 @@ import type { Result } from "./result.js";
 import { RESULT_SCHEMA, resultSchema } from "./result-schema.js";
 import { shapeProblem } from "./shape-problem.js";
 
-export class ResultFileError extends Error {
-  readonly code = "KMSSIM_BAD_RESULT_FILE";
+/** A result file that cannot be read or is not a result: exit 2 (KMSSIM_BAD_RESULT). */
+export class ResultFileError extends KmssimError {
   constructor(message: string) {
-    super(message);
+    super(message, "KMSSIM_BAD_RESULT");
     this.name = "ResultFileError";
   }
 }

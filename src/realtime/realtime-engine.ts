@@ -27,6 +27,8 @@ import { mergeTotals } from "./merge-slices.js";
 import { RunFailedError } from "./run-failed-error.js";
 import { servicesLink, type ServicesLink } from "./services/services-link.js";
 import { TimelineSampler } from "./timeline-sampler.js";
+import { injectedFault } from "../self-test/fault-sites.js";
+import { faultArmed } from "../self-test/fault-sites.js";
 
 export { RunFailedError };
 export interface RealtimeOptions {
@@ -79,7 +81,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
   // Throws KeyFileError (bad input) before anything starts. A fleet whose hosts run
   // elsewhere publishes nothing: its machines need no secret.
   const key = externalHosts ? null : keyForRun(scenario);
-  const fault = process.env.KMSSIM_INJECT_FAULT ?? null;
+  const fault = injectedFault() ?? null;
   const startedWall = CompressedClock.wallNowMs();
   const slices: Slice[] = [];
   /** Every slice stops issuing work (what is in flight still ends): a failure, a limit, Ctrl-C. */

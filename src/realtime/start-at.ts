@@ -2,8 +2,13 @@
 // a run spread over machines (`run --shard`, `kmssim host`), so their compressed clocks
 // agree and the hosts' clock-skew check (4 h) sees the clients' times as they are. Pure.
 
-export class StartAtError extends Error {
-  readonly code = "KMSSIM_BAD_START_AT";
+import { KmssimError } from "../core/kmssim-error.js";
+
+export class StartAtError extends KmssimError {
+  constructor(message: string) {
+    super(message, "KMSSIM_BAD_START_AT");
+    this.name = "StartAtError";
+  }
 }
 
 /** Further ahead than this is a typo, not a plan (and a process waiting that long is forgotten). */

@@ -1,10 +1,10 @@
 // What `kmssim report` reads: a run's result or a capacity plan (kmssim/plan@1), told apart
 // by "schema". Results go through the one result reader (output/result-file.ts); any
-// problem is a UserError (exit 2) naming the file and what is wrong.
+// problem is a KmssimError (exit 2) naming the file and what is wrong.
 
-import { checkedResult, readJsonFile, ResultFileError } from "../output/result-file.js";
+import { checkedResult, readJsonFile } from "../output/result-file.js";
 import { RESULT_SCHEMA, type Result } from "../output/result.js";
-import { UserError } from "../cli/user-error.js";
+import { KmssimError } from "../core/kmssim-error.js";
 import { PLAN_SCHEMA, type PlanReport } from "../capacity/plan-report.js";
 import { planProblem } from "./plan/plan-problem.js";
 
@@ -15,26 +15,23 @@ export type ReportInput = { kind: "result"; result: Result } | { kind: "plan"; p
 const SCHEMA_NAME = /^kmssim\/[a-z]+@\d+$/;
 
 export async function readReportFile(path: string): Promise<ReportInput> {
-  try {
+  {
     const value = await readJsonFile(path);
     const isObject = typeof value === "object" && value !== null && !Array.isArray(value);
     const schema = isObject ? (value as Record<string, unknown>).schema : undefined;
     if (schema === PLAN_SCHEMA) {
       const problem = planProblem(value);
-      if (problem !== null) throw new UserError(`'${path}' is not a kmssim plan: ${problem}`, "KMSSIM_BAD_RESULT");
+      if (problem !== null) throw new KmssimError(`'${path}' is not a kmssim plan: ${problem}`, "KMSSIM_BAD_RESULT");
       return { kind: "plan", plan: value as PlanReport };
     }
     if (schema !== RESULT_SCHEMA) {
       const named = typeof schema === "string" && SCHEMA_NAME.test(schema) ? JSON.stringify(schema) : schema === undefined ? "missing" : "not a kmssim schema";
       const why = isObject ? `its "schema" is ${named}` : "it is not a JSON object";
-      throw new UserError(
+      throw new KmssimError(
         `'${path}' is not a kmssim result or plan: ${why}, expected "${RESULT_SCHEMA}" (kmssim run --out) or "${PLAN_SCHEMA}" (kmssim plan --out)`,
         "KMSSIM_BAD_RESULT",
       );
     }
     return { kind: "result", result: checkedResult(value, path) };
-  } catch (err) {
-    if (err instanceof ResultFileError) throw new UserError(err.message, err.code);
-    throw err;
   }
 }

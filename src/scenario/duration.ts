@@ -2,6 +2,8 @@
 // several from the largest unit to the smallest (`1h30m`). A unitless number is an
 // error, except a plain 0, because `timeout: 5` is ambiguous (5 ms? 5 s?).
 
+import { KmssimError } from "../core/kmssim-error.js";
+
 export type DurationUnit = "d" | "h" | "m" | "s" | "ms";
 
 /** Milliseconds per unit, largest first: the order units must appear in `1d2h3m4s5ms`. */
@@ -19,10 +21,9 @@ const EXAMPLES = "e.g. 500ms, 30s, 2h, 7d or 1h30m";
 export type DurationResult = { ok: true; ms: number } | { ok: false; message: string };
 
 /** A duration text the parser rejected; `code` is stable for callers to match on. */
-export class DurationError extends Error {
-  readonly code = "ERR_KMSSIM_DURATION";
+export class DurationError extends KmssimError {
   constructor(message: string) {
-    super(message);
+    super(message, "KMSSIM_BAD_DURATION");
     this.name = "DurationError";
   }
 }

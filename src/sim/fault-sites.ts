@@ -1,36 +1,30 @@
-// Named fault sites in the virtual engine (VOPR style), so the tests can show that each
-// invariant of invariants.ts fires: each site corrupts the run once, in one way that
-// breaks one invariant. Armed by the tests through EngineOptions.faultSite, or through
-// the binary with KMSSIM_INJECT_FAULT=<site> (read by cli/run-virtual.ts). Never armed
-// in a normal run.
+// The virtual engine's fault sites (named and described in self-test/fault-sites.ts), so
+// the tests can show that each invariant of invariants.ts fires: each site corrupts the
+// run once, in one way that breaks one invariant. Armed by the tests through
+// EngineOptions.faultSite, or through the binary with KMSSIM_INJECT_FAULT=<site>. Never
+// armed in a normal run.
 //
 // Sites that corrupt state do it just before the checker looks at the event that
 // triggers them, as if that event had done it; sites that queue a bad event do it just
 // after, so the checker finds it at a later event.
 
 import { Mulberry32 } from "../core/rng.js";
+import { FAULT_SITES as REGISTRY, type FaultSiteIn, type FaultSiteName } from "../self-test/fault-sites.js";
 import { ClientAction } from "../core/client/client-action.js";
 import { Phase } from "../core/client/transitions.js";
 import type { InvariantName } from "./invariant-violation.js";
 import type { InvariantChecker, StepObserver } from "./invariants.js";
 import type { FixedEvent, VirtualEngine } from "./virtual-engine.js";
 
-/** Each site and the invariant it breaks. */
-export const FAULT_SITES = {
-  "invariant-time": "time-monotonic",
-  "invariant-double-event": "one-pending-event",
-  "invariant-illegal": "legal-transition",
-  "invariant-removed-host": "removed-host",
-  "invariant-count": "count-capacity",
-  "invariant-cached-host": "cached-host",
-  "invariant-books": "rpc-books",
-  "invariant-host-books": "host-books",
-} as const satisfies Record<string, InvariantName>;
-export type FaultSite = keyof typeof FAULT_SITES;
+export type FaultSite = FaultSiteIn<"virtual">;
 
-export function isFaultSite(name: string): name is FaultSite {
-  return Object.prototype.hasOwnProperty.call(FAULT_SITES, name);
-}
+// Typed InvariantName: a registry entry whose `breaks` names no invariant fails to compile.
+const invariantBrokenBy = (site: FaultSite): InvariantName => REGISTRY[site].breaks;
+
+/** Each virtual site and the invariant it breaks. */
+export const FAULT_SITES = Object.fromEntries(
+  (Object.keys(REGISTRY) as FaultSiteName[]).filter((s): s is FaultSite => REGISTRY[s].area === "virtual").map((s) => [s, invariantBrokenBy(s)]),
+) as Record<FaultSite, InvariantName>;
 
 // The client record layout of core/client/client-fleet.ts, for the sites that corrupt
 // a client's own fields (a record is 128 bytes).

@@ -2,6 +2,7 @@
 // which rule, the seed and simulated time, and the event that broke it, so the run can
 // be replayed exactly (`kmssim run FILE --seed N --check`).
 
+import { KmssimError } from "../core/kmssim-error.js";
 import { formatDurationShort } from "../output/format-duration.js";
 
 /** Stable names of the invariants (see invariants.ts for what each one says). */
@@ -29,9 +30,7 @@ export interface ViolationEvent {
   number: number;
 }
 
-export class InvariantViolation extends Error {
-  readonly code = "KMSSIM_INVARIANT";
-
+export class InvariantViolation extends KmssimError {
   constructor(
     readonly invariant: InvariantName,
     readonly detail: string,
@@ -39,7 +38,10 @@ export class InvariantViolation extends Error {
     readonly nowMs: number,
     readonly event: ViolationEvent,
   ) {
-    super(`invariant ${invariant} broken: ${detail}\n  seed ${seed} · simulated ${formatDurationShort(nowMs / 1000)} (${Number(nowMs.toFixed(3))} ms) · after ${describeEvent(event)}`);
+    super(
+      `invariant ${invariant} broken: ${detail}\n  seed ${seed} · simulated ${formatDurationShort(nowMs / 1000)} (${Number(nowMs.toFixed(3))} ms) · after ${describeEvent(event)}`,
+      "KMSSIM_INVARIANT",
+    );
     this.name = "InvariantViolation";
   }
 }

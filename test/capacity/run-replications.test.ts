@@ -72,7 +72,7 @@ describe("running replications on the main thread", () => {
     const broken = { ...base, clients: null } as unknown as Scenario;
     const error = await runReplications([task(0, 1, 31, broken)], 0, { onProgress: () => {}, onDone: () => {} }, new AbortController().signal).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReplicationFailedError);
-    expect((error as ReplicationFailedError).code).toBe("KMSSIM_PLAN_RUN_FAILED");
+    expect((error as ReplicationFailedError).code).toBe("KMSSIM_RUN_FAILED");
     expect((error as Error).message).toMatch(/1 host\(s\), 120 clients, replication 1 \(seed 31\) failed/);
   });
 

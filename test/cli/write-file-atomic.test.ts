@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { checkWritable, writeFileAtomic } from "../../src/cli/write-file-atomic.js";
-import { UserError } from "../../src/cli/user-error.js";
+import { KmssimError } from "../../src/core/kmssim-error.js";
 
 // A switch to make rename fail, as a full disk or a vanished folder would at the last step.
 const failing = vi.hoisted(() => ({ rename: false, opens: [] as unknown[][] }));
@@ -119,7 +119,7 @@ describe("a symlink", () => {
     symlinkSync("b", join(dir, "a"));
     symlinkSync("a", join(dir, "b"));
     const err = await writeFileAtomic(join(dir, "a"), "x").catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(UserError);
+    expect(err).toBeInstanceOf(KmssimError);
     expect((err as Error).message).toMatch(/too many levels of symbolic links \(ELOOP\)/);
     expect(readdirSync(dir).sort()).toEqual(["a", "b"]);
   });
@@ -159,7 +159,7 @@ describe("the temp file", () => {
     writeFileSync(out, "old");
     failing.rename = true;
     const err = await writeFileAtomic(out, "new").catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(UserError);
+    expect(err).toBeInstanceOf(KmssimError);
     expect((err as Error).message).toBe(`cannot write '${out}': no space left on the disk (ENOSPC); any file already there is unchanged`);
     expect(readdirSync(dir)).toEqual(["result.json"]);
     expect(readFileSync(out, "utf8")).toBe("old");
@@ -188,8 +188,8 @@ describe("a FIFO, a device, stdout", () => {
     const node = join(tempDir(), "full");
     execFileSync("mknod", [node, "c", "1", "7"]);
     const err = await writeFileAtomic(node, "x").catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(UserError);
-    expect((err as UserError).exitCode).toBe(2);
+    expect(err).toBeInstanceOf(KmssimError);
+    expect((err as KmssimError).exitCode).toBe(2);
     expect((err as Error).message).toBe(`cannot write '${node}': no space left on the disk (ENOSPC)`);
     expect(lstatSync(node).isCharacterDevice()).toBe(true);
   });

@@ -42,7 +42,7 @@ describe("--max-regression", () => {
     try {
       parseMaxRegression(text);
     } catch (err) {
-      expect((err as CompareError).code).toBe("COMPARE_BAD_LIMIT");
+      expect((err as CompareError).code).toBe("KMSSIM_BAD_LIMIT");
       expect((err as Error).message).toMatch(/^--max-regression: /);
     }
   });

@@ -49,7 +49,7 @@ describe("mergedLatency", () => {
       expect.fail("should throw");
     } catch (err) {
       expect(err).toBeInstanceOf(CompareError);
-      expect((err as CompareError).code).toBe("COMPARE_BAD_HISTOGRAM");
+      expect((err as CompareError).code).toBe("KMSSIM_BAD_HISTOGRAM");
       expect((err as Error).message).toMatch(/^dns\.histogram\[1\] is not a readable/);
     }
   });

@@ -51,7 +51,7 @@ describe("checkShards", () => {
   it("refuses a result without a shard field, naming the file", () => {
     const whole = { file: "whole.json", result: { ...shard(1, 1).result, shard: undefined } as Result };
     const err = mergeError([shard(1, 2), whole]);
-    expect(err.code).toBe("MERGE_NOT_A_SHARD");
+    expect(err.code).toBe("KMSSIM_NOT_A_SHARD");
     expect(err.message).toContain("'whole.json' is not a shard result");
   });
 
@@ -59,20 +59,20 @@ describe("checkShards", () => {
     const other = shard(2, 2, "d2");
     other.result = { ...other.result, seed: 99 };
     const err = mergeError([shard(1, 2), other]);
-    expect(err.code).toBe("MERGE_DIFFERENT_RUNS");
+    expect(err.code).toBe("KMSSIM_DIFFERENT_RUNS");
     expect(err.message).toContain("seed 99 vs 3");
   });
 
   it("refuses a shard given twice", () => {
     const twice = { ...shard(1, 2), file: "copy.json" };
     const err = mergeError([shard(1, 2), twice, shard(2, 2)]);
-    expect(err.code).toBe("MERGE_DUPLICATE_SHARD");
+    expect(err.code).toBe("KMSSIM_DUPLICATE_SHARD");
     expect(err.message).toContain("'s1of2.json' and 'copy.json'");
   });
 
   it("lists the missing shards", () => {
     const err = mergeError([shard(2, 4), shard(4, 4)]);
-    expect(err.code).toBe("MERGE_MISSING_SHARD");
+    expect(err.code).toBe("KMSSIM_MISSING_SHARD");
     expect(err.message).toContain("2 are missing: 1/4, 3/4");
   });
 });

@@ -73,7 +73,7 @@ describe("merge --hosts", () => {
 
   it("without --hosts, a threshold only the hosts count is refused, not judged on placeholders", () => {
     const err = mergeError(() => mergeShardResults(shards("{ metric: hosts.kms2.dlv.failed, eq: 0 }")));
-    expect(err.code).toBe("MERGE_NEEDS_HOSTS");
+    expect(err.code).toBe("KMSSIM_NEEDS_HOSTS");
     expect(err.message).toContain("only the hosts counted hosts.kms2.dlv.failed");
     // A threshold the fleet measures itself needs no report.
     expect(mergeShardResults(shards("{ metric: failovers, eq: 0 }")).thresholds).toHaveLength(2);
@@ -81,7 +81,7 @@ describe("merge --hosts", () => {
 
   it("refuses reports that do not fit: shards with their own hosts, another scenario, a host twice or missing", () => {
     const both = report("h.json", [self("kms1", 1), self("kms2", 1)]);
-    expect(mergeError(() => mergeShardResults(shards("{ metric: failovers, eq: 0 }", false), [both])).code).toBe("MERGE_HOSTS_NOT_EXTERNAL");
+    expect(mergeError(() => mergeShardResults(shards("{ metric: failovers, eq: 0 }", false), [both])).code).toBe("KMSSIM_HOSTS_NOT_EXTERNAL");
     expect(mergeError(() => mergeShardResults(shards("{ metric: failovers, eq: 0 }"), [report("o.json", [self("kms1", 1)], "other")])).message).toContain(
       "'o.json' counts the hosts of scenario 'other' seed 6, but the shards ran 'fleet' seed 6",
     );

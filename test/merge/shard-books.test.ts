@@ -56,7 +56,7 @@ function refusedWith(edit: (r: Result) => void): string {
   const inputs = whole();
   edit(inputs[1].result);
   const err = refusal(inputs);
-  expect(err.code).toBe("MERGE_BAD_SHARD");
+  expect(err.code).toBe("KMSSIM_BROKEN_SHARD");
   expect(err.message).toMatch(/^'shard2\.json'/);
   return err.message;
 }
@@ -217,7 +217,7 @@ describe("any count made negative, fractional or unbalanced is refused", () => {
         const target = inputs[1];
         edit(target.result, path, change);
         const err = refusal(inputs);
-        expect(err.code).toBe("MERGE_BAD_SHARD");
+        expect(err.code).toBe("KMSSIM_BROKEN_SHARD");
         expect(err.message.startsWith(`'${target.file}'`)).toBe(true);
       }),
       { numRuns: 150 },

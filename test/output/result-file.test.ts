@@ -17,7 +17,7 @@ const refused = (text: string): string => {
     parseResultText(text, "r.json");
   } catch (err) {
     expect(err).toBeInstanceOf(ResultFileError);
-    expect((err as ResultFileError).code).toBe("KMSSIM_BAD_RESULT_FILE");
+    expect((err as ResultFileError).code).toBe("KMSSIM_BAD_RESULT");
     return (err as Error).message;
   }
   return expect.fail(`accepted: ${text.slice(0, 80)}`);

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { shardSize, type ShardSpec } from "../../src/core/shard/shard.js";
 import { checkRunInput } from "../../src/cli/run-input.js";
-import { UserError } from "../../src/cli/user-error.js";
+import { KmssimError } from "../../src/core/kmssim-error.js";
 import {
   estimateMemory,
   formatWallTime,
@@ -123,7 +123,7 @@ const scenarioText = fc
   );
 
 describe("checkRunInput on any scenario", () => {
-  it("refuses with a UserError (exit 2) or accepts a run that fits the machine, every array size within its bound", async () => {
+  it("refuses with a KmssimError (exit 2) or accepts a run that fits the machine, every array size within its bound", async () => {
     let file = 0;
     const seen = { refused: 0, accepted: 0 };
     await fc.assert(
@@ -134,8 +134,8 @@ describe("checkRunInput on any scenario", () => {
         try {
           input = await checkRunInput({ scenario: path, clients, workers: 2 }, MACHINE);
         } catch (error) {
-          expect(error).toBeInstanceOf(UserError);
-          expect((error as UserError).exitCode).toBe(2);
+          expect(error).toBeInstanceOf(KmssimError);
+          expect((error as KmssimError).exitCode).toBe(2);
           seen.refused++;
           return;
         }

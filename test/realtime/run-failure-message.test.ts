@@ -3,17 +3,17 @@
 // a host listens again after recover is another process's doing (the measurements are kept).
 import { describe, expect, it } from "vitest";
 import { realtimeFailure } from "../../src/cli/run-realtime.js";
-import { UserError } from "../../src/cli/user-error.js";
+import { KmssimError } from "../../src/core/kmssim-error.js";
 import { RunFailedError } from "../../src/realtime/realtime-engine.js";
 
-const asUserError = (err: unknown): UserError => {
-  expect(err).toBeInstanceOf(UserError);
-  return err as UserError;
+const asKmssimError = (err: unknown): KmssimError => {
+  expect(err).toBeInstanceOf(KmssimError);
+  return err as KmssimError;
 };
 
 describe("realtimeFailure", () => {
   it("a host's re-listen that meets EADDRINUSE is a failed event, reported with what was measured", () => {
-    const err = asUserError(
+    const err = asKmssimError(
       realtimeFailure(new RunFailedError("a scenario event could not be carried out: listen EADDRINUSE: address already in use 127.0.0.1:40001", "event"), 100, null, null),
     );
     expect(err.code).toBe("KMSSIM_RUN_FAILED");
@@ -23,13 +23,13 @@ describe("realtimeFailure", () => {
   });
 
   it("a worker meeting EADDRINUSE is this machine out of ports", () => {
-    const err = asUserError(realtimeFailure(new RunFailedError("a fleet worker failed: connect EADDRINUSE 127.0.0.5"), 100, null, null));
+    const err = asKmssimError(realtimeFailure(new RunFailedError("a fleet worker failed: connect EADDRINUSE 127.0.0.5"), 100, null, null));
     expect(err.code).toBe("KMSSIM_PORTS");
     expect(err.message).toContain("ran out of local addresses or ports");
   });
 
   it("any other failed event is a failed run with its reason", () => {
-    const err = asUserError(realtimeFailure(new RunFailedError("a scenario event could not be carried out: boom", "event"), 100, null, null));
+    const err = asKmssimError(realtimeFailure(new RunFailedError("a scenario event could not be carried out: boom", "event"), 100, null, null));
     expect(err.code).toBe("KMSSIM_RUN_FAILED");
     expect(err.message).toBe("the run failed: a scenario event could not be carried out: boom");
   });

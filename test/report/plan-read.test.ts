@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { UserError } from "../../src/cli/user-error.js";
+import { KmssimError } from "../../src/core/kmssim-error.js";
 import { planProblem } from "../../src/report/plan/plan-problem.js";
 import { readReportFile } from "../../src/report/read-result.js";
 import { fixtureResult } from "./fixtures.js";
@@ -17,11 +17,11 @@ const write = (name: string, value: unknown): string => {
   return path;
 };
 
-const failure = (path: string): Promise<UserError> => readReportFile(path).then(
+const failure = (path: string): Promise<KmssimError> => readReportFile(path).then(
   () => {
-    throw new Error("expected a UserError");
+    throw new Error("expected a KmssimError");
   },
-  (err: unknown) => err as UserError,
+  (err: unknown) => err as KmssimError,
 );
 
 describe("readReportFile", () => {
@@ -41,9 +41,9 @@ describe("readReportFile", () => {
     ["a broken plan", { ...fixturePlan(), points: [{ hosts: 1 }] }, /is not a kmssim plan: "points" should be a list of points/],
     ["a broken result", { ...fixtureResult(), hosts: "kms1" }, /is not a kmssim\/result@1 result \(hosts: should be a list/],
     ["not JSON", "{", /is not JSON/],
-  ])("%s: a plain UserError, exit 2", async (name, contents, message) => {
+  ])("%s: a plain KmssimError, exit 2", async (name, contents, message) => {
     const err = await failure(write(`${name}.json`, contents));
-    expect(err).toBeInstanceOf(UserError);
+    expect(err).toBeInstanceOf(KmssimError);
     expect(err.exitCode).toBe(2);
     expect(err.message).toMatch(message);
   });

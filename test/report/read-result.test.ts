@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { UserError } from "../../src/cli/user-error.js";
+import { KmssimError } from "../../src/core/kmssim-error.js";
 import { readReportFile } from "../../src/report/read-result.js";
 import { fixtureResult } from "./fixtures.js";
 
@@ -24,12 +24,12 @@ describe("readReportFile with a result", () => {
     ["schema.json", JSON.stringify({ schema: "other@1" }), /"schema" is not a kmssim schema, expected "kmssim\/result@1"/],
     ["hosts.json", JSON.stringify({ ...fixtureResult(), hosts: "kms1" }), /'.*hosts\.json' is not a kmssim\/result@1 result \(hosts: should be a list, got text\)/],
     ["timeline.json", JSON.stringify({ ...fixtureResult(), timeline: [{ x: 1 }] }), /\(timeline\[0\]\.t: missing\)/],
-  ])("%s is a plain UserError (exit 2), in the wording of every result reader", async (name, contents, message) => {
+  ])("%s is a plain KmssimError (exit 2), in the wording of every result reader", async (name, contents, message) => {
     const path = join(dir, name);
     if (contents !== null) writeFileSync(path, contents);
     const error = await readReportFile(path).catch((err: unknown) => err);
-    expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).exitCode).toBe(2);
-    expect((error as UserError).message).toMatch(message);
+    expect(error).toBeInstanceOf(KmssimError);
+    expect((error as KmssimError).exitCode).toBe(2);
+    expect((error as KmssimError).message).toMatch(message);
   });
 });

@@ -87,7 +87,7 @@ describe("parseDurationMs", () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(DurationError);
-    expect((caught as DurationError).code).toBe("ERR_KMSSIM_DURATION");
+    expect((caught as DurationError).code).toBe("KMSSIM_BAD_DURATION");
     expect((caught as DurationError).message).toContain("'soon' is not valid");
   });
 });

@@ -7,7 +7,8 @@ import { discover } from "../../discover/run-discover.js";
 import { renderReportJson, renderReportText } from "../../discover/render.js";
 import { parseHostPort, parseNameAddress } from "../../realtime/dns/record-flags.js";
 import { isUnspecified } from "../../realtime/fleet/address-guard.js";
-import { EXIT, UserError } from "../user-error.js";
+import { EXIT, KmssimError } from "../../core/kmssim-error.js";
+import { defineCommand } from "../command-module.js";
 
 export interface DiscoverCommandOptions {
   domain: string;
@@ -20,19 +21,41 @@ export interface DiscoverCommandOptions {
 export const DEFAULT_DISCOVER_SERVER = "127.0.0.1:53";
 const MAX_TIMEOUT_MS = 60_000;
 
+export const discoverCli = defineCommand({
+  command: "discover",
+  describe: "Audit the KMS SRV records of a domain as clients read them: shares per profile, reachability, problems",
+  builder: (y) =>
+    y
+      .option("domain", { type: "string", demandOption: true, describe: "Domain whose _vlmcs._tcp SRV records to read" })
+      .option("server", { type: "string", default: DEFAULT_DISCOVER_SERVER, describe: "DNS server to ask, IPv4:port" })
+      .option("address", {
+        type: "string",
+        array: true,
+        describe: "name=ipv4: probe this target at this address (only loopback addresses are probed without it); repeatable",
+      })
+      .option("timeout", { type: "string", default: "2s", describe: "Wait per DNS attempt (2 attempts) and per TCP connect" })
+      .option("json", { type: "boolean", default: false, describe: "Print a machine-readable report" })
+      .example("$0 discover --domain corp.example --server 127.0.0.1:5353", "Audit the records kmssim dns serves")
+      .example("$0 discover --domain corp.example --server 10.0.0.2 --address kms1.corp.example=10.0.0.5 --json", "Ask a real DNS server; probe kms1")
+      .epilogue(
+        "Problem codes: NO_RECORDS, DNS_TIMEOUT, DNS_ERROR, NO_ADDRESS, UNREACHABLE, ALL_WEIGHTS_ZERO, SINGLE_HOST, TOO_MANY_RECORDS. Exit 0 no problem, 1 a problem found, 2 bad flags.",
+      ),
+  run: (args) => discoverCommand({ domain: args.domain, server: args.server, address: args.address, timeout: args.timeout, json: args.json }),
+});
+
 export async function discoverCommand(options: DiscoverCommandOptions): Promise<number> {
   // `_vlmcs._tcp.corp.example` is taken for the domain it names.
   const domain = nameFlag("--domain", options.domain.replace(/^_vlmcs\._tcp\./i, ""));
   const server = parseHostPort(options.server ?? DEFAULT_DISCOVER_SERVER, 53, 1);
-  if (!server.ok) throw new UserError(`--server: ${server.message}`);
+  if (!server.ok) throw new KmssimError(`--server: ${server.message}`);
   // The server the user typed is their word (an audit of their real DNS); "any address" is no server.
   if (isUnspecified(server.value.host)) {
-    throw new UserError(`--server: ${server.value.host} means "any address", not a server to ask; give the DNS server's own address (127.0.0.1 for this machine)`);
+    throw new KmssimError(`--server: ${server.value.host} means "any address", not a server to ask; give the DNS server's own address (127.0.0.1 for this machine)`);
   }
   const userAddresses = new Map<string, string>();
   for (const text of options.address ?? []) {
     const parsed = parseNameAddress(text);
-    if (!parsed.ok) throw new UserError(`--address: ${parsed.message}`);
+    if (!parsed.ok) throw new KmssimError(`--address: ${parsed.message}`);
     userAddresses.set(parsed.value.name, parsed.value.address);
   }
   const timeoutMs = flagTimeout(options.timeout ?? "2s");
@@ -47,6 +70,6 @@ export async function discoverCommand(options: DiscoverCommandOptions): Promise<
 
 function flagTimeout(text: string): number {
   const ms = durationFlag("--timeout", text);
-  if (ms < 1 || ms > MAX_TIMEOUT_MS) throw new UserError(`--timeout must be from 1ms to 60s, got ${text}`);
+  if (ms < 1 || ms > MAX_TIMEOUT_MS) throw new KmssimError(`--timeout must be from 1ms to 60s, got ${text}`);
   return Math.round(ms);
 }

@@ -14,14 +14,14 @@ import { durationFlag, nameFlag } from "../flag-values.js";
 import { EmbeddedDnsServer } from "../../realtime/dns/dns-server.js";
 import { parseHostPort, parseNameAddress, parseSrvFlag, type HostPort } from "../../realtime/dns/record-flags.js";
 import { readTsigKeyFile } from "../../realtime/dns/run-key.js";
-import { KeyFileError } from "../../realtime/dns/tsig-key-file.js";
 import { tsigErrorName, type TsigKey } from "../../realtime/dns/tsig.js";
 import type { UpdateLogEntry } from "../../realtime/dns/update-handler.js";
 import { rcodeName } from "../../realtime/dns/wire.js";
 import { DnsZone } from "../../realtime/dns/zone.js";
 import { parseZoneFile, ZoneFileError } from "../../realtime/dns/zone-file.js";
 import { untilSignal } from "../until-signal.js";
-import { EXIT, UserError } from "../user-error.js";
+import { EXIT, KmssimError } from "../../core/kmssim-error.js";
+import { defineCommand } from "../command-module.js";
 
 export interface DnsCommandOptions {
   listen?: string;
@@ -48,14 +48,52 @@ const SCAVENGE_EVERY_MAX_MS = 3_600_000;
 /** A few hosts refreshing write a handful a second; a flood of updates must not flood the log. */
 const UPDATE_LINES_PER_SECOND = 20;
 
+export const dnsCli = defineCommand({
+  command: "dns",
+  describe: "Run the embedded DNS server on its own (UDP+TCP) for multi-machine runs, until Ctrl-C",
+  builder: (y) =>
+    y
+      .option("listen", { type: "string", default: DEFAULT_DNS_LISTEN, describe: "IPv4 address:port to serve on (port 0 picks a free one)" })
+      .option("zone-file", { type: "string", array: true, describe: "RFC 1035 zone file ($ORIGIN, $TTL, SOA, NS, SRV, A); repeatable" })
+      .option("domain", { type: "string", array: true, describe: "Serve this domain (also the origin of zone files when given once); repeatable" })
+      .option("srv", { type: "string", array: true, describe: "SRV record target:port:priority:weight@domain; repeatable" })
+      .option("a", { type: "string", array: true, describe: "Address record name=ipv4; repeatable" })
+      .option("ttl", { type: "string", default: "1h", describe: "TTL of --srv/--a records and of zone-file records without one" })
+      .option("key-file", {
+        type: "string",
+        array: true,
+        describe: "TSIG key file (tsig-keygen -a hmac-sha256 NAME. output): accept dynamic updates signed with it; repeatable",
+      })
+      .option("scavenge-after", { type: "string", describe: "Remove published records not refreshed for this long, e.g. 7d (files and flags are kept)" })
+      .example("$0 dns --listen 0.0.0.0:5353 --zone-file corp.zone --domain corp.example", "Serve a zone file to other machines")
+      .example("$0 dns --srv kms1.corp.example:1688:0:100@corp.example --a kms1.corp.example=127.0.0.1", "Records from flags only")
+      .example("$0 dns --zone-file corp.zone --domain corp.example --key-file kmssim.key --scavenge-after 7d", "Let hosts publish themselves")
+      .epilogue(
+        "Prints `kmssim dns: listening on HOST:PORT (udp+tcp) zones: A,B` once ready, then one line per dynamic update. " +
+          "Without --key-file every dynamic update is refused; with it, unsigned updates are refused. " +
+          "Exit 0 after SIGINT/SIGTERM, 2 bad flags, zone or key file, 3 port in use.",
+      ),
+  run: (args) =>
+    dnsCommand({
+      listen: args.listen,
+      zoneFile: args["zone-file"],
+      domain: args.domain,
+      srv: args.srv,
+      a: args.a,
+      ttl: args.ttl,
+      keyFile: args["key-file"],
+      scavengeAfter: args["scavenge-after"],
+    }),
+});
+
 export async function dnsCommand(options: DnsCommandOptions, io: DnsCommandIo = { out: process.stdout }): Promise<number> {
   const listen = parseHostPort(options.listen ?? DEFAULT_DNS_LISTEN, 53, 0);
-  if (!listen.ok) throw new UserError(`--listen: ${listen.message}`);
+  if (!listen.ok) throw new KmssimError(`--listen: ${listen.message}`);
   const zone = await buildZone(options);
   const keys = readKeys(options.keyFile ?? []);
   const scavengeAfterMs = options.scavengeAfter === undefined ? null : flagScavengeAfter(options.scavengeAfter);
   if (zone.origins().length === 0) {
-    throw new UserError("nothing to serve: give --zone-file, --domain or --srv (e.g. `kmssim dns --domain corp.example`)");
+    throw new KmssimError("nothing to serve: give --zone-file, --domain or --srv (e.g. `kmssim dns --domain corp.example`)");
   }
 
   // Listen for signals before binding: a stop during start-up still ends cleanly.
@@ -117,7 +155,7 @@ export async function buildZone(options: DnsCommandOptions): Promise<DnsZone> {
     try {
       text = await readUserFile(path, READ_LIMITS.zone);
     } catch (error) {
-      throw new UserError(`cannot read zone file '${path}': ${readFailureReason(error)}`);
+      throw new KmssimError(`cannot read zone file '${path}': ${readFailureReason(error)}`, "KMSSIM_BAD_ZONE_FILE");
     }
     let content;
     try {
@@ -125,7 +163,7 @@ export async function buildZone(options: DnsCommandOptions): Promise<DnsZone> {
     } catch (error) {
       if (!(error instanceof ZoneFileError)) throw error;
       const n = error.problems.length;
-      throw new UserError(`zone file '${path}' has ${n} problem${n === 1 ? "" : "s"}:\n${error.message.split("\n").map((l) => `  ${l}`).join("\n")}`, error.code);
+      throw new KmssimError(`zone file '${path}' has ${n} problem${n === 1 ? "" : "s"}:\n${error.message.split("\n").map((l) => `  ${l}`).join("\n")}`, error.code);
     }
     for (const o of content.origins) zone.addOrigin(o);
     for (const r of content.srv) zone.addSrv(r.domain, r, { static: true });
@@ -133,25 +171,20 @@ export async function buildZone(options: DnsCommandOptions): Promise<DnsZone> {
   }
   for (const text of options.srv ?? []) {
     const parsed = parseSrvFlag(text);
-    if (!parsed.ok) throw new UserError(`--srv: ${parsed.message}`);
+    if (!parsed.ok) throw new KmssimError(`--srv: ${parsed.message}`);
     const { domain, ...record } = parsed.value;
     zone.addSrv(domain, { ...record, ttlSeconds }, { static: true });
   }
   for (const text of options.a ?? []) {
     const parsed = parseNameAddress(text);
-    if (!parsed.ok) throw new UserError(`--a: ${parsed.message}`);
+    if (!parsed.ok) throw new KmssimError(`--a: ${parsed.message}`);
     zone.addA(parsed.value.name, parsed.value.address, ttlSeconds, { static: true });
   }
   return zone;
 }
 
 function readKeys(paths: readonly string[]): TsigKey[] {
-  try {
-    return paths.flatMap((path) => readTsigKeyFile(path));
-  } catch (error) {
-    if (error instanceof KeyFileError) throw new UserError(error.message, error.code);
-    throw error;
-  }
+  return paths.flatMap((path) => readTsigKeyFile(path));
 }
 
 /** One line per update answered: zone, key, rcode (and TSIG error), peer, and why. */
@@ -172,7 +205,7 @@ function startScavenger(zone: DnsZone, maxAgeMs: number, out: NodeJS.WritableStr
 
 function flagScavengeAfter(text: string): number {
   const ms = durationFlag("--scavenge-after", text);
-  if (ms < 1000) throw new UserError(`--scavenge-after must be at least 1s, got ${text}`);
+  if (ms < 1000) throw new KmssimError(`--scavenge-after must be at least 1s, got ${text}`);
   return ms;
 }
 
@@ -181,11 +214,11 @@ function bindError(error: unknown, listen: HostPort): Error {
   const where = `${listen.host}:${listen.port}`;
   switch ((error as NodeJS.ErrnoException).code) {
     case "EADDRINUSE":
-      return new UserError(`${where} is already in use (UDP or TCP): stop what listens there or pick another --listen port (0 picks a free one)`, "KMSSIM_PORT_IN_USE", EXIT.runFailed);
+      return new KmssimError(`${where} is already in use (UDP or TCP): stop what listens there or pick another --listen port (0 picks a free one)`, "KMSSIM_PORT_IN_USE");
     case "EADDRNOTAVAIL":
-      return new UserError(`--listen: ${listen.host} is not an address of this machine`, "KMSSIM_BAD_INPUT", EXIT.badInput);
+      return new KmssimError(`--listen: ${listen.host} is not an address of this machine`, "KMSSIM_NOT_AN_ADDRESS");
     case "EACCES":
-      return new UserError(`no permission to listen on ${where} (ports below 1024 need root): pick a port above 1023`, "KMSSIM_LISTEN_DENIED", EXIT.runFailed);
+      return new KmssimError(`no permission to listen on ${where} (ports below 1024 need root): pick a port above 1023`, "KMSSIM_LISTEN_DENIED");
     default:
       return error instanceof Error ? error : new Error(String(error));
   }
@@ -193,6 +226,6 @@ function bindError(error: unknown, listen: HostPort): Error {
 
 function flagTtl(text: string): number {
   const seconds = durationFlag("--ttl", text) / 1000;
-  if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_TTL_SECONDS) throw new UserError(`--ttl must be whole seconds from 0s to ${MAX_TTL_SECONDS}s, got ${text}`);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_TTL_SECONDS) throw new KmssimError(`--ttl must be whole seconds from 0s to ${MAX_TTL_SECONDS}s, got ${text}`);
   return seconds;
 }

@@ -1,5 +1,16 @@
 import { ERROR_CODES, explainCode, parseCode, renderExplanation } from "../../core/errors.js";
-import { EXIT, UserError } from "../user-error.js";
+import { EXIT, KmssimError } from "../../core/kmssim-error.js";
+import { defineCommand } from "../command-module.js";
+
+export const explainCli = defineCommand({
+  command: "explain [code]",
+  describe: "Explain an activation error code and what an administrator does about it",
+  builder: (y) =>
+    y
+      .positional("code", { type: "string", describe: "e.g. 0xC004F074; omit to list every code" })
+      .example("$0 explain 0xC004F038", "Why clients get 'count insufficient'"),
+  run: (args) => explainCommand(args.code),
+});
 
 export function explainCommand(codeText: string | undefined): number {
   if (codeText === undefined || codeText === "all") {
@@ -10,7 +21,7 @@ export function explainCommand(codeText: string | undefined): number {
   const info = code === null ? undefined : explainCode(code);
   if (info === undefined) {
     const known = ERROR_CODES.map((c) => c.hex).join(", ");
-    throw new UserError(`unknown code '${codeText}'. kmssim explains: ${known}`, "KMSSIM_UNKNOWN_CODE");
+    throw new KmssimError(`unknown code '${codeText}'. kmssim explains: ${known}`, "KMSSIM_UNKNOWN_CODE");
   }
   process.stdout.write(`${renderExplanation(info)}\n`);
   return EXIT.pass;

@@ -9,7 +9,6 @@ import { Mulberry32, deriveSeed } from "../../core/rng.js";
 import { CompressedClock, type ClockTimer } from "../../realtime/compressed-clock.js";
 import { parseHostPort } from "../../realtime/dns/record-flags.js";
 import { externalDnsServer, keyForRun, readTsigKeyFile } from "../../realtime/dns/run-key.js";
-import { KeyFileError } from "../../realtime/dns/tsig-key-file.js";
 import type { TsigKey } from "../../realtime/dns/tsig.js";
 import { maxConnectionsForFileLimit } from "../../realtime/host/connection-limits.js";
 import { hostServerFromSpec } from "../../realtime/host/host-from-spec.js";
@@ -19,7 +18,7 @@ import type { HostSpec, Scenario } from "../../scenario/model.js";
 import { didYouMean } from "../../core/did-you-mean.js";
 import { loadScenarioOrThrow } from "../load-or-exit.js";
 import { untilSignal } from "../until-signal.js";
-import { EXIT, UserError } from "../user-error.js";
+import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 import { softFileLimit } from "../file-limit.js";
 import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
 import { isStdout } from "../output-target.js";
@@ -28,6 +27,7 @@ import { applyHostEvent } from "../../realtime/host/host-event.js";
 import { allowedAddresses, startAtFlag } from "../run-realtime.js";
 import { isUnspecified, NOT_LOOPBACK, scenarioDestinationProblem } from "../../realtime/fleet/address-guard.js";
 import type { HostEvent } from "../../scenario/model.js";
+import { defineCommand, SCENARIO_REQUIRED } from "../command-module.js";
 
 export interface HostCommandOptions {
   scenario: string;
@@ -58,19 +58,65 @@ export interface HostCommandIo {
 
 const HOST_STREAM = 0x7c00_0000;
 
+export const hostCli = defineCommand({
+  command: "host <scenario>",
+  describe: "Run a scenario's KMS hosts as real listeners that publish themselves to a DNS server (signed dynamic updates), until Ctrl-C",
+  missingPositional: SCENARIO_REQUIRED,
+  builder: (y) =>
+    y
+      .positional("scenario", { type: "string", demandOption: true, describe: "Scenario whose hosts to run (products, service time, concurrency, publish list)" })
+      .option("only", { type: "string", array: true, describe: "Run only these hosts (names, comma-separated or repeated)" })
+      .option("dns", { type: "string", describe: "DNS server to publish to, IPv4:port (default: the scenario's dns.server)" })
+      .option("key-file", { type: "string", describe: "TSIG key file as tsig-keygen writes it (default: the scenario's dns.tsig / dns.keyFile)" })
+      .option("listen", { type: "string", default: "127.0.0.1", describe: "IPv4 address the hosts listen on" })
+      .option("port-base", { type: "number", describe: "Host k listens on port-base + k (0: any free port); default each host's own port" })
+      .option("time-scale", {
+        type: "number",
+        describe: "Simulated seconds per wall second for publish intervals, CMID ages and events (default: 1, real time; with --start-at the scenario's timeScale, as the fleet's)",
+      })
+      .option("start-at", { type: "string", describe: "Simulated time 0 at this wall-clock instant (ISO 8601), the same as the fleet's `run --start-at`" })
+      .option("out", { type: "string", describe: "When stopped, write the hosts' own counts (dlv, CMID counts, lost, late, state) here, for `kmssim merge --hosts`" })
+      .option("allow-address", {
+        type: "string",
+        array: true,
+        describe: "The scenario's dns.server may be this IPv4 address or range besides loopback (a --dns you type needs no permission). Repeatable",
+      })
+      .example("$0 host scenarios/multi-host.yaml --dns 127.0.0.1:5353 --key-file kmssim.key --port-base 0", "Hosts on free ports, published to a kmssim dns")
+      .example(
+        "$0 host fleet.yaml --listen 10.0.0.5 --start-at 2026-11-25T18:00:00Z",
+        "Hosts for a fleet on other machines (`run --external-hosts --start-at` the same instant); applies the scenario's host events",
+      )
+      .epilogue(
+        "Prints one line per listener and per publish outcome (12294 published, 12293 failed); publishing failures never stop a host from serving. Exit 0 after SIGINT/SIGTERM, 2 bad input, 3 port in use.",
+      ),
+  run: (args) =>
+    hostCommand({
+      scenario: args.scenario,
+      only: args.only,
+      dns: args.dns,
+      keyFile: args["key-file"],
+      listen: args.listen,
+      portBase: args["port-base"],
+      timeScale: args["time-scale"],
+      startAt: args["start-at"],
+      out: args.out,
+      allowAddress: args["allow-address"],
+    }),
+});
+
 export async function hostCommand(options: HostCommandOptions, streams: HostCommandIo = { out: process.stdout, err: process.stderr }): Promise<number> {
   // `--out -`: the report is the stdout; the messages go to stderr.
   const io = isStdout(options.out) ? { ...streams, out: streams.err } : streams;
   const scenario = await loadScenarioOrThrow(options.scenario);
   const hosts = selectHosts(scenario, options.only);
   const listenAddress = options.listen ?? "127.0.0.1";
-  if (!isIPv4(listenAddress)) throw new UserError(`--listen: '${listenAddress}' is not an IPv4 address (e.g. 127.0.0.1)`);
+  if (!isIPv4(listenAddress)) throw new KmssimError(`--listen: '${listenAddress}' is not an IPv4 address (e.g. 127.0.0.1)`);
   const dns = dnsServerOf(scenario, options.dns, allowedAddresses(options.allowAddress));
   const key = keyOf(scenario, options.keyFile);
   const startAtMs = startAtFlag(options.startAt, { allowPast: true });
   // With a shared start the hosts keep the fleet's time: the scenario's scale unless told.
   const timeScale = options.timeScale ?? (startAtMs === undefined ? 1 : scenario.timeScale);
-  if (!(timeScale > 0)) throw new UserError(`--time-scale: expected a number > 0, got ${options.timeScale}`);
+  if (!(timeScale > 0)) throw new KmssimError(`--time-scale: expected a number > 0, got ${options.timeScale}`);
   const ports = portsOf(hosts, options.portBase, listenAddress);
   if (startAtMs !== undefined && timeScale !== scenario.timeScale) {
     io.err.write(
@@ -190,7 +236,7 @@ function selectHosts(scenario: Scenario, only: readonly string[] | undefined): {
   const names = scenario.hosts.map((h) => h.name);
   return only.flatMap((name) => name.split(",")).map((name) => {
     const found = all.find((h) => h.spec.name === name);
-    if (found === undefined) throw new UserError(`--only: the scenario has no host '${name}'${didYouMean(name, names)}; hosts: ${names.join(", ")}`);
+    if (found === undefined) throw new KmssimError(`--only: the scenario has no host '${name}'${didYouMean(name, names)}; hosts: ${names.join(", ")}`);
     return found;
   });
 }
@@ -202,36 +248,31 @@ function selectHosts(scenario: Scenario, only: readonly string[] | undefined): {
 function dnsServerOf(scenario: Scenario, flag: string | undefined, allowAddress: readonly string[]): { host: string; port: number } {
   if (flag !== undefined) {
     const parsed = parseHostPort(flag, 53, 1);
-    if (!parsed.ok) throw new UserError(`--dns: ${parsed.message}`);
+    if (!parsed.ok) throw new KmssimError(`--dns: ${parsed.message}`);
     if (isUnspecified(parsed.value.host)) {
-      throw new UserError(`--dns: ${parsed.value.host} means "any address", not a server to send to; give the DNS server's own address (127.0.0.1 for this machine)`);
+      throw new KmssimError(`--dns: ${parsed.value.host} means "any address", not a server to send to; give the DNS server's own address (127.0.0.1 for this machine)`);
     }
     return parsed.value;
   }
   const fromScenario = externalDnsServer(scenario);
   if (fromScenario === null) {
-    throw new UserError("no DNS server to publish to: give --dns host:port (e.g. a `kmssim dns` on 127.0.0.1:5353) or set dns.server in the scenario");
+    throw new KmssimError("no DNS server to publish to: give --dns host:port (e.g. a `kmssim dns` on 127.0.0.1:5353) or set dns.server in the scenario");
   }
   const problem = scenarioDestinationProblem("dns.server", fromScenario.host, allowAddress);
-  if (problem !== null) throw new UserError(`${problem}, or give the server on the command line with --dns`, NOT_LOOPBACK);
+  if (problem !== null) throw new KmssimError(`${problem}, or give the server on the command line with --dns`, NOT_LOOPBACK);
   return fromScenario;
 }
 
 function keyOf(scenario: Scenario, keyFile: string | undefined): TsigKey | null {
-  try {
-    if (keyFile !== undefined) return readTsigKeyFile(keyFile)[0];
-    // Without a key in the scenario the updates go unsigned (the server decides).
-    return scenario.dns.tsig === null ? null : keyForRun(scenario);
-  } catch (error) {
-    if (error instanceof KeyFileError) throw new UserError(error.message, error.code);
-    throw error;
-  }
+  if (keyFile !== undefined) return readTsigKeyFile(keyFile)[0];
+  // Without a key in the scenario the updates go unsigned (the server decides).
+  return scenario.dns.tsig === null ? null : keyForRun(scenario);
 }
 
 function portsOf(hosts: readonly { spec: HostSpec }[], portBase: number | undefined, address: string): number[] {
   if (portBase !== undefined) {
     if (!Number.isInteger(portBase) || portBase < 0 || portBase + hosts.length - 1 > 65535) {
-      throw new UserError(`--port-base: expected a port 0..${65536 - hosts.length} (0: any free port), got ${portBase}`);
+      throw new KmssimError(`--port-base: expected a port 0..${65536 - hosts.length} (0: any free port), got ${portBase}`);
     }
     return hosts.map((_, k) => (portBase === 0 ? 0 : portBase + k));
   }
@@ -240,7 +281,7 @@ function portsOf(hosts: readonly { spec: HostSpec }[], portBase: number | undefi
   hosts.forEach(({ spec }) => {
     const other = seen.get(spec.port);
     if (other !== undefined) {
-      throw new UserError(`hosts ${other} and ${spec.name} both use port ${spec.port} on ${address}: give each its own port in the scenario, or use --port-base 17000 (or 0 for any free port)`);
+      throw new KmssimError(`hosts ${other} and ${spec.name} both use port ${spec.port} on ${address}: give each its own port in the scenario, or use --port-base 17000 (or 0 for any free port)`);
     }
     seen.set(spec.port, spec.name);
   });
@@ -249,8 +290,8 @@ function portsOf(hosts: readonly { spec: HostSpec }[], portBase: number | undefi
 
 function bindError(error: unknown, where: string, name: string): Error {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === "EADDRINUSE") return new UserError(`${name}: ${where} is already in use; pick other ports (--port-base)`, "KMSSIM_PORTS", EXIT.runFailed);
-  if (code === "EADDRNOTAVAIL") return new UserError(`${name}: ${where} is not an address of this machine (--listen)`, "KMSSIM_PORTS", EXIT.runFailed);
-  if (code === "EACCES") return new UserError(`${name}: not allowed to listen on ${where} (ports below 1024 need root; use --port-base)`, "KMSSIM_PORTS", EXIT.runFailed);
+  if (code === "EADDRINUSE") return new KmssimError(`${name}: ${where} is already in use; pick other ports (--port-base)`, "KMSSIM_PORT_IN_USE");
+  if (code === "EADDRNOTAVAIL") return new KmssimError(`${name}: ${where} is not an address of this machine (--listen)`, "KMSSIM_NOT_AN_ADDRESS");
+  if (code === "EACCES") return new KmssimError(`${name}: not allowed to listen on ${where} (ports below 1024 need root; use --port-base)`, "KMSSIM_LISTEN_DENIED");
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -4,17 +4,17 @@
 
 import { readFailureReason } from "../../output/read-failure.js";
 import { READ_LIMITS, readUserFile } from "../../output/read-user-file.js";
-import { readResultFile, ResultFileError } from "../../output/result-file.js";
-import { MergeError } from "../../merge/merge-error.js";
+import { readResultFile } from "../../output/result-file.js";
 import { mergeShardResults } from "../../merge/merge-results.js";
 import { parseHostReport, type HostReportInput } from "../../merge/host-reports.js";
 import type { ShardInput } from "../../merge/check-shards.js";
 import { renderSummary } from "../../output/summary.js";
 import { terminalColumns, wantsColor } from "../../output/terminal.js";
 import { renderHtmlReport } from "../../report/index.js";
-import { EXIT, UserError } from "../user-error.js";
+import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
 import { summaryStream } from "../output-target.js";
+import { defineCommand } from "../command-module.js";
 
 export interface MergeCommandOptions {
   shards: readonly string[];
@@ -27,39 +27,47 @@ export interface MergeCommandOptions {
   quiet?: boolean;
 }
 
+export const mergeCli = defineCommand({
+  command: "merge <shards..>",
+  describe:
+    "Add up the results of the shards of one run (`run --shard i/N --out`) into that run's result: counters summed, histograms merged, shares, spread and thresholds recomputed",
+  missingPositional: "merge needs the shard results, e.g. `kmssim merge shard-*.json --out all.json`",
+  builder: (y) =>
+    y
+      .positional("shards", { type: "string", array: true, demandOption: true, describe: "Result JSON of every shard, 1/N to N/N, in any order" })
+      .option("out", { type: "string", describe: "Write the merged result JSON here (atomically)" })
+      .option("html", { type: "string", describe: "Also write the HTML report of the merged result" })
+      .option("scenario", { type: "string", describe: "Scenario YAML the shards ran, shown in the HTML report" })
+      .option("hosts", {
+        type: "string",
+        array: true,
+        describe: "--external-hosts shards: the hosts' own counts (`kmssim host --out`), one file per host process; they replace what the fleet could not see",
+      })
+      .option("quiet", { type: "boolean", default: false, describe: "Do not print the summary" })
+      .example("$0 merge shard-*.json --out all.json", "Join the shards of one run")
+      .epilogue(
+        "Every shard of the run must be given once: shards of different runs (scenario, seed, mode or fleet size differ) or a missing shard are refused. " +
+          "A merge of virtual shards equals the single run's counters and histograms exactly. " +
+          "Exit 0 the merged run passes its thresholds, 1 it fails them (or a shard was interrupted or incomplete), 2 a bad or missing file.",
+      ),
+  run: (args) => mergeCommand({ shards: args.shards ?? [], out: args.out, html: args.html, scenario: args.scenario, hosts: args.hosts, quiet: args.quiet }),
+});
+
 export async function mergeCommand(options: MergeCommandOptions): Promise<number> {
-  if (options.shards.length === 0) throw new UserError("merge needs the shard results, e.g. `kmssim merge shard*.json --out all.json`", "KMSSIM_USAGE");
+  if (options.shards.length === 0) throw new KmssimError("merge needs the shard results, e.g. `kmssim merge shard*.json --out all.json`", "KMSSIM_USAGE");
   if (options.out !== undefined) await checkWritable(options.out);
   if (options.html !== undefined) await checkWritable(options.html);
   const summaryOut = summaryStream({ "--out": options.out, "--html": options.html });
   const inputs: ShardInput[] = [];
-  for (const file of options.shards) {
-    try {
-      inputs.push({ file, result: await readResultFile(file) });
-    } catch (err) {
-      if (err instanceof ResultFileError) throw new UserError(err.message, err.code);
-      throw err;
-    }
-  }
+  for (const file of options.shards) inputs.push({ file, result: await readResultFile(file) });
   const reports: HostReportInput[] = [];
   for (const file of options.hosts ?? []) {
     const text = await readUserFile(file, READ_LIMITS.result).catch((err: unknown) => {
-      throw new UserError(`cannot read '${file}': ${readFailureReason(err)}`, "KMSSIM_BAD_HOST_REPORT");
+      throw new KmssimError(`cannot read '${file}': ${readFailureReason(err)}`, "KMSSIM_BAD_HOST_REPORT");
     });
-    try {
-      reports.push({ file, report: parseHostReport(text, file) });
-    } catch (err) {
-      if (err instanceof MergeError) throw new UserError(err.message, err.code);
-      throw err;
-    }
+    reports.push({ file, report: parseHostReport(text, file) });
   }
-  let result;
-  try {
-    result = mergeShardResults(inputs, reports);
-  } catch (err) {
-    if (err instanceof MergeError) throw new UserError(err.message, err.code);
-    throw err;
-  }
+  const result = mergeShardResults(inputs, reports);
   if (options.quiet !== true) summaryOut.write(`${renderSummary(result, { color: wantsColor(summaryOut), width: terminalColumns(summaryOut) })}\n`);
   if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
   if (options.html !== undefined) {

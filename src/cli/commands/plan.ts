@@ -25,12 +25,13 @@ import { loadScenarioOrThrow } from "../load-or-exit.js";
 import { createProgress } from "../progress.js";
 import { wantsColor } from "../../output/terminal.js";
 import { takeSignals } from "../signal-desk.js";
-import { EXIT, UserError } from "../user-error.js";
+import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 import { machineLimits } from "../machine-limits.js";
 import { memoryProblem } from "../../plan/run-limits.js";
 import { WHOLE_FLEET } from "../../core/shard/shard.js";
 import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
 import { summaryStream } from "../output-target.js";
+import { defineCommand, SCENARIO_REQUIRED } from "../command-module.js";
 
 export interface PlanOptions {
   scenario: string;
@@ -49,6 +50,39 @@ export interface PlanOptions {
 export const DEFAULT_REPLICATIONS = 5;
 const MAX_WORKERS = 64;
 
+export const planCli = defineCommand({
+  command: "plan <scenario>",
+  describe: "Capacity planning: sweep host counts (and fleet sizes) in virtual mode with seeded replications; the smallest host count that meets every threshold",
+  missingPositional: SCENARIO_REQUIRED,
+  builder: (y) =>
+    y
+      .positional("scenario", { type: "string", demandOption: true, describe: "Scenario YAML file; its hosts are the template, its thresholds the goal" })
+      .option("hosts", { type: "string", demandOption: true, describe: "Host counts to try: 1..8, 1,2,4 or 2..4,8 (at most 32)" })
+      .option("clients", { type: "string", describe: "Fleet sizes to try, e.g. 10000,50000,100000 (split across groups like run --clients); default the file's" })
+      .option("replications", { type: "number", default: DEFAULT_REPLICATIONS, describe: "Runs per point, each with its own seed derived from the scenario seed" })
+      .option("workers", { type: "number", describe: "Worker threads running replications in parallel (default: cores; 0 = main thread)" })
+      .option("seed", { type: "number", describe: "Base seed the replications' seeds derive from (overrides the file)" })
+      .option("out", { type: "string", describe: "Write the plan as JSON here (kmssim/plan@1, atomically)" })
+      .example("$0 plan scenarios/capacity.yaml --hosts 1..6", "Smallest host count meeting the file's thresholds")
+      .example("$0 plan scenarios/capacity.yaml --hosts 2..8 --clients 10000,50000 --replications 3 --out plan.json", "Per fleet size, JSON kept")
+      .epilogue(
+        "Host count k: the first k hosts of the file, or all of them plus copies of the last host (every setting kept; " +
+          "names continue its number, kms3 -> kms4, kms5, or add -2, -3). Events and hand-made SRV records of hosts left out are dropped; copies get " +
+          "none of the events and copies of the last host's records. At most 1000 runs per sweep. " +
+          "Exit 0 a host count found for every fleet size, 1 not for some, 2 bad input, 3 a run failed, 130 interrupted (what finished is printed and written).",
+      ),
+  run: (args) =>
+    planCommand({
+      scenario: args.scenario,
+      hosts: args.hosts,
+      clients: args.clients,
+      replications: args.replications,
+      workers: args.workers,
+      seed: args.seed,
+      out: args.out,
+    }),
+});
+
 export async function planCommand(options: PlanOptions): Promise<number> {
   const replications = wholeFlag("--replications", options.replications ?? DEFAULT_REPLICATIONS, 1, MAX_RUNS);
   const workersAsked = wholeFlag("--workers", options.workers ?? availableParallelism(), 0, MAX_WORKERS);
@@ -61,7 +95,7 @@ export async function planCommand(options: PlanOptions): Promise<number> {
 
   const runCount = hostCounts.length * fleetSizes.length * replications;
   if (runCount > MAX_RUNS) {
-    throw new UserError(
+    throw new KmssimError(
       `the sweep asks for ${formatCount(runCount)} runs (${hostCounts.length} host counts × ${fleetSizes.length} fleet sizes × ${replications} replications); ` +
         `at most ${formatCount(MAX_RUNS)} are allowed: narrow --hosts or --clients, or lower --replications`,
     );
@@ -73,9 +107,9 @@ export async function planCommand(options: PlanOptions): Promise<number> {
     machineLimits(),
     options.clients === undefined ? `the client groups (${largest} clients)` : `--clients ${largest}`,
   );
-  if (tooBig !== null) throw new UserError(tooBig, "KMSSIM_TOO_BIG");
+  if (tooBig !== null) throw new KmssimError(tooBig, "KMSSIM_TOO_BIG");
   const problems = templateProblems(scenario, hostCounts[0]);
-  if (problems.length > 0) throw new UserError(`cannot sweep --hosts ${options.hosts}:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  if (problems.length > 0) throw new KmssimError(`cannot sweep --hosts ${options.hosts}:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   const templates = new Map(hostCounts.map((k) => [k, templateHosts(scenario, k)]));
   checkEndpoints(templates.get(hostCounts[hostCounts.length - 1])!);
   if (options.out !== undefined) await checkWritable(options.out);
@@ -124,7 +158,7 @@ export async function planCommand(options: PlanOptions): Promise<number> {
         stop.signal,
       ));
     } catch (err) {
-      if (err instanceof ReplicationFailedError) throw new UserError(`${err.message}; the plan has no result`, err.code, EXIT.runFailed);
+      if (err instanceof ReplicationFailedError) throw new KmssimError(`${err.message}; the plan has no result`, err.code);
       throw err;
     } finally {
       progress.done();
@@ -160,13 +194,13 @@ export async function planCommand(options: PlanOptions): Promise<number> {
 
 function wholeFlag(flag: string, value: number, min: number, max: number): number {
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UserError(`${flag} must be a whole number from ${min} to ${formatCount(max)}, got ${value}`);
+    throw new KmssimError(`${flag} must be a whole number from ${min} to ${formatCount(max)}, got ${value}`);
   }
   return value;
 }
 
 function parsedOrThrow<T>(flag: string, parsed: { ok: true; value: T } | { ok: false; message: string }): T {
-  if (!parsed.ok) throw new UserError(`${flag}: ${parsed.message}`);
+  if (!parsed.ok) throw new KmssimError(`${flag}: ${parsed.message}`);
   return parsed.value;
 }
 
@@ -175,6 +209,6 @@ function checkEndpoints(largest: Scenario): void {
   try {
     new DnsDirectory(largest);
   } catch (err) {
-    throw new UserError(`--hosts: ${largest.hosts.length} hosts do not fit: ${err instanceof Error ? err.message : String(err)}`);
+    throw new KmssimError(`--hosts: ${largest.hosts.length} hosts do not fit: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

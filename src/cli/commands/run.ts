@@ -1,4 +1,5 @@
 // `kmssim run <scenario>`: simulate the fleet, print the summary, write the result JSON.
+// Its flags are declared in run-flags.ts, shared with `validate`.
 
 import { READ_LIMITS, readUserFile } from "../../output/read-user-file.js";
 import { relative } from "node:path";
@@ -14,20 +15,32 @@ import { runVirtualMode, type DriverOutcome } from "../run-virtual.js";
 import { createProgress, silentProgress } from "../progress.js";
 import { InvariantViolation } from "../../sim/invariant-violation.js";
 import { takeSignals } from "../signal-desk.js";
-import { EXIT } from "../user-error.js";
+import { EXIT } from "../../core/kmssim-error.js";
 import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
 import type { ShardSpec } from "../../core/shard/shard.js";
-import { checkRunInput, type RunInputOptions } from "../run-input.js";
+import { checkRunInput } from "../run-input.js";
+import { defineCommand, SCENARIO_REQUIRED } from "../command-module.js";
+import { declareRunFlags, reproduceCommand, runOptionsFrom, type RunOptions } from "../run-flags.js";
 import { summaryStream } from "../output-target.js";
 import type { ShardMeta } from "../../output/result.js";
 import { runDigest } from "../../run/run-digest.js";
 
-export interface RunOptions extends RunInputOptions {
-  out?: string;
-  quiet?: boolean;
-  /** Write the HTML report here too. */
-  html?: string;
-}
+export const runCli = defineCommand({
+  command: "run <scenario>",
+  describe: "Simulate a fleet described by a scenario file and report latency, spread and thresholds",
+  missingPositional: SCENARIO_REQUIRED,
+  builder: (y) =>
+    declareRunFlags(y.positional("scenario", { type: "string", demandOption: true, describe: "Scenario YAML file (see scenarios/)" }))
+      .example("$0 run scenarios/multi-host.yaml", "Run the main job with the file's settings")
+      .example("$0 run scenarios/large-fleet.yaml --clients 50000 --out result.json", "Smaller fleet, keep the JSON")
+      .example("$0 run scenarios/failover.yaml --seed 7", "Replay a run with another seed")
+      .example("$0 run scenarios/failover.yaml --seed 7 --check", "Same run, checking invariants after every event")
+      .example("$0 run scenarios/realtime-smoke.yaml --mode realtime", "Real sockets on loopback")
+      .example("$0 run scenarios/realtime-smoke.yaml --metrics-port 9464", "Realtime, with Prometheus metrics while it runs")
+      .example("$0 run scenarios/realtime-smoke.yaml --clock strict", "Realtime at exactly timeScale; the result says whether this machine kept up")
+      .example("$0 run scenarios/multi-host.yaml --shard 2/4 --out shard2.json", "The second of four shards; `kmssim merge shard*.json --out all.json` joins them"),
+  run: (args) => runCommand(runOptionsFrom(args)),
+});
 
 export async function runCommand(options: RunOptions): Promise<number> {
   // Signals from the command's first line: one during set-up stops the run as one later
@@ -108,20 +121,6 @@ function exitCodeFor(result: Result, options: RunOptions, interrupted: boolean):
     return EXIT.thresholdFailed;
   }
   return EXIT.pass;
-}
-
-/** The command line that replays this run exactly. */
-export function reproduceCommand(options: RunOptions, seed: number): string {
-  const parts = ["kmssim", "run", options.scenario, "--seed", String(seed)];
-  if (options.mode !== undefined) parts.push("--mode", options.mode);
-  if (options.clients !== undefined) parts.push("--clients", String(options.clients));
-  if (options.check === true) parts.push("--check");
-  if (options.shard !== undefined) parts.push("--shard", options.shard);
-  // Not --start-at: a replay starts at its own time.
-  if (options.externalHosts === true) parts.push("--external-hosts");
-  for (const address of options.allowAddress ?? []) parts.push("--allow-address", address);
-  if (options.clock !== undefined) parts.push("--clock", options.clock);
-  return parts.join(" ");
 }
 
 /** What `kmssim merge` needs to know the shards belong together. */

@@ -4,6 +4,8 @@
 // sit in boot order, so striding gives every shard the same mix of groups and boot
 // times, where contiguous ranges would give shard 1 all the early risers. Pure.
 
+import { KmssimError } from "../kmssim-error.js";
+
 /** Shard `index` of `count`, both as written on the command line: 1 ≤ index ≤ count. */
 export interface ShardSpec {
   index: number;
@@ -16,8 +18,11 @@ export const WHOLE_FLEET: ShardSpec = Object.freeze({ index: 1, count: 1 });
 /** The most shards one fleet is cut into (more would leave most of them near-empty). */
 export const MAX_SHARDS = 10_000;
 
-export class ShardSpecError extends Error {
-  readonly code = "KMSSIM_BAD_SHARD";
+export class ShardSpecError extends KmssimError {
+  constructor(message: string) {
+    super(message, "KMSSIM_BAD_SHARD");
+    this.name = "ShardSpecError";
+  }
 }
 
 /** Parses `i/N` (e.g. `2/4`); throws ShardSpecError with what was wrong. */

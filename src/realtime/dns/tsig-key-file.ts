@@ -5,11 +5,11 @@
 // good looks like; they never quote the file: a user may point it at any file (a secret,
 // /proc/self/environ), so only punctuation and kmssim's own words appear in them.
 
+import { KmssimError } from "../../core/kmssim-error.js";
 import { nameFault, normaliseName } from "./names.js";
 import { TSIG_ALGORITHM_NAME, type TsigKey } from "./tsig.js";
 
-export class KeyFileError extends Error {
-  readonly code = "KMSSIM_BAD_KEY_FILE";
+export class KeyFileError extends KmssimError {
   constructor(
     readonly source: string,
     readonly line: number,
@@ -17,7 +17,7 @@ export class KeyFileError extends Error {
     readonly column?: number,
   ) {
     // Line 0: the file could not be read at all; its format is not the problem.
-    super(line > 0 ? `${source}:${line}${column === undefined ? "" : `:${column}`}: ${problem}\n${GOOD_FILE}` : `${source}: ${problem}`);
+    super(line > 0 ? `${source}:${line}${column === undefined ? "" : `:${column}`}: ${problem}\n${GOOD_FILE}` : `${source}: ${problem}`, "KMSSIM_BAD_KEY_FILE");
     this.name = "KeyFileError";
   }
 }

@@ -9,6 +9,7 @@
 // Written here rather than taken from npm: the zone-file packages there neither report
 // line numbers nor reject what they cannot read.
 
+import { KmssimError } from "../../core/kmssim-error.js";
 import { isIPv4 } from "node:net";
 import { checkedName, nameFault, normaliseName, SRV_PREFIX } from "./names.js";
 import type { SrvEntry } from "./zone.js";
@@ -45,13 +46,12 @@ export interface ZoneFileOptions {
 }
 
 /** A zone file with problems; `problems` lists every one, `source` names the file. */
-export class ZoneFileError extends Error {
-  readonly code = "KMSSIM_ZONE_FILE";
+export class ZoneFileError extends KmssimError {
   constructor(
     readonly source: string,
     readonly problems: readonly ZoneFileProblem[],
   ) {
-    super(problems.map((p) => `${source}:${p.line}: ${p.message}`).join("\n"));
+    super(problems.map((p) => `${source}:${p.line}: ${p.message}`).join("\n"), "KMSSIM_BAD_ZONE_FILE");
     this.name = "ZoneFileError";
   }
 }

@@ -5,21 +5,21 @@
 // :: mean "any address" / "this host": a bind address, never a destination, even when
 // allowed. Anything outside the rule is never sent to: the run fails first with what to do. Pure.
 
+import { KmssimError, type KmssimErrorCode } from "../../core/kmssim-error.js";
 import { isLoopbackV4 } from "../../discover/probe-policy.js";
 
-export class NotLoopbackError extends Error {
-  readonly code = NOT_LOOPBACK;
+export class NotLoopbackError extends KmssimError {
   constructor(
     readonly domain: string,
     readonly target: string,
     readonly address: string,
   ) {
-    super(notLoopbackMessage(domain, target, address));
+    super(notLoopbackMessage(domain, target, address), NOT_LOOPBACK);
     this.name = "NotLoopbackError";
   }
 }
 
-export const NOT_LOOPBACK = "KMSSIM_NOT_LOOPBACK";
+export const NOT_LOOPBACK = "KMSSIM_NOT_LOOPBACK" satisfies KmssimErrorCode;
 
 function notLoopbackMessage(domain: string, target: string, address: string): string {
   const where = `the SRV records of ${domain} point ${target.replace(/\.$/, "")} at ${address}`;

@@ -2,6 +2,7 @@
 
 import { writeSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
+import { injectedFaultIn } from "../../self-test/fault-sites.js";
 import { createSlice } from "./slice-runner.js";
 import { sliceTotalsToWire, type FromWorker, type SliceSetup, type ToWorker } from "./slice-wire.js";
 import { ThreadLoadMonitor } from "./thread-load.js";
@@ -16,19 +17,14 @@ function progressEveryMs(setup: SliceSetup): number {
 const FAULT_DELAY_MS = 300;
 
 /**
- * Named fault sites (simulator self-tests), chosen by KMSSIM_INJECT_FAULT; each hits the
- * first worker only, FAULT_DELAY_MS after it starts, so tests can check the run fails
- * with exit code 3 instead of hanging or losing its numbers silently:
- * - `worker-throw`: an uncaught exception (the worker's 'error' event);
- * - `worker-exit`: the thread ends at once with code 70, no finally blocks, no message
- *   (a hard death, as if killed);
- * - `worker-hang`: the thread's event loop blocks for good (an endless loop), so it
- *   neither reports progress nor hears "stop".
- * The fault announces itself on stderr, written synchronously so it is not lost with the
- * thread, and tests measure from that line.
+ * The fleet worker's fault sites (self-test/fault-sites.ts) hit the first worker only,
+ * FAULT_DELAY_MS after it starts, so tests can check the run fails with exit code 3
+ * instead of hanging or losing its numbers silently. The fault announces itself on
+ * stderr, written synchronously so it is not lost with the thread, and tests measure
+ * from that line.
  */
 function injectFault(setup: SliceSetup): void {
-  const fault = process.env.KMSSIM_INJECT_FAULT;
+  const fault = injectedFaultIn("fleet-worker");
   if (fault === undefined || (setup.sliceIndex ?? setup.first) !== 0) return;
   const announce = (): void => {
     writeSync(2, `kmssim: injected fault: ${fault}\n`);

@@ -7,6 +7,7 @@
 // timed out (a stalled request is dropped without an answer), and the text is built at
 // most once per cacheMs however many scrape.
 
+import { KmssimError } from "../../core/kmssim-error.js";
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { performance } from "node:perf_hooks";
@@ -15,13 +16,12 @@ import { CachedText } from "./cached-text.js";
 
 export const METRICS_ADDRESS = "127.0.0.1";
 
-export class MetricsPortError extends Error {
-  readonly code = "KMSSIM_METRICS_PORT";
+export class MetricsPortError extends KmssimError {
   constructor(
     message: string,
     readonly errno: string | undefined,
   ) {
-    super(message);
+    super(message, errno === "EACCES" ? "KMSSIM_LISTEN_DENIED" : "KMSSIM_PORT_IN_USE");
     this.name = "MetricsPortError";
   }
 }
