@@ -28,7 +28,6 @@ import { RunFailedError } from "./run-failed-error.js";
 import { servicesLink, type ServicesLink } from "./services/services-link.js";
 import { TimelineSampler } from "./timeline-sampler.js";
 import { injectedFault } from "../self-test/fault-sites.js";
-import { faultArmed } from "../self-test/fault-sites.js";
 
 export { RunFailedError };
 export interface RealtimeOptions {
