@@ -2,6 +2,7 @@
 // `kmssim discover` connects only to loopback addresses and to addresses the user named
 // with --address: a record pointing elsewhere is listed, never touched. Pure.
 
+import { isLoopbackV4 } from "../core/loopback.js";
 export interface DiscoveredRecord {
   /** Lower case, no trailing dot. */
   target: string;
@@ -22,10 +23,6 @@ export function endpointKey(target: string, port: number): string {
 }
 
 /** 127.0.0.0/8, the only range probed without the user's word. */
-export function isLoopbackV4(address: string): boolean {
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
-}
-
 /**
  * One plan per distinct endpoint, in the order records first name it. An address given
  * with --address wins over the one DNS returned (and may be probed); a DNS address is

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isLoopbackV4, planProbes } from "../../src/discover/probe-policy.js";
+import { isLoopbackV4 } from "../../src/core/loopback.js";
+import { planProbes } from "../../src/discover/probe-policy.js";
 import { parseHostPort, parseNameAddress, parseSrvFlag } from "../../src/realtime/dns/record-flags.js";
 
 describe("command-line DNS spellings", () => {

@@ -6,7 +6,7 @@
 // allowed. Anything outside the rule is never sent to: the run fails first with what to do. Pure.
 
 import { KmssimError, type KmssimErrorCode } from "../../core/kmssim-error.js";
-import { isLoopbackV4 } from "../../discover/probe-policy.js";
+import { isLoopbackV4 } from "../../core/loopback.js";
 
 export class NotLoopbackError extends KmssimError {
   constructor(
