@@ -6,9 +6,9 @@
 // server closes connects again, until the end). Prints the good client's latency.
 import net from "node:net";
 import { performance } from "node:perf_hooks";
-import { EmbeddedDnsServer } from "../dist/realtime/dns/dns-server.js";
-import { DnsZone } from "../dist/realtime/dns/zone.js";
-import { tcpExchange } from "../dist/realtime/dns/tcp-exchange.js";
+import { EmbeddedDnsServer } from "../dist/dns/dns-server.js";
+import { DnsZone } from "../dist/dns/zone.js";
+import { tcpExchange } from "../dist/dns/tcp-exchange.js";
 import dnsPacket from "dns-packet";
 
 const drippers = Number(process.env.DRIPPERS ?? 1100);

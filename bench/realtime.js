@@ -10,7 +10,7 @@ import { fileURLToPath, URL } from "node:url";
 import { performance } from "node:perf_hooks";
 import { loadScenarioFile } from "../dist/scenario/index.js";
 import { runRealtime } from "../dist/realtime/realtime-engine.js";
-import { LatencyRecorder } from "../dist/metrics/latency-recorder.js";
+import { LatencyRecorder } from "../dist/results/latency-recorder.js";
 import { LagWindow } from "../dist/core/pacing/lag-window.js";
 
 const scenarioPath = process.argv[2] ?? "bench/realtime-load.yaml";

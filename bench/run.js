@@ -5,8 +5,8 @@
 import { performance } from "node:perf_hooks";
 import { loadScenarioFile } from "../dist/scenario/index.js";
 import { VirtualEngine } from "../dist/sim/virtual-engine.js";
-import { buildResult } from "../dist/run/build-result.js";
-import { LatencyRecorder } from "../dist/metrics/latency-recorder.js";
+import { buildResult } from "../dist/results/build-result.js";
+import { LatencyRecorder } from "../dist/results/latency-recorder.js";
 
 const scenarioPath = process.argv[2] ?? "scenarios/large-fleet.yaml";
 const clientsFlag = process.argv.indexOf("--clients");

@@ -2,10 +2,10 @@
 // row per host count (verdict, replications meeting each threshold, means ± 95% CI), and
 // the recommended host count.
 
-import { OP_SYMBOL, palette } from "../output/palette.js";
-import { formatCount } from "../output/format-number.js";
-import { formatDurationShort } from "../output/format-duration.js";
-import { formatTable } from "../output/format-table.js";
+import { OP_SYMBOL, palette } from "../format/palette.js";
+import { formatCount } from "../format/format-number.js";
+import { formatDurationShort } from "../format/format-duration.js";
+import { formatTable } from "../format/format-table.js";
 import type { MeanCi } from "./confidence.js";
 import type { PlanPoint, PlanRecommendation, PlanReport } from "./plan-report.js";
 

@@ -2,7 +2,7 @@
 // numbers a capacity plan reads (p99 activation latency, when the whole fleet had
 // activated, how far the spread strayed from the SRV records' promise).
 
-import type { Result, TimelineSample } from "../output/result.js";
+import type { Result, TimelineSample } from "../results/result.js";
 
 export interface ReplicationMetrics {
   replication: number;

@@ -3,7 +3,7 @@
 // the main thread, yield to hear Ctrl-C) between them. Shared by the worker threads and
 // `--workers 0`.
 
-import { buildResult } from "../run/build-result.js";
+import { buildResult } from "../results/build-result.js";
 import type { Scenario } from "../scenario/model.js";
 import { VirtualEngine } from "../sim/virtual-engine.js";
 import { replicationMetrics, type ReplicationMetrics } from "./replication-metrics.js";

@@ -6,7 +6,7 @@
 
 import { KmssimError } from "../core/kmssim-error.js";
 import { Worker } from "node:worker_threads";
-import { formatCount } from "../output/format-number.js";
+import { formatCount } from "../format/format-number.js";
 import type { FromPlanWorker, ToPlanWorker } from "./plan-wire.js";
 import type { ReplicationMetrics } from "./replication-metrics.js";
 import { Replication, type ReplicationTask } from "./replication.js";

@@ -1,7 +1,7 @@
 // Reading flag values that share a format with the scenario file (durations, DNS names):
 // the scenario's own parsers, with their message turned into a user error naming the flag.
 
-import { checkedName } from "../realtime/dns/names.js";
+import { checkedName } from "../dns/names.js";
 import { parseDurationMs } from "../scenario/duration.js";
 import { KmssimError } from "../core/kmssim-error.js";
 

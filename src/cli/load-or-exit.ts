@@ -1,6 +1,6 @@
 import { loadScenarioFile, formatScenarioErrors } from "../scenario/index.js";
 import type { Scenario } from "../scenario/model.js";
-import { validateMetricPath } from "../output/result-metrics.js";
+import { validateMetricPath } from "../results/result-metrics.js";
 import { KmssimError } from "../core/kmssim-error.js";
 
 /** Loads and validates a scenario file, or throws a KmssimError listing every problem. */

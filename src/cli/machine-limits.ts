@@ -4,7 +4,7 @@
 import { constants as bufferConstants } from "node:buffer";
 import { availableParallelism, totalmem } from "node:os";
 import { getHeapStatistics } from "node:v8";
-import type { MachineLimits } from "../plan/run-limits.js";
+import type { MachineLimits } from "../fleet-plan/run-limits.js";
 
 export function machineLimits(): MachineLimits {
   const total = totalmem();

@@ -1,8 +1,8 @@
 // Progress on long runs: a redrawn bar on a TTY; elsewhere (CI logs) a plain line every
 // few seconds, so a long run is visibly alive without flooding the log.
 
-import { visibleWidth } from "../output/format-table.js";
-import { terminalColumns } from "../output/terminal.js";
+import { visibleWidth } from "../format/format-table.js";
+import { terminalColumns } from "../report/text/terminal.js";
 
 /** `text` cut to `columns` terminal columns, with an ellipsis when cut. */
 export function truncate(text: string, columns: number): string {

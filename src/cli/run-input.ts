@@ -3,8 +3,8 @@
 // realtime wall time). A run that passes here only fails for reasons found while running.
 
 import { formatShard, parseShard, ShardSpecError, WHOLE_FLEET, type ShardSpec } from "../core/shard/shard.js";
-import { fleetSize } from "../plan/fleet-plan.js";
-import { formatWallTime, MAX_WALL_MS, memoryProblem, realtimeWallMs, WARN_WALL_MS, type FleetSizing, type MachineLimits } from "../plan/run-limits.js";
+import { fleetSize } from "../fleet-plan/fleet-plan.js";
+import { formatWallTime, MAX_WALL_MS, memoryProblem, realtimeWallMs, WARN_WALL_MS, type FleetSizing, type MachineLimits } from "../fleet-plan/run-limits.js";
 import { MAX_FLEET_CLIENTS } from "../scenario/defaults.js";
 import { formatDuration } from "../scenario/duration.js";
 import type { Scenario } from "../scenario/model.js";

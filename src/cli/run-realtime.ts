@@ -6,11 +6,11 @@
 // until then is still written, marked `incomplete`, like a run whose worker died.
 
 import { readdirSync } from "node:fs";
-import { KeyFileError } from "../realtime/dns/tsig-key-file.js";
+import { KeyFileError } from "../dns/tsig-key-file.js";
 import { RunFailedError, runRealtime } from "../realtime/realtime-engine.js";
-import type { LiveRunView } from "../realtime/metrics/live-view.js";
+import type { LiveRunView } from "../realtime/live-metrics/live-view.js";
 import type { Scenario } from "../scenario/model.js";
-import { fleetSize } from "../plan/fleet-plan.js";
+import { fleetSize } from "../fleet-plan/fleet-plan.js";
 import { defaultWorkers } from "./machine-limits.js";
 import type { ProgressSink } from "./progress.js";
 import type { ShardSpec } from "../core/shard/shard.js";
@@ -18,7 +18,7 @@ import type { DriverOutcome } from "./run-virtual.js";
 import { EXIT, KmssimError } from "../core/kmssim-error.js";
 import { softFileLimit } from "./file-limit.js";
 import { isUnspecified, NOT_LOOPBACK, parseAllowEntry, scenarioDestinationProblem } from "../realtime/fleet/address-guard.js";
-import { externalDnsServer } from "../realtime/dns/run-key.js";
+import { externalDnsServer } from "../dns/run-key.js";
 import { parseStartAt } from "../realtime/start-at.js";
 import { CompressedClock } from "../realtime/compressed-clock.js";
 
@@ -145,8 +145,8 @@ export function startAtFlag(text: string | undefined, options: { allowPast: bool
 
 /** The --metrics-port endpoint (loaded only when asked for); a port in use is exit 3. */
 async function startLiveMetrics(port: number, view: () => LiveRunView | null): Promise<{ close(): Promise<void> }> {
-  const { createLiveRegistry } = await import("../realtime/metrics/exposition.js");
-  const { startMetricsServer } = await import("../realtime/metrics/metrics-server.js");
+  const { createLiveRegistry } = await import("../realtime/live-metrics/exposition.js");
+  const { startMetricsServer } = await import("../realtime/live-metrics/metrics-server.js");
   const server = await startMetricsServer(createLiveRegistry(view), port);
   process.stderr.write(`kmssim: metrics at ${server.url}\n`);
   return server;

@@ -1,8 +1,8 @@
 // `run` in virtual mode: the discrete-event engine in slices, yielding to the event
 // loop between them so progress draws and Ctrl-C is heard.
 
-import { formatDurationShort } from "../output/format-duration.js";
-import type { RunTotals } from "../run/run-totals.js";
+import { formatDurationShort } from "../format/format-duration.js";
+import type { RunTotals } from "../results/run-totals.js";
 import type { Scenario } from "../scenario/model.js";
 import { injectedFaultIn } from "../self-test/fault-sites.js";
 import { VirtualEngine } from "../sim/virtual-engine.js";

@@ -1,7 +1,7 @@
 // The pure core of `kmssim compare`: two results in, one row per metric out, each with its
 // delta and verdict, plus warnings when the runs are not like for like.
 
-import type { Result } from "../output/result.js";
+import type { Result } from "../results/result.js";
 import { CompareError } from "./errors.js";
 import { selectMetric } from "./glob.js";
 import { DEFAULT_MAX_REGRESSION, limitFor, parseMaxRegression, type RegressionLimits } from "./limits.js";

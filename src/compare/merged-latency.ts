@@ -1,8 +1,8 @@
 // Latency percentiles of one kind, recomputed from its HdrHistograms. Several histograms
 // (shards, workers) are added bucket by bucket first: percentiles are never averaged.
 
-import { LatencyRecorder } from "../metrics/latency-recorder.js";
-import type { LatencySummaryMs } from "../output/result.js";
+import { LatencyRecorder } from "../results/latency-recorder.js";
+import type { LatencySummaryMs } from "../results/result.js";
 import { CompareError } from "./errors.js";
 
 export type LatencyPercentilesMs = Omit<LatencySummaryMs, "mean">;

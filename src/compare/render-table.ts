@@ -1,7 +1,7 @@
 // The comparison as text: one aligned row per metric, then the verdict line.
 
-import { formatCount, formatMs } from "../output/format-number.js";
-import { formatTable } from "../output/format-table.js";
+import { formatCount, formatMs } from "../format/format-number.js";
+import { formatTable } from "../format/format-table.js";
 import type { Comparison, ComparisonRow } from "./compare-runs.js";
 import type { MetricUnit } from "./run-profile.js";
 

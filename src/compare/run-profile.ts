@@ -1,9 +1,9 @@
 // The numbers compare looks at in one result, each with the direction that is better.
 // Names follow the result JSON (and threshold metrics) where the value is stored there.
 
-import type { Result } from "../output/result.js";
-import { metricLeaves } from "../output/result-metrics.js";
-import type { Better as SchemaBetter, MetricUnit } from "../output/result-schema.js";
+import type { Result } from "../results/result.js";
+import { metricLeaves } from "../results/result-metrics.js";
+import type { Better as SchemaBetter, MetricUnit } from "../results/result-schema.js";
 import { histogramList, mergedLatency, PERCENTILE_KEYS } from "./merged-latency.js";
 
 /** "neither": a number with no better direction (a host's share); it never regresses. */

@@ -2,7 +2,7 @@
 // with the share of first tries win7 and vista clients give it, and the problems found,
 // each with a stable code. Pure: the same records in any order give the same problems.
 
-import { formatPercent } from "../output/format-number.js";
+import { formatPercent } from "../format/format-number.js";
 import { expectedShares } from "../core/selection/expected-share.js";
 import type { SelectionProfile } from "../core/selection/select-host.js";
 import { MAX_ENDPOINTS, type SrvCandidate } from "../core/selection/srv-candidate.js";

@@ -1,7 +1,7 @@
 // The discover report for people (a table and the problems) and for scripts (JSON).
 
 import { type DiscoverReport, type ProbeOutcome, type RecordReport } from "./audit.js";
-import { formatPercent } from "../output/format-number.js";
+import { formatPercent } from "../format/format-number.js";
 
 export function renderReportJson(report: DiscoverReport): string {
   // Shares rounded to 1e-6: float noise like 0.30000000000000004 helps no script.

@@ -1,9 +1,9 @@
 // `kmssim discover` without the command line: ask the DNS server for the domain's KMS SRV
 // records as a client does (SrvResolver), probe the endpoints the policy allows, audit.
 
-import { isDnsError } from "../realtime/dns/dns-error.js";
-import type { HostPort } from "../realtime/dns/record-flags.js";
-import { SrvResolver } from "../realtime/dns/resolver.js";
+import { isDnsError } from "../dns/dns-error.js";
+import type { HostPort } from "../dns/record-flags.js";
+import { SrvResolver } from "../dns/resolver.js";
 import { auditDiscovery, type DiscoverReport, type LookupOutcome, type ProbeResult } from "./audit.js";
 import { boundedAll, probeTcp } from "./probe.js";
 import { planProbes } from "./probe-policy.js";

@@ -3,8 +3,8 @@
 // whole, every shard once. Otherwise the sums would be numbers of no run at all.
 
 import { formatShard } from "../core/shard/shard.js";
-import type { Result, ShardMeta } from "../output/result.js";
-import { resultProblem } from "../output/result-file.js";
+import type { Result, ShardMeta } from "../results/result.js";
+import { resultProblem } from "../results/result-file.js";
 import { MergeError } from "./merge-error.js";
 import { timelineOrderProblem } from "./timeline-order.js";
 import { shardBooksProblem } from "./shard-books.js";

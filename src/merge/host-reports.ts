@@ -3,11 +3,11 @@
 // answers, requests it read, state) replaces the fleet's side of it. Checked first: the
 // reports belong to the shards' scenario and seed, and cover every host exactly once.
 
-import { HOST_REPORT_SCHEMA, hostReportSchema, type HostReport, type HostSelfCount } from "../output/host-report.js";
-import { jsonSyntaxProblem } from "../output/json-problem.js";
-import type { Result } from "../output/result.js";
-import { shapeProblem } from "../output/shape-problem.js";
-import type { HostTotals } from "../run/run-totals.js";
+import { HOST_REPORT_SCHEMA, hostReportSchema, type HostReport, type HostSelfCount } from "../results/host-report.js";
+import { jsonSyntaxProblem } from "../files/json-problem.js";
+import type { Result } from "../results/result.js";
+import { shapeProblem } from "../results/shape-problem.js";
+import type { HostTotals } from "../results/run-totals.js";
 import { MergeError } from "./merge-error.js";
 
 export interface HostReportInput {

@@ -7,8 +7,8 @@
 // the whole fleet's in every virtual shard; of realtime copies the busiest is kept.
 
 import { HOST_COUNTER_KEYS, type HostCounters } from "../core/host/host-logic.js";
-import type { HostResult } from "../output/result.js";
-import type { HostTotals } from "../run/run-totals.js";
+import type { HostResult } from "../results/result.js";
+import type { HostTotals } from "../results/run-totals.js";
 import { MergeError } from "./merge-error.js";
 import { sumOf } from "./sum-counts.js";
 import type { ShardInput } from "./check-shards.js";

@@ -1,8 +1,8 @@
 // Latency of shard results added up: histograms merged bucket by bucket, the summary
 // recomputed from the merged histogram (never averaged percentiles).
 
-import { LatencyRecorder } from "../metrics/latency-recorder.js";
-import type { LatencySummaryMs } from "../output/result.js";
+import { LatencyRecorder } from "../results/latency-recorder.js";
+import type { LatencySummaryMs } from "../results/result.js";
 import { MergeError } from "./merge-error.js";
 
 export function mergeHistograms(encoded: readonly { file: string; histogram: string }[], path: string): { latencyMs: LatencySummaryMs; histogram: string } {

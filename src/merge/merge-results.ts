@@ -4,16 +4,16 @@
 // Virtual shards give exactly the single run's counters and histograms (each shard
 // simulated the whole fleet and measured its own clients).
 
-import { withRates } from "../run/rates.js";
-import type { RpcKindResult, Result } from "../output/result.js";
-import { RESULT_SCHEMA } from "../output/result.js";
-import { hostResultsOf, withVerdict } from "../run/build-result.js";
+import { withRates } from "../results/rates.js";
+import type { RpcKindResult, Result } from "../results/result.js";
+import { RESULT_SCHEMA } from "../results/result.js";
+import { hostResultsOf, withVerdict } from "../results/build-result.js";
 import { checkShards, type ShardInput } from "./check-shards.js";
 import { mergeHistograms } from "./merge-latency.js";
 import { mergeHosts } from "./merge-hosts.js";
 import { hostSideThresholds } from "./host-side.js";
 import { withHostReports, type HostReportInput } from "./host-reports.js";
-import type { HostTotals } from "../run/run-totals.js";
+import type { HostTotals } from "../results/run-totals.js";
 import { mergeTimelines } from "./merge-timeline.js";
 import { MergeError } from "./merge-error.js";
 import { sumCounts, sumOf } from "./sum-counts.js";

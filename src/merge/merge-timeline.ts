@@ -5,7 +5,7 @@
 // The spread of each interval is recomputed from the summed requests and promised requests.
 
 import { spreadOfCounts } from "../core/metrics/spread.js";
-import type { TimelineSample } from "../output/result.js";
+import type { TimelineSample } from "../results/result.js";
 import type { ShardInput } from "./check-shards.js";
 
 export function mergeTimelines(shards: readonly ShardInput[], hostNames: readonly string[]): TimelineSample[] {

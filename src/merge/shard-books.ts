@@ -4,7 +4,7 @@
 // interrupted and incomplete ones (those may end their timeline before the run's end).
 // Call after the result schema (output/result-schema.ts): every count here is already a whole number ≥ 0.
 
-import type { Result } from "../output/result.js";
+import type { Result } from "../results/result.js";
 
 /** The first identity `result` breaks, as `path: what was expected`; null when its books balance. */
 export function shardBooksProblem(result: Result): string | null {

@@ -2,7 +2,7 @@
 // checked first): timeline samples in time order, since samples are matched by time,
 // walking each shard's timeline forward.
 
-import type { Result } from "../output/result.js";
+import type { Result } from "../results/result.js";
 
 /** The first sample out of time order, as `path: problem`; null when there is none. */
 export function timelineOrderProblem(result: Result): string | null {

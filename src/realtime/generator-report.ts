@@ -1,8 +1,8 @@
 // The `generator` section of a realtime result: what the scenario asked of this machine,
 // what it achieved, and whether its own lag makes the measurements suspect.
 
-import type { GeneratorResult } from "../output/result.js";
-import { LatencyRecorder } from "../metrics/latency-recorder.js";
+import type { GeneratorResult } from "../results/result.js";
+import { LatencyRecorder } from "../results/latency-recorder.js";
 import type { ThreadLoad } from "./fleet/thread-load.js";
 
 /** Above this share of requests sent over LATE_SEND_MS late, the run is saturated. */

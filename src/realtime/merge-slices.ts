@@ -1,11 +1,11 @@
 // The slices' totals and the hosts' own books merged into one run's totals, exactly (the
 // same shape the virtual engine produces).
 
-import type { HostSelfCount } from "../output/host-report.js";
-import type { FleetEventRecord, TimelineSample } from "../output/result.js";
-import type { FleetPlan } from "../plan/fleet-plan.js";
-import { OutcomeStats } from "../run/outcome-stats.js";
-import type { HostTotals, RunTotals } from "../run/run-totals.js";
+import type { HostSelfCount } from "../results/host-report.js";
+import type { FleetEventRecord, TimelineSample } from "../results/result.js";
+import type { FleetPlan } from "../fleet-plan/fleet-plan.js";
+import { OutcomeStats } from "../results/outcome-stats.js";
+import type { HostTotals, RunTotals } from "../results/run-totals.js";
 import { newHostCounters } from "../core/host/host-logic.js";
 import type { SliceTotalsWire } from "./fleet/slice-wire.js";
 

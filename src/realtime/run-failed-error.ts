@@ -1,6 +1,6 @@
 // A realtime run that could not go on as written; it carries what was measured until then.
 
-import type { RunTotals } from "../run/run-totals.js";
+import type { RunTotals } from "../results/run-totals.js";
 
 export class RunFailedError extends Error {
   /** What the surviving threads measured, when one failed mid-run. */

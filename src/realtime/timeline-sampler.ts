@@ -4,9 +4,9 @@
 // thread snapshot their counts at the sample times themselves and hand the snapshots over
 // at the end, so the samples are written when the fleet has stopped.
 
-import type { TimelineSample } from "../output/result.js";
-import type { FleetPlan } from "../plan/fleet-plan.js";
-import { TimelineRecorder, type SampleHeadline } from "../run/timeline-recorder.js";
+import type { TimelineSample } from "../results/result.js";
+import type { FleetPlan } from "../fleet-plan/fleet-plan.js";
+import { TimelineRecorder, type SampleHeadline } from "../results/timeline-recorder.js";
 import type { CompressedClock } from "./compressed-clock.js";
 import type { SliceAtSample, SliceProgress } from "./fleet/fleet-driver.js";
 import type { SliceTotalsWire } from "./fleet/slice-wire.js";

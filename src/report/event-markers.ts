@@ -2,7 +2,7 @@
 // ("published", every publish interval for every host) would bury the faults, so they are
 // counted in the events table instead of drawn.
 
-import type { FleetEventRecord } from "../output/result.js";
+import type { FleetEventRecord } from "../results/result.js";
 
 export interface EventMarker {
   tSeconds: number;

@@ -2,7 +2,7 @@
 // TypeScript; the page has no script at all and its Content-Security-Policy forbids any
 // fetch, so it reads the same from a laptop's disk, a CI artifact or an e-mail.
 
-import type { Result } from "../output/result.js";
+import type { Result } from "../results/result.js";
 import { activationsChartSvg, ACTIVATED_COLOR, LICENSED_COLOR } from "./charts/activations-chart.js";
 import { hostRequestsChartSvg } from "./charts/host-requests-chart.js";
 import { hostShareChartSvg } from "./charts/host-share-chart.js";

@@ -4,7 +4,7 @@
 
 import hdr from "hdr-histogram-js";
 import type { JsHistogram } from "hdr-histogram-js";
-import { LatencyRecorder } from "../metrics/latency-recorder.js";
+import { LatencyRecorder } from "../results/latency-recorder.js";
 import { percentileToX } from "./scales.js";
 
 export interface PercentilePoint {

@@ -2,8 +2,8 @@
 // by "schema". Results go through the one result reader (output/result-file.ts); any
 // problem is a KmssimError (exit 2) naming the file and what is wrong.
 
-import { checkedResult, readJsonFile } from "../output/result-file.js";
-import { RESULT_SCHEMA, type Result } from "../output/result.js";
+import { checkedResult, readJsonFile } from "../results/result-file.js";
+import { RESULT_SCHEMA, type Result } from "../results/result.js";
 import { KmssimError } from "../core/kmssim-error.js";
 import { PLAN_SCHEMA, type PlanReport } from "../capacity/plan-report.js";
 import { planProblem } from "./plan/plan-problem.js";

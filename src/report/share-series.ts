@@ -1,7 +1,7 @@
 // Each host's share of the requests served in each timeline interval. An interval in
 // which no host served anything has no share (null), not a share of 0.
 
-import type { TimelineSample } from "../output/result.js";
+import type { TimelineSample } from "../results/result.js";
 
 export interface ShareSample {
   /** Start and end of the interval, simulated seconds. */

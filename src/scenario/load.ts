@@ -2,7 +2,7 @@
 // Order: YAML syntax (stop there), then the schema and the cross-field rules together,
 // then defaults. Nothing a user writes makes these functions throw.
 
-import { READ_LIMITS, readUserFile, readUserFileSync } from "../output/read-user-file.js";
+import { READ_LIMITS, readUserFile, readUserFileSync } from "../files/read-user-file.js";
 import { LineCounter, parseDocument, visit, type Document } from "yaml";
 import { sortScenarioErrors, type ScenarioError } from "./errors.js";
 import { issueMessage } from "./messages.js";

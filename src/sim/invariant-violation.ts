@@ -3,7 +3,7 @@
 // be replayed exactly (`kmssim run FILE --seed N --check`).
 
 import { KmssimError } from "../core/kmssim-error.js";
-import { formatDurationShort } from "../output/format-duration.js";
+import { formatDurationShort } from "../format/format-duration.js";
 
 /** Stable names of the invariants (see invariants.ts for what each one says). */
 export const INVARIANTS = [

@@ -30,7 +30,7 @@
 import { ActionKind } from "../core/client/client-action.js";
 import { Phase, PHASE_NAMES } from "../core/client/transitions.js";
 import { CMID_CAPACITY_FACTOR } from "../core/host/thresholds.js";
-import type { OutcomeStats } from "../run/outcome-stats.js";
+import type { OutcomeStats } from "../results/outcome-stats.js";
 import { InvariantViolation, type InvariantName, type ViolationEvent } from "./invariant-violation.js";
 import type { SimHost } from "./sim-host.js";
 import { UNREACHABLE, type FixedEvent, type VirtualEngine } from "./virtual-engine.js";

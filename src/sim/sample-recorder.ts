@@ -1,12 +1,12 @@
 // Timeline samples: every sample interval, how many clients have activated, how many
 // are licensed, and how requests spread across hosts during the interval.
 
-import type { TimelineSample } from "../output/result.js";
+import type { TimelineSample } from "../results/result.js";
 import type { SimHost } from "./sim-host.js";
-import type { ExpectedShareLedger } from "../run/expected-share-ledger.js";
+import type { ExpectedShareLedger } from "../results/expected-share-ledger.js";
 import type { ClientFleet } from "../core/client/client-fleet.js";
 import type { LicensedTally } from "./licensed-tally.js";
-import { TimelineRecorder } from "../run/timeline-recorder.js";
+import { TimelineRecorder } from "../results/timeline-recorder.js";
 
 export interface SampleSource {
   readonly hosts: readonly SimHost[];

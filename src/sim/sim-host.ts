@@ -7,7 +7,7 @@ import { HostBooks } from "../core/host/host-books.js";
 import { HostLifecycle, type HostLifeAction, type HostLifeEvent } from "../core/host/host-lifecycle.js";
 import type { KmsHostLogic } from "../core/host/host-logic.js";
 import { MultiServerQueue } from "../core/host/service-queue.js";
-import { hostLogicFromSpec } from "../plan/host-logic-from-spec.js";
+import { hostLogicFromSpec } from "../fleet-plan/host-logic-from-spec.js";
 import type { HostSpec } from "../scenario/model.js";
 
 export class SimHost {

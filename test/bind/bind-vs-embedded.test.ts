@@ -5,13 +5,13 @@
 // (our client works with BIND). Records are read back with dig and with kmssim's SrvResolver.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EmbeddedDnsServer } from "../../src/realtime/dns/dns-server.js";
-import { isDnsError } from "../../src/realtime/dns/dns-error.js";
-import { SrvResolver } from "../../src/realtime/dns/resolver.js";
-import type { TsigKey } from "../../src/realtime/dns/tsig.js";
-import { publishChanges, sendDnsUpdate, unpublishChanges } from "../../src/realtime/dns/update-client.js";
-import type { UpdateChange } from "../../src/realtime/dns/update-message.js";
-import { DnsZone } from "../../src/realtime/dns/zone.js";
+import { EmbeddedDnsServer } from "../../src/dns/dns-server.js";
+import { isDnsError } from "../../src/dns/dns-error.js";
+import { SrvResolver } from "../../src/dns/resolver.js";
+import type { TsigKey } from "../../src/dns/tsig.js";
+import { publishChanges, sendDnsUpdate, unpublishChanges } from "../../src/dns/update-client.js";
+import type { UpdateChange } from "../../src/dns/update-message.js";
+import { DnsZone } from "../../src/dns/zone.js";
 import { digShort, nsupdate, type Server } from "./bind-tools.js";
 import { describeNeedingBind, randomKey, startNamed, type NamedKey, type RunningNamed } from "./named-harness.js";
 

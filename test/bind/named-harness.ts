@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import dnsPacket from "dns-packet";
 import { afterAll, beforeAll } from "vitest";
-import { tcpExchange } from "../../src/realtime/dns/tcp-exchange.js";
+import { tcpExchange } from "../../src/dns/tcp-exchange.js";
 import { describeNeeding } from "../helpers/describe-needing.js";
 
 export interface NamedZone {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { cloneNames, templateHosts, templateProblems } from "../../src/capacity/host-template.js";
-import { DnsDirectory } from "../../src/plan/dns-directory.js";
+import { DnsDirectory } from "../../src/fleet-plan/dns-directory.js";
 import { scenarioFrom } from "./helpers.js";
 
 const threeHosts = scenarioFrom(

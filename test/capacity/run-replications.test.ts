@@ -6,7 +6,7 @@ import { Replication, type ReplicationTask } from "../../src/capacity/replicatio
 import { replicationMetrics } from "../../src/capacity/replication-metrics.js";
 import { ReplicationFailedError, runReplications } from "../../src/capacity/run-replications.js";
 import { templateHosts } from "../../src/capacity/host-template.js";
-import { buildResult } from "../../src/run/build-result.js";
+import { buildResult } from "../../src/results/build-result.js";
 import type { Scenario } from "../../src/scenario/model.js";
 import { VirtualEngine } from "../../src/sim/virtual-engine.js";
 import type { ReplicationMetrics } from "../../src/capacity/replication-metrics.js";

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { hostCommand } from "../../src/cli/commands/host.js";
-import { EmbeddedDnsServer } from "../../src/realtime/dns/dns-server.js";
-import { DnsZone } from "../../src/realtime/dns/zone.js";
+import { EmbeddedDnsServer } from "../../src/dns/dns-server.js";
+import { DnsZone } from "../../src/dns/zone.js";
 
 const SECRET = Buffer.alloc(32, 7);
 const dirs: string[] = [];

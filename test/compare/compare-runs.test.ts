@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { compareResults, type ComparisonRow } from "../../src/compare/compare-runs.js";
 import { CompareError } from "../../src/compare/errors.js";
 import { parseMaxRegression } from "../../src/compare/limits.js";
-import type { Result } from "../../src/output/result.js";
+import type { Result } from "../../src/results/result.js";
 import { encodeLatencies, resultWith } from "./fixture.js";
 
 const row = (rows: readonly ComparisonRow[], metric: string): ComparisonRow => {

@@ -1,8 +1,8 @@
 // Results for compare tests: the hand-written sample result with real histograms built
 // from given latencies (ms), so percentiles come from decoding like a real file.
 
-import { LatencyRecorder } from "../../src/metrics/latency-recorder.js";
-import type { Result } from "../../src/output/result.js";
+import { LatencyRecorder } from "../../src/results/latency-recorder.js";
+import type { Result } from "../../src/results/result.js";
 import { sampleResult } from "../metrics/sample-result.js";
 
 export function encodeLatencies(latenciesMs: readonly number[]): string {

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CompareError } from "../../src/compare/errors.js";
 import { mergedLatency } from "../../src/compare/merged-latency.js";
-import { LatencyRecorder } from "../../src/metrics/latency-recorder.js";
+import { LatencyRecorder } from "../../src/results/latency-recorder.js";
 import { encodeLatencies } from "./fixture.js";
 
 const percentilesOf = (values: readonly number[]): Omit<ReturnType<LatencyRecorder["summary"]>, "mean"> => {

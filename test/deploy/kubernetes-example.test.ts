@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import type { Result } from "../../src/output/result.js";
+import type { Result } from "../../src/results/result.js";
 import { BIN, REPO_ROOT } from "../e2e/helpers.js";
 
 interface Container {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isLoopbackV4 } from "../../src/core/loopback.js";
 import { planProbes } from "../../src/discover/probe-policy.js";
-import { parseHostPort, parseNameAddress, parseSrvFlag } from "../../src/realtime/dns/record-flags.js";
+import { parseHostPort, parseNameAddress, parseSrvFlag } from "../../src/dns/record-flags.js";
 
 describe("command-line DNS spellings", () => {
   it("host:port with a default port; names and bad ports rejected", () => {

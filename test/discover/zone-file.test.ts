@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseTtl, parseZoneFile, ZoneFileError } from "../../src/realtime/dns/zone-file.js";
+import { parseTtl, parseZoneFile, ZoneFileError } from "../../src/dns/zone-file.js";
 
 const zone = (...lines: string[]): string => `${lines.join("\n")}\n`;
 

@@ -7,10 +7,10 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import dnsPacket from "dns-packet";
 import { describe, expect, it } from "vitest";
-import { SrvResolver } from "../../src/realtime/dns/resolver.js";
-import { tcpExchange } from "../../src/realtime/dns/tcp-exchange.js";
-import type { TsigKey } from "../../src/realtime/dns/tsig.js";
-import { publishChanges, sendDnsUpdate } from "../../src/realtime/dns/update-client.js";
+import { SrvResolver } from "../../src/dns/resolver.js";
+import { tcpExchange } from "../../src/dns/tcp-exchange.js";
+import type { TsigKey } from "../../src/dns/tsig.js";
+import { publishChanges, sendDnsUpdate } from "../../src/dns/update-client.js";
 import { dnsChildren } from "./dns-child.js";
 import { kmssim, tempDirs } from "./helpers.js";
 

@@ -8,12 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, expect } from "vitest";
-import type { Result } from "../../src/output/result.js";
-import { resultProblem } from "../../src/output/result-file.js";
+import type { Result } from "../../src/results/result.js";
+import { resultProblem } from "../../src/results/result-file.js";
 
 export type { Result };
 
-export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const BIN = join(REPO_ROOT, "bin", "kmssim.js");
 export const scenarioPath = (name: string): string => join(REPO_ROOT, "scenarios", name);
 

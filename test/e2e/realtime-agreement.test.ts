@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Result } from "../../src/output/result.js";
+import type { Result } from "../../src/results/result.js";
 import { kmssim, scenarioPath, tempDirs } from "./helpers.js";
 
 const tmp = tempDirs();

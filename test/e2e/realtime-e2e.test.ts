@@ -25,7 +25,7 @@ import {
   runVirtual,
   samplesStrictlyInside,
 } from "./realtime-helpers.js";
-import { resultProblem } from "../../src/output/result-file.js";
+import { resultProblem } from "../../src/results/result-file.js";
 import { expectEveryNumberIsAMetric, missingThresholdPaths } from "../output/result-rule.js";
 
 const tmp = tempDirs();

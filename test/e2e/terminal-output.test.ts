@@ -2,7 +2,7 @@
 // summary within the terminal's width (COLUMNS when not a terminal).
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { visibleWidth } from "../../src/output/format-table.js";
+import { visibleWidth } from "../../src/format/format-table.js";
 import { BIN, kmssim, scenarioPath } from "./helpers.js";
 
 // eslint-disable-next-line no-control-regex

@@ -10,7 +10,7 @@ import net from "node:net";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { sendDnsUpdate, publishChanges } from "../../src/realtime/dns/update-client.js";
+import { sendDnsUpdate, publishChanges } from "../../src/dns/update-client.js";
 import { dnsChildren } from "./dns-child.js";
 import { runScenario, tempDirs, writeScenario, yaml } from "./helpers.js";
 import { expectNoStack, RPC_UNAVAILABLE } from "./realtime-helpers.js";

@@ -6,8 +6,8 @@ import { checkShards, type ShardInput } from "../../src/merge/check-shards.js";
 import { MergeError } from "../../src/merge/merge-error.js";
 import { mergeShardResults } from "../../src/merge/merge-results.js";
 import { mergeTimelines } from "../../src/merge/merge-timeline.js";
-import type { Result, TimelineSample } from "../../src/output/result.js";
-import { buildResult } from "../../src/run/build-result.js";
+import type { Result, TimelineSample } from "../../src/results/result.js";
+import { buildResult } from "../../src/results/build-result.js";
 import { VirtualEngine } from "../../src/sim/virtual-engine.js";
 import { scenarioFrom } from "../sim/helpers.js";
 

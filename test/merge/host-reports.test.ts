@@ -5,8 +5,8 @@ import { MergeError } from "../../src/merge/merge-error.js";
 import { mergeShardResults } from "../../src/merge/merge-results.js";
 import { parseHostReport, type HostReportInput } from "../../src/merge/host-reports.js";
 import type { ShardInput } from "../../src/merge/check-shards.js";
-import { HOST_REPORT_SCHEMA, type HostReport } from "../../src/output/host-report.js";
-import { buildResult } from "../../src/run/build-result.js";
+import { HOST_REPORT_SCHEMA, type HostReport } from "../../src/results/host-report.js";
+import { buildResult } from "../../src/results/build-result.js";
 import { VirtualEngine } from "../../src/sim/virtual-engine.js";
 import { scenarioFrom } from "../sim/helpers.js";
 

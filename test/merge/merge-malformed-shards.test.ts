@@ -7,8 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { MergeError } from "../../src/merge/merge-error.js";
 import { mergeShardResults } from "../../src/merge/merge-results.js";
-import type { Result } from "../../src/output/result.js";
-import { buildResult } from "../../src/run/build-result.js";
+import type { Result } from "../../src/results/result.js";
+import { buildResult } from "../../src/results/build-result.js";
 import { VirtualEngine } from "../../src/sim/virtual-engine.js";
 import { scenarioFrom } from "../sim/helpers.js";
 

@@ -9,8 +9,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkShards, type ShardInput } from "../../src/merge/check-shards.js";
 import { MergeError } from "../../src/merge/merge-error.js";
-import type { Result } from "../../src/output/result.js";
-import { buildResult } from "../../src/run/build-result.js";
+import type { Result } from "../../src/results/result.js";
+import { buildResult } from "../../src/results/build-result.js";
 import { VirtualEngine } from "../../src/sim/virtual-engine.js";
 import { scenarioFrom } from "../sim/helpers.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { formatDurationShort } from "../../src/output/format-duration.js";
-import { formatCount, formatMs, formatPercent, formatPoints } from "../../src/output/format-number.js";
-import { formatTable, visibleWidth } from "../../src/output/format-table.js";
+import { formatDurationShort } from "../../src/format/format-duration.js";
+import { formatCount, formatMs, formatPercent, formatPoints } from "../../src/format/format-number.js";
+import { formatTable, visibleWidth } from "../../src/format/format-table.js";
 
 describe("formatDurationShort", () => {
   it.each([

@@ -2,7 +2,7 @@
 // must give exactly what summary() (HdrHistogram's getValueAtPercentile) gives.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LatencyRecorder } from "../../src/metrics/latency-recorder.js";
+import { LatencyRecorder } from "../../src/results/latency-recorder.js";
 
 describe("LatencyRecorder.percentileMs", () => {
   it("equals summary()'s p50, p90, p99, p999 and max for any recorded latencies", () => {

@@ -2,7 +2,7 @@ import hdr from "hdr-histogram-js";
 import type { JsHistogram } from "hdr-histogram-js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { countsIndexOf, HIGHEST_TRACKABLE_US, LatencyRecorder } from "../../src/metrics/latency-recorder.js";
+import { countsIndexOf, HIGHEST_TRACKABLE_US, LatencyRecorder } from "../../src/results/latency-recorder.js";
 
 function recorderOf(valuesMs: readonly number[]): LatencyRecorder {
   const r = new LatencyRecorder();

@@ -1,6 +1,6 @@
 // A complete, hand-written Result for the threshold and summary tests.
 
-import type { Result, RpcKindResult } from "../../src/output/result.js";
+import type { Result, RpcKindResult } from "../../src/results/result.js";
 
 const latency = { mean: 1.1, p50: 1, p90: 1.6, p99: 3.1, p999: 6, max: 9.2 };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { renderSummary } from "../../src/output/summary.js";
-import { visibleWidth } from "../../src/output/format-table.js";
-import type { Result } from "../../src/output/result.js";
+import { renderSummary } from "../../src/report/text/summary.js";
+import { visibleWidth } from "../../src/format/format-table.js";
+import type { Result } from "../../src/results/result.js";
 import { sampleResult } from "./sample-result.js";
 
 /** Wide enough that no table folds: the content tests read whole rows. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluateThresholds, resolveMetric } from "../../src/core/metrics/thresholds.js";
-import { knownMetricPaths, validateMetricPath } from "../../src/output/result-metrics.js";
+import { knownMetricPaths, validateMetricPath } from "../../src/results/result-metrics.js";
 import type { ThresholdSpec } from "../../src/scenario/model.js";
 import { sampleResult } from "./sample-result.js";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LineLimiter } from "../../src/output/line-limiter.js";
+import { LineLimiter } from "../../src/files/line-limiter.js";
 
 function limiter(max: number): { limit: LineLimiter; clock: { ms: number } } {
   const clock = { ms: 0 };

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseResultText, readResultFile, resultProblem, ResultFileError } from "../../src/output/result-file.js";
+import { parseResultText, readResultFile, resultProblem, ResultFileError } from "../../src/results/result-file.js";
 import { resultWith } from "../compare/fixture.js";
 
 const dir = mkdtempSync(join(tmpdir(), "kmssim-result-file-"));

@@ -6,8 +6,8 @@ import { expect } from "vitest";
 import { compareProfiles } from "../../src/compare/compare-runs.js";
 import { profileOf } from "../../src/compare/run-profile.js";
 import { resolveMetric } from "../../src/core/metrics/thresholds.js";
-import type { Result } from "../../src/output/result.js";
-import { knownMetricPaths, RESULT_NOT_METRICS, validateMetricPath } from "../../src/output/result-metrics.js";
+import type { Result } from "../../src/results/result.js";
+import { knownMetricPaths, RESULT_NOT_METRICS, validateMetricPath } from "../../src/results/result-metrics.js";
 
 export interface JsonLeaf {
   /** Threshold notation: `hosts.kms1.late`; an item of a list without names is `[k]`. */

@@ -1,4 +1,4 @@
-// The result is defined once (src/output/result-schema.ts). Real results parse with it;
+// The result is defined once (src/results/result-schema.ts). Real results parse with it;
 // every number of a result is a threshold path and a compare metric unless the schema
 // says why not; every path thresholds accept is a number in a result.
 
@@ -6,10 +6,10 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { mergeShardResults } from "../../src/merge/merge-results.js";
-import type { Result } from "../../src/output/result.js";
-import { resultProblem } from "../../src/output/result-file.js";
-import { RESULT_NOT_METRICS, validateMetricPath } from "../../src/output/result-metrics.js";
-import { buildResult } from "../../src/run/build-result.js";
+import type { Result } from "../../src/results/result.js";
+import { resultProblem } from "../../src/results/result-file.js";
+import { RESULT_NOT_METRICS, validateMetricPath } from "../../src/results/result-metrics.js";
+import { buildResult } from "../../src/results/build-result.js";
 import { VirtualEngine } from "../../src/sim/virtual-engine.js";
 import { scenarioFrom } from "../sim/helpers.js";
 import { expectEveryNumberIsAMetric, jsonNumbers, metricNumbers, missingThresholdPaths } from "./result-rule.js";

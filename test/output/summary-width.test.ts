@@ -3,10 +3,10 @@
 // characters take two, ANSI colours none.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { renderSummary } from "../../src/output/summary.js";
-import { visibleWidth } from "../../src/output/format-table.js";
-import { fitTable, wrapLine } from "../../src/output/fit-width.js";
-import type { Result } from "../../src/output/result.js";
+import { renderSummary } from "../../src/report/text/summary.js";
+import { visibleWidth } from "../../src/format/format-table.js";
+import { fitTable, wrapLine } from "../../src/format/fit-width.js";
+import type { Result } from "../../src/results/result.js";
 import { simulate } from "../sim/helpers.js";
 import fc from "fast-check";
 

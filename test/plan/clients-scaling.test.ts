@@ -5,7 +5,7 @@
 // refused the complete set of shards ("not written by the same kmssim").
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { planFleet, scaleCounts } from "../../src/plan/fleet-plan.js";
+import { planFleet, scaleCounts } from "../../src/fleet-plan/fleet-plan.js";
 import { scenarioFrom } from "../sim/helpers.js";
 
 describe("--clients scaling", () => {

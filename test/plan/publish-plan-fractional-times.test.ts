@@ -5,7 +5,7 @@
 // pushed, and the loop spins forever at the same instant: the virtual run hangs in its
 // planning. (The loop's only bound counts changes.)
 import { describe, expect, it } from "vitest";
-import { planPublishing } from "../../src/plan/publish-plan.js";
+import { planPublishing } from "../../src/fleet-plan/publish-plan.js";
 import { scenarioFrom } from "../sim/helpers.js";
 
 /** The same scenario, whose events list throws once the plan has looked at it too often (a loop that does not end). */

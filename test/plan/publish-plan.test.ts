@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { planPublishing, type PublishChange } from "../../src/plan/publish-plan.js";
+import { planPublishing, type PublishChange } from "../../src/fleet-plan/publish-plan.js";
 import type { HostAction, Scenario } from "../../src/scenario/model.js";
 import { scenarioFrom } from "../sim/helpers.js";
 

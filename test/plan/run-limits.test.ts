@@ -18,7 +18,7 @@ import {
   usableMemoryBytes,
   type FleetSizing,
   type MachineLimits,
-} from "../../src/plan/run-limits.js";
+} from "../../src/fleet-plan/run-limits.js";
 import { MAX_EVENTS, MAX_FLEET_CLIENTS, MAX_HOST_CONCURRENCY } from "../../src/scenario/defaults.js";
 
 const GiB = 2 ** 30;

@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { dnsCommand } from "../../src/cli/commands/dns.js";
-import type { TsigKey } from "../../src/realtime/dns/tsig.js";
-import { publishChanges, sendDnsUpdate } from "../../src/realtime/dns/update-client.js";
+import type { TsigKey } from "../../src/dns/tsig.js";
+import { publishChanges, sendDnsUpdate } from "../../src/dns/update-client.js";
 
 const dir = mkdtempSync(join(tmpdir(), "kmssim-dns-log-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { KeyFileError, parseTsigKeyFile, parseTsigKeySpec } from "../../src/realtime/dns/tsig-key-file.js";
+import { KeyFileError, parseTsigKeyFile, parseTsigKeySpec } from "../../src/dns/tsig-key-file.js";
 import { bindToolPath } from "../bind/named-harness.js";
 import { describeNeeding } from "../helpers/describe-needing.js";
 

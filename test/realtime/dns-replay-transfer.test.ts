@@ -3,14 +3,14 @@
 import dgram from "node:dgram";
 import dnsPacket from "dns-packet";
 import { afterEach, describe, expect, it } from "vitest";
-import { EmbeddedDnsServer } from "../../src/realtime/dns/dns-server.js";
-import { ReplayGuard } from "../../src/realtime/dns/replay-guard.js";
-import { tcpExchange } from "../../src/realtime/dns/tcp-exchange.js";
-import { signMessage, TsigErrorCode, verifyMessage, type TsigKey } from "../../src/realtime/dns/tsig.js";
-import { publishChanges } from "../../src/realtime/dns/update-client.js";
-import { encodeUpdate } from "../../src/realtime/dns/update-message.js";
-import { Rcode, readHeader } from "../../src/realtime/dns/wire.js";
-import { DnsZone } from "../../src/realtime/dns/zone.js";
+import { EmbeddedDnsServer } from "../../src/dns/dns-server.js";
+import { ReplayGuard } from "../../src/dns/replay-guard.js";
+import { tcpExchange } from "../../src/dns/tcp-exchange.js";
+import { signMessage, TsigErrorCode, verifyMessage, type TsigKey } from "../../src/dns/tsig.js";
+import { publishChanges } from "../../src/dns/update-client.js";
+import { encodeUpdate } from "../../src/dns/update-message.js";
+import { Rcode, readHeader } from "../../src/dns/wire.js";
+import { DnsZone } from "../../src/dns/zone.js";
 
 const ZONE = "corp.example";
 const KEY: TsigKey = { name: "kmssim-key.", algorithm: "hmac-sha256", secret: Buffer.from("P2mCAY1P//Ngo+6yY1Jks7E2xMh3ilZFV6ifK3w5qTc=", "base64") };

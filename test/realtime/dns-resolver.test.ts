@@ -1,10 +1,10 @@
 import dgram from "node:dgram";
 import dnsPacket from "dns-packet";
 import { afterEach, describe, expect, it } from "vitest";
-import { DnsError, isDnsError } from "../../src/realtime/dns/dns-error.js";
-import { EmbeddedDnsServer } from "../../src/realtime/dns/dns-server.js";
-import { SrvResolver, type SrvResolverOptions } from "../../src/realtime/dns/resolver.js";
-import { DnsZone } from "../../src/realtime/dns/zone.js";
+import { DnsError, isDnsError } from "../../src/dns/dns-error.js";
+import { EmbeddedDnsServer } from "../../src/dns/dns-server.js";
+import { SrvResolver, type SrvResolverOptions } from "../../src/dns/resolver.js";
+import { DnsZone } from "../../src/dns/zone.js";
 
 const LOOPBACK = "127.0.0.1";
 

@@ -4,11 +4,11 @@ import dnsPacket from "dns-packet";
 import type { DecodedPacket, Packet, RecordType } from "dns-packet";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { answerQuery } from "../../src/realtime/dns/answer.js";
-import { EmbeddedDnsServer } from "../../src/realtime/dns/dns-server.js";
-import { FrameDecoder, frameMessage } from "../../src/realtime/dns/tcp-framing.js";
-import { FLAG_TC, Rcode, readHeader } from "../../src/realtime/dns/wire.js";
-import { DnsZone } from "../../src/realtime/dns/zone.js";
+import { answerQuery } from "../../src/dns/answer.js";
+import { EmbeddedDnsServer } from "../../src/dns/dns-server.js";
+import { FrameDecoder, frameMessage } from "../../src/dns/tcp-framing.js";
+import { FLAG_TC, Rcode, readHeader } from "../../src/dns/wire.js";
+import { DnsZone } from "../../src/dns/zone.js";
 
 const LOOPBACK = "127.0.0.1";
 const OWNER = "_vlmcs._tcp.corp.example";

@@ -4,10 +4,10 @@
 import net from "node:net";
 import dnsPacket from "dns-packet";
 import { afterEach, describe, expect, it } from "vitest";
-import { EmbeddedDnsServer, type DnsServerOptions } from "../../src/realtime/dns/dns-server.js";
-import { tcpExchange } from "../../src/realtime/dns/tcp-exchange.js";
-import { Rcode, readHeader } from "../../src/realtime/dns/wire.js";
-import { DnsZone } from "../../src/realtime/dns/zone.js";
+import { EmbeddedDnsServer, type DnsServerOptions } from "../../src/dns/dns-server.js";
+import { tcpExchange } from "../../src/dns/tcp-exchange.js";
+import { Rcode, readHeader } from "../../src/dns/wire.js";
+import { DnsZone } from "../../src/dns/zone.js";
 
 const ZONE = "corp.example";
 const servers: EmbeddedDnsServer[] = [];

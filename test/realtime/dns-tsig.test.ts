@@ -10,8 +10,8 @@ import {
   timeAsOtherData,
   verifyMessage,
   type TsigKey,
-} from "../../src/realtime/dns/tsig.js";
-import { encodeUpdate } from "../../src/realtime/dns/update-message.js";
+} from "../../src/dns/tsig.js";
+import { encodeUpdate } from "../../src/dns/update-message.js";
 
 // Captured on this machine: `nsupdate -y hmac-sha256:KmsSim-Key.:<secret>` adding an SRV and
 // an A record through a UDP proxy to BIND 9.18 `named`, and named's NOERROR reply.

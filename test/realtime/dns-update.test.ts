@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { signMessage, TsigErrorCode, verifyMessage, type TsigKey } from "../../src/realtime/dns/tsig.js";
-import { handleUpdate, type UpdateLogEntry } from "../../src/realtime/dns/update-handler.js";
+import { signMessage, TsigErrorCode, verifyMessage, type TsigKey } from "../../src/dns/tsig.js";
+import { handleUpdate, type UpdateLogEntry } from "../../src/dns/update-handler.js";
 import {
   decodeUpdate,
   encodeUpdate,
@@ -9,10 +9,10 @@ import {
   type Prerequisite,
   type UpdateChange,
   type UpdateRecord,
-} from "../../src/realtime/dns/update-message.js";
-import { publishChanges, unpublishChanges } from "../../src/realtime/dns/update-client.js";
-import { Rcode, readHeader } from "../../src/realtime/dns/wire.js";
-import { DnsZone } from "../../src/realtime/dns/zone.js";
+} from "../../src/dns/update-message.js";
+import { publishChanges, unpublishChanges } from "../../src/dns/update-client.js";
+import { Rcode, readHeader } from "../../src/dns/wire.js";
+import { DnsZone } from "../../src/dns/zone.js";
 
 const label = fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/);
 const name = fc.array(label, { minLength: 1, maxLength: 4 }).map((labels) => labels.join("."));

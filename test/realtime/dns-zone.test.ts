@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FrameDecoder, frameMessage } from "../../src/realtime/dns/tcp-framing.js";
-import { DEFAULT_TTL_SECONDS, DnsZone } from "../../src/realtime/dns/zone.js";
-import { TtlCache } from "../../src/realtime/dns/ttl-cache.js";
+import { FrameDecoder, frameMessage } from "../../src/dns/tcp-framing.js";
+import { DEFAULT_TTL_SECONDS, DnsZone } from "../../src/dns/zone.js";
+import { TtlCache } from "../../src/dns/ttl-cache.js";
 
 const kms = (target: string, weight = 100) => ({ target, port: 1688, priority: 0, weight, ttlSeconds: 60 });
 

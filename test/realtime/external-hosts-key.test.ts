@@ -2,7 +2,7 @@
 // hold the TSIG secret the hosts publish with: a scenario naming a key file that is not
 // there still runs (the hosts' machine has it). Without --external-hosts it is bad input.
 import { describe, expect, it } from "vitest";
-import { KeyFileError } from "../../src/realtime/dns/tsig-key-file.js";
+import { KeyFileError } from "../../src/dns/tsig-key-file.js";
 import { runRealtime } from "../../src/realtime/realtime-engine.js";
 import { scenarioFrom } from "../sim/helpers.js";
 

@@ -7,9 +7,9 @@
 import { describe, expect, it } from "vitest";
 import type { RequestMessage, ResponseMessage } from "../../src/core/protocol/frame.js";
 import { cmidPrefix } from "../../src/core/protocol/cmid.js";
-import { planFleet } from "../../src/plan/fleet-plan.js";
+import { planFleet } from "../../src/fleet-plan/fleet-plan.js";
 import { CompressedClock } from "../../src/realtime/compressed-clock.js";
-import { TcpExchangeError } from "../../src/realtime/dns/tcp-exchange.js";
+import { TcpExchangeError } from "../../src/dns/tcp-exchange.js";
 import { FleetDriver, type SrvLookup } from "../../src/realtime/fleet/fleet-driver.js";
 import { scenarioFrom } from "../sim/helpers.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RequestMessage, ResponseMessage } from "../../src/core/protocol/frame.js";
 import { cmidPrefix } from "../../src/core/protocol/cmid.js";
-import { planFleet } from "../../src/plan/fleet-plan.js";
+import { planFleet } from "../../src/fleet-plan/fleet-plan.js";
 import { RpcCallError, type RpcTarget } from "../../src/realtime/client/rpc-call.js";
 import { CompressedClock } from "../../src/realtime/compressed-clock.js";
 import { FleetDriver, type SrvLookup } from "../../src/realtime/fleet/fleet-driver.js";

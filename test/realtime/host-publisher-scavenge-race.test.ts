@@ -3,7 +3,7 @@
 // connections land in either order, so the record a recovered host just published may be
 // deleted behind its back (and the run's record view ends up wrong).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { UpdateChange } from "../../src/realtime/dns/update-message.js";
+import type { UpdateChange } from "../../src/dns/update-message.js";
 import { HostPublisher, type UpdateReply } from "../../src/realtime/host/host-publisher.js";
 import { scenarioFrom } from "../sim/helpers.js";
 import { atOnDateClock } from "./date-clock.js";

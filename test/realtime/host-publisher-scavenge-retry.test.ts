@@ -3,7 +3,7 @@
 // down) or is refused, the record stays on the server for good: nobody tries again, so
 // clients keep being sent to the dead host. It should be tried again (after publishRetry).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { UpdateChange } from "../../src/realtime/dns/update-message.js";
+import type { UpdateChange } from "../../src/dns/update-message.js";
 import { HostPublisher, type UpdateReply } from "../../src/realtime/host/host-publisher.js";
 import { scenarioFrom } from "../sim/helpers.js";
 import { atOnDateClock } from "./date-clock.js";

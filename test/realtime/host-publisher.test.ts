@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { HostPublisher, type UpdateReply } from "../../src/realtime/host/host-publisher.js";
-import type { UpdateChange } from "../../src/realtime/dns/update-message.js";
+import type { UpdateChange } from "../../src/dns/update-message.js";
 import { scenarioFrom } from "../sim/helpers.js";
 import { atOnDateClock } from "./date-clock.js";
 

@@ -3,8 +3,8 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LatencyBuckets, LIVE_LATENCY_BOUNDS_MS } from "../../src/realtime/metrics/latency-buckets.js";
-import { emptyLiveRpcWire, LiveRpcCounts, mergeLiveRpc } from "../../src/realtime/metrics/live-rpc-counts.js";
+import { LatencyBuckets, LIVE_LATENCY_BOUNDS_MS } from "../../src/realtime/live-metrics/latency-buckets.js";
+import { emptyLiveRpcWire, LiveRpcCounts, mergeLiveRpc } from "../../src/realtime/live-metrics/live-rpc-counts.js";
 
 const latencyMs = fc.oneof(fc.double({ min: 0, max: 20_000, noNaN: true }), fc.constantFrom(...LIVE_LATENCY_BOUNDS_MS));
 

@@ -4,11 +4,11 @@
 import { describe, expect, it } from "vitest";
 import { cmidPrefix } from "../../src/core/protocol/cmid.js";
 import type { RequestMessage, ResponseMessage } from "../../src/core/protocol/frame.js";
-import { planFleet } from "../../src/plan/fleet-plan.js";
+import { planFleet } from "../../src/fleet-plan/fleet-plan.js";
 import { RpcCallError, type RpcTarget } from "../../src/realtime/client/rpc-call.js";
 import { CompressedClock } from "../../src/realtime/compressed-clock.js";
 import { FleetDriver, type SrvLookup } from "../../src/realtime/fleet/fleet-driver.js";
-import { mergeLiveRpc } from "../../src/realtime/metrics/live-rpc-counts.js";
+import { mergeLiveRpc } from "../../src/realtime/live-metrics/live-rpc-counts.js";
 import { scenarioFrom } from "../sim/helpers.js";
 
 const PORTS = [4001, 4002];

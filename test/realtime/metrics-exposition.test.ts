@@ -4,10 +4,10 @@
 import http from "node:http";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createLiveRegistry, leLabel, METRICS_CONTENT_TYPE, statusLabel } from "../../src/realtime/metrics/exposition.js";
-import { LiveRpcCounts } from "../../src/realtime/metrics/live-rpc-counts.js";
-import type { LiveHostView, LiveRunView, LiveSliceView } from "../../src/realtime/metrics/live-view.js";
-import { MetricsPortError, startMetricsServer } from "../../src/realtime/metrics/metrics-server.js";
+import { createLiveRegistry, leLabel, METRICS_CONTENT_TYPE, statusLabel } from "../../src/realtime/live-metrics/exposition.js";
+import { LiveRpcCounts } from "../../src/realtime/live-metrics/live-rpc-counts.js";
+import type { LiveHostView, LiveRunView, LiveSliceView } from "../../src/realtime/live-metrics/live-view.js";
+import { MetricsPortError, startMetricsServer } from "../../src/realtime/live-metrics/metrics-server.js";
 import { expectWellFormedHistogram, parsePromText, select, total } from "./metrics-text.js";
 import { connectRefused } from "../helpers/connect-refused.js";
 

@@ -6,8 +6,8 @@ import http from "node:http";
 import net from "node:net";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CachedText } from "../../src/realtime/metrics/cached-text.js";
-import { startMetricsServer } from "../../src/realtime/metrics/metrics-server.js";
+import { CachedText } from "../../src/realtime/live-metrics/cached-text.js";
+import { startMetricsServer } from "../../src/realtime/live-metrics/metrics-server.js";
 
 describe("CachedText", () => {
   it("builds once for any number of concurrent reads, again once maxAgeMs has passed", async () => {

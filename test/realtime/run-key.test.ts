@@ -2,11 +2,11 @@
 // scenario and the result), so a key derived from it lets anyone forge signed updates.
 import { describe, expect, it } from "vitest";
 import { deriveSeed, Mulberry32 } from "../../src/core/rng.js";
-import { EmbeddedDnsServer } from "../../src/realtime/dns/dns-server.js";
-import { keyForRun, RUN_KEY_NAME } from "../../src/realtime/dns/run-key.js";
-import { TsigErrorCode, type TsigKey } from "../../src/realtime/dns/tsig.js";
-import { publishChanges, sendDnsUpdate } from "../../src/realtime/dns/update-client.js";
-import { DnsZone } from "../../src/realtime/dns/zone.js";
+import { EmbeddedDnsServer } from "../../src/dns/dns-server.js";
+import { keyForRun, RUN_KEY_NAME } from "../../src/dns/run-key.js";
+import { TsigErrorCode, type TsigKey } from "../../src/dns/tsig.js";
+import { publishChanges, sendDnsUpdate } from "../../src/dns/update-client.js";
+import { DnsZone } from "../../src/dns/zone.js";
 import { scenarioFrom } from "../sim/helpers.js";
 
 const SCENARIO = `

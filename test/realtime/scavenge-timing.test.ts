@@ -3,7 +3,7 @@
 // run's `scavenged` event is never before it, and after it only by the event loop's lag.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DnsZone } from "../../src/realtime/dns/zone.js";
+import { DnsZone } from "../../src/dns/zone.js";
 import { runRealtime } from "../../src/realtime/realtime-engine.js";
 import { scenarioFrom } from "../sim/helpers.js";
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { ownsClient, shardSize, type ShardSpec } from "../../src/core/shard/shard.js";
 import { cmidFromIndex, cmidPrefix } from "../../src/core/protocol/cmid.js";
 import type { RequestMessage, ResponseMessage } from "../../src/core/protocol/frame.js";
-import { forEachClient, forEachClientStrided, planFleet } from "../../src/plan/fleet-plan.js";
+import { forEachClient, forEachClientStrided, planFleet } from "../../src/fleet-plan/fleet-plan.js";
 import type { RpcTarget } from "../../src/realtime/client/rpc-call.js";
 import { CompressedClock } from "../../src/realtime/compressed-clock.js";
 import { mayConnect, NOT_LOOPBACK, NotLoopbackError } from "../../src/realtime/fleet/address-guard.js";

@@ -1,8 +1,8 @@
 // A small, complete Result for the report's unit tests, with real encoded histograms and
 // a timeline, built from a few knobs so tests can put hostile strings anywhere.
 
-import { LatencyRecorder } from "../../src/metrics/latency-recorder.js";
-import type { Result } from "../../src/output/result.js";
+import { LatencyRecorder } from "../../src/results/latency-recorder.js";
+import type { Result } from "../../src/results/result.js";
 
 export function histogramOf(valuesMs: readonly number[]): string {
   const r = new LatencyRecorder();

@@ -4,8 +4,8 @@
 
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Result } from "../../src/output/result.js";
-import { formatTable } from "../../src/output/format-table.js";
+import type { Result } from "../../src/results/result.js";
+import { formatTable } from "../../src/format/format-table.js";
 import { CHART_BUCKETS, downsampleMinMax, maxOf } from "../../src/report/downsample.js";
 import { renderHtmlReport } from "../../src/report/index.js";
 import { fixtureResult } from "./fixtures.js";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LatencyRecorder } from "../../src/metrics/latency-recorder.js";
+import { LatencyRecorder } from "../../src/results/latency-recorder.js";
 import { decodeHistogram, percentileSeries, percentileSeriesOf } from "../../src/report/percentile-series.js";
 import { percentileToX } from "../../src/report/scales.js";
 import { histogramOf } from "./fixtures.js";

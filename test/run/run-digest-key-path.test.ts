@@ -5,8 +5,8 @@
 // differ)". Where the key file lies is not part of what the run simulates.
 import { describe, expect, it } from "vitest";
 import { loadScenarioText } from "../../src/scenario/index.js";
-import { validateMetricPath } from "../../src/output/result-metrics.js";
-import { runDigest } from "../../src/run/run-digest.js";
+import { validateMetricPath } from "../../src/results/result-metrics.js";
+import { runDigest } from "../../src/results/run-digest.js";
 import type { Scenario } from "../../src/scenario/model.js";
 
 const YAML = "name: s\nduration: 1d\ndns: { keyFile: keys/k.key }\nhosts: [ { name: kms1 } ]\nclients: [ { name: c, count: 10 } ]\n";

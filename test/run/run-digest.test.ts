@@ -1,7 +1,7 @@
 // The run digest names what a run simulates: the same fleet is the same run however it
 // was asked for, and anything that changes the simulation changes the digest.
 import { describe, expect, it } from "vitest";
-import { runDigest } from "../../src/run/run-digest.js";
+import { runDigest } from "../../src/results/run-digest.js";
 import { scenarioFrom } from "../sim/helpers.js";
 
 const scenario = () =>

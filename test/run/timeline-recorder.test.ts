@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { spreadOfCounts } from "../../src/core/metrics/spread.js";
-import { TimelineRecorder } from "../../src/run/timeline-recorder.js";
+import { TimelineRecorder } from "../../src/results/timeline-recorder.js";
 
 const ENDPOINTS = 4;
 const interval = fc.record({

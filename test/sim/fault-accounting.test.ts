@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Result } from "../../src/output/result.js";
+import type { Result } from "../../src/results/result.js";
 import { host, simulate } from "./helpers.js";
 
 /** Every RPC ends answered, refused, unanswered (hang), lost (fault while held) or late. */

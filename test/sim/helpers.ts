@@ -1,8 +1,8 @@
-import { validateMetricPath } from "../../src/output/result-metrics.js";
-import type { Result } from "../../src/output/result.js";
+import { validateMetricPath } from "../../src/results/result-metrics.js";
+import type { Result } from "../../src/results/result.js";
 import { loadScenarioText } from "../../src/scenario/index.js";
 import type { Scenario } from "../../src/scenario/model.js";
-import { buildResult } from "../../src/run/build-result.js";
+import { buildResult } from "../../src/results/build-result.js";
 import { VirtualEngine, type EngineOptions } from "../../src/sim/virtual-engine.js";
 
 export function scenarioFrom(yaml: string): Scenario {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildResult } from "../../src/run/build-result.js";
+import { buildResult } from "../../src/results/build-result.js";
 import { FAULT_SITES, type FaultSite } from "../../src/sim/fault-sites.js";
 import { InvariantViolation } from "../../src/sim/invariant-violation.js";
 import { VirtualEngine } from "../../src/sim/virtual-engine.js";

@@ -4,7 +4,7 @@
 import { compareProfiles } from "../../compare/compare-runs.js";
 import { CompareError } from "../../compare/errors.js";
 import { DEFAULT_MAX_REGRESSION, parseMaxRegression, unusedOverrides } from "../../compare/limits.js";
-import { readResultFile } from "../../output/result-file.js";
+import { readResultFile } from "../../results/result-file.js";
 import { renderComparison } from "../../compare/render-table.js";
 import { buildCompareReport } from "../../compare/report-json.js";
 import { profileOf, type RunProfile } from "../../compare/run-profile.js";

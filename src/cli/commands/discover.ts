@@ -5,7 +5,7 @@
 import { durationFlag, nameFlag } from "../flag-values.js";
 import { discover } from "../../discover/run-discover.js";
 import { renderReportJson, renderReportText } from "../../discover/render.js";
-import { parseHostPort, parseNameAddress } from "../../realtime/dns/record-flags.js";
+import { parseHostPort, parseNameAddress } from "../../dns/record-flags.js";
 import { isUnspecified } from "../../realtime/fleet/address-guard.js";
 import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 import { defineCommand } from "../command-module.js";

@@ -6,19 +6,19 @@
 // without it every update is refused. --scavenge-after drops published records that
 // were not refreshed for that long; records from files and flags are never scavenged.
 
-import { LineLimiter } from "../../output/line-limiter.js";
-import { readFailureReason } from "../../output/read-failure.js";
-import { READ_LIMITS, readUserFile } from "../../output/read-user-file.js";
+import { LineLimiter } from "../../files/line-limiter.js";
+import { readFailureReason } from "../../files/read-failure.js";
+import { READ_LIMITS, readUserFile } from "../../files/read-user-file.js";
 import { formatDuration } from "../../scenario/duration.js";
 import { durationFlag, nameFlag } from "../flag-values.js";
-import { EmbeddedDnsServer } from "../../realtime/dns/dns-server.js";
-import { parseHostPort, parseNameAddress, parseSrvFlag, type HostPort } from "../../realtime/dns/record-flags.js";
-import { readTsigKeyFile } from "../../realtime/dns/run-key.js";
-import { tsigErrorName, type TsigKey } from "../../realtime/dns/tsig.js";
-import type { UpdateLogEntry } from "../../realtime/dns/update-handler.js";
-import { rcodeName } from "../../realtime/dns/wire.js";
-import { DnsZone } from "../../realtime/dns/zone.js";
-import { parseZoneFile, ZoneFileError } from "../../realtime/dns/zone-file.js";
+import { EmbeddedDnsServer } from "../../dns/dns-server.js";
+import { parseHostPort, parseNameAddress, parseSrvFlag, type HostPort } from "../../dns/record-flags.js";
+import { readTsigKeyFile } from "../../dns/run-key.js";
+import { tsigErrorName, type TsigKey } from "../../dns/tsig.js";
+import type { UpdateLogEntry } from "../../dns/update-handler.js";
+import { rcodeName } from "../../dns/wire.js";
+import { DnsZone } from "../../dns/zone.js";
+import { parseZoneFile, ZoneFileError } from "../../dns/zone-file.js";
 import { untilSignal } from "../until-signal.js";
 import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 import { defineCommand } from "../command-module.js";

@@ -2,14 +2,14 @@
 // that run's result, thresholds evaluated on the whole. Exit 0 the thresholds pass, 1 one
 // failed (or a shard was interrupted or incomplete), 2 a bad or missing shard file.
 
-import { readFailureReason } from "../../output/read-failure.js";
-import { READ_LIMITS, readUserFile } from "../../output/read-user-file.js";
-import { readResultFile } from "../../output/result-file.js";
+import { readFailureReason } from "../../files/read-failure.js";
+import { READ_LIMITS, readUserFile } from "../../files/read-user-file.js";
+import { readResultFile } from "../../results/result-file.js";
 import { mergeShardResults } from "../../merge/merge-results.js";
 import { parseHostReport, type HostReportInput } from "../../merge/host-reports.js";
 import type { ShardInput } from "../../merge/check-shards.js";
-import { renderSummary } from "../../output/summary.js";
-import { terminalColumns, wantsColor } from "../../output/terminal.js";
+import { renderSummary } from "../../report/text/summary.js";
+import { terminalColumns, wantsColor } from "../../report/text/terminal.js";
 import { renderHtmlReport } from "../../report/index.js";
 import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";

@@ -2,7 +2,7 @@
 // result written earlier by `kmssim run --out`, or of a capacity plan (`kmssim plan --out`,
 // told apart by its "schema").
 
-import { READ_LIMITS, readUserFile } from "../../output/read-user-file.js";
+import { READ_LIMITS, readUserFile } from "../../files/read-user-file.js";
 import { renderHtmlReport } from "../../report/index.js";
 import { renderPlanHtmlReport } from "../../report/plan/plan-html.js";
 import { readReportFile } from "../../report/read-result.js";

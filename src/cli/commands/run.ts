@@ -1,15 +1,15 @@
 // `kmssim run <scenario>`: simulate the fleet, print the summary, write the result JSON.
 // Its flags are declared in run-flags.ts, shared with `validate`.
 
-import { READ_LIMITS, readUserFile } from "../../output/read-user-file.js";
+import { READ_LIMITS, readUserFile } from "../../files/read-user-file.js";
 import { relative } from "node:path";
-import type { Result } from "../../output/result.js";
-import { formatDurationShort } from "../../output/format-duration.js";
-import { renderSummary } from "../../output/summary.js";
-import { terminalColumns, wantsColor } from "../../output/terminal.js";
+import type { Result } from "../../results/result.js";
+import { formatDurationShort } from "../../format/format-duration.js";
+import { renderSummary } from "../../report/text/summary.js";
+import { terminalColumns, wantsColor } from "../../report/text/terminal.js";
 import { renderHtmlReport } from "../../report/index.js";
 import type { Scenario } from "../../scenario/model.js";
-import { buildResult } from "../../run/build-result.js";
+import { buildResult } from "../../results/build-result.js";
 import { runRealtimeMode } from "../run-realtime.js";
 import { runVirtualMode, type DriverOutcome } from "../run-virtual.js";
 import { createProgress, silentProgress } from "../progress.js";
@@ -22,8 +22,8 @@ import { checkRunInput } from "../run-input.js";
 import { defineCommand, SCENARIO_REQUIRED } from "../command-module.js";
 import { declareRunFlags, reproduceCommand, runOptionsFrom, type RunOptions } from "../run-flags.js";
 import { summaryStream } from "../output-target.js";
-import type { ShardMeta } from "../../output/result.js";
-import { runDigest } from "../../run/run-digest.js";
+import type { ShardMeta } from "../../results/result.js";
+import { runDigest } from "../../results/run-digest.js";
 
 export const runCli = defineCommand({
   command: "run <scenario>",

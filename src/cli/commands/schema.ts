@@ -1,6 +1,6 @@
 // `kmssim schema [--result]`: the JSON Schema of scenario files, or of result files.
 
-import { resultJsonSchema } from "../../output/result-schema.js";
+import { resultJsonSchema } from "../../results/result-schema.js";
 import { scenarioJsonSchema } from "../../scenario/index.js";
 import { EXIT } from "../../core/kmssim-error.js";
 import { writeFileAtomic } from "../write-file-atomic.js";

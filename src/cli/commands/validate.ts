@@ -1,9 +1,9 @@
 // `kmssim validate <scenario>`: the checks `run` makes before it starts (one function,
 // checkRunInput, with the same flags), plus the TSIG key file a realtime run would read.
 
-import { KeyFileError } from "../../realtime/dns/tsig-key-file.js";
-import { keyForRun } from "../../realtime/dns/run-key.js";
-import { estimateMemory, formatBytes, formatWallTime, realtimeWallMs } from "../../plan/run-limits.js";
+import { KeyFileError } from "../../dns/tsig-key-file.js";
+import { keyForRun } from "../../dns/run-key.js";
+import { estimateMemory, formatBytes, formatWallTime, realtimeWallMs } from "../../fleet-plan/run-limits.js";
 import { checkRunInput } from "../run-input.js";
 import { defineCommand, SCENARIO_REQUIRED } from "../command-module.js";
 import { RUN_FLAGS, runOptionsFrom, type RunFlagName, type RunOptions } from "../run-flags.js";

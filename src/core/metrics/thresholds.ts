@@ -5,7 +5,7 @@
 import { didYouMean } from "../did-you-mean.js";
 import { ERROR_CODES } from "../errors.js";
 import { PRODUCTS, type ThresholdSpec } from "../../scenario/model.js";
-import type { ThresholdResult } from "../../output/result.js";
+import type { ThresholdResult } from "../../results/result.js";
 
 /** `eq` tolerance: results carry rounded floats. */
 export const EQ_TOLERANCE = 1e-9;

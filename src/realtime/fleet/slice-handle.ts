@@ -3,7 +3,7 @@
 
 import { Worker } from "node:worker_threads";
 import { CompressedClock } from "../compressed-clock.js";
-import { emptyLiveRpcWire } from "../metrics/live-rpc-counts.js";
+import { emptyLiveRpcWire } from "../live-metrics/live-rpc-counts.js";
 import { RunFailedError } from "../run-failed-error.js";
 import { NOT_LOOPBACK, NotLoopbackError } from "./address-guard.js";
 import type { SliceProgress } from "./fleet-driver.js";

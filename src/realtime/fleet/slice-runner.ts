@@ -2,10 +2,10 @@
 // used by a worker thread, or in the main thread when --workers 0.
 
 import { deriveSeed, Mulberry32 } from "../../core/rng.js";
-import { planFleet } from "../../plan/fleet-plan.js";
+import { planFleet } from "../../fleet-plan/fleet-plan.js";
 import { callHost } from "../client/rpc-call.js";
 import { CompressedClock } from "../compressed-clock.js";
-import { SrvResolver } from "../dns/resolver.js";
+import { SrvResolver } from "../../dns/resolver.js";
 import { FleetDriver } from "./fleet-driver.js";
 import type { SliceSetup } from "./slice-wire.js";
 

@@ -1,7 +1,7 @@
 // What crosses between the main thread and a fleet worker (structured-clone friendly).
 
 import type { Scenario } from "../../scenario/model.js";
-import type { OutcomeStatsWire } from "../../run/outcome-stats.js";
+import type { OutcomeStatsWire } from "../../results/outcome-stats.js";
 import type { RpcTarget } from "../client/rpc-call.js";
 import type { FleetSliceTotals, SliceProgress } from "./fleet-driver.js";
 import type { ThreadLoad } from "./thread-load.js";

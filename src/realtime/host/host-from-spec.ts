@@ -3,7 +3,7 @@
 // The port is the spec's (its SRV port, default 1688) unless the runtime names one
 // (0 = ephemeral, for hosts sharing one address).
 
-import { hostLogicFromSpec } from "../../plan/host-logic-from-spec.js";
+import { hostLogicFromSpec } from "../../fleet-plan/host-logic-from-spec.js";
 import type { HostSpec } from "../../scenario/model.js";
 import { idleTimeoutForRpcTimeout } from "./connection-limits.js";
 import { KmsHostServer, type KmsHostServerOptions } from "./host-server.js";

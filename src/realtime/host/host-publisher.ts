@@ -6,14 +6,14 @@
 // dns.scavengeAfter are deleted with the same key.
 
 import { isStale, PublishEventId, PublishSchedule, staleAtMs, type PublishingHostAction, type PublishSlot } from "../../core/host/publish-schedule.js";
-import type { FleetEventRecord } from "../../output/result.js";
+import type { FleetEventRecord } from "../../results/result.js";
 import type { HostSpec, Scenario } from "../../scenario/model.js";
-import { publishChanges, unpublishChanges } from "../dns/update-client.js";
-import type { UpdateChange } from "../dns/update-message.js";
+import { publishChanges, unpublishChanges } from "../../dns/update-client.js";
+import type { UpdateChange } from "../../dns/update-message.js";
 import type { ClockTimer, CompressedClock } from "../compressed-clock.js";
 import type { RpcTarget } from "../client/rpc-call.js";
-import type { TsigKey } from "../dns/tsig.js";
-import { sendDnsUpdate } from "../dns/update-client.js";
+import type { TsigKey } from "../../dns/tsig.js";
+import { sendDnsUpdate } from "../../dns/update-client.js";
 
 export interface UpdateReply {
   rcodeName: string;

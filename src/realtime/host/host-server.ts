@@ -27,7 +27,7 @@
 // answered with a Reject frame naming the reason, and that connection is closed; the
 // host goes on serving the others.
 
-import type { HostSelfCount } from "../../output/host-report.js";
+import type { HostSelfCount } from "../../results/host-report.js";
 import net from "node:net";
 import { performance } from "node:perf_hooks";
 import { HostBooks } from "../../core/host/host-books.js";

@@ -6,22 +6,22 @@
 
 import { cmidPrefix } from "../../core/protocol/cmid.js";
 import { Mulberry32, deriveSeed } from "../../core/rng.js";
-import type { FleetEventRecord } from "../../output/result.js";
-import type { HostSelfCount } from "../../output/host-report.js";
-import { planFleet, refreshContexts, sampleTimes, type FleetPlan } from "../../plan/fleet-plan.js";
+import type { FleetEventRecord } from "../../results/result.js";
+import type { HostSelfCount } from "../../results/host-report.js";
+import { planFleet, refreshContexts, sampleTimes, type FleetPlan } from "../../fleet-plan/fleet-plan.js";
 import type { Scenario, ScenarioEvent } from "../../scenario/model.js";
 import type { RpcTarget } from "../client/rpc-call.js";
 import { CompressedClock, type ClockTimer } from "../compressed-clock.js";
-import { EmbeddedDnsServer } from "../dns/dns-server.js";
-import { externalDnsServer } from "../dns/run-key.js";
-import type { TsigKey } from "../dns/tsig.js";
-import { DnsZone } from "../dns/zone.js";
+import { EmbeddedDnsServer } from "../../dns/dns-server.js";
+import { externalDnsServer } from "../../dns/run-key.js";
+import type { TsigKey } from "../../dns/tsig.js";
+import { DnsZone } from "../../dns/zone.js";
 import { DEFAULT_MAX_CONNECTIONS, RESERVED_DESCRIPTORS } from "../host/connection-limits.js";
 import { applyHostEvent } from "../host/host-event.js";
 import { hostServerFromSpec } from "../host/host-from-spec.js";
 import { HostPublisher, publishedHost, publishingOn, targetNameOf } from "../host/host-publisher.js";
 import type { KmsHostServer } from "../host/host-server.js";
-import type { LiveHostView } from "../metrics/live-view.js";
+import type { LiveHostView } from "../live-metrics/live-view.js";
 
 const HOST_STREAM_BASE = 0x7c00_0000;
 /** The embedded scavenger looks at least this often for records published since its last look. */

@@ -2,7 +2,7 @@
 
 import { escapeHtml } from "../escape.js";
 import type { EventMarker } from "../event-markers.js";
-import type { TimelineSample } from "../../output/result.js";
+import type { TimelineSample } from "../../results/result.js";
 import { formatTick, linearScale, niceAxis } from "../scales.js";
 import { eventMarkerLines, linePath, plotBox, svgOpen, xAxis, yAxis } from "../svg.js";
 import { countOf } from "../share-series.js";

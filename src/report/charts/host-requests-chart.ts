@@ -1,7 +1,7 @@
 // Requests each host served per timeline interval, stacked: the load over time and how
 // it is split, on one picture.
 
-import { formatPercent } from "../../output/format-number.js";
+import { formatPercent } from "../../format/format-number.js";
 import { escapeHtml } from "../escape.js";
 import type { EventMarker } from "../event-markers.js";
 import { seriesColor } from "../palette.js";

@@ -1,7 +1,7 @@
 // Each host's share of requests per interval (solid, dots where the host served requests)
 // against the share the SRV records promise (dashed), with the fleet events marked.
 
-import { formatPercent } from "../../output/format-number.js";
+import { formatPercent } from "../../format/format-number.js";
 import { escapeHtml } from "../escape.js";
 import type { EventMarker } from "../event-markers.js";
 import { seriesColor } from "../palette.js";

@@ -10,7 +10,7 @@ import { REPORT_CSS } from "../style.js";
 import { count, plain } from "../sections/format.js";
 import { planChartSvg, VERDICT_COLOR, type PlanChartText } from "./plan-chart.js";
 import { planHeaderHtml, planPointsHtml, planThresholdsHtml } from "./plan-sections.js";
-import { OP_SYMBOL } from "../../output/palette.js";
+import { OP_SYMBOL } from "../../format/palette.js";
 import { fleetPoints, metricLimit, planSeries, type PlanMetric, type PlanSeriesPoint } from "./plan-series.js";
 import { PLAN_CSS } from "./plan-style.js";
 import { pageStart } from "../html-report.js";

@@ -1,7 +1,7 @@
 // The plan report's text parts: the header with the answer per fleet size, the
 // thresholds, and the table of every point. Every value from the file is escaped.
 
-import { OP_SYMBOL } from "../../output/palette.js";
+import { OP_SYMBOL } from "../../format/palette.js";
 import type { MeanCi } from "../../capacity/confidence.js";
 import type { PlanPoint, PlanRecommendation, PlanReport } from "../../capacity/plan-report.js";
 import { formatCi, formatHostCounts } from "../../capacity/render-plan.js";

@@ -2,7 +2,7 @@
 // (the same text as `kmssim explain`).
 
 import { explainCode, parseCode } from "../../core/errors.js";
-import type { Result } from "../../output/result.js";
+import type { Result } from "../../results/result.js";
 import { escapeHtml } from "../escape.js";
 import { count } from "./format.js";
 

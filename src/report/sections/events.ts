@@ -1,6 +1,6 @@
 // The fleet events in time order; routine record refreshes summed up in one line.
 
-import type { FleetEventRecord } from "../../output/result.js";
+import type { FleetEventRecord } from "../../results/result.js";
 import { escapeHtml } from "../escape.js";
 import { eventColor } from "../palette.js";
 import { isRoutineEvent } from "../event-markers.js";

@@ -2,8 +2,8 @@
 // string where a number belongs still cannot put markup into the page.
 
 import { escapeHtml } from "../escape.js";
-import { formatDurationShort } from "../../output/format-duration.js";
-import { formatCount, formatMs, formatPercent, formatPoints } from "../../output/format-number.js";
+import { formatDurationShort } from "../../format/format-duration.js";
+import { formatCount, formatMs, formatPercent, formatPoints } from "../../format/format-number.js";
 
 export const count = (n: unknown): string => escapeHtml(typeof n === "number" ? formatCount(n) : String(n ?? "–"));
 export const ms = (n: unknown): string => escapeHtml(typeof n === "number" ? formatMs(n) : String(n ?? "–"));

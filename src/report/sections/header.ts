@@ -1,6 +1,6 @@
 // The top of the report: scenario, verdict, run facts and the fleet-wide figures.
 
-import type { Result } from "../../output/result.js";
+import type { Result } from "../../results/result.js";
 import { escapeHtml } from "../escape.js";
 import { count, duration, plain } from "./format.js";
 

@@ -1,6 +1,6 @@
 // One row per host: state, load, share against the promise, faults met, counts.
 
-import type { HostResult } from "../../output/result.js";
+import type { HostResult } from "../../results/result.js";
 import { escapeHtml } from "../escape.js";
 import { seriesColor } from "../palette.js";
 import { count, percent, points } from "./format.js";

@@ -1,7 +1,7 @@
 // The scenario the run came from: its full text when the caller has it, else what the
 // result itself records.
 
-import type { Result } from "../../output/result.js";
+import type { Result } from "../../results/result.js";
 import { escapeHtml } from "../escape.js";
 
 export function scenarioHtml(result: Result, scenarioText: string | undefined): string {

@@ -1,7 +1,7 @@
 // Every threshold with its actual value and verdict.
 
-import { OP_SYMBOL } from "../../output/palette.js";
-import type { ThresholdResult } from "../../output/result.js";
+import { OP_SYMBOL } from "../../format/palette.js";
+import type { ThresholdResult } from "../../results/result.js";
 import { escapeHtml } from "../escape.js";
 import { plain } from "./format.js";
 

@@ -2,7 +2,7 @@
 // one function for runs and for merges, so both report the same figures.
 
 import { peakPerSecond, perSecond } from "../core/metrics/rates.js";
-import type { Result } from "../output/result.js";
+import type { Result } from "./result.js";
 
 /** Six significant digits: a fleet's rates span 0.0001/s (a quiet month) to thousands/s (a storm). */
 const sig6 = (x: number): number => Number(x.toPrecision(6));

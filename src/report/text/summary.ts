@@ -3,15 +3,15 @@
 // per fleet-wide figure and tables for RPCs, errors and hosts, all fitted to the terminal.
 
 import { stripVTControlCharacters } from "node:util";
-import { explainCode, parseCode } from "../core/errors.js";
-import { PRODUCTS } from "../scenario/model.js";
-import { formatDurationShort } from "./format-duration.js";
-import { formatCount, formatMs, formatPercent, formatPoints, formatRate } from "./format-number.js";
-import { fitTable, wrapLine } from "./fit-width.js";
+import { explainCode, parseCode } from "../../core/errors.js";
+import { PRODUCTS } from "../../scenario/model.js";
+import { formatDurationShort } from "../../format/format-duration.js";
+import { formatCount, formatMs, formatPercent, formatPoints, formatRate } from "../../format/format-number.js";
+import { fitTable, wrapLine } from "../../format/fit-width.js";
 import { DEFAULT_COLUMNS } from "./terminal.js";
 import { generatorFigures, generatorWarnings } from "./generator-summary.js";
-import { OP_SYMBOL, palette, type Palette } from "./palette.js";
-import type { LatencySummaryMs, Result, ThresholdResult } from "./result.js";
+import { OP_SYMBOL, palette, type Palette } from "../../format/palette.js";
+import type { LatencySummaryMs, Result, ThresholdResult } from "../../results/result.js";
 
 export interface SummaryOptions {
   /** ANSI colours (a TTY that wants them); plain text otherwise. */

@@ -3,9 +3,9 @@
 // and the first bad field, never quoting the file (commands turn it into exit 2).
 
 import { KmssimError } from "../core/kmssim-error.js";
-import { jsonSyntaxProblem } from "./json-problem.js";
-import { readFailureReason } from "./read-failure.js";
-import { READ_LIMITS, readUserFile } from "./read-user-file.js";
+import { jsonSyntaxProblem } from "../files/json-problem.js";
+import { readFailureReason } from "../files/read-failure.js";
+import { READ_LIMITS, readUserFile } from "../files/read-user-file.js";
 import type { Result } from "./result.js";
 import { RESULT_SCHEMA, resultSchema } from "./result-schema.js";
 import { shapeProblem } from "./shape-problem.js";

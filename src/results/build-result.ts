@@ -4,9 +4,9 @@ import { withRates } from "./rates.js";
 import { LicenseStatus } from "../core/license.js";
 import { computeSpread, partsOf } from "../core/metrics/spread.js";
 import { evaluateThresholds } from "../core/metrics/thresholds.js";
-import type { HostResult, Result, RpcKindResult, ShardMeta, SpreadResult, TimelineSample } from "../output/result.js";
+import type { HostResult, Result, RpcKindResult, ShardMeta, SpreadResult, TimelineSample } from "./result.js";
 import type { ThresholdSpec } from "../scenario/model.js";
-import { RESULT_SCHEMA } from "../output/result.js";
+import { RESULT_SCHEMA } from "./result.js";
 import { countsByHex, type OutcomeStats } from "./outcome-stats.js";
 import type { HostTotals, RunTotals } from "./run-totals.js";
 

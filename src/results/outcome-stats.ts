@@ -1,7 +1,7 @@
 // Counters and latency histogram of one RPC kind (activation or renewal) or of DNS.
 
 import { formatCode } from "../core/errors.js";
-import { LatencyRecorder } from "../metrics/latency-recorder.js";
+import { LatencyRecorder } from "./latency-recorder.js";
 
 export interface OutcomeStatsWire {
   sent: number;

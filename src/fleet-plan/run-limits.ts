@@ -3,8 +3,8 @@
 // in as arguments (cli/machine-limits.ts reads them), so validate and run judge alike.
 
 import { shardSize, type ShardSpec } from "../core/shard/shard.js";
-import { formatDurationShort } from "../output/format-duration.js";
-import { formatCount } from "../output/format-number.js";
+import { formatDurationShort } from "../format/format-duration.js";
+import { formatCount } from "../format/format-number.js";
 import type { Mode } from "../scenario/model.js";
 
 // Measured on Node 20 (x64), scenarios/multi-host.yaml, `node --expose-gc`, after gc():

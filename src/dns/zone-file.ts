@@ -9,7 +9,7 @@
 // Written here rather than taken from npm: the zone-file packages there neither report
 // line numbers nor reject what they cannot read.
 
-import { KmssimError } from "../../core/kmssim-error.js";
+import { KmssimError } from "../core/kmssim-error.js";
 import { isIPv4 } from "node:net";
 import { checkedName, nameFault, normaliseName, SRV_PREFIX } from "./names.js";
 import type { SrvEntry } from "./zone.js";

@@ -4,7 +4,7 @@
 
 import { createHash } from "node:crypto";
 import { basename } from "node:path";
-import { scaleCounts } from "../plan/fleet-plan.js";
+import { scaleCounts } from "../fleet-plan/fleet-plan.js";
 import type { Scenario } from "../scenario/model.js";
 
 export function runDigest(scenario: Scenario, options: { clients?: number; mode?: string; seed?: number }): string {

@@ -5,9 +5,9 @@
 // Nothing hashes or records the key, so runs stay as deterministic as before.
 
 import { randomBytes } from "node:crypto";
-import { readFailureReason } from "../../output/read-failure.js";
-import { READ_LIMITS, readUserFileSync } from "../../output/read-user-file.js";
-import type { Scenario } from "../../scenario/model.js";
+import { readFailureReason } from "../files/read-failure.js";
+import { READ_LIMITS, readUserFileSync } from "../files/read-user-file.js";
+import type { Scenario } from "../scenario/model.js";
 import { KeyFileError, parseTsigKeyFile } from "./tsig-key-file.js";
 import type { TsigKey } from "./tsig.js";
 

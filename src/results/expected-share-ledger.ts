@@ -4,7 +4,7 @@
 // expected shares with the vector valid until then.
 
 import { expectedShares } from "../core/selection/expected-share.js";
-import type { SelectionContext } from "../plan/fleet-plan.js";
+import type { SelectionContext } from "../fleet-plan/fleet-plan.js";
 
 export class ExpectedShareLedger {
   private readonly pending: Float64Array;

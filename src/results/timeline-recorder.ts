@@ -3,7 +3,7 @@
 // and the spread between the two.
 
 import { spreadOfCounts } from "../core/metrics/spread.js";
-import type { TimelineSample } from "../output/result.js";
+import type { TimelineSample } from "./result.js";
 
 /** What a sample says besides the hosts' counts. */
 export interface SampleHeadline {

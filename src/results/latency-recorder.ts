@@ -8,7 +8,7 @@
 
 import hdr from "hdr-histogram-js";
 import type { JsHistogram } from "hdr-histogram-js";
-import type { LatencySummaryMs } from "../output/result.js";
+import type { LatencySummaryMs } from "./result.js";
 
 const LOWEST_DISCERNIBLE_US = 1;
 /** One hour in µs: slower answers are clamped (timeouts are far below this). */

@@ -5,7 +5,7 @@
 // good looks like; they never quote the file: a user may point it at any file (a secret,
 // /proc/self/environ), so only punctuation and kmssim's own words appear in them.
 
-import { KmssimError } from "../../core/kmssim-error.js";
+import { KmssimError } from "../core/kmssim-error.js";
 import { nameFault, normaliseName } from "./names.js";
 import { TSIG_ALGORITHM_NAME, type TsigKey } from "./tsig.js";
 

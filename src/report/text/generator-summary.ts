@@ -1,9 +1,9 @@
 // The summary's words about the load generator itself (realtime runs): first, in plain
 // words, when it fell behind or slowed the clock; then one line of its figures.
 
-import { formatCount, formatMs, formatPercent, formatScale } from "./format-number.js";
-import type { Palette } from "./palette.js";
-import type { GeneratorResult } from "./result.js";
+import { formatCount, formatMs, formatPercent, formatScale } from "../../format/format-number.js";
+import type { Palette } from "../../format/palette.js";
+import type { GeneratorResult } from "../../results/result.js";
 
 /** A run that reached less than this part of the requested rate says so up front. */
 const SLOWED_BELOW = 0.95;

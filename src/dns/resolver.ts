@@ -14,7 +14,7 @@ import { checkedName, normaliseName, srvOwnerOf } from "./names.js";
 import { tcpExchange } from "./tcp-exchange.js";
 import { TtlCache } from "./ttl-cache.js";
 import { Rcode, countsFit, readHeader } from "./wire.js";
-import { MAX_TIMER_MS } from "../../scenario/defaults.js";
+import { MAX_TIMER_MS } from "../scenario/defaults.js";
 
 export interface SrvTarget {
   /** Lower case, no trailing dot. */

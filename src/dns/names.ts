@@ -1,7 +1,7 @@
 // Domain names as the zone and the resolver compare them: lower case, no trailing dot
 // (DNS names are case-insensitive, RFC 4343). "" is the root.
 
-import { SRV_SERVICE_PREFIX } from "../../scenario/defaults.js";
+import { SRV_SERVICE_PREFIX } from "../scenario/defaults.js";
 
 /** `_vlmcs._tcp.`: the owner-name prefix of KMS SRV records. */
 export const SRV_PREFIX = SRV_SERVICE_PREFIX;

@@ -3,7 +3,7 @@
 // modes share one result shape and one set of threshold rules.
 
 import type { HostCounters } from "../core/host/host-logic.js";
-import type { FleetEventRecord, GeneratorResult, HostResult, TimelineSample } from "../output/result.js";
+import type { FleetEventRecord, GeneratorResult, HostResult, TimelineSample } from "./result.js";
 import type { Mode, Scenario } from "../scenario/model.js";
 import type { OutcomeStats } from "./outcome-stats.js";
 
