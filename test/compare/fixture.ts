@@ -3,7 +3,7 @@
 
 import { LatencyRecorder } from "../../src/results/latency-recorder.js";
 import type { Result } from "../../src/results/result.js";
-import { sampleResult } from "../metrics/sample-result.js";
+import { sampleResult } from "../results/sample-result.js";
 
 export function encodeLatencies(latenciesMs: readonly number[]): string {
   const recorder = new LatencyRecorder();

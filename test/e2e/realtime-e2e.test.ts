@@ -26,7 +26,7 @@ import {
   samplesStrictlyInside,
 } from "./realtime-helpers.js";
 import { resultProblem } from "../../src/results/result-file.js";
-import { expectEveryNumberIsAMetric, missingThresholdPaths } from "../output/result-rule.js";
+import { expectEveryNumberIsAMetric, missingThresholdPaths } from "../results/result-rule.js";
 
 const tmp = tempDirs();
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { evaluateThresholds, resolveMetric } from "../../src/core/metrics/thresholds.js";
-import { knownMetricPaths, validateMetricPath } from "../../src/results/result-metrics.js";
-import type { ThresholdSpec } from "../../src/scenario/model.js";
-import { sampleResult } from "./sample-result.js";
+import { evaluateThresholds, resolveMetric } from "../../../src/core/metrics/thresholds.js";
+import { knownMetricPaths, validateMetricPath } from "../../../src/results/result-metrics.js";
+import type { ThresholdSpec } from "../../../src/scenario/model.js";
+import { sampleResult } from "../../results/sample-result.js";
 
 const HOSTS = ["kms1", "kms2.branch"];
 

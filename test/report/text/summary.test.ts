@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { renderSummary } from "../../src/report/text/summary.js";
-import { visibleWidth } from "../../src/format/format-table.js";
-import type { Result } from "../../src/results/result.js";
-import { sampleResult } from "./sample-result.js";
+import { renderSummary } from "../../../src/report/text/summary.js";
+import { visibleWidth } from "../../../src/format/format-table.js";
+import type { Result } from "../../../src/results/result.js";
+import { sampleResult } from "../../results/sample-result.js";
 
 /** Wide enough that no table folds: the content tests read whole rows. */
 const plain = (r: Result): string => renderSummary(r, { color: false, width: 300 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_COLUMNS, terminalColumns, wantsColor } from "../../src/report/text/terminal.js";
+import { DEFAULT_COLUMNS, terminalColumns, wantsColor } from "../../../src/report/text/terminal.js";
 
 const tty = { isTTY: true, columns: 100 };
 const pipe = { isTTY: false };

@@ -3,14 +3,14 @@
 // characters take two, ANSI colours none.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { renderSummary } from "../../src/report/text/summary.js";
-import { visibleWidth } from "../../src/format/format-table.js";
-import { fitTable, wrapLine } from "../../src/format/fit-width.js";
-import type { Result } from "../../src/results/result.js";
-import { simulate } from "../sim/helpers.js";
+import { renderSummary } from "../../../src/report/text/summary.js";
+import { visibleWidth } from "../../../src/format/format-table.js";
+import { fitTable, wrapLine } from "../../../src/format/fit-width.js";
+import type { Result } from "../../../src/results/result.js";
+import { simulate } from "../../sim/helpers.js";
 import fc from "fast-check";
 
-const shipped = (name: string): string => readFileSync(new URL(`../../scenarios/${name}`, import.meta.url), "utf8");
+const shipped = (name: string): string => readFileSync(new URL(`../../../scenarios/${name}`, import.meta.url), "utf8");
 
 /** A fault-heavy run with products and events, kept small. */
 function failoverResult(): Result {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { computeSpread } from "../../src/core/metrics/spread.js";
+import { computeSpread } from "../../../src/core/metrics/spread.js";
 
 describe("computeSpread on hand-computed examples", () => {
   it("is perfect when every host got exactly its promise", () => {
