@@ -3,6 +3,7 @@
 
 import type { z } from "zod";
 import type { HostCounters } from "../core/host/host-logic.js";
+import type { SpreadResult as CoreSpreadResult, ThresholdResult as CoreThresholdResult } from "../core/vocabulary.js";
 import type { hostDlvSchema, hostResultSchema, resultSchema, rpcKindResultSchema } from "./result-schema.js";
 
 export { RESULT_SCHEMA } from "./result-schema.js";
@@ -30,3 +31,9 @@ export type ClientsResult = Result["clients"];
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const dlvMatchesCore: Same<HostDlvCounters, HostCounters> = true;
 void dlvMatchesCore;
+// ...and the core's words for a judged threshold (what it writes fits the result; the
+// result reads any operator a newer kmssim may add) and for the spread.
+const thresholdFitsResult: [CoreThresholdResult] extends [ThresholdResult] ? true : false = true;
+const spreadMatchesCore: Same<SpreadResult, CoreSpreadResult> = true;
+void thresholdFitsResult;
+void spreadMatchesCore;

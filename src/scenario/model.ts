@@ -2,13 +2,9 @@
 // Every duration is already in milliseconds (names end in Ms), every default filled in.
 // The YAML contract (design.md) uses short keys (`latency: 0.5ms`); this shape is internal.
 
-export type Mode = "virtual" | "realtime";
-export type Profile = "win7" | "vista";
-export type Product = "windows-client" | "windows-server" | "office-2010";
-export const PRODUCTS: readonly Product[] = ["windows-client", "windows-server", "office-2010"];
-
-export type HostAction = "crash" | "hang" | "slow" | "recover" | "decommission";
-export type DnsAction = "down" | "up";
+export { PRODUCTS } from "../core/vocabulary.js";
+export type { DnsAction, DnsEvent, HostAction, HostEvent, Mode, Product, Profile, ScenarioEvent, ThresholdOp, ThresholdSpec } from "../core/vocabulary.js";
+import type { Mode, Product, Profile, ScenarioEvent, ThresholdSpec } from "../core/vocabulary.js";
 
 export interface SrvRecord {
   /** Owner name, e.g. `_vlmcs._tcp.corp.example`. */
@@ -83,30 +79,6 @@ export interface DnsSpec {
 
 /** A TSIG key given inline, or a key file (path already resolved against the scenario's folder). */
 export type TsigKeySpec = { kind: "inline"; name: string; secret: string } | { kind: "file"; path: string };
-
-export interface HostEvent {
-  atMs: number;
-  kind: "host";
-  host: string;
-  action: HostAction;
-  /** For `slow`: service time while slow. Default 10 × the host's serviceTime. */
-  serviceTimeMs: number | null;
-}
-
-export interface DnsEvent {
-  atMs: number;
-  kind: "dns";
-  action: DnsAction;
-}
-
-export type ScenarioEvent = HostEvent | DnsEvent;
-
-export type ThresholdOp = "lt" | "lte" | "gt" | "gte" | "eq";
-export interface ThresholdSpec {
-  metric: string;
-  op: ThresholdOp;
-  value: number;
-}
 
 export interface Scenario {
   name: string;

@@ -274,7 +274,7 @@ const dnsEventSchema = z
   })
   .describe("DNS going down or coming back.");
 
-export const THRESHOLD_OPS = ["lt", "lte", "gt", "gte", "eq"] as const;
+export { THRESHOLD_OPS } from "../core/vocabulary.js";
 
 const thresholdValue = (op: string) => number({}, `Passes when the metric is ${op} this value.`).optional();
 

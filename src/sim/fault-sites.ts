@@ -13,8 +13,8 @@ import { FAULT_SITES as REGISTRY, type FaultSiteIn, type FaultSiteName } from ".
 import { ClientAction } from "../core/client/client-action.js";
 import { Phase } from "../core/client/transitions.js";
 import type { InvariantName } from "./invariant-violation.js";
-import type { InvariantChecker, StepObserver } from "./invariants.js";
-import type { FixedEvent, VirtualEngine } from "./virtual-engine.js";
+import type { InvariantChecker } from "./invariants.js";
+import type { EngineView, FixedEvent, StepObserver } from "./engine-view.js";
 
 export type FaultSite = FaultSiteIn<"virtual">;
 
@@ -36,7 +36,7 @@ const EV_TIMER = 0;
 const EV_HOST_ARRIVAL = 2;
 const EV_RPC_REPLY = 3;
 
-type Corruption = (engine: VirtualEngine, client: number, kind: number) => boolean;
+type Corruption = (engine: EngineView, client: number, kind: number) => boolean;
 
 /** Before the checker: returns true once it has corrupted the run. */
 const BEFORE_CHECK: Partial<Record<FaultSite, Corruption>> = {
@@ -108,7 +108,7 @@ class FaultObserver implements StepObserver {
   private armed = true;
 
   constructor(
-    private readonly engine: VirtualEngine,
+    private readonly engine: EngineView,
     private readonly site: FaultSite,
     private readonly checker: InvariantChecker | null,
   ) {}
@@ -131,6 +131,6 @@ class FaultObserver implements StepObserver {
 }
 
 /** Arms `site` on `engine`; the returned observer runs the checker (if any) around it. */
-export function armFault(engine: VirtualEngine, site: FaultSite, checker: InvariantChecker | null): StepObserver {
+export function armFault(engine: EngineView, site: FaultSite, checker: InvariantChecker | null): StepObserver {
   return new FaultObserver(engine, site, checker);
 }

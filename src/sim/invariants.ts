@@ -33,14 +33,11 @@ import { CMID_CAPACITY_FACTOR } from "../core/host/thresholds.js";
 import type { OutcomeStats } from "../results/outcome-stats.js";
 import { InvariantViolation, type InvariantName, type ViolationEvent } from "./invariant-violation.js";
 import type { SimHost } from "./sim-host.js";
-import { UNREACHABLE, type FixedEvent, type VirtualEngine } from "./virtual-engine.js";
+import { UNREACHABLE, type EngineView, type FixedEvent, type StepObserver } from "./engine-view.js";
+
+export type { StepObserver };
 
 /** What the engine calls after each step when checking (or a fault site) is on. */
-export interface StepObserver {
-  afterEvent(client: number, kind: number): void;
-  afterFixed(event: FixedEvent): void;
-  atEnd(): void;
-}
 
 // Event kinds, as the engine's heap payload carries them (`client << 2 | kind`).
 const TIMER = 0;
@@ -87,7 +84,7 @@ export class InvariantChecker implements StepObserver {
   private eventClient = -1;
   private eventHost = -1;
 
-  constructor(private readonly engine: VirtualEngine) {
+  constructor(private readonly engine: EngineView) {
     const n = engine.fleet.size;
     this.state = new Uint8Array(n); // every client starts idle with its install timer
     this.inState[IDLE_TIMER] = n;

@@ -24,20 +24,13 @@ import type { RunTotals } from "../results/run-totals.js";
 import { SimHost } from "./sim-host.js";
 import { SampleRecorder } from "./sample-recorder.js";
 import { LicensedTally } from "./licensed-tally.js";
-import { InvariantChecker, type StepObserver } from "./invariants.js";
+import { InvariantChecker } from "./invariants.js";
+import { Ev, UNREACHABLE, type EngineView, type FixedEvent, type StepObserver } from "./engine-view.js";
+
+export { Ev, UNREACHABLE, type FixedEvent };
 import { armFault, type FaultSite } from "./fault-sites.js";
 import { shardSize, WHOLE_FLEET, type ShardSpec } from "../core/shard/shard.js";
 
-/** Kinds of heap events; the payload is `client << 2 | kind`. */
-export const enum Ev {
-  Timer = 0,
-  DnsReply = 1,
-  HostArrival = 2,
-  RpcReply = 3,
-}
-
-/** Outcome stored for an RPC in flight: the host refused, reset or never answered. */
-export const UNREACHABLE = Code.RpcServerUnavailable;
 const DNS_FAILED = 1;
 
 // The driver's fields in each client record (bytes 64..127; see ClientFleet), in units
@@ -56,16 +49,6 @@ const TIMER_NEXT = 27;
 const AT_HOST = 28;
 
 /** A scenario event, DNS record change or timeline sample at a fixed simulated time. */
-export interface FixedEvent {
-  atMs: number;
-  isSample: boolean;
-  /** What it is, for messages: "crash kms2", "dns down", "published kms1", "sample". */
-  label: string;
-  /** The host a scenario event acted on (endpoint index), else -1. */
-  host: number;
-  run: () => void;
-}
-
 export interface EngineOptions {
   /** Override the scenario's client counts, scaled proportionally (`--clients`). */
   clients?: number;
@@ -81,7 +64,7 @@ export interface EngineOptions {
   shard?: ShardSpec;
 }
 
-export class VirtualEngine {
+export class VirtualEngine implements EngineView {
   readonly scenario: Scenario;
   readonly dns: DnsDirectory;
   readonly hosts: SimHost[];

@@ -1,4 +1,4 @@
-import type { Product, Profile } from "../../scenario/model.js";
+import type { Product, Profile } from "../vocabulary.js";
 
 /** What every client of one group shares; the machine looks it up by group index. */
 export interface ClientGroupConfig {

@@ -3,7 +3,7 @@
 // and carry out what it returns, so both drivers share one lifecycle. Pure: no clock, no
 // sockets; a fault that does not apply in a state is a no-op the table spells out.
 
-import type { HostEvent } from "../../scenario/model.js";
+import type { HostEvent } from "../vocabulary.js";
 
 /** `stopped`: a realtime listener before start() and after stop(); the virtual engine never stops. */
 export type HostLifeState = "stopped" | "up" | "hung" | "down" | "decommissioned";

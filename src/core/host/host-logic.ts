@@ -10,7 +10,7 @@
 //   5. count the requester's CMID; count ≥ threshold → 0 (success), else 0xC004F038
 // Rejected at 3 or 4, the CMID is not counted.
 
-import type { Product } from "../../scenario/model.js";
+import type { Product } from "../vocabulary.js";
 import { Code } from "../errors.js";
 import { DEFAULT_ACTIVATION_INTERVAL_MS, DEFAULT_RENEWAL_INTERVAL_MS, LicenseStatus } from "../license.js";
 import { CmidCounter, type Cmid } from "./cmid-counter.js";

@@ -5,6 +5,7 @@
 // Pure: drivers say when the service starts or stops and what each attempt returned.
 
 /** The KMS host's event ids for a publish that worked (12294) or failed (12293). */
+import type { HostAction } from "../vocabulary.js";
 export const PublishEventId = { Published: 12294, Failed: 12293 } as const;
 
 export interface PublishTiming {
@@ -22,7 +23,8 @@ export interface PublishSlot {
 }
 
 /** Host events of a scenario (the core names them itself: it imports nothing). */
-export type PublishingHostAction = "crash" | "hang" | "slow" | "recover" | "decommission";
+/** The host events publishing follows (all of them). */
+export type PublishingHostAction = HostAction;
 
 export class PublishSchedule {
   readonly slots: PublishSlot[] = [];

@@ -1,6 +1,6 @@
 // The numbers of the KMS host's counting rules (design.md, "Activation and renewal").
 
-import type { Product } from "../../scenario/model.js";
+import type { Product } from "../vocabulary.js";
 import { DAY_MS, MINUTE_MS } from "../license.js";
 
 /** Distinct client machines a host must have seen before it activates a product. */

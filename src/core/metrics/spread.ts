@@ -1,6 +1,6 @@
 // How evenly load spread across hosts, measured against what the SRV records promise.
 
-import type { SpreadResult } from "../../results/result.js";
+import type { SpreadResult } from "../vocabulary.js";
 
 const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
 

@@ -4,8 +4,8 @@
 
 import { didYouMean } from "../did-you-mean.js";
 import { ERROR_CODES } from "../errors.js";
-import { PRODUCTS, type ThresholdSpec } from "../../scenario/model.js";
-import type { ThresholdResult } from "../../results/result.js";
+import { PRODUCTS, type ThresholdSpec } from "../vocabulary.js";
+import type { ThresholdResult } from "../vocabulary.js";
 
 /** `eq` tolerance: results carry rounded floats. */
 export const EQ_TOLERANCE = 1e-9;

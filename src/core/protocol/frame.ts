@@ -4,7 +4,7 @@
 // frame = u32 length (of what follows) | "KS" | version u8 | type u8 | request id u32 | body
 // Every body has one fixed size per type, so a frame's length is known from its type.
 
-import type { Product } from "../../scenario/model.js";
+import type { Product } from "../vocabulary.js";
 import type { LicenseStatus } from "../license.js";
 import type { ProtocolErrorCode } from "./protocol-error.js";
 

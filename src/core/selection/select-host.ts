@@ -1,6 +1,6 @@
 // Dispatch on the client's selection profile (design.md, "Host selection").
 
-import type { Profile } from "../../scenario/model.js";
+import type { Profile } from "../vocabulary.js";
 import type { Rng } from "../rng.js";
 import type { SrvCandidate } from "./srv-candidate.js";
 import { selectVista } from "./vista.js";
