@@ -1,10 +1,17 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import layers from "./eslint-rules/layers.js";
 
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "schema/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    // Folders point one way (eslint-rules/layers.js): a wrong import fails `npm test`.
+    files: ["src/**/*.ts"],
+    plugins: { layers },
+    rules: { "layers/direction": "error" },
+  },
   {
     files: ["src/core/**/*.ts"],
     rules: {
@@ -17,7 +24,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["bin/**/*.js", "bench/**/*.js", ".ci/**/*.mjs"],
+    files: ["bin/**/*.js", "bench/**/*.js", ".ci/**/*.mjs", "eslint-rules/**/*.js"],
     languageOptions: { globals: { process: "readonly", console: "readonly", globalThis: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly" } },
   },
 );

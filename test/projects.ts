@@ -12,6 +12,7 @@ export const PARALLEL_TESTS: readonly string[] = [
   "test/discover/",
   "test/fleet-plan/",
   "test/format/",
+  "test/lint/",
   "test/merge/",
   "test/queue/",
   "test/report/",
