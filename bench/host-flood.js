@@ -77,11 +77,18 @@ async function pipeline() {
 async function idle() {
   const dir = mkdtempSync(join(tmpdir(), "kmssim-flood-"));
   const scenario = join(dir, "flood.yaml");
-  writeFileSync(scenario, "name: flood\nseed: 1\ndns: { domain: corp.example, publish: manual }\nhosts:\n  - { name: kms1 }\nclients:\n  - { name: fleet, count: 10 }\n");
-  const child = spawn("/bin/sh", ["-c", 'ulimit -n 512 && exec "$0" "$@"', process.execPath, join(ROOT, "bin", "kmssim.js"), "host", scenario, "--dns", "127.0.0.1:9", "--port-base", "0"], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  writeFileSync(
+    scenario,
+    "name: flood\nseed: 1\ndns: { domain: corp.example, publish: manual }\nhosts:\n  - { name: kms1 }\nclients:\n  - { name: fleet, count: 10 }\n",
+  );
+  const child = spawn(
+    "/bin/sh",
+    ["-c", 'ulimit -n 512 && exec "$0" "$@"', process.execPath, join(ROOT, "bin", "kmssim.js"), "host", scenario, "--dns", "127.0.0.1:9", "--port-base", "0"],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   let stdout = "";
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("kmssim host did not start")), 20_000);
@@ -110,7 +117,12 @@ async function idle() {
     for (const s of peers) s.destroy();
     child.kill("SIGTERM");
     await new Promise((resolve) => child.on("close", resolve));
-    console.log(stdout.split("\n").filter((l) => l.includes("requests")).join("\n"));
+    console.log(
+      stdout
+        .split("\n")
+        .filter((l) => l.includes("requests"))
+        .join("\n"),
+    );
     rmSync(dir, { recursive: true, force: true });
   }
 }

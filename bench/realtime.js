@@ -29,7 +29,8 @@ const rpcs = totals.activation.sent + totals.renewal.sent;
 const kmssimRate = rpcs / totals.wallSeconds;
 const kmssimCpuPerRpcUs = (cpuUsed.user + cpuUsed.system) / Math.max(1, rpcs);
 // Little's law: requests in flight = rate × mean latency.
-const meanLatencyMs = (totals.activation.latency.summary().mean * totals.activation.sent + totals.renewal.latency.summary().mean * totals.renewal.sent) / Math.max(1, rpcs);
+const meanLatencyMs =
+  (totals.activation.latency.summary().mean * totals.activation.sent + totals.renewal.latency.summary().mean * totals.renewal.sent) / Math.max(1, rpcs);
 const inFlight = Math.max(1, Math.round((kmssimRate * meanLatencyMs) / 1000));
 // The baseline gets the same number of requests in flight, capped at 256 so it measures
 // the loopback stack, not a connect storm; its server runs in a process of its own.

@@ -20,15 +20,19 @@ try {
 } catch (err) {
   const code = err && err.code;
   const why =
-    code === "ERR_MODULE_NOT_FOUND" ? "it is not built: run `npm ci` (or `npm run build`) first"
-    : code === "EMFILE" || code === "ENFILE" ? "out of file descriptors before starting; raise the limit (ulimit -n 65536)"
-    : String(err && err.message ? err.message : err);
+    code === "ERR_MODULE_NOT_FOUND"
+      ? "it is not built: run `npm ci` (or `npm run build`) first"
+      : code === "EMFILE" || code === "ENFILE"
+        ? "out of file descriptors before starting; raise the limit (ulimit -n 65536)"
+        : String(err && err.message ? err.message : err);
   console.error(`kmssim: cannot start: ${why}`);
   process.exit(3);
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (err) => {
     console.error(`kmssim: internal error: ${err && err.stack ? err.stack : err}`);
     process.exitCode = 3;

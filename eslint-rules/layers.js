@@ -38,7 +38,8 @@ const direction = {
     type: "problem",
     docs: { description: "src/ folders import only folders on a lower layer (eslint-rules/layers.js)" },
     messages: {
-      upward: "src/{{from}} (layer {{fromLayer}}) may not import src/{{to}} (layer {{toLayer}}): imports point down to lower layers only (eslint-rules/layers.js)",
+      upward:
+        "src/{{from}} (layer {{fromLayer}}) may not import src/{{to}} (layer {{toLayer}}): imports point down to lower layers only (eslint-rules/layers.js)",
       unknown: "src/{{folder}} has no layer: give it one in eslint-rules/layers.js",
     },
     schema: [],

@@ -28,7 +28,16 @@ export function templateHosts(scenario: Scenario, k: number): Scenario {
     ...scenario,
     hosts,
     events: scenario.events.filter((e) => e.kind === "dns" || kept.has(e.host)),
-    dns: { ...scenario.dns, records: templateRecords(scenario.dns.records, file.map((h) => h.name), dropped, last.name, names) },
+    dns: {
+      ...scenario.dns,
+      records: templateRecords(
+        scenario.dns.records,
+        file.map((h) => h.name),
+        dropped,
+        last.name,
+        names,
+      ),
+    },
   };
 }
 
@@ -107,7 +116,13 @@ function recordHost(record: SrvRecord, hostNames: readonly string[]): string | n
   return hostNames.find((h) => h.toLowerCase() === name || h.toLowerCase() === short) ?? null;
 }
 
-function templateRecords(records: readonly SrvRecord[], fileHosts: readonly string[], dropped: readonly string[], last: string, clones: readonly string[]): SrvRecord[] {
+function templateRecords(
+  records: readonly SrvRecord[],
+  fileHosts: readonly string[],
+  dropped: readonly string[],
+  last: string,
+  clones: readonly string[],
+): SrvRecord[] {
   const out: SrvRecord[] = [];
   for (const record of records) {
     const host = recordHost(record, fileHosts);

@@ -83,9 +83,19 @@ export function buildPlanReport(inputs: PlanInputs): PlanReport {
       complete,
       pass: complete && replications.every((r) => r.pass),
       thresholdPasses: inputs.thresholds.map((_, t) => replications.filter((r) => r.thresholds[t]?.pass === true).length),
-      p99ActivationMs: rounded(meanCi(replications.map((r) => r.p99ActivationMs), CONFIDENCE)),
+      p99ActivationMs: rounded(
+        meanCi(
+          replications.map((r) => r.p99ActivationMs),
+          CONFIDENCE,
+        ),
+      ),
       allActivatedHours: { ...rounded(meanCi(reached, CONFIDENCE)), never: replications.length - reached.length },
-      maxShareDeviation: rounded(meanCi(replications.map((r) => r.maxShareDeviation), CONFIDENCE)),
+      maxShareDeviation: rounded(
+        meanCi(
+          replications.map((r) => r.maxShareDeviation),
+          CONFIDENCE,
+        ),
+      ),
       replications,
     };
   });

@@ -5,6 +5,4 @@ import type { ReplicationTask } from "./replication.js";
 
 export type ToPlanWorker = { type: "run"; task: ReplicationTask };
 
-export type FromPlanWorker =
-  | { type: "progress"; run: number; fraction: number }
-  | { type: "done"; run: number; metrics: ReplicationMetrics };
+export type FromPlanWorker = { type: "progress"; run: number; fraction: number } | { type: "done"; run: number; metrics: ReplicationMetrics };

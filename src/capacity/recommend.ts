@@ -25,6 +25,9 @@ export function recommendHosts(points: readonly PointVerdict[]): Recommendation 
   if (first < 0) return { hosts: null, reason: "none-passed" };
   const point = sorted[first];
   if (!point.complete) return { hosts: null, reason: "unfinished", unfinishedAt: point.hosts };
-  const failedAbove = sorted.slice(first + 1).filter((p) => p.complete && !p.pass).map((p) => p.hosts);
+  const failedAbove = sorted
+    .slice(first + 1)
+    .filter((p) => p.complete && !p.pass)
+    .map((p) => p.hosts);
   return { hosts: point.hosts, failedAbove };
 }

@@ -9,7 +9,6 @@ import { formatTable } from "../format/format-table.js";
 import type { MeanCi } from "./confidence.js";
 import type { PlanPoint, PlanRecommendation, PlanReport } from "./plan-report.js";
 
-
 export interface RenderOptions {
   color: boolean;
   /** Worker threads used (shown in the header). */
@@ -39,7 +38,7 @@ function allActivatedCell(point: PlanPoint): string {
 /** Host counts as the user would write them: 1..4, or 1,2,4. */
 export function formatHostCounts(counts: readonly number[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < counts.length; ) {
+  for (let i = 0; i < counts.length;) {
     let j = i;
     while (j + 1 < counts.length && counts[j + 1] === counts[j] + 1) j++;
     parts.push(j - i >= 2 ? `${counts[i]}..${counts[j]}` : counts.slice(i, j + 1).join(","));

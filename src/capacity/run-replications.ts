@@ -59,7 +59,12 @@ async function runOnMainThread(tasks: readonly ReplicationTask[], callbacks: Rep
   return { interrupted: false };
 }
 
-function runOnWorkers(tasks: readonly ReplicationTask[], workers: number, callbacks: ReplicationCallbacks, stop: AbortSignal): Promise<{ interrupted: boolean }> {
+function runOnWorkers(
+  tasks: readonly ReplicationTask[],
+  workers: number,
+  callbacks: ReplicationCallbacks,
+  stop: AbortSignal,
+): Promise<{ interrupted: boolean }> {
   if (stop.aborted) return Promise.resolve({ interrupted: true });
   return new Promise((resolve, reject) => {
     const pool: Worker[] = [];

@@ -9,7 +9,9 @@ export async function loadScenarioOrThrow(path: string): Promise<Scenario> {
   if (!loaded.ok) {
     const count = loaded.errors.length;
     const heading = `scenario '${path}' has ${count} problem${count === 1 ? "" : "s"}:`;
-    const lines = formatScenarioErrors(path, loaded.errors).split("\n").map((line) => `  ${line}`);
+    const lines = formatScenarioErrors(path, loaded.errors)
+      .split("\n")
+      .map((line) => `  ${line}`);
     throw new KmssimError([heading, ...lines].join("\n"), "KMSSIM_BAD_SCENARIO");
   }
   return loaded.scenario;

@@ -57,7 +57,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     (y, command) => command.register(y, setExit),
     yargs(stdoutDashes(argv))
       .scriptName("kmssim")
-      .usage("$0 <command> [options]\n\nSimulate and load-test KMS-style volume activation fleets: DNS SRV discovery, host selection, activation, renewal, failover."),
+      .usage(
+        "$0 <command> [options]\n\nSimulate and load-test KMS-style volume activation fleets: DNS SRV discovery, host selection, activation, renewal, failover.",
+      ),
   )
     .demandCommand(1, "Name a command, e.g. `kmssim run scenarios/multi-host.yaml`.")
     .strict()

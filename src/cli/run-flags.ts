@@ -42,7 +42,8 @@ export const RUN_FLAGS = {
     option: {
       type: "boolean",
       default: false,
-      describe: "virtual only: check the model's invariants after every event; the first broken one stops the run (exit 3) with the seed and event that replay it",
+      describe:
+        "virtual only: check the model's invariants after every event; the first broken one stops the run (exit 3) with the seed and event that replay it",
     },
     replay: true,
   },
@@ -66,7 +67,8 @@ export const RUN_FLAGS = {
   "start-at": {
     option: {
       type: "string",
-      describe: "realtime: simulated time 0 at this wall-clock instant (ISO 8601, e.g. 2026-11-25T18:00:00Z), shared with `kmssim host --start-at` and the other shards",
+      describe:
+        "realtime: simulated time 0 at this wall-clock instant (ISO 8601, e.g. 2026-11-25T18:00:00Z), shared with `kmssim host --start-at` and the other shards",
     },
     replay: "a replay starts at its own time (an instant already past is refused)",
   },

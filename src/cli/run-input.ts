@@ -69,7 +69,8 @@ function applyOverrides(scenario: Scenario, options: RunOptions): Scenario {
     );
   }
   if (options.metricsPort !== undefined) {
-    if (out.mode !== "realtime") throw new KmssimError("--metrics-port is for realtime runs (--mode realtime): a virtual run ends before anyone could scrape it");
+    if (out.mode !== "realtime")
+      throw new KmssimError("--metrics-port is for realtime runs (--mode realtime): a virtual run ends before anyone could scrape it");
     if (!Number.isSafeInteger(options.metricsPort) || options.metricsPort < 0 || options.metricsPort > 65535) {
       throw new KmssimError(`--metrics-port must be a port number from 0 to 65535 (0 = a free port), got ${options.metricsPort}`);
     }
@@ -77,7 +78,10 @@ function applyOverrides(scenario: Scenario, options: RunOptions): Scenario {
   if (options.workers !== undefined && (!Number.isSafeInteger(options.workers) || options.workers < 0 || options.workers > 64)) {
     throw new KmssimError(`--workers must be a whole number from 0 to 64 (0 = clients on the main thread), got ${options.workers}`);
   }
-  if (options.clients !== undefined && (!Number.isSafeInteger(options.clients) || options.clients < scenario.clients.length || options.clients > MAX_FLEET_CLIENTS)) {
+  if (
+    options.clients !== undefined &&
+    (!Number.isSafeInteger(options.clients) || options.clients < scenario.clients.length || options.clients > MAX_FLEET_CLIENTS)
+  ) {
     throw new KmssimError(
       `--clients must be a whole number from ${scenario.clients.length} (one per client group) to ${MAX_FLEET_CLIENTS}, got ${options.clients}`,
     );
@@ -100,7 +104,8 @@ function shardOption(options: RunOptions, fleetClients: number): ShardSpec {
       "--check cannot be combined with --shard: every virtual shard simulates the whole fleet, so check that once with the same scenario and seed, without --shard",
     );
   }
-  if (shard.count > fleetClients) throw new KmssimError(`--shard ${formatShard(shard)}: more shards than the ${fleetClients} clients of the fleet; use at most ${fleetClients}`);
+  if (shard.count > fleetClients)
+    throw new KmssimError(`--shard ${formatShard(shard)}: more shards than the ${fleetClients} clients of the fleet; use at most ${fleetClients}`);
   return shard;
 }
 
@@ -109,7 +114,10 @@ function shardOption(options: RunOptions, fleetClients: number): ShardSpec {
  * what only a host counts would be judged on placeholders (0) and pass unmeasured.
  */
 function rejectHostSideThresholds(scenario: Scenario): void {
-  const hostSide = hostSideThresholds(scenario.thresholds, scenario.hosts.map((h) => h.name));
+  const hostSide = hostSideThresholds(
+    scenario.thresholds,
+    scenario.hosts.map((h) => h.name),
+  );
   if (hostSide.length === 0) return;
   throw new KmssimError(
     `with --external-hosts the hosts run elsewhere (kmssim host) and count these themselves, so this run cannot judge ${hostSide.join(", ")}: ` +

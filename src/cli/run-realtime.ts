@@ -122,13 +122,18 @@ export function rejectRealtimeOnlyFlags(
 
 /** --allow-address values: IPv4 addresses or ranges (exit 2 otherwise). */
 export function allowedAddresses(values: readonly string[] | undefined): readonly string[] {
-  const addresses = (values ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+  const addresses = (values ?? [])
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
   for (const address of addresses) {
     if (parseAllowEntry(address) === null) {
       throw new KmssimError(`--allow-address: '${address}' is not an IPv4 address (e.g. 10.0.0.5) or range (e.g. 10.244.0.0/16)`);
     }
     if (!address.includes("/") && isUnspecified(address)) {
-      throw new KmssimError(`--allow-address: ${address} means "any address", not a machine; kmssim never sends there. Name the machines that run kmssim host (e.g. 10.0.0.5) or their range (e.g. 10.244.0.0/16)`);
+      throw new KmssimError(
+        `--allow-address: ${address} means "any address", not a machine; kmssim never sends there. Name the machines that run kmssim host (e.g. 10.0.0.5) or their range (e.g. 10.244.0.0/16)`,
+      );
     }
   }
   return addresses;

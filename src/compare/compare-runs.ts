@@ -98,7 +98,15 @@ export function compareProfiles(baseline: RunProfile, candidate: RunProfile, opt
   const globs = options.metrics ?? [];
   const all = pairs(baseline, candidate);
   const defaults = all.filter(({ base }) => selectMetric(globs, base.metric));
-  const selected = [...defaults, ...namedFields(baseline, candidate, globs, all.map((p) => p.base.metric))];
+  const selected = [
+    ...defaults,
+    ...namedFields(
+      baseline,
+      candidate,
+      globs,
+      all.map((p) => p.base.metric),
+    ),
+  ];
   if (globs.length > 0 && selected.length === 0) {
     throw new CompareError(
       `--metric ${globs.join(" ")} selects no metric; metrics are: ${all.map((p) => p.base.metric).join(", ")}, ` +

@@ -42,7 +42,10 @@ const ratio = (ok: number, sent: number): number | null => (sent > 0 ? ok / sent
 /** Extracts every compared metric; throws CompareError on a histogram that does not decode. */
 export function profileOf(result: Result): RunProfile {
   const fields = new Map(
-    metricLeaves(result).map((leaf): [string, MetricValue] => [leaf.path, { metric: leaf.path, unit: leaf.unit, better: leaf.better ?? "neither", value: leaf.value }]),
+    metricLeaves(result).map((leaf): [string, MetricValue] => [
+      leaf.path,
+      { metric: leaf.path, unit: leaf.unit, better: leaf.better ?? "neither", value: leaf.value },
+    ]),
   );
   /** A number of the result, its unit and direction as the result schema gives them. */
   const field = (metric: string): MetricValue => {

@@ -53,18 +53,15 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = Object.freeze([
   info(
     Code.NotEnabled,
     "SL_E_VL_BINDING_SERVICE_NOT_ENABLED",
-    "The machine the client reached is not acting as a KMS host: KMS is not enabled on it " +
-      "(in a scenario: the host has `kmsEnabled: false`).",
+    "The machine the client reached is not acting as a KMS host: KMS is not enabled on it " + "(in a scenario: the host has `kmsEnabled: false`).",
     "Enable KMS on that machine, or delete its SRV record so clients stop finding it. If the record " +
       `points at the wrong machine, correct the record's target. Check the published records with ${DISCOVER}.`,
   ),
   info(
     Code.HostNotActivated,
     "SL_E_VL_KEY_MANAGEMENT_SERVICE_NOT_ACTIVATED",
-    "The KMS host is itself not activated, so it refuses to activate clients " +
-      "(in a scenario: the host has `activated: false`).",
-    "Activate the KMS host's own license (its KMS host key) first. Clients then succeed at their next " +
-      "retry, within one activation interval.",
+    "The KMS host is itself not activated, so it refuses to activate clients " + "(in a scenario: the host has `activated: false`).",
+    "Activate the KMS host's own license (its KMS host key) first. Clients then succeed at their next " + "retry, within one activation interval.",
   ),
   info(
     Code.ProductNotServed,
@@ -102,8 +99,7 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = Object.freeze([
   info(
     Code.DnsNameDoesNotExist,
     "DNS_ERROR_RCODE_NAME_ERROR",
-    "DNS name does not exist: the query for the SRV record _vlmcs._tcp.<domain> (or for the host " +
-      "name a record points at) was answered with NXDOMAIN.",
+    "DNS name does not exist: the query for the SRV record _vlmcs._tcp.<domain> (or for the host " + "name a record points at) was answered with NXDOMAIN.",
     "Make sure a KMS host publishes its record into this domain (auto-publish, or `publish: manual` " +
       "with the records added by hand) and that the client's domain matches one of the host's " +
       "`publishDomains`. With a non-Microsoft DNS server, check that it supports SRV records and " +

@@ -50,7 +50,10 @@ export const KMSSIM_ERRORS = {
   KMSSIM_HOSTS_MISSING: { exit: BAD_INPUT, means: "no host report counts one of the run's hosts" },
   KMSSIM_UNKNOWN_CODE: { exit: BAD_INPUT, means: "`kmssim explain` does not know this activation error code" },
   KMSSIM_UNKNOWN_FAULT: { exit: BAD_INPUT, means: "KMSSIM_INJECT_FAULT names no fault site (self-tests only)" },
-  KMSSIM_RUN_FAILED: { exit: RUN_FAILED, means: "the run itself failed (a worker died, an event could not be applied); what was measured is written, marked incomplete" },
+  KMSSIM_RUN_FAILED: {
+    exit: RUN_FAILED,
+    means: "the run itself failed (a worker died, an event could not be applied); what was measured is written, marked incomplete",
+  },
   KMSSIM_INVARIANT: { exit: RUN_FAILED, means: "--check found a broken invariant (the message has the command that replays it)" },
   KMSSIM_FD_LIMIT: { exit: RUN_FAILED, means: "the run ran out of file descriptors (raise ulimit -n)" },
   KMSSIM_PORTS: { exit: RUN_FAILED, means: "the run ran out of local addresses or ports" },

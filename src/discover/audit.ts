@@ -18,9 +18,7 @@ export type LookupOutcome =
   /** The server answered with an error rcode (REFUSED, SERVFAIL, FORMERR). */
   | { status: "error"; rcode: string; message: string };
 
-export type ProbeResult =
-  | { status: "open"; connectMs: number }
-  | { status: "refused" | "timeout" | "error"; message: string };
+export type ProbeResult = { status: "open"; connectMs: number } | { status: "refused" | "timeout" | "error"; message: string };
 
 export type ProbeOutcome = ProbeResult | { status: "not-probed"; reason: "no-address" | "not-allowed" };
 

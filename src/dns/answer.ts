@@ -65,8 +65,7 @@ export function answerQuery(raw: Buffer, header: Header, zone: DnsZone, limits: 
     answers: [],
     additionals: edns === undefined ? [] : [ourOpt(limits.maxUdpPayloadBytes, 0)],
   };
-  const finish = (rcode: number, aa: boolean): QueryReply =>
-    fit(reply, header, rcode, aa, udpLimit(limits, edns), limits.transport);
+  const finish = (rcode: number, aa: boolean): QueryReply => fit(reply, header, rcode, aa, udpLimit(limits, edns), limits.transport);
 
   if (edns !== undefined && edns.ednsVersion !== 0) {
     reply.additionals = [ourOpt(limits.maxUdpPayloadBytes, EXTENDED_RCODE_BADVERS)];

@@ -57,7 +57,8 @@ export function parseSrvFlag(text: string): Parsed<SrvFlag> {
   const [targetText, ...numbers] = parts;
   const [port, priority, weight] = numbers.map((n) => (/^\d{1,5}$/.test(n.trim()) ? Number(n) : NaN));
   for (const [i, value] of [port, priority, weight].entries()) {
-    if (!(value <= 0xffff)) return { ok: false, message: `${["port", "priority", "weight"][i]} '${numbers[i]}' in '${text}' must be a whole number from 0 to 65535` };
+    if (!(value <= 0xffff))
+      return { ok: false, message: `${["port", "priority", "weight"][i]} '${numbers[i]}' in '${text}' must be a whole number from 0 to 65535` };
   }
   const target = nameOrMessage(targetText.trim(), text);
   if (typeof target !== "string") return target;

@@ -100,8 +100,7 @@ export class SrvResolver {
     this.dnsTimeoutMs = wholeNumber(options.dnsTimeoutMs ?? 2000, 1, MAX_TIMER_MS, "dnsTimeoutMs");
     this.retries = wholeNumber(options.retries ?? 2, 0, 100, "retries");
     this.rng = options.rng ?? Math.random;
-    this.ednsUdpPayloadBytes =
-      options.ednsUdpPayloadBytes == null ? null : wholeNumber(options.ednsUdpPayloadBytes, 512, 0xffff, "ednsUdpPayloadBytes");
+    this.ednsUdpPayloadBytes = options.ednsUdpPayloadBytes == null ? null : wholeNumber(options.ednsUdpPayloadBytes, 512, 0xffff, "ednsUdpPayloadBytes");
     this.localAddress = options.localAddress ?? (this.host.startsWith("127.") ? "127.0.0.1" : "0.0.0.0");
     const now = options.now ?? Date.now;
     const maxEntries = options.maxCacheEntries ?? 1024;

@@ -34,10 +34,7 @@ export function tcpExchange(host: string, port: number, message: Buffer, timeout
       else reject(error ?? new TcpExchangeError("closed", "no reply"));
     };
     const onAbort = (): void => finish(new TcpExchangeError("aborted", "the resolver was closed"));
-    const timer = setTimeout(
-      () => finish(new TcpExchangeError("timeout", `no reply over TCP from ${host}:${port} within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => finish(new TcpExchangeError("timeout", `no reply over TCP from ${host}:${port} within ${timeoutMs} ms`)), timeoutMs);
     signal.addEventListener("abort", onAbort, { once: true });
     socket.on("connect", () => socket.write(frameMessage(message)));
     socket.on("data", (chunk: Buffer) => {

@@ -31,8 +31,7 @@ const GOOD_FILE = [
   "or, on one line, hmac-sha256:kmssim-key.:<base64 secret>.",
 ].join("\n");
 
-const UNSUPPORTED_ALGORITHM =
-  "the algorithm is not supported: kmssim signs with hmac-sha256 only (make a key with `tsig-keygen -a hmac-sha256 NAME.`)";
+const UNSUPPORTED_ALGORITHM = "the algorithm is not supported: kmssim signs with hmac-sha256 only (make a key with `tsig-keygen -a hmac-sha256 NAME.`)";
 
 interface Token {
   text: string;

@@ -60,7 +60,8 @@ export async function sendDnsUpdate(
     reply = await tcpExchange(server.host, server.port, signed?.message ?? unsigned, opts.timeoutMs, opts.signal ?? new AbortController().signal);
   } catch (error) {
     if (!(error instanceof TcpExchangeError)) throw error;
-    if (error.reason === "timeout") throw new DnsUpdateError("DNS_UPDATE_TIMEOUT", `no answer to the update of ${zone} from ${where} within ${opts.timeoutMs} ms`, { cause: error });
+    if (error.reason === "timeout")
+      throw new DnsUpdateError("DNS_UPDATE_TIMEOUT", `no answer to the update of ${zone} from ${where} within ${opts.timeoutMs} ms`, { cause: error });
     if (error.reason === "aborted") throw new DnsUpdateError("DNS_UPDATE_ABORTED", `the update of ${zone} was cancelled`, { cause: error });
     throw new DnsUpdateError("DNS_UPDATE_UNREACHABLE", `could not update ${zone} at ${where}: ${error.message}`, { cause: error });
   }

@@ -225,7 +225,8 @@ function prescan(changes: readonly DecodedChange[], origin: string): Outcome | n
       if (!owner.startsWith(SRV_PREFIX) || owner.length === SRV_PREFIX.length) {
         return { rcode: Rcode.REFUSED, reason: `SRV record at "${name}": kmssim only holds ${SRV_PREFIX}<domain> SRV records` };
       }
-      if (c.op === "add" && normaliseName(c.rr.target) === "") return { rcode: Rcode.REFUSED, reason: `SRV record at "${name}" with target ".": not held by kmssim` };
+      if (c.op === "add" && normaliseName(c.rr.target) === "")
+        return { rcode: Rcode.REFUSED, reason: `SRV record at "${name}" with target ".": not held by kmssim` };
     }
   }
   return null;

@@ -18,8 +18,7 @@ import { RRClass, RRType, WireFormatError, readName, readRecord, writeName, writ
 export type UpdateRecordType = "SRV" | "A";
 
 export type UpdateRecord =
-  | { type: "SRV"; name: string; target: string; port: number; priority: number; weight: number }
-  | { type: "A"; name: string; address: string };
+  { type: "SRV"; name: string; target: string; port: number; priority: number; weight: number } | { type: "A"; name: string; address: string };
 
 export type UpdateChange =
   | { op: "add"; rr: UpdateRecord; ttlSeconds: number }

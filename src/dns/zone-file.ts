@@ -185,7 +185,11 @@ export function parseZoneFile(text: string, source: string, options: ZoneFileOpt
         );
     }
   }
-  if (problems.length > 0) throw new ZoneFileError(source, problems.sort((x, y) => x.line - y.line));
+  if (problems.length > 0)
+    throw new ZoneFileError(
+      source,
+      problems.sort((x, y) => x.line - y.line),
+    );
   for (const r of content.srv) if (!content.origins.includes(r.domain)) content.origins.push(r.domain);
   return content;
 }

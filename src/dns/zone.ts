@@ -139,7 +139,14 @@ export class DnsZone {
 
   /** Copies of the SRV records of one domain, or of every domain. */
   listSrv(domain?: string): SrvEntry[] {
-    return this.listSrvStamped(domain).map(({ domain: d, target, port, priority, weight, ttlSeconds }) => ({ domain: d, target, port, priority, weight, ttlSeconds }));
+    return this.listSrvStamped(domain).map(({ domain: d, target, port, priority, weight, ttlSeconds }) => ({
+      domain: d,
+      target,
+      port,
+      priority,
+      weight,
+      ttlSeconds,
+    }));
   }
 
   /** Like listSrv, with each record's age stamp. */

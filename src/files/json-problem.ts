@@ -19,5 +19,11 @@ export function jsonSyntaxProblem(error: unknown, text: string): string {
 function faultOf(message: string): string {
   const head = message.replace(/\s+(in|after) JSON.*$/s, "");
   // Quoted pieces could come from the text; the fixed phrases V8 uses quote only one character.
-  return head.replace(/"[^"]*"/g, "").replace(/'[^']{2,}'/g, "").trim().replace(/^./, (c) => c.toLowerCase()) || "invalid JSON";
+  return (
+    head
+      .replace(/"[^"]*"/g, "")
+      .replace(/'[^']{2,}'/g, "")
+      .trim()
+      .replace(/^./, (c) => c.toLowerCase()) || "invalid JSON"
+  );
 }

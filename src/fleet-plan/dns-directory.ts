@@ -36,9 +36,7 @@ export class DnsDirectory implements AnswerBook {
     for (const group of scenario.clients) this.domainId(group.domain);
     scenario.hosts.forEach((host) => host.publishDomains.forEach((domain) => this.domainId(domain)));
     for (const record of scenario.dns.records) {
-      const domain = stripDot(record.name).toLowerCase().startsWith(SRV_PREFIX)
-        ? stripDot(record.name).slice(SRV_PREFIX.length)
-        : stripDot(record.name);
+      const domain = stripDot(record.name).toLowerCase().startsWith(SRV_PREFIX) ? stripDot(record.name).slice(SRV_PREFIX.length) : stripDot(record.name);
       const endpoint = this.endpointFor(record.target, domain);
       this.staticRecords.add(`${this.domainId(domain)}:${endpoint}`);
       this.answers[this.answerOf(this.domainId(domain))].push({ host: endpoint, priority: record.priority, weight: record.weight });

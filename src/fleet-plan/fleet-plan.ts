@@ -34,7 +34,10 @@ export interface FleetPlan {
 
 export function planFleet(scenario: Scenario, clients?: number): FleetPlan {
   const dns = new DnsDirectory(scenario);
-  const groupCounts = scaleCounts(scenario.clients.map((g) => g.count), clients);
+  const groupCounts = scaleCounts(
+    scenario.clients.map((g) => g.count),
+    clients,
+  );
   const contexts: SelectionContext[] = [];
   const contextIds = new Map<string, number>();
   const contextFor = (key: string, make: () => SelectionContext): number => {
@@ -170,11 +173,7 @@ export function sampleTimes(scenario: Scenario): number[] {
  * The intervals a client takes from an answer of endpoint `endpoint`: a host that sets
  * its own overrides the client's (design.md); one that does not leaves the client's.
  */
-export function hostAnswerIntervals(
-  plan: FleetPlan,
-  endpoint: number,
-  groupIndex: number,
-): { activationIntervalMs: number; renewalIntervalMs: number } {
+export function hostAnswerIntervals(plan: FleetPlan, endpoint: number, groupIndex: number): { activationIntervalMs: number; renewalIntervalMs: number } {
   const hostIndex = plan.dns.endpoints[endpoint]?.hostIndex ?? -1;
   const spec = hostIndex >= 0 ? plan.scenario.hosts[hostIndex] : null;
   const group = plan.groups[groupIndex];

@@ -23,9 +23,17 @@ export function checkShards(inputs: readonly ShardInput[]): ShardInput[] {
     if (problem !== null) throw new MergeError(`'${file}' ${problem}`, "KMSSIM_NOT_A_SHARD");
     // The CLI's reader checked the schema already; results handed in directly are checked here.
     const shape = resultProblem(result) ?? timelineOrderProblem(result);
-    if (shape !== null) throw new MergeError(`'${file}' is not a complete shard result (${shape}): merge the files \`kmssim run --shard i/N --out\` wrote`, "KMSSIM_BROKEN_SHARD");
+    if (shape !== null)
+      throw new MergeError(
+        `'${file}' is not a complete shard result (${shape}): merge the files \`kmssim run --shard i/N --out\` wrote`,
+        "KMSSIM_BROKEN_SHARD",
+      );
     const books = shardBooksProblem(result);
-    if (books !== null) throw new MergeError(`'${file}' does not add up (${books}): it was changed or cut after kmssim wrote it; merge the files \`kmssim run --shard i/N --out\` wrote`, "KMSSIM_BROKEN_SHARD");
+    if (books !== null)
+      throw new MergeError(
+        `'${file}' does not add up (${books}): it was changed or cut after kmssim wrote it; merge the files \`kmssim run --shard i/N --out\` wrote`,
+        "KMSSIM_BROKEN_SHARD",
+      );
   }
   const first = inputs[0];
   const firstShard = first.result.shard!;
@@ -69,13 +77,13 @@ export function checkShards(inputs: readonly ShardInput[]): ShardInput[] {
 }
 
 function shardMetaProblem(shard: ShardMeta | undefined): string | null {
-  if (shard === undefined || shard === null) return "is not a shard result (no \"shard\" field): write shards with `kmssim run --shard i/N --out`";
+  if (shard === undefined || shard === null) return 'is not a shard result (no "shard" field): write shards with `kmssim run --shard i/N --out`';
   const whole = (v: unknown): boolean => typeof v === "number" && Number.isSafeInteger(v);
   if (!whole(shard.count) || shard.count < 1 || !whole(shard.index) || shard.index < 1 || shard.index > shard.count) {
     return `has a broken "shard" field (index ${String(shard.index)} of ${String(shard.count)})`;
   }
-  if (!whole(shard.fleetClients) || typeof shard.runDigest !== "string") return "has a broken \"shard\" field (fleetClients or runDigest)";
-  if (!Array.isArray(shard.thresholds)) return "has a broken \"shard\" field (no thresholds list)";
+  if (!whole(shard.fleetClients) || typeof shard.runDigest !== "string") return 'has a broken "shard" field (fleetClients or runDigest)';
+  if (!Array.isArray(shard.thresholds)) return 'has a broken "shard" field (no thresholds list)';
   return null;
 }
 
@@ -102,7 +110,10 @@ function sampleTimesProblem(inputs: readonly ShardInput[]): string | null {
     const other = result.timeline;
     const k = other.length !== times.length ? Math.min(other.length, times.length) : other.findIndex((s, i) => s.t !== times[i].t);
     if (k < 0) continue;
-    const what = other.length !== times.length ? `${other.length} timeline samples, '${reference.file}' has ${times.length}` : `timeline[${k}].t is ${other[k].t}, in '${reference.file}' ${times[k].t}`;
+    const what =
+      other.length !== times.length
+        ? `${other.length} timeline samples, '${reference.file}' has ${times.length}`
+        : `timeline[${k}].t is ${other[k].t}, in '${reference.file}' ${times[k].t}`;
     return `'${file}': ${what}; virtual shards of one run sample at the same times, so one of them was cut or changed`;
   }
   return null;

@@ -24,7 +24,8 @@ export function parseHostReport(text: string, file: string): HostReport {
     throw new MergeError(`'${file}' is not JSON (${jsonSyntaxProblem(err, text)}); expected what \`kmssim host --out\` writes`, "KMSSIM_BAD_HOST_REPORT");
   }
   const problem = shapeProblem(hostReportSchema, value);
-  if (problem !== null) throw new MergeError(`'${file}' is not a ${HOST_REPORT_SCHEMA} host report (${problem}); give what \`kmssim host --out\` writes`, "KMSSIM_BAD_HOST_REPORT");
+  if (problem !== null)
+    throw new MergeError(`'${file}' is not a ${HOST_REPORT_SCHEMA} host report (${problem}); give what \`kmssim host --out\` writes`, "KMSSIM_BAD_HOST_REPORT");
   return value as HostReport;
 }
 
@@ -39,7 +40,8 @@ export function withHostReports(totals: readonly HostTotals[], reports: readonly
       );
     }
     for (const host of report.hosts) {
-      if (!totals.some((t) => t.name === host.name)) throw new MergeError(`'${file}' counts a host '${host.name}' the shards do not have`, "KMSSIM_HOSTS_OTHER_RUN");
+      if (!totals.some((t) => t.name === host.name))
+        throw new MergeError(`'${file}' counts a host '${host.name}' the shards do not have`, "KMSSIM_HOSTS_OTHER_RUN");
       const seen = byName.get(host.name);
       if (seen !== undefined) throw new MergeError(`host '${host.name}' is counted twice: in '${seen.file}' and '${file}'`, "KMSSIM_HOSTS_TWICE");
       byName.set(host.name, { file, host });

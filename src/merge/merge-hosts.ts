@@ -13,7 +13,6 @@ import { MergeError } from "./merge-error.js";
 import { sumOf } from "./sum-counts.js";
 import type { ShardInput } from "./check-shards.js";
 
-
 export function mergeHosts(shards: readonly ShardInput[]): HostTotals[] {
   const names = shards[0].result.hosts.map((h) => h.name);
   // Shards of one run list the scenario's hosts: one more or less means another run.
@@ -25,7 +24,8 @@ export function mergeHosts(shards: readonly ShardInput[]): HostTotals[] {
     const copies = shards.map(({ file, result }) => {
       const host = result.hosts.find((h) => h.name === name);
       if (host === undefined) throw new MergeError(`'${file}' has no host '${name}' although '${shards[0].file}' has`, "KMSSIM_DIFFERENT_HOSTS");
-      if (host.expectedRequests === undefined) throw new MergeError(`'${file}': host '${name}' lacks expectedRequests (written by an older kmssim?)`, "KMSSIM_NOT_A_SHARD");
+      if (host.expectedRequests === undefined)
+        throw new MergeError(`'${file}': host '${name}' lacks expectedRequests (written by an older kmssim?)`, "KMSSIM_NOT_A_SHARD");
       return host;
     });
     const first = copies[0];

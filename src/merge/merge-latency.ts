@@ -8,7 +8,11 @@ import { MergeError } from "./merge-error.js";
 export function mergeHistograms(encoded: readonly { file: string; histogram: string }[], path: string): { latencyMs: LatencySummaryMs; histogram: string } {
   const merged = LatencyRecorder.sumOf(
     encoded.map((e) => e.histogram),
-    (k, err) => new MergeError(`'${encoded[k].file}': ${path} is not a readable HdrHistogram (${err instanceof Error ? err.message : String(err)})`, "KMSSIM_BAD_HISTOGRAM"),
+    (k, err) =>
+      new MergeError(
+        `'${encoded[k].file}': ${path} is not a readable HdrHistogram (${err instanceof Error ? err.message : String(err)})`,
+        "KMSSIM_BAD_HISTOGRAM",
+      ),
   );
   return { latencyMs: merged.summary(), histogram: merged.encode() };
 }

@@ -27,7 +27,10 @@ export function mergeShardResults(inputs: readonly ShardInput[], hostReports: re
   const clientsTotal = sumOf(results, (r) => r.clients.total);
   const incomplete = mergedIncomplete(results);
   if (incomplete === undefined && clientsTotal !== meta.fleetClients) {
-    throw new MergeError(`the shards hold ${clientsTotal} clients but their run has ${meta.fleetClients}: they were not written by the same kmssim`, "KMSSIM_CLIENTS_MISMATCH");
+    throw new MergeError(
+      `the shards hold ${clientsTotal} clients but their run has ${meta.fleetClients}: they were not written by the same kmssim`,
+      "KMSSIM_CLIENTS_MISMATCH",
+    );
   }
   const totals = hostsOf(shards, hostReports);
   const { hosts, spread } = hostResultsOf(totals, false);
@@ -103,7 +106,10 @@ function hostsOf(shards: readonly ShardInput[], reports: readonly HostReportInpu
     return totals;
   }
   if (reports.length > 0) return withHostReports(totals, reports, shards[0].result);
-  const hostSide = hostSideThresholds(meta.thresholds, totals.map((t) => t.name));
+  const hostSide = hostSideThresholds(
+    meta.thresholds,
+    totals.map((t) => t.name),
+  );
   if (hostSide.length > 0) {
     throw new MergeError(
       `the shards ran with --external-hosts, so only the hosts counted ${hostSide.join(", ")}: ` +

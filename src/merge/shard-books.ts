@@ -31,7 +31,8 @@ function rpcProblem(result: Result): string | null {
     if (byCode !== k.failed) return `rpc.${kind}.errors: the counts by code (${byCode}) should add up to failed ${k.failed}`;
   }
   if (unanswered > inFlight) return `rpc: ${unanswered} RPCs sent without ok or failed, but clients.inFlightAtEnd is ${inFlight}`;
-  if (result.rpc.activation.ok < result.clients.activated) return `rpc.activation.ok: ${result.rpc.activation.ok} should be at least clients.activated ${result.clients.activated}`;
+  if (result.rpc.activation.ok < result.clients.activated)
+    return `rpc.activation.ok: ${result.rpc.activation.ok} should be at least clients.activated ${result.clients.activated}`;
   if (result.dns.failed > result.dns.queries) return `dns.failed: ${result.dns.failed} should be at most queries ${result.dns.queries}`;
   return null;
 }
@@ -59,7 +60,8 @@ function timelineProblem(result: Result): string | null {
   for (let k = 0; k < timeline.length; k++) {
     const s = timeline[k];
     if (s.licensed > s.activated) return `timeline[${k}].licensed: ${s.licensed} should be at most activated ${s.activated}`;
-    if (k > 0 && s.activated < timeline[k - 1].activated) return `timeline[${k}].activated: ${s.activated} should not fall below the sample before (${timeline[k - 1].activated})`;
+    if (k > 0 && s.activated < timeline[k - 1].activated)
+      return `timeline[${k}].activated: ${s.activated} should not fall below the sample before (${timeline[k - 1].activated})`;
   }
   const cut = result.interrupted === true || result.incomplete !== undefined;
   const last = timeline[timeline.length - 1];
@@ -68,7 +70,8 @@ function timelineProblem(result: Result): string | null {
   if (!cut && (last === undefined || Math.abs(lastT - result.simulatedSeconds) > 1e-6)) {
     return `timeline: should run to the end of the run (simulatedSeconds ${result.simulatedSeconds}), but its last sample is at ${last === undefined ? "none" : lastT}: the timeline was cut short`;
   }
-  if (lastT > result.simulatedSeconds + 1e-6) return `timeline: its last sample (${lastT}) is after the end of the run (simulatedSeconds ${result.simulatedSeconds})`;
+  if (lastT > result.simulatedSeconds + 1e-6)
+    return `timeline: its last sample (${lastT}) is after the end of the run (simulatedSeconds ${result.simulatedSeconds})`;
   if (cut ? lastActivated > result.clients.activated : lastActivated !== result.clients.activated) {
     return `timeline[${timeline.length - 1}].activated: ${lastActivated} should ${cut ? "be at most" : "be"} clients.activated ${result.clients.activated}`;
   }

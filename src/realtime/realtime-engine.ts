@@ -117,13 +117,17 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     const ready = await services.start();
     // Hosts elsewhere publish themselves; scenario events for them are theirs to carry out.
     if (externalHosts && scenario.events.some((e) => e.kind === "host")) {
-      options.onWarning?.("kmssim: the scenario's host events are logged in the result but carried out by `kmssim host --start-at` on the hosts' machines, not by this run");
+      options.onWarning?.(
+        "kmssim: the scenario's host events are logged in the result but carried out by `kmssim host --start-at` on the hosts' machines, not by this run",
+      );
     }
     ready.warnings.forEach((message) => options.onWarning?.(message));
 
     // Time 0 of the run: every host has published (or failed to) before the first client boots.
     const clockMode = options.clock === "strict" || externalHosts || options.originEpochMs !== undefined ? "strict" : "adaptive";
-    const clock = new CompressedClock(options.originEpochMs ?? CompressedClock.wallNowMs() + START_DELAY_MS, scenario.timeScale, { adaptive: clockMode === "adaptive" });
+    const clock = new CompressedClock(options.originEpochMs ?? CompressedClock.wallNowMs() + START_DELAY_MS, scenario.timeScale, {
+      adaptive: clockMode === "adaptive",
+    });
     warnIfLate(clock, scenario, options);
     services.run(clock);
     // A worker takes a strided run of global clients (see shard-slices).
@@ -212,7 +216,11 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     if (failure !== null) {
       // What was measured until then is reported, marked incomplete (the scenario did not run as written).
       const clientsReported = totals.reduce((a, t) => a + t.clients, 0);
-      failure.partial = { ...merged, clientsTotal: clientsReported, incomplete: { reason: failure.message, clientsUnreported: shardClients - clientsReported } };
+      failure.partial = {
+        ...merged,
+        clientsTotal: clientsReported,
+        incomplete: { reason: failure.message, clientsUnreported: shardClients - clientsReported },
+      };
       throw failure;
     }
     return merged;
@@ -299,7 +307,10 @@ function watchFleet(run: {
     const failed = slices.reduce((a, s) => a + s.latest.failed, 0);
     const p99Ms = slices.reduce((a, s) => Math.max(a, s.latest.p99Ms), 0);
     const slowed = clock.timeScale < scenario.timeScale ? ` · clock ${formatScale(clock.timeScale)}` : "";
-    options.onProgress?.(fraction, `${activated}/${run.shardClients} activated · ${rate.toFixed(0)} RPC/s · p99 ${p99Ms.toFixed(1)} ms · ${failed} failed${slowed}`);
+    options.onProgress?.(
+      fraction,
+      `${activated}/${run.shardClients} activated · ${rate.toFixed(0)} RPC/s · p99 ${p99Ms.toFixed(1)} ms · ${failed} failed${slowed}`,
+    );
     if (options.shouldStop?.()) {
       run.onStop();
       services.halt();

@@ -63,7 +63,8 @@ export function percentileSeriesOf(histogram: string | readonly string[]): Perce
   const parts = typeof histogram === "string" ? [histogram] : histogram;
   if (parts.length === 0 || parts.includes("")) return null;
   try {
-    const base64 = parts.length === 1 ? parts[0] : LatencyRecorder.sumOf(parts, (_k, error) => (error instanceof Error ? error : new Error(String(error)))).encode();
+    const base64 =
+      parts.length === 1 ? parts[0] : LatencyRecorder.sumOf(parts, (_k, error) => (error instanceof Error ? error : new Error(String(error)))).encode();
     return percentileSeries(decodeHistogram(base64));
   } catch {
     return null;

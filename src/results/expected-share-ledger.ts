@@ -13,7 +13,10 @@ export class ExpectedShareLedger {
   readonly total: Float64Array;
   private readonly scratch: Float64Array;
 
-  constructor(private readonly contexts: readonly SelectionContext[], private readonly endpointCount: number) {
+  constructor(
+    private readonly contexts: readonly SelectionContext[],
+    private readonly endpointCount: number,
+  ) {
     this.pending = new Float64Array(contexts.length);
     this.interval = new Float64Array(endpointCount);
     this.total = new Float64Array(endpointCount);

@@ -3,7 +3,13 @@
 // with its unit and better direction (what compare can compare).
 
 import { z } from "zod";
-import { knownMetricPaths as knownPathsOf, NamedList, validateMetricPath as validatePathOf, type MetricObject, type MetricShape } from "../core/metrics/thresholds.js";
+import {
+  knownMetricPaths as knownPathsOf,
+  NamedList,
+  validateMetricPath as validatePathOf,
+  type MetricObject,
+  type MetricShape,
+} from "../core/metrics/thresholds.js";
 import { fieldRoles, resultSchema, type Better, type FieldRole, type MetricUnit } from "./result-schema.js";
 
 /** A schema without its optional/nullable wrappers, and the role registered on any layer. */

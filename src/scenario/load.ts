@@ -89,8 +89,7 @@ const READ_PROBLEMS: Record<string, string> = {
 
 function unreadable(path: string, error: unknown): LoadResult {
   const code = (error as { code?: unknown } | null)?.code;
-  const reason =
-    (typeof code === "string" ? READ_PROBLEMS[code] : undefined) ?? (error instanceof Error ? error.message : String(error));
+  const reason = (typeof code === "string" ? READ_PROBLEMS[code] : undefined) ?? (error instanceof Error ? error.message : String(error));
   return failed([{ path: "", line: 0, column: 0, message: `cannot read scenario file '${path}': ${reason}` }]);
 }
 

@@ -11,7 +11,8 @@ export function show(value: unknown): string {
   if (value === null || value === undefined) return "an empty value";
   // A short one-line value is the user's typo, worth quoting; anything longer may be a file
   // that is not a scenario at all (/proc/self/environ, a key) and is not repeated.
-  if (typeof value === "string") return value.length <= MAX_QUOTED_CHARS && ![...value].some((c) => c < " ") ? JSON.stringify(value) : `a text of ${value.length} characters`;
+  if (typeof value === "string")
+    return value.length <= MAX_QUOTED_CHARS && ![...value].some((c) => c < " ") ? JSON.stringify(value) : `a text of ${value.length} characters`;
   if (Array.isArray(value) || value instanceof Set) return "a list";
   if (value instanceof Uint8Array) return "binary data";
   if (typeof value === "object") return "a mapping";

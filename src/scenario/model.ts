@@ -18,13 +18,13 @@ export interface SrvRecord {
 
 export interface HostSpec {
   name: string;
-  port: number;                 // default 1688
-  priority: number;             // default 0
-  weight: number;               // default 100
-  products: Product[];          // default all three
-  serviceTimeMs: number;        // default 2
-  concurrency: number;          // default 64
-  publishDomains: string[];     // default [dns.domain]
+  port: number; // default 1688
+  priority: number; // default 0
+  weight: number; // default 100
+  products: Product[]; // default all three
+  serviceTimeMs: number; // default 2
+  concurrency: number; // default 64
+  publishDomains: string[]; // default [dns.domain]
   /** Host overrides of the client intervals, sent in every answer (null: client default). */
   activationIntervalMs: number | null;
   renewalIntervalMs: number | null;
@@ -37,18 +37,18 @@ export interface HostSpec {
 export interface ClientGroupSpec {
   name: string;
   count: number;
-  os: Profile;                  // default win7
-  product: Product;             // default windows-client
-  domain: string;               // default dns.domain
-  bootSpreadMs: number;         // default 1h
+  os: Profile; // default win7
+  product: Product; // default windows-client
+  domain: string; // default dns.domain
+  bootSpreadMs: number; // default 1h
   /** Group joins the fleet at this simulated time (default 0). */
   startAtMs: number;
-  clockSkewMs: number;          // default 0
+  clockSkewMs: number; // default 0
   /** Pinned host `name[:port]` (slmgr /skms); null = discover through DNS. */
   kmsHost: string | null;
-  hostCaching: boolean;         // default true
+  hostCaching: boolean; // default true
   activationIntervalMs: number; // default 120 min
-  renewalIntervalMs: number;    // default 10080 min
+  renewalIntervalMs: number; // default 10080 min
 }
 
 export interface RealtimeSpec {
@@ -57,8 +57,8 @@ export interface RealtimeSpec {
 }
 
 export interface NetworkSpec {
-  latencyMs: number;   // one way, default 0.5
-  jitterMs: number;    // default 0.1
+  latencyMs: number; // one way, default 0.5
+  jitterMs: number; // default 0.1
   rpcTimeoutMs: number; // default 5000
   dnsTimeoutMs: number; // default 2000
 }
@@ -69,8 +69,8 @@ export interface DnsSpec {
   publish: "auto" | "manual";
   ttlMs: number;
   records: SrvRecord[];
-  publishIntervalMs: number;  // default 24 h
-  publishRetryMs: number;     // default 15 min
+  publishIntervalMs: number; // default 24 h
+  publishRetryMs: number; // default 15 min
   /** 0: never scavenge. */
   scavengeAfterMs: number;
   /** Key the hosts sign updates with; null: a key made for the run (embedded server). */

@@ -48,7 +48,11 @@ function duration(kind: DurationKind, description: string, defaultMs?: number, m
         return z.NEVER;
       }
       if (maxMs !== undefined && parsed.ms > maxMs) {
-        ctx.addIssue({ code: "custom", message: `expected a duration ≤ ${formatDuration(maxMs)}${maxMs === MAX_TIMER_MS ? " (the longest a timer waits)" : ""}, got ${show(value)}`, input: value });
+        ctx.addIssue({
+          code: "custom",
+          message: `expected a duration ≤ ${formatDuration(maxMs)}${maxMs === MAX_TIMER_MS ? " (the longest a timer waits)" : ""}, got ${show(value)}`,
+          input: value,
+        });
         return z.NEVER;
       }
       return parsed.ms + 0; // turns -0 into 0
@@ -113,10 +117,8 @@ const DOMAIN = new RegExp(`^(?=.{1,253}$)${LABEL}(?:\\.${LABEL})*\\.?$`);
 const DNS_SERVER = /^(?:embedded|(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(?:6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3}))$/;
 
 const domain = (description: string) => text(DOMAIN, "a DNS domain name like corp.example", description);
-const port = (description: string, defaultValue?: number) =>
-  number({ int: true, min: 1, max: 65535 }, description, defaultValue);
-const u16 = (description: string, defaultValue?: number) =>
-  number({ int: true, min: 0, max: 65535 }, description, defaultValue);
+const port = (description: string, defaultValue?: number) => number({ int: true, min: 1, max: 65535 }, description, defaultValue);
+const u16 = (description: string, defaultValue?: number) => number({ int: true, min: 0, max: 65535 }, description, defaultValue);
 
 const product = z.enum(PRODUCTS as readonly [Product, ...Product[]]).describe("Product a license is for.");
 
@@ -151,7 +153,11 @@ const dnsSchema = z
       .meta({ description: "auto: hosts publish their own SRV records; manual: only dns.records exist.", default: "auto" })
       .optional(),
     ttl: duration("nonNegative", "TTL of SRV records; 0 turns client DNS caching off.", DEFAULTS.dns.ttlMs).optional(),
-    records: z.array(srvRecordSchema).max(MAX_RECORDS, { error: tooMany(MAX_RECORDS, "records") }).describe("Manual SRV records.").optional(),
+    records: z
+      .array(srvRecordSchema)
+      .max(MAX_RECORDS, { error: tooMany(MAX_RECORDS, "records") })
+      .describe("Manual SRV records.")
+      .optional(),
     publishInterval: duration(
       "positive",
       "How often a running host re-registers its records (auto publish), like a KMS host's daily DNS refresh.",
@@ -193,14 +199,8 @@ const hostSchema = z
       .max(MAX_PUBLISH_DOMAINS, { error: tooMany(MAX_PUBLISH_DOMAINS, "publish domains per host") })
       .describe("Domains the host publishes into (like DnsDomainPublishList). Default: [dns.domain].")
       .optional(),
-    activationInterval: duration(
-      "positive",
-      "Activation retry interval the host tells clients, overriding theirs. Default: the clients' own.",
-    ).optional(),
-    renewalInterval: duration(
-      "positive",
-      "Renewal interval the host tells clients, overriding theirs. Default: the clients' own.",
-    ).optional(),
+    activationInterval: duration("positive", "Activation retry interval the host tells clients, overriding theirs. Default: the clients' own.").optional(),
+    renewalInterval: duration("positive", "Renewal interval the host tells clients, overriding theirs. Default: the clients' own.").optional(),
     activated: boolean("false: the host's own license is not activated (0xC004F041).", DEFAULTS.host.activated).optional(),
     kmsEnabled: boolean("false: KMS is not enabled on the machine (0xC004F039).", DEFAULTS.host.kmsEnabled).optional(),
   })
@@ -222,11 +222,7 @@ const clientSchema = z
     bootSpread: duration("nonNegative", "First activation attempts spread over this window.", DEFAULTS.client.bootSpreadMs).optional(),
     startAt: duration("nonNegative", "Simulated time the group joins the fleet.", DEFAULTS.client.startAtMs).optional(),
     clockSkew: duration("signed", "Clients' clock offset from the hosts' (may be negative, e.g. -5h).", DEFAULTS.client.clockSkewMs).optional(),
-    kmsHost: z
-      .string()
-      .min(1)
-      .describe("Pin the clients to one host, name[:port] (like slmgr /skms); no DNS discovery then.")
-      .optional(),
+    kmsHost: z.string().min(1).describe("Pin the clients to one host, name[:port] (like slmgr /skms); no DNS discovery then.").optional(),
     hostCaching: boolean("false: discover through DNS every time (like slmgr /ckhc).", DEFAULTS.client.hostCaching).optional(),
     activationInterval: duration("positive", "Retry interval after a failed activation.", DEFAULTS.client.activationIntervalMs).optional(),
     renewalInterval: duration("positive", "Interval between renewal attempts.", DEFAULTS.client.renewalIntervalMs).optional(),
@@ -308,19 +304,14 @@ export const scenarioFileSchema = z
       .optional(),
     duration: duration("positive", "Simulated time the run covers.", DEFAULTS.durationMs).optional(),
     timeScale: number({ above: 0 }, "Realtime only: simulated seconds per wall-clock second.", DEFAULTS.timeScale).optional(),
-    sampleInterval: duration(
-      "positive",
-      "Spacing of timeline samples. Default: duration / 100, rounded to whole minutes, at least 1s.",
-    ).optional(),
+    sampleInterval: duration("positive", "Spacing of timeline samples. Default: duration / 100, rounded to whole minutes, at least 1s.").optional(),
     dns: dnsSchema.optional(),
     hosts: z
       .array(hostSchema)
       .min(1, { error: "needs at least one host" })
       .max(MAX_HOSTS, {
         error: (issue) =>
-          `allows at most ${MAX_HOSTS} hosts (the engine tracks hosts in a 32-bit mask), got ${
-            Array.isArray(issue.input) ? issue.input.length : "more"
-          }`,
+          `allows at most ${MAX_HOSTS} hosts (the engine tracks hosts in a 32-bit mask), got ${Array.isArray(issue.input) ? issue.input.length : "more"}`,
       })
       .describe(`KMS hosts (1 to ${MAX_HOSTS}).`),
     clients: z

@@ -33,7 +33,10 @@ export const FAULT_SITES = {
   "worker-exit": { area: "fleet-worker", does: "the first fleet worker's thread ends at once with code 70 (no message, no finally)" },
   "worker-hang": { area: "fleet-worker", does: "the first fleet worker's event loop blocks for good (no progress, deaf to stop)" },
   "event-fail": { area: "realtime-events", does: "the first host event of a realtime run fails" },
-  "main-busy": { area: "realtime-threads", does: "a realtime run's main thread is blocked 1.5 s in every 1.6 s (the hosts' own thread must still answer in time)" },
+  "main-busy": {
+    area: "realtime-threads",
+    does: "a realtime run's main thread is blocked 1.5 s in every 1.6 s (the hosts' own thread must still answer in time)",
+  },
   "services-exit": { area: "realtime-threads", does: "the hosts' thread of a realtime run ends at once with code 70, 300 ms after the run starts" },
   "plan-worker-throw": { area: "plan-worker", does: "the plan's first replication throws an uncaught exception in its worker" },
   "plan-worker-exit": { area: "plan-worker", does: "the plan's first replication ends its worker thread with code 70" },

@@ -172,7 +172,10 @@ export class InvariantChecker implements StepObserver {
     this.arrivals[h]++;
     const counted = host.books.requests + host.books.refused + host.books.unanswered;
     if (counted !== this.arrivals[h]) {
-      this.fail("host-books", `${this.arrivals[h]} requests reached ${host.name}, but it counts requests ${host.books.requests} + refused ${host.books.refused} + unanswered ${host.books.unanswered} = ${counted}`);
+      this.fail(
+        "host-books",
+        `${this.arrivals[h]} requests reached ${host.name}, but it counts requests ${host.books.requests} + refused ${host.books.refused} + unanswered ${host.books.unanswered} = ${counted}`,
+      );
     }
     const replyAt = engine.replyAtMs(i);
     if (!(replyAt >= now)) this.fail("time-monotonic", `client ${i}'s reply was scheduled at ${replyAt} ms, before now`);
@@ -186,7 +189,8 @@ export class InvariantChecker implements StepObserver {
     const unreachable = this.unreachableRecorded();
     this.pendingUnreachable -= unreachable - this.lastUnreachable;
     this.lastUnreachable = unreachable;
-    if (this.pendingUnreachable < 0) this.fail("host-books", `client ${i} recorded an unreachable outcome that no host counted as refused, unanswered, lost or late`);
+    if (this.pendingUnreachable < 0)
+      this.fail("host-books", `client ${i} recorded an unreachable outcome that no host counted as refused, unanswered, lost or late`);
     const { activation, renewal } = this.engine.tally;
     const ok = activation.ok + renewal.ok;
     if (ok !== this.lastOk) {
@@ -225,7 +229,10 @@ export class InvariantChecker implements StepObserver {
     const h = fleet.targetHost(i);
     if (h < 0 || h >= this.engine.hosts.length) this.fail("removed-host", `client ${i} sent a request to endpoint ${h}, which does not exist`);
     if (((fleet.removedMask(i) >>> h) & 1) !== 0) {
-      this.fail("removed-host", `client ${i} sent a request to ${this.engine.hosts[h].name}, which it had removed from its candidates after it failed this attempt`);
+      this.fail(
+        "removed-host",
+        `client ${i} sent a request to ${this.engine.hosts[h].name}, which it had removed from its candidates after it failed this attempt`,
+      );
     }
   }
 
@@ -299,7 +306,15 @@ export class InvariantChecker implements StepObserver {
       const phase = fleet.phase(i);
       const shadow = this.state[i];
       const expected =
-        phase === Phase.Idle ? IDLE_TIMER : phase === Phase.AwaitingDns ? AWAIT_DNS : phase === Phase.AwaitingRpc ? (fleet.isRenewal(i) ? AWAIT_RENEWAL : AWAIT_ACTIVATION) : -1;
+        phase === Phase.Idle
+          ? IDLE_TIMER
+          : phase === Phase.AwaitingDns
+            ? AWAIT_DNS
+            : phase === Phase.AwaitingRpc
+              ? fleet.isRenewal(i)
+                ? AWAIT_RENEWAL
+                : AWAIT_ACTIVATION
+              : -1;
       if (expected === -1) this.fail("legal-transition", `client ${i} is in Error`);
       if (expected !== shadow && !(expected === IDLE_TIMER && shadow === IDLE_NONE)) {
         this.fail("legal-transition", `client ${i} is ${PHASE_NAMES[phase]}, but its last event left it ${STATE_NAMES[shadow]}`);

@@ -20,7 +20,10 @@ export class SimHost {
    */
   readonly books = new HostBooks();
 
-  constructor(readonly index: number, readonly spec: HostSpec | null) {
+  constructor(
+    readonly index: number,
+    readonly spec: HostSpec | null,
+  ) {
     this.logic = hostLogicFromSpec(spec);
     this.queue = new MultiServerQueue(spec?.concurrency ?? 1);
     // An endpoint without a spec is an SRV target that names no host: nothing listens.

@@ -538,5 +538,4 @@ export class VirtualEngine implements EngineView {
     for (const action of host.apply(lifeEventOf(event), now)) if (action.kind === "fail-pending") this.failRequestsAt(host, action.clientSees === "reset");
     this.eventLog.push({ t: now / 1000, kind: "host", target: host.name, action: event.action });
   }
-
 }

@@ -176,7 +176,12 @@ describeWithNamed(
       expectExitMatchesVerdict(await run());
       expect(dnsEvents(result, "published"), "nothing is published with a wrong secret").toEqual([]);
       const failed = dnsEvents(result, "publish-failed");
-      expect(failed.filter((e) => e.t === 0).map((e) => e.target).sort()).toEqual(["kms1", "kms2"]);
+      expect(
+        failed
+          .filter((e) => e.t === 0)
+          .map((e) => e.target)
+          .sort(),
+      ).toEqual(["kms1", "kms2"]);
       for (const e of failed) {
         expect(e.eventId).toBe(12293);
         expect(e.domain).toBe(ZONE);
@@ -209,7 +214,12 @@ describeWithNamed(
       writeFileSync(keyFile, `key "${right.name}" {\n\talgorithm hmac-sha256;\n\tsecret "${right.secret}";\n};\n`);
       const embedded = await dnsChild.start(["--listen", "127.0.0.1:0", "--domain", ZONE, "--key-file", keyFile]);
       try {
-        const viaEmbedded = await runRealtime(dir, "embedded-wrong-secret", scenario(`127.0.0.1:${embedded.port}`, wrongKey(), "embedded-wrong-secret"), WORKERS);
+        const viaEmbedded = await runRealtime(
+          dir,
+          "embedded-wrong-secret",
+          scenario(`127.0.0.1:${embedded.port}`, wrongKey(), "embedded-wrong-secret"),
+          WORKERS,
+        );
         const viaBind = (await run()).result;
         const reasons = (r: Result): string[] => [...new Set(dnsEvents(r, "publish-failed").map((e) => e.reason ?? ""))];
         expect(reasons(viaEmbedded.result)).toEqual(reasons(viaBind));

@@ -70,7 +70,13 @@ describe("templating k hosts", () => {
     ]);
     // The DNS view sees the copies as hosts, not as unreachable targets.
     const dns = new DnsDirectory(four);
-    expect(dns.endpoints.map((e) => [e.name, e.hostIndex])).toEqual([["kms1", 0], ["kms2", 1], ["kms3", 2], ["kms4", 3], ["gone.corp.example", -1]]);
+    expect(dns.endpoints.map((e) => [e.name, e.hostIndex])).toEqual([
+      ["kms1", 0],
+      ["kms2", 1],
+      ["kms3", 2],
+      ["kms4", 3],
+      ["gone.corp.example", -1],
+    ]);
     // Copies keep the target's spelling: a bare name, a trailing dot, a port.
     for (const target of ["kms2", "KMS2.corp.example.", "kms2:1688"]) {
       const spelled = { ...manual, dns: { ...manual.dns, records: [{ ...manual.dns.records[1], target }] } };
@@ -84,12 +90,7 @@ describe("templating k hosts", () => {
         fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/), { minLength: 1, maxLength: 5, selector: (s) => s.toLowerCase() }),
         fc.integer({ min: 1, max: 32 }),
         (names, k) => {
-          const base = scenarioFrom(
-            "hosts:",
-            ...names.map((n) => `  - { name: ${n} }`),
-            "clients:",
-            "  - { name: desktops, count: 10 }",
-          );
+          const base = scenarioFrom("hosts:", ...names.map((n) => `  - { name: ${n} }`), "clients:", "  - { name: desktops, count: 10 }");
           const hosts = templateHosts(base, k).hosts.map((h) => h.name);
           expect(hosts).toHaveLength(k);
           expect(new Set(hosts.map((h) => h.toLowerCase())).size).toBe(k);

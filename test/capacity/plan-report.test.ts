@@ -49,9 +49,17 @@ describe("the plan report", () => {
 
   it("counts per point the replications meeting each threshold, and the verdict", () => {
     expect(report.schema).toBe(PLAN_SCHEMA);
-    expect(report.points.map((p) => p.thresholdPasses)).toEqual([[0, 0], [1, 1], [2, 2]]);
+    expect(report.points.map((p) => p.thresholdPasses)).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ]);
     expect(report.points.map((p) => p.pass)).toEqual([false, false, true]);
-    expect(report.points.map((p) => p.replications.map((r) => r.replication))).toEqual([[0, 1], [0, 1], [0, 1]]);
+    expect(report.points.map((p) => p.replications.map((r) => r.replication))).toEqual([
+      [0, 1],
+      [0, 1],
+      [0, 1],
+    ]);
     expect(report.recommendations).toEqual([{ clients: 100, hosts: 3, failedAbove: [] }]);
     expect(report.pass).toBe(true);
     expect(report.wallSeconds).toBe(1.235);
@@ -70,9 +78,15 @@ describe("the plan report", () => {
   });
 
   it("an interrupted sweep keeps its finished replications and leaves the answer open behind an unfinished point", () => {
-    const partial = buildPlanReport(inputs([[rep(0, 900, null, [false, false]), rep(1, 900, null, [false, false])], [rep(0, 20, 1, [true, true])], []], { interrupted: true }));
+    const partial = buildPlanReport(
+      inputs([[rep(0, 900, null, [false, false]), rep(1, 900, null, [false, false])], [rep(0, 20, 1, [true, true])], []], { interrupted: true }),
+    );
     expect(partial.interrupted).toBe(true);
-    expect(partial.points.map((p) => [p.runs, p.complete, p.pass])).toEqual([[2, true, false], [1, false, false], [0, false, false]]);
+    expect(partial.points.map((p) => [p.runs, p.complete, p.pass])).toEqual([
+      [2, true, false],
+      [1, false, false],
+      [0, false, false],
+    ]);
     expect(partial.recommendations).toEqual([{ clients: 100, hosts: null, reason: "unfinished", unfinishedAt: 2 }]);
     expect(partial.pass).toBe(false);
     const text = renderPlan(partial, { color: false, workers: 2 });
@@ -121,7 +135,13 @@ describe("plan formatting", () => {
 });
 
 describe("time until every client activated", () => {
-  const sample = (t: number, activated: number) => ({ t, activated, licensed: activated, hostRequests: {}, spread: { jain: 1, maxOverMean: 1, cv: 0, maxShareDeviation: 0 } });
+  const sample = (t: number, activated: number) => ({
+    t,
+    activated,
+    licensed: activated,
+    hostRequests: {},
+    spread: { jain: 1, maxOverMean: 1, cv: 0, maxShareDeviation: 0 },
+  });
 
   it("is the first timeline sample with every client, in hours, or null", () => {
     expect(allActivatedHours([sample(1800, 50), sample(3600, 100), sample(5400, 100)], 100)).toBe(1);

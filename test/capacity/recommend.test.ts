@@ -24,16 +24,20 @@ describe("the recommended host count", () => {
 
   it("property: for finished sweeps it is the minimum k whose replications all passed", () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 32 }), { maxLength: 12 }), fc.array(fc.array(fc.boolean(), { minLength: 1, maxLength: 5 }), { minLength: 12, maxLength: 12 }), (hosts, replicationPasses) => {
-        const points = hosts.map((k, i) => point(k, replicationPasses[i].every(Boolean)));
-        const passing = hosts.filter((_, i) => replicationPasses[i].every(Boolean));
-        const r = recommendHosts(points);
-        if (passing.length === 0) expect(r).toEqual({ hosts: null, reason: "none-passed" });
-        else {
-          expect(r.hosts).toBe(Math.min(...passing));
-          if (r.hosts !== null) expect(r.failedAbove).toEqual(hosts.filter((k) => k > r.hosts! && !passing.includes(k)).sort((a, b) => a - b));
-        }
-      }),
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 1, max: 32 }), { maxLength: 12 }),
+        fc.array(fc.array(fc.boolean(), { minLength: 1, maxLength: 5 }), { minLength: 12, maxLength: 12 }),
+        (hosts, replicationPasses) => {
+          const points = hosts.map((k, i) => point(k, replicationPasses[i].every(Boolean)));
+          const passing = hosts.filter((_, i) => replicationPasses[i].every(Boolean));
+          const r = recommendHosts(points);
+          if (passing.length === 0) expect(r).toEqual({ hosts: null, reason: "none-passed" });
+          else {
+            expect(r.hosts).toBe(Math.min(...passing));
+            if (r.hosts !== null) expect(r.failedAbove).toEqual(hosts.filter((k) => k > r.hosts! && !passing.includes(k)).sort((a, b) => a - b));
+          }
+        },
+      ),
     );
   });
 });

@@ -38,7 +38,12 @@ describe("running replications on the main thread", () => {
     const tasks = [task(0, 1, 11), task(1, 2, 12), task(2, 3, 13)];
     const done = new Map<number, ReplicationMetrics>();
     const progress: number[] = [];
-    const outcome = await runReplications(tasks, 0, { onProgress: (_, f) => progress.push(f), onDone: (run, m) => done.set(run, m) }, new AbortController().signal);
+    const outcome = await runReplications(
+      tasks,
+      0,
+      { onProgress: (_, f) => progress.push(f), onDone: (run, m) => done.set(run, m) },
+      new AbortController().signal,
+    );
     expect(outcome).toEqual({ interrupted: false });
     expect([...done.keys()]).toEqual([0, 1, 2]);
     for (const t of tasks) {
@@ -70,7 +75,9 @@ describe("running replications on the main thread", () => {
 
   it("turns an engine failure into a ReplicationFailedError naming the run", async () => {
     const broken = { ...base, clients: null } as unknown as Scenario;
-    const error = await runReplications([task(0, 1, 31, broken)], 0, { onProgress: () => {}, onDone: () => {} }, new AbortController().signal).catch((e: unknown) => e);
+    const error = await runReplications([task(0, 1, 31, broken)], 0, { onProgress: () => {}, onDone: () => {} }, new AbortController().signal).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ReplicationFailedError);
     expect((error as ReplicationFailedError).code).toBe("KMSSIM_RUN_FAILED");
     expect((error as Error).message).toMatch(/1 host\(s\), 120 clients, replication 1 \(seed 31\) failed/);

@@ -85,11 +85,15 @@ describe("mean and confidence interval over replications", () => {
 
   it("property: more spread between replications, a wider interval", () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 2, maxLength: 20 }), fc.double({ min: 1.5, max: 10, noNaN: true }), (values, stretch) => {
-        const narrow = meanCi(values).halfWidth!;
-        const wide = meanCi(values.map((v) => v * stretch)).halfWidth!;
-        expect(wide).toBeGreaterThanOrEqual(narrow * (1 - 1e-9));
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 2, maxLength: 20 }),
+        fc.double({ min: 1.5, max: 10, noNaN: true }),
+        (values, stretch) => {
+          const narrow = meanCi(values).halfWidth!;
+          const wide = meanCi(values.map((v) => v * stretch)).halfWidth!;
+          expect(wide).toBeGreaterThanOrEqual(narrow * (1 - 1e-9));
+        },
+      ),
     );
   });
 });

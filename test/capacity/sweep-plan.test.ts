@@ -5,11 +5,20 @@ describe("the runs of a sweep", () => {
   it("has one point per fleet size and host count, fleet size first, and the replications of each", () => {
     const { points, runs } = planSweep(42, [1, 2, 3], [1000, 5000], 2);
     expect(points.map((p) => [p.clients, p.hosts])).toEqual([
-      [1000, 1], [1000, 2], [1000, 3],
-      [5000, 1], [5000, 2], [5000, 3],
+      [1000, 1],
+      [1000, 2],
+      [1000, 3],
+      [5000, 1],
+      [5000, 2],
+      [5000, 3],
     ]);
     expect(runs).toHaveLength(12);
-    expect(runs.map((r) => [r.point, r.replication])).toEqual(points.flatMap((p) => [[p.index, 0], [p.index, 1]]));
+    expect(runs.map((r) => [r.point, r.replication])).toEqual(
+      points.flatMap((p) => [
+        [p.index, 0],
+        [p.index, 1],
+      ]),
+    );
     expect(runs.map((r) => r.index)).toEqual([...runs.keys()]);
   });
 

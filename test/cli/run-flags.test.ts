@@ -39,9 +39,14 @@ function shellWords(command: string): string[] {
 async function parseRun(words: readonly string[]): Promise<RunOptions> {
   let parsed: RunOptions | undefined;
   await yargs(words)
-    .command("run <scenario>", "", (y) => declareRunFlags(y.positional("scenario", { type: "string", demandOption: true })), (args) => {
-      parsed = runOptionsFrom(args);
-    })
+    .command(
+      "run <scenario>",
+      "",
+      (y) => declareRunFlags(y.positional("scenario", { type: "string", demandOption: true })),
+      (args) => {
+        parsed = runOptionsFrom(args);
+      },
+    )
     .strict()
     .exitProcess(false)
     .fail((message, error) => {

@@ -3,7 +3,22 @@
 // FIFO is written in place, `-` is stdout, and the temp file can be neither guessed nor planted.
 
 import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, createReadStream, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  createReadStream,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import type * as fsPromises from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,7 +36,8 @@ vi.mock("node:fs/promises", async (importOriginal) => {
       failing.opens.push(args);
       return real.open(...args);
     },
-    rename: (from: string, to: string) => (failing.rename ? Promise.reject(Object.assign(new Error("no space"), { code: "ENOSPC", syscall: "rename" })) : real.rename(from, to)),
+    rename: (from: string, to: string) =>
+      failing.rename ? Promise.reject(Object.assign(new Error("no space"), { code: "ENOSPC", syscall: "rename" })) : real.rename(from, to),
   };
 });
 

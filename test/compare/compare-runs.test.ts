@@ -140,7 +140,9 @@ describe("compareResults", () => {
     const plain = compareResults(resultWith(), resultWith()).rows.map((r) => r.metric);
     expect(plain).not.toContain("clients.total");
     expect(plain).not.toContain("hosts.kms1.late");
-    expect(() => compareResults(resultWith(), resultWith(), { metrics: ["hosts.*"] })).toThrow(/selects no metric; .*or any other number of the results by its exact path/);
+    expect(() => compareResults(resultWith(), resultWith(), { metrics: ["hosts.*"] })).toThrow(
+      /selects no metric; .*or any other number of the results by its exact path/,
+    );
     expect(() => compareResults(resultWith(), resultWith(), { metrics: ["hosts.kms9.late"] })).toThrow(CompareError);
   });
 
@@ -163,7 +165,17 @@ describe("compareResults: properties", () => {
   const count = fc.nat({ max: 10_000 });
   const fraction = fc.double({ min: 0, max: 1, noNaN: true });
   const arbResult = fc
-    .record({ activation: latencies, renewal: latencies, dns: latencies, failovers: count, notActivated: count, jain: fraction, deviation: fraction, ok: count, code: count })
+    .record({
+      activation: latencies,
+      renewal: latencies,
+      dns: latencies,
+      failovers: count,
+      notActivated: count,
+      jain: fraction,
+      deviation: fraction,
+      ok: count,
+      code: count,
+    })
     .map((g): Result =>
       resultWith({ activation: g.activation, renewal: g.renewal, dns: g.dns }, (r) => {
         r.failovers = g.failovers;

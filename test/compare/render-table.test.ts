@@ -15,10 +15,24 @@ describe("renderComparison", () => {
     const cand = resultWith({ activation: [1.5] }, (r) => void (r.failovers = 2));
     const text = renderComparison(compareResults(base, cand), { baseline: "a.json", candidate: "b.json" });
     expect(text).toContain("baseline a.json  candidate b.json");
-    expect(lineOf(text, "rpc.activation.latencyMs.p99 (ms)").split(/\s{2,}/).slice(1)).toEqual(["1.000", "1.500", "+0.500", "+50.0%", "10%", "REGRESSED"]);
-    expect(lineOf(text, "failovers").split(/\s{2,}/).slice(1)).toEqual(["0", "2", "+2", "from 0", "10%", "REGRESSED"]);
-    expect(lineOf(text, "spread.jain").split(/\s{2,}/).slice(1)).toEqual(["0.9996", "0.9996", "0", "0%", "10%", "same"]);
-    expect(text.trimEnd().split("\n").pop()).toMatch(/^ {2}FAIL {2}\d+ of \d+ metrics regressed past their limit: .*rpc\.activation\.latencyMs\.p99.*failovers/);
+    expect(
+      lineOf(text, "rpc.activation.latencyMs.p99 (ms)")
+        .split(/\s{2,}/)
+        .slice(1),
+    ).toEqual(["1.000", "1.500", "+0.500", "+50.0%", "10%", "REGRESSED"]);
+    expect(
+      lineOf(text, "failovers")
+        .split(/\s{2,}/)
+        .slice(1),
+    ).toEqual(["0", "2", "+2", "from 0", "10%", "REGRESSED"]);
+    expect(
+      lineOf(text, "spread.jain")
+        .split(/\s{2,}/)
+        .slice(1),
+    ).toEqual(["0.9996", "0.9996", "0", "0%", "10%", "same"]);
+    expect(text.trimEnd().split("\n").pop()).toMatch(
+      /^ {2}FAIL {2}\d+ of \d+ metrics regressed past their limit: .*rpc\.activation\.latencyMs\.p99.*failovers/,
+    );
   });
 
   it("PASS when nothing regressed", () => {

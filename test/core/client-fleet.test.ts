@@ -5,13 +5,7 @@ import { ClientFleet, type RpcAnswerView } from "../../src/core/client/client-fl
 import type { ClientGroupConfig } from "../../src/core/client/client-group.js";
 import { Phase } from "../../src/core/client/transitions.js";
 import { Code } from "../../src/core/errors.js";
-import {
-  ACTIVATION_VALIDITY_MS,
-  DAY_MS,
-  DEFAULT_ACTIVATION_INTERVAL_MS,
-  DEFAULT_RENEWAL_INTERVAL_MS,
-  LicenseStatus,
-} from "../../src/core/license.js";
+import { ACTIVATION_VALIDITY_MS, DAY_MS, DEFAULT_ACTIVATION_INTERVAL_MS, DEFAULT_RENEWAL_INTERVAL_MS, LicenseStatus } from "../../src/core/license.js";
 import { Mulberry32 } from "../../src/core/rng.js";
 import type { SrvCandidate } from "../../src/core/selection/srv-candidate.js";
 
@@ -240,32 +234,37 @@ describe("client properties", () => {
 
   it("a successful activation always leaves the client cached on the host that answered; removed hosts are never chosen", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 31 }), fc.constantFrom<"win7" | "vista">("win7", "vista"), fc.array(step, { maxLength: 60 }), (seed, profile, steps) => {
-        const fleet = new ClientFleet(1, [group({ profile })], { candidatesOf: () => THREE_HOSTS });
-        const out = new ClientAction();
-        const rng = new Mulberry32(seed);
-        fleet.install(0, 0, 0, out);
-        let now = 0;
-        for (const s of steps) {
-          now += s.dt;
-          if (fleet.phase(0) === Phase.Idle) fleet.onTimer(0, now, rng, out);
-          else if (fleet.phase(0) === Phase.AwaitingDns) {
-            if (s.kind === "dns-fail") fleet.onDnsFailure(0, now, out);
-            else fleet.onDnsAnswer(0, now, 0, 3_600_000, rng, out);
-          } else {
-            const target = fleet.targetHost(0);
-            expect(fleet.removedMask(0) & (1 << target)).toBe(0);
-            if (s.kind === "unreachable") fleet.onRpcUnreachable(0, now, rng, out);
-            else fleet.onRpcAnswer(0, now, { ...ok, status: s.kind === "answer-ok" ? 0 : Code.CountInsufficient }, out);
-            if (s.kind === "answer-ok") {
-              expect(fleet.cachedHost(0)).toBe(target);
-              expect(fleet.statusAt(0, now)).toBe(LicenseStatus.Licensed);
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.constantFrom<"win7" | "vista">("win7", "vista"),
+        fc.array(step, { maxLength: 60 }),
+        (seed, profile, steps) => {
+          const fleet = new ClientFleet(1, [group({ profile })], { candidatesOf: () => THREE_HOSTS });
+          const out = new ClientAction();
+          const rng = new Mulberry32(seed);
+          fleet.install(0, 0, 0, out);
+          let now = 0;
+          for (const s of steps) {
+            now += s.dt;
+            if (fleet.phase(0) === Phase.Idle) fleet.onTimer(0, now, rng, out);
+            else if (fleet.phase(0) === Phase.AwaitingDns) {
+              if (s.kind === "dns-fail") fleet.onDnsFailure(0, now, out);
+              else fleet.onDnsAnswer(0, now, 0, 3_600_000, rng, out);
+            } else {
+              const target = fleet.targetHost(0);
+              expect(fleet.removedMask(0) & (1 << target)).toBe(0);
+              if (s.kind === "unreachable") fleet.onRpcUnreachable(0, now, rng, out);
+              else fleet.onRpcAnswer(0, now, { ...ok, status: s.kind === "answer-ok" ? 0 : Code.CountInsufficient }, out);
+              if (s.kind === "answer-ok") {
+                expect(fleet.cachedHost(0)).toBe(target);
+                expect(fleet.statusAt(0, now)).toBe(LicenseStatus.Licensed);
+              }
             }
+            if (out.kind === ActionKind.SendRpc) expect(fleet.removedMask(0) & (1 << out.host)).toBe(0);
+            expect(fleet.phase(0)).not.toBe(Phase.Error);
           }
-          if (out.kind === ActionKind.SendRpc) expect(fleet.removedMask(0) & (1 << out.host)).toBe(0);
-          expect(fleet.phase(0)).not.toBe(Phase.Error);
-        }
-      }),
+        },
+      ),
     );
   });
 });

@@ -36,12 +36,9 @@ describe("parseCode", () => {
     expect(parseCode(text)).toBe(code);
   });
 
-  it.each(["", "0x", "0x123456789", "C004F0381", "xyz", "-2147483649", "4294967296", "1.5", "0x-1", "--5", "+5", "0xG"])(
-    "rejects %j",
-    (text) => {
-      expect(parseCode(text)).toBeNull();
-    },
-  );
+  it.each(["", "0x", "0x123456789", "C004F0381", "xyz", "-2147483649", "4294967296", "1.5", "0x-1", "--5", "+5", "0xG"])("rejects %j", (text) => {
+    expect(parseCode(text)).toBeNull();
+  });
 
   describe("properties", () => {
     const uint32 = fc.integer({ min: 0, max: 0xffff_ffff });

@@ -68,7 +68,10 @@ describe("CmidCounter", () => {
     class Reference {
       readonly seen = new Map<Cmid, number>();
       latest = -Infinity;
-      constructor(readonly capacity: number, readonly memoryMs: number) {}
+      constructor(
+        readonly capacity: number,
+        readonly memoryMs: number,
+      ) {}
       private expire(t: number): number {
         this.latest = Math.max(this.latest, t);
         for (const [id, at] of this.seen) if (at < this.latest - this.memoryMs) this.seen.delete(id);
@@ -212,22 +215,27 @@ describe("CmidCounter", () => {
 
     it("at a fixed time observing never lowers the count; without requests the count never rises", () => {
       fc.assert(
-        fc.property(fc.integer({ min: 1, max: 8 }), fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 60 }), fc.array(fc.integer({ min: 0, max: 40 * DAY_MS }), { maxLength: 10 }), (threshold, ids, laterMs) => {
-          const counter = new CmidCounter(threshold);
-          let previous = 0;
-          for (const id of ids) {
-            const n = counter.observe(id, 0);
-            expect(n).toBeGreaterThanOrEqual(previous);
-            previous = n;
-          }
-          expect(previous).toBe(Math.min(new Set(ids).size, 2 * threshold));
-          for (const t of [...laterMs].sort((a, b) => a - b)) {
-            const n = counter.count(t);
-            expect(n).toBeLessThanOrEqual(previous);
-            previous = n;
-          }
-          expect(counter.count(30 * DAY_MS + 1)).toBe(0);
-        }),
+        fc.property(
+          fc.integer({ min: 1, max: 8 }),
+          fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 60 }),
+          fc.array(fc.integer({ min: 0, max: 40 * DAY_MS }), { maxLength: 10 }),
+          (threshold, ids, laterMs) => {
+            const counter = new CmidCounter(threshold);
+            let previous = 0;
+            for (const id of ids) {
+              const n = counter.observe(id, 0);
+              expect(n).toBeGreaterThanOrEqual(previous);
+              previous = n;
+            }
+            expect(previous).toBe(Math.min(new Set(ids).size, 2 * threshold));
+            for (const t of [...laterMs].sort((a, b) => a - b)) {
+              const n = counter.count(t);
+              expect(n).toBeLessThanOrEqual(previous);
+              previous = n;
+            }
+            expect(counter.count(30 * DAY_MS + 1)).toBe(0);
+          },
+        ),
       );
     });
   });

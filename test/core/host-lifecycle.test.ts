@@ -69,7 +69,15 @@ describe("HostLifecycle", () => {
 type Input = HostLifeEvent | { kind: "arrive"; renewal: boolean } | { kind: "answer" } | { kind: "late" } | { kind: "lose" };
 
 const inputArb: fc.Arbitrary<Input> = fc.oneof(
-  fc.constantFrom<Input>({ kind: "start" }, { kind: "crash" }, { kind: "hang" }, { kind: "recover" }, { kind: "decommission" }, { kind: "listen-failed" }, { kind: "stop" }),
+  fc.constantFrom<Input>(
+    { kind: "start" },
+    { kind: "crash" },
+    { kind: "hang" },
+    { kind: "recover" },
+    { kind: "decommission" },
+    { kind: "listen-failed" },
+    { kind: "stop" },
+  ),
   fc.record({ kind: fc.constant("slow" as const), serviceTimeMs: fc.option(fc.integer({ min: 0, max: 1000 })) }),
   fc.record({ kind: fc.constant("arrive" as const), renewal: fc.boolean() }),
   fc.constantFrom<Input>({ kind: "answer" }, { kind: "late" }, { kind: "lose" }),

@@ -2,12 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Code } from "../../src/core/errors.js";
 import { KmsHostLogic, newActivationAnswer, type ActivationRequest, type HostConfig } from "../../src/core/host/host-logic.js";
 import { ACTIVATION_THRESHOLD, MAX_CLOCK_SKEW_MS } from "../../src/core/host/thresholds.js";
-import {
-  DAY_MS,
-  DEFAULT_ACTIVATION_INTERVAL_MS,
-  DEFAULT_RENEWAL_INTERVAL_MS,
-  LicenseStatus,
-} from "../../src/core/license.js";
+import { DAY_MS, DEFAULT_ACTIVATION_INTERVAL_MS, DEFAULT_RENEWAL_INTERVAL_MS, LicenseStatus } from "../../src/core/license.js";
 import type { Product } from "../../src/scenario/model.js";
 
 const NOW = 1_000 * DAY_MS;

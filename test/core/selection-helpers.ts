@@ -35,8 +35,7 @@ export const candidateArb = (maxHost = 31): fc.Arbitrary<SrvCandidate> =>
     weight: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 100 })),
   });
 
-export const candidatesArb = (maxHost = 31): fc.Arbitrary<SrvCandidate[]> =>
-  fc.array(candidateArb(maxHost), { minLength: 0, maxLength: 12 });
+export const candidatesArb = (maxHost = 31): fc.Arbitrary<SrvCandidate[]> => fc.array(candidateArb(maxHost), { minLength: 0, maxLength: 12 });
 
 export const maskArb: fc.Arbitrary<number> = fc.oneof(
   fc.integer({ min: 0, max: 0xffff_ffff }),

@@ -23,9 +23,12 @@ describe("parseShard", () => {
 
   it("round-trips through formatShard", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000 }).chain((n) => fc.tuple(fc.integer({ min: 1, max: n }), fc.constant(n))), ([i, n]) => {
-        expect(parseShard(formatShard({ index: i, count: n }))).toEqual({ index: i, count: n });
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 10_000 }).chain((n) => fc.tuple(fc.integer({ min: 1, max: n }), fc.constant(n))),
+        ([i, n]) => {
+          expect(parseShard(formatShard({ index: i, count: n }))).toEqual({ index: i, count: n });
+        },
+      ),
     );
   });
 });

@@ -159,7 +159,13 @@ describe("deploy/kubernetes: a realtime fleet in an Indexed Job against one host
     // The manifest's scenario, made shorter and smaller for a test: 7 simulated days in about 8 s.
     const scenario = join(dir, "scenario.yaml");
     const text = byKind("ConfigMap").data!["scenario.yaml"];
-    writeFileSync(scenario, text.replace("duration: 14d", "duration: 7d").replace(/timeScale: \d+/, "timeScale: 86400").replace("count: 4000", "count: 400"));
+    writeFileSync(
+      scenario,
+      text
+        .replace("duration: 14d", "duration: 7d")
+        .replace(/timeScale: \d+/, "timeScale: 86400")
+        .replace("count: 4000", "count: 400"),
+    );
     const [dnsContainer, hostsContainer] = byKind("Deployment").spec!.template.spec.containers;
 
     const dns = startContainer(dnsContainer, { DNS_LISTEN: "127.0.0.1:0", KEY_FILE: keyFile });

@@ -1,13 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  auditDiscovery,
-  type AuditInput,
-  type DiscoveredRecord,
-  type DiscoverReport,
-  type LookupOutcome,
-  type ProbeResult,
-} from "../../src/discover/audit.js";
+import { auditDiscovery, type AuditInput, type DiscoveredRecord, type DiscoverReport, type LookupOutcome, type ProbeResult } from "../../src/discover/audit.js";
 import { endpointKey } from "../../src/discover/probe-policy.js";
 
 const SERVER = "127.0.0.1:5353";
@@ -212,7 +205,9 @@ describe("auditDiscovery properties", () => {
   it("problems and shares do not depend on the order of the records", () => {
     fc.assert(
       fc.property(
-        deployment.chain((d) => fc.shuffledSubarray(d.records, { minLength: d.records.length, maxLength: d.records.length }).map((shuffled) => ({ d, shuffled }))),
+        deployment.chain((d) =>
+          fc.shuffledSubarray(d.records, { minLength: d.records.length, maxLength: d.records.length }).map((shuffled) => ({ d, shuffled })),
+        ),
         ({ d, shuffled }) => {
           const a = auditDiscovery(inputOf(d));
           const b = auditDiscovery(inputOf({ ...d, records: shuffled }));

@@ -42,7 +42,15 @@ describe("probe policy", () => {
       { target: "d", port: 1, priority: 0, weight: 0 },
       { target: "a", port: 1, priority: 5, weight: 0 },
     ];
-    const plans = planProbes(records, new Map([["a", "127.0.0.1"], ["b", "10.1.1.1"], ["c", "10.1.1.2"]]), new Map([["c", "10.1.1.3"]]));
+    const plans = planProbes(
+      records,
+      new Map([
+        ["a", "127.0.0.1"],
+        ["b", "10.1.1.1"],
+        ["c", "10.1.1.2"],
+      ]),
+      new Map([["c", "10.1.1.3"]]),
+    );
     expect(plans.map((p) => [p.key, p.probe, p.address, p.source])).toEqual([
       ["a:1", true, "127.0.0.1", "dns"],
       ["b:1", false, "10.1.1.1", "dns"],

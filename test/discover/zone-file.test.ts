@@ -82,7 +82,10 @@ describe("parseZoneFile", () => {
 
   it("a relative name without an origin, an unclosed parenthesis and a record without owner are problems", () => {
     expect(problemsOf(zone("kms1 A 127.0.0.1"))[0].message).toMatch(/relative and no \$ORIGIN/);
-    expect(problemsOf(zone("$ORIGIN corp.example.", "@ SOA ns1 host ( 1 2 3 4 5"))[0]).toMatchObject({ line: 2, message: expect.stringMatching(/never closed/) });
+    expect(problemsOf(zone("$ORIGIN corp.example.", "@ SOA ns1 host ( 1 2 3 4 5"))[0]).toMatchObject({
+      line: 2,
+      message: expect.stringMatching(/never closed/),
+    });
     expect(problemsOf(zone("   A 127.0.0.1"))[0].message).toMatch(/no owner/);
   });
 

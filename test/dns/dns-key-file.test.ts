@@ -60,7 +60,12 @@ describe("parseTsigKeyFile", () => {
     ["unknown statement", 'key "k." {\n algorithm hmac-sha256;\n owner "x";\n};', 3, /the key of line 1 has an unknown statement, a word/],
     ["not a key block", "options {\n};", 1, /expected a "key" block, found a word/],
     ["cut short", 'key "k." {\n algorithm hmac-sha256;\n', 2, /the file ends where/],
-    ["duplicate", 'key "k." { algorithm hmac-sha256; secret "AAAA"; };\nkey "K" { algorithm hmac-sha256; secret "AAAA"; };', 2, /defined twice \(first at line 1\)/],
+    [
+      "duplicate",
+      'key "k." { algorithm hmac-sha256; secret "AAAA"; };\nkey "K" { algorithm hmac-sha256; secret "AAAA"; };',
+      2,
+      /defined twice \(first at line 1\)/,
+    ],
     ["open comment", "/* never closed\nkey", 1, /never closed/],
     ["empty secret", 'key "k." {\n algorithm hmac-sha256;\n\n secret "";\n};', 4, /secret of the key of line 1 is empty/],
   ])("%s: the error names file:line, the problem and a good example", (_label, text, line, problem) => {
@@ -80,7 +85,12 @@ describe("parseTsigKeyFile", () => {
 });
 
 describeNeeding(
-  { tag: "tsig-keygen", name: "tsig-keygen", purpose: "to read the output of", missing: TSIG_KEYGEN === null ? "tsig-keygen is not installed (apt-get install bind9 bind9-utils)" : null },
+  {
+    tag: "tsig-keygen",
+    name: "tsig-keygen",
+    purpose: "to read the output of",
+    missing: TSIG_KEYGEN === null ? "tsig-keygen is not installed (apt-get install bind9 bind9-utils)" : null,
+  },
   "parseTsigKeyFile and the installed tsig-keygen",
   () => {
     it("reads what the installed tsig-keygen prints now", () => {

@@ -67,7 +67,8 @@ function responseTo(query: Buffer, rcode: number, id = query.readUInt16BE(0)): B
     id,
     flags: rcode,
     questions: q.questions,
-    answers: rcode === 0 ? [{ type: "SRV", name: q.questions![0].name, ttl: 60, data: { target: "kms1.corp.example", port: 1688, priority: 0, weight: 5 } }] : [],
+    answers:
+      rcode === 0 ? [{ type: "SRV", name: q.questions![0].name, ttl: 60, data: { target: "kms1.corp.example", port: 1688, priority: 0, weight: 5 } }] : [],
     additionals: rcode === 0 ? [{ type: "A", name: "kms1.corp.example", ttl: 60, data: "127.0.0.2" }] : [],
   });
 }
@@ -250,7 +251,16 @@ describe("SrvResolver timeouts and retries", () => {
     const fake = await fakeServer((query, send) => {
       const q = dnsPacket.decode(query);
       const srv = (target: string) => ({ type: "SRV" as const, name: q.questions![0].name, ttl: 60, data: { target, port: 1688, priority: 0, weight: 1 } });
-      send(dnsPacket.encode({ type: "response", id: q.id, flags: 0, questions: q.questions, answers: [srv("."), srv("kms1.corp.example")], additionals: [{ type: "A", name: "kms1.corp.example", ttl: 60, data: "127.0.0.2" }] }));
+      send(
+        dnsPacket.encode({
+          type: "response",
+          id: q.id,
+          flags: 0,
+          questions: q.questions,
+          answers: [srv("."), srv("kms1.corp.example")],
+          additionals: [{ type: "A", name: "kms1.corp.example", ttl: 60, data: "127.0.0.2" }],
+        }),
+      );
     });
     const answer = await resolverFor(fake.port).resolveSrv("corp.example");
     expect(answer.records.map((r) => r.target)).toEqual(["kms1.corp.example"]);

@@ -114,7 +114,11 @@ async function srvAnswered(transport: "udp" | "tcp", id: number): Promise<void> 
   expect(decoded.id).toBe(id);
   expect((decoded.flags ?? 0) & 0xf).toBe(Rcode.NOERROR);
   const data = (records: readonly unknown[] | undefined): unknown[] => (records ?? []).map((r) => (r as { data: unknown }).data);
-  expect(data(decoded.answers).map((d) => (d as { target: string }).target).sort()).toEqual([`kms1.${ZONE}`, `kms2.${ZONE}`]);
+  expect(
+    data(decoded.answers)
+      .map((d) => (d as { target: string }).target)
+      .sort(),
+  ).toEqual([`kms1.${ZONE}`, `kms2.${ZONE}`]);
   expect(data(decoded.additionals?.filter((a) => a.type === "A")).sort()).toEqual(["127.0.0.2", "127.0.0.3"]);
 }
 
@@ -169,39 +173,46 @@ describe("EmbeddedDnsServer fuzzing over loopback", () => {
   it("property: every message over UDP or TCP is dropped or answered with its id; FORMERR is counted as such; damaged updates change nothing (800 runs)", async () => {
     let goodId = 0;
     await fc.assert(
-      fc.asyncProperty(message, fc.constantFrom("udp" as const, "tcp" as const), async ({ kind, bytes, original }: { kind: string; bytes: Buffer; original?: Buffer }, transport) => {
-        const before = server.counters;
-        const srvBefore = zone.listSrv().length;
-        const reply = await exchange(bytes, transport);
-        const after = server.counters;
-        const header = readHeader(bytes);
-        if (reply === null) {
-          // Dropped: only what has no readable header, or is itself a response.
-          expect(header === null || header.qr, `${kind}: dropped a message with a readable query header`).toBe(true);
-        } else {
-          const r = readHeader(reply);
-          expect(r, `${kind}: the reply has a header`).not.toBeNull();
-          expect(r!.id).toBe(header!.id);
-          expect(r!.qr).toBe(true);
-          expect(r!.opcode).toBe(header!.opcode);
-          expect(after.formErrors - before.formErrors).toBe(r!.rcode === Rcode.FORMERR ? 1 : 0);
-          expect(after.answered - before.answered).toBe(r!.rcode === Rcode.FORMERR ? 0 : 1);
-          if (r!.rcode !== Rcode.FORMERR) expect(() => dnsPacket.decode(reply)).not.toThrow();
-        }
-        // A damaged signed update is refused: the signature covers everything but the id.
-        if (after.updatesAccepted > before.updatesAccepted) {
-          expect(kind).toBe("flipped update");
-          const changed = [...bytes.keys()].filter((k) => bytes[k] !== original![k]);
-          expect(changed.every((k) => k < 2), `accepted an update changed at bytes ${changed.join(", ")}`).toBe(true);
-          expect(zone.aAt(`kms9.${ZONE}`)?.address).toBe("127.0.0.9");
-          zone.removeSrv(ZONE, `kms9.${ZONE}`);
-          zone.removeA(`kms9.${ZONE}`);
-        } else {
-          expect(zone.listSrv().length).toBe(srvBefore);
-        }
-        await srvAnswered(transport, ++goodId % 0x10000);
-        expectBooks();
-      }),
+      fc.asyncProperty(
+        message,
+        fc.constantFrom("udp" as const, "tcp" as const),
+        async ({ kind, bytes, original }: { kind: string; bytes: Buffer; original?: Buffer }, transport) => {
+          const before = server.counters;
+          const srvBefore = zone.listSrv().length;
+          const reply = await exchange(bytes, transport);
+          const after = server.counters;
+          const header = readHeader(bytes);
+          if (reply === null) {
+            // Dropped: only what has no readable header, or is itself a response.
+            expect(header === null || header.qr, `${kind}: dropped a message with a readable query header`).toBe(true);
+          } else {
+            const r = readHeader(reply);
+            expect(r, `${kind}: the reply has a header`).not.toBeNull();
+            expect(r!.id).toBe(header!.id);
+            expect(r!.qr).toBe(true);
+            expect(r!.opcode).toBe(header!.opcode);
+            expect(after.formErrors - before.formErrors).toBe(r!.rcode === Rcode.FORMERR ? 1 : 0);
+            expect(after.answered - before.answered).toBe(r!.rcode === Rcode.FORMERR ? 0 : 1);
+            if (r!.rcode !== Rcode.FORMERR) expect(() => dnsPacket.decode(reply)).not.toThrow();
+          }
+          // A damaged signed update is refused: the signature covers everything but the id.
+          if (after.updatesAccepted > before.updatesAccepted) {
+            expect(kind).toBe("flipped update");
+            const changed = [...bytes.keys()].filter((k) => bytes[k] !== original![k]);
+            expect(
+              changed.every((k) => k < 2),
+              `accepted an update changed at bytes ${changed.join(", ")}`,
+            ).toBe(true);
+            expect(zone.aAt(`kms9.${ZONE}`)?.address).toBe("127.0.0.9");
+            zone.removeSrv(ZONE, `kms9.${ZONE}`);
+            zone.removeA(`kms9.${ZONE}`);
+          } else {
+            expect(zone.listSrv().length).toBe(srvBefore);
+          }
+          await srvAnswered(transport, ++goodId % 0x10000);
+          expectBooks();
+        },
+      ),
       { numRuns: 800, seed: 0xd25 },
     );
   }, 60_000);
@@ -217,7 +228,13 @@ describe("EmbeddedDnsServer fuzzing over loopback", () => {
           const peer = await TcpPeer.connect();
           const framed = Buffer.concat(messages.map((m) => frameMessage(m.bytes)));
           // An unfinished frame: a length prefix promising more than what follows.
-          const tail = unfinished === null ? Buffer.alloc(0) : Buffer.concat([Buffer.from([unfinished[0] >> 8, unfinished[0] & 0xff]), Buffer.from(unfinished[1]).subarray(0, Math.max(0, unfinished[0] - 1))]);
+          const tail =
+            unfinished === null
+              ? Buffer.alloc(0)
+              : Buffer.concat([
+                  Buffer.from([unfinished[0] >> 8, unfinished[0] & 0xff]),
+                  Buffer.from(unfinished[1]).subarray(0, Math.max(0, unfinished[0] - 1)),
+                ]);
           const stream = Buffer.concat([framed, tail]);
           const at = [...new Set(cuts.map((f) => Math.floor(f * stream.length)))].filter((k) => k > 0 && k < stream.length).sort((a, b) => a - b);
           let from = 0;
@@ -231,7 +248,10 @@ describe("EmbeddedDnsServer fuzzing over loopback", () => {
           const answeredHere = after.answered + after.formErrors - (before.answered + before.formErrors);
           expect(await until(() => peer.replies.length === answeredHere)).toBe(true);
           const repliedIds = peer.replies.map((r) => readHeader(r)!.id);
-          const expectedIds = messages.map((m) => readHeader(m.bytes)).filter((h) => h !== null && !h.qr).map((h) => h!.id);
+          const expectedIds = messages
+            .map((m) => readHeader(m.bytes))
+            .filter((h) => h !== null && !h.qr)
+            .map((h) => h!.id);
           expect(repliedIds).toEqual(expectedIds);
           peer.socket.destroy();
           await srvAnswered("tcp", 1 + (repliedIds.length % 1000));

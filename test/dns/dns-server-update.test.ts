@@ -79,7 +79,9 @@ describe("dynamic updates through the embedded server", () => {
     const answer = await resolver(address.port).resolveSrv(ZONE);
     expect(answer.records).toEqual([{ target: "kms1.corp.example", port: 1688, priority: 0, weight: 30 }]);
     expect(answer.addresses.get("kms1.corp.example")).toBe("127.0.0.2");
-    expect(logs).toEqual([expect.objectContaining({ zone: ZONE, keyName: "kmssim-key.", rcode: 0, tsigError: 0, changes: 2, peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/) })]);
+    expect(logs).toEqual([
+      expect.objectContaining({ zone: ZONE, keyName: "kmssim-key.", rcode: 0, tsigError: 0, changes: 2, peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/) }),
+    ]);
     expect(server.counters).toMatchObject({ tcpQueries: 1, udpQueries: 1, updates: 1, updatesAccepted: 1, updatesRefused: 0 });
   });
 
@@ -226,25 +228,45 @@ describe("dynamic updates through the embedded server", () => {
 
   it("with an empty key list, any signed update is BADKEY", async () => {
     const { address } = await serve({ keys: [] });
-    expect(await sendDnsUpdate(address, ZONE, publishChanges(ZONE, kms(1)), { key: KEY, timeoutMs: TIMEOUT_MS })).toMatchObject({ rcodeName: "NOTAUTH", tsigErrorName: "BADKEY" });
+    expect(await sendDnsUpdate(address, ZONE, publishChanges(ZONE, kms(1)), { key: KEY, timeoutMs: TIMEOUT_MS })).toMatchObject({
+      rcodeName: "NOTAUTH",
+      tsigErrorName: "BADKEY",
+    });
   });
 });
 
 describe("sendDnsUpdate failures", () => {
   it("UNREACHABLE when nothing listens", async () => {
     const port = await freePort();
-    const error = await sendDnsUpdate({ host: LOOPBACK, port }, ZONE, publishChanges(ZONE, kms(1)), { key: KEY, timeoutMs: TIMEOUT_MS }).catch((e: unknown) => e);
+    const error = await sendDnsUpdate({ host: LOOPBACK, port }, ZONE, publishChanges(ZONE, kms(1)), { key: KEY, timeoutMs: TIMEOUT_MS }).catch(
+      (e: unknown) => e,
+    );
     expect((error as DnsUpdateError).code).toBe("DNS_UPDATE_UNREACHABLE");
   });
 
   it.each([
     ["an unsigned NOERROR", (request: Buffer) => replyTo(request, Rcode.NOERROR), /is not signed/],
-    ["a forged signature", (request: Buffer) => signMessage(replyTo(request, Rcode.NOERROR), { ...KEY, secret: Buffer.from("forged") }, { timeSignedSec: Date.now() / 1000, requestMac: Buffer.alloc(32) }).message, /does not verify/],
-    ["another id", (request: Buffer) => replyTo(Buffer.concat([Buffer.from([request[0] ^ 1, request[1]]), request.subarray(2)]), Rcode.NOERROR), /not an answer/],
+    [
+      "a forged signature",
+      (request: Buffer) =>
+        signMessage(
+          replyTo(request, Rcode.NOERROR),
+          { ...KEY, secret: Buffer.from("forged") },
+          { timeSignedSec: Date.now() / 1000, requestMac: Buffer.alloc(32) },
+        ).message,
+      /does not verify/,
+    ],
+    [
+      "another id",
+      (request: Buffer) => replyTo(Buffer.concat([Buffer.from([request[0] ^ 1, request[1]]), request.subarray(2)]), Rcode.NOERROR),
+      /not an answer/,
+    ],
     ["a few bytes", () => Buffer.from([1, 2, 3]), /shorter than a DNS header/],
   ])("BAD_REPLY for %s", async (_label, answer, message) => {
     const port = await fakeServer(answer);
-    const error = await sendDnsUpdate({ host: LOOPBACK, port }, ZONE, publishChanges(ZONE, kms(1)), { key: KEY, timeoutMs: TIMEOUT_MS }).catch((e: unknown) => e);
+    const error = await sendDnsUpdate({ host: LOOPBACK, port }, ZONE, publishChanges(ZONE, kms(1)), { key: KEY, timeoutMs: TIMEOUT_MS }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DnsUpdateError);
     expect((error as DnsUpdateError).code).toBe("DNS_UPDATE_BAD_REPLY");
     expect((error as Error).message).toMatch(message);
@@ -253,7 +275,12 @@ describe("sendDnsUpdate failures", () => {
 
 // Skipped without nsupdate, except under CI (.ci/run installs BIND 9's tools).
 const NSUPDATE = bindToolPath("nsupdate");
-const nsupdateNeed = { tag: "nsupdate", name: "nsupdate", purpose: "to publish with", missing: NSUPDATE === null ? "nsupdate is not installed (apt-get install bind9-dnsutils)" : null };
+const nsupdateNeed = {
+  tag: "nsupdate",
+  name: "nsupdate",
+  purpose: "to publish with",
+  missing: NSUPDATE === null ? "nsupdate is not installed (apt-get install bind9-dnsutils)" : null,
+};
 
 describeNeeding(nsupdateNeed, "interoperability with the installed nsupdate", () => {
   it("nsupdate -y publishes into the embedded server over UDP and TCP; a wrong secret is refused", async () => {

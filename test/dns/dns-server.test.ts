@@ -150,7 +150,11 @@ describe("EmbeddedDnsServer over UDP", () => {
     expect(rcodeOf(missing)).toBe(Rcode.NXDOMAIN);
     expect(missing.flag_aa).toBe(true);
     expect(missing.answers).toEqual([]);
-    for (const [name, type] of [["kms01.corp.example", "AAAA"], ["_tcp.corp.example", "SRV"], ["corp.example", "A"]] as const) {
+    for (const [name, type] of [
+      ["kms01.corp.example", "AAAA"],
+      ["_tcp.corp.example", "SRV"],
+      ["corp.example", "A"],
+    ] as const) {
       const nodata = dnsPacket.decode((await udpAsk(server.port, query(name, type)))!);
       expect([name, rcodeOf(nodata), nodata.answers]).toEqual([name, Rcode.NOERROR, []]);
     }
@@ -235,7 +239,14 @@ describe("EmbeddedDnsServer and bad input", () => {
 
   it("FORMERR for two questions, or a question name written with a compression pointer", async () => {
     const server = await serve(zoneWith(1));
-    const two = dnsPacket.encode({ type: "query", id: 3, questions: [{ name: OWNER, type: "SRV" }, { name: OWNER, type: "A" }] });
+    const two = dnsPacket.encode({
+      type: "query",
+      id: 3,
+      questions: [
+        { name: OWNER, type: "SRV" },
+        { name: OWNER, type: "A" },
+      ],
+    });
     expect(readHeader((await udpAsk(server.port, two))!)?.rcode).toBe(Rcode.FORMERR);
     // Name = pointer to offset 0 (inside the header): dns-packet decodes it, we refuse to echo it.
     const pointer = Buffer.concat([Buffer.from([0, 4, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0]), Buffer.from([0xc0, 0x00, 0, 33, 0, 1])]);
@@ -271,14 +282,16 @@ describe("EmbeddedDnsServer and bad input", () => {
         head.writeUInt16BE(bits, 2); // QR clear: the server must deal with it
         return Buffer.concat([head, rest]);
       });
-    const mutated = fc
-      .tuple(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 255 }))
-      .map(([at, byte]) => {
-        const bytes = Buffer.from(query(OWNER, "SRV", 1));
-        bytes[at % bytes.length] = byte;
-        return bytes;
-      });
-    const anyBytes = fc.oneof(fc.uint8Array({ maxLength: 600 }).map((a) => Buffer.from(a)), headerLike, mutated);
+    const mutated = fc.tuple(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 255 })).map(([at, byte]) => {
+      const bytes = Buffer.from(query(OWNER, "SRV", 1));
+      bytes[at % bytes.length] = byte;
+      return bytes;
+    });
+    const anyBytes = fc.oneof(
+      fc.uint8Array({ maxLength: 600 }).map((a) => Buffer.from(a)),
+      headerLike,
+      mutated,
+    );
     let id = 0;
     await fc.assert(
       fc.asyncProperty(anyBytes, async (bytes) => {
@@ -318,7 +331,10 @@ describe("EmbeddedDnsServer over TCP", () => {
     const server = await serve(zoneWith(2));
     const both = Buffer.concat([frameMessage(query(OWNER, "SRV", 1)), frameMessage(query("kms02.corp.example", "A", 2))]);
     const replies = (await tcpAsk(server.port, [both], 2)).map((r) => dnsPacket.decode(r));
-    expect(replies.map((r) => [r.id, r.answers!.length])).toEqual([[1, 2], [2, 1]]);
+    expect(replies.map((r) => [r.id, r.answers!.length])).toEqual([
+      [1, 2],
+      [2, 1],
+    ]);
     expect(server.counters.tcpQueries).toBe(2);
   });
 

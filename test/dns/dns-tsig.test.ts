@@ -66,7 +66,8 @@ describe("TSIG sign and verify", () => {
   it("matches an HMAC-SHA256 computed independently over the RFC 8945 digest layout", () => {
     const message = update(7);
     const { message: signed, mac } = signMessage(message, { ...key, name: "KMSSIM-Key" }, { timeSignedSec: NOW, fudgeSec: 300 });
-    const name = (labels: string[]): Buffer => Buffer.concat([...labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)])), Buffer.from([0])]);
+    const name = (labels: string[]): Buffer =>
+      Buffer.concat([...labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)])), Buffer.from([0])]);
     const expected = createHmac("sha256", key.secret)
       .update(message)
       .update(name(["kmssim-key"]))
@@ -183,7 +184,7 @@ describe("TSIG sign and verify", () => {
         // Names are case-insensitive: the MAC covers the key and algorithm names in lower
         // case, so flipping the case bit of a letter there must still verify (as in BIND).
         const inTsigNames = (at >= tsigStart && at < tsigStart + 12) || (at >= tsigStart + 22 && at < tsigStart + 35);
-        const caseFlip = inTsigNames && (0x80 >> (bit & 7)) === 0x20 && /[a-z]/i.test(String.fromCharCode(signed[at]));
+        const caseFlip = inTsigNames && 0x80 >> (bit & 7) === 0x20 && /[a-z]/i.test(String.fromCharCode(signed[at]));
         try {
           const verdict = verifyMessage(flipped, [key], { nowSec: NOW });
           expect(verdict.signed && verdict.error === TsigErrorCode.NOERROR).toBe(caseFlip);

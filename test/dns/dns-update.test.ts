@@ -2,14 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { signMessage, TsigErrorCode, verifyMessage, type TsigKey } from "../../src/dns/tsig.js";
 import { handleUpdate, type UpdateLogEntry } from "../../src/dns/update-handler.js";
-import {
-  decodeUpdate,
-  encodeUpdate,
-  UpdateFormatError,
-  type Prerequisite,
-  type UpdateChange,
-  type UpdateRecord,
-} from "../../src/dns/update-message.js";
+import { decodeUpdate, encodeUpdate, UpdateFormatError, type Prerequisite, type UpdateChange, type UpdateRecord } from "../../src/dns/update-message.js";
 import { publishChanges, unpublishChanges } from "../../src/dns/update-client.js";
 import { Rcode, readHeader } from "../../src/dns/wire.js";
 import { DnsZone } from "../../src/dns/zone.js";
@@ -50,18 +43,27 @@ describe("UPDATE codec", () => {
       zoneClass: 1,
       prerequisites: [],
       changes: [
-        { op: "add", rr: { type: "SRV", name: "_vlmcs._tcp.corp.example", priority: 0, weight: 100, port: 1688, target: "kms1.corp.example" }, ttlSeconds: 3600 },
+        {
+          op: "add",
+          rr: { type: "SRV", name: "_vlmcs._tcp.corp.example", priority: 0, weight: 100, port: 1688, target: "kms1.corp.example" },
+          ttlSeconds: 3600,
+        },
         { op: "add", rr: { type: "A", name: "kms1.corp.example", address: "127.0.0.2" }, ttlSeconds: 3600 },
       ],
     });
   });
 
   it("writes the RFC 2136 forms byte for byte: class NONE and ANY, empty rdata, TTL 0", () => {
-    const bytes = encodeUpdate(1, "ex", [
-      { op: "delete", rr: { type: "A", name: "h.ex", address: "10.0.0.1" } },
-      { op: "deleteRRset", name: "h.ex", type: "SRV" },
-      { op: "deleteName", name: "h.ex" },
-    ], [{ kind: "nameNotInUse", name: "n.ex" }]);
+    const bytes = encodeUpdate(
+      1,
+      "ex",
+      [
+        { op: "delete", rr: { type: "A", name: "h.ex", address: "10.0.0.1" } },
+        { op: "deleteRRset", name: "h.ex", type: "SRV" },
+        { op: "deleteName", name: "h.ex" },
+      ],
+      [{ kind: "nameNotInUse", name: "n.ex" }],
+    );
     const hex = (s: string): string => s.replace(/\s+/g, "");
     expect(bytes.toString("hex")).toBe(
       hex(`0001 2800 0001 0001 0003 0000
@@ -84,7 +86,7 @@ describe("UPDATE codec", () => {
   });
 
   it("keeps records of other types as unsupported, with their rdata", () => {
-    const bytes = Buffer.from(encodeUpdate(9, "corp.example", [{ op: "add", rr: { type: "A", name: "mx.corp.example", address: "1.2.3.4" } , ttlSeconds: 60 }]));
+    const bytes = Buffer.from(encodeUpdate(9, "corp.example", [{ op: "add", rr: { type: "A", name: "mx.corp.example", address: "1.2.3.4" }, ttlSeconds: 60 }]));
     const typeAt = bytes.length - 14; // A record: type, class, ttl, rdlength, 4 bytes rdata
     bytes.writeUInt16BE(16, typeAt); // TXT
     expect(decodeUpdate(bytes).changes).toEqual([
@@ -101,7 +103,9 @@ describe("UPDATE codec", () => {
     ["opcode QUERY", (b: Buffer) => b.writeUInt16BE(0, 2), /not UPDATE/],
     ["trailing byte", (b: Buffer) => b, /bytes follow/],
   ])("UpdateFormatError for %s", (_label, spoil, message) => {
-    const bytes = Buffer.from(encodeUpdate(9, "corp.example", [{ op: "add", rr: { type: "A", name: "kms.corp.example", address: "1.2.3.4" }, ttlSeconds: 60 }]));
+    const bytes = Buffer.from(
+      encodeUpdate(9, "corp.example", [{ op: "add", rr: { type: "A", name: "kms.corp.example", address: "1.2.3.4" }, ttlSeconds: 60 }]),
+    );
     const spoiled = _label === "trailing byte" ? Buffer.concat([bytes, Buffer.from([0])]) : bytes;
     spoil(spoiled);
     expect(() => decodeUpdate(spoiled)).toThrow(UpdateFormatError);
@@ -109,9 +113,12 @@ describe("UPDATE codec", () => {
   });
 
   it("property: truncated, mutated or random bytes raise UpdateFormatError and nothing else", () => {
-    const valid = encodeUpdate(77, "corp.example", publishChanges("corp.example", { target: "kms1.corp.example", address: "127.0.0.2", port: 1688, priority: 0, weight: 100, ttlSeconds: 600 }), [
-      { kind: "nameInUse", name: "corp.example" },
-    ]);
+    const valid = encodeUpdate(
+      77,
+      "corp.example",
+      publishChanges("corp.example", { target: "kms1.corp.example", address: "127.0.0.2", port: 1688, priority: 0, weight: 100, ttlSeconds: 600 }),
+      [{ kind: "nameInUse", name: "corp.example" }],
+    );
     const inputs = fc.oneof(
       fc.integer({ min: 0, max: valid.length - 1 }).map((n) => Buffer.from(valid.subarray(0, n))),
       fc.tuple(fc.integer({ min: 0, max: valid.length - 1 }), fc.nat(255)).map(([at, byte]) => {
@@ -165,7 +172,11 @@ interface Harness {
   zone: DnsZone;
   logs: UpdateLogEntry[];
   clock: { ms: number };
-  send: (changes: readonly UpdateChange[], prerequisites?: readonly Prerequisite[], zoneName?: string) => { rcode: number; tsigError: number; verified: boolean };
+  send: (
+    changes: readonly UpdateChange[],
+    prerequisites?: readonly Prerequisite[],
+    zoneName?: string,
+  ) => { rcode: number; tsigError: number; verified: boolean };
 }
 
 function harness(): Harness {
@@ -192,7 +203,9 @@ describe("handleUpdate", () => {
     expect(result).toEqual({ rcode: Rcode.NOERROR, tsigError: 0, verified: true });
     expect(h.zone.listSrv(ZONE)).toEqual([{ domain: ZONE, target: "kms1.corp.example", port: 1688, priority: 1, weight: 10, ttlSeconds: 600 }]);
     expect(h.zone.aAt("kms1.corp.example")).toMatchObject({ address: "127.0.0.2", ttlSeconds: 600, static: false, updatedAtMs: 0 });
-    expect(h.logs).toEqual([{ at: 0, peer: "test", zone: ZONE, keyName: "kmssim-key.", rcode: 0, tsigError: 0, changes: 2, reason: expect.stringMatching(/applied 2/) }]);
+    expect(h.logs).toEqual([
+      { at: 0, peer: "test", zone: ZONE, keyName: "kmssim-key.", rcode: 0, tsigError: 0, changes: 2, reason: expect.stringMatching(/applied 2/) },
+    ]);
     // Dynamic additions inside a zone do not create new zones.
     expect(h.zone.origins()).toEqual([ZONE]);
   });
@@ -218,18 +231,27 @@ describe("handleUpdate", () => {
     ]);
     expect(h.send([{ op: "delete", rr: srv("kms1.corp.example", 1688, 0, 99) }]).rcode).toBe(Rcode.NOERROR);
     expect(h.zone.listSrv()).toHaveLength(3); // weight differs: not that RR
-    h.send([{ op: "delete", rr: srv("kms1.corp.example", 1688, 0, 100) }, { op: "delete", rr: { type: "A", name: "kms2.corp.example", address: "127.0.0.9" } }]);
+    h.send([
+      { op: "delete", rr: srv("kms1.corp.example", 1688, 0, 100) },
+      { op: "delete", rr: { type: "A", name: "kms2.corp.example", address: "127.0.0.9" } },
+    ]);
     expect(h.zone.listSrv().map((r) => r.target)).toEqual(["kms2.corp.example", "kms3.corp.example"]);
     expect(h.zone.aAt("kms2.corp.example")).toBeDefined();
     h.send([{ op: "deleteName", name: "kms1.corp.example" }]);
     expect(h.zone.aAt("kms1.corp.example")).toBeUndefined();
-    h.send([{ op: "deleteRRset", name: OWNER, type: "SRV" }, { op: "deleteRRset", name: "kms2.corp.example", type: "A" }]);
+    h.send([
+      { op: "deleteRRset", name: OWNER, type: "SRV" },
+      { op: "deleteRRset", name: "kms2.corp.example", type: "A" },
+    ]);
     expect(snapshot(h.zone)).toEqual({ srv: [], a: [], origins: [ZONE] });
   });
 
   it("prerequisites: each kind passes when true and fails with its rcode, leaving the zone untouched", () => {
     const h = harness();
-    h.send([{ op: "add", rr: srv("kms1.corp.example"), ttlSeconds: 60 }, { op: "add", rr: { type: "A", name: "kms1.corp.example", address: "127.0.0.2" }, ttlSeconds: 60 }]);
+    h.send([
+      { op: "add", rr: srv("kms1.corp.example"), ttlSeconds: 60 },
+      { op: "add", rr: { type: "A", name: "kms1.corp.example", address: "127.0.0.2" }, ttlSeconds: 60 },
+    ]);
     const add = [{ op: "add" as const, rr: { type: "A" as const, name: "new.corp.example", address: "127.0.0.5" }, ttlSeconds: 60 }];
     const cases: [Prerequisite[], number][] = [
       [[{ kind: "rrsetExists", name: OWNER, type: "SRV" }], Rcode.NOERROR],
@@ -243,7 +265,13 @@ describe("handleUpdate", () => {
       [[{ kind: "nameNotInUse", name: OWNER }], Rcode.YXDOMAIN],
       [[{ kind: "rrsetMatches", rr: srv("KMS1.corp.example") }], Rcode.NOERROR],
       [[{ kind: "rrsetMatches", rr: srv("kms1.corp.example", 1689) }], Rcode.NXRRSET],
-      [[{ kind: "rrsetMatches", rr: srv("kms1.corp.example") }, { kind: "rrsetMatches", rr: srv("kms2.corp.example") }], Rcode.NXRRSET],
+      [
+        [
+          { kind: "rrsetMatches", rr: srv("kms1.corp.example") },
+          { kind: "rrsetMatches", rr: srv("kms2.corp.example") },
+        ],
+        Rcode.NXRRSET,
+      ],
       [[{ kind: "rrsetMatches", rr: { type: "A", name: "kms1.corp.example", address: "127.0.0.2" } }], Rcode.NOERROR],
       [[{ kind: "rrsetExists", name: "kms1.other.example", type: "A" }], Rcode.NOTZONE],
     ];
@@ -286,9 +314,16 @@ describe("handleUpdate", () => {
     fc.assert(
       fc.property(fc.array(change, { maxLength: 6 }), fc.array(prerequisite, { maxLength: 2 }), (changes, prerequisites) => {
         const h = harness();
-        h.send([{ op: "add", rr: srv("kms1.corp.example"), ttlSeconds: 60 }, { op: "add", rr: { type: "A", name: "kms1.corp.example", address: "127.0.0.2" }, ttlSeconds: 60 }]);
+        h.send([
+          { op: "add", rr: srv("kms1.corp.example"), ttlSeconds: 60 },
+          { op: "add", rr: { type: "A", name: "kms1.corp.example", address: "127.0.0.2" }, ttlSeconds: 60 },
+        ]);
         const inZone = (n: string): string => `${n}.corp.example`;
-        const mapped = changes.map((c): UpdateChange => (c.op === "add" || c.op === "delete" ? { ...c, rr: { ...c.rr, name: c.rr.type === "SRV" ? OWNER : inZone(c.rr.name) } } : { ...c, name: inZone(c.name) }));
+        const mapped = changes.map((c): UpdateChange =>
+          c.op === "add" || c.op === "delete"
+            ? { ...c, rr: { ...c.rr, name: c.rr.type === "SRV" ? OWNER : inZone(c.rr.name) } }
+            : { ...c, name: inZone(c.name) },
+        );
         const before = snapshot(h.zone);
         const { rcode } = h.send(mapped, prerequisites);
         if (rcode !== Rcode.NOERROR) expect(snapshot(h.zone)).toEqual(before);

@@ -21,7 +21,10 @@ describe("DnsZone", () => {
     zone.addSrv("corp.example", kms("kms1", 10));
     zone.addSrv("corp.example", kms("KMS1", 20));
     zone.addSrv("corp.example", { ...kms("kms1"), port: 1689 });
-    expect(zone.listSrv().map((r) => [r.port, r.weight])).toEqual([[1688, 20], [1689, 100]]);
+    expect(zone.listSrv().map((r) => [r.port, r.weight])).toEqual([
+      [1688, 20],
+      [1689, 100],
+    ]);
   });
 
   it("removes by target (and port), and lists every domain", () => {

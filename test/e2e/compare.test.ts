@@ -88,7 +88,17 @@ describe("kmssim compare", () => {
   it("--metric and per-metric --max-regression: a generous limit on the one metric selected passes", async () => {
     const out = join(dir, "relaxed.json");
     // --metric before the files takes one value, not the files too.
-    const run = await kmssim(["compare", "--metric", "rpc.activation.latencyMs.p99", baseline.outPath, slow.outPath, "--max-regression", "p99=100000%,default=1%", "--out", out]);
+    const run = await kmssim([
+      "compare",
+      "--metric",
+      "rpc.activation.latencyMs.p99",
+      baseline.outPath,
+      slow.outPath,
+      "--max-regression",
+      "p99=100000%,default=1%",
+      "--out",
+      out,
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const report = readReport(out);
     expect(report.rows.map((r) => r.metric)).toEqual(["rpc.activation.latencyMs.p99"]);
@@ -107,7 +117,11 @@ describe("kmssim compare", () => {
     const cases: [string, (d: string, good: string) => string[], RegExp][] = [
       ["a missing file", (d, good) => [good, join(d, "absent.json")], /cannot read '[^']*absent\.json': no such file/],
       ["a file that is not JSON", (d, good) => [writeText(d, "text.json", "not json"), good], /'[^']*text\.json' is not JSON/],
-      ["another schema", (d, good) => [good, writeText(d, "v2.json", JSON.stringify({ schema: "kmssim/result@2" }))], /'[^']*v2\.json' is not a kmssim\/result@1 result \(schema: should be "kmssim\/result@1", got "kmssim\/result@2"\)/],
+      [
+        "another schema",
+        (d, good) => [good, writeText(d, "v2.json", JSON.stringify({ schema: "kmssim/result@2" }))],
+        /'[^']*v2\.json' is not a kmssim\/result@1 result \(schema: should be "kmssim\/result@1", got "kmssim\/result@2"\)/,
+      ],
       [
         "a broken histogram",
         (d, good) => [good, writeText(d, "broken.json", readFileSync(good, "utf8").replace(/"histogram": "[^"]+"/, '"histogram": "AAAAAAAA"'))],

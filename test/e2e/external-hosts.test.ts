@@ -43,7 +43,8 @@ function startHost(args: readonly string[]) {
     async waitFor(pattern: RegExp, count: number): Promise<void> {
       const deadline = Date.now() + WAIT_MS;
       while ((stdout.match(new RegExp(pattern.source, "gm")) ?? []).length < count) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`kmssim host did not print ${pattern} ${count}×; stdout:\n${stdout}\nstderr:\n${stderr}`);
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`kmssim host did not print ${pattern} ${count}×; stdout:\n${stdout}\nstderr:\n${stderr}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },
@@ -98,7 +99,21 @@ describe("run --external-hosts --shard i/2 --start-at T against kmssim host and 
     );
     const startAt = new Date(Date.now() + LEAD_S * 1000).toISOString();
     const hostsOut = join(dir, "hosts.json");
-    const host = startHost([scenario, "--dns", `127.0.0.1:${server.port}`, "--key-file", keyFile, "--port-base", "0", "--start-at", startAt, "--time-scale", "86400", "--out", hostsOut]);
+    const host = startHost([
+      scenario,
+      "--dns",
+      `127.0.0.1:${server.port}`,
+      "--key-file",
+      keyFile,
+      "--port-base",
+      "0",
+      "--start-at",
+      startAt,
+      "--time-scale",
+      "86400",
+      "--out",
+      hostsOut,
+    ]);
     try {
       await host.waitFor(/^kmssim host: kms\d published in corp\.example/, 2);
       const runs = await Promise.all(
@@ -110,7 +125,9 @@ describe("run --external-hosts --shard i/2 --start-at T against kmssim host and 
       runs.forEach((run, k) => {
         expect(run.code, `shard ${k + 1}/2; stderr:\n${run.stderr}`).toBe(0);
         expectNoStack(run.stderr);
-        expect(run.stderr, "the run says once who carries out host events").toMatch(/host events are logged in the result but carried out by `kmssim host --start-at`/);
+        expect(run.stderr, "the run says once who carries out host events").toMatch(
+          /host events are logged in the result but carried out by `kmssim host --start-at`/,
+        );
       });
       expect(results.map((r) => r.clients.total)).toEqual([100, 100]);
       for (const r of results) {
@@ -126,7 +143,10 @@ describe("run --external-hosts --shard i/2 --start-at T against kmssim host and 
           expect(h.clientAnswered, `${h.name}: every request sent was answered`).toBe(h.requests);
           expect([h.state, h.lost, h.late, h.unanswered, h.dlv.total, h.count]).toEqual(["up", 0, 0, 0, 0, {}]);
         }
-        expect(r.events.some((e) => e.kind === "host" && e.target === "kms2" && e.action === "slow"), "the event is logged").toBe(true);
+        expect(
+          r.events.some((e) => e.kind === "host" && e.target === "kms2" && e.action === "slow"),
+          "the event is logged",
+        ).toBe(true);
       }
       expect(await host.stop()).toBe(0);
       expect(host.stdout(), "the host carried out its scenario event").toMatch(/^kmssim host: kms2 slow \(scenario event at simulated 172800 s\)$/m);

@@ -318,8 +318,14 @@ export function expectResultContract(r: Result): void {
     expect(d.licensed + d.initialGrace + d.outOfToleranceGrace + d.notification, `${p}.dlv: requests by client state add up`).toBe(d.total);
   }
   if (totalRequests > 0) {
-    expect(r.hosts.reduce((a, h) => a + h.share, 0), "shares sum to 1").toBeCloseTo(1, 4);
-    expect(r.hosts.reduce((a, h) => a + h.expectedShare, 0), "expected shares sum to 1").toBeCloseTo(1, 4);
+    expect(
+      r.hosts.reduce((a, h) => a + h.share, 0),
+      "shares sum to 1",
+    ).toBeCloseTo(1, 4);
+    expect(
+      r.hosts.reduce((a, h) => a + h.expectedShare, 0),
+      "expected shares sum to 1",
+    ).toBeCloseTo(1, 4);
   }
   // Every RPC sent met a host that served it, refused it or never answered — or is still on the wire.
   const met = r.hosts.reduce((a, h) => a + h.requests + h.refused + h.unanswered, 0);
@@ -330,7 +336,10 @@ export function expectResultContract(r: Result): void {
     (a, k) => a + Object.entries(k.errors).reduce((s, [code, n]) => s + (code === "0x800706BA" ? 0 : n), 0),
     0,
   );
-  expect(r.hosts.reduce((a, h) => a + h.dlv.failed, 0), "host-side failures ≥ KMS error codes clients received").toBeGreaterThanOrEqual(hostCoded);
+  expect(
+    r.hosts.reduce((a, h) => a + h.dlv.failed, 0),
+    "host-side failures ≥ KMS error codes clients received",
+  ).toBeGreaterThanOrEqual(hostCoded);
 
   expectSpread(r.spread, "spread");
   expectCount(r.failovers, "failovers");
@@ -394,11 +403,16 @@ export function expectResultContract(r: Result): void {
 
 function holds(actual: number, op: string, value: number): boolean {
   switch (op) {
-    case "lt": return actual < value;
-    case "lte": return actual <= value;
-    case "gt": return actual > value;
-    case "gte": return actual >= value;
-    default: return Math.abs(actual - value) <= 1e-9;
+    case "lt":
+      return actual < value;
+    case "lte":
+      return actual <= value;
+    case "gt":
+      return actual > value;
+    case "gte":
+      return actual >= value;
+    default:
+      return Math.abs(actual - value) <= 1e-9;
   }
 }
 

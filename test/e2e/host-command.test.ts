@@ -78,7 +78,9 @@ function startHost(args: readonly string[]): HostChild {
           timeoutMs,
         );
         child.stdout!.on("data", check);
-        void ended.then(({ code, signal }) => done(new Error(`kmssim host exited (code ${code}, signal ${signal}) before printing ${pattern}; stdout:\n${stdout}\nstderr:\n${stderr}`)));
+        void ended.then(({ code, signal }) =>
+          done(new Error(`kmssim host exited (code ${code}, signal ${signal}) before printing ${pattern}; stdout:\n${stdout}\nstderr:\n${stderr}`)),
+        );
         check();
       });
     },
@@ -210,7 +212,10 @@ describe("kmssim host publishing to kmssim dns, audited by kmssim discover", () 
     const targets = report.records.map((r) => `${r.target}:${r.port}`).sort();
     expect(targets, "stopping the service does not remove its records").toEqual([`kms1.${ZONE}:${ports.kms1}`, `kms2.${ZONE}:${ports.kms2}`]);
     for (const r of report.records) expect(r.probe.status).toBe("refused");
-    const unreachable = report.problems.filter((p) => p.code === "UNREACHABLE").flatMap((p) => p.hosts).sort();
+    const unreachable = report.problems
+      .filter((p) => p.code === "UNREACHABLE")
+      .flatMap((p) => p.hosts)
+      .sort();
     expect(unreachable).toEqual(targets);
     expect(report.ok).toBe(false);
     expect(code).toBe(1);
@@ -221,7 +226,10 @@ describe("kmssim host publishing to kmssim dns, audited by kmssim discover", () 
     const wrong = startHost([scenario, "--dns", `127.0.0.1:${server.port}`, "--key-file", wrongKey, "--port-base", "0"]);
     try {
       await wrong.waitFor(PUBLISH_FAILED, 2);
-      const failed = wrong.stdout().split("\n").filter((line) => PUBLISH_FAILED.test(line));
+      const failed = wrong
+        .stdout()
+        .split("\n")
+        .filter((line) => PUBLISH_FAILED.test(line));
       expect(failed).toHaveLength(2);
       for (const line of failed) {
         expect(line).toMatch(/NOTAUTH/);
@@ -256,14 +264,7 @@ describe("kmssim host: bad input exits 2", () => {
     const scenario = writeScenario(
       dir,
       "same-port.yaml",
-      yaml(
-        "name: same-port",
-        "hosts:",
-        "  - { name: kms1, port: 17688 }",
-        "  - { name: kms2, port: 17688 }",
-        "clients:",
-        "  - { name: fleet, count: 10 }",
-      ),
+      yaml("name: same-port", "hosts:", "  - { name: kms1, port: 17688 }", "  - { name: kms2, port: 17688 }", "clients:", "  - { name: fleet, count: 10 }"),
     );
     const run = await kmssim(["host", scenario, "--dns", "127.0.0.1:5353"], { timeoutMs: WAIT_MS });
     expect(run.code, run.stderr).toBe(2);

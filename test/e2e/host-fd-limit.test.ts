@@ -36,13 +36,25 @@ describe("kmssim host under ulimit -n 256", () => {
     const scenario = writeScenario(
       dir,
       "fd.yaml",
-      yaml("name: fd-limit", "seed: 5", "dns: { domain: corp.example, publish: manual }", "hosts:", "  - { name: kms1 }", "clients:", "  - { name: fleet, count: 10 }"),
+      yaml(
+        "name: fd-limit",
+        "seed: 5",
+        "dns: { domain: corp.example, publish: manual }",
+        "hosts:",
+        "  - { name: kms1 }",
+        "clients:",
+        "  - { name: fleet, count: 10 }",
+      ),
     );
     // publish: manual sends no updates, so the --dns address is never contacted.
-    const child = spawn("/bin/sh", ["-c", `ulimit -n ${FILE_LIMIT} && exec "$0" "$@"`, process.execPath, BIN, "host", scenario, "--dns", "127.0.0.1:9", "--port-base", "0"], {
-      cwd: REPO_ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      "/bin/sh",
+      ["-c", `ulimit -n ${FILE_LIMIT} && exec "$0" "$@"`, process.execPath, BIN, "host", scenario, "--dns", "127.0.0.1:9", "--port-base", "0"],
+      {
+        cwd: REPO_ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
     let stdout = "";
     let stderr = "";
@@ -61,7 +73,14 @@ describe("kmssim host under ulimit -n 256", () => {
       });
       for (let k = 0; k < IDLE_PEERS; k++) await idlePeer(port);
       const prefix = cmidPrefix(5);
-      const request = { requestId: 7, cmid: cmidFromIndex(prefix, 0), product: "windows-client" as const, clientTimeMs: Date.now(), renewal: false, status: LicenseStatus.InitialGrace };
+      const request = {
+        requestId: 7,
+        cmid: cmidFromIndex(prefix, 0),
+        product: "windows-client" as const,
+        clientTimeMs: Date.now(),
+        renewal: false,
+        status: LicenseStatus.InitialGrace,
+      };
       const answer = await callHost({ address: "127.0.0.1", port }, request, 5_000);
       expect(answer.requestId).toBe(7);
     } finally {

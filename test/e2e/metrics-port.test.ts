@@ -57,7 +57,6 @@ function halfRequest(port: number): Promise<{ closed: Promise<string> }> {
   });
 }
 
-
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const STORM_CLIENTS = 600;
@@ -159,7 +158,10 @@ describe("kmssim run --metrics-port", () => {
       expect(s.type).toMatch(/^text\/plain; version=0\.0\.4; charset=utf-8$/);
     }
     const totals = busy.map((s) => total(s.text, "kmssim_rpc_total"));
-    expect(totals.every((n, k) => k === 0 || n >= totals[k - 1]), `never decreasing: ${totals.join(", ")}`).toBe(true);
+    expect(
+      totals.every((n, k) => k === 0 || n >= totals[k - 1]),
+      `never decreasing: ${totals.join(", ")}`,
+    ).toBe(true);
     expect(totals[totals.length - 1]).toBeGreaterThan(totals[0]);
 
     const last = busy[busy.length - 1].text;
@@ -169,7 +171,11 @@ describe("kmssim run --metrics-port", () => {
     expect(labelled("status").has("ok")).toBe(true);
     for (const s of busy) {
       for (const sample of select(s.text, "kmssim_host_up")) expect([0, 1]).toContain(sample.value);
-      expect(select(s.text, "kmssim_host_requests_total").map((x) => x.labels.host).sort()).toEqual(HOSTS);
+      expect(
+        select(s.text, "kmssim_host_requests_total")
+          .map((x) => x.labels.host)
+          .sort(),
+      ).toEqual(HOSTS);
       const counts = expectWellFormedHistogram(s.text, "kmssim_rpc_latency_seconds");
       // Both come from the same progress messages within one scrape: equal, not just close.
       for (const kind of ["activation", "renewal"]) {

@@ -30,9 +30,13 @@ describe("a realtime run that runs out of file descriptors", () => {
     );
     const out = join(dir, "fd.json");
     // Paths are passed as arguments, not spliced into the shell text.
-    const run = await runChild("bash", ["-c", 'ulimit -n 256; exec "$0" "$@"', process.execPath, BIN, "run", scenario, "--out", out, "--quiet", "--workers", "2"], {
-      timeoutMs: 60_000,
-    });
+    const run = await runChild(
+      "bash",
+      ["-c", 'ulimit -n 256; exec "$0" "$@"', process.execPath, BIN, "run", scenario, "--out", out, "--quiet", "--workers", "2"],
+      {
+        timeoutMs: 60_000,
+      },
+    );
     expect(run.code, run.stderr).toBe(3);
     expectNoStack(run.stderr);
     expect(run.stderr).toMatch(/ran out of file descriptors/);

@@ -9,7 +9,15 @@ import { describe, expect, it } from "vitest";
 import { kmssim, stackFrames, tempDirs, writeScenario, yaml, type Result } from "./helpers.js";
 
 const tmp = tempDirs();
-const TINY = yaml("name: tiny-out", "seed: 3", "duration: 2d", "hosts:", "  - { name: kms1 }", "clients:", "  - { name: d, count: 30, os: win7, bootSpread: 1h }");
+const TINY = yaml(
+  "name: tiny-out",
+  "seed: 3",
+  "duration: 2d",
+  "hosts:",
+  "  - { name: kms1 }",
+  "clients:",
+  "  - { name: d, count: 30, os: win7, bootSpread: 1h }",
+);
 
 describe("output on stdout and special files", () => {
   it("--out - : the JSON alone on stdout, the summary on stderr", async () => {
@@ -39,7 +47,10 @@ describe("output on stdout and special files", () => {
     let text = "";
     const reader = createReadStream(fifo, { encoding: "utf8" });
     const read = new Promise<void>((resolve, reject) => {
-      reader.on("data", (chunk) => (text += chunk)).on("end", resolve).on("error", reject);
+      reader
+        .on("data", (chunk) => (text += chunk))
+        .on("end", resolve)
+        .on("error", reject);
     });
     const run = await kmssim(["run", writeScenario(dir, "tiny.yaml", TINY), "--out", fifo, "--quiet"], { timeoutMs: 60_000 });
     expect(run.code, run.stderr).toBe(0);

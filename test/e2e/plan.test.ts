@@ -204,7 +204,11 @@ describe("kmssim plan when a run fails or is interrupted", () => {
   /** With `interruptOn`: SIGINT once stderr matches it (the sweep is then surely running). */
   function planWith(args: string[], env: Record<string, string>, interruptOn?: RegExp): Promise<CliRun> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, "plan", scenario, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [BIN, "plan", scenario, ...args], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));

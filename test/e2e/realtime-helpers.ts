@@ -89,7 +89,9 @@ export function expectBooksBalance(result: Result): void {
   const h = hostBooks(result);
   const inFlight = result.clients.inFlightAtEnd;
   const detail = JSON.stringify({ clients: c, hosts: h, inFlightAtEnd: inFlight });
-  expect(h.requests + h.refused + h.unanswered, `every RPC sent met a host (served, refused or unanswered) or is in flight: ${detail}`).toBeLessThanOrEqual(c.sent);
+  expect(h.requests + h.refused + h.unanswered, `every RPC sent met a host (served, refused or unanswered) or is in flight: ${detail}`).toBeLessThanOrEqual(
+    c.sent,
+  );
   expect(c.sent - (h.requests + h.refused + h.unanswered), `RPCs that no host counted are the ones in flight: ${detail}`).toBeLessThanOrEqual(inFlight);
   if (inFlight === 0) {
     expect(c.unavailable, `each 0x800706BA is a refused, unanswered, lost or late request: ${detail}`).toBe(h.refused + h.unanswered + h.lost + h.late);

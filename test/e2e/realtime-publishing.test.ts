@@ -94,7 +94,9 @@ describe("realtime publishing with the embedded server: schedule and domains", (
     const { result } = await run();
     for (const [name, domains] of Object.entries(PUBLISHES)) {
       for (const domain of domains) {
-        const times = dnsEvents(result, "published", name, domain).map((e) => e.t).sort((a, b) => a - b);
+        const times = dnsEvents(result, "published", name, domain)
+          .map((e) => e.t)
+          .sort((a, b) => a - b);
         expect(Math.abs(times.length - PUBLISH_DAYS), `${name} in ${domain}: publish times ${JSON.stringify(times)}`).toBeLessThanOrEqual(1);
         for (let k = 1; k < times.length; k++) {
           const gap = times[k] - times[k - 1];

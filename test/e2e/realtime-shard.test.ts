@@ -66,7 +66,14 @@ describe("realtime --shard i/3 through the binary", () => {
 
   it("a shard's timeline keeps hostExpected: over the run it adds up to each host's expected requests, per interval it favours whom the records favour", async () => {
     const dir = tmp.make();
-    const { result, code, stderr } = await runScenario(dir, { name: "shard-timeline", text: scenarioText }, ["--mode", "realtime", "--shard", "2/3", "--workers", "1"]);
+    const { result, code, stderr } = await runScenario(dir, { name: "shard-timeline", text: scenarioText }, [
+      "--mode",
+      "realtime",
+      "--shard",
+      "2/3",
+      "--workers",
+      "1",
+    ]);
     expect(code, stderr).toBe(0);
     expect(result.timeline.length).toBeGreaterThan(0);
     let requestsSeen = 0;
@@ -91,10 +98,18 @@ describe("realtime --shard i/3 through the binary", () => {
 describe("realtime shard flags: bad input exits 2 without a stack trace", () => {
   const cases: [string, string[], RegExp][] = [
     ["--start-at garbage", ["--mode", "realtime", "--start-at", "garbage"], /--start-at: 'garbage' is not an ISO 8601 instant/],
-    ["--start-at in the past", ["--mode", "realtime", "--start-at", "2020-01-01T00:00:00Z"], /--start-at 2020-01-01T00:00:00Z is \d+ s in the past; give a later time/],
+    [
+      "--start-at in the past",
+      ["--mode", "realtime", "--start-at", "2020-01-01T00:00:00Z"],
+      /--start-at 2020-01-01T00:00:00Z is \d+ s in the past; give a later time/,
+    ],
     ["--start-at 2 days ahead", ["--mode", "realtime", "--start-at", new Date(Date.now() + 2 * 86400_000).toISOString()], /at most 24 h/],
     ["--allow-address not-an-ip", ["--mode", "realtime", "--allow-address", "not-an-ip"], /--allow-address: 'not-an-ip' is not an IPv4 address/],
-    ["--external-hosts with the embedded DNS server", ["--mode", "realtime", "--external-hosts"], /--external-hosts needs dns\.server: host:port where `kmssim host` publishes/],
+    [
+      "--external-hosts with the embedded DNS server",
+      ["--mode", "realtime", "--external-hosts"],
+      /--external-hosts needs dns\.server: host:port where `kmssim host` publishes/,
+    ],
   ];
   for (const [what, flags, message] of cases) {
     it(what, async () => {

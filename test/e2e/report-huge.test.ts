@@ -10,7 +10,20 @@ const tmp = tempDirs();
 
 it("report on a result with 300,000 timeline samples: exit 0, a report of a sane size", async () => {
   const dir = tmp.make();
-  const scenario = writeScenario(dir, "small.yaml", yaml("name: huge-timeline", "seed: 5", "duration: 10d", "hosts:", "  - { name: kms1 }", "  - { name: kms2 }", "clients:", "  - { name: d, count: 60, os: win7, bootSpread: 1h }"));
+  const scenario = writeScenario(
+    dir,
+    "small.yaml",
+    yaml(
+      "name: huge-timeline",
+      "seed: 5",
+      "duration: 10d",
+      "hosts:",
+      "  - { name: kms1 }",
+      "  - { name: kms2 }",
+      "clients:",
+      "  - { name: d, count: 60, os: win7, bootSpread: 1h }",
+    ),
+  );
   const { result, outPath } = await runScenario(dir, { path: scenario });
   const samples = 300_000;
   const base = result.timeline;

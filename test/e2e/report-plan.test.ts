@@ -62,7 +62,10 @@ describe("kmssim report of a plan", () => {
       // "2/2" per threshold, in order, after the verdict.
       expect(text).toContain(`${point.pass ? "PASS" : "fail"} ${point.thresholdPasses.map((n) => `${n}/${point.runs}`).join(" ")} `);
     }
-    expect(readdirSync(dirname(htmlPath)).filter((f) => f.endsWith(".tmp")), "no temp file left").toEqual([]);
+    expect(
+      readdirSync(dirname(htmlPath)).filter((f) => f.endsWith(".tmp")),
+      "no temp file left",
+    ).toEqual([]);
   });
 
   it("an unknown schema: exit 2 naming both schemas, no file", async () => {

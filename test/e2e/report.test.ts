@@ -34,22 +34,44 @@ describe("kmssim report", () => {
     expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
     expect(html).toContain("# The main job: three KMS hosts"); // the scenario file's own comment
     expect(html).not.toMatch(/<script|\bsrc=|\bhref=/i);
-    expect(readdirSync(dirname(htmlPath)).filter((f) => f.endsWith(".tmp")), "no temp file left").toEqual([]);
+    expect(
+      readdirSync(dirname(htmlPath)).filter((f) => f.endsWith(".tmp")),
+      "no temp file left",
+    ).toEqual([]);
   });
 
   it.each([
     ["a missing result", (d: string) => ["report", join(d, "nope.json"), "--html", join(d, "x.html")], /cannot read '.*nope\.json': no such file/],
-    ["a file that is not JSON", (d: string) => (writeFileSync(join(d, "bad.json"), "{"), ["report", join(d, "bad.json"), "--html", join(d, "x.html")]), /'.*bad\.json' is not JSON \(.* at line 1, column 2\)/],
-    ["JSON that is not a result", (d: string) => (writeFileSync(join(d, "other.json"), '{"a":1}'), ["report", join(d, "other.json"), "--html", join(d, "x.html")]), /is not a kmssim result/],
+    [
+      "a file that is not JSON",
+      (d: string) => (writeFileSync(join(d, "bad.json"), "{"), ["report", join(d, "bad.json"), "--html", join(d, "x.html")]),
+      /'.*bad\.json' is not JSON \(.* at line 1, column 2\)/,
+    ],
+    [
+      "JSON that is not a result",
+      (d: string) => (writeFileSync(join(d, "other.json"), '{"a":1}'), ["report", join(d, "other.json"), "--html", join(d, "x.html")]),
+      /is not a kmssim result/,
+    ],
     [
       "a result with a bad field",
-      (d: string) => (writeFileSync(join(d, "broken.json"), readFileSync(join(d, "r.json"), "utf8").replace('"failovers":', '"failovers": -1, "x":')), ["report", join(d, "broken.json"), "--html", join(d, "x.html")]),
+      (d: string) => (
+        writeFileSync(join(d, "broken.json"), readFileSync(join(d, "r.json"), "utf8").replace('"failovers":', '"failovers": -1, "x":')),
+        ["report", join(d, "broken.json"), "--html", join(d, "x.html")]
+      ),
       /'.*broken\.json' is not a kmssim\/result@1 result \(failovers: should be a whole number ≥ 0, got -1\)/,
     ],
     ["no --html", (d: string) => ["report", join(d, "r.json")], /Missing required argument: html/],
     ["no result file", (d: string) => ["report", "--html", join(d, "x.html")], /a result file is required/],
-    ["a missing scenario", (d: string) => ["report", join(d, "r.json"), "--html", join(d, "x.html"), "--scenario", join(d, "none.yaml")], /cannot read scenario/],
-    ["an unwritable output", (d: string) => ["report", join(d, "r.json"), "--html", join(d, "no-such-folder", "x.html")], /cannot write '.*x\.html': its folder does not exist/],
+    [
+      "a missing scenario",
+      (d: string) => ["report", join(d, "r.json"), "--html", join(d, "x.html"), "--scenario", join(d, "none.yaml")],
+      /cannot read scenario/,
+    ],
+    [
+      "an unwritable output",
+      (d: string) => ["report", join(d, "r.json"), "--html", join(d, "no-such-folder", "x.html")],
+      /cannot write '.*x\.html': its folder does not exist/,
+    ],
   ])("%s: exit 2 with a plain message, no file", async (_, args, message) => {
     const run = await kmssim(args(dir));
     expect(run.code, run.stderr).toBe(2);

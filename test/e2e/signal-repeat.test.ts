@@ -24,10 +24,15 @@ interface Ended {
 
 /** `kmssim run <scenario> --out <out> --quiet`, with `signals` sent at their wall ms after spawn. */
 async function runWithSignals(scenario: string, out: string, signals: readonly { atMs: number; signal: NodeJS.Signals }[]): Promise<Ended> {
-  const child = spawn(process.execPath, [BIN, "run", scenario, "--out", out, "--quiet", "--workers", "2"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [BIN, "run", scenario, "--out", out, "--quiet", "--workers", "2"], {
+    cwd: REPO_ROOT,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("close", (code, signal) => resolve({ code, signal })),
+  );
   const timers = signals.map(({ atMs, signal }) => setTimeout(() => child.kill(signal), atMs));
   const killer = setTimeout(() => child.kill("SIGKILL"), KILL_AFTER_MS);
   const ended = await exited;

@@ -23,7 +23,9 @@ async function signalAfter(args: readonly string[], out: string, signal: NodeJS.
   const child = spawn(process.execPath, [BIN, "run", ...args, "--out", out, "--quiet"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, sig) => resolve({ code, signal: sig })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("close", (code, sig) => resolve({ code, signal: sig })),
+  );
   let killer: NodeJS.Timeout | undefined;
   const sender = setTimeout(() => {
     child.kill(signal);

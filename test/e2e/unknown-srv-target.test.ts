@@ -82,6 +82,9 @@ describe("a new SRV target appears mid-run", () => {
     expect(result.rpc.activation.errors[RPC_UNAVAILABLE] ?? 0, "requests to the unknown target were refused").toBeGreaterThan(0);
     expect(result.failovers, "clients failed over from it").toBeGreaterThan(0);
     expect(result.clients.activated, "clients activated on the real host").toBeGreaterThan(0);
-    expect(result.hosts.map((h) => h.name), "hosts[] lists the scenario's hosts only").toEqual(["kms1"]);
+    expect(
+      result.hosts.map((h) => h.name),
+      "hosts[] lists the scenario's hosts only",
+    ).toEqual(["kms1"]);
   }, 90_000);
 });

@@ -17,13 +17,11 @@ function expectClean(run: { code: number | null; stdout: string; stderr: string 
 
 describe("a user-named file that is the process environment", () => {
   it("kmssim validate with dns.keyFile: /proc/self/environ names the file and line only", async () => {
-    const scenario = writeScenario(tmp.make(), "s.yaml", yaml(
-      "name: environ-key",
-      "mode: realtime",
-      "dns: { keyFile: /proc/self/environ }",
-      "hosts: [ { name: kms1 } ]",
-      "clients: [ { name: c, count: 1 } ]",
-    ));
+    const scenario = writeScenario(
+      tmp.make(),
+      "s.yaml",
+      yaml("name: environ-key", "mode: realtime", "dns: { keyFile: /proc/self/environ }", "hosts: [ { name: kms1 } ]", "clients: [ { name: c, count: 1 } ]"),
+    );
     const run = await kmssim(["validate", scenario], { env, timeoutMs: 30_000 });
     expectClean(run);
     expect(run.stderr).toMatch(/dns\.keyFile: \/proc\/self\/environ:1:1: expected a "key" block, found a word/);

@@ -49,25 +49,29 @@ describe("a fleet worker that is killed or stuck", () => {
     ["worker-throw", /a fleet worker failed: injected fault: worker-throw/, 5_000],
     // Stuck: found by silence (10 s without a progress report), so the bound is wider.
     ["worker-hang", /a fleet worker stopped responding \(no report for \d+ s\)/, 25_000],
-  ])("%s: exit 3 soon after the fault, a plain message, the survivors' numbers marked incomplete", async (fault, message, boundMs) => {
-    const dir = tmp.make();
-    const out = join(dir, "result.json");
-    const run = await runWithFault(fault, out);
+  ])(
+    "%s: exit 3 soon after the fault, a plain message, the survivors' numbers marked incomplete",
+    async (fault, message, boundMs) => {
+      const dir = tmp.make();
+      const out = join(dir, "result.json");
+      const run = await runWithFault(fault, out);
 
-    expect(run.signal, `no hang; stderr:\n${run.stderr}`).toBeNull();
-    expect(run.code, run.stderr).toBe(3);
-    expect(run.faultToExitMs, "the fault fired").not.toBeNull();
-    expect(run.faultToExitMs!).toBeLessThan(boundMs);
-    expect(run.stderr).toMatch(message);
-    expect(run.stderr).toMatch(/its clients' measurements are lost \(the other workers' are reported\)/);
-    expect(stackFrames(run.stderr)).toEqual([]);
-    // What the surviving worker measured is kept, marked incomplete, never passed off as whole.
-    const partial = JSON.parse(readFileSync(out, "utf8"));
-    expect(partial.incomplete.reason).toMatch(/fleet worker/);
-    expect(partial.incomplete.clientsUnreported).toBeGreaterThan(0);
-    expect(partial.clients.total + partial.incomplete.clientsUnreported).toBe(1800);
-    expect(partial.pass).toBe(false);
-  }, 90_000);
+      expect(run.signal, `no hang; stderr:\n${run.stderr}`).toBeNull();
+      expect(run.code, run.stderr).toBe(3);
+      expect(run.faultToExitMs, "the fault fired").not.toBeNull();
+      expect(run.faultToExitMs!).toBeLessThan(boundMs);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).toMatch(/its clients' measurements are lost \(the other workers' are reported\)/);
+      expect(stackFrames(run.stderr)).toEqual([]);
+      // What the surviving worker measured is kept, marked incomplete, never passed off as whole.
+      const partial = JSON.parse(readFileSync(out, "utf8"));
+      expect(partial.incomplete.reason).toMatch(/fleet worker/);
+      expect(partial.incomplete.clientsUnreported).toBeGreaterThan(0);
+      expect(partial.clients.total + partial.incomplete.clientsUnreported).toBe(1800);
+      expect(partial.pass).toBe(false);
+    },
+    90_000,
+  );
 
   it("an older result at --out is replaced whole by the incomplete one, no temp file left", async () => {
     const dir = tmp.make();

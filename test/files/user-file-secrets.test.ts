@@ -36,7 +36,35 @@ function contentOf(words: readonly string[]): fc.Arbitrary<{ text: string; secre
 }
 
 const KEY_WORDS = ["key", '"k."', "k.", "{", "}", ";", "algorithm", "hmac-sha256", "hmac-md5", "secret", '"AAAA"', "#", "//", "/*", "*/", '"', "\n"];
-const ZONE_WORDS = ["$ORIGIN", "$TTL", "$INCLUDE", "@", "IN", "CH", "SOA", "NS", "SRV", "A", "AAAA", "MX", "(", ")", ";", "\n", "\n ", "0", "100", "1688", "70000", "1h", "x1", "127.0.0.1", "corp.example.", "_vlmcs._tcp", "."];
+const ZONE_WORDS = [
+  "$ORIGIN",
+  "$TTL",
+  "$INCLUDE",
+  "@",
+  "IN",
+  "CH",
+  "SOA",
+  "NS",
+  "SRV",
+  "A",
+  "AAAA",
+  "MX",
+  "(",
+  ")",
+  ";",
+  "\n",
+  "\n ",
+  "0",
+  "100",
+  "1688",
+  "70000",
+  "1h",
+  "x1",
+  "127.0.0.1",
+  "corp.example.",
+  "_vlmcs._tcp",
+  ".",
+];
 
 function expectNoContent(message: string, secrets: readonly string[]): void {
   expect(message).not.toContain(MARK);
@@ -153,7 +181,6 @@ describe("reads of user-named files are bounded", () => {
     expect(await readUserFile(path, READ_LIMITS.tsigKey)).toBe(readUserFileSync(path, READ_LIMITS.tsigKey));
   });
 });
-
 
 describe("a file that is not a scenario at all", () => {
   it("an environment block as the scenario: the error does not repeat it", () => {

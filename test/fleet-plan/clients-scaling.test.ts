@@ -12,12 +12,16 @@ describe("--clients scaling", () => {
   it("gives exactly the requested fleet size, one client per group at least", () => {
     fc.assert(
       // Many one-client groups next to big ones, and fleets barely larger than the group count.
-      fc.property(fc.array(fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 100_000 })), { minLength: 1, maxLength: 12 }), fc.oneof(fc.nat({ max: 8 }), fc.nat({ max: 5000 })), (counts, extra) => {
-        const total = counts.length + extra;
-        const scaled = scaleCounts(counts, total);
-        expect(scaled.reduce((a, b) => a + b, 0)).toBe(total);
-        expect(scaled.every((c) => c >= 1)).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 100_000 })), { minLength: 1, maxLength: 12 }),
+        fc.oneof(fc.nat({ max: 8 }), fc.nat({ max: 5000 })),
+        (counts, extra) => {
+          const total = counts.length + extra;
+          const scaled = scaleCounts(counts, total);
+          expect(scaled.reduce((a, b) => a + b, 0)).toBe(total);
+          expect(scaled.every((c) => c >= 1)).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -34,12 +34,14 @@ clients: [ { name: c, count: 1 } ]
   });
 
   it("manual publishing sends nothing", () => {
-    expect(plan(`
+    expect(
+      plan(`
 duration: 2d
 dns: { publish: manual, records: [ { target: a } ] }
 hosts: [ { name: a } ]
 clients: [ { name: c, count: 1 } ]
-`)).toEqual([]);
+`),
+    ).toEqual([]);
   });
 
   it("a failed publish (DNS down) is retried after publishRetry, then the normal interval resumes", () => {
@@ -92,7 +94,10 @@ events: [ { at: 20h, host: a, action: crash }, { at: 30h, host: a, action: recov
 
   it("for any sequence of host faults: ordered in time, nothing published while a host is stopped, scavenging only after scavengeAfter without a refresh", () => {
     const actions: HostAction[] = ["crash", "hang", "slow", "recover", "decommission"];
-    const arbEvents = fc.array(fc.record({ atH: fc.integer({ min: 0, max: 24 * 10 }), host: fc.integer({ min: 0, max: 2 }), action: fc.constantFrom(...actions) }), { maxLength: 12 });
+    const arbEvents = fc.array(
+      fc.record({ atH: fc.integer({ min: 0, max: 24 * 10 }), host: fc.integer({ min: 0, max: 2 }), action: fc.constantFrom(...actions) }),
+      { maxLength: 12 },
+    );
     const arbDns = fc.array(fc.record({ atH: fc.integer({ min: 0, max: 24 * 10 }), up: fc.boolean() }), { maxLength: 4 });
     fc.assert(
       fc.property(arbEvents, arbDns, fc.integer({ min: 2, max: 48 }), fc.integer({ min: 0, max: 3 }), (hostEvents, dnsEvents, intervalH, scavengeFactor) => {

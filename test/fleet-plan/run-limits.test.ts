@@ -96,11 +96,7 @@ const dir = mkdtempSync(join(tmpdir(), "kmssim-limits-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Numbers from ordinary to absurd, integer or not. */
-const wild = fc.oneof(
-  fc.integer({ min: 1, max: 1000 }),
-  fc.integer({ min: 1, max: 2 ** 31 }),
-  fc.constantFrom(1e8, 1e9, 1e12, 1e15, 1e300, 2.5, 0.001, 1e-9),
-);
+const wild = fc.oneof(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 2 ** 31 }), fc.constantFrom(1e8, 1e9, 1e12, 1e15, 1e300, 2.5, 0.001, 1e-9));
 
 const scenarioText = fc
   .record({

@@ -45,7 +45,11 @@ describe("number formats", () => {
 describe("formatTable", () => {
   it("aligns columns left or right and trims trailing spaces", () => {
     const lines = formatTable(
-      [["name", "n"], ["a", "1"], ["longer", "100"]],
+      [
+        ["name", "n"],
+        ["a", "1"],
+        ["longer", "100"],
+      ],
       { align: ["left", "right"], indent: 2 },
     );
     expect(lines).toEqual(["  name      n", "  a         1", "  longer  100"]);
@@ -55,7 +59,10 @@ describe("formatTable", () => {
     const red = "\x1b[31mx\x1b[0m";
     expect(visibleWidth(red)).toBe(1);
     expect(visibleWidth("✓ ok")).toBe(4);
-    const lines = formatTable([[red, "1"], ["abc", "2"]]);
+    const lines = formatTable([
+      [red, "1"],
+      ["abc", "2"],
+    ]);
     expect(lines.map(visibleWidth)).toEqual([6, 6]);
     expect(lines[0]).toBe(`${red}    1`);
   });

@@ -25,7 +25,8 @@ describe("layers/direction", () => {
   });
 
   it("accepts imports down the layers and within a folder", async () => {
-    const code = 'import { PRODUCTS } from "../core/vocabulary.js";\nimport { runCommand } from "./commands/run.js";\nexport const x = [PRODUCTS, runCommand];\n';
+    const code =
+      'import { PRODUCTS } from "../core/vocabulary.js";\nimport { runCommand } from "./commands/run.js";\nexport const x = [PRODUCTS, runCommand];\n';
     expect(await problems("src/cli/x.ts", code)).toEqual([]);
   });
 
@@ -36,7 +37,9 @@ describe("layers/direction", () => {
   });
 
   it("every folder of src/ has a layer", () => {
-    const folders = readdirSync(`${root}src`, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    const folders = readdirSync(`${root}src`, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
     expect(folders.filter((f) => !(f in LAYERS))).toEqual([]);
   });
 });

@@ -98,10 +98,16 @@ describe("mergeShardResults", () => {
     const [a, b] = [shard(1, 2), shard(2, 2)];
     // Consistent within the file (its timeline names the same hosts): only the lists differ.
     const rename = (s: TimelineSample): TimelineSample => ({ ...s, hostRequests: { kms1: s.hostRequests.kms1, kms9: s.hostRequests.kms2 } });
-    const renamed = { ...b, result: { ...b.result, hosts: b.result.hosts.map((h) => (h.name === "kms2" ? { ...h, name: "kms9" } : h)), timeline: b.result.timeline.map(rename) } };
+    const renamed = {
+      ...b,
+      result: { ...b.result, hosts: b.result.hosts.map((h) => (h.name === "kms2" ? { ...h, name: "kms9" } : h)), timeline: b.result.timeline.map(rename) },
+    };
     expect(() => mergeShardResults([a, renamed])).toThrow(/'s2of2.json' has no host 'kms2'|'s2of2.json' has a host 'kms9'/);
     const withKms3 = (s: TimelineSample): TimelineSample => ({ ...s, hostRequests: { ...s.hostRequests, kms3: s.hostRequests.kms1 } });
-    const more = { ...b, result: { ...b.result, hosts: [...b.result.hosts, { ...b.result.hosts[0], name: "kms3" }], timeline: b.result.timeline.map(withKms3) } };
+    const more = {
+      ...b,
+      result: { ...b.result, hosts: [...b.result.hosts, { ...b.result.hosts[0], name: "kms3" }], timeline: b.result.timeline.map(withKms3) },
+    };
     expect(() => mergeShardResults([a, more])).toThrow("'s2of2.json' has a host 'kms3' that 's1of2.json' does not have");
   });
 

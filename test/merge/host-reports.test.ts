@@ -62,7 +62,10 @@ const mergeError = (run: () => unknown): MergeError => {
 
 describe("merge --hosts", () => {
   it("puts the hosts' own counts in and judges host thresholds on them", () => {
-    const merged = mergeShardResults(shards("{ metric: hosts.kms1.dlv.failed, lt: 5 }"), [report("a.json", [self("kms1", 70)]), report("b.json", [self("kms2", 30)])]);
+    const merged = mergeShardResults(shards("{ metric: hosts.kms1.dlv.failed, lt: 5 }"), [
+      report("a.json", [self("kms1", 70)]),
+      report("b.json", [self("kms2", 30)]),
+    ]);
     expect(merged.hosts.map((h) => [h.name, h.requests, h.dlv.total, h.lost, h.late, h.count])).toEqual([
       ["kms1", 70, 70, 2, 3, { "windows-client": 50 }],
       ["kms2", 30, 30, 2, 3, { "windows-client": 50 }],
@@ -88,7 +91,9 @@ describe("merge --hosts", () => {
     expect(mergeError(() => mergeShardResults(shards("{ metric: failovers, eq: 0 }"), [both, report("again.json", [self("kms2", 1)])])).message).toBe(
       "host 'kms2' is counted twice: in 'h.json' and 'again.json'",
     );
-    expect(mergeError(() => mergeShardResults(shards("{ metric: failovers, eq: 0 }"), [report("one.json", [self("kms1", 1)])])).message).toContain("no host report counts kms2");
+    expect(mergeError(() => mergeShardResults(shards("{ metric: failovers, eq: 0 }"), [report("one.json", [self("kms1", 1)])])).message).toContain(
+      "no host report counts kms2",
+    );
   });
 
   it("parseHostReport names the file and the field", () => {

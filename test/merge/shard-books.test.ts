@@ -139,7 +139,9 @@ describe("refusals, each naming the file and the field", () => {
   });
 
   it("a timeline cut to 3 samples", () => {
-    expect(refusedWith((r) => (r.timeline = r.timeline.slice(0, 3)))).toMatch(/timeline: should run to the end of the run \(simulatedSeconds \d+\), but its last sample is at \d+/);
+    expect(refusedWith((r) => (r.timeline = r.timeline.slice(0, 3)))).toMatch(
+      /timeline: should run to the end of the run \(simulatedSeconds \d+\), but its last sample is at \d+/,
+    );
   });
 
   it("a timeline sample taken out of the middle", () => {
@@ -208,8 +210,16 @@ describe("any count made negative, fractional or unbalanced is refused", () => {
   it("property", () => {
     const mutation = fc.oneof(
       fc.record({ path: fc.constantFrom(...paths), change: fc.integer({ min: 1, max: 1_000_000 }).map((k) => () => -k), what: fc.constant("negative") }),
-      fc.record({ path: fc.constantFrom(...paths), change: fc.double({ min: 0.001, max: 0.999, noNaN: true }).map((f) => (n: number) => n + f), what: fc.constant("fractional") }),
-      fc.record({ path: fc.constantFrom(...balanced), change: fc.integer({ min: 1, max: 1000 }).map((k) => (n: number) => n + k), what: fc.constant("unbalanced") }),
+      fc.record({
+        path: fc.constantFrom(...paths),
+        change: fc.double({ min: 0.001, max: 0.999, noNaN: true }).map((f) => (n: number) => n + f),
+        what: fc.constant("fractional"),
+      }),
+      fc.record({
+        path: fc.constantFrom(...balanced),
+        change: fc.integer({ min: 1, max: 1000 }).map((k) => (n: number) => n + k),
+        what: fc.constant("unbalanced"),
+      }),
     );
     fc.assert(
       fc.property(mutation, ({ path, change }) => {

@@ -45,7 +45,8 @@ function runVirtual(yaml: string, seed: number, clients: number | undefined, sha
   scenario.seed = seed;
   const engine = new VirtualEngine(scenario, { clients, shard });
   while (!engine.step(100_000));
-  const meta = shard === undefined ? undefined : { ...shard, fleetClients: engine.fleet.size, runDigest: `test-${seed}-${clients}`, thresholds: scenario.thresholds };
+  const meta =
+    shard === undefined ? undefined : { ...shard, fleetClients: engine.fleet.size, runDigest: `test-${seed}-${clients}`, thresholds: scenario.thresholds };
   return buildResult(engine.totals(), 0, false, meta);
 }
 

@@ -14,7 +14,13 @@ const makers: [string, () => Queue][] = [
 describe.each(makers)("%s", (_name, make) => {
   it("pops in time order, equal times first-in first-out", () => {
     const q = make();
-    [[5, 1], [1, 2], [5, 3], [3, 4], [1, 5]].forEach(([t, p]) => q.push(t, p));
+    [
+      [5, 1],
+      [1, 2],
+      [5, 3],
+      [3, 4],
+      [1, 5],
+    ].forEach(([t, p]) => q.push(t, p));
     const out: number[] = [];
     while (q.size > 0) out.push(q.pop());
     expect(out).toEqual([2, 5, 4, 1, 3]);

@@ -12,24 +12,29 @@ const changes = fc.array(fc.tuple(fc.double({ min: 0, max: 10_000, noNaN: true }
 describe("ClockSegments", () => {
   it("continuous and increasing simulated time, and wallAtSimMs inverts simAtWallMs, for any rate changes", () => {
     fc.assert(
-      fc.property(fc.double({ min: 1, max: 1e5, noNaN: true }), changes, fc.array(fc.double({ min: -1000, max: 400_000, noNaN: true }), { minLength: 2, maxLength: 20 }), (scale0, steps, probes) => {
-        const origin = 1_000_000;
-        const log = ClockSegments.create(origin, scale0, 64);
-        let wall = origin;
-        for (const [gapMs, scale] of steps) {
-          wall += gapMs;
-          const before = log.simAtWallMs(wall);
-          log.append(wall, scale);
-          // No jump at the change.
-          expect(log.simAtWallMs(wall)).toBeCloseTo(before, 3);
-        }
-        const sorted = probes.map((p) => origin + p).sort((a, b) => a - b);
-        for (let k = 1; k < sorted.length; k++) expect(log.simAtWallMs(sorted[k])).toBeGreaterThanOrEqual(log.simAtWallMs(sorted[k - 1]) - 1e-6);
-        for (const w of sorted) {
-          const sim = log.simAtWallMs(w);
-          expect(log.wallAtSimMs(sim)).toBeCloseTo(w, 3);
-        }
-      }),
+      fc.property(
+        fc.double({ min: 1, max: 1e5, noNaN: true }),
+        changes,
+        fc.array(fc.double({ min: -1000, max: 400_000, noNaN: true }), { minLength: 2, maxLength: 20 }),
+        (scale0, steps, probes) => {
+          const origin = 1_000_000;
+          const log = ClockSegments.create(origin, scale0, 64);
+          let wall = origin;
+          for (const [gapMs, scale] of steps) {
+            wall += gapMs;
+            const before = log.simAtWallMs(wall);
+            log.append(wall, scale);
+            // No jump at the change.
+            expect(log.simAtWallMs(wall)).toBeCloseTo(before, 3);
+          }
+          const sorted = probes.map((p) => origin + p).sort((a, b) => a - b);
+          for (let k = 1; k < sorted.length; k++) expect(log.simAtWallMs(sorted[k])).toBeGreaterThanOrEqual(log.simAtWallMs(sorted[k - 1]) - 1e-6);
+          for (const w of sorted) {
+            const sim = log.simAtWallMs(w);
+            expect(log.wallAtSimMs(sim)).toBeCloseTo(w, 3);
+          }
+        },
+      ),
     );
   });
 

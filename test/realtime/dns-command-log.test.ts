@@ -30,7 +30,12 @@ describe("kmssim dns update log", () => {
     const startedMs = Date.now();
     const outcomes = await Promise.all(
       Array.from({ length: UPDATES }, (_, k) =>
-        sendDnsUpdate({ host: "127.0.0.1", port }, "corp.example", publishChanges("corp.example", { target: `kms${k}.corp.example`, address: "127.0.0.2", port: 1688, priority: 0, weight: 1, ttlSeconds: 60 }), { key: KEY, timeoutMs: 5000 }),
+        sendDnsUpdate(
+          { host: "127.0.0.1", port },
+          "corp.example",
+          publishChanges("corp.example", { target: `kms${k}.corp.example`, address: "127.0.0.2", port: 1688, priority: 0, weight: 1, ttlSeconds: 60 }),
+          { key: KEY, timeoutMs: 5000 },
+        ),
       ),
     );
     const elapsedS = (Date.now() - startedMs) / 1000;

@@ -23,7 +23,9 @@ ${extra}`);
 /** Port of the k-th SRV target nobody simulates (ghosts: records that appeared in DNS mid-run). */
 const GHOST_PORT_BASE = 5000;
 
-function run(options: { deadPort?: number; extra?: string; clients?: string; recordsAfter?: (lookups: number) => number; ghosts?: number; outOfFilesAfter?: number } = {}) {
+function run(
+  options: { deadPort?: number; extra?: string; clients?: string; recordsAfter?: (lookups: number) => number; ghosts?: number; outOfFilesAfter?: number } = {},
+) {
   const s = scenario(options.extra, options.clients);
   let lookups = 0;
   let changed = false;
@@ -41,7 +43,12 @@ function run(options: { deadPort?: number; extra?: string; clients?: string; rec
       // recordsAfter: from that lookup on, a's record is gone (scavenged, deleted).
       const gone = options.recordsAfter !== undefined && lookups++ >= options.recordsAfter(lookups);
       changed ||= gone;
-      const ghosts = Array.from({ length: options.ghosts ?? 0 }, (_, k) => ({ target: `ghost${k}.corp.example`, port: GHOST_PORT_BASE + k, priority: 0, weight: 100 }));
+      const ghosts = Array.from({ length: options.ghosts ?? 0 }, (_, k) => ({
+        target: `ghost${k}.corp.example`,
+        port: GHOST_PORT_BASE + k,
+        priority: 0,
+        weight: 100,
+      }));
       return {
         records: [...(gone ? records.slice(1) : records), ...ghosts],
         addresses: new Map([
@@ -123,7 +130,10 @@ describe("realtime fleet driver over in-memory ports", () => {
     const refusedGhosts = totals.refusedBy.slice(2).reduce((a, b) => a + b, 0);
     expect(refusedGhosts, "ghosts that got an endpoint index count their refusals").toBeGreaterThan(0);
     expect(totals.activation.errors.get(0x800706ba)).toBe(refusedGhosts);
-    expect(totals.expectedRequests.slice(2).every((n) => n === 0), "a ghost is promised nothing").toBe(true);
+    expect(
+      totals.expectedRequests.slice(2).every((n) => n === 0),
+      "a ghost is promised nothing",
+    ).toBe(true);
     expect((served.get(ports[0]) ?? 0) + (served.get(ports[1]) ?? 0)).toBe(totals.activation.ok + totals.renewal.ok);
   });
 

@@ -37,7 +37,13 @@ export function newHost(options: Partial<KmsHostServerOptions> = {}): KmsHostSer
   const host = new KmsHostServer({
     hostIndex: 3,
     address: "127.0.0.1",
-    logic: new KmsHostLogic({ products: ["windows-client", "windows-server"], activated: true, kmsEnabled: true, activationIntervalMs: null, renewalIntervalMs: null }),
+    logic: new KmsHostLogic({
+      products: ["windows-client", "windows-server"],
+      activated: true,
+      kmsEnabled: true,
+      activationIntervalMs: null,
+      renewalIntervalMs: null,
+    }),
     concurrency: 4,
     serviceTimeMs: 0,
     simNow: () => SIM_NOW_MS,

@@ -38,7 +38,15 @@ clients: [ { name: c, count: 1 } ]
       new Promise<UpdateReply>((resolve) => {
         const srv = changes.find((c) => "rr" in c && c.rr.type === "SRV");
         const target = srv !== undefined && "rr" in srv && srv.rr.type === "SRV" ? srv.rr.target : "?";
-        const entry: Sent = { op: changes.some((c) => c.op === "add") ? "add" : "delete", target, answered: false, reply: (r) => { entry.answered = true; resolve(r); } };
+        const entry: Sent = {
+          op: changes.some((c) => c.op === "add") ? "add" : "delete",
+          target,
+          answered: false,
+          reply: (r) => {
+            entry.answered = true;
+            resolve(r);
+          },
+        };
         sent.push(entry);
       }),
     simNowMs,
@@ -76,7 +84,10 @@ describe("HostPublisher scavenging vs a recovered host's publish", () => {
     vi.setSystemTime(t0 + 2 * D + 5 * 60_000);
     publisher.serviceStarted(0);
     for (let k = 0; k < 5; k++) await vi.advanceTimersByTimeAsync(0);
-    const kms1Ops = sent.filter((s) => s.target === "kms1.corp.example").slice(1).map((s) => s.op);
+    const kms1Ops = sent
+      .filter((s) => s.target === "kms1.corp.example")
+      .slice(1)
+      .map((s) => s.op);
     await answerAll();
     expect(kms1Ops).not.toContain("delete");
     expect(records.filter(([h]) => h === 0).at(-1)).toEqual([0, "corp.example", true]);

@@ -59,14 +59,22 @@ clients: [ { name: c, count: 1 } ]
     publisher.start();
     expect(sent.map((s) => s.zone)).toEqual(["corp.example", "branch.example", "corp.example"]);
     expect(sent[1].changes).toEqual([
-      { op: "add", rr: { type: "SRV", name: "_vlmcs._tcp.branch.example", target: "kms1.branch.example", port: 40_000, priority: 1, weight: 30 }, ttlSeconds: 600 },
+      {
+        op: "add",
+        rr: { type: "SRV", name: "_vlmcs._tcp.branch.example", target: "kms1.branch.example", port: 40_000, priority: 1, weight: 30 },
+        ttlSeconds: 600,
+      },
       { op: "add", rr: { type: "A", name: "kms1.branch.example", address: "127.0.0.1" }, ttlSeconds: 600 },
     ]);
     await vi.advanceTimersByTimeAsync(2 * 24 * H + 1000);
     expect(sent.map((s) => Math.round(s.atMs / H))).toEqual([0, 0, 0, 24, 24, 24, 48, 48, 48]);
     expect(publisher.events.every((e) => e.action === "published" && e.eventId === 12294)).toBe(true);
     // A record that was already there is refreshed, not announced again.
-    expect(records).toEqual([[0, "corp.example", true], [0, "branch.example", true], [1, "corp.example", true]]);
+    expect(records).toEqual([
+      [0, "corp.example", true],
+      [0, "branch.example", true],
+      [1, "corp.example", true],
+    ]);
     await publisher.close();
   });
 
@@ -188,4 +196,3 @@ clients: [ { name: c, count: 1 } ]
     await publisher.close().catch(() => undefined);
   });
 });
-

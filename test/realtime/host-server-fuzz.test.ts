@@ -36,7 +36,13 @@ let nextClient = 0;
 beforeAll(async () => {
   host = new KmsHostServer({
     hostIndex: HOST_INDEX,
-    logic: new KmsHostLogic({ products: ["windows-client", "windows-server", "office-2010"], activated: true, kmsEnabled: true, activationIntervalMs: null, renewalIntervalMs: null }),
+    logic: new KmsHostLogic({
+      products: ["windows-client", "windows-server", "office-2010"],
+      activated: true,
+      kmsEnabled: true,
+      activationIntervalMs: null,
+      renewalIntervalMs: null,
+    }),
     concurrency: 4,
     serviceTimeMs: 0,
     simNow: () => SIM_NOW_MS,
@@ -90,7 +96,10 @@ class Peer {
   /** Resolves once closed; fails after `limitMs`. */
   async waitClosed(limitMs = 5000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.whenClosed, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("the host did not close the connection")), limitMs)))]);
+    await Promise.race([
+      this.whenClosed,
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("the host did not close the connection")), limitMs))),
+    ]);
     clearTimeout(timer);
   }
 
@@ -183,24 +192,26 @@ const flipped = fc.tuple(validRequestBytes, fc.integer({ min: 0, max: 38 }), fc.
 });
 
 /** Valid requests, then one of the above: the host answers the first ones, then stops. */
-const validThenBad = fc.tuple(fc.array(validRequestBytes, { minLength: 1, maxLength: 3 }), fc.oneof(randomBytes, truncated, oversized, flipped)).map(([valid, bad]) => {
-  const parts = [...valid, bad];
-  const bytes = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    bytes.set(p, at);
-    at += p.length;
-  }
-  return bytes;
-});
+const validThenBad = fc
+  .tuple(fc.array(validRequestBytes, { minLength: 1, maxLength: 3 }), fc.oneof(randomBytes, truncated, oversized, flipped))
+  .map(([valid, bad]) => {
+    const parts = [...valid, bad];
+    const bytes = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      bytes.set(p, at);
+      at += p.length;
+    }
+    return bytes;
+  });
 
-const anyStream = fc.record({
-  kind: fc.constantFrom("random", "truncated", "oversized", "flipped", "validThenBad"),
-  cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 4 }),
-  pauseMs: fc.integer({ min: 0, max: 3 }),
-}).chain((shape) =>
-  ({ random: randomBytes, truncated, oversized, flipped, validThenBad })[shape.kind as "random"].map((bytes) => ({ ...shape, bytes })),
-);
+const anyStream = fc
+  .record({
+    kind: fc.constantFrom("random", "truncated", "oversized", "flipped", "validThenBad"),
+    cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 4 }),
+    pauseMs: fc.integer({ min: 0, max: 3 }),
+  })
+  .chain((shape) => ({ random: randomBytes, truncated, oversized, flipped, validThenBad })[shape.kind as "random"].map((bytes) => ({ ...shape, bytes })));
 
 // ---- properties ------------------------------------------------------------------------
 
@@ -263,7 +274,9 @@ describe("KmsHostServer fuzzing over loopback", () => {
         const send = async (spec: typeof a): Promise<void> => {
           const requestId = ++id;
           const peer = await Peer.connect();
-          const bytes = encodeRequest(request(requestId, { product: spec.product, renewal: spec.renewal, status: spec.renewal ? LicenseStatus.Licensed : LicenseStatus.InitialGrace }));
+          const bytes = encodeRequest(
+            request(requestId, { product: spec.product, renewal: spec.renewal, status: spec.renewal ? LicenseStatus.Licensed : LicenseStatus.InitialGrace }),
+          );
           for (let at = 0, k = 0; at < bytes.length; at += spec.sizes[k], k++) {
             peer.socket.write(bytes.subarray(at, at + spec.sizes[k]));
             await sleep(spec.delaysMs[k]);
@@ -287,7 +300,14 @@ describe("KmsHostServer fuzzing over loopback", () => {
   }, 60_000);
 
   it("a burst of 30 garbage connections at once: each counted and closed, the good client served meanwhile", async () => {
-    const streams = fc.sample(fc.oneof(randomBytes.filter((b) => expected(b).bad !== null), truncated, oversized), { numRuns: 30, seed: 31 });
+    const streams = fc.sample(
+      fc.oneof(
+        randomBytes.filter((b) => expected(b).bad !== null),
+        truncated,
+        oversized,
+      ),
+      { numRuns: 30, seed: 31 },
+    );
     const before = host.badFrames;
     const peers = await Promise.all(streams.map(() => Peer.connect()));
     peers.forEach((peer, k) => peer.socket.end(streams[k]));

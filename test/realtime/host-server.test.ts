@@ -287,8 +287,7 @@ describe("KmsHostServer: faults", () => {
 });
 
 describe("KmsHostServer: stop", () => {
-  const handles = (): number =>
-    process.getActiveResourcesInfo().filter((r) => r === "TCPServerWrap" || r === "TCPSocketWrap" || r === "Timeout").length;
+  const handles = (): number => process.getActiveResourcesInfo().filter((r) => r === "TCPServerWrap" || r === "TCPSocketWrap" || r === "Timeout").length;
 
   it("closes the listener, every connection and every service timer", async () => {
     const before = handles();

@@ -102,7 +102,13 @@ describe("TimedServiceQueue", () => {
 
   it("a new mean applies to jobs that start after the change", () => {
     const done: number[] = [];
-    const queue = new TimedServiceQueue<number>({ concurrency: 1, serviceTimeMs: 0, rng: () => drawOf(MEAN_MS), wallNowMs: () => Date.now(), onDone: (j) => done.push(j) });
+    const queue = new TimedServiceQueue<number>({
+      concurrency: 1,
+      serviceTimeMs: 0,
+      rng: () => drawOf(MEAN_MS),
+      wallNowMs: () => Date.now(),
+      onDone: (j) => done.push(j),
+    });
     queue.serviceTimeMs = MEAN_MS;
     queue.submit(1);
     expect(done).toEqual([]);
@@ -127,15 +133,18 @@ describe("TimedServiceQueue", () => {
   });
 
   it("finishes every job when the core's MultiServerQueue says it would (timers on time)", () => {
-    const jobs = fc.array(
-      fc.record({ gapMs: fc.integer({ min: 0, max: 30 }), serviceMs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 60 })) }),
-      { minLength: 1, maxLength: 40 },
-    );
+    const jobs = fc.array(fc.record({ gapMs: fc.integer({ min: 0, max: 30 }), serviceMs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 60 })) }), {
+      minLength: 1,
+      maxLength: 40,
+    });
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 4 }), jobs, (concurrency, list) => {
         vi.setSystemTime(0);
         const model = new MultiServerQueue(concurrency);
-        const { queue, done } = queueOf(concurrency, list.map((j) => j.serviceMs));
+        const { queue, done } = queueOf(
+          concurrency,
+          list.map((j) => j.serviceMs),
+        );
         const expected: number[] = [];
         let t = 0;
         list.forEach((j, i) => {

@@ -48,7 +48,14 @@ clients: [{ name: c, count: 300, bootSpread: 6h }]
         throw new RpcCallError("REFUSED", "connection refused");
       }
       served.set(target.port, (served.get(target.port) ?? 0) + 1);
-      return { requestId: request.requestId, status: 0, hostId: PORTS.indexOf(target.port), count: 50, activationIntervalMs: 7_200_000, renewalIntervalMs: 21_600_000 };
+      return {
+        requestId: request.requestId,
+        status: 0,
+        hostId: PORTS.indexOf(target.port),
+        count: 50,
+        activationIntervalMs: 7_200_000,
+        renewalIntervalMs: 21_600_000,
+      };
     },
   };
   const driver = new FleetDriver({

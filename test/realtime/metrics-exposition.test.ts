@@ -35,13 +35,33 @@ function view(slices: LiveSliceView[], hosts: LiveHostView[] = HOSTS.map((n, k) 
   };
 }
 
-const outcomeArb = fc.tuple(fc.boolean(), fc.integer({ min: -1, max: 3 }), fc.constantFrom(0, 0xc004f038, 0x800706ba), fc.double({ min: 0, max: 30_000, noNaN: true }));
+const outcomeArb = fc.tuple(
+  fc.boolean(),
+  fc.integer({ min: -1, max: 3 }),
+  fc.constantFrom(0, 0xc004f038, 0x800706ba),
+  fc.double({ min: 0, max: 30_000, noNaN: true }),
+);
 
 describe("live registry", () => {
   it("exposes RPCs by kind, host and status, hosts, clients and simulated time", async () => {
     const slices = [
-      slice([[false, 0, 0, 3], [false, 0, 0xc004f038, 4], [true, 2, 0, 50]], 5, 4),
-      slice([[false, 1, 0x800706ba, 2000], [false, 0, 0, 1]], 7, 6),
+      slice(
+        [
+          [false, 0, 0, 3],
+          [false, 0, 0xc004f038, 4],
+          [true, 2, 0, 50],
+        ],
+        5,
+        4,
+      ),
+      slice(
+        [
+          [false, 1, 0x800706ba, 2000],
+          [false, 0, 0, 1],
+        ],
+        7,
+        6,
+      ),
     ];
     const text = parsePromText(await createLiveRegistry(() => view(slices)).metrics());
     expect(text.types.get("kmssim_rpc_total")).toBe("counter");
@@ -98,7 +118,16 @@ describe("live registry", () => {
     const text = parsePromText(raw);
     expect(text.samples).toEqual([{ name: "kmssim_simulated_seconds", labels: {}, value: 0 }]);
     expect([...text.types.keys()].sort()).toEqual(
-      ["kmssim_clients", "kmssim_dns_queries_total", "kmssim_host_faults_total", "kmssim_host_requests_total", "kmssim_host_up", "kmssim_rpc_latency_seconds", "kmssim_rpc_total", "kmssim_simulated_seconds"].sort(),
+      [
+        "kmssim_clients",
+        "kmssim_dns_queries_total",
+        "kmssim_host_faults_total",
+        "kmssim_host_requests_total",
+        "kmssim_host_up",
+        "kmssim_rpc_latency_seconds",
+        "kmssim_rpc_total",
+        "kmssim_simulated_seconds",
+      ].sort(),
     );
   });
 
@@ -106,7 +135,17 @@ describe("live registry", () => {
     let slices = [slice([[false, 0, 0, 1]], 1, 1)];
     const registry = createLiveRegistry(() => view(slices));
     expect(total(parsePromText(await registry.metrics()), "kmssim_rpc_total")).toBe(1);
-    slices = [slice([[false, 0, 0, 1], [true, 0, 0, 1], [true, 2, 0, 1]], 1, 1)];
+    slices = [
+      slice(
+        [
+          [false, 0, 0, 1],
+          [true, 0, 0, 1],
+          [true, 2, 0, 1],
+        ],
+        1,
+        1,
+      ),
+    ];
     expect(total(parsePromText(await registry.metrics()), "kmssim_rpc_total")).toBe(3);
   });
 
@@ -128,10 +167,12 @@ function get(port: number, path: string, agent?: http.Agent): Promise<{ status: 
   });
 }
 
-
 describe("metrics server", () => {
   it("serves /metrics as Prometheus text on 127.0.0.1, 404 elsewhere, and closes with a keep-alive scraper connected", async () => {
-    const server = await startMetricsServer(createLiveRegistry(() => view([slice([[false, 0, 0, 1]], 1, 1)])), 0);
+    const server = await startMetricsServer(
+      createLiveRegistry(() => view([slice([[false, 0, 0, 1]], 1, 1)])),
+      0,
+    );
     expect(server.port).toBeGreaterThan(0);
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/metrics`);
     const agent = new http.Agent({ keepAlive: true });
@@ -152,9 +193,15 @@ describe("metrics server", () => {
   });
 
   it("a port in use is a MetricsPortError naming the port", async () => {
-    const first = await startMetricsServer(createLiveRegistry(() => null), 0);
+    const first = await startMetricsServer(
+      createLiveRegistry(() => null),
+      0,
+    );
     try {
-      const err = await startMetricsServer(createLiveRegistry(() => null), first.port).then(
+      const err = await startMetricsServer(
+        createLiveRegistry(() => null),
+        first.port,
+      ).then(
         () => null,
         (e: unknown) => e,
       );

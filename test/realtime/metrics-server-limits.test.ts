@@ -33,17 +33,21 @@ describe("CachedText", () => {
 
   it("for any read times: at most one build per maxAgeMs, and no text served older than that", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 200 }), { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 500 }), async (gapsMs, maxAgeMs) => {
-        let nowMs = 0;
-        const builtAt: number[] = [];
-        const cache = new CachedText({ build: async () => String(builtAt.push(nowMs) - 1), maxAgeMs, wallNowMs: () => nowMs });
-        for (const gap of gapsMs) {
-          nowMs += gap;
-          const built = builtAt[Number(await cache.get())];
-          expect(nowMs - built).toBeLessThan(maxAgeMs);
-        }
-        for (let k = 1; k < builtAt.length; k++) expect(builtAt[k] - builtAt[k - 1]).toBeGreaterThanOrEqual(maxAgeMs);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 200 }), { minLength: 1, maxLength: 200 }),
+        fc.integer({ min: 1, max: 500 }),
+        async (gapsMs, maxAgeMs) => {
+          let nowMs = 0;
+          const builtAt: number[] = [];
+          const cache = new CachedText({ build: async () => String(builtAt.push(nowMs) - 1), maxAgeMs, wallNowMs: () => nowMs });
+          for (const gap of gapsMs) {
+            nowMs += gap;
+            const built = builtAt[Number(await cache.get())];
+            expect(nowMs - built).toBeLessThan(maxAgeMs);
+          }
+          for (let k = 1; k < builtAt.length; k++) expect(builtAt[k] - builtAt[k - 1]).toBeGreaterThanOrEqual(maxAgeMs);
+        },
+      ),
       { numRuns: 100 },
     );
   });

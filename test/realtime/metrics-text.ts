@@ -56,15 +56,25 @@ export function expectWellFormedHistogram(text: PromText, name: string): Map<str
   expect(text.types.get(name)).toBe("histogram");
   const counts = new Map<string, number>();
   const keyOf = (labels: Record<string, string>): string =>
-    JSON.stringify(Object.entries(labels).filter(([k]) => k !== "le").sort(([a], [b]) => a.localeCompare(b)));
+    JSON.stringify(
+      Object.entries(labels)
+        .filter(([k]) => k !== "le")
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
   const series = new Map<string, PromSample[]>();
   for (const s of select(text, `${name}_bucket`)) series.set(keyOf(s.labels), [...(series.get(keyOf(s.labels)) ?? []), s]);
   expect(series.size).toBeGreaterThan(0);
   for (const [key, buckets] of series) {
     const les = buckets.map((b) => (b.labels.le === "+Inf" ? Infinity : Number(b.labels.le)));
-    expect(les.every((le, k) => k === 0 || le > les[k - 1]), `le increasing in ${key}`).toBe(true);
+    expect(
+      les.every((le, k) => k === 0 || le > les[k - 1]),
+      `le increasing in ${key}`,
+    ).toBe(true);
     expect(les[les.length - 1]).toBe(Infinity);
-    expect(buckets.every((b, k) => k === 0 || b.value >= buckets[k - 1].value), `cumulative buckets in ${key}`).toBe(true);
+    expect(
+      buckets.every((b, k) => k === 0 || b.value >= buckets[k - 1].value),
+      `cumulative buckets in ${key}`,
+    ).toBe(true);
     const count = text.samples.find((s) => s.name === `${name}_count` && keyOf(s.labels) === key);
     const sum = text.samples.find((s) => s.name === `${name}_sum` && keyOf(s.labels) === key);
     expect(count, `_count of ${key}`).toBeDefined();

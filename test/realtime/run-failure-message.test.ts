@@ -14,7 +14,12 @@ const asKmssimError = (err: unknown): KmssimError => {
 describe("realtimeFailure", () => {
   it("a host's re-listen that meets EADDRINUSE is a failed event, reported with what was measured", () => {
     const err = asKmssimError(
-      realtimeFailure(new RunFailedError("a scenario event could not be carried out: listen EADDRINUSE: address already in use 127.0.0.1:40001", "event"), 100, null, null),
+      realtimeFailure(
+        new RunFailedError("a scenario event could not be carried out: listen EADDRINUSE: address already in use 127.0.0.1:40001", "event"),
+        100,
+        null,
+        null,
+      ),
     );
     expect(err.code).toBe("KMSSIM_RUN_FAILED");
     expect(err.exitCode).toBe(3);

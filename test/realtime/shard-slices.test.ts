@@ -31,8 +31,18 @@ ${groups.map((count, g) => `  - { name: g${g}, count: ${count}, bootSpread: ${g 
 
 /** A shard spec and the fleet it cuts. */
 const shardArb = fc
-  .record({ groups: fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 4 }), count: fc.integer({ min: 1, max: 7 }), workers: fc.integer({ min: 0, max: 9 }) })
-  .chain((r) => fc.record({ groups: fc.constant(r.groups), workers: fc.constant(r.workers), shard: fc.integer({ min: 1, max: r.count }).map((index): ShardSpec => ({ index, count: r.count })) }));
+  .record({
+    groups: fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 4 }),
+    count: fc.integer({ min: 1, max: 7 }),
+    workers: fc.integer({ min: 0, max: 9 }),
+  })
+  .chain((r) =>
+    fc.record({
+      groups: fc.constant(r.groups),
+      workers: fc.constant(r.workers),
+      shard: fc.integer({ min: 1, max: r.count }).map((index): ShardSpec => ({ index, count: r.count })),
+    }),
+  );
 
 describe("strided slices of a shard", () => {
   it("the slices of shard i/N cover exactly the shard's global indices, once each, with the boot time the whole fleet gives them", () => {
@@ -133,7 +143,10 @@ describe("a strided fleet driver", () => {
       cmidsSeen.add(call.cmid);
     }
     expect(cmidsSeen.size, "every client of the shard sent").toBe(globals.length);
-    expect(totals.sentBy.reduce((a, b) => a + b, 0), "sent per host adds up to the RPCs sent").toBe(totals.activation.sent + totals.renewal.sent);
+    expect(
+      totals.sentBy.reduce((a, b) => a + b, 0),
+      "sent per host adds up to the RPCs sent",
+    ).toBe(totals.activation.sent + totals.renewal.sent);
     expect(totals.sentBy.reduce((a, b) => a + b, 0)).toBe(calls.length);
     expect(totals.renewalsSentBy.reduce((a, b) => a + b, 0)).toBe(totals.renewal.sent);
   });
@@ -184,7 +197,9 @@ describe("--start-at", () => {
       expect(() => parseStartAt(text, now, { allowPast: false }), text).toThrow(StartAtError);
     }
     expect(() => parseStartAt("2026-11-26T18:00:01Z", now, { allowPast: false })).toThrow(/ahead/);
-    expect(() => parseStartAt("2026-11-25T17:59:18Z", now, { allowPast: false })).toThrow(/^--start-at 2026-11-25T17:59:18Z is 42 s in the past; give a later time$/);
+    expect(() => parseStartAt("2026-11-25T17:59:18Z", now, { allowPast: false })).toThrow(
+      /^--start-at 2026-11-25T17:59:18Z is 42 s in the past; give a later time$/,
+    );
     expect(parseStartAt("2026-11-25T17:59:18Z", now, { allowPast: true }), "kmssim host may join a running fleet").toBe(now - 42_000);
   });
 });

@@ -15,7 +15,9 @@ describe("event markers", () => {
       { t: 30, kind: "dns", target: "old", action: "scavenged", domain: "corp.example" },
     ]);
     expect(markers.map((m) => m.label)).toEqual(["kms2 crash", "DNS down", "old scavenged corp.example", "kms2 recover"]);
-    expect(eventLabel({ t: 1, kind: "dns", target: "kms1", action: "publish-failed", domain: "b.example", eventId: 12293 })).toBe("kms1 publish-failed b.example");
+    expect(eventLabel({ t: 1, kind: "dns", target: "kms1", action: "publish-failed", domain: "b.example", eventId: 12293 })).toBe(
+      "kms1 publish-failed b.example",
+    );
   });
 
   it("labelRows: labels in one row never overlap; a label with no room gets null", () => {

@@ -7,12 +7,16 @@ import { fixtureResult } from "./fixtures.js";
 
 // Every element the report itself writes; anything else in the output came from input.
 const OWN_TAGS = new Set(
-  "html head meta title style body main header div h1 h2 h3 p span b section table thead tbody tr th td code pre br footer svg g line text path circle rect".split(" "),
+  "html head meta title style body main header div h1 h2 h3 p span b section table thead tbody tr th td code pre br footer svg g line text path circle rect".split(
+    " ",
+  ),
 );
 
 const OWN_ATTRIBUTES = new Set(
-  ("lang charset http-equiv content name class id style title viewBox role aria-label xmlns x y x1 x2 y1 y2 d r cx cy width height " +
-    "fill stroke transform text-anchor").split(" "),
+  (
+    "lang charset http-equiv content name class id style title viewBox role aria-label xmlns x y x1 x2 y1 y2 d r cx cy width height " +
+    "fill stroke transform text-anchor"
+  ).split(" "),
 );
 
 function tagsIn(html: string): string[] {
@@ -60,7 +64,16 @@ describe("renderHtmlReport", () => {
   it("for any names in scenario, hosts, metrics, events and products, the page has only the report's own elements and no script", () => {
     const hostile = fc.oneof(
       fc.string(),
-      fc.constantFrom(`<img src=x onerror=alert(1)>`, `"><svg onload=alert(1)>`, `'><script>x</script>`, "</title><script>", "&lt;script&gt;", "javascript:alert(1)", "<!--", "]]>"),
+      fc.constantFrom(
+        `<img src=x onerror=alert(1)>`,
+        `"><svg onload=alert(1)>`,
+        `'><script>x</script>`,
+        "</title><script>",
+        "&lt;script&gt;",
+        "javascript:alert(1)",
+        "<!--",
+        "]]>",
+      ),
     );
     fc.assert(
       fc.property(hostile, hostile, hostile, hostile, hostile, hostile, hostile, (scenario, h1, h2, metric, target, reason, scenarioText) => {
@@ -88,7 +101,14 @@ describe("renderHtmlReport", () => {
     expect(html).toContain(`<span class="badge fail">FAIL</span>`);
     // Three latency panels plus three time charts, each with a drawn series.
     const charts: string[] = html.match(/<svg class="chart [^"]*"[^]*?<\/svg>/g) ?? [];
-    expect(charts.map((svg) => /class="chart ([^"]*)"/.exec(svg)?.[1])).toEqual(["latency", "latency", "latency", "activations", "host-share", "host-requests"]);
+    expect(charts.map((svg) => /class="chart ([^"]*)"/.exec(svg)?.[1])).toEqual([
+      "latency",
+      "latency",
+      "latency",
+      "activations",
+      "host-share",
+      "host-requests",
+    ]);
     for (const svg of charts) {
       const drawn = [...svg.matchAll(/<path class="series" d="([^"]*)"/g)].map((m) => m[1].split("L").length);
       const bars = (svg.match(/<rect /g) ?? []).length;

@@ -9,24 +9,26 @@ const value = fc.double({ min: 0, max: 1e6, noNaN: true });
 
 /** A series point as a plan file may hold it: no value, one value, or a symmetric interval whose low end may fall below 0. */
 const seriesPoint = (hosts: number): fc.Arbitrary<PlanSeriesPoint> =>
-  fc.record({
-    hosts: fc.constant(hosts),
-    kind: fc.constantFrom("none", "one", "ci"),
-    mean: value,
-    halfWidth: fc.double({ min: 0, max: 2e6, noNaN: true }),
-    never: fc.nat({ max: 5 }),
-    verdict: fc.constantFrom("pass" as const, "fail" as const, "unfinished" as const),
-  }).map(({ kind, mean, halfWidth, never, verdict }) => ({
-    hosts,
-    mean: kind === "none" ? null : mean,
-    low: kind === "ci" ? mean - halfWidth : null,
-    high: kind === "ci" ? mean + halfWidth : null,
-    halfWidth: kind === "ci" ? halfWidth : null,
-    n: kind === "none" ? 0 : kind === "one" ? 1 : 3,
-    never,
-    runs: 3,
-    verdict,
-  }));
+  fc
+    .record({
+      hosts: fc.constant(hosts),
+      kind: fc.constantFrom("none", "one", "ci"),
+      mean: value,
+      halfWidth: fc.double({ min: 0, max: 2e6, noNaN: true }),
+      never: fc.nat({ max: 5 }),
+      verdict: fc.constantFrom("pass" as const, "fail" as const, "unfinished" as const),
+    })
+    .map(({ kind, mean, halfWidth, never, verdict }) => ({
+      hosts,
+      mean: kind === "none" ? null : mean,
+      low: kind === "ci" ? mean - halfWidth : null,
+      high: kind === "ci" ? mean + halfWidth : null,
+      halfWidth: kind === "ci" ? halfWidth : null,
+      n: kind === "none" ? 0 : kind === "one" ? 1 : 3,
+      never,
+      runs: 3,
+      verdict,
+    }));
 
 const series = fc
   .uniqueArray(fc.integer({ min: 1, max: 32 }), { minLength: 1, maxLength: 32 })
@@ -95,23 +97,32 @@ describe("planChartGeometry", () => {
 
   it("centres the recommended band on its host count, inside the plot, narrower than the gap to a neighbour", () => {
     fc.assert(
-      fc.property(series.chain((points) => fc.tuple(fc.constant(points), fc.constantFrom(...points.map((p) => p.hosts)))), ([points, recommended]) => {
-        const g = planChartGeometry(points, null, recommended);
-        const { x0, x1 } = plotBox(g.frame);
-        expect(g.recommended).not.toBeNull();
-        expect(g.recommended!.x).toBeCloseTo(g.x(recommended), 9);
-        expect(g.recommended!.x - g.recommended!.width / 2).toBeGreaterThanOrEqual(x0);
-        expect(g.recommended!.x + g.recommended!.width / 2).toBeLessThanOrEqual(x1);
-        const xs = points.map((p) => g.x(p.hosts));
-        for (let k = 1; k < xs.length; k++) expect(g.recommended!.width).toBeLessThan(xs[k] - xs[k - 1]);
-      }),
+      fc.property(
+        series.chain((points) => fc.tuple(fc.constant(points), fc.constantFrom(...points.map((p) => p.hosts)))),
+        ([points, recommended]) => {
+          const g = planChartGeometry(points, null, recommended);
+          const { x0, x1 } = plotBox(g.frame);
+          expect(g.recommended).not.toBeNull();
+          expect(g.recommended!.x).toBeCloseTo(g.x(recommended), 9);
+          expect(g.recommended!.x - g.recommended!.width / 2).toBeGreaterThanOrEqual(x0);
+          expect(g.recommended!.x + g.recommended!.width / 2).toBeLessThanOrEqual(x1);
+          const xs = points.map((p) => g.x(p.hosts));
+          for (let k = 1; k < xs.length; k++) expect(g.recommended!.width).toBeLessThan(xs[k] - xs[k - 1]);
+        },
+      ),
       { numRuns: 150 },
     );
-    expect(planChartGeometry([{ hosts: 2, mean: 1, low: null, high: null, halfWidth: null, n: 1, never: 0, runs: 1, verdict: "pass" }], null, 7).recommended).toBeNull();
+    expect(
+      planChartGeometry([{ hosts: 2, mean: 1, low: null, high: null, halfWidth: null, n: 1, never: 0, runs: 1, verdict: "pass" }], null, 7).recommended,
+    ).toBeNull();
   });
 
   it("cuts an interval's negative low end at 0 and lifts the axis to show the limit", () => {
-    const g = planChartGeometry([{ hosts: 1, mean: 0.002, low: -0.001, high: 0.005, halfWidth: 0.003, n: 3, never: 0, runs: 3, verdict: "pass" }], { op: "lt", value: 0.05 }, null);
+    const g = planChartGeometry(
+      [{ hosts: 1, mean: 0.002, low: -0.001, high: 0.005, halfWidth: 0.003, n: 3, never: 0, runs: 3, verdict: "pass" }],
+      { op: "lt", value: 0.05 },
+      null,
+    );
     expect(g.marks[0].whisker!.bottom).toBe(g.y(0));
     expect(g.y.domain[1]).toBeGreaterThanOrEqual(0.05);
     expect(g.limitY).toBe(g.y(0.05));
@@ -150,7 +161,13 @@ describe("planChartSvg", () => {
     const plan = fixturePlan();
     const points = fleetPoints(plan, 50_000);
     const describe = (p: PlanSeriesPoint): string => `${p.hosts} hosts`;
-    const p99 = planChartSvg(planSeries(points, "p99ActivationMs"), metricLimit(plan, "p99ActivationMs"), 3, { label: "p99", yTitle: "ms", describe, limitLabel: "limit < 1500 ms" }, "p99");
+    const p99 = planChartSvg(
+      planSeries(points, "p99ActivationMs"),
+      metricLimit(plan, "p99ActivationMs"),
+      3,
+      { label: "p99", yTitle: "ms", describe, limitLabel: "limit < 1500 ms" },
+      "p99",
+    );
     expect(p99.match(/<circle class="point"/g)).toHaveLength(4);
     expect(p99.match(/fill="#c0392b"/g)).toHaveLength(2);
     expect(p99.match(/fill="#1e8449"/g)).toHaveLength(2);

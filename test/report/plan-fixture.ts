@@ -41,7 +41,13 @@ export function fixturePlan(options: PlanFixtureOptions = {}): PlanReport {
     const deviation = point.hosts === 1 ? 0 : 0.002 + 0.001 * run.replication;
     const activated = overloaded ? point.clients - 1000 : point.clients;
     const actuals = thresholds.map((t) =>
-      t.metric === "rpc.activation.latencyMs.p99" ? p99 : t.metric === "clients.notActivated" ? point.clients - activated : t.metric === "spread.maxShareDeviation" ? deviation : 0,
+      t.metric === "rpc.activation.latencyMs.p99"
+        ? p99
+        : t.metric === "clients.notActivated"
+          ? point.clients - activated
+          : t.metric === "spread.maxShareDeviation"
+            ? deviation
+            : 0,
     );
     const passes = thresholds.map((t, k) => (t.op === "lt" ? actuals[k] < t.value : t.op === "eq" ? actuals[k] === t.value : true));
     done[run.point].push({

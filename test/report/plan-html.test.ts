@@ -4,9 +4,15 @@ import { renderPlanHtmlReport } from "../../src/report/plan/plan-html.js";
 import { fixturePlan } from "./plan-fixture.js";
 
 // Every element and attribute the plan report itself writes; anything else came from input.
-const OWN_TAGS = new Set("html head meta title style body main header div h1 h2 h3 p span b i section table thead tbody tr th td code pre footer svg g line text path circle rect".split(" "));
+const OWN_TAGS = new Set(
+  "html head meta title style body main header div h1 h2 h3 p span b i section table thead tbody tr th td code pre footer svg g line text path circle rect".split(
+    " ",
+  ),
+);
 const OWN_ATTRIBUTES = new Set(
-  ("lang charset http-equiv content name class id style title viewBox role aria-label xmlns x y x1 x2 y1 y2 d r cx cy width height fill stroke transform text-anchor").split(" "),
+  "lang charset http-equiv content name class id style title viewBox role aria-label xmlns x y x1 x2 y1 y2 d r cx cy width height fill stroke transform text-anchor".split(
+    " ",
+  ),
 );
 
 const tagsIn = (html: string): string[] => [...html.matchAll(/<([a-zA-Z][\w:-]*)/g)].map((m) => m[1].toLowerCase());

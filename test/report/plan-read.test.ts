@@ -17,12 +17,13 @@ const write = (name: string, value: unknown): string => {
   return path;
 };
 
-const failure = (path: string): Promise<KmssimError> => readReportFile(path).then(
-  () => {
-    throw new Error("expected a KmssimError");
-  },
-  (err: unknown) => err as KmssimError,
-);
+const failure = (path: string): Promise<KmssimError> =>
+  readReportFile(path).then(
+    () => {
+      throw new Error("expected a KmssimError");
+    },
+    (err: unknown) => err as KmssimError,
+  );
 
 describe("readReportFile", () => {
   it("tells a plan from a result by its schema", async () => {
@@ -35,7 +36,11 @@ describe("readReportFile", () => {
   });
 
   it.each([
-    ["other schema", { schema: "kmssim/compare@1" }, /is not a kmssim result or plan: its "schema" is "kmssim\/compare@1", expected "kmssim\/result@1" \(kmssim run --out\) or "kmssim\/plan@1" \(kmssim plan --out\)/],
+    [
+      "other schema",
+      { schema: "kmssim/compare@1" },
+      /is not a kmssim result or plan: its "schema" is "kmssim\/compare@1", expected "kmssim\/result@1" \(kmssim run --out\) or "kmssim\/plan@1" \(kmssim plan --out\)/,
+    ],
     ["no schema", { a: 1 }, /is not a kmssim result or plan: its "schema" is missing, expected "kmssim\/result@1" .* or "kmssim\/plan@1"/],
     ["a list", [], /is not a kmssim result or plan: it is not a JSON object/],
     ["a broken plan", { ...fixturePlan(), points: [{ hosts: 1 }] }, /is not a kmssim plan: "points" should be a list of points/],

@@ -22,7 +22,11 @@ describe("readReportFile with a result", () => {
     ["bad.json", "{ not json", /'.*bad\.json' is not JSON/],
     ["array.json", "[]", /is not a kmssim result or plan: it is not a JSON object/],
     ["schema.json", JSON.stringify({ schema: "other@1" }), /"schema" is not a kmssim schema, expected "kmssim\/result@1"/],
-    ["hosts.json", JSON.stringify({ ...fixtureResult(), hosts: "kms1" }), /'.*hosts\.json' is not a kmssim\/result@1 result \(hosts: should be a list, got text\)/],
+    [
+      "hosts.json",
+      JSON.stringify({ ...fixtureResult(), hosts: "kms1" }),
+      /'.*hosts\.json' is not a kmssim\/result@1 result \(hosts: should be a list, got text\)/,
+    ],
     ["timeline.json", JSON.stringify({ ...fixtureResult(), timeline: [{ x: 1 }] }), /\(timeline\[0\]\.t: missing\)/],
   ])("%s is a plain KmssimError (exit 2), in the wording of every result reader", async (name, contents, message) => {
     const path = join(dir, name);

@@ -13,8 +13,11 @@ function recorderOf(valuesMs: readonly number[]): LatencyRecorder {
 /** The library's own histogram, same parameters, recording through its slow path. */
 function libraryHistogram(): JsHistogram {
   return hdr.build({
-    useWebAssembly: false, autoResize: false, lowestDiscernibleValue: 1,
-    highestTrackableValue: HIGHEST_TRACKABLE_US, numberOfSignificantValueDigits: 3,
+    useWebAssembly: false,
+    autoResize: false,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: HIGHEST_TRACKABLE_US,
+    numberOfSignificantValueDigits: 3,
   }) as JsHistogram;
 }
 

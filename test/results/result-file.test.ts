@@ -38,15 +38,23 @@ describe("reading a result file", () => {
 
   it("one wording: the file, the schema, the path of the first bad field and what it should be", () => {
     expect(refused("{ nope")).toMatch(/^'r\.json' is not JSON \(.* at line 1, column 3\); give a result written by `kmssim run --out`$/);
-    expect(refused("[1, 2]")).toBe("'r.json' is not a kmssim/result@1 result (the file: should be an object, got a list); give a result written by `kmssim run --out`");
+    expect(refused("[1, 2]")).toBe(
+      "'r.json' is not a kmssim/result@1 result (the file: should be an object, got a list); give a result written by `kmssim run --out`",
+    );
     expect(refused(edited((r) => delete r.schema))).toMatch(/^'r\.json' is not a kmssim\/result@1 result \(schema: missing\)/);
     expect(refused(edited((r) => (r.schema = "kmssim/result@2")))).toMatch(/\(schema: should be "kmssim\/result@1", got "kmssim\/result@2"\)/);
     expect(refused(edited((r) => delete r.spread.jain))).toMatch(/\(spread\.jain: missing\)/);
     expect(refused(edited((r) => (r.failovers = "3")))).toMatch(/\(failovers: should be a whole number ≥ 0, got text\)/);
     expect(refused(edited((r) => (r.hosts[1].lost = -2)))).toMatch(/\(hosts\[1\]\.lost: should be a whole number ≥ 0, got -2\)/);
-    expect(refused(edited((r) => (r.hosts[0].state = "gone")))).toMatch(/\(hosts\[0\]\.state: should be one of "up", "hung", "down", "decommissioned", got text\)/);
-    expect(refused(edited((r) => (r.rpc.activation.histogram = 7)))).toMatch(/\(rpc\.activation\.histogram: should be a compressed HdrHistogram \(base64 text\) or a list of them, got 7\)/);
-    expect(refused(edited((r) => (r.rpc.activation.errors["0xC004F038"] = 1.5)))).toMatch(/\(rpc\.activation\.errors\.0xC004F038: should be a whole number ≥ 0, got 1\.5\)/);
+    expect(refused(edited((r) => (r.hosts[0].state = "gone")))).toMatch(
+      /\(hosts\[0\]\.state: should be one of "up", "hung", "down", "decommissioned", got text\)/,
+    );
+    expect(refused(edited((r) => (r.rpc.activation.histogram = 7)))).toMatch(
+      /\(rpc\.activation\.histogram: should be a compressed HdrHistogram \(base64 text\) or a list of them, got 7\)/,
+    );
+    expect(refused(edited((r) => (r.rpc.activation.errors["0xC004F038"] = 1.5)))).toMatch(
+      /\(rpc\.activation\.errors\.0xC004F038: should be a whole number ≥ 0, got 1\.5\)/,
+    );
   });
 
   it("the first bad field only, in the order of the result's fields", () => {

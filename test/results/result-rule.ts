@@ -55,7 +55,10 @@ export function expectEveryNumberIsAMetric(result: Result): void {
     expect(validateMetricPath(path, hostNames), path).toBeNull();
     expect(resolveMetric(result, path), path).toBe(value);
     const rows = compareProfiles(profile, profile, { metrics: [path] }).rows;
-    expect(rows.map((r) => r.metric), path).toEqual([path]);
+    expect(
+      rows.map((r) => r.metric),
+      path,
+    ).toEqual([path]);
   }
 }
 

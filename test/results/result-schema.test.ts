@@ -21,7 +21,10 @@ function virtualResult(yaml: string, shard?: { index: number; count: number }): 
   const scenario = { ...scenarioFrom(yaml), mode: "virtual" as const };
   const engine = new VirtualEngine(scenario, shard === undefined ? {} : { shard });
   while (!engine.step(100_000));
-  const meta = shard === undefined ? undefined : { ...shard, fleetClients: scenario.clients.reduce((a, g) => a + g.count, 0), runDigest: "d", thresholds: scenario.thresholds };
+  const meta =
+    shard === undefined
+      ? undefined
+      : { ...shard, fleetClients: scenario.clients.reduce((a, g) => a + g.count, 0), runDigest: "d", thresholds: scenario.thresholds };
   return JSON.parse(JSON.stringify(buildResult(engine.totals(), 0.5, false, meta))) as Result;
 }
 
@@ -67,7 +70,8 @@ describe("every number of a result is a threshold path and a comparable metric",
   });
 
   it("hosts.<name>.late and .lost, once refused by validate, are thresholds", () => {
-    for (const path of ["hosts.kms1.late", "hosts.kms1.lost", "hosts.kms2-branch.lost"]) expect(validateMetricPath(path, ["kms1", "kms2-branch"]), path).toBeNull();
+    for (const path of ["hosts.kms1.late", "hosts.kms1.lost", "hosts.kms2-branch.lost"])
+      expect(validateMetricPath(path, ["kms1", "kms2-branch"]), path).toBeNull();
     expect(MERGED.thresholds[0]).toMatchObject({ metric: "hosts.kms1.late", actual: 0, pass: true });
   });
 
@@ -85,22 +89,28 @@ describe("every number of a result is a threshold path and a comparable metric",
   it("for any small fleet, seed and fault (property)", () => {
     const fault = fc.constantFrom("", "crash", "hang", "slow, serviceTime: 40ms", "decommission");
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 5, max: 60 }), fault, (seed, hostCount, clients, action) => {
-        const hosts = Array.from({ length: hostCount }, (_, k) => `  - { name: h${k + 1}, weight: ${50 + 25 * k} }`);
-        const yaml = [
-          "name: any",
-          `seed: ${seed}`,
-          "duration: 3d",
-          "hosts:",
-          ...hosts,
-          "clients:",
-          `  - { name: desktops, count: ${clients}, os: ${seed % 2 === 0 ? "win7" : "vista"}, bootSpread: 2h }`,
-          ...(action === "" ? [] : ["events:", `  - { at: 1h, host: h1, action: ${action} }`]),
-        ].join("\n");
-        const result = virtualResult(yaml);
-        expect(resultProblem(result)).toBeNull();
-        expectEveryNumberIsAMetric(result);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 1_000 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 5, max: 60 }),
+        fault,
+        (seed, hostCount, clients, action) => {
+          const hosts = Array.from({ length: hostCount }, (_, k) => `  - { name: h${k + 1}, weight: ${50 + 25 * k} }`);
+          const yaml = [
+            "name: any",
+            `seed: ${seed}`,
+            "duration: 3d",
+            "hosts:",
+            ...hosts,
+            "clients:",
+            `  - { name: desktops, count: ${clients}, os: ${seed % 2 === 0 ? "win7" : "vista"}, bootSpread: 2h }`,
+            ...(action === "" ? [] : ["events:", `  - { at: 1h, host: h1, action: ${action} }`]),
+          ].join("\n");
+          const result = virtualResult(yaml);
+          expect(resultProblem(result)).toBeNull();
+          expectEveryNumberIsAMetric(result);
+        },
+      ),
       { numRuns: 8 },
     );
   });

@@ -37,7 +37,10 @@ describe("TimelineRecorder", () => {
           const requests = samples.reduce((sum, s) => sum + s.hostRequests[name], 0);
           const expected = samples.reduce((sum, s) => sum + (s.hostExpected?.[name] ?? 0), 0);
           expect(requests).toBe(intervals.reduce((sum, i) => sum + i.requests[h], 0));
-          expect(expected).toBeCloseTo(intervals.reduce((sum, i) => sum + i.expected[h], 0), 9);
+          expect(expected).toBeCloseTo(
+            intervals.reduce((sum, i) => sum + i.expected[h], 0),
+            9,
+          );
         });
       }),
     );

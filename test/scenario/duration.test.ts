@@ -1,12 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  DurationError,
-  durationPattern,
-  formatDuration,
-  parseDuration,
-  parseDurationMs,
-} from "../../src/scenario/duration.js";
+import { DurationError, durationPattern, formatDuration, parseDuration, parseDurationMs } from "../../src/scenario/duration.js";
 
 describe("parseDurationMs", () => {
   it.each([
@@ -132,12 +126,15 @@ describe("durationPattern (JSON Schema)", () => {
   it("matches what the parser accepts", () => {
     const piece = fc.constantFrom("0", "1", "5", "12", "0.5", ".5", "1.", "d", "h", "m", "s", "ms", "-", "x", " ");
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 8 }).map((parts) => parts.join("")), (text) => {
-        const parsed = parseDuration(text);
-        fc.pre(text.trim() === text); // the parser trims; YAML plain scalars are trimmed already
-        fc.pre(parsed.ok || !parsed.message.includes("too large"));
-        expect(signed.test(text)).toBe(parsed.ok);
-      }),
+      fc.property(
+        fc.array(piece, { maxLength: 8 }).map((parts) => parts.join("")),
+        (text) => {
+          const parsed = parseDuration(text);
+          fc.pre(text.trim() === text); // the parser trims; YAML plain scalars are trimmed already
+          fc.pre(parsed.ok || !parsed.message.includes("too large"));
+          expect(signed.test(text)).toBe(parsed.ok);
+        },
+      ),
     );
   });
 

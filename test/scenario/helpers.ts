@@ -32,5 +32,4 @@ export function errorAt(errors: ScenarioError[], path: string): ScenarioError {
 }
 
 /** A minimal valid scenario with extra top-level lines. */
-export const minimal = (...extra: string[]): string =>
-  yaml("hosts: [{name: a}]", "clients: [{name: c, count: 10}]", ...extra);
+export const minimal = (...extra: string[]): string => yaml("hosts: [{name: a}]", "clients: [{name: c, count: 10}]", ...extra);

@@ -80,8 +80,19 @@ describe("scenarioJsonSchema", () => {
     expect(schema.required).toEqual(["hosts", "clients"]);
     expect(properties.hosts).toMatchObject({ type: "array", minItems: 1, maxItems: 32 });
     expect(Object.keys(properties)).toEqual([
-      "name", "seed", "mode", "duration", "timeScale", "sampleInterval",
-      "dns", "hosts", "clients", "network", "realtime", "events", "thresholds",
+      "name",
+      "seed",
+      "mode",
+      "duration",
+      "timeScale",
+      "sampleInterval",
+      "dns",
+      "hosts",
+      "clients",
+      "network",
+      "realtime",
+      "events",
+      "thresholds",
     ]);
   });
 
@@ -134,7 +145,7 @@ describe("scenarioJsonSchema", () => {
 
   it("uses duration patterns that agree with the parser", () => {
     const clockSkew = itemProperties("clients").clockSkew;
-    const signed = new RegExp(((clockSkew.anyOf as Json[])[0].pattern as string));
+    const signed = new RegExp((clockSkew.anyOf as Json[])[0].pattern as string);
     for (const text of ["-5h", "0", "1d2h", "0.5ms", "5", "5x", "1h1h"]) {
       expect(signed.test(text), text).toBe(parseDuration(text).ok);
     }

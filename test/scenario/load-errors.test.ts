@@ -52,15 +52,7 @@ describe("a file with several errors", () => {
 
 describe("unknown keys", () => {
   it("point at the key and suggest the closest known one", () => {
-    const errors = loadErrors(
-      yaml(
-        "hosts:",
-        "  - name: a",
-        "    serviceTme: 2ms",
-        "clients: [{name: c, count: 1, hostCahing: false}]",
-        "netwrk: {}",
-      ),
-    );
+    const errors = loadErrors(yaml("hosts:", "  - name: a", "    serviceTme: 2ms", "clients: [{name: c, count: 1, hostCahing: false}]", "netwrk: {}"));
     expect(errorAt(errors, "hosts[0].serviceTme")).toEqual({
       path: "hosts[0].serviceTme",
       line: 3,
@@ -109,9 +101,7 @@ describe("YAML syntax errors", () => {
 
   it("reports an alias without an anchor", () => {
     const errors = loadErrors(yaml("hosts: *nothing", "clients: [{name: c, count: 1}]"));
-    expect(errors).toEqual([
-      { path: "", line: 1, column: 8, message: "YAML: alias '*nothing' has no anchor '&nothing' before it" },
-    ]);
+    expect(errors).toEqual([{ path: "", line: 1, column: 8, message: "YAML: alias '*nothing' has no anchor '&nothing' before it" }]);
   });
 });
 
@@ -144,7 +134,11 @@ describe("wrong types and impossible values", () => {
     ["count: '10'", "clients[0].count", 'expected an integer 1..1000000000, got "10"'],
     ["count: 1e12", "clients[0].count", "expected an integer 1..1000000000, got 1000000000000"],
     ["os: win8", "clients[0].os", "expected one of win7, vista, got \"win8\" (did you mean 'win7'?)"],
-    ["product: office2010", "clients[0].product", "expected one of windows-client, windows-server, office-2010, got \"office2010\" (did you mean 'office-2010'?)"],
+    [
+      "product: office2010",
+      "clients[0].product",
+      "expected one of windows-client, windows-server, office-2010, got \"office2010\" (did you mean 'office-2010'?)",
+    ],
     ["hostCaching: 'no'", "clients[0].hostCaching", 'expected true or false, got "no"'],
     ["clockSkew: 5", "clients[0].clockSkew", "duration '5' needs a unit: ms, s, m, h or d"],
     ["kmsHost: 'kms1:99999'", "clients[0].kmsHost", 'expected name[:port] of a scenario host (e.g. kms1 or kms1:1688), got "kms1:99999"'],
@@ -217,8 +211,7 @@ describe("sections and counts", () => {
 });
 
 describe("events", () => {
-  const withEvents = (...lines: string[]) =>
-    yaml("duration: 1d", "hosts: [{name: kms1}, {name: kms2}]", "clients: [{name: c, count: 1}]", "events:", ...lines);
+  const withEvents = (...lines: string[]) => yaml("duration: 1d", "hosts: [{name: kms1}, {name: kms2}]", "clients: [{name: c, count: 1}]", "events:", ...lines);
 
   it("must name an existing host", () => {
     const errors = loadErrors(withEvents("  - {at: 1h, host: kms3, action: crash}"));
@@ -227,9 +220,7 @@ describe("events", () => {
 
   it("must happen within the run", () => {
     const errors = loadErrors(withEvents("  - {at: 25h, dns: down}"));
-    expect(errors).toEqual([
-      { path: "events[0].at", line: 5, column: 10, message: "event at 1d1h is after the end of the run (duration 1d)" },
-    ]);
+    expect(errors).toEqual([{ path: "events[0].at", line: 5, column: 10, message: "event at 1d1h is after the end of the run (duration 1d)" }]);
   });
 
   it("carry serviceTime only when slow", () => {
@@ -256,7 +247,7 @@ describe("events", () => {
         path: "events[0].action",
         line: 5,
         column: 34,
-        message: "expected one of crash, hang, slow, recover, decommission, got \"explode\"",
+        message: 'expected one of crash, hang, slow, recover, decommission, got "explode"',
       },
       { path: "events[1].dns", line: 6, column: 19, message: 'expected one of down, up, got "sideways"' },
       { path: "events[2].at", line: 7, column: 5, message: "required key is missing" },
@@ -283,9 +274,7 @@ describe("thresholds", () => {
     const errors = loadErrors(minimal("thresholds:", "  - {metric: rpc.activaton.latencyMs.p99, lt: 50}"), "t.yaml", {
       validateMetric: (metric) => (metric.startsWith("rpc.activation.") ? null : `unknown metric '${metric}'`),
     });
-    expect(errors).toEqual([
-      { path: "thresholds[0].metric", line: 4, column: 14, message: "unknown metric 'rpc.activaton.latencyMs.p99'" },
-    ]);
+    expect(errors).toEqual([{ path: "thresholds[0].metric", line: 4, column: 14, message: "unknown metric 'rpc.activaton.latencyMs.p99'" }]);
   });
 
   it("turn a throwing validateMetric hook into an error", () => {
@@ -301,9 +290,7 @@ describe("thresholds", () => {
 describe("timeline samples", () => {
   it("refuses a sampleInterval that would make an enormous timeline", () => {
     const errors = loadErrors(minimal("duration: 200d", "sampleInterval: 1s"));
-    expect(errorAt(errors, "sampleInterval").message).toBe(
-      "1s gives 17280000 timeline samples over 200d; at most 100000 are allowed",
-    );
+    expect(errorAt(errors, "sampleInterval").message).toBe("1s gives 17280000 timeline samples over 200d; at most 100000 are allowed");
   });
 });
 
@@ -315,9 +302,7 @@ describe("hostile YAML", () => {
       const previous = String.fromCharCode(96 + i);
       text += `${name}: &${name} [${Array(9).fill(`*${previous}`).join(", ")}]\n`;
     }
-    expect(loadErrors(text)).toEqual([
-      { path: "", line: 1, column: 1, message: "YAML: Excessive alias count indicates a resource exhaustion attack" },
-    ]);
+    expect(loadErrors(text)).toEqual([{ path: "", line: 1, column: 1, message: "YAML: Excessive alias count indicates a resource exhaustion attack" }]);
   });
 
   it("reports absurd nesting as an error instead of overflowing the stack", () => {

@@ -46,9 +46,7 @@ describe("loadScenarioFile", () => {
     const result = await loadScenarioFile(path);
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(formatScenarioErrors(path, result.errors)).toBe(
-        `${path}:3:7  seed: expected a non-negative integer ≤ 2^53-1, got "many"`,
-      );
+      expect(formatScenarioErrors(path, result.errors)).toBe(`${path}:3:7  seed: expected a non-negative integer ≤ 2^53-1, got "many"`);
     }
   });
 });

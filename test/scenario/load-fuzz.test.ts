@@ -30,16 +30,7 @@ const load = (text: string) => {
 };
 
 // Characters that matter to YAML's grammar, so random text reaches deep into the parser.
-const yamlChar = fc.constantFrom(
-  ..."abcdhmsx019 -:,.{}[]#&*!|>'\"%@`?\n\t<".split(""),
-  "hosts",
-  "clients",
-  "name",
-  "count",
-  "<<",
-  "\r\n",
-  "\uFEFF",
-);
+const yamlChar = fc.constantFrom(..."abcdhmsx019 -:,.{}[]#&*!|>'\"%@`?\n\t<".split(""), "hosts", "clients", "name", "count", "<<", "\r\n", "\uFEFF");
 
 type Mutation = { at: number; remove: number; insert: string };
 const mutation = fc.record({
@@ -59,12 +50,18 @@ function mutate(text: string, mutations: Mutation[]): string {
 
 describe("loadScenarioText never throws", () => {
   it("on random text", () => {
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), (text) => void load(text)), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => void load(text)),
+      { numRuns: 500 },
+    );
   });
 
   it("on random YAML-ish text", () => {
     fc.assert(
-      fc.property(fc.array(yamlChar, { maxLength: 120 }).map((chars) => chars.join("")), (text) => void load(text)),
+      fc.property(
+        fc.array(yamlChar, { maxLength: 120 }).map((chars) => chars.join("")),
+        (text) => void load(text),
+      ),
       { numRuns: 1000 },
     );
   });
@@ -78,7 +75,10 @@ describe("loadScenarioText never throws", () => {
   });
 
   it("on any JSON-like value written as YAML", () => {
-    fc.assert(fc.property(fc.jsonValue(), (value) => void load(stringify(value))), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => void load(stringify(value))),
+      { numRuns: 300 },
+    );
   });
 
   it("on scenario-shaped documents with random values", () => {
@@ -98,7 +98,10 @@ describe("loadScenarioText never throws", () => {
       },
       { requiredKeys: [] },
     );
-    fc.assert(fc.property(doc, (value) => void load(stringify(value))), { numRuns: 500 });
+    fc.assert(
+      fc.property(doc, (value) => void load(stringify(value))),
+      { numRuns: 500 },
+    );
   });
 });
 
@@ -129,9 +132,7 @@ describe("valid scenarios built at random", () => {
         const result = load(text);
         expect(result.ok).toBe(true);
         if (!result.ok) return;
-        expect(result.scenario.hosts.map((h) => [h.weight, h.priority, h.serviceTimeMs])).toEqual(
-          hosts.map((h) => [h.weight, h.priority, h.serviceTimeMs]),
-        );
+        expect(result.scenario.hosts.map((h) => [h.weight, h.priority, h.serviceTimeMs])).toEqual(hosts.map((h) => [h.weight, h.priority, h.serviceTimeMs]));
         expect(result.scenario.clients.map((c) => c.count)).toEqual(counts);
         expect(result.scenario.events.map((e) => e.atMs)).toEqual([...eventTimesMs].sort((a, b) => a - b));
       }),

@@ -14,7 +14,17 @@ describe("the design.md example", () => {
       durationMs: 200 * DAY,
       timeScale: 86_400,
       sampleIntervalMs: 2 * DAY, // 200d / 100, already a whole number of minutes
-      dns: { server: "embedded", domain: "corp.example", publish: "auto", ttlMs: HOUR, records: [], publishIntervalMs: 24 * HOUR, publishRetryMs: 15 * 60_000, scavengeAfterMs: 0, tsig: null },
+      dns: {
+        server: "embedded",
+        domain: "corp.example",
+        publish: "auto",
+        ttlMs: HOUR,
+        records: [],
+        publishIntervalMs: 24 * HOUR,
+        publishRetryMs: 15 * 60_000,
+        scavengeAfterMs: 0,
+        tsig: null,
+      },
       hosts: [
         {
           name: "kms1",
@@ -72,7 +82,17 @@ describe("a minimal scenario", () => {
       durationMs: 30 * DAY,
       timeScale: 86_400,
       sampleIntervalMs: 432 * 60_000, // 30d / 100 = 7h12m
-      dns: { server: "embedded", domain: "corp.example", publish: "auto", ttlMs: HOUR, records: [], publishIntervalMs: 24 * HOUR, publishRetryMs: 15 * 60_000, scavengeAfterMs: 0, tsig: null },
+      dns: {
+        server: "embedded",
+        domain: "corp.example",
+        publish: "auto",
+        ttlMs: HOUR,
+        records: [],
+        publishIntervalMs: 24 * HOUR,
+        publishRetryMs: 15 * 60_000,
+        scavengeAfterMs: 0,
+        tsig: null,
+      },
       hosts: [
         {
           name: "a",
@@ -292,14 +312,7 @@ describe("hosts, clients and events", () => {
   });
 
   it("supports YAML anchors and merge keys for repeated host settings", () => {
-    const s = loadOk(
-      yaml(
-        "hosts:",
-        "  - &base {name: a, weight: 50, serviceTime: 3ms}",
-        "  - {<<: *base, name: b}",
-        "clients: [{name: c, count: 1}]",
-      ),
-    );
+    const s = loadOk(yaml("hosts:", "  - &base {name: a, weight: 50, serviceTime: 3ms}", "  - {<<: *base, name: b}", "clients: [{name: c, count: 1}]"));
     expect(s.hosts.map((h) => [h.name, h.weight, h.serviceTimeMs])).toEqual([
       ["a", 50, 3],
       ["b", 50, 3],

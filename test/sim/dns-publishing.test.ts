@@ -90,7 +90,10 @@ clients: [ { name: c, count: 200, bootSpread: 10m } ]
 events: [ { at: 0s, dns: down }, { at: 45m, dns: up } ]
 `);
       const failed = result.events.filter((e) => e.action === "publish-failed");
-      expect(failed.map((e) => [e.t / 60, e.eventId])).toEqual([[0, 12293], [30, 12293]]);
+      expect(failed.map((e) => [e.t / 60, e.eventId])).toEqual([
+        [0, 12293],
+        [30, 12293],
+      ]);
       expect(result.events.find((e) => e.action === "published")?.t).toBe(60 * 60);
       // Clients failed discovery (no answer, then no record) and activated only after the publish.
       expect(result.dns.failed).toBeGreaterThan(0);
@@ -99,4 +102,3 @@ events: [ { at: 0s, dns: down }, { at: 45m, dns: up } ]
     });
   });
 });
-

@@ -15,7 +15,10 @@ clients:
 `;
 
 describe("host load figures (virtual)", () => {
-  for (const [concurrency, serviceMs, clients] of [[1, 20, 400], [4, 200, 2000]] as const) {
+  for (const [concurrency, serviceMs, clients] of [
+    [1, 20, 400],
+    [4, 200, 2000],
+  ] as const) {
     it(`utilization = requests × service / (servers × time): c=${concurrency}, ${serviceMs} ms, ${clients} clients`, () => {
       const { result } = simulate(scenario(concurrency, `${serviceMs}ms`, clients));
       const host = result.hosts[0];

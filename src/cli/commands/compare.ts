@@ -35,7 +35,8 @@ async function profileFile(file: string): Promise<RunProfile> {
 
 export const compareCli = defineCommand({
   command: "compare [baseline] [candidate]",
-  describe: "Compare two result files metric by metric (latency percentiles from merged histograms, success, failovers, spread, errors); exit 1 on a regression",
+  describe:
+    "Compare two result files metric by metric (latency percentiles from merged histograms, success, failovers, spread, errors); exit 1 on a regression",
   builder: (y) =>
     y
       .positional("baseline", { type: "string", describe: "Result JSON of the reference run (kmssim run --out)" })
@@ -46,7 +47,12 @@ export const compareCli = defineCommand({
         describe: "How much worse than the baseline a metric may get: 10%, or per metric p99=5%,default=10% (keys are globs on a name or its dotted tail)",
       })
       // nargs 1: `--metric X a.json b.json` must not swallow the files.
-      .option("metric", { type: "string", array: true, nargs: 1, describe: "Compare only metrics matching this glob (* any run, !glob excludes); repeat the flag for more" })
+      .option("metric", {
+        type: "string",
+        array: true,
+        nargs: 1,
+        describe: "Compare only metrics matching this glob (* any run, !glob excludes); repeat the flag for more",
+      })
       .option("out", { type: "string", describe: "Write the comparison as JSON here (atomically)" })
       .option("quiet", { type: "boolean", default: false, describe: "Print no table (warnings and errors still go to stderr)" })
       .example("$0 compare baseline.json candidate.json", "Fail (exit 1) when any metric got more than 10% worse")
@@ -72,7 +78,10 @@ export async function compareCommand(options: CompareCommandOptions): Promise<nu
   const limits = parseMaxRegression(options.maxRegression ?? DEFAULT_MAX_REGRESSION);
   const [base, cand] = [await profileFile(baseline), await profileFile(candidate)];
   const comparison = compareProfiles(base, cand, { limits, metrics: options.metric ?? [] });
-  const unused = unusedOverrides(limits, comparison.rows.map((r) => r.metric));
+  const unused = unusedOverrides(
+    limits,
+    comparison.rows.map((r) => r.metric),
+  );
   for (const key of unused) process.stderr.write(`kmssim compare: warning: --max-regression key '${key}' matches no compared metric\n`);
   for (const warning of comparison.warnings) process.stderr.write(`kmssim compare: warning: ${warning}\n`);
   if (options.quiet !== true) summaryStream({ "--out": options.out }).write(`${renderComparison(comparison, { baseline, candidate })}\n`);

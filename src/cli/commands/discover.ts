@@ -50,7 +50,9 @@ export async function discoverCommand(options: DiscoverCommandOptions): Promise<
   if (!server.ok) throw new KmssimError(`--server: ${server.message}`);
   // The server the user typed is their word (an audit of their real DNS); "any address" is no server.
   if (isUnspecified(server.value.host)) {
-    throw new KmssimError(`--server: ${server.value.host} means "any address", not a server to ask; give the DNS server's own address (127.0.0.1 for this machine)`);
+    throw new KmssimError(
+      `--server: ${server.value.host} means "any address", not a server to ask; give the DNS server's own address (127.0.0.1 for this machine)`,
+    );
   }
   const userAddresses = new Map<string, string>();
   for (const text of options.address ?? []) {

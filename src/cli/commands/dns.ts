@@ -163,7 +163,13 @@ export async function buildZone(options: DnsCommandOptions): Promise<DnsZone> {
     } catch (error) {
       if (!(error instanceof ZoneFileError)) throw error;
       const n = error.problems.length;
-      throw new KmssimError(`zone file '${path}' has ${n} problem${n === 1 ? "" : "s"}:\n${error.message.split("\n").map((l) => `  ${l}`).join("\n")}`, error.code);
+      throw new KmssimError(
+        `zone file '${path}' has ${n} problem${n === 1 ? "" : "s"}:\n${error.message
+          .split("\n")
+          .map((l) => `  ${l}`)
+          .join("\n")}`,
+        error.code,
+      );
     }
     for (const o of content.origins) zone.addOrigin(o);
     for (const r of content.srv) zone.addSrv(r.domain, r, { static: true });
@@ -209,12 +215,14 @@ function flagScavengeAfter(text: string): number {
   return ms;
 }
 
-
 function bindError(error: unknown, listen: HostPort): Error {
   const where = `${listen.host}:${listen.port}`;
   switch ((error as NodeJS.ErrnoException).code) {
     case "EADDRINUSE":
-      return new KmssimError(`${where} is already in use (UDP or TCP): stop what listens there or pick another --listen port (0 picks a free one)`, "KMSSIM_PORT_IN_USE");
+      return new KmssimError(
+        `${where} is already in use (UDP or TCP): stop what listens there or pick another --listen port (0 picks a free one)`,
+        "KMSSIM_PORT_IN_USE",
+      );
     case "EADDRNOTAVAIL":
       return new KmssimError(`--listen: ${listen.host} is not an address of this machine`, "KMSSIM_NOT_AN_ADDRESS");
     case "EACCES":
@@ -226,6 +234,7 @@ function bindError(error: unknown, listen: HostPort): Error {
 
 function flagTtl(text: string): number {
   const seconds = durationFlag("--ttl", text) / 1000;
-  if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_TTL_SECONDS) throw new KmssimError(`--ttl must be whole seconds from 0s to ${MAX_TTL_SECONDS}s, got ${text}`);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_TTL_SECONDS)
+    throw new KmssimError(`--ttl must be whole seconds from 0s to ${MAX_TTL_SECONDS}s, got ${text}`);
   return seconds;
 }

@@ -64,7 +64,11 @@ export const hostCli = defineCommand({
   missingPositional: SCENARIO_REQUIRED,
   builder: (y) =>
     y
-      .positional("scenario", { type: "string", demandOption: true, describe: "Scenario whose hosts to run (products, service time, concurrency, publish list)" })
+      .positional("scenario", {
+        type: "string",
+        demandOption: true,
+        describe: "Scenario whose hosts to run (products, service time, concurrency, publish list)",
+      })
       .option("only", { type: "string", array: true, describe: "Run only these hosts (names, comma-separated or repeated)" })
       .option("dns", { type: "string", describe: "DNS server to publish to, IPv4:port (default: the scenario's dns.server)" })
       .option("key-file", { type: "string", describe: "TSIG key file as tsig-keygen writes it (default: the scenario's dns.tsig / dns.keyFile)" })
@@ -72,10 +76,14 @@ export const hostCli = defineCommand({
       .option("port-base", { type: "number", describe: "Host k listens on port-base + k (0: any free port); default each host's own port" })
       .option("time-scale", {
         type: "number",
-        describe: "Simulated seconds per wall second for publish intervals, CMID ages and events (default: 1, real time; with --start-at the scenario's timeScale, as the fleet's)",
+        describe:
+          "Simulated seconds per wall second for publish intervals, CMID ages and events (default: 1, real time; with --start-at the scenario's timeScale, as the fleet's)",
       })
       .option("start-at", { type: "string", describe: "Simulated time 0 at this wall-clock instant (ISO 8601), the same as the fleet's `run --start-at`" })
-      .option("out", { type: "string", describe: "When stopped, write the hosts' own counts (dlv, CMID counts, lost, late, state) here, for `kmssim merge --hosts`" })
+      .option("out", {
+        type: "string",
+        describe: "When stopped, write the hosts' own counts (dlv, CMID counts, lost, late, state) here, for `kmssim merge --hosts`",
+      })
       .option("allow-address", {
         type: "string",
         array: true,
@@ -169,7 +177,8 @@ export async function hostCommand(options: HostCommandOptions, streams: HostComm
       // Hosts run until Ctrl-C, not for the scenario's duration: they keep re-registering.
       untilMs: Infinity,
       scavengeByDelete: false,
-      onEvent: (e) => io.out.write(`kmssim host: ${e.target} ${e.action} in ${e.domain} (event ${e.eventId})${e.reason === undefined ? "" : `: ${e.reason}`}\n`),
+      onEvent: (e) =>
+        io.out.write(`kmssim host: ${e.target} ${e.action} in ${e.domain} (event ${e.eventId})${e.reason === undefined ? "" : `: ${e.reason}`}\n`),
       // Every failure is already printed as an event line.
       onWarning: () => undefined,
     });
@@ -207,7 +216,8 @@ export async function hostCommand(options: HostCommandOptions, streams: HostComm
   for (const server of started) {
     const snap = server.snapshot();
     const dropped = snap.idleClosed + snap.evicted + snap.overCap;
-    const connections = dropped === 0 ? "" : `; connections closed: ${snap.idleClosed} idle, ${snap.evicted} evicted at the cap, ${snap.overCap} refused at the cap`;
+    const connections =
+      dropped === 0 ? "" : `; connections closed: ${snap.idleClosed} idle, ${snap.evicted} evicted at the cap, ${snap.overCap} refused at the cap`;
     io.out.write(`kmssim host: ${snap.name}: ${snap.requests} requests (${snap.activations} activations, ${snap.renewals} renewals)${connections}\n`);
   }
   if (report !== null && options.out !== undefined) {
@@ -234,11 +244,13 @@ function selectHosts(scenario: Scenario, only: readonly string[] | undefined): {
   const all = scenario.hosts.map((spec, index) => ({ spec, index }));
   if (only === undefined || only.length === 0) return all;
   const names = scenario.hosts.map((h) => h.name);
-  return only.flatMap((name) => name.split(",")).map((name) => {
-    const found = all.find((h) => h.spec.name === name);
-    if (found === undefined) throw new KmssimError(`--only: the scenario has no host '${name}'${didYouMean(name, names)}; hosts: ${names.join(", ")}`);
-    return found;
-  });
+  return only
+    .flatMap((name) => name.split(","))
+    .map((name) => {
+      const found = all.find((h) => h.spec.name === name);
+      if (found === undefined) throw new KmssimError(`--only: the scenario has no host '${name}'${didYouMean(name, names)}; hosts: ${names.join(", ")}`);
+      return found;
+    });
 }
 
 /**
@@ -250,7 +262,9 @@ function dnsServerOf(scenario: Scenario, flag: string | undefined, allowAddress:
     const parsed = parseHostPort(flag, 53, 1);
     if (!parsed.ok) throw new KmssimError(`--dns: ${parsed.message}`);
     if (isUnspecified(parsed.value.host)) {
-      throw new KmssimError(`--dns: ${parsed.value.host} means "any address", not a server to send to; give the DNS server's own address (127.0.0.1 for this machine)`);
+      throw new KmssimError(
+        `--dns: ${parsed.value.host} means "any address", not a server to send to; give the DNS server's own address (127.0.0.1 for this machine)`,
+      );
     }
     return parsed.value;
   }
@@ -281,7 +295,9 @@ function portsOf(hosts: readonly { spec: HostSpec }[], portBase: number | undefi
   hosts.forEach(({ spec }) => {
     const other = seen.get(spec.port);
     if (other !== undefined) {
-      throw new KmssimError(`hosts ${other} and ${spec.name} both use port ${spec.port} on ${address}: give each its own port in the scenario, or use --port-base 17000 (or 0 for any free port)`);
+      throw new KmssimError(
+        `hosts ${other} and ${spec.name} both use port ${spec.port} on ${address}: give each its own port in the scenario, or use --port-base 17000 (or 0 for any free port)`,
+      );
     }
     seen.set(spec.port, spec.name);
   });
@@ -292,6 +308,7 @@ function bindError(error: unknown, where: string, name: string): Error {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "EADDRINUSE") return new KmssimError(`${name}: ${where} is already in use; pick other ports (--port-base)`, "KMSSIM_PORT_IN_USE");
   if (code === "EADDRNOTAVAIL") return new KmssimError(`${name}: ${where} is not an address of this machine (--listen)`, "KMSSIM_NOT_AN_ADDRESS");
-  if (code === "EACCES") return new KmssimError(`${name}: not allowed to listen on ${where} (ports below 1024 need root; use --port-base)`, "KMSSIM_LISTEN_DENIED");
+  if (code === "EACCES")
+    return new KmssimError(`${name}: not allowed to listen on ${where} (ports below 1024 need root; use --port-base)`, "KMSSIM_LISTEN_DENIED");
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -52,14 +52,22 @@ const MAX_WORKERS = 64;
 
 export const planCli = defineCommand({
   command: "plan <scenario>",
-  describe: "Capacity planning: sweep host counts (and fleet sizes) in virtual mode with seeded replications; the smallest host count that meets every threshold",
+  describe:
+    "Capacity planning: sweep host counts (and fleet sizes) in virtual mode with seeded replications; the smallest host count that meets every threshold",
   missingPositional: SCENARIO_REQUIRED,
   builder: (y) =>
     y
       .positional("scenario", { type: "string", demandOption: true, describe: "Scenario YAML file; its hosts are the template, its thresholds the goal" })
       .option("hosts", { type: "string", demandOption: true, describe: "Host counts to try: 1..8, 1,2,4 or 2..4,8 (at most 32)" })
-      .option("clients", { type: "string", describe: "Fleet sizes to try, e.g. 10000,50000,100000 (split across groups like run --clients); default the file's" })
-      .option("replications", { type: "number", default: DEFAULT_REPLICATIONS, describe: "Runs per point, each with its own seed derived from the scenario seed" })
+      .option("clients", {
+        type: "string",
+        describe: "Fleet sizes to try, e.g. 10000,50000,100000 (split across groups like run --clients); default the file's",
+      })
+      .option("replications", {
+        type: "number",
+        default: DEFAULT_REPLICATIONS,
+        describe: "Runs per point, each with its own seed derived from the scenario seed",
+      })
       .option("workers", { type: "number", describe: "Worker threads running replications in parallel (default: cores; 0 = main thread)" })
       .option("seed", { type: "number", describe: "Base seed the replications' seeds derive from (overrides the file)" })
       .option("out", { type: "string", describe: "Write the plan as JSON here (kmssim/plan@1, atomically)" })

@@ -38,7 +38,10 @@ export const runCli = defineCommand({
       .example("$0 run scenarios/realtime-smoke.yaml --mode realtime", "Real sockets on loopback")
       .example("$0 run scenarios/realtime-smoke.yaml --metrics-port 9464", "Realtime, with Prometheus metrics while it runs")
       .example("$0 run scenarios/realtime-smoke.yaml --clock strict", "Realtime at exactly timeScale; the result says whether this machine kept up")
-      .example("$0 run scenarios/multi-host.yaml --shard 2/4 --out shard2.json", "The second of four shards; `kmssim merge shard*.json --out all.json` joins them"),
+      .example(
+        "$0 run scenarios/multi-host.yaml --shard 2/4 --out shard2.json",
+        "The second of four shards; `kmssim merge shard*.json --out all.json` joins them",
+      ),
   run: (args) => runCommand(runOptionsFrom(args)),
 });
 
@@ -83,7 +86,8 @@ async function runUntilDone(options: RunOptions, isInterrupted: () => boolean): 
   const interrupted = isInterrupted();
   // No outcome: an invariant broke (every other error was rethrown above).
   if (outcome === undefined) {
-    if (violation !== null) process.stderr.write(`kmssim: --check: ${violation.message}\n  replay: ${reproduceCommand({ ...options, check: true }, violation.seed)}\n`);
+    if (violation !== null)
+      process.stderr.write(`kmssim: --check: ${violation.message}\n  replay: ${reproduceCommand({ ...options, check: true }, violation.seed)}\n`);
     return EXIT.runFailed;
   }
   const result = buildResult(outcome.totals, outcome.wallSeconds, interrupted, shardMeta(shard, fleetClients, scenario, options));
@@ -105,7 +109,9 @@ async function runUntilDone(options: RunOptions, isInterrupted: () => boolean): 
     );
   }
   if (outcome.illegalInputs > 0) {
-    process.stderr.write(`kmssim: internal check failed: ${outcome.illegalInputs} illegal client transitions; reproduce with: ${reproduceCommand(options, scenario.seed)}\n`);
+    process.stderr.write(
+      `kmssim: internal check failed: ${outcome.illegalInputs} illegal client transitions; reproduce with: ${reproduceCommand(options, scenario.seed)}\n`,
+    );
     return EXIT.runFailed;
   }
   return exitCodeFor(result, options, interrupted);
@@ -113,7 +119,9 @@ async function runUntilDone(options: RunOptions, isInterrupted: () => boolean): 
 
 function exitCodeFor(result: Result, options: RunOptions, interrupted: boolean): number {
   if (interrupted) {
-    process.stderr.write(`kmssim: interrupted at simulated ${formatDurationShort(result.simulatedSeconds)}; partial result ${options.out ? `written to ${relative(process.cwd(), options.out)}` : "shown above"}\n`);
+    process.stderr.write(
+      `kmssim: interrupted at simulated ${formatDurationShort(result.simulatedSeconds)}; partial result ${options.out ? `written to ${relative(process.cwd(), options.out)}` : "shown above"}\n`,
+    );
     return EXIT.interrupted;
   }
   if (!result.pass) {

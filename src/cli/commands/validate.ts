@@ -22,11 +22,13 @@ const CHECKED_RUN_FLAGS = {
 
 export const validateCli = defineCommand({
   command: "validate <scenario>",
-  describe: "Check a scenario file and report every problem with line:column; with run's flags, everything `run` would check before starting (memory, wall time)",
+  describe:
+    "Check a scenario file and report every problem with line:column; with run's flags, everything `run` would check before starting (memory, wall time)",
   missingPositional: SCENARIO_REQUIRED,
   builder: (y) => {
     let withFlags = y.positional("scenario", { type: "string", demandOption: true });
-    for (const [name, describe] of Object.entries(CHECKED_RUN_FLAGS)) withFlags = withFlags.option(name, { ...RUN_FLAGS[name as RunFlagName].option, describe });
+    for (const [name, describe] of Object.entries(CHECKED_RUN_FLAGS))
+      withFlags = withFlags.option(name, { ...RUN_FLAGS[name as RunFlagName].option, describe });
     return withFlags.example("$0 validate scenarios/large-fleet.yaml --clients 20000000", "Does a 20M-client run fit this machine?");
   },
   run: (args) => validateCommand(runOptionsFrom(args)),

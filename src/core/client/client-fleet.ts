@@ -4,11 +4,7 @@
 // sockets). Both the virtual engine and the realtime workers drive this one class.
 
 import { Code } from "../errors.js";
-import {
-  ACTIVATION_VALIDITY_MS,
-  LicenseStatus,
-  licenseStatusAt,
-} from "../license.js";
+import { ACTIVATION_VALIDITY_MS, LicenseStatus, licenseStatusAt } from "../license.js";
 import type { Rng } from "../rng.js";
 import { selectHost } from "../selection/select-host.js";
 import type { SrvCandidate } from "../selection/srv-candidate.js";

@@ -50,8 +50,8 @@ export const TRANSITIONS: Readonly<Record<Phase, Partial<Record<Input, readonly 
 };
 
 /** Legal-input lookup as a bitmask per phase, so the hot path checks with one AND. */
-export const LEGAL_INPUTS: readonly number[] = [Phase.Idle, Phase.AwaitingDns, Phase.AwaitingRpc, Phase.Error].map(
-  (phase) => Object.keys(TRANSITIONS[phase]).reduce((mask, input) => mask | (1 << Number(input)), 0),
+export const LEGAL_INPUTS: readonly number[] = [Phase.Idle, Phase.AwaitingDns, Phase.AwaitingRpc, Phase.Error].map((phase) =>
+  Object.keys(TRANSITIONS[phase]).reduce((mask, input) => mask | (1 << Number(input)), 0),
 );
 
 export function isLegal(phase: Phase, input: Input): boolean {

@@ -124,7 +124,8 @@ export class HostLifecycle {
     const actions: HostLifeAction[] = [];
     for (const a of step.actions) {
       if (a === "base-service-time") actions.push(this.setServiceTime(this.baseServiceTimeMs));
-      else if (a === "slow-service-time") actions.push(this.setServiceTime(event.kind === "slow" && event.serviceTimeMs !== null ? event.serviceTimeMs : 10 * this.baseServiceTimeMs));
+      else if (a === "slow-service-time")
+        actions.push(this.setServiceTime(event.kind === "slow" && event.serviceTimeMs !== null ? event.serviceTimeMs : 10 * this.baseServiceTimeMs));
       else actions.push(a);
     }
     return actions;

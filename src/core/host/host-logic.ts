@@ -67,7 +67,14 @@ export interface HostCounters {
 }
 
 /** The names of the counters, in the order `slmgr /dlv` shows them. */
-export const HOST_COUNTER_KEYS = ["total", "failed", "licensed", "initialGrace", "outOfToleranceGrace", "notification"] as const satisfies readonly (keyof HostCounters)[];
+export const HOST_COUNTER_KEYS = [
+  "total",
+  "failed",
+  "licensed",
+  "initialGrace",
+  "outOfToleranceGrace",
+  "notification",
+] as const satisfies readonly (keyof HostCounters)[];
 
 /** An all-zero set of counters. */
 export function newHostCounters(): HostCounters {

@@ -32,7 +32,10 @@ export class PublishSchedule {
   private readonly gone = new Set<number>();
 
   /** `domainsByHost[h]`: the publish list of host h (an empty list publishes nothing). */
-  constructor(domainsByHost: readonly (readonly string[])[], private readonly timing: PublishTiming) {
+  constructor(
+    domainsByHost: readonly (readonly string[])[],
+    private readonly timing: PublishTiming,
+  ) {
     domainsByHost.forEach((domains, host) => {
       for (const domain of domains) this.slots.push({ host, domain, nextAtMs: Infinity, lastOkAtMs: -Infinity });
     });

@@ -106,12 +106,18 @@ export function resolveMetric(result: unknown, metric: string): number | null {
 
 function holds(actual: number, op: ThresholdSpec["op"], value: number): boolean {
   switch (op) {
-    case "lt": return actual < value;
-    case "lte": return actual <= value;
-    case "gt": return actual > value;
-    case "gte": return actual >= value;
-    case "eq": return Math.abs(actual - value) <= EQ_TOLERANCE;
-    default: return false;
+    case "lt":
+      return actual < value;
+    case "lte":
+      return actual <= value;
+    case "gt":
+      return actual > value;
+    case "gte":
+      return actual >= value;
+    case "eq":
+      return Math.abs(actual - value) <= EQ_TOLERANCE;
+    default:
+      return false;
   }
 }
 
@@ -137,9 +143,7 @@ function childrenOf(prefix: string, paths: readonly string[]): string[] {
 }
 
 function checkHostMetric(rest: string, hostNames: readonly string[], known: readonly string[]): string {
-  const host = [...hostNames]
-    .sort((a, b) => b.length - a.length)
-    .find((name) => rest === name || rest.startsWith(name + "."));
+  const host = [...hostNames].sort((a, b) => b.length - a.length).find((name) => rest === name || rest.startsWith(name + "."));
   if (host === undefined) {
     const guess = rest.split(".")[0];
     const list = hostNames.length === 0 ? "the scenario has none" : `hosts: ${hostNames.join(", ")}`;

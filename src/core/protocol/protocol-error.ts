@@ -1,15 +1,7 @@
 // The one error the decoder throws for bad bytes. `code` is stable for callers to match
 // on (and is what a Reject frame carries back to the peer); the message is for people.
 
-export const PROTOCOL_ERROR_CODES = [
-  "SHORT_FRAME",
-  "OVERSIZED_FRAME",
-  "BAD_MAGIC",
-  "UNSUPPORTED_VERSION",
-  "UNKNOWN_TYPE",
-  "BAD_LENGTH",
-  "BAD_FIELD",
-] as const;
+export const PROTOCOL_ERROR_CODES = ["SHORT_FRAME", "OVERSIZED_FRAME", "BAD_MAGIC", "UNSUPPORTED_VERSION", "UNKNOWN_TYPE", "BAD_LENGTH", "BAD_FIELD"] as const;
 
 export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
 

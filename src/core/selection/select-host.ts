@@ -13,11 +13,6 @@ export type SelectionProfile = Profile;
  * The endpoint a client of `profile` tries next, or -1 when none is left. Draw count
  * as the profile's function documents (one draw when there is a real choice).
  */
-export function selectHost(
-  profile: SelectionProfile,
-  candidates: readonly SrvCandidate[],
-  removedMask: number,
-  rng: Rng,
-): number {
+export function selectHost(profile: SelectionProfile, candidates: readonly SrvCandidate[], removedMask: number, rng: Rng): number {
   return profile === "win7" ? selectWin7(candidates, removedMask, rng) : selectVista(candidates, removedMask, rng);
 }

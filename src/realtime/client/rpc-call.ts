@@ -15,7 +15,11 @@ export type RpcFailure = "REFUSED" | "RESET" | "TIMEOUT" | "CLOSED" | "PROTOCOL"
 export const LOCAL_ERRNO = new Set(["EMFILE", "ENFILE", "EADDRNOTAVAIL", "EADDRINUSE", "ENOBUFS", "ENOMEM"]);
 
 export class RpcCallError extends Error {
-  constructor(readonly code: RpcFailure, message: string, readonly errno?: string) {
+  constructor(
+    readonly code: RpcFailure,
+    message: string,
+    readonly errno?: string,
+  ) {
     super(message);
     this.name = "RpcCallError";
   }
@@ -58,10 +62,13 @@ export function callHost(target: RpcTarget, request: RequestMessage, timeoutMs: 
     });
     socket.on("error", (err: NodeJS.ErrnoException) => {
       const code: RpcFailure =
-        err.code === "ECONNREFUSED" ? "REFUSED"
-        : err.code === "ECONNRESET" || err.code === "EPIPE" ? "RESET"
-        : err.code !== undefined && LOCAL_ERRNO.has(err.code) ? "LOCAL"
-        : "CLOSED";
+        err.code === "ECONNREFUSED"
+          ? "REFUSED"
+          : err.code === "ECONNRESET" || err.code === "EPIPE"
+            ? "RESET"
+            : err.code !== undefined && LOCAL_ERRNO.has(err.code)
+              ? "LOCAL"
+              : "CLOSED";
       finish(new RpcCallError(code, err.message, err.code));
     });
     // Every call ends in a close: build the error (a stack capture) only when it is one.

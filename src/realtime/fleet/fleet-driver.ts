@@ -509,7 +509,8 @@ export class FleetDriver implements AnswerBook {
   /** A DNS answer may name an endpoint the plan did not know: size the per-endpoint tables. */
   private coverEndpoint(host: number): void {
     while (this.targets.length <= host) this.targets.push(null);
-    for (const counts of [this.answeredBy, this.refusedBy, this.resetBy, this.timedOutBy, this.sentBy, this.renewalsSentBy]) while (counts.length <= host) counts.push(0);
+    for (const counts of [this.answeredBy, this.refusedBy, this.resetBy, this.timedOutBy, this.sentBy, this.renewalsSentBy])
+      while (counts.length <= host) counts.push(0);
   }
 
   private sendRpc(i: number, host: number, renewal: boolean): void {

@@ -59,12 +59,15 @@ async function main(): Promise<void> {
     if (message.type === "serving") driver.setServingMask(message.mask);
     else driver.stop();
   });
-  const progress = setInterval(() => {
-    const progress = driver.progress();
-    // A late event loop is lag too, even before it shows in the requests it delays.
-    const report: FromWorker = { type: "progress", ...progress, lagMs: Math.max(progress.lagMs, load.takeWindowP99Ms()) };
-    port.postMessage(report);
-  }, progressEveryMs(workerData as SliceSetup));
+  const progress = setInterval(
+    () => {
+      const progress = driver.progress();
+      // A late event loop is lag too, even before it shows in the requests it delays.
+      const report: FromWorker = { type: "progress", ...progress, lagMs: Math.max(progress.lagMs, load.takeWindowP99Ms()) };
+      port.postMessage(report);
+    },
+    progressEveryMs(workerData as SliceSetup),
+  );
   try {
     await driver.run();
   } finally {

@@ -72,13 +72,14 @@ export function workerSlice(setup: SliceSetup): Slice {
           settle(null, message.totals);
         }
       });
-      worker.on("error", (err) => settle(isNotLoopback(err) ? asNotLoopback(err) : new RunFailedError(`a fleet worker failed: ${err.message}; ${RESULTS_LOST}`)));
+      worker.on("error", (err) =>
+        settle(isNotLoopback(err) ? asNotLoopback(err) : new RunFailedError(`a fleet worker failed: ${err.message}; ${RESULTS_LOST}`)),
+      );
       worker.on("exit", (code) => {
         if (code !== 0) settle(new RunFailedError(`a fleet worker exited with code ${code}; ${RESULTS_LOST}`));
         else settle(new RunFailedError(`a fleet worker exited before reporting its results; ${RESULTS_LOST}`));
       });
-      const silentTooLong = (): boolean =>
-        CompressedClock.wallNowMs() - heardAtMs > (reported ? WORKER_SILENCE_LIMIT_MS : WORKER_FIRST_REPORT_LIMIT_MS);
+      const silentTooLong = (): boolean => CompressedClock.wallNowMs() - heardAtMs > (reported ? WORKER_SILENCE_LIMIT_MS : WORKER_FIRST_REPORT_LIMIT_MS);
       watchdog = setInterval(() => {
         // Messages that queued up while this thread was busy are delivered after timers:
         // look again once they have had their turn.
@@ -129,4 +130,3 @@ export function inProcessSlice(setup: SliceSetup): Slice {
   void slice.done.then(stopProgress, stopProgress);
   return slice;
 }
-

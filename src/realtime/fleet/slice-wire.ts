@@ -34,9 +34,7 @@ export type SliceTotalsWire = Omit<FleetSliceTotals, "activation" | "renewal" | 
 
 export type ToWorker = { type: "serving"; mask: number } | { type: "stop" };
 
-export type FromWorker =
-  | ({ type: "progress" } & SliceProgress)
-  | { type: "done"; totals: SliceTotalsWire; thread: ThreadLoad };
+export type FromWorker = ({ type: "progress" } & SliceProgress) | { type: "done"; totals: SliceTotalsWire; thread: ThreadLoad };
 
 export function sliceTotalsToWire(t: FleetSliceTotals): SliceTotalsWire {
   return { ...t, activation: t.activation.toWire(), renewal: t.renewal.toWire(), dns: t.dns.toWire() };

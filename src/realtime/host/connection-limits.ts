@@ -49,7 +49,8 @@ export function maxConnectionsForFileLimit(fileLimit: number | null, hosts: numb
 
 export function checkConnectionLimits(limits: ConnectionLimits): void {
   const { idleTimeoutMs, maxQueuedPerConnection, maxConnections } = limits;
-  if (!(idleTimeoutMs > 0 && idleTimeoutMs <= MAX_TIMER_MS)) throw new RangeError(`KmsHostServer: idleTimeoutMs must be 1..${MAX_TIMER_MS} (Node's longest timer), got ${idleTimeoutMs}`);
+  if (!(idleTimeoutMs > 0 && idleTimeoutMs <= MAX_TIMER_MS))
+    throw new RangeError(`KmsHostServer: idleTimeoutMs must be 1..${MAX_TIMER_MS} (Node's longest timer), got ${idleTimeoutMs}`);
   if (!Number.isInteger(maxQueuedPerConnection) || maxQueuedPerConnection < 1) {
     throw new RangeError(`KmsHostServer: maxQueuedPerConnection must be an integer >= 1, got ${maxQueuedPerConnection}`);
   }

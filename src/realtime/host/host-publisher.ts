@@ -157,7 +157,8 @@ export class HostPublisher {
     if (this.options.scavengeByDelete && scavengeAfterMs > 0) {
       // A slot being published is looked at again when its publish ends (runDue re-arms).
       for (const slot of this.present) {
-        if (!this.publishing.has(slot)) next = Math.min(next, Math.max(staleAtMs(slot.lastOkAtMs, scavengeAfterMs), this.deleteRetryAtMs.get(slot) ?? -Infinity));
+        if (!this.publishing.has(slot))
+          next = Math.min(next, Math.max(staleAtMs(slot.lastOkAtMs, scavengeAfterMs), this.deleteRetryAtMs.get(slot) ?? -Infinity));
       }
     }
     if (next === Infinity || next > (this.options.untilMs ?? this.options.scenario.durationMs)) {
@@ -198,7 +199,19 @@ export class HostPublisher {
     this.publishing.add(slot);
     return this.track(
       (this.deleting.get(slot) ?? Promise.resolve())
-        .then(() => this.options.send(slot.domain, publishChanges(slot.domain, { target: targetNameOf(host.name, slot.domain), address: host.address, port: host.port, priority: host.priority, weight: host.weight, ttlSeconds })))
+        .then(() =>
+          this.options.send(
+            slot.domain,
+            publishChanges(slot.domain, {
+              target: targetNameOf(host.name, slot.domain),
+              address: host.address,
+              port: host.port,
+              priority: host.priority,
+              weight: host.weight,
+              ttlSeconds,
+            }),
+          ),
+        )
         .then(
           (reply) => (reply.rcodeName === "NOERROR" ? null : refusal(reply, slot.domain)),
           (error: unknown) => {
@@ -215,7 +228,10 @@ export class HostPublisher {
             this.present.add(slot);
           } else {
             this.failures++;
-            this.warnOnce(failure, `kmssim: ${host.name} could not publish its SRV record in ${slot.domain}: ${failure}. The host keeps serving; clients may not find it through DNS.`);
+            this.warnOnce(
+              failure,
+              `kmssim: ${host.name} could not publish its SRV record in ${slot.domain}: ${failure}. The host keeps serving; clients may not find it through DNS.`,
+            );
           }
           this.record({
             t: nowMs / 1000,
@@ -292,10 +308,15 @@ const REFUSALS: Record<string, string> = {
 
 function refusal(reply: UpdateReply, domain: string): string {
   const tsig = reply.tsigErrorName !== "NOERROR" && reply.tsigErrorName !== "" ? ` (TSIG ${reply.tsigErrorName})` : "";
-  const why = reply.tsigErrorName === "BADKEY" ? "the server does not know the key (name or algorithm)"
-    : reply.tsigErrorName === "BADSIG" ? "the key's secret does not match the server's"
-    : reply.tsigErrorName === "BADTIME" ? "the clocks of this machine and the server differ by more than 5 minutes"
-    : reply.rcodeName === "NOTAUTH" ? `the server does not serve zone ${domain} or rejected the key`
-    : (REFUSALS[reply.rcodeName] ?? "the server answered with an error");
+  const why =
+    reply.tsigErrorName === "BADKEY"
+      ? "the server does not know the key (name or algorithm)"
+      : reply.tsigErrorName === "BADSIG"
+        ? "the key's secret does not match the server's"
+        : reply.tsigErrorName === "BADTIME"
+          ? "the clocks of this machine and the server differ by more than 5 minutes"
+          : reply.rcodeName === "NOTAUTH"
+            ? `the server does not serve zone ${domain} or rejected the key`
+            : (REFUSALS[reply.rcodeName] ?? "the server answered with an error");
   return `${reply.rcodeName}${tsig}: ${why}`;
 }

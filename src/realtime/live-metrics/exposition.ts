@@ -52,16 +52,33 @@ export function createLiveRegistry(view: () => LiveRunView | null): Registry {
     return merged;
   };
 
-  collected(registry, "kmssim_rpc_total", "Client-side RPC outcomes by kind, host and status (ok, unreachable, or the KMS error code); from the workers' latest progress", "counter", () => {
-    const run = view();
-    if (run === null) return [];
-    return [...live(run).rpc.values()].map((e) => ({ value: e.count, labels: { kind: e.kind, host: run.endpointName(e.host), status: statusLabel(e.status) } }));
-  });
-  collected(registry, "kmssim_rpc_latency_seconds", "Client-side RPC latency by kind, from when the request was due (no coordinated omission)", "histogram", () => {
-    const run = view();
-    if (run === null) return [];
-    return live(run).latency.flatMap((buckets, k) => histogramSamples("kmssim_rpc_latency_seconds", { kind: RPC_KINDS[k] }, buckets.cumulative(), buckets.sumMs / 1000));
-  });
+  collected(
+    registry,
+    "kmssim_rpc_total",
+    "Client-side RPC outcomes by kind, host and status (ok, unreachable, or the KMS error code); from the workers' latest progress",
+    "counter",
+    () => {
+      const run = view();
+      if (run === null) return [];
+      return [...live(run).rpc.values()].map((e) => ({
+        value: e.count,
+        labels: { kind: e.kind, host: run.endpointName(e.host), status: statusLabel(e.status) },
+      }));
+    },
+  );
+  collected(
+    registry,
+    "kmssim_rpc_latency_seconds",
+    "Client-side RPC latency by kind, from when the request was due (no coordinated omission)",
+    "histogram",
+    () => {
+      const run = view();
+      if (run === null) return [];
+      return live(run).latency.flatMap((buckets, k) =>
+        histogramSamples("kmssim_rpc_latency_seconds", { kind: RPC_KINDS[k] }, buckets.cumulative(), buckets.sumMs / 1000),
+      );
+    },
+  );
   collected(registry, "kmssim_dns_queries_total", "Client-side DNS SRV queries by status (ok, or the error the client saw)", "counter", () => {
     const run = view();
     if (run === null) return [];
@@ -70,13 +87,18 @@ export function createLiveRegistry(view: () => LiveRunView | null): Registry {
   collected(registry, "kmssim_host_requests_total", "Requests each host read (host-side count)", "counter", () =>
     (view()?.hosts() ?? []).map((h) => ({ value: h.requests, labels: { host: h.name } })),
   );
-  collected(registry, "kmssim_host_faults_total", "Requests a host read but did not answer in time: unanswered (hung), lost (crash), late (client gone), bad_frame", "counter", () =>
-    (view()?.hosts() ?? []).flatMap((h) => [
-      { value: h.unanswered, labels: { host: h.name, reason: "unanswered" } },
-      { value: h.lost, labels: { host: h.name, reason: "lost" } },
-      { value: h.late, labels: { host: h.name, reason: "late" } },
-      { value: h.badFrames, labels: { host: h.name, reason: "bad_frame" } },
-    ]),
+  collected(
+    registry,
+    "kmssim_host_faults_total",
+    "Requests a host read but did not answer in time: unanswered (hung), lost (crash), late (client gone), bad_frame",
+    "counter",
+    () =>
+      (view()?.hosts() ?? []).flatMap((h) => [
+        { value: h.unanswered, labels: { host: h.name, reason: "unanswered" } },
+        { value: h.lost, labels: { host: h.name, reason: "lost" } },
+        { value: h.late, labels: { host: h.name, reason: "late" } },
+        { value: h.badFrames, labels: { host: h.name, reason: "bad_frame" } },
+      ]),
   );
 
   new Gauge({
@@ -98,8 +120,14 @@ export function createLiveRegistry(view: () => LiveRunView | null): Registry {
       if (run === null) return;
       const slices = run.slices();
       this.set({ state: "total" }, run.clientsTotal);
-      this.set({ state: "activated" }, slices.reduce((a, s) => a + s.activated, 0));
-      this.set({ state: "licensed" }, slices.reduce((a, s) => a + s.licensed, 0));
+      this.set(
+        { state: "activated" },
+        slices.reduce((a, s) => a + s.activated, 0),
+      );
+      this.set(
+        { state: "licensed" },
+        slices.reduce((a, s) => a + s.licensed, 0),
+      );
     },
   });
   new Gauge({
@@ -117,7 +145,11 @@ export function createLiveRegistry(view: () => LiveRunView | null): Registry {
 /** `_bucket{le}` for each bound and +Inf, then `_sum` and `_count` (= the +Inf bucket). */
 export function histogramSamples(name: string, labels: Labels, cumulative: readonly number[], sumSeconds: number): Sample[] {
   const total = cumulative[cumulative.length - 1] ?? 0;
-  const samples: Sample[] = LIVE_LATENCY_BOUNDS_MS.map((boundMs, k) => ({ metricName: `${name}_bucket`, labels: { ...labels, le: leLabel(boundMs) }, value: cumulative[k] }));
+  const samples: Sample[] = LIVE_LATENCY_BOUNDS_MS.map((boundMs, k) => ({
+    metricName: `${name}_bucket`,
+    labels: { ...labels, le: leLabel(boundMs) },
+    value: cumulative[k],
+  }));
   samples.push({ metricName: `${name}_bucket`, labels: { ...labels, le: "+Inf" }, value: total });
   samples.push({ metricName: `${name}_sum`, labels, value: sumSeconds });
   samples.push({ metricName: `${name}_count`, labels, value: total });

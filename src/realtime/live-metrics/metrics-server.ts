@@ -64,21 +64,29 @@ export async function startMetricsServer(
 ): Promise<MetricsServer> {
   const { maxConnections, headersTimeoutMs, keepAliveTimeoutMs, cacheMs, wallNowMs } = { ...DEFAULT_METRICS_LIMITS, ...limits };
   const text = new CachedText({ build: () => registry.metrics(), maxAgeMs: cacheMs, wallNowMs });
-  const server = http.createServer({ headersTimeout: headersTimeoutMs, requestTimeout: 2 * headersTimeoutMs, keepAliveTimeout: keepAliveTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS }, (req, res) => {
-    const path = (req.url ?? "/").split("?")[0];
-    if (path !== "/metrics") {
-      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("not found: the metrics are at /metrics\n");
-      return;
-    }
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" }).end("method not allowed\n");
-      return;
-    }
-    text.get().then(
-      (text) => res.writeHead(200, { "content-type": registry.contentType }).end(req.method === "HEAD" ? undefined : text),
-      (err: unknown) => res.writeHead(500, { "content-type": "text/plain; charset=utf-8" }).end(`metrics failed: ${String(err)}\n`),
-    );
-  });
+  const server = http.createServer(
+    {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: 2 * headersTimeoutMs,
+      keepAliveTimeout: keepAliveTimeoutMs,
+      connectionsCheckingInterval: TIMEOUT_CHECK_MS,
+    },
+    (req, res) => {
+      const path = (req.url ?? "/").split("?")[0];
+      if (path !== "/metrics") {
+        res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("not found: the metrics are at /metrics\n");
+        return;
+      }
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" }).end("method not allowed\n");
+        return;
+      }
+      text.get().then(
+        (text) => res.writeHead(200, { "content-type": registry.contentType }).end(req.method === "HEAD" ? undefined : text),
+        (err: unknown) => res.writeHead(500, { "content-type": "text/plain; charset=utf-8" }).end(`metrics failed: ${String(err)}\n`),
+      );
+    },
+  );
   server.maxConnections = maxConnections;
   // Connections past maxConnections are dropped before 'connection': these are the served ones.
   let openConnections = 0;

@@ -188,7 +188,9 @@ export class HostServices {
   live(): ServicesLive {
     return {
       hosts: this.servers.flatMap((s) =>
-        s === null ? [] : [{ name: s.name, up: s.state === "up", requests: s.requests, unanswered: s.unanswered, lost: s.lost, late: s.late, badFrames: s.badFrames }],
+        s === null
+          ? []
+          : [{ name: s.name, up: s.state === "up", requests: s.requests, unanswered: s.unanswered, lost: s.lost, late: s.late, badFrames: s.badFrames }],
       ),
     };
   }
@@ -225,7 +227,8 @@ export class HostServices {
     const external = this.setup.externalHosts;
     return (
       this.servers.reduce(
-        (mask, server, index) => ((server !== null && server.state === "up") || (external && this.plan.dns.endpoints[index].hostIndex >= 0) ? mask | (1 << index) : mask),
+        (mask, server, index) =>
+          (server !== null && server.state === "up") || (external && this.plan.dns.endpoints[index].hostIndex >= 0) ? mask | (1 << index) : mask,
         0,
       ) >>> 0
     );

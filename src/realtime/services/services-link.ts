@@ -5,7 +5,15 @@ import { Worker } from "node:worker_threads";
 import type { CompressedClock } from "../compressed-clock.js";
 import type { ThreadLoad } from "../fleet/thread-load.js";
 import { RunFailedError } from "../run-failed-error.js";
-import { DnsUnansweredError, HostServices, type ServicesLive, type ServicesNotify, type ServicesReady, type ServicesReport, type ServicesSetup } from "./host-services.js";
+import {
+  DnsUnansweredError,
+  HostServices,
+  type ServicesLive,
+  type ServicesNotify,
+  type ServicesReady,
+  type ServicesReport,
+  type ServicesSetup,
+} from "./host-services.js";
 import type { FromServices, ServicesWorkerData, ToServices } from "./services-wire.js";
 
 export interface ServicesLinkNotify extends ServicesNotify {

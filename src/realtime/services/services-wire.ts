@@ -9,11 +9,7 @@ export interface ServicesWorkerData {
   fault: string | null;
 }
 
-export type ToServices =
-  | { type: "run"; clockBuffer: SharedArrayBuffer }
-  | { type: "halt" }
-  | { type: "finish"; nowMs: number }
-  | { type: "close" };
+export type ToServices = { type: "run"; clockBuffer: SharedArrayBuffer } | { type: "halt" } | { type: "finish"; nowMs: number } | { type: "close" };
 
 export type FromServices =
   | { type: "ready"; ready: ServicesReady }

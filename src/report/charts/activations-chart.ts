@@ -15,7 +15,10 @@ export const LICENSED_COLOR = "#009e73";
 export function activationsChartSvg(timeline: readonly TimelineSample[], totalClients: number, endSeconds: number, markers: readonly EventMarker[]): string {
   const { frame, x, ticks, markers: layout } = timeFrame(endSeconds, markers);
   const { y0, y1 } = plotBox(frame);
-  const peak = maxOf(timeline.map((s) => Math.max(countOf(s.activated), countOf(s.licensed))), countOf(totalClients));
+  const peak = maxOf(
+    timeline.map((s) => Math.max(countOf(s.activated), countOf(s.licensed))),
+    countOf(totalClients),
+  );
   const axis = niceAxis(peak, 5);
   const y = linearScale([0, axis.max], [y0, y1]);
   const line = (key: "activated" | "licensed", color: string, name: string): string => {
@@ -28,7 +31,12 @@ export function activationsChartSvg(timeline: readonly TimelineSample[], totalCl
   return (
     svgOpen(frame, "clients activated and licensed over time", "activations") +
     xAxis(frame, x, ticks, "simulated time") +
-    yAxis(frame, y, axis.ticks.map((v) => ({ value: v, label: formatTick(v) })), "clients") +
+    yAxis(
+      frame,
+      y,
+      axis.ticks.map((v) => ({ value: v, label: formatTick(v) })),
+      "clients",
+    ) +
     eventMarkerLines(frame, layout) +
     line("licensed", LICENSED_COLOR, "licensed") +
     line("activated", ACTIVATED_COLOR, "activated") +

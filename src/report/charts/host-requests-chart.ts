@@ -43,7 +43,12 @@ export function hostRequestsChartSvg(
   return (
     svgOpen(frame, "requests per host over time", "host-requests") +
     xAxis(frame, x, ticks, "simulated time") +
-    yAxis(frame, y, axis.ticks.map((v) => ({ value: v, label: formatTick(v) })), "requests / interval") +
+    yAxis(
+      frame,
+      y,
+      axis.ticks.map((v) => ({ value: v, label: formatTick(v) })),
+      "requests / interval",
+    ) +
     eventMarkerLines(frame, layout) +
     `<g class="bars">${bars.join("")}</g>` +
     "</svg>"

@@ -74,9 +74,7 @@ export function planChartGeometry(series: readonly PlanSeriesPoint[], limit: Met
       return point.never > 0 ? [{ hosts: point.hosts, cx, cy: y1 + NEVER_ROW_PX / 2, whisker: null, never: true, point }] : [];
     }
     const whisker =
-      point.low === null || point.high === null
-        ? null
-        : { top: clampY(Math.max(point.high, point.mean)), bottom: clampY(Math.min(point.low, point.mean)) };
+      point.low === null || point.high === null ? null : { top: clampY(Math.max(point.high, point.mean)), bottom: clampY(Math.min(point.low, point.mean)) };
     return [{ hosts: point.hosts, cx, cy: clampY(point.mean), whisker, never: false, point }];
   });
 
@@ -112,7 +110,13 @@ export interface PlanChartText {
   limitLabel?: string;
 }
 
-export function planChartSvg(series: readonly PlanSeriesPoint[], limit: MetricLimit | null, recommendedHosts: number | null, text: PlanChartText, cls: string): string {
+export function planChartSvg(
+  series: readonly PlanSeriesPoint[],
+  limit: MetricLimit | null,
+  recommendedHosts: number | null,
+  text: PlanChartText,
+  cls: string,
+): string {
   const g = planChartGeometry(series, limit, recommendedHosts);
   const { x0, x1, y0, y1 } = plotBox(g.frame);
   const band =
@@ -120,8 +124,7 @@ export function planChartSvg(series: readonly PlanSeriesPoint[], limit: MetricLi
       ? ""
       : `<rect class="recommended" x="${px(g.recommended.x - g.recommended.width / 2)}" y="${px(y1)}" width="${px(g.recommended.width)}" height="${px(y0 - y1)}"><title>${escapeHtml(
           `recommended: ${recommendedHosts} hosts`,
-        )}</title></rect>` +
-        `<text class="recommended-label" x="${px(g.recommended.x)}" y="${px(y1 - 6)}" text-anchor="middle">recommended</text>`;
+        )}</title></rect>` + `<text class="recommended-label" x="${px(g.recommended.x)}" y="${px(y1 - 6)}" text-anchor="middle">recommended</text>`;
   const never =
     g.neverY === null
       ? ""

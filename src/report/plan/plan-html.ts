@@ -20,7 +20,6 @@ export interface PlanHtmlOptions {
   scenarioText?: string;
 }
 
-
 interface MetricSpec {
   metric: PlanMetric;
   title: string;
@@ -51,7 +50,8 @@ function fleetSection(plan: PlanReport, clients: number, index: number): string 
   const panels = METRICS.map((spec) => {
     const limit = metricLimit(plan, spec.metric);
     const series = planSeries(points, spec.metric);
-    const limitText = limit === null ? "" : `${OP_SYMBOL[limit.op] ?? limit.op} ${Math.round(limit.value * 1e6) / 1e6}${spec.unit === "" ? "" : ` ${spec.unit}`}`;
+    const limitText =
+      limit === null ? "" : `${OP_SYMBOL[limit.op] ?? limit.op} ${Math.round(limit.value * 1e6) / 1e6}${spec.unit === "" ? "" : ` ${spec.unit}`}`;
     const text: PlanChartText = {
       label: `${spec.title} against host count for ${clients} clients`,
       yTitle: spec.yTitle,
@@ -93,7 +93,9 @@ export function renderPlanHtmlReport(plan: PlanReport, options: PlanHtmlOptions 
   });
   const title = `kmssim plan: ${plan.scenario} (${answers.join(", ")})`;
   const scenario =
-    options.scenarioText === undefined ? "" : `<section id="scenario"><h2>Scenario</h2><pre class="scenario">${escapeHtml(options.scenarioText)}</pre></section>`;
+    options.scenarioText === undefined
+      ? ""
+      : `<section id="scenario"><h2>Scenario</h2><pre class="scenario">${escapeHtml(options.scenarioText)}</pre></section>`;
   return `${pageStart(title, REPORT_CSS + PLAN_CSS)}
 <main>
 ${planHeaderHtml(plan)}

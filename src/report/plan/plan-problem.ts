@@ -32,9 +32,15 @@ export function planProblem(value: unknown): string | null {
     [numbers(r.hostCounts), '"hostCounts" should be a list of numbers'],
     [numbers(r.fleetSizes), '"fleetSizes" should be a list of numbers'],
     [isNumber(r.replications) && isNumber(r.confidence), '"replications" and "confidence" should be numbers'],
-    [Array.isArray(r.thresholds) && r.thresholds.every((t) => isObject(t) && typeof t.metric === "string"), '"thresholds" should be a list of thresholds with metrics'],
+    [
+      Array.isArray(r.thresholds) && r.thresholds.every((t) => isObject(t) && typeof t.metric === "string"),
+      '"thresholds" should be a list of thresholds with metrics',
+    ],
     [Array.isArray(r.points) && r.points.every(isPoint), '"points" should be a list of points (hosts, clients, runs, thresholdPasses and the three intervals)'],
-    [Array.isArray(r.recommendations) && r.recommendations.every((x) => isObject(x) && isNumber(x.clients)), '"recommendations" should be a list with "clients"'],
+    [
+      Array.isArray(r.recommendations) && r.recommendations.every((x) => isObject(x) && isNumber(x.clients)),
+      '"recommendations" should be a list with "clients"',
+    ],
   ];
   return checks.find(([ok]) => !ok)?.[1] ?? null;
 }

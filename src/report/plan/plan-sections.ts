@@ -9,7 +9,6 @@ import { escapeHtml } from "../escape.js";
 import { count, duration, plain } from "../sections/format.js";
 import { pointVerdict } from "./plan-series.js";
 
-
 const replicationsText = (n: number): string => (n === 1 ? "its one replication" : `all ${count(n)} replications`);
 
 /** "3 hosts", "none" or "not known" for the header's card of one fleet size. */
@@ -38,7 +37,8 @@ export function planHeaderHtml(plan: PlanReport): string {
     `mean ± <b>${plain(plan.confidence * 100)}%</b> confidence interval`,
     `wall <b>${duration(plan.wallSeconds)}</b>`,
   ];
-  const warning = plan.interrupted === true ? `<p class="warning">The sweep was interrupted: points that did not finish are grey and marked "ran n/N".</p>` : "";
+  const warning =
+    plan.interrupted === true ? `<p class="warning">The sweep was interrupted: points that did not finish are grey and marked "ran n/N".</p>` : "";
   const cards = plan.fleetSizes.map((clients) => {
     const r = plan.recommendations.find((rec) => rec.clients === clients);
     const cls = r?.hosts === null || r === undefined ? " none" : "";
@@ -55,7 +55,8 @@ ${warning}
 export function planThresholdsHtml(plan: PlanReport): string {
   if (plan.thresholds.length === 0) return `<p class="muted">The scenario sets no thresholds: every host count passes.</p>`;
   const rows = plan.thresholds.map(
-    (t, k) => `<tr><td class="tid"><b>T${k + 1}</b></td><td><code>${escapeHtml(t.metric)}</code></td><td class="num">${escapeHtml(OP_SYMBOL[t.op] ?? t.op)} ${plain(t.value)}</td></tr>`,
+    (t, k) =>
+      `<tr><td class="tid"><b>T${k + 1}</b></td><td><code>${escapeHtml(t.metric)}</code></td><td class="num">${escapeHtml(OP_SYMBOL[t.op] ?? t.op)} ${plain(t.value)}</td></tr>`,
   );
   return `<table class="plan-thresholds"><thead><tr><th class="tid"></th><th>metric</th><th class="num">limit</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }

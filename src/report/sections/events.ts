@@ -9,8 +9,7 @@ import { count, duration } from "./format.js";
 export function eventsHtml(events: readonly FleetEventRecord[]): string {
   const shown = events.filter((e) => !isRoutineEvent(e));
   const routine = events.length - shown.length;
-  const note =
-    routine > 0 ? `<p class="muted">${count(routine)} routine record refreshes (published, event 12294) are not listed.</p>` : "";
+  const note = routine > 0 ? `<p class="muted">${count(routine)} routine record refreshes (published, event 12294) are not listed.</p>` : "";
   if (shown.length === 0) return `<p class="muted">No faults or record changes happened during the run.</p>${note}`;
   const rows = shown.map((e) => {
     const details = [e.domain, e.eventId === undefined ? undefined : `event ${e.eventId}`, e.reason].filter((d) => d !== undefined && d !== "");

@@ -41,7 +41,10 @@ export function headerHtml(result: Result): string {
 <p class="facts">${facts.join(" · ")}</p>
 ${warnings.map((w) => `<p class="warning">${escapeHtml(w)}</p>`).join("\n")}
 <div class="cards">${cards
-    .map(([label, value, note]) => `<div class="card"><div class="label">${escapeHtml(label)}</div><div class="value">${value}</div>${note === undefined ? "" : `<div class="note">${note}</div>`}</div>`)
+    .map(
+      ([label, value, note]) =>
+        `<div class="card"><div class="label">${escapeHtml(label)}</div><div class="value">${value}</div>${note === undefined ? "" : `<div class="note">${note}</div>`}</div>`,
+    )
     .join("")}</div>
 </header>`;
 }

@@ -5,7 +5,6 @@ import type { ThresholdResult } from "../../results/result.js";
 import { escapeHtml } from "../escape.js";
 import { plain } from "./format.js";
 
-
 export function thresholdsHtml(thresholds: readonly ThresholdResult[]): string {
   if (thresholds.length === 0) return `<p class="muted">The scenario sets no thresholds.</p>`;
   const rows = thresholds.map(

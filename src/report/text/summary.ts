@@ -72,7 +72,14 @@ function rpcTable(result: Result, p: Palette, width: number): string[] {
   const rows = (["activation", "renewal"] as const).map((kind) => {
     const r = result.rpc[kind];
     const failed = r.failed > 0 ? p.red(formatCount(r.failed)) : formatCount(r.failed);
-    return [kind, formatCount(r.sent), r.perSecond === undefined ? "-" : formatRate(r.perSecond), formatCount(r.ok), failed, ...LATENCY_FIELDS.map((f) => formatMs(r.latencyMs[f]))];
+    return [
+      kind,
+      formatCount(r.sent),
+      r.perSecond === undefined ? "-" : formatRate(r.perSecond),
+      formatCount(r.ok),
+      failed,
+      ...LATENCY_FIELDS.map((f) => formatMs(r.latencyMs[f])),
+    ];
   });
   return fitTable([head, ...rows], { width, indent: INDENT, align: ["left", ...Array<"right">(10).fill("right")] });
 }
@@ -117,7 +124,23 @@ function hostsTable(result: Result, p: Palette, width: number): string[] {
   if (result.hosts.length === 0) return [labelled("hosts", "none", p)];
   const products = productColumns(result);
   const head = [
-    "host", "state", "offered", "requests", "per s", "peak/s", "busy", "queue", "share", "expected", "deviation", "activations", "renewals", "refused", "unanswered", "lost", "late",
+    "host",
+    "state",
+    "offered",
+    "requests",
+    "per s",
+    "peak/s",
+    "busy",
+    "queue",
+    "share",
+    "expected",
+    "deviation",
+    "activations",
+    "renewals",
+    "refused",
+    "unanswered",
+    "lost",
+    "late",
     ...products,
   ].map(p.dim);
   const rows = result.hosts.map((h) => {
@@ -150,7 +173,7 @@ function hostsTable(result: Result, p: Palette, width: number): string[] {
   });
   const lines = fitTable([head, ...rows], { width, indent: INDENT, align: ["left", "left", ...Array<"right">(15 + products.length).fill("right")] });
   const legend =
-"(offered: requests read + refused · per s: requests per simulated second, over the run and in the busiest timeline interval · " +
+    "(offered: requests read + refused · per s: requests per simulated second, over the run and in the busiest timeline interval · " +
     "busy: share of the host's server time spent serving · queue: the most requests waiting at once · refused: host down · unanswered: host hung · lost: held when it crashed or hung · " +
     "late: answered after the client's timeout · deviation: share minus expected, in percentage points (pp)" +
     (products.length === 0 ? ")" : "; per product: distinct clients the host counts now; LOW = below the activation threshold)");
@@ -159,8 +182,8 @@ function hostsTable(result: Result, p: Palette, width: number): string[] {
 
 function spreadLines(result: Result, p: Palette): string[] {
   const s = result.spread;
-  const text = `jain=${formatValue(s.jain)}  max/mean=${formatValue(s.maxOverMean)}  cv=${formatValue(s.cv)}  ` +
-    `maxShareDeviation=${formatValue(s.maxShareDeviation)}`;
+  const text =
+    `jain=${formatValue(s.jain)}  max/mean=${formatValue(s.maxOverMean)}  cv=${formatValue(s.cv)}  ` + `maxShareDeviation=${formatValue(s.maxShareDeviation)}`;
   const legend =
     "(how evenly the hosts shared the requests — jain: 1 = even, 1/hosts = one host took all · max/mean: the busiest host's " +
     "requests over the average · cv: standard deviation over mean, 0 = even · maxShareDeviation: the largest gap between a " +
@@ -181,11 +204,7 @@ function eventLines(result: Result, p: Palette, width: number): string[] {
     e.target,
     e.domain === undefined ? e.action : `${e.action} in ${e.domain}${e.eventId === undefined ? "" : ` (${e.eventId})`}`,
   ]);
-  const lines = [
-    ...publishLine,
-    " ".repeat(INDENT) + p.dim("events"),
-    ...fitTable(rows, { width, indent: INDENT + 2, align: ["right"] }),
-  ];
+  const lines = [...publishLine, " ".repeat(INDENT) + p.dim("events"), ...fitTable(rows, { width, indent: INDENT + 2, align: ["right"] })];
   const hidden = notable.length - shown.length;
   if (hidden > 0) lines.push(" ".repeat(INDENT + 2) + p.dim(`… ${hidden} more in the result JSON`));
   return lines;
@@ -206,7 +225,11 @@ function verdict(result: Result, p: Palette): string {
   if (result.shard !== undefined) {
     const judged = result.shard.thresholds.length;
     const word = result.pass ? p.bold(p.green("DONE")) : p.bold(p.red("FAIL"));
-    const why = result.interrupted ? "run interrupted" : result.incomplete !== undefined ? "run incomplete" : `shard ${result.shard.index}/${result.shard.count} measured`;
+    const why = result.interrupted
+      ? "run interrupted"
+      : result.incomplete !== undefined
+        ? "run incomplete"
+        : `shard ${result.shard.index}/${result.shard.count} measured`;
     return `${" ".repeat(INDENT)}${word}  ${p.dim(`${why}; ${judged === 1 ? "its threshold is" : `its ${judged} thresholds are`} judged on the merged result (kmssim merge)`)}`;
   }
   const passed = result.thresholds.filter((t) => t.pass).length;
@@ -227,8 +250,14 @@ export function renderSummary(result: Result, options: SummaryOptions): string {
     ...(warnings.length > 0 ? [warnings] : []),
     // The verdict and why, first (as k6): the tables below explain it.
     [...(result.shard === undefined ? thresholdLines(result.thresholds, p, width) : []), verdict(result, p)],
-    [clientsLine(result, p), ...rateLine(result, p), dnsLine(result, p), ...spreadLines(result, p), failoverLine(result, p),
-      ...(result.generator === undefined ? [] : [labelled("generator", generatorFigures(result.generator, p), p)])],
+    [
+      clientsLine(result, p),
+      ...rateLine(result, p),
+      dnsLine(result, p),
+      ...spreadLines(result, p),
+      failoverLine(result, p),
+      ...(result.generator === undefined ? [] : [labelled("generator", generatorFigures(result.generator, p), p)]),
+    ],
     rpcTable(result, p, width),
     errorsTable(result, p, width),
     hostsTable(result, p, width),
@@ -248,14 +277,22 @@ function hangIndentOf(line: string): number {
 function rateLine(result: Result, p: Palette): string[] {
   const r = result.rpcPerSecond;
   if (r === undefined) return [];
-  return [labelled("rpc rate", `${formatRate(r.mean)}/s  ${p.dim("peak")} ${formatRate(r.peak)}/s  ${p.dim("(per simulated second; peak: the busiest timeline interval)")}`, p)];
+  return [
+    labelled(
+      "rpc rate",
+      `${formatRate(r.mean)}/s  ${p.dim("peak")} ${formatRate(r.peak)}/s  ${p.dim("(per simulated second; peak: the busiest timeline interval)")}`,
+      p,
+    ),
+  ];
 }
 
 function failoverLine(result: Result, p: Palette): string {
   return labelled(
     "failovers",
     `${formatCount(result.failovers)}  ${p.dim("rediscoveries:")} ${formatCount(result.rediscoveries)}  ` +
-      p.dim("(failover: an attempt moved on to another host after one refused it or did not answer · rediscovery: a cached host failed, so the client asked DNS again)"),
+      p.dim(
+        "(failover: an attempt moved on to another host after one refused it or did not answer · rediscovery: a cached host failed, so the client asked DNS again)",
+      ),
     p,
   );
 }

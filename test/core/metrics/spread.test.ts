@@ -17,7 +17,10 @@ describe("computeSpread on hand-computed examples", () => {
   it("gives 1/n when one host takes everything", () => {
     // x = [4, 0, 0, 0]: jain = 16 / (4·16); mean 1, std = √(4 − 1).
     expect(computeSpread([1, 0, 0, 0], [0.25, 0.25, 0.25, 0.25])).toEqual({
-      jain: 0.25, maxOverMean: 4, cv: 1.732051, maxShareDeviation: 0.75,
+      jain: 0.25,
+      maxOverMean: 4,
+      cv: 1.732051,
+      maxShareDeviation: 0.75,
     });
   });
 
@@ -25,7 +28,10 @@ describe("computeSpread on hand-computed examples", () => {
     // x over the first two hosts = [1, 0.6]: Σx = 1.6, Σx² = 1.36, jain = 2.56 / 2.72;
     // mean 0.8, std 0.2. The third host got 0.2 it was never promised.
     expect(computeSpread([0.5, 0.3, 0.2], [0.5, 0.5, 0])).toEqual({
-      jain: 0.941176, maxOverMean: 1.25, cv: 0.25, maxShareDeviation: 0.2,
+      jain: 0.941176,
+      maxOverMean: 1.25,
+      cv: 0.25,
+      maxShareDeviation: 0.2,
     });
   });
 
@@ -45,7 +51,8 @@ describe("computeSpread on hand-computed examples", () => {
 
 /** A distribution over n hosts (sums to 1), some entries possibly 0. */
 const distribution = (n: number, allowZero: boolean) =>
-  fc.array(fc.integer({ min: allowZero ? 0 : 1, max: 1000 }), { minLength: n, maxLength: n })
+  fc
+    .array(fc.integer({ min: allowZero ? 0 : 1, max: 1000 }), { minLength: n, maxLength: n })
     .filter((ws) => ws.some((w) => w > 0))
     .map((ws) => {
       const total = ws.reduce((a, b) => a + b, 0);
@@ -81,12 +88,19 @@ describe("computeSpread properties", () => {
 
   it("gives jain 1 when every host got the same multiple of its promise", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 12 }).chain((n) => distribution(n, true)), fc.double({ min: 0.01, max: 1, noNaN: true }), (expected, scale) => {
-        const s = computeSpread(expected.map((e) => e * scale), expected);
-        expect(s.jain).toBe(1);
-        expect(s.cv).toBe(0);
-        expect(s.maxOverMean).toBe(1);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 12 }).chain((n) => distribution(n, true)),
+        fc.double({ min: 0.01, max: 1, noNaN: true }),
+        (expected, scale) => {
+          const s = computeSpread(
+            expected.map((e) => e * scale),
+            expected,
+          );
+          expect(s.jain).toBe(1);
+          expect(s.cv).toBe(0);
+          expect(s.maxOverMean).toBe(1);
+        },
+      ),
     );
   });
 
@@ -104,12 +118,19 @@ describe("computeSpread properties", () => {
 
   it("does not depend on the order of the hosts", () => {
     const withPermutation = sharesAndExpected.chain(([shares, expected]) =>
-      fc.shuffledSubarray(shares.map((_, i) => i), { minLength: shares.length, maxLength: shares.length })
+      fc
+        .shuffledSubarray(
+          shares.map((_, i) => i),
+          { minLength: shares.length, maxLength: shares.length },
+        )
         .map((order) => ({ shares, expected, order })),
     );
     fc.assert(
       fc.property(withPermutation, ({ shares, expected, order }) => {
-        const permuted = computeSpread(order.map((i) => shares[i]), order.map((i) => expected[i]));
+        const permuted = computeSpread(
+          order.map((i) => shares[i]),
+          order.map((i) => expected[i]),
+        );
         expect(permuted).toEqual(computeSpread(shares, expected));
       }),
     );

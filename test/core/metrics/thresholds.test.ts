@@ -87,12 +87,28 @@ describe("knownMetricPaths", () => {
 
   it("lists the documented metrics for each host", () => {
     for (const path of [
-      "clients.total", "clients.notActivated", "clients.outOfToleranceGrace",
-      "rpc.activation.sent", "rpc.renewal.failed", "rpc.renewal.latencyMs.p999",
-      "rpc.activation.errors.0xC004F038", "dns.queries", "dns.latencyMs.max",
-      "spread.jain", "spread.maxShareDeviation", "failovers", "rediscoveries", "simulatedSeconds",
-      "hosts.kms1.requests", "hosts.kms2.branch.unanswered", "hosts.kms1.count.office-2010", "hosts.kms1.dlv.notification",
-      "hosts.kms1.lost", "hosts.kms2.branch.late", "wallSeconds", "generator.sendLagMs.p99",
+      "clients.total",
+      "clients.notActivated",
+      "clients.outOfToleranceGrace",
+      "rpc.activation.sent",
+      "rpc.renewal.failed",
+      "rpc.renewal.latencyMs.p999",
+      "rpc.activation.errors.0xC004F038",
+      "dns.queries",
+      "dns.latencyMs.max",
+      "spread.jain",
+      "spread.maxShareDeviation",
+      "failovers",
+      "rediscoveries",
+      "simulatedSeconds",
+      "hosts.kms1.requests",
+      "hosts.kms2.branch.unanswered",
+      "hosts.kms1.count.office-2010",
+      "hosts.kms1.dlv.notification",
+      "hosts.kms1.lost",
+      "hosts.kms2.branch.late",
+      "wallSeconds",
+      "generator.sendLagMs.p99",
     ]) {
       expect(paths, path).toContain(path);
     }
@@ -122,15 +138,11 @@ describe("validateMetricPath", () => {
   });
 
   it("names unknown hosts, host fields and products", () => {
-    expect(validateMetricPath("hosts.kms3.share", HOSTS)).toBe(
-      "no host named 'kms3' (hosts: kms1, kms2.branch) (did you mean 'kms1'?)",
-    );
+    expect(validateMetricPath("hosts.kms3.share", HOSTS)).toBe("no host named 'kms3' (hosts: kms1, kms2.branch) (did you mean 'kms1'?)");
     expect(validateMetricPath("hosts.kms1.share", [])).toBe("no host named 'kms1' (the scenario has none)");
     expect(validateMetricPath("hosts.kms1.shares", HOSTS)).toBe("unknown host metric 'shares' (did you mean 'share'?)");
     expect(validateMetricPath("hosts.kms2.branch.dlv.totl", HOSTS)).toBe("unknown host metric 'dlv.totl' (did you mean 'dlv.total'?)");
-    expect(validateMetricPath("hosts.kms1.count.windows-clinet", HOSTS)).toMatch(
-      /^unknown product 'windows-clinet'.*\(did you mean 'windows-client'\?\)$/,
-    );
+    expect(validateMetricPath("hosts.kms1.count.windows-clinet", HOSTS)).toMatch(/^unknown product 'windows-clinet'.*\(did you mean 'windows-client'\?\)$/);
   });
 
   it("explains a malformed error code", () => {

@@ -12,14 +12,18 @@ function truePercentile(values: number[], p: number): number {
 describe("LagWindow", () => {
   it("bounds any percentile from above, within 19 % (values from 0.125 ms to 60 s)", () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0.125, max: 60_000, noNaN: true }), { minLength: 1, maxLength: 300 }), fc.integer({ min: 1, max: 100 }), (values, p) => {
-        const w = new LagWindow();
-        values.forEach((v) => w.record(v));
-        const reported = w.percentileMs(p);
-        const actual = truePercentile(values, p);
-        expect(reported).toBeGreaterThanOrEqual(actual * (1 - 1e-9));
-        expect(reported).toBeLessThanOrEqual(actual * 2 ** 0.25 * (1 + 1e-9));
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0.125, max: 60_000, noNaN: true }), { minLength: 1, maxLength: 300 }),
+        fc.integer({ min: 1, max: 100 }),
+        (values, p) => {
+          const w = new LagWindow();
+          values.forEach((v) => w.record(v));
+          const reported = w.percentileMs(p);
+          const actual = truePercentile(values, p);
+          expect(reported).toBeGreaterThanOrEqual(actual * (1 - 1e-9));
+          expect(reported).toBeLessThanOrEqual(actual * 2 ** 0.25 * (1 + 1e-9));
+        },
+      ),
     );
   });
 

@@ -9,14 +9,19 @@ const settings = (requestedScale: number, budgetSimMs = 30 * 60_000): PaceSettin
 describe("nextScale", () => {
   it("stays within [requested × minScaleFraction, requested] for any rate and lag", () => {
     fc.assert(
-      fc.property(fc.double({ min: 1, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1e5, noNaN: true }), (requested, at, lagMs) => {
-        const s = settings(requested);
-        const floor = requested * s.minScaleFraction;
-        const current = floor + at * (requested - floor);
-        const next = nextScale(current, lagMs, s);
-        expect(next).toBeLessThanOrEqual(requested);
-        expect(next).toBeGreaterThanOrEqual(floor * (1 - 1e-12));
-      }),
+      fc.property(
+        fc.double({ min: 1, max: 1e6, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1e5, noNaN: true }),
+        (requested, at, lagMs) => {
+          const s = settings(requested);
+          const floor = requested * s.minScaleFraction;
+          const current = floor + at * (requested - floor);
+          const next = nextScale(current, lagMs, s);
+          expect(next).toBeLessThanOrEqual(requested);
+          expect(next).toBeGreaterThanOrEqual(floor * (1 - 1e-12));
+        },
+      ),
     );
   });
 

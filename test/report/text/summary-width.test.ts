@@ -61,7 +61,12 @@ describe("summary width", () => {
       fc.property(fc.array(fc.stringMatching(/^[a-z0-9=.]{1,12}$/), { minLength: 1, maxLength: 30 }), fc.integer({ min: 16, max: 80 }), (words, width) => {
         const line = "  " + words.join(" ");
         const lines = wrapLine(line, width, 6);
-        expect(lines.map((l) => l.trim()).join(" ").split(/ +/)).toEqual(words);
+        expect(
+          lines
+            .map((l) => l.trim())
+            .join(" ")
+            .split(/ +/),
+        ).toEqual(words);
         for (const l of lines) if (visibleWidth(l) > width) expect(l.trim().split(" ")).toHaveLength(1);
       }),
     );

@@ -46,8 +46,12 @@ describe("renderSummary", () => {
 
   it("shows every host with requests, share, expected share, deviation and counts per product", () => {
     const text = plain(sampleResult());
-    expect(lineWith(text, "kms1 ")).toMatch(/kms1\s+up\s+2,550\s+2,550\s+0\.00015\s+0\.12\s+0\.2%\s+4\s+51\.0%\s+50\.0%\s+\+1\.0pp\s+2,500\s+50\s+0\s+0\s+0\s+0\s+50\s+-$/);
-    expect(lineWith(text, "kms2.branch")).toMatch(/kms2\.branch\s+down\s+2,462\s+2,450\s+0\.00014\s+0\.13\s+0\.2%\s+0\s+49\.0%\s+50\.0%\s+-1\.0pp\s+2,400\s+50\s+12\s+3\s+2\s+1\s+50\s+3 LOW$/);
+    expect(lineWith(text, "kms1 ")).toMatch(
+      /kms1\s+up\s+2,550\s+2,550\s+0\.00015\s+0\.12\s+0\.2%\s+4\s+51\.0%\s+50\.0%\s+\+1\.0pp\s+2,500\s+50\s+0\s+0\s+0\s+0\s+50\s+-$/,
+    );
+    expect(lineWith(text, "kms2.branch")).toMatch(
+      /kms2\.branch\s+down\s+2,462\s+2,450\s+0\.00014\s+0\.13\s+0\.2%\s+0\s+49\.0%\s+50\.0%\s+-1\.0pp\s+2,400\s+50\s+12\s+3\s+2\s+1\s+50\s+3 LOW$/,
+    );
   });
 
   it("aligns the hosts table: every row as wide as its header", () => {
