@@ -183,7 +183,8 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     if (refusal !== undefined) throw asNotLoopback((refusal as PromiseRejectedResult).reason);
     const reported = settled.flatMap((s, k) => (s.status === "fulfilled" ? [{ slice: slices[k], totals: s.value }] : []));
     const totals = reported.map((r) => r.totals);
-    const nowMs = Math.min(clock.simNowMs(), scenario.durationMs);
+    // Stopped before simulated time 0 (Ctrl-C during the start delay): nothing has run yet.
+    const nowMs = Math.max(0, Math.min(clock.simNowMs(), scenario.durationMs));
     // The last sample reports the final counts, not the last progress message's.
     for (const { slice, totals: t } of reported) {
       slice.latest = { ...slice.latest, activated: t.activatedClients, licensed: t.byStatus[LicenseStatus.Licensed] };

@@ -281,7 +281,8 @@ export class FleetDriver implements AnswerBook {
 
   /** Cheap running counts for a progress line. */
   progress(): SliceProgress {
-    const nowMs = Math.min(this.clock.simNowMs(), this.plan.scenario.durationMs);
+    // Before simulated time 0 (--start-at ahead) no client is licensed: validUntil 0 is not in the future.
+    const nowMs = Math.max(0, Math.min(this.clock.simNowMs(), this.plan.scenario.durationMs));
     let licensed = 0;
     for (let i = 0; i < this.fleet.size; i++) if (this.fleet.validUntilMs(i) > nowMs) licensed++;
     return {
