@@ -1,6 +1,7 @@
 // Turns a finished (or interrupted) run into the result JSON of design.md.
 
 import { withRates } from "./rates.js";
+import { derivedMetric } from "./derived-metrics.js";
 import { LicenseStatus } from "../core/license.js";
 import { computeSpread, partsOf } from "../core/metrics/spread.js";
 import { evaluateThresholds } from "../core/metrics/thresholds.js";
@@ -94,7 +95,7 @@ export function hostResultsOf(totals: readonly HostTotals[], keepExpected: boole
 
 /** Thresholds evaluated on the result; it passes when all hold and the run was whole. */
 export function withVerdict(partial: Omit<Result, "thresholds" | "pass">, specs: readonly ThresholdSpec[]): Result {
-  const thresholds = evaluateThresholds(specs, partial);
+  const thresholds = evaluateThresholds(specs, partial, (metric) => derivedMetric(partial, metric));
   return { ...partial, thresholds, pass: thresholds.every((t) => t.pass) && partial.interrupted !== true && partial.incomplete === undefined };
 }
 

@@ -7,7 +7,16 @@ import type { Result } from "./result.js";
 /** Six significant digits: a fleet's rates span 0.0001/s (a quiet month) to thousands/s (a storm). */
 const sig6 = (x: number): number => Number(x.toPrecision(6));
 
-/** `partial` with rpc.<kind>.perSecond, rpcPerSecond and hosts[].perSecond filled in. */
+/** An RPC kind's rate per simulated second and its success and error rates. */
+function kindRates(kind: { sent: number; ok: number; failed: number }, seconds: number): { perSecond: number; successRate: number; errorRate: number } {
+  return {
+    perSecond: sig6(perSecond(kind.sent, seconds)),
+    successRate: kind.sent > 0 ? sig6(kind.ok / kind.sent) : 1,
+    errorRate: kind.sent > 0 ? sig6(kind.failed / kind.sent) : 0,
+  };
+}
+
+/** `partial` with rpc.<kind>.perSecond, successRate, errorRate, rpcPerSecond and hosts[].perSecond filled in. */
 export function withRates<R extends Omit<Result, "thresholds" | "pass">>(partial: R): R {
   const seconds = partial.simulatedSeconds;
   const ends = partial.timeline.map((s) => s.t);
@@ -17,8 +26,8 @@ export function withRates<R extends Omit<Result, "thresholds" | "pass">>(partial
   return {
     ...partial,
     rpc: {
-      activation: { ...activation, perSecond: sig6(perSecond(activation.sent, seconds)) },
-      renewal: { ...renewal, perSecond: sig6(perSecond(renewal.sent, seconds)) },
+      activation: { ...activation, ...kindRates(activation, seconds) },
+      renewal: { ...renewal, ...kindRates(renewal, seconds) },
     },
     // The timeline counts what reached the hosts; the mean counts every RPC sent.
     rpcPerSecond: { mean: sig6(perSecond(activation.sent + renewal.sent, seconds)), peak: sig6(peakPerSecond(ends, allCounts)) },

@@ -80,6 +80,8 @@ export const rpcKindResultSchema = z.object({
   latencyMs: latencySummaryMs,
   histogram,
   perSecond: amount({ description: "Mean RPCs of this kind per simulated second" }).optional(),
+  successRate: ratio({ better: "higher", description: "ok / sent (1 when none was sent)" }).optional(),
+  errorRate: ratio({ better: "lower", description: "failed / sent (0 when none was sent)" }).optional(),
 });
 
 /** A rate per simulated second: over the whole run, and in the busiest timeline interval. */

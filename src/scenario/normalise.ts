@@ -5,6 +5,7 @@ import { dirname, resolve } from "node:path";
 import { DEFAULT_KMS_PORT, DEFAULTS, SRV_SERVICE_PREFIX, defaultSampleIntervalMs } from "./defaults.js";
 import type { ClientGroupSpec, HostSpec, Scenario, ScenarioEvent, SrvRecord, ThresholdSpec, TsigKeySpec } from "./model.js";
 import { THRESHOLD_OPS, type ScenarioFile } from "./schema.js";
+import { parseDurationMs } from "./duration.js";
 
 type FileHost = ScenarioFile["hosts"][number];
 type FileClient = ScenarioFile["clients"][number];
@@ -134,5 +135,7 @@ function normaliseEvent(event: FileEvent): ScenarioEvent {
 function normaliseThreshold(threshold: FileThreshold): ThresholdSpec {
   // semantics.ts guarantees exactly one operator.
   const op = THRESHOLD_OPS.find((candidate) => threshold[candidate] !== undefined) ?? "eq";
-  return { metric: threshold.metric, op, value: threshold[op] ?? 0 };
+  const value = threshold[op] ?? 0;
+  // semantics.ts checked that a text value is a duration, on a metric in ms.
+  return { metric: threshold.metric, op, value: typeof value === "string" ? parseDurationMs(value) : value };
 }

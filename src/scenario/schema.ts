@@ -272,7 +272,12 @@ const dnsEventSchema = z
 
 export { THRESHOLD_OPS } from "../core/vocabulary.js";
 
-const thresholdValue = (op: string) => number({}, `Passes when the metric is ${op} this value.`).optional();
+/** A number, or for a metric in ms (`…latencyMs.p99`, `…Ms…`) a duration with its unit (50ms, 2s). */
+const thresholdValue = (op: string) =>
+  z
+    .union([z.number(), z.string()], { error: (issue) => `expected a number (or a duration like 50ms for a metric in ms), got ${show(issue.input)}` })
+    .describe(`Passes when the metric is ${op} this value. For a metric in ms a duration with its unit is allowed: 50ms, 2s.`)
+    .optional();
 
 const thresholdSchema = z
   .strictObject({

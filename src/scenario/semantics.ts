@@ -9,6 +9,7 @@ import { formatDuration, parseDuration } from "./duration.js";
 import { parseKmsHost } from "./kms-host.js";
 import type { PathSegment } from "./positions.js";
 import { THRESHOLD_OPS } from "./schema.js";
+import { show } from "./messages.js";
 
 export interface SemanticIssue {
   path: PathSegment[];
@@ -135,11 +136,32 @@ function checkThresholds(raw: Rec, hostNames: string[], options: SemanticOptions
     } else if (ops.length > 1) {
       issues.push({ path: ["thresholds", i], message: `has ${ops.join(" and ")}; give exactly one operator per threshold` });
     }
+    for (const op of ops) {
+      const problem = thresholdValueProblem(threshold.metric, threshold[op]);
+      if (problem !== null) issues.push({ path: ["thresholds", i, op], message: problem });
+    }
     if (options.validateMetric !== undefined && typeof threshold.metric === "string" && threshold.metric !== "") {
       const problem = metricProblem(options.validateMetric, threshold.metric, hostNames);
       if (problem !== null) issues.push({ path: ["thresholds", i, "metric"], message: problem });
     }
   }
+}
+
+/** A metric measured in ms: some segment of its path ends in Ms (latencyMs, sendLagMs). */
+export function isMsMetric(metric: unknown): boolean {
+  return typeof metric === "string" && metric.split(".").some((segment) => segment.endsWith("Ms"));
+}
+
+/** A duration text is a value only for a metric in ms, and must parse. */
+function thresholdValueProblem(metric: unknown, value: unknown): string | null {
+  if (typeof value !== "string") return null;
+  const parsed = parseDuration(value);
+  if (!isMsMetric(metric)) {
+    return parsed.ok
+      ? `a duration (${value}) fits only a metric in ms (such as rpc.activation.latencyMs.p99); give a number`
+      : `expected a number, got ${show(value)}`;
+  }
+  return parsed.ok ? null : parsed.message;
 }
 
 // The hook belongs to another module; a bug there must not escape as a raw exception.

@@ -5,7 +5,17 @@ import type { Result, RpcKindResult } from "../../src/results/result.js";
 const latency = { mean: 1.1, p50: 1, p90: 1.6, p99: 3.1, p999: 6, max: 9.2 };
 
 function rpc(sent: number, ok: number, errors: Record<string, number>): RpcKindResult {
-  return { sent, ok, failed: sent - ok, errors, latencyMs: { ...latency }, histogram: "", perSecond: sent / 17_280_000 };
+  return {
+    sent,
+    ok,
+    failed: sent - ok,
+    errors,
+    latencyMs: { ...latency },
+    histogram: "",
+    perSecond: sent / 17_280_000,
+    successRate: ok / sent,
+    errorRate: (sent - ok) / sent,
+  };
 }
 
 const dlv = { total: 0, failed: 0, licensed: 0, initialGrace: 0, outOfToleranceGrace: 0, notification: 0 };

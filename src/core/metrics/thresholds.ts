@@ -121,10 +121,31 @@ function holds(actual: number, op: ThresholdSpec["op"], value: number): boolean 
   }
 }
 
-/** Each threshold with the actual value; a metric the result lacks (null) fails. */
-export function evaluateThresholds(specs: readonly ThresholdSpec[], result: unknown): ThresholdResult[] {
+/**
+ * Any percentile of a latency histogram: `rpc.activation.latencyMs.p95`, `dns.latencyMs.p99.9`.
+ * The result stores six; the others are read from its histogram (by the caller's `derived`).
+ */
+export const LATENCY_PERCENTILE_PATH = /^(rpc\.(?:activation|renewal)|dns)\.latencyMs\.p(\d{1,3}(?:\.\d+)?)$/;
+
+/** The percentile a LATENCY_PERCENTILE_PATH names (0 < p ≤ 100), or null. */
+export function latencyPercentileOf(metric: string): { prefix: string; percentile: number } | null {
+  const m = LATENCY_PERCENTILE_PATH.exec(metric);
+  if (m === null) return null;
+  const percentile = Number(m[2]);
+  return percentile > 0 && percentile <= 100 ? { prefix: m[1], percentile } : null;
+}
+
+/**
+ * Each threshold with the actual value; a metric the result lacks (null) fails.
+ * `derived` gives numbers the result does not store (a percentile from its histogram).
+ */
+export function evaluateThresholds(
+  specs: readonly ThresholdSpec[],
+  result: unknown,
+  derived: (metric: string) => number | null = () => null,
+): ThresholdResult[] {
   return specs.map(({ metric, op, value }) => {
-    const actual = resolveMetric(result, metric);
+    const actual = resolveMetric(result, metric) ?? derived(metric);
     return { metric, op, value, actual, pass: actual !== null && holds(actual, op, value) };
   });
 }
@@ -165,6 +186,9 @@ function checkHostMetric(rest: string, hostNames: readonly string[], known: read
 export function validateMetricPath(shape: MetricObject, metric: string, hostNames: readonly string[]): string | null {
   const known = knownMetricPaths(shape, hostNames);
   if (known.includes(metric)) return null;
+  if (LATENCY_PERCENTILE_PATH.test(metric)) {
+    return latencyPercentileOf(metric) === null ? `'${metric}' names no percentile: write p followed by a number above 0 and up to 100 (p95, p99.9)` : null;
+  }
 
   const errorsPath = ERRORS_PATH.exec(metric);
   if (errorsPath !== null) {
