@@ -1,4 +1,4 @@
-// The machine's side of the run limits (plan/run-limits.ts): physical memory or a
+// The machine's side of the run limits (fleet-plan/run-limits.ts): physical memory or a
 // container's limit, the largest typed array, the V8 heap of one thread.
 
 import { constants as bufferConstants } from "node:buffer";

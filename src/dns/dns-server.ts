@@ -4,7 +4,7 @@
 //
 // Message handling is a switch on the opcode: QUERY is answered from the zone (answer.ts),
 // UPDATE (RFC 2136, signed with TSIG) by update-handler.ts when the server has `keys`
-// (without them, as before, NOTIMP), every other opcode gets NOTIMP.
+// (without them, NOTIMP), every other opcode gets NOTIMP.
 
 import dgram from "node:dgram";
 import net, { isIPv4 } from "node:net";

@@ -2,7 +2,7 @@
 // a key file as tsig-keygen writes it), or, for the embedded server, a random one made for
 // the run (the embedded server always requires signed updates, like BIND). Never from the
 // seed: the seed is public (scenario, result), so a key from it would let anyone sign.
-// Nothing hashes or records the key, so runs stay as deterministic as before.
+// Nothing hashes or records the key, so it does not change what a seed replays.
 
 import { randomBytes } from "node:crypto";
 import { readFailureReason } from "../files/read-failure.js";

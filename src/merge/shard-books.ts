@@ -2,7 +2,7 @@
 // it: a hand-edited or cut shard whose counts no longer balance would give a merged
 // result of no run at all. Only rules that hold for real results are checked, including
 // interrupted and incomplete ones (those may end their timeline before the run's end).
-// Call after the result schema (output/result-schema.ts): every count here is already a whole number ≥ 0.
+// Call after the result schema (results/result-schema.ts): every count here is already a whole number ≥ 0.
 
 import type { Result } from "../results/result.js";
 

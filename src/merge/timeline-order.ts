@@ -1,4 +1,4 @@
-// What `kmssim merge` needs of a shard beyond the result schema (output/result-schema.ts,
+// What `kmssim merge` needs of a shard beyond the result schema (results/result-schema.ts,
 // checked first): timeline samples in time order, since samples are matched by time,
 // walking each shard's timeline forward.
 

@@ -1,4 +1,4 @@
-// The HTML report (issue 6): `kmssim report` and `kmssim run --html` both call renderHtmlReport.
+// The HTML report: `kmssim report` and `kmssim run --html` both call renderHtmlReport.
 
 export { renderHtmlReport, type HtmlReportOptions } from "./html-report.js";
 export { readReportFile, type ReportInput } from "./read-result.js";

@@ -1,5 +1,5 @@
 // What `kmssim report` reads: a run's result or a capacity plan (kmssim/plan@1), told apart
-// by "schema". Results go through the one result reader (output/result-file.ts); any
+// by "schema". Results go through the one result reader (results/result-file.ts); any
 // problem is a KmssimError (exit 2) naming the file and what is wrong.
 
 import { checkedResult, readJsonFile } from "../results/result-file.js";

@@ -9,8 +9,8 @@ export const MAX_HOSTS = 32;
 export const MAX_TIMELINE_SAMPLES = 100_000;
 /**
  * Clients of one fleet. Client i draws from PRNG stream i, and streams from 0x7000_0000 on
- * belong to the groups' boot times (plan/fleet-plan), so the fleet stays well below that.
- * Memory bounds a fleet far lower on most machines (plan/run-limits).
+ * belong to the groups' boot times (fleet-plan/fleet-plan.ts), so the fleet stays well below that.
+ * Memory bounds a fleet far lower on most machines (fleet-plan/run-limits.ts).
  */
 export const MAX_FLEET_CLIENTS = 1_000_000_000;
 /** Client groups: each is planned and sorted on its own; a generated file stays far below. */

@@ -1,5 +1,5 @@
 // How many clients are licensed at each timeline sample, kept incrementally: a full
-// scan of a million client records per sample cost more than the simulation itself.
+// scan of a million client records per sample would cost more than the simulation itself.
 // Bucket j holds clients whose activation is valid until a time in (T[j-1], T[j]]
 // (T = the sample times, T[-1] = -∞, one overflow bucket after the last); licensed at
 // T[s] means valid until after T[s], i.e. in a bucket j > s.

@@ -1,7 +1,8 @@
-// The client state machine for a whole fleet, stored in typed memory (one 64-byte
-// record per client) so a million clients fit in 64 MB. Inputs come in through `on*` calls with the time and
-// an Rng; the next step comes out in a ClientAction (quinn-proto style: no clock, no
-// sockets). Both the virtual engine and the realtime workers drive this one class.
+// The client state machine for a whole fleet, stored in typed memory (one 128-byte
+// record per client) so a million clients fit in 128 MB. Inputs come in through `on*`
+// calls with the time and an Rng; the next step comes out in a ClientAction (quinn-proto
+// style: no clock, no sockets). Both the virtual engine and the realtime workers drive
+// this one class.
 
 import { Code } from "../errors.js";
 import { ACTIVATION_VALIDITY_MS, LicenseStatus, licenseStatusAt } from "../license.js";
@@ -32,7 +33,7 @@ const FLAG_USING_CACHE = 2;
 const FLAG_FAILING_OVER = 4;
 
 // One 128-byte record per client: the core's fields in the first 64 bytes, the driver's
-// own per-client fields in the second 64 (`driverArea`). A timer firing for a random
+// own per-client fields in the second 64 (DRIVER_AREA_OFFSET_BYTES). A timer firing for a random
 // client then costs one memory miss instead of one per field. Offsets are in units of
 // each view.
 const RECORD_BYTES = 128;

@@ -14,7 +14,7 @@
 //     small open-addressing hash table (linear probing, Fibonacci hashing, kept sparse,
 //     deletion by backward shift so there are no tombstones);
 //   - any other id (realtime mode's hex strings, or a number that is not an int32) goes
-//     through a Map, as every id used to. Which of the two holds a slot is `inTable`.
+//     through a Map. Which of the two holds a slot is `inTable`.
 //
 // Ids compare like Map keys (SameValueZero): 5 ≠ "5", and -0 is the same id as 0.
 

@@ -22,7 +22,6 @@ export interface PublishSlot {
   lastOkAtMs: number;
 }
 
-/** Host events of a scenario (the core names them itself: it imports nothing). */
 /** The host events publishing follows (all of them). */
 export type PublishingHostAction = HostAction;
 

@@ -20,7 +20,7 @@ const canonicalCode = (code: string): string => "0x" + code.slice(2).toUpperCase
 
 /**
  * Where the numbers of a result are, as the outer layer derives it from the result schema
- * (output/result-metrics.ts): a number; a map keyed by error code or by product; an
+ * (results/result-metrics.ts): a number; a map keyed by error code or by product; an
  * object; a list whose items are named by `name` (hosts).
  */
 export type MetricShape = "number" | "codes" | "products" | MetricObject | NamedList;

@@ -1,7 +1,7 @@
 // How a realtime run cuts its part of the fleet into worker slices. A shard's clients are
 // every shard.count-th global client (core/shard deals them out round-robin); a worker
 // takes a contiguous run of the shard's own numbering, i.e. a strided run of global
-// indices. Without a shard (WHOLE_FLEET) that is the contiguous ranges it always was. Pure.
+// indices. Without a shard (WHOLE_FLEET) the slices are plain contiguous ranges. Pure.
 
 import { shardClientAt, shardSize, type ShardSpec } from "../../core/shard/shard.js";
 

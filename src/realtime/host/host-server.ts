@@ -643,7 +643,6 @@ export class KmsHostServer implements HostServerCounters {
     conn.socket.end();
   }
 
-  /** Every open connection: reset (a crash: clients see ECONNRESET) or just destroyed. */
   /**
    * Connections accepted whose request was not read yet when the host went down: to
    * their clients this is a refused connection, and no other counter sees them.
@@ -652,6 +651,7 @@ export class KmsHostServer implements HostServerCounters {
     for (const conn of this.open) if (conn.framesRead === 0 && !conn.closed) this.resetUnread++;
   }
 
+  /** Every open connection: reset (a crash: clients see ECONNRESET) or just destroyed. */
   private closeAll(reset: boolean): void {
     for (const conn of this.open) {
       conn.closed = true;

@@ -1,7 +1,7 @@
 // Fixed-bucket latency counts for the live metrics (--metrics-port): a worker records
 // into a typed array on its hot path and sends the counts with its progress; the main
 // thread adds the workers' counts bucket by bucket (exact) and exposes them as a
-// Prometheus histogram. The HdrHistograms of the result are separate and unchanged.
+// Prometheus histogram. The result's HdrHistograms are kept apart from these.
 
 /** Upper bounds (ms) of the buckets; one more bucket holds everything slower. */
 export const LIVE_LATENCY_BOUNDS_MS: readonly number[] = [0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];

@@ -95,7 +95,7 @@ export class HostServices {
   private readonly samples: number[][] = [];
   /** Set once the run's clock started: publishing warnings go out at once from then on. */
   private running = false;
-  /** Named fault site (a test of this path): KMSSIM_INJECT_FAULT=event-fail fails the first host event. */
+  /** The `event-fail` fault site (self-test/fault-sites.ts): the first host event fails. */
   private injectEventFault: boolean;
 
   constructor(
