@@ -108,3 +108,17 @@ describe("bad flags and commands exit 2 without a stack trace", () => {
     expect(stackFrames(run.stderr)).toEqual([]);
   });
 });
+
+describe("explain with a negative decimal, as event logs print HRESULTs", () => {
+  it("`explain -- -1073418124` and `explain -1073418124` explain 0xC004F074 only", async () => {
+    for (const args of [
+      ["explain", "--", "-1073418124"],
+      ["explain", "-1073418124"],
+    ]) {
+      const run = await kmssim(args);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^0xC004F074 {2}SL_E_VL_BINDING_SERVICE_UNAVAILABLE/);
+      expect(run.stdout.match(/^0x[0-9A-F]{8} /gm)).toHaveLength(1);
+    }
+  });
+});

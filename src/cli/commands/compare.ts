@@ -34,13 +34,14 @@ async function profileFile(file: string): Promise<RunProfile> {
 }
 
 export const compareCli = defineCommand({
-  command: "compare [baseline] [candidate]",
+  command: "compare <baseline> <candidate>",
+  missingPositional: "compare needs two result files, e.g. `kmssim compare baseline.json candidate.json`",
   describe:
     "Compare two result files metric by metric (latency percentiles from merged histograms, success, failovers, spread, errors); exit 1 on a regression",
   builder: (y) =>
     y
-      .positional("baseline", { type: "string", describe: "Result JSON of the reference run (kmssim run --out)" })
-      .positional("candidate", { type: "string", describe: "Result JSON of the run to check" })
+      .positional("baseline", { type: "string", demandOption: true, describe: "Result JSON of the reference run (kmssim run --out)" })
+      .positional("candidate", { type: "string", demandOption: true, describe: "Result JSON of the run to check" })
       .option("max-regression", {
         type: "string",
         default: "10%",

@@ -9,6 +9,9 @@ import { parseHostPort, parseNameAddress } from "../../dns/record-flags.js";
 import { isUnspecified } from "../../realtime/fleet/address-guard.js";
 import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 import { defineCommand } from "../command-module.js";
+import { firstNameserver } from "../../dns/resolv-conf.js";
+import { isLoopbackV4 } from "../../core/loopback.js";
+import { READ_LIMITS, readUserFile } from "../../files/read-user-file.js";
 
 export interface DiscoverCommandOptions {
   domain: string;
@@ -19,6 +22,7 @@ export interface DiscoverCommandOptions {
 }
 
 export const DEFAULT_DISCOVER_SERVER = "127.0.0.1:53";
+const RESOLV_CONF = "/etc/resolv.conf";
 const MAX_TIMEOUT_MS = 60_000;
 
 export const discoverCli = defineCommand({
@@ -27,7 +31,10 @@ export const discoverCli = defineCommand({
   builder: (y) =>
     y
       .option("domain", { type: "string", demandOption: true, describe: "Domain whose _vlmcs._tcp SRV records to read" })
-      .option("server", { type: "string", default: DEFAULT_DISCOVER_SERVER, describe: "DNS server to ask, IPv4:port" })
+      .option("server", {
+        type: "string",
+        describe: "DNS server to ask, IPv4:port (default: the system resolver of /etc/resolv.conf when it is on loopback, else 127.0.0.1:53)",
+      })
       .option("address", {
         type: "string",
         array: true,
@@ -43,17 +50,26 @@ export const discoverCli = defineCommand({
   run: (args) => discoverCommand({ domain: args.domain, server: args.server, address: args.address, timeout: args.timeout, json: args.json }),
 });
 
+/**
+ * The server to ask when --server is not given: the system resolver when it is on loopback.
+ * One elsewhere is not asked unless the user names it: kmssim's traffic stays on loopback.
+ */
+async function systemServer(): Promise<string> {
+  const text = await readUserFile(RESOLV_CONF, READ_LIMITS.tsigKey).catch(() => null);
+  const nameserver = text === null ? null : firstNameserver(text);
+  if (nameserver === null) return DEFAULT_DISCOVER_SERVER;
+  if (!isLoopbackV4(nameserver)) {
+    throw new KmssimError(
+      `the system resolver is ${nameserver} (${RESOLV_CONF}), outside loopback; kmssim asks a server there only when you name it: --server ${nameserver}`,
+    );
+  }
+  process.stderr.write(`kmssim: asking the system resolver ${nameserver} (${RESOLV_CONF})\n`);
+  return nameserver;
+}
+
 export async function discoverCommand(options: DiscoverCommandOptions): Promise<number> {
   // `_vlmcs._tcp.corp.example` is taken for the domain it names.
   const domain = nameFlag("--domain", options.domain.replace(/^_vlmcs\._tcp\./i, ""));
-  const server = parseHostPort(options.server ?? DEFAULT_DISCOVER_SERVER, 53, 1);
-  if (!server.ok) throw new KmssimError(`--server: ${server.message}`);
-  // The server the user typed is their word (an audit of their real DNS); "any address" is no server.
-  if (isUnspecified(server.value.host)) {
-    throw new KmssimError(
-      `--server: ${server.value.host} means "any address", not a server to ask; give the DNS server's own address (127.0.0.1 for this machine)`,
-    );
-  }
   const userAddresses = new Map<string, string>();
   for (const text of options.address ?? []) {
     const parsed = parseNameAddress(text);
@@ -61,6 +77,15 @@ export async function discoverCommand(options: DiscoverCommandOptions): Promise<
     userAddresses.set(parsed.value.name, parsed.value.address);
   }
   const timeoutMs = flagTimeout(options.timeout ?? "2s");
+  // Flags first, then the system's resolver: a typo is reported as such wherever this runs.
+  const server = parseHostPort(options.server ?? (await systemServer()), 53, 1);
+  if (!server.ok) throw new KmssimError(`--server: ${server.message}`);
+  // The server the user typed is their word (an audit of their real DNS); "any address" is no server.
+  if (isUnspecified(server.value.host)) {
+    throw new KmssimError(
+      `--server: ${server.value.host} means "any address", not a server to ask; give the DNS server's own address (127.0.0.1 for this machine)`,
+    );
+  }
 
   const report = await discover({ domain, server: server.value, userAddresses, timeoutMs });
   process.stdout.write(options.json === true ? renderReportJson(report) : renderReportText(report));

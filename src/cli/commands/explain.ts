@@ -9,8 +9,14 @@ export const explainCli = defineCommand({
     y
       .positional("code", { type: "string", describe: "e.g. 0xC004F074; omit to list every code" })
       .example("$0 explain 0xC004F038", "Why clients get 'count insufficient'"),
-  run: (args) => explainCommand(args.code),
+  // A negative decimal (`explain -- -1073418124`, as event logs print HRESULTs) arrives after `--`, not as the positional.
+  run: (args) => explainCommand(args.code ?? afterDashes(args)),
 });
+
+function afterDashes(args: { _: readonly (string | number)[]; "--"?: readonly (string | number)[] }): string | undefined {
+  const rest = [...(args["--"] ?? []), ...args._.slice(1)];
+  return rest.length > 0 ? String(rest[0]) : undefined;
+}
 
 export function explainCommand(codeText: string | undefined): number {
   if (codeText === undefined || codeText === "all") {

@@ -18,12 +18,17 @@ export interface ReportOptions {
 }
 
 export const reportCli = defineCommand({
-  command: "report [result]",
+  command: "report <result>",
+  missingPositional: "a result file is required, e.g. `kmssim report result.json --html report.html`",
   describe:
     "Write a self-contained HTML report of a run result (latency by percentile, activations, per-host share with fleet events, error codes, thresholds) or of a capacity plan (metrics with CIs per host count)",
   builder: (y) =>
     y
-      .positional("result", { type: "string", describe: "Result JSON written by `kmssim run --out`, or a plan written by `kmssim plan --out`" })
+      .positional("result", {
+        type: "string",
+        demandOption: true,
+        describe: "Result JSON written by `kmssim run --out`, or a plan written by `kmssim plan --out`",
+      })
       .option("html", { type: "string", demandOption: true, describe: "Write the HTML report here (atomically); one offline file, no network" })
       .option("scenario", { type: "string", describe: "Scenario YAML the run used, shown in full in the report" })
       .example("$0 report result.json --html report.html --scenario scenarios/multi-host.yaml", "Report with the scenario text")
@@ -31,6 +36,11 @@ export const reportCli = defineCommand({
       .epilogue("Exit 0 written, 2 a bad or missing file or flag."),
   run: (args) => reportCommand({ result: args.result, html: args.html, scenario: args.scenario }),
 });
+
+/** 1234 → "1.2 KB". */
+function formatBytes(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
 
 export async function reportCommand(options: ReportOptions): Promise<number> {
   if (options.result === undefined) {
@@ -40,6 +50,10 @@ export async function reportCommand(options: ReportOptions): Promise<number> {
   const scenarioText = options.scenario === undefined ? undefined : await readScenarioText(options.scenario);
   const html = input.kind === "plan" ? renderPlanHtmlReport(input.plan, { scenarioText }) : renderHtmlReport(input.result, { scenarioText });
   await writeFileAtomic(options.html, html);
+  // Say what was written: silence after a command reads like nothing happened.
+  process.stderr.write(
+    `kmssim: wrote ${options.html} (${formatBytes(Buffer.byteLength(html))}, ${input.kind === "plan" ? "a capacity plan" : "a run result"})\n`,
+  );
   return EXIT.pass;
 }
 
