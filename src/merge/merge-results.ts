@@ -48,6 +48,7 @@ export function mergeShardResults(inputs: readonly ShardInput[], hostReports: re
     // Shards run side by side: the merged run took as long as its slowest part.
     simulatedSeconds: Math.max(...results.map((r) => r.simulatedSeconds)),
     wallSeconds: Math.max(...results.map((r) => r.wallSeconds)),
+    ...(first.rpcTimeoutMs === undefined ? {} : { rpcTimeoutMs: first.rpcTimeoutMs }),
     ...(interrupted ? { interrupted: true } : {}),
     ...(incomplete === undefined ? {} : { incomplete }),
     merged: { shards: meta.count, runDigest: meta.runDigest },

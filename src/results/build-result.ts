@@ -29,6 +29,7 @@ export function buildResult(totals: RunTotals, wallSeconds: number, interrupted:
     seed: scenario.seed,
     simulatedSeconds: totals.nowMs / 1000,
     wallSeconds: Math.round(wallSeconds * 1000) / 1000,
+    rpcTimeoutMs: scenario.network.rpcTimeoutMs,
     ...(interrupted ? { interrupted: true } : {}),
     ...(totals.incomplete === undefined ? {} : { incomplete: totals.incomplete }),
     ...(shard === undefined ? {} : { shard }),

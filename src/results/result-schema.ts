@@ -232,6 +232,10 @@ export const resultSchema = z
     seed: notMetric(z.number({ error: NUMBER }), "the run's identity, not a measurement"),
     simulatedSeconds: amount(),
     wallSeconds: amount({ better: "lower" }),
+    rpcTimeoutMs: notMetric(
+      amount({ description: "The clients' RPC timeout (network.rpcTimeout): a latency at or past it is a request that timed out" }),
+      "a setting of the scenario, not a measurement",
+    ).optional(),
     interrupted: z.boolean().optional(),
     incomplete: notMetric(
       z.object({ reason: z.string(), clientsUnreported: z.int({ error: WHOLE }).min(0, { error: WHOLE }) }),

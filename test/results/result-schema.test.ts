@@ -77,7 +77,18 @@ describe("every number of a result is a threshold path and a comparable metric",
 
   it("what is no metric is said in the schema, each with a reason, and is only these parts", () => {
     expect(RESULT_NOT_METRICS.map((n) => n.path).sort()).toEqual(
-      ["events", "generator.threads", "hosts.<name>.expectedRequests", "incomplete", "merged", "seed", "shard", "thresholds", "timeline"].sort(),
+      [
+        "events",
+        "generator.threads",
+        "hosts.<name>.expectedRequests",
+        "incomplete",
+        "merged",
+        "rpcTimeoutMs",
+        "seed",
+        "shard",
+        "thresholds",
+        "timeline",
+      ].sort(),
     );
     for (const { why } of RESULT_NOT_METRICS) expect(why.length).toBeGreaterThan(10);
     // Left out, they still are numbers of real results: the walk finds them.

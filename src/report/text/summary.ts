@@ -69,6 +69,14 @@ function clientsLine(result: Result, p: Palette): string {
 
 function rpcTable(result: Result, p: Palette, width: number): string[] {
   const head = ["rpc", "sent", "per s", "ok", "failed", ...LATENCY_FIELDS, "(ms)"].map(p.dim);
+  const timeoutMs = result.rpcTimeoutMs;
+  let timedOut = false;
+  /** A latency at or past the RPC timeout is a request that timed out: marked, not read as a speed. */
+  const latency = (ms: number): string => {
+    if (timeoutMs === undefined || ms < timeoutMs) return formatMs(ms);
+    timedOut = true;
+    return p.yellow(`${formatMs(ms)}*`);
+  };
   const rows = (["activation", "renewal"] as const).map((kind) => {
     const r = result.rpc[kind];
     const failed = r.failed > 0 ? p.red(formatCount(r.failed)) : formatCount(r.failed);
@@ -78,10 +86,13 @@ function rpcTable(result: Result, p: Palette, width: number): string[] {
       r.perSecond === undefined ? "-" : formatRate(r.perSecond),
       formatCount(r.ok),
       failed,
-      ...LATENCY_FIELDS.map((f) => formatMs(r.latencyMs[f])),
+      ...LATENCY_FIELDS.map((f) => latency(r.latencyMs[f])),
     ];
   });
-  return fitTable([head, ...rows], { width, indent: INDENT, align: ["left", ...Array<"right">(10).fill("right")] });
+  const table = fitTable([head, ...rows], { width, indent: INDENT, align: ["left", ...Array<"right">(10).fill("right")] });
+  if (!timedOut) return table;
+  const legend = `(* at or past the RPC timeout, ${formatDurationShort(timeoutMs! / 1000)}: the requests behind that percentile timed out)`;
+  return [...table, " ".repeat(INDENT) + p.dim(legend)];
 }
 
 function dnsLine(result: Result, p: Palette): string {

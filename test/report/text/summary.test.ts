@@ -124,3 +124,16 @@ describe("renderSummary", () => {
     expect(text).toMatch(/FAIL\s+3 of 3 thresholds passed, run interrupted$/m);
   });
 });
+
+describe("a latency at the RPC timeout", () => {
+  it("is marked as timed out, with a legend; below the timeout nothing is marked", () => {
+    const r = sampleResult();
+    r.rpcTimeoutMs = 5000;
+    r.rpc.activation.latencyMs = { mean: 900, p50: 2, p90: 4, p99: 5001, p999: 5001, max: 5001 };
+    const text = renderSummary(r, { color: false, width: 300 });
+    expect(text.split("\n").find((l) => l.includes("activation  "))).toMatch(/900\.0\s+2\.000\s+4\.000\s+5001\*\s+5001\*\s+5001\*$/);
+    expect(text).toContain("(* at or past the RPC timeout, 5s: the requests behind that percentile timed out)");
+    r.rpc.activation.latencyMs = { mean: 1, p50: 1, p90: 1, p99: 4999, p999: 4999, max: 4999 };
+    expect(renderSummary(r, { color: false, width: 300 })).not.toContain("*");
+  });
+});
