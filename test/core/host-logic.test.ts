@@ -159,8 +159,12 @@ describe("KmsHostLogic", () => {
     expect(Object.keys(kms.counts(NOW))).toEqual(["office-2010", "windows-client"]);
     expect(kms.counts(NOW)).toEqual({ "office-2010": 5, "windows-client": 1 });
     expect(kms.lowCountProducts(NOW)).toEqual(["windows-client"]);
-    // Every count expired: nothing in use, no alert (the same in both drivers' totals).
-    expect(kms.lowCountProducts(NOW + 31 * DAY_MS)).toEqual([]);
+    // Every count expired: a host that lost all its clients is the worst low count (the
+    // next client gets 0xC004F038), so the alert fires at 0 for every product it counted.
+    expect(kms.counts(NOW + 31 * DAY_MS)).toEqual({ "office-2010": 0, "windows-client": 0 });
+    expect(kms.lowCountProducts(NOW + 31 * DAY_MS)).toEqual(["office-2010", "windows-client"]);
+    // A product never asked for here raises nothing.
+    expect(host({ products: ["office-2010", "windows-client"] }).lowCountProducts(NOW)).toEqual([]);
     expect(kms.thresholdFor("windows-client")).toBe(25);
     expect(kms.thresholdFor("windows-server")).toBeUndefined();
   });

@@ -116,6 +116,8 @@ export class KmsHostLogic {
   readonly activated: boolean;
 
   private readonly counterOf: Partial<Record<Product, CmidCounter>> = {};
+  /** Products this host has ever counted a client for: one that lost them all is the worst low count. */
+  private readonly everCounted = new Set<Product>();
   private readonly thresholdOf: Partial<Record<Product, number>> = {};
   private readonly dlv: HostCounters = newHostCounters();
 
@@ -162,6 +164,7 @@ export class KmsHostLogic {
         count = counter.count(nowMs);
       } else {
         count = counter.observe(req.cmid, nowMs);
+        this.everCounted.add(req.product);
         status = count >= (this.thresholdOf[req.product] as number) ? 0 : Code.CountInsufficient;
       }
     }
@@ -198,7 +201,8 @@ export class KmsHostLogic {
   lowCountProducts(nowMs: number): Product[] {
     return this.products.filter((p) => {
       const count = this.countOf(p, nowMs);
-      return count > 0 && count < (this.thresholdOf[p] as number);
+      // At 0 too (every client gone, the next one gets 0xC004F038), once the product was in use here.
+      return (count > 0 || this.everCounted.has(p)) && count < (this.thresholdOf[p] as number);
     });
   }
 }
