@@ -121,7 +121,9 @@ export const hostResultSchema = z.object({
   share: ratio({ description: "The host's part of all requests" }),
   expectedShare: ratio({ description: "The part the SRV records promise (win7: by priority then weight among hosts up; vista: equal)" }),
   count: map("products", count(), "Current count of distinct client machine ids per product served"),
-  lowCount: z.array(z.string()).describe("Products this host has counted clients for, now below the activation threshold at the end, 0 included (the Low Activation Count alert)"),
+  lowCount: z
+    .array(z.string())
+    .describe("Products this host has counted clients for, now below the activation threshold at the end, 0 included (the Low Activation Count alert)"),
   dlv: hostDlvSchema,
   refused: count({ better: "lower", description: "Requests that arrived while the host was down" }),
   unanswered: count({ better: "lower", description: "Requests that arrived while the host was hung (never answered)" }),
