@@ -22,6 +22,7 @@ export const Code = {
   DnsNameDoesNotExist: 0x8007232b,
   RpcServerUnavailable: 0x800706ba,
   DnsNoRecords: 0x8007251d,
+  DnsServerSilent: 0x800705b4,
 } as const;
 
 export type CodeValue = (typeof Code)[keyof typeof Code];
@@ -105,6 +106,17 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = Object.freeze([
       "`publishDomains`. With a non-Microsoft DNS server, check that it supports SRV records and " +
       "dynamic update and that the host is allowed to update (kmssim: TSIG key). Audit with " +
       `${DISCOVER}. As a workaround, pin clients to a host with \`kmsHost:\`.`,
+  ),
+  info(
+    Code.DnsServerSilent,
+    "ERROR_TIMEOUT",
+    "The DNS server did not answer: the query for _vlmcs._tcp.<domain> got no reply within the DNS " +
+      "timeout (two attempts). The server is down, unreachable or overloaded; the records themselves " +
+      "may be fine.",
+    "Check the DNS server the clients use, not the records: is it running and reachable from the " +
+      "clients (port 53, UDP and TCP), and does it keep up with the load? In kmssim a `dns: down` event " +
+      "causes this. Clients that cache their KMS host (the default) keep renewing with it while DNS " +
+      "is away; pinning clients with `kmsHost:` avoids DNS altogether.",
   ),
   info(
     Code.RpcServerUnavailable,

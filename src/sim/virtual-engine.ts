@@ -331,10 +331,12 @@ export class VirtualEngine implements EngineView {
     const answered = this.driverU32[i * DRIVER_U32 + PENDING_STATUS] !== DNS_FAILED;
     const answerId = this.dns.answerOf(g.domainId);
     const candidates = this.dns.candidatesOf(answerId);
-    if (this.owns(i)) this.tally.dns.record(answered && candidates.length > 0 ? 0 : Code.DnsNameDoesNotExist, now - this.fleet.dueAtMs(i));
+    // A query DNS dropped (dns: down) timed out: the server was silent, not the name missing.
+    const dnsCode = !answered ? Code.DnsServerSilent : candidates.length > 0 ? 0 : Code.DnsNameDoesNotExist;
+    if (this.owns(i)) this.tally.dns.record(dnsCode, now - this.fleet.dueAtMs(i));
     const action = answered
       ? this.fleet.onDnsAnswer(i, now, answerId, this.scenario.dns.ttlMs, this.streams.use(i), this.action)
-      : this.fleet.onDnsFailure(i, now, this.action);
+      : this.fleet.onDnsFailure(i, now, this.action, true);
     this.apply(i, action);
   }
 

@@ -1,4 +1,4 @@
-// DNS down for the whole boot window: discovery fails (0x8007232B), clients retry after
+// DNS down for the whole boot window: discovery fails (0x800705B4: the server is silent, not a missing name), clients retry after
 // their activation interval, and once DNS is back everybody activates.
 
 import { describe, expect, it } from "vitest";
@@ -24,13 +24,14 @@ describe("DNS is down while the fleet boots", () => {
     "  - { at: 3h, dns: up }",
   );
 
-  it("fails discovery with 0x8007232B, then activates everybody after `dns: up`", async () => {
+  it("fails discovery with 0x800705B4 (server silent), then activates everybody after `dns: up`", async () => {
     const { result, code } = await runScenario(tmp.make(), { name: "dns-outage", text });
     expect(code).toBe(0);
     expectResultContract(result);
 
     expect(result.dns.failed).toBeGreaterThan(0);
-    expect(result.clients.errors["0x8007232B"] ?? 0).toBeGreaterThan(0);
+    expect(result.clients.errors["0x800705B4"] ?? 0).toBeGreaterThan(0);
+    expect(result.clients.errors["0x8007232B"] ?? 0, "a silent server is not reported as a missing name").toBe(0);
     expect(result.dns.latencyMs.max, "a failed query costs the DNS timeout").toBeGreaterThanOrEqual(DNS_TIMEOUT_MS);
 
     // Nobody found a host while DNS was down: no requests, no activation.

@@ -186,11 +186,14 @@ export class ClientFleet {
     return this.chooseFromAnswer(i, nowMs, rng, out);
   }
 
-  /** DNS did not answer or the name does not exist. */
-  onDnsFailure(i: number, nowMs: number, out: ClientAction): ClientAction {
+  /**
+   * DNS gave no usable answer: `serverSilent` when the server did not answer at all
+   * (ERROR_TIMEOUT: look at the server), else the name does not exist (look at the records).
+   */
+  onDnsFailure(i: number, nowMs: number, out: ClientAction, serverSilent = false): ClientAction {
     out.reset();
     if (!this.accept(i, Input.DnsFailure, out)) return out;
-    return this.failAttempt(i, nowMs, Code.DnsNameDoesNotExist, out);
+    return this.failAttempt(i, nowMs, serverSilent ? Code.DnsServerSilent : Code.DnsNameDoesNotExist, out);
   }
 
   /** The host answered (success or a KMS error code). */

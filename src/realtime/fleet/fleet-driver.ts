@@ -4,6 +4,7 @@
 // wakes the pump for the earliest. Latency runs from when a request was due on the
 // wall clock, so a late event loop shows up in the numbers (no coordinated omission).
 
+import { isDnsError } from "../../dns/dns-error.js";
 import { ActionKind, ClientAction } from "../../core/client/client-action.js";
 import { ClientFleet, type AnswerBook, type RpcAnswerView } from "../../core/client/client-fleet.js";
 import { Phase } from "../../core/client/transitions.js";
@@ -457,8 +458,10 @@ export class FleetDriver implements AnswerBook {
           // Out of descriptors or ports for the resolver: the run is no longer measuring DNS.
           const errno = localErrnoOf(err);
           if (errno !== null) return this.hitLocalLimit(errno);
-          this.tally.dns.record(Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
-          this.apply(i, this.fleet.onDnsFailure(i, this.coreNowMs(i), this.action));
+          // No reply within the retries: the server is silent (ERROR_TIMEOUT), not the name missing.
+          const silent = isDnsError(err, "TIMEOUT");
+          this.tally.dns.record(silent ? Code.DnsServerSilent : Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
+          this.apply(i, this.fleet.onDnsFailure(i, this.coreNowMs(i), this.action, silent));
         },
       )
       .catch((err: unknown) => this.fail(err))
