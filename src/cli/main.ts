@@ -28,7 +28,7 @@ const COMMANDS: readonly KmssimCommand[] = [runCli, mergeCli, validateCli, expla
 const NAMES = COMMANDS.map((c) => c.name);
 
 /** Flags that name an output file, where `-` means stdout. */
-const OUTPUT_FLAGS = new Set(["--out", "--html"]);
+const OUTPUT_FLAGS = new Set(["--out", "--html", "--timeline-csv"]);
 
 /** `--out -` as `--out=-`: yargs takes a lone `-` after a flag for a positional, not the flag's value. */
 export function stdoutDashes(argv: readonly string[]): string[] {

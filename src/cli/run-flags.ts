@@ -30,6 +30,10 @@ export const RUN_FLAGS = {
     option: { type: "string", describe: "Also write the HTML report here (one offline file; same as `kmssim report`)" },
     replay: "where the report goes is the replayer's choice",
   },
+  "timeline-csv": {
+    option: { type: "string", describe: "Also write the timeline as CSV here (one row per sample, each host's requests in a column), for a spreadsheet" },
+    replay: "where the timeline goes is the replayer's choice",
+  },
   quiet: {
     option: { type: "boolean", default: false, describe: "Print neither the summary nor progress (warnings and errors still go to stderr)" },
     replay: "what is printed does not change the run",

@@ -1,11 +1,12 @@
 // The command line (design.md, "Command line"; README, "Commands"): help, explain,
 // validate, schema, overrides and bad flags, through the real binary.
 
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { expectResultContract, kmssim, REPO_ROOT, runScenario, scenarioPath, stackFrames, tempDirs } from "./helpers.js";
+import { expectResultContract, kmssim, REPO_ROOT, runScenario, scenarioPath, stackFrames, tempDirs, type Result } from "./helpers.js";
 
 const tmp = tempDirs();
 
@@ -119,6 +120,27 @@ describe("explain with a negative decimal, as event logs print HRESULTs", () => 
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toMatch(/^0xC004F074 {2}SL_E_VL_BINDING_SERVICE_UNAVAILABLE/);
       expect(run.stdout.match(/^0x[0-9A-F]{8} /gm)).toHaveLength(1);
+    }
+  });
+});
+
+describe("--timeline-csv", () => {
+  it("writes the timeline as CSV to a file, or to stdout with `-` (the summary then goes to stderr)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kmssim-csv-"));
+    try {
+      const file = join(dir, "timeline.csv");
+      const run = await kmssim(["run", scenarioPath("multi-host.yaml"), "--quiet", "--out", join(dir, "r.json"), "--timeline-csv", file]);
+      expect(run.code, run.stderr).toBe(0);
+      const result = JSON.parse(readFileSync(join(dir, "r.json"), "utf8")) as Result;
+      const lines = readFileSync(file, "utf8").trimEnd().split("\r\n");
+      expect(lines[0]).toBe("t_seconds,activated,licensed,jain,max_share_deviation,requests_kms1,requests_kms2,requests_kms3");
+      expect(lines).toHaveLength(result.timeline.length + 1);
+      const piped = await kmssim(["run", scenarioPath("multi-host.yaml"), "--timeline-csv", "-"]);
+      expect(piped.code, piped.stderr).toBe(0);
+      expect(piped.stdout.trimEnd().split("\r\n")).toEqual(lines);
+      expect(piped.stderr).toContain("PASS");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

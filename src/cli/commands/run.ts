@@ -22,6 +22,7 @@ import { checkRunInput } from "../run-input.js";
 import { defineCommand, SCENARIO_REQUIRED } from "../command-module.js";
 import { declareRunFlags, reproduceCommand, runOptionsFrom, type RunOptions } from "../run-flags.js";
 import { summaryStream } from "../output-target.js";
+import { renderTimelineCsv } from "../../report/text/timeline-csv.js";
 import type { ShardMeta } from "../../results/result.js";
 import { runDigest } from "../../results/run-digest.js";
 
@@ -66,7 +67,8 @@ async function runUntilDone(options: RunOptions, isInterrupted: () => boolean): 
   for (const warning of warnings) process.stderr.write(`${warning}\n`);
   if (options.out !== undefined) await checkWritable(options.out);
   if (options.html !== undefined) await checkWritable(options.html);
-  const summaryOut = summaryStream({ "--out": options.out, "--html": options.html });
+  if (options.timelineCsv !== undefined) await checkWritable(options.timelineCsv);
+  const summaryOut = summaryStream({ "--out": options.out, "--html": options.html, "--timeline-csv": options.timelineCsv });
   // --quiet: no summary and no progress (warnings and errors still go to stderr).
   const progress = options.quiet === true ? silentProgress() : createProgress(process.stderr, `${scenario.name}`);
   let outcome: DriverOutcome | undefined;
@@ -94,6 +96,7 @@ async function runUntilDone(options: RunOptions, isInterrupted: () => boolean): 
   // The summary first: if the file cannot be written after all, the numbers are still shown.
   if (!options.quiet) summaryOut.write(`${renderSummary(result, { color: wantsColor(summaryOut), width: terminalColumns(summaryOut) })}\n`);
   if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
+  if (options.timelineCsv !== undefined) await writeFileAtomic(options.timelineCsv, renderTimelineCsv(result));
   if (options.html !== undefined) {
     const scenarioText = await readUserFile(options.scenario, READ_LIMITS.scenario).catch(() => undefined);
     await writeFileAtomic(options.html, renderHtmlReport(result, { scenarioText }));
