@@ -2,6 +2,7 @@
 // (design.md: 0 pass, 1 threshold failed, 2 bad input, 3 run failed, 130 interrupted).
 
 import yargs from "yargs";
+import { withEnvFlags } from "./env-flags.js";
 import { didYouMean } from "../core/did-you-mean.js";
 import { EXIT, KmssimError } from "../core/kmssim-error.js";
 import { injectedFault } from "../self-test/fault-sites.js";
@@ -49,13 +50,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`kmssim: unknown command '${first}'${didYouMean(first, NAMES)}. Commands: ${NAMES.join(", ")}.\nRun \`kmssim --help\` for usage.\n`);
     return EXIT.badInput;
   }
+  let fromEnv: string[];
+  try {
+    fromEnv = first === "run" ? withEnvFlags(argv, process.env) : [...argv];
+  } catch (err) {
+    if (!(err instanceof KmssimError)) throw err;
+    process.stderr.write(`kmssim: ${err.message}\n`);
+    return err.exitCode;
+  }
   let exitCode: number = EXIT.pass;
   const setExit = (code: number): void => {
     exitCode = code;
   };
   const parser = COMMANDS.reduce(
     (y, command) => command.register(y, setExit),
-    yargs(stdoutDashes(argv))
+    yargs(stdoutDashes(fromEnv))
       .scriptName("kmssim")
       .usage(
         "$0 <command> [options]\n\nSimulate and load-test KMS-style volume activation fleets: DNS SRV discovery, host selection, activation, renewal, failover.",

@@ -144,3 +144,25 @@ describe("--timeline-csv", () => {
     }
   });
 });
+
+describe("KMSSIM_* variables", () => {
+  it("set run flags (KMSSIM_SEED, KMSSIM_OUT, KMSSIM_QUIET); the command line wins; a bad one exits 2", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kmssim-env-"));
+    try {
+      const out = join(dir, "r.json");
+      const run = await kmssim(["run", scenarioPath("multi-host.yaml")], { env: { KMSSIM_SEED: "7", KMSSIM_OUT: out, KMSSIM_QUIET: "1" } });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toBe("");
+      expect((JSON.parse(readFileSync(out, "utf8")) as Result).seed).toBe(7);
+      const flag = await kmssim(["run", scenarioPath("multi-host.yaml"), "--seed", "9", "--quiet"], { env: { KMSSIM_SEED: "7", KMSSIM_OUT: out } });
+      expect(flag.code, flag.stderr).toBe(0);
+      expect((JSON.parse(readFileSync(out, "utf8")) as Result).seed).toBe(9);
+      const bad = await kmssim(["run", scenarioPath("multi-host.yaml")], { env: { KMSSIM_QUIET: "maybe" } });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain("KMSSIM_QUIET=maybe");
+      expect(stackFrames(bad.stderr)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -13,6 +13,7 @@ import { expectExitMatchesVerdict, expectResultContract, host, sumHostRequests, 
 import {
   D,
   DNS_NAME_DOES_NOT_EXIST,
+  DNS_SERVER_SILENT,
   H,
   RPC_UNAVAILABLE,
   activationShares,
@@ -238,12 +239,13 @@ describe("realtime: DNS is down while the fleet boots", () => {
     "  - { at: 1d, dns: up }",
   );
 
-  it("discovery fails with 0x8007232B, then every client activates once DNS is up", async () => {
+  it("discovery fails with 0x800705B4 (the server is silent), then every client activates once DNS is up", async () => {
     const { result, code } = await runRealtime(tmp.make(), "rt-dns-down", text);
     expect(code).toBe(0);
 
     expect(result.dns.failed).toBeGreaterThan(0);
-    expect(result.clients.errors[DNS_NAME_DOES_NOT_EXIST] ?? 0).toBeGreaterThan(0);
+    expect(result.clients.errors[DNS_SERVER_SILENT] ?? 0).toBeGreaterThan(0);
+    expect(result.clients.errors[DNS_NAME_DOES_NOT_EXIST] ?? 0, "a silent server is not a missing name").toBe(0);
     expect(result.dns.latencyMs.max, "a query to a silent server costs the DNS timeout").toBeGreaterThanOrEqual(DNS_TIMEOUT_MS);
 
     // Nobody can find a host while DNS is down (nothing is cached yet).

@@ -20,6 +20,8 @@ export const D = 86400;
 /** Every RPC failure that is not a KMS answer (refused, reset, timed out): RPC_S_SERVER_UNAVAILABLE. */
 export const RPC_UNAVAILABLE = "0x800706BA";
 export const DNS_NAME_DOES_NOT_EXIST = "0x8007232B";
+/** ERROR_TIMEOUT: the DNS server did not answer (dns: down), as distinct from a missing name. */
+export const DNS_SERVER_SILENT = "0x800705B4";
 
 /** `kmssim run <text> --mode realtime [...extra]` with the parsed result. */
 export function runRealtime(dir: string, name: string, text: string, extra: readonly string[] = []): Promise<ScenarioRun> {

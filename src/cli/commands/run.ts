@@ -20,9 +20,10 @@ import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
 import type { ShardSpec } from "../../core/shard/shard.js";
 import { checkRunInput } from "../run-input.js";
 import { defineCommand, SCENARIO_REQUIRED } from "../command-module.js";
-import { declareRunFlags, reproduceCommand, runOptionsFrom, type RunOptions } from "../run-flags.js";
+import { declareRunFlags, reproduceCommand, RUN_FLAGS, runOptionsFrom, type RunOptions } from "../run-flags.js";
 import { summaryStream } from "../output-target.js";
 import { renderTimelineCsv } from "../../report/text/timeline-csv.js";
+import { envNameOf } from "../env-flags.js";
 import type { ShardMeta } from "../../results/result.js";
 import { runDigest } from "../../results/run-digest.js";
 
@@ -42,6 +43,10 @@ export const runCli = defineCommand({
       .example(
         "$0 run scenarios/multi-host.yaml --shard 2/4 --out shard2.json",
         "The second of four shards; `kmssim merge shard*.json --out all.json` joins them",
+      )
+      .epilogue(
+        `Every flag can also be set in the environment as KMSSIM_<FLAG> (${Object.keys(RUN_FLAGS).slice(0, 3).map(envNameOf).join(", ")}, …, ` +
+          `${envNameOf("allow-address")}=a,b; booleans 1 or 0); a flag on the command line wins.`,
       ),
   run: (args) => runCommand(runOptionsFrom(args)),
 });
