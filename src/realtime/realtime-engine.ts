@@ -90,7 +90,6 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
   const services = servicesLink(
     {
       scenario,
-      clients: options.clients,
       shardClients,
       externalHosts,
       setupOriginEpochMs: options.originEpochMs ?? startedWall,
@@ -131,6 +130,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     warnIfLate(clock, scenario, options);
     services.run(clock);
     // A worker takes a strided run of global clients (see shard-slices).
+    const prefix = cmidPrefix(scenario.seed);
     shardSlices(shard, plan.total, options.workers).forEach((range, sliceIndex) => {
       const setup = {
         scenario,
@@ -142,7 +142,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
         clockBuffer: clock.segments.buffer,
         dnsServer: ready.dnsServer,
         endpoints: ready.endpoints,
-        cmidPrefix: cmidPrefix(scenario.seed),
+        cmidPrefix: prefix,
       };
       slices.push(options.workers === 0 ? inProcessSlice(setup) : workerSlice(setup));
     });

@@ -8,7 +8,8 @@ import { cmidPrefix } from "../../core/protocol/cmid.js";
 import { Mulberry32, deriveSeed } from "../../core/rng.js";
 import type { FleetEventRecord } from "../../results/result.js";
 import type { HostSelfCount } from "../../results/host-report.js";
-import { planFleet, refreshContexts, sampleTimes, type FleetPlan } from "../../fleet-plan/fleet-plan.js";
+import { DnsDirectory } from "../../fleet-plan/dns-directory.js";
+import { sampleTimes } from "../../fleet-plan/fleet-plan.js";
 import type { Scenario, ScenarioEvent } from "../../scenario/model.js";
 import type { RpcTarget } from "../client/rpc-call.js";
 import { CompressedClock, type ClockTimer } from "../compressed-clock.js";
@@ -31,7 +32,6 @@ const SCAVENGE_MIN_WALL_MS = 50;
 
 export interface ServicesSetup {
   scenario: Scenario;
-  clients?: number;
   /** Clients of this run (its shard): the listeners' connection cap must hold them all. */
   shardClients: number;
   /** The hosts run elsewhere (`kmssim host`): no listeners and no publisher here. */
@@ -84,7 +84,8 @@ export class DnsUnansweredError extends Error {
 }
 
 export class HostServices {
-  private readonly plan: FleetPlan;
+  /** The scenario's endpoints, domains and hand-made records (the hosts publish the rest). */
+  private readonly dns: DnsDirectory;
   private clock: CompressedClock;
   private readonly servers: (KmsHostServer | null)[];
   private readonly zone: DnsZone;
@@ -105,11 +106,11 @@ export class HostServices {
   ) {
     const { scenario, externalHosts } = setup;
     this.injectEventFault = injectEventFault;
-    this.plan = planFleet(scenario, setup.clients);
+    this.dns = new DnsDirectory(scenario);
     this.clock = new CompressedClock(setup.setupOriginEpochMs, scenario.timeScale);
     const hostRng = new Mulberry32(deriveSeed(scenario.seed, HOST_STREAM_BASE));
     const prefix = cmidPrefix(scenario.seed);
-    this.servers = this.plan.dns.endpoints.map((endpoint, index) =>
+    this.servers = this.dns.endpoints.map((endpoint, index) =>
       endpoint.hostIndex < 0 || externalHosts
         ? null
         : hostServerFromSpec(scenario.hosts[endpoint.hostIndex], index, {
@@ -127,11 +128,12 @@ export class HostServices {
     );
     // Record ages (scavenging) run on the simulated clock; TSIG times on the wall clock.
     // Before time 0 (a --start-at ahead) the clock reads negative: records age from 0, as the publisher publishes "at 0".
-    this.zone = new DnsZone(this.plan.dns.domains, { nowMs: () => Math.max(0, this.clock.simNowMs()) });
+    this.zone = new DnsZone(this.dns.domains, { nowMs: () => Math.max(0, this.clock.simNowMs()) });
     // Every client of the run asks from 127.0.0.1: a per-address cap would refuse the load itself.
+    const key = this.key();
     this.dnsServer =
       externalDnsServer(scenario) === null
-        ? new EmbeddedDnsServer({ zone: this.zone, keys: this.key() === null ? [] : [this.key()!], maxTcpConnectionsPerAddress: Number.MAX_SAFE_INTEGER })
+        ? new EmbeddedDnsServer({ zone: this.zone, keys: key === null ? [] : [key], maxTcpConnectionsPerAddress: Number.MAX_SAFE_INTEGER })
         : null;
   }
 
@@ -154,7 +156,6 @@ export class HostServices {
           }),
           ...publishingOn(scenario, () => this.clock, dnsAddress, this.key()),
           scavengeByDelete: external !== null,
-          onRecord: (host, domain, present) => this.recordChanged(host, domain, present),
           // Held back until the run is known to go on: a server that never answers fails it instead.
           onWarning: (message) => (this.running ? this.notify.warning(message) : warnings.push(message)),
         });
@@ -228,15 +229,10 @@ export class HostServices {
     return (
       this.servers.reduce(
         (mask, server, index) =>
-          (server !== null && server.state === "up") || (external && this.plan.dns.endpoints[index].hostIndex >= 0) ? mask | (1 << index) : mask,
+          (server !== null && server.state === "up") || (external && this.dns.endpoints[index].hostIndex >= 0) ? mask | (1 << index) : mask,
         0,
       ) >>> 0
     );
-  }
-
-  private recordChanged(host: number, domain: string, present: boolean): void {
-    const spec = this.setup.scenario.hosts[host];
-    if (this.plan.dns.setRecord(this.plan.dns.domainId(domain), { host, priority: spec.priority, weight: spec.weight }, present)) refreshContexts(this.plan);
   }
 
   private fire(event: ScenarioEvent): void {
@@ -284,10 +280,7 @@ export class HostServices {
       if (this.clock.simNowMs() > scenario.durationMs) return;
       for (const record of this.zone.scavenge(ageMs).srv) {
         const host = this.servers.findIndex((s) => s !== null && targetNameOf(s.name, record.domain) === record.target);
-        if (host >= 0) {
-          this.recordChanged(host, record.domain, false);
-          this.publisher?.recordRemoved(host, record.domain);
-        }
+        if (host >= 0) this.publisher?.recordRemoved(host, record.domain);
         const target = host >= 0 ? this.servers[host]!.name : record.target;
         this.events.push({ t: Math.max(0, this.clock.simNowMs()) / 1000, kind: "dns", target, action: "scavenged", domain: record.domain });
       }
@@ -307,12 +300,12 @@ export class HostServices {
    * own records with updates (publish: auto).
    */
   private addStaticRecords(targets: readonly (RpcTarget | null)[]): void {
-    const plan = this.plan;
-    const ttlSeconds = Math.max(0, Math.round(plan.scenario.dns.ttlMs / 1000));
-    plan.dns.domains.forEach((domain, domainId) => {
-      for (const { host, priority, weight } of plan.dns.candidatesOf(plan.dns.answerOf(domainId))) {
+    const dns = this.dns;
+    const ttlSeconds = Math.max(0, Math.round(this.setup.scenario.dns.ttlMs / 1000));
+    dns.domains.forEach((domain, domainId) => {
+      for (const { host, priority, weight } of dns.candidatesOf(dns.answerOf(domainId))) {
         const target = targets[host];
-        const name = targetNameOf(plan.dns.endpoints[host].name, domain);
+        const name = targetNameOf(dns.endpoints[host].name, domain);
         // A target nothing listens on keeps its SRV record but has no address.
         this.zone.addSrv(domain, { target: name, port: target?.port ?? 1688, priority, weight, ttlSeconds }, { static: true });
         if (target !== null) this.zone.addA(name, target.address, ttlSeconds, { static: true });
