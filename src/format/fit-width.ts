@@ -11,9 +11,14 @@ export interface FitOptions extends TableOptions {
   keyColumns?: number;
 }
 
+/** Widest of some lines, in terminal columns. */
+function widest(lines: readonly string[]): number {
+  return lines.reduce((a, line) => Math.max(a, visibleWidth(line)), 0);
+}
+
 /** Widest line of a table as formatTable lays it out. */
 function tableWidth(rows: readonly (readonly string[])[], options: TableOptions): number {
-  return formatTable(rows, options).reduce((a, line) => Math.max(a, visibleWidth(line)), 0);
+  return widest(formatTable(rows, options));
 }
 
 /**
@@ -23,7 +28,8 @@ function tableWidth(rows: readonly (readonly string[])[], options: TableOptions)
  */
 export function fitTable(rows: readonly (readonly string[])[], options: FitOptions): string[] {
   const { width, keyColumns = 1, ...table } = options;
-  if (tableWidth(rows, table) <= width) return formatTable(rows, table);
+  const whole = formatTable(rows, table);
+  if (widest(whole) <= width) return whole;
   let columns = 0;
   for (const row of rows) columns = Math.max(columns, row.length);
   const keys = Array.from({ length: Math.min(keyColumns, columns) }, (_, k) => k);
