@@ -2,6 +2,7 @@
 // wall time it lasts, against what the machine allows. Pure: the machine's numbers come
 // in as arguments (cli/machine-limits.ts reads them), so validate and run judge alike.
 
+import { formatBytes } from "../format/format-number.js";
 import { shardSize, type ShardSpec } from "../core/shard/shard.js";
 import { formatDurationShort } from "../format/format-duration.js";
 import { formatCount } from "../format/format-number.js";
@@ -138,17 +139,6 @@ export function memoryProblem(sizing: FleetSizing, machine: MachineLimits, sourc
 /** Wall time a realtime run lasts: its simulated duration compressed by timeScale. */
 export function realtimeWallMs(durationMs: number, timeScale: number): number {
   return durationMs / timeScale;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value >= 10 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
 const YEAR_MS = 365.25 * 86_400_000;

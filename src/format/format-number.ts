@@ -40,3 +40,15 @@ export function formatRate(perSecond: number): string {
   if (perSecond === 0) return "0";
   return String(Number(perSecond.toPrecision(2)));
 }
+
+/** A size in binary units: "512 B", "1.5 KiB", "66 KiB", "2.0 GiB" (one decimal below 10). */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 10 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}

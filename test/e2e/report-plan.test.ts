@@ -33,7 +33,7 @@ describe("kmssim report of a plan", () => {
     const report = await kmssim(["report", planPath, "--html", htmlPath, "--scenario", scenarioPath("capacity.yaml")]);
     expect(report.code, report.stderr).toBe(0);
     // One line saying what was written, nothing else.
-    expect(report.stderr).toMatch(/^kmssim: wrote .*\.html \(\d+\.\d KB, a capacity plan\)\n$/);
+    expect(report.stderr).toMatch(/^kmssim: wrote .*\.html \(\d+ KiB, a capacity plan\)\n$/);
     const html = readFileSync(htmlPath, "utf8");
     expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
     expect(html).not.toMatch(/<script|\bsrc=|\bhref=/i);

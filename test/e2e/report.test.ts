@@ -30,7 +30,7 @@ describe("kmssim report", () => {
     const report = await kmssim(["report", resultPath, "--html", htmlPath, "--scenario", scenarioPath("multi-host.yaml")]);
     expect(report.code, report.stderr).toBe(0);
     // One line saying what was written, nothing else.
-    expect(report.stderr).toMatch(/^kmssim: wrote .*r\.html \(\d+\.\d KB, a run result\)\n$/);
+    expect(report.stderr).toMatch(/^kmssim: wrote .*r\.html \(\d+ KiB, a run result\)\n$/);
     const html = readFileSync(htmlPath, "utf8");
     expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
     expect(html).toContain("# The main job: three KMS hosts"); // the scenario file's own comment

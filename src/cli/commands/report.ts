@@ -2,6 +2,7 @@
 // result written earlier by `kmssim run --out`, or of a capacity plan (`kmssim plan --out`,
 // told apart by its "schema").
 
+import { formatBytes } from "../../format/format-number.js";
 import { READ_LIMITS, readUserFile } from "../../files/read-user-file.js";
 import { renderHtmlReport } from "../../report/index.js";
 import { renderPlanHtmlReport } from "../../report/plan/plan-html.js";
@@ -36,11 +37,6 @@ export const reportCli = defineCommand({
       .epilogue("Exit 0 written, 2 a bad or missing file or flag."),
   run: (args) => reportCommand({ result: args.result, html: args.html, scenario: args.scenario }),
 });
-
-/** 1234 → "1.2 KB". */
-function formatBytes(bytes: number): string {
-  return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 export async function reportCommand(options: ReportOptions): Promise<number> {
   if (options.result === undefined) {

@@ -3,7 +3,8 @@
 
 import { KeyFileError } from "../../dns/tsig-key-file.js";
 import { keyForRun } from "../../dns/run-key.js";
-import { estimateMemory, formatBytes, formatWallTime, realtimeWallMs } from "../../fleet-plan/run-limits.js";
+import { estimateMemory, formatWallTime, realtimeWallMs } from "../../fleet-plan/run-limits.js";
+import { formatBytes } from "../../format/format-number.js";
 import { checkRunInput } from "../run-input.js";
 import { defineCommand, SCENARIO_REQUIRED } from "../command-module.js";
 import { RUN_FLAGS, runOptionsFrom, type RunFlagName, type RunOptions } from "../run-flags.js";
