@@ -5,7 +5,15 @@ import { ClientFleet, type RpcAnswerView } from "../../src/core/client/client-fl
 import type { ClientGroupConfig } from "../../src/core/client/client-group.js";
 import { Phase } from "../../src/core/client/transitions.js";
 import { Code } from "../../src/core/errors.js";
-import { ACTIVATION_VALIDITY_MS, DAY_MS, DEFAULT_ACTIVATION_INTERVAL_MS, DEFAULT_RENEWAL_INTERVAL_MS, LicenseStatus } from "../../src/core/license.js";
+import {
+  ACTIVATION_VALIDITY_MS,
+  DAY_MS,
+  DEFAULT_ACTIVATION_INTERVAL_MS,
+  DEFAULT_RENEWAL_INTERVAL_MS,
+  INITIAL_GRACE_MS,
+  LicenseStatus,
+  OUT_OF_TOLERANCE_GRACE_MS,
+} from "../../src/core/license.js";
 import { Mulberry32 } from "../../src/core/rng.js";
 import type { SrvCandidate } from "../../src/core/selection/srv-candidate.js";
 
@@ -13,6 +21,11 @@ const THREE_HOSTS: SrvCandidate[] = [
   { host: 0, priority: 0, weight: 100 },
   { host: 1, priority: 0, weight: 100 },
   { host: 2, priority: 10, weight: 100 },
+];
+
+const TWO_HOSTS: SrvCandidate[] = [
+  { host: 0, priority: 0, weight: 100 },
+  { host: 1, priority: 0, weight: 100 },
 ];
 
 function group(overrides: Partial<ClientGroupConfig> = {}): ClientGroupConfig {
@@ -266,5 +279,69 @@ describe("client properties", () => {
         },
       ),
     );
+  });
+});
+
+// Edges a mutation run showed untested (issue 19): pinning host 0, the cache after its host
+// failed, licence expiry at the exact instant, several clients driven interleaved.
+describe("client state machine edges", () => {
+  it("a client pinned to host 0 sends there without DNS", () => {
+    const { fleet, out, rng } = fleetOf(group({ pinnedHost: 0 }), TWO_HOSTS);
+    fleet.onTimer(0, 0, rng, out);
+    expect(out.kind).toBe(ActionKind.SendRpc);
+    expect(out.host).toBe(0);
+  });
+
+  it("after its cached host fails, the next attempt goes to DNS, not to the cache", () => {
+    const { fleet, out, rng } = fleetOf(group(), TWO_HOSTS);
+    fleet.onTimer(0, 0, rng, out);
+    fleet.onDnsAnswer(0, 0, 0, 0, rng, out);
+    fleet.onRpcAnswer(0, 1, ok, out);
+    const cached = fleet.cachedHost(0);
+    fleet.onTimer(0, 7 * DAY_MS, rng, out);
+    expect(out.host).toBe(cached);
+    fleet.onRpcUnreachable(0, 7 * DAY_MS + 1, rng, out);
+    expect(out.notes & Note.Rediscovery).toBeTruthy();
+    fleet.onDnsAnswer(0, 7 * DAY_MS + 2, 0, 0, rng, out);
+    const other = out.host;
+    expect(other).not.toBe(cached);
+    // The other host answers: it is the cache now, and the failed one is not tried again.
+    fleet.onRpcAnswer(0, 7 * DAY_MS + 3, ok, out);
+    expect(fleet.cachedHost(0)).toBe(other);
+  });
+
+  it("licence states change exactly at the instant: validUntil, the grace ends", () => {
+    const { fleet, out, rng } = fleetOf(group(), TWO_HOSTS);
+    expect(fleet.statusAt(0, INITIAL_GRACE_MS - 1)).toBe(LicenseStatus.InitialGrace);
+    expect(fleet.statusAt(0, INITIAL_GRACE_MS)).toBe(LicenseStatus.Notification);
+    fleet.onTimer(0, 0, rng, out);
+    fleet.onDnsAnswer(0, 0, 0, 0, rng, out);
+    fleet.onRpcAnswer(0, 10, ok, out);
+    const validUntil = 10 + ACTIVATION_VALIDITY_MS;
+    expect(fleet.statusAt(0, validUntil - 1)).toBe(LicenseStatus.Licensed);
+    expect(fleet.statusAt(0, validUntil)).toBe(LicenseStatus.OutOfToleranceGrace);
+    expect(fleet.statusAt(0, validUntil + OUT_OF_TOLERANCE_GRACE_MS - 1)).toBe(LicenseStatus.OutOfToleranceGrace);
+    expect(fleet.statusAt(0, validUntil + OUT_OF_TOLERANCE_GRACE_MS)).toBe(LicenseStatus.Notification);
+  });
+
+  it("several clients driven interleaved keep their own state (record offsets)", () => {
+    const { fleet, out, rng } = fleetOf(group(), TWO_HOSTS, 5);
+    for (let i = 0; i < 5; i++) {
+      fleet.onTimer(i, i, rng, out);
+      expect(out.kind).toBe(ActionKind.QueryDns);
+    }
+    // Clients 1 and 3 get answers and activate; the others are still waiting for DNS.
+    for (const i of [3, 1]) {
+      fleet.onDnsAnswer(i, 10 + i, 0, 0, rng, out);
+      fleet.onRpcAnswer(i, 20 + i, ok, out);
+    }
+    expect([0, 1, 2, 3, 4].map((i) => fleet.validUntilMs(i))).toEqual([0, 21 + ACTIVATION_VALIDITY_MS, 0, 23 + ACTIVATION_VALIDITY_MS, 0]);
+    expect([0, 1, 2, 3, 4].map((i) => fleet.cachedHost(i) >= 0)).toEqual([false, true, false, true, false]);
+    // Client 2's DNS fails: only its attempt fails.
+    fleet.onDnsFailure(2, 30, out, true);
+    expect(out.attemptErrorCode).toBe(Code.DnsServerSilent);
+    expect(out.notes & Note.AttemptFailed).toBeTruthy();
+    expect(fleet.statusAt(1, 31)).toBe(LicenseStatus.Licensed);
+    expect(fleet.statusAt(2, 31)).toBe(LicenseStatus.InitialGrace);
   });
 });
