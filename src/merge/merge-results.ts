@@ -8,6 +8,7 @@ import { withRates } from "../results/rates.js";
 import type { RpcKindResult, Result } from "../results/result.js";
 import { RESULT_SCHEMA } from "../results/result.js";
 import { hostResultsOf, withVerdict } from "../results/build-result.js";
+import { alertsOf, withPublishFailed } from "../results/alerts.js";
 import { checkShards, type ShardInput } from "./check-shards.js";
 import { mergeHistograms } from "./merge-latency.js";
 import { mergeHosts } from "./merge-hosts.js";
@@ -73,7 +74,7 @@ export function mergeShardResults(inputs: readonly ShardInput[], hostReports: re
       latencyMs: dnsLatency.latencyMs,
       histogram: dnsLatency.histogram,
     },
-    hosts,
+    hosts: withPublishFailed(hosts, first.events),
     spread,
     failovers: sumOf(results, (r) => r.failovers),
     rediscoveries: sumOf(results, (r) => r.rediscoveries),
@@ -84,6 +85,7 @@ export function mergeShardResults(inputs: readonly ShardInput[], hostReports: re
       hosts.map((h) => h.name),
     ),
   };
+  partial.alerts = alertsOf(partial);
   // The scenario's thresholds, carried by every shard, judged on the whole fleet.
   return withVerdict(
     withRates(partial),

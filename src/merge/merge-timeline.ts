@@ -16,6 +16,7 @@ export function mergeTimelines(shards: readonly ShardInput[], hostNames: readonl
     let licensed = 0;
     const requests = hostNames.map(() => 0);
     const expected = hostNames.map(() => 0);
+    const lowCounts: Record<string, string[]>[] = [];
     shards.forEach(({ result }, s) => {
       const timeline = result.timeline;
       while (cursors[s] + 1 < timeline.length && timeline[cursors[s] + 1].t <= t) cursors[s]++;
@@ -24,6 +25,7 @@ export function mergeTimelines(shards: readonly ShardInput[], hostNames: readonl
       activated += latest.activated;
       licensed += latest.licensed;
       if (latest.t !== t) return;
+      lowCounts.push(latest.lowCount ?? {});
       hostNames.forEach((name, h) => {
         requests[h] += latest.hostRequests[name] ?? 0;
         expected[h] += latest.hostExpected?.[name] ?? 0;
@@ -31,6 +33,19 @@ export function mergeTimelines(shards: readonly ShardInput[], hostNames: readonl
     });
     const hostRequests: Record<string, number> = {};
     hostNames.forEach((name, h) => (hostRequests[name] = requests[h]));
-    return { t, activated, licensed, hostRequests, spread: spreadOfCounts(requests, expected) };
+    const lowCount = lowInEvery(lowCounts);
+    return { t, activated, licensed, hostRequests, spread: spreadOfCounts(requests, expected), ...(lowCount === null ? {} : { lowCount }) };
   });
+}
+
+/** Low in every shard sampled at the instant (as merge-hosts does for a host's lowCount at the end); null: none. */
+function lowInEvery(lowCounts: readonly Record<string, string[]>[]): Record<string, string[]> | null {
+  const [first, ...rest] = lowCounts;
+  if (first === undefined) return null;
+  const merged: Record<string, string[]> = {};
+  for (const [host, products] of Object.entries(first)) {
+    const everywhere = products.filter((p) => rest.every((other) => other[host]?.includes(p) === true));
+    if (everywhere.length > 0) merged[host] = everywhere;
+  }
+  return Object.keys(merged).length > 0 ? merged : null;
 }

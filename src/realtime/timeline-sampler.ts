@@ -14,6 +14,8 @@ import type { SliceTotalsWire } from "./fleet/slice-wire.js";
 /** The hosts' own request counters (per endpoint) at each sample taken and at the end. */
 export interface HostRequestSamples {
   samples: readonly (readonly number[])[];
+  /** At each sample, per endpoint, the products below their activation threshold (absent: not known). */
+  lowCounts?: readonly (readonly (readonly string[])[])[];
   requests: readonly number[];
 }
 
@@ -72,7 +74,8 @@ export class TimelineSampler {
       // A slice (or the hosts) that stopped before this sample time (Ctrl-C, a limit) stood at its totals.
       const at = (t: SliceTotalsWire): SliceAtSample => t.atSamples[k] ?? { expectedBy: t.expectedRequests, sentBy: t.sentBy };
       const requests = hosts === null ? this.sum(totals.map((t) => at(t).sentBy)) : [...(hosts.samples[k] ?? hosts.requests)];
-      recorder.take(headline, requests, expectedSince(this.sum(totals.map((t) => at(t).expectedBy))));
+      const lowCount = hosts?.lowCounts?.[k];
+      recorder.take(lowCount === undefined ? headline : { ...headline, lowCount }, requests, expectedSince(this.sum(totals.map((t) => at(t).expectedBy))));
     });
     const requests = hosts === null ? this.sum(totals.map((t) => t.sentBy)) : [...hosts.requests];
     const expected = expectedSince(this.sum(totals.map((t) => t.expectedRequests)));

@@ -13,6 +13,7 @@ import { LATENCY_COLOR, seriesColor } from "./palette.js";
 import { percentileSeriesOf } from "./percentile-series.js";
 import { errorsHtml } from "./sections/errors.js";
 import { eventsHtml } from "./sections/events.js";
+import { alertsHtml } from "./sections/alerts.js";
 import { count, ms, percent } from "./sections/format.js";
 import { headerHtml } from "./sections/header.js";
 import { hostsHtml } from "./sections/hosts.js";
@@ -48,6 +49,7 @@ export function renderHtmlReport(result: Result, options: HtmlReportOptions = {}
   return `${pageStart(title, REPORT_CSS)}
 <main>
 ${headerHtml(result)}
+<section id="alerts"><h2>Alerts</h2><p class="lead">What the KMS monitoring pack would have raised: DNS publishing failures (event 12293) and Low Activation Count, plus hosts down or hung and clients out of licence. Count: failed publishes, outages, or the timeline samples (the monitor's polls) that found it.</p>${alertsHtml(result.alerts)}</section>
 ${latencySection(result)}
 ${timeSections(result)}
 <section id="hosts"><h2>Hosts</h2><p class="lead">Share is each host's part of all requests served; expected is what the SRV records promise to the clients that asked.</p>${hostsHtml(result.hosts)}</section>

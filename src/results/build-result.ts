@@ -1,6 +1,7 @@
 // Turns a finished (or interrupted) run into the result JSON of design.md.
 
 import { withRates } from "./rates.js";
+import { alertsOf, withPublishFailed } from "./alerts.js";
 import { derivedMetric } from "./derived-metrics.js";
 import { LicenseStatus } from "../core/license.js";
 import { computeSpread, partsOf } from "../core/metrics/spread.js";
@@ -51,7 +52,7 @@ export function buildResult(totals: RunTotals, wallSeconds: number, interrupted:
       latencyMs: totals.dns.latency.summary(),
       histogram: totals.dns.latency.encode(),
     },
-    hosts,
+    hosts: withPublishFailed(hosts, totals.events),
     spread,
     failovers: totals.failovers,
     rediscoveries: totals.rediscoveries,
@@ -59,6 +60,7 @@ export function buildResult(totals: RunTotals, wallSeconds: number, interrupted:
     timeline: shard === undefined ? totals.timeline.map(withoutExpected) : totals.timeline,
     ...(totals.generator === undefined ? {} : { generator: totals.generator }),
   };
+  partial.alerts = alertsOf(partial);
   // Thresholds speak of the whole fleet: a shard's are judged after the merge, never here.
   return withVerdict(withRates(partial), shard === undefined ? scenario.thresholds : []);
 }

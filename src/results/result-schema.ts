@@ -138,6 +138,7 @@ export const hostResultSchema = z.object({
   peakQueued: count({ better: "lower", description: "The most requests waiting for a free server at once" }).optional(),
   clientAnswered: count({ description: "Realtime only: answers from this host that clients received, counted on the client side" }).optional(),
   clientTimedOut: count({ better: "lower", description: "Realtime only: requests to this host whose client gave up first (RPC timeout)" }).optional(),
+  publishFailed: count({ better: "lower", description: "The host's failed attempts to publish its SRV record (event 12293)" }).optional(),
   expectedRequests: notMetric(
     amount({ description: "Shard results only: the requests the SRV records promised this host, unrounded, for an exact merge" }),
     "shard bookkeeping: kmssim merge recomputes expectedShare from it",
@@ -159,6 +160,10 @@ const timelineSample = z.object({
   hostExpected: z.record(z.string(), amount()).describe("Shard results only: requests the SRV records promised each host during the interval").optional(),
   spread: spreadResult,
   timeScale: plain({ description: "Realtime only: simulated seconds per wall second over the interval" }).optional(),
+  lowCount: z
+    .record(z.string(), z.array(z.string()))
+    .describe("Hosts with a product below its activation threshold at this sample (the Low Activation Count monitor's poll); only hosts that have one")
+    .optional(),
 });
 
 const generatorResult = z
@@ -180,6 +185,40 @@ const generatorResult = z
     saturated: z.boolean().describe("More than 1 % of requests left over 100 ms late: latencies and outcomes measure this machine"),
   })
   .describe("Realtime only: how the load generator itself did");
+
+export const ALERT_KINDS = ["dnsPublishing", "lowActivationCount", "hostDown", "hostHung", "licenceLapsed"] as const;
+
+const alertRecord = z.object({
+  kind: z.enum(ALERT_KINDS),
+  severity: z.enum(["critical", "warning"]),
+  host: z.string().describe("The host it is about (absent: the fleet)").optional(),
+  product: z.string().optional(),
+  firstSeen: z.number({ error: NUMBER }).describe("Simulated seconds when the monitor first saw it"),
+  lastSeen: z.number({ error: NUMBER }).describe("Simulated seconds when the monitor last saw it (the end of the run: still open)"),
+  open: z.boolean().describe("Still standing at the end of the run"),
+  count: z
+    .int({ error: WHOLE })
+    .min(0, { error: WHOLE })
+    .describe("How often it was seen: failed publishes, outages, or monitor polls (timeline samples) that found it"),
+  message: z.string(),
+});
+
+const alertKindTotal = z.object({
+  count: count({ better: "lower", description: "Sum of the kind's alerts' counts (0: never raised)" }),
+});
+
+const alertsResult = z
+  .object({
+    dnsPublishing: alertKindTotal.describe("A host failed to publish its SRV record (event 12293)"),
+    lowActivationCount: alertKindTotal.describe("A host's count for a product in use fell below the activation threshold (0 included)"),
+    hostDown: alertKindTotal.describe("A host crashed (down until it recovers)"),
+    hostHung: alertKindTotal.describe("A host hung: it accepts requests and never answers"),
+    licenceLapsed: alertKindTotal.describe("Clients that had activated were not licensed at a monitor poll (out-of-tolerance grace or worse)"),
+    list: notMetric(z.array(alertRecord), "the alerts themselves; thresholds use alerts.<kind>.count"),
+  })
+  .describe(
+    "What the KMS monitoring pack would have raised: DNS publishing failures and Low Activation Count, plus hosts down or hung and clients out of licence",
+  );
 
 const thresholdSpec = z.object({ metric: z.string(), op: z.enum(THRESHOLD_OPS), value: z.number({ error: NUMBER }) });
 
@@ -259,6 +298,7 @@ export const resultSchema = z
     rediscoveries: count({ better: "lower" }),
     events: notMetric(z.array(fleetEventRecord), "what happened when: a log, not a measurement"),
     timeline: notMetric(z.array(timelineSample), "per-interval samples: thresholds and compare judge the whole run"),
+    alerts: alertsResult.optional(),
     generator: generatorResult.optional(),
     thresholds: notMetric(z.array(thresholdResult), "the verdicts on the metrics, not metrics"),
     pass: z.boolean(),

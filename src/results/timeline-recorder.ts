@@ -13,6 +13,8 @@ export interface SampleHeadline {
   licensed: number;
   /** Realtime only: the clock's achieved rate over the interval. */
   timeScale?: number;
+  /** Per endpoint, the products below their activation threshold at this instant (the Low Activation Count poll). */
+  lowCount?: readonly (readonly string[])[];
 }
 
 export class TimelineRecorder {
@@ -43,14 +45,25 @@ export class TimelineRecorder {
       hostExpected,
       spread: spreadOfCounts(this.lastRequests, this.lastExpected),
       ...(headline.timeScale === undefined ? {} : { timeScale: headline.timeScale }),
+      ...this.lowCountByHost(headline.lowCount),
     });
+  }
+
+  /** Only hosts with a product below its threshold, so a quiet timeline stays small. */
+  private lowCountByHost(perEndpoint: SampleHeadline["lowCount"]): Pick<TimelineSample, "lowCount"> {
+    const lowCount: Record<string, string[]> = {};
+    this.names.forEach((name, k) => {
+      const products = perEndpoint?.[k] ?? [];
+      if (name !== null && products.length > 0) lowCount[name] = [...products];
+    });
+    return Object.keys(lowCount).length > 0 ? { lowCount } : {};
   }
 
   /**
    * Counts that came after the last sample (answers in flight at the end) go into it, so
    * the timeline adds up to the run's totals; the headline's counts replace its own.
    */
-  addToLast(headline: Omit<SampleHeadline, "nowMs" | "timeScale">, requestsSoFar: ArrayLike<number>, expected: ArrayLike<number>): void {
+  addToLast(headline: Omit<SampleHeadline, "nowMs" | "timeScale" | "lowCount">, requestsSoFar: ArrayLike<number>, expected: ArrayLike<number>): void {
     const last = this.samples[this.samples.length - 1];
     if (last === undefined) throw new RangeError("addToLast: no sample yet");
     const added = this.requestsSince(requestsSoFar);

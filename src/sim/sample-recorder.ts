@@ -33,7 +33,7 @@ export class SampleRecorder {
     ledger.flush(this.source.servingMask());
     const licensed = this.source.licensedTally.licensedAtSample(this.recorder.samples.length);
     this.recorder.take(
-      { nowMs, activated: this.source.activatedClients, licensed },
+      { nowMs, activated: this.source.activatedClients, licensed, lowCount: hosts.map((h) => h.logic.lowCountProducts(nowMs)) },
       hosts.map((h) => h.books.requests),
       ledger.takeInterval(),
     );

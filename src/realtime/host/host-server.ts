@@ -390,6 +390,11 @@ export class KmsHostServer implements HostServerCounters {
     };
   }
 
+  /** Products below their activation threshold at simulated `atMs` (a timeline sample's Low Activation Count poll). */
+  lowCountProducts(atMs: number): string[] {
+    return this.logic.lowCountProducts(atMs);
+  }
+
   /** Busy servers over concurrency since start() (wall time), and the longest queue. */
   private load(): { utilization: number; peakQueued: number } {
     const upMs = this.startedWallMs === null ? 0 : this.wallNowMs() - this.startedWallMs;

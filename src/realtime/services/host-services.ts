@@ -65,6 +65,8 @@ export interface ServicesReport {
   events: FleetEventRecord[];
   /** The hosts' request counters at each timeline sample taken, per endpoint. */
   samples: number[][];
+  /** At each timeline sample taken, per endpoint, the products below their activation threshold. */
+  lowCounts: string[][][];
   /** The hosts' request counters at the end, per endpoint. */
   requests: number[];
 }
@@ -94,6 +96,7 @@ export class HostServices {
   private readonly timers: ClockTimer[] = [];
   private readonly events: FleetEventRecord[] = [];
   private readonly samples: number[][] = [];
+  private readonly lowCounts: string[][][] = [];
   /** Set once the run's clock started: publishing warnings go out at once from then on. */
   private running = false;
   /** The `event-fail` fault site (self-test/fault-sites.ts): the first host event fails. */
@@ -178,7 +181,12 @@ export class HostServices {
     this.publisher?.start();
     for (const event of scenario.events) this.timers.push(this.clock.at(event.atMs, () => this.fire(event)));
     if (this.dnsServer !== null && scenario.dns.scavengeAfterMs > 0) this.scavengeFrom(scenario.dns.scavengeAfterMs);
-    for (const t of sampleTimes(scenario)) this.timers.push(this.clock.at(t, () => this.samples.push(this.requests())));
+    for (const t of sampleTimes(scenario)) this.timers.push(this.clock.at(t, () => this.sample(t)));
+  }
+
+  private sample(atMs: number): void {
+    this.samples.push(this.requests());
+    this.lowCounts.push(this.servers.map((s) => s?.lowCountProducts(atMs) ?? []));
   }
 
   /** Ctrl-C or a failure: no more events, scavenging or samples; listeners keep answering what is in flight. */
@@ -203,7 +211,7 @@ export class HostServices {
     await this.publisher?.close();
     const events = [...this.events, ...(this.publisher?.events ?? [])].sort((a, b) => a.t - b.t);
     const atMs = Math.min(this.setup.scenario.durationMs, nowMs);
-    return { hosts: this.servers.map((s) => s?.selfCount(atMs) ?? null), events, samples: this.samples, requests };
+    return { hosts: this.servers.map((s) => s?.selfCount(atMs) ?? null), events, samples: this.samples, lowCounts: this.lowCounts, requests };
   }
 
   /** Stops the publisher, every listener and the DNS server; safe after a failure and twice. */

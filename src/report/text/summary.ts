@@ -10,6 +10,7 @@ import { formatCount, formatMs, formatPercent, formatPoints, formatRate } from "
 import { fitTable, wrapLine } from "../../format/fit-width.js";
 import { DEFAULT_COLUMNS } from "./terminal.js";
 import { generatorFigures, generatorWarnings } from "./generator-summary.js";
+import { alertLines } from "./alerts-summary.js";
 import { OP_SYMBOL, palette, type Palette } from "../../format/palette.js";
 import type { LatencySummaryMs, Result, ThresholdResult } from "../../results/result.js";
 
@@ -261,6 +262,8 @@ export function renderSummary(result: Result, options: SummaryOptions): string {
     ...(warnings.length > 0 ? [warnings] : []),
     // The verdict and why, first (as k6): the tables below explain it.
     [...(result.shard === undefined ? thresholdLines(result.thresholds, p, width) : []), verdict(result, p)],
+    // What operators would have been paged on, before the figures that explain it.
+    ...(result.alerts === undefined ? [] : [alertLines(result, p, width, INDENT)]),
     [
       clientsLine(result, p),
       ...rateLine(result, p),
