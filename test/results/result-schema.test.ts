@@ -78,6 +78,7 @@ describe("every number of a result is a threshold path and a comparable metric",
   it("what is no metric is said in the schema, each with a reason, and is only these parts", () => {
     expect(RESULT_NOT_METRICS.map((n) => n.path).sort()).toEqual(
       [
+        "alerts.list",
         "events",
         "generator.threads",
         "hosts.<name>.expectedRequests",
