@@ -55,11 +55,7 @@ export function intervalsApart(a: SampleInterval, b: SampleInterval): boolean {
 }
 
 /** Single runs: percentile rows are judged by their sampling intervals. */
-export function percentileNoise(
-  baseline: ReadonlyMap<string, SampleInterval>,
-  candidate: ReadonlyMap<string, SampleInterval>,
-  confidence: number,
-): NoiseJudge {
+export function percentileNoise(baseline: ReadonlyMap<string, SampleInterval>, candidate: ReadonlyMap<string, SampleInterval>, confidence: number): NoiseJudge {
   return (metric) => {
     const base = baseline.get(metric);
     const cand = candidate.get(metric);

@@ -76,7 +76,16 @@ export interface RenderNames {
 
 export function renderComparison(comparison: Comparison, names: RenderNames): string {
   const replicated = names.replications !== undefined && names.replications > 1;
-  const header = ["metric", replicated ? "baseline mean" : "baseline", replicated ? "candidate mean" : "candidate", "delta", "delta%", ...(replicated ? ["p"] : []), "limit", "verdict"];
+  const header = [
+    "metric",
+    replicated ? "baseline mean" : "baseline",
+    replicated ? "candidate mean" : "candidate",
+    "delta",
+    "delta%",
+    ...(replicated ? ["p"] : []),
+    "limit",
+    "verdict",
+  ];
   const body = comparison.rows.map((row) => [
     row.metric + (row.unit === "ms" ? " (ms)" : ""),
     formatValue(row.baseline, row.unit),
@@ -91,7 +100,10 @@ export function renderComparison(comparison: Comparison, names: RenderNames): st
   const lines = [
     `${" ".repeat(INDENT)}kmssim compare  baseline ${names.baseline}  candidate ${names.candidate}${runs}`,
     "",
-    ...formatTable([header, ...body], { indent: INDENT, align: ["left", "right", "right", "right", "right", ...(replicated ? ["right" as const] : []), "right", "left"] }),
+    ...formatTable([header, ...body], {
+      indent: INDENT,
+      align: ["left", "right", "right", "right", "right", ...(replicated ? ["right" as const] : []), "right", "left"],
+    }),
     "",
   ];
   const noisy = comparison.rows.filter((r) => r.withinNoise);
@@ -103,7 +115,8 @@ export function renderComparison(comparison: Comparison, names: RenderNames): st
   const regressed = comparison.rows.filter((r) => r.regressed);
   const n = comparison.rows.length;
   if (regressed.length === 0) {
-    lines.push(`${" ".repeat(INDENT)}PASS  no metric regressed past its limit (${n} compared)`);
+    const within = noisy.length > 0 ? `, ${noisy.length} within noise` : "";
+    lines.push(`${" ".repeat(INDENT)}PASS  no metric regressed past its limit (${n} compared${within})`);
   } else {
     lines.push(`${" ".repeat(INDENT)}FAIL  ${regressed.length} of ${n} metrics regressed past their limit: ${regressed.map((r) => r.metric).join(", ")}`);
   }
