@@ -36,7 +36,9 @@ export function welchTest(a: readonly number[], b: readonly number[]): WelchTest
     const df = a.length + b.length - 2;
     return diff === 0 ? { t: 0, df, p: 1 } : { t: diff > 0 ? Infinity : -Infinity, df, p: 0 };
   }
-  const df = (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
+  // Each side's share of the variance: the same df without squaring tiny (or huge) variances.
+  const [ra, rb] = [va / (va + vb), vb / (va + vb)];
+  const df = 1 / (ra ** 2 / (a.length - 1) + rb ** 2 / (b.length - 1));
   const t = diff / se;
   return { t, df, p: twoSidedTailProbability(Math.abs(t), df) };
 }
