@@ -37,8 +37,10 @@ export interface ReplicationNoise {
   candidate: MeanCi;
   /** Welch's test of candidate against baseline; null with fewer than 2 values on a side. */
   welch: WelchTest | null;
-  /** p below 1 − confidence. */
+  /** p below 1 − confidence, or below `pNeeded` after Holm's correction across the compared metrics. */
   significant: boolean;
+  /** The p this row needed after Holm's correction (compare sets it over all rows it tested). */
+  pNeeded?: number;
 }
 
 export type Noise = PercentileNoise | ReplicationNoise;

@@ -55,7 +55,8 @@ function noiseReason(row: ComparisonRow): string {
   if (noise === undefined) return row.metric;
   if (noise.method === "welch") {
     const p = noise.welch === null ? "too few runs measured it" : `p = ${noise.welch.p.toPrecision(2)}`;
-    return `${row.metric}: ${p} (Welch's t-test, needs p < ${formatP(1 - noise.confidencePct / 100)})`;
+    const needed = noise.pNeeded ?? 1 - noise.confidencePct / 100;
+    return `${row.metric}: ${p} (Welch's t-test, needs p < ${formatP(needed)}${noise.pNeeded === undefined ? "" : " after Holm's correction"})`;
   }
   const { baseline: b, candidate: c } = noise;
   return (
@@ -64,7 +65,7 @@ function noiseReason(row: ComparisonRow): string {
   );
 }
 
-const formatP = (p: number): string => String(Math.round(p * 1e6) / 1e6);
+const formatP = (p: number): string => p.toPrecision(2);
 const formatBeyond = (beyond: number): string => (beyond < 100 ? String(Math.round(beyond * 10) / 10) : formatCount(Math.round(beyond)));
 
 export interface RenderNames {

@@ -7,6 +7,7 @@ import { CONFIDENCE, meanCi } from "../stats/confidence.js";
 import { significant, welchTest } from "../stats/welch.js";
 import { confidencePct, type NoiseJudge } from "./noise.js";
 import type { MetricValue, RunProfile } from "./run-profile.js";
+import type { Comparison, ComparisonRow } from "./compare-runs.js";
 
 export interface ReplicatedSide {
   /** Each metric's mean over the runs; identity of the first run (interrupted if any was). */
@@ -87,3 +88,32 @@ export function replicationNoise(baseline: ReplicatedSide, candidate: Replicated
     };
   };
 }
+
+/**
+ * Holm's step-down correction over the rows Welch tested: with ~25 metrics compared at
+ * 95 %, one of them would pass the plain test by chance in most comparisons. Rows keep
+ * their p; `pNeeded` is the bound their rank allows, and a row is significant only when
+ * it and every smaller p pass. Rows past the limit that lose significance become noise.
+ */
+export function holmCorrected(comparison: Comparison, confidence = CONFIDENCE): Comparison {
+  const tested = comparison.rows.filter((r) => r.better !== "neither" && r.noise?.method === "welch" && r.noise.welch !== null);
+  const order = [...tested].sort((a, b) => pOf(a) - pOf(b));
+  const alpha = 1 - confidence;
+  const passed = new Set<ComparisonRow>();
+  let stillPassing = true;
+  order.forEach((row, rank) => {
+    const needed = alpha / (order.length - rank);
+    if (row.noise?.method === "welch") row.noise.pNeeded = needed;
+    stillPassing = stillPassing && pOf(row) < needed;
+    if (stillPassing) passed.add(row);
+  });
+  const rows = comparison.rows.map((row): ComparisonRow => {
+    if (row.noise?.method !== "welch") return row;
+    const significantNow = passed.has(row);
+    const pastLimit = row.regressed || row.withinNoise;
+    return { ...row, noise: { ...row.noise, significant: significantNow }, regressed: pastLimit && significantNow, withinNoise: pastLimit && !significantNow };
+  });
+  return { ...comparison, rows, pass: rows.every((r) => !r.regressed) };
+}
+
+const pOf = (row: ComparisonRow): number => (row.noise?.method === "welch" && row.noise.welch !== null ? row.noise.welch.p : 1);

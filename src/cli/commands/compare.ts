@@ -6,7 +6,7 @@
 import { compareProfiles, type Comparison } from "../../compare/compare-runs.js";
 import { CompareError } from "../../compare/errors.js";
 import { DEFAULT_MAX_REGRESSION, parseMaxRegression, unusedOverrides } from "../../compare/limits.js";
-import { foldReplications, replicationNoise } from "../../compare/replicated.js";
+import { foldReplications, holmCorrected, replicationNoise } from "../../compare/replicated.js";
 import { renderComparison } from "../../compare/render-table.js";
 import { buildCompareReport, type CompareSide as ReportSide } from "../../compare/report-json.js";
 import { profileOf, type RunProfile } from "../../compare/run-profile.js";
@@ -141,7 +141,8 @@ function compareSides(
     return { comparison: compareProfiles(base[0], cand[0], options), identities: [base[0].identity, cand[0].identity] };
   }
   const [b, c] = [foldReplications(base), foldReplications(cand)];
-  const comparison = compareProfiles(b.profile, c.profile, { ...options, noise: replicationNoise(b, c, options.confidence), ignoreSeed: true });
+  const plain = compareProfiles(b.profile, c.profile, { ...options, noise: replicationNoise(b, c, options.confidence), ignoreSeed: true });
+  const comparison = holmCorrected(plain, options.confidence);
   return { comparison, identities: [b.profile.identity, c.profile.identity] };
 }
 
