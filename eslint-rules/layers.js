@@ -11,6 +11,7 @@ export const LAYERS = {
   format: 1,
   queue: 1,
   "self-test": 1,
+  stats: 1,
   scenario: 2,
   dns: 3,
   "fleet-plan": 3,

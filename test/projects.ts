@@ -19,6 +19,7 @@ export const PARALLEL_TESTS: readonly string[] = [
   "test/results/",
   "test/scenario/",
   "test/sim/",
+  "test/stats/",
   "test/cli/env-flags.test.ts",
   "test/cli/signal-step.test.ts",
   "test/files/line-limiter.test.ts",

@@ -4,7 +4,7 @@
 // replications. Pure: the same runs give the same report, apart from wallSeconds.
 
 import type { ThresholdSpec } from "../scenario/model.js";
-import { CONFIDENCE, meanCi, type MeanCi } from "./confidence.js";
+import { CONFIDENCE, meanCi, type MeanCi } from "../stats/confidence.js";
 import { recommendHosts, type Recommendation } from "./recommend.js";
 import type { ReplicationMetrics } from "./replication-metrics.js";
 import type { SweepPoint } from "./sweep-plan.js";

@@ -27,6 +27,6 @@ port.on("message", (message: ToPlanWorker) => {
     const progress: FromPlanWorker = { type: "progress", run: task.run, fraction: replication.fraction };
     port.postMessage(progress);
   }
-  const done: FromPlanWorker = { type: "done", run: task.run, metrics: replication.metrics() };
+  const done: FromPlanWorker = { type: "done", run: task.run, ...replication.outcome() };
   port.postMessage(done);
 });

@@ -6,7 +6,7 @@ import { OP_SYMBOL, palette } from "../format/palette.js";
 import { formatCount } from "../format/format-number.js";
 import { formatDurationShort } from "../format/format-duration.js";
 import { formatTable } from "../format/format-table.js";
-import type { MeanCi } from "./confidence.js";
+import type { MeanCi } from "../stats/confidence.js";
 import type { PlanPoint, PlanRecommendation, PlanReport } from "./plan-report.js";
 
 export interface RenderOptions {

@@ -4,6 +4,7 @@
 // `--workers 0`.
 
 import { buildResult } from "../results/build-result.js";
+import type { Result } from "../results/result.js";
 import type { Scenario } from "../scenario/model.js";
 import { VirtualEngine } from "../sim/virtual-engine.js";
 import { replicationMetrics, type ReplicationMetrics } from "./replication-metrics.js";
@@ -17,6 +18,8 @@ export interface ReplicationTask {
   clients: number;
   replication: number;
   seed: number;
+  /** Send the whole result back too (compare reads every metric; plan only the metrics). */
+  keepResult?: boolean;
 }
 
 const EVENTS_PER_SLICE = 250_000;
@@ -41,10 +44,11 @@ export class Replication {
     return this.finished || durationMs <= 0 ? 1 : this.engine.nowMs / durationMs;
   }
 
-  /** The replication's metrics (after `step` returned true). */
-  metrics(): ReplicationMetrics {
+  /** The replication's metrics, and its whole result when the task keeps it (after `step` returned true). */
+  outcome(): { metrics: ReplicationMetrics; result?: Result } {
     if (!this.finished) throw new Error("replication not finished");
     const result = buildResult(this.engine.totals(), 0, false);
-    return replicationMetrics(result, this.task.replication, this.task.seed);
+    const metrics = replicationMetrics(result, this.task.replication, this.task.seed);
+    return this.task.keepResult === true ? { metrics, result } : { metrics };
   }
 }

@@ -8,12 +8,14 @@ import { KmssimError } from "../core/kmssim-error.js";
 import { Worker } from "node:worker_threads";
 import { formatCount } from "../format/format-number.js";
 import type { FromPlanWorker, ToPlanWorker } from "./plan-wire.js";
+import type { Result } from "../results/result.js";
 import type { ReplicationMetrics } from "./replication-metrics.js";
 import { Replication, type ReplicationTask } from "./replication.js";
 
 export interface ReplicationCallbacks {
   onProgress(run: number, fraction: number): void;
-  onDone(run: number, metrics: ReplicationMetrics): void;
+  /** `result` when the task asked to keep it. */
+  onDone(run: number, metrics: ReplicationMetrics, result?: Result): void;
 }
 
 /** A replication could not be run (a worker threw, exited, or the engine failed): exit 3. */
@@ -54,7 +56,8 @@ async function runOnMainThread(tasks: readonly ReplicationTask[], callbacks: Rep
     } catch (err) {
       throw new ReplicationFailedError(`running ${describeTask(task)} failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    callbacks.onDone(task.run, replication.metrics());
+    const { metrics, result } = replication.outcome();
+    callbacks.onDone(task.run, metrics, result);
   }
   return { interrupted: false };
 }
@@ -104,7 +107,7 @@ function runOnWorkers(
           callbacks.onProgress(message.run, message.fraction);
           return;
         }
-        callbacks.onDone(message.run, message.metrics);
+        callbacks.onDone(message.run, message.metrics, message.result);
         feed(worker);
       });
       worker.on("error", (err) => {

@@ -7,6 +7,8 @@ import { selectMetric } from "./glob.js";
 import { DEFAULT_MAX_REGRESSION, limitFor, parseMaxRegression, type RegressionLimits } from "./limits.js";
 import { profileOf, type Better, type MetricUnit, type MetricValue, type RunIdentity, type RunProfile } from "./run-profile.js";
 import { judge } from "./verdict.js";
+import { CONFIDENCE } from "../stats/confidence.js";
+import { percentileNoise, type Noise, type NoiseJudge } from "./noise.js";
 
 export interface ComparisonRow {
   metric: string;
@@ -19,7 +21,12 @@ export interface ComparisonRow {
   /** The limit applied, in percent of the baseline. */
   limitPct: number;
   worse: boolean;
+  /** Worse past the limit and the change is significant (not within noise). */
   regressed: boolean;
+  /** Worse past the limit, but within the noise estimate: not a regression. */
+  withinNoise: boolean;
+  /** The noise estimate behind `withinNoise`; absent when the metric has none (judged by its limit alone). */
+  noise?: Noise;
 }
 
 export interface Comparison {
@@ -38,6 +45,15 @@ export interface CompareOptions {
    * without wildcards may also be any other number of the result (`hosts.kms1.late`).
    */
   metrics?: readonly string[];
+  /**
+   * How to tell change from noise; default: single runs, the latency percentiles'
+   * sampling intervals (computed by profileOf at its confidence).
+   */
+  noise?: NoiseJudge;
+  /** Confidence of the default noise judge, as a fraction (default 0.95). */
+  confidence?: number;
+  /** Do not warn when the seeds differ (replications: each side runs several on purpose). */
+  ignoreSeed?: boolean;
 }
 
 /** Every metric of both runs, paired by name: error codes seen in only one run count 0 in the other. */
@@ -57,9 +73,9 @@ function pairs(baseline: RunProfile, candidate: RunProfile): { base: MetricValue
   return out;
 }
 
-export function differences(baseline: RunIdentity, candidate: RunIdentity): string[] {
+export function differences(baseline: RunIdentity, candidate: RunIdentity, ignoreSeed = false): string[] {
   const warnings: string[] = [];
-  for (const key of ["scenario", "mode", "clients", "seed"] as const) {
+  for (const key of ignoreSeed ? (["scenario", "mode", "clients"] as const) : (["scenario", "mode", "clients", "seed"] as const)) {
     if (baseline[key] !== candidate[key]) {
       warnings.push(`the runs differ in ${key} (baseline ${baseline[key]}, candidate ${candidate[key]}): deltas may come from that, not from a change`);
     }
@@ -114,19 +130,26 @@ export function compareProfiles(baseline: RunProfile, candidate: RunProfile, opt
       "KMSSIM_BAD_METRIC",
     );
   }
+  const noiseOf = options.noise ?? percentileNoise(baseline.intervals, candidate.intervals, options.confidence ?? CONFIDENCE);
   const rows = selected.map(({ base, cand }): ComparisonRow => {
     const limit = limitFor(limits, base.metric);
+    const verdict = judge(base.value, cand.value, base.better, base.unit, limit);
+    const noise = verdict.delta === null ? undefined : noiseOf(base.metric);
+    const significant = noise?.significant ?? true;
     return {
       metric: base.metric,
       unit: base.unit,
       better: base.better,
       baseline: base.value,
       candidate: cand.value,
-      ...judge(base.value, cand.value, base.better, base.unit, limit),
+      ...verdict,
+      regressed: verdict.regressed && significant,
+      withinNoise: verdict.regressed && !significant,
       limitPct: Math.round(limit * 100 * 1e6) / 1e6,
+      ...(noise === undefined ? {} : { noise }),
     };
   });
-  return { rows, pass: rows.every((r) => !r.regressed), warnings: differences(baseline.identity, candidate.identity) };
+  return { rows, pass: rows.every((r) => !r.regressed), warnings: differences(baseline.identity, candidate.identity, options.ignoreSeed) };
 }
 
 /** Both results in, rows out; throws CompareError on a histogram that does not decode. */

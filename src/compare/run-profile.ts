@@ -4,7 +4,9 @@
 import type { Result } from "../results/result.js";
 import { metricLeaves } from "../results/result-metrics.js";
 import type { Better as SchemaBetter, MetricUnit } from "../results/result-schema.js";
+import { CONFIDENCE } from "../stats/confidence.js";
 import { histogramList, mergedLatency, PERCENTILE_KEYS } from "./merged-latency.js";
+import type { SampleInterval } from "./noise.js";
 
 /** "neither": a number with no better direction (a host's share); it never regresses. */
 export type Better = SchemaBetter | "neither";
@@ -35,12 +37,17 @@ export interface RunProfile {
   errorGroups: { prefix: string; counts: Record<string, number> }[];
   /** Every number of the result by its path (the result schema's metrics): `--metric` may name any. */
   fields: ReadonlyMap<string, MetricValue>;
+  /** Latency percentile metrics with the interval their sample supports (single-run noise). */
+  intervals: ReadonlyMap<string, SampleInterval>;
 }
 
 const ratio = (ok: number, sent: number): number | null => (sent > 0 ? ok / sent : null);
 
-/** Extracts every compared metric; throws CompareError on a histogram that does not decode. */
-export function profileOf(result: Result): RunProfile {
+/**
+ * Extracts every compared metric; throws CompareError on a histogram that does not decode.
+ * `confidence` sizes the percentiles' sampling intervals.
+ */
+export function profileOf(result: Result, confidence = CONFIDENCE): RunProfile {
   const fields = new Map(
     metricLeaves(result).map((leaf): [string, MetricValue] => [
       leaf.path,
@@ -54,9 +61,14 @@ export function profileOf(result: Result): RunProfile {
     return value;
   };
   const metrics: MetricValue[] = [];
+  const intervals = new Map<string, SampleInterval>();
   const latency = (prefix: string, holder: { histogram: string | readonly string[] }): void => {
-    const p = mergedLatency(histogramList(holder.histogram), `${prefix}.histogram`);
-    for (const key of PERCENTILE_KEYS) metrics.push({ ...field(`${prefix}.latencyMs.${key}`), value: p[key] });
+    const merged = mergedLatency(histogramList(holder.histogram), `${prefix}.histogram`, confidence);
+    for (const key of PERCENTILE_KEYS) {
+      const metric = `${prefix}.latencyMs.${key}`;
+      metrics.push({ ...field(metric), value: merged.percentiles[key] });
+      intervals.set(metric, merged.intervals[key]);
+    }
   };
   /** A number compared as the result stores it. */
   const stored = (metric: string): void => void metrics.push(field(metric));
@@ -87,5 +99,6 @@ export function profileOf(result: Result): RunProfile {
       { prefix: "clients.errors", counts: result.clients.errors },
     ],
     fields,
+    intervals,
   };
 }

@@ -92,7 +92,11 @@ export class LatencyRecorder {
   percentileMs(percentile: number): number {
     if (this.total === 0) return 0;
     const fpCount = (Math.min(percentile, 100) / 100) * this.total;
-    const rank = Math.max(Math.ceil(fpCount - ulp(fpCount)), 1);
+    return this.valueAtRankMs(Math.max(Math.ceil(fpCount - ulp(fpCount)), 1));
+  }
+
+  /** The `rank`-th smallest recorded value (1-based) in ms, as its bucket's highest equivalent value; 0 when empty. */
+  valueAtRankMs(rank: number): number {
     const counts = this.counts;
     let seen = 0;
     for (let i = 0; i < COUNTS_LENGTH; i++) {

@@ -85,7 +85,7 @@ describe("running replications on the main thread", () => {
 
   it("a replication reports metrics only once it finished", () => {
     const replication = new Replication(task(0, 1, 41));
-    expect(() => replication.metrics()).toThrow(/not finished/);
+    expect(() => replication.outcome()).toThrow(/not finished/);
     expect(replication.fraction).toBe(0);
   });
 });

@@ -46,8 +46,9 @@ describe("compareResults", () => {
   });
 
   it("a slower candidate regresses p99 past 10%; swapped, the same row is better", () => {
-    const fast = resultWith({ activation: Array.from({ length: 200 }, (_, k) => (1 + (k % 10)) / 10) });
-    const slow = resultWith({ activation: Array.from({ length: 200 }, (_, k) => 1 + (k % 10)) });
+    // 2,000 samples: 20 beyond p99, enough for its interval to be bounded (see noise.test.ts).
+    const fast = resultWith({ activation: Array.from({ length: 2000 }, (_, k) => (1 + (k % 10)) / 10) });
+    const slow = resultWith({ activation: Array.from({ length: 2000 }, (_, k) => 1 + (k % 10)) });
     const forward = compareResults(fast, slow);
     expect(forward.pass).toBe(false);
     const p99 = row(forward.rows, "rpc.activation.latencyMs.p99");
@@ -108,8 +109,8 @@ describe("compareResults", () => {
   });
 
   it("per-metric limits and --metric selection", () => {
-    const base = resultWith({ activation: [10] });
-    const cand = resultWith({ activation: [11.5] });
+    const base = resultWith({ activation: Array.from({ length: 1000 }, () => 10) });
+    const cand = resultWith({ activation: Array.from({ length: 1000 }, () => 11.5) });
     expect(compareResults(base, cand).pass).toBe(false);
     const relaxed = compareResults(base, cand, { limits: parseMaxRegression("activation.latencyMs.*=20%") });
     expect(relaxed.pass).toBe(true);

@@ -11,8 +11,8 @@ const lineOf = (text: string, metric: string): string => {
 
 describe("renderComparison", () => {
   it("one line per metric with baseline, candidate, delta, delta%, limit and verdict; FAIL names the regressions", () => {
-    const base = resultWith({ activation: [1] }, (r) => void (r.failovers = 0));
-    const cand = resultWith({ activation: [1.5] }, (r) => void (r.failovers = 2));
+    const base = resultWith({ activation: Array.from({ length: 1000 }, () => 1) }, (r) => void (r.failovers = 0));
+    const cand = resultWith({ activation: Array.from({ length: 1000 }, () => 1.5) }, (r) => void (r.failovers = 2));
     const text = renderComparison(compareResults(base, cand), { baseline: "a.json", candidate: "b.json" });
     expect(text).toContain("baseline a.json  candidate b.json");
     expect(

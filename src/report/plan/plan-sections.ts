@@ -2,7 +2,7 @@
 // thresholds, and the table of every point. Every value from the file is escaped.
 
 import { OP_SYMBOL } from "../../format/palette.js";
-import type { MeanCi } from "../../capacity/confidence.js";
+import type { MeanCi } from "../../stats/confidence.js";
 import type { PlanPoint, PlanRecommendation, PlanReport } from "../../capacity/plan-report.js";
 import { formatCi, formatHostCounts } from "../../capacity/render-plan.js";
 import { escapeHtml } from "../escape.js";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { meanCi } from "../../src/capacity/confidence.js";
-import { regularizedBeta, studentTCritical } from "../../src/capacity/student-t.js";
+import { meanCi } from "../../src/stats/confidence.js";
+import { regularizedBeta, studentTCritical } from "../../src/stats/student-t.js";
 
 describe("Student's t critical values", () => {
   it("match the published two-sided 95% table", () => {
