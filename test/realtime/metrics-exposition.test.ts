@@ -70,11 +70,13 @@ describe("live registry", () => {
     expect(select(text, "kmssim_rpc_total", { kind: "activation", host: "kms2", status: "unreachable" })[0].value).toBe(1);
     expect(select(text, "kmssim_rpc_total", { kind: "renewal", host: "kms3", status: "ok" })[0].value).toBe(1);
     expect(total(text, "kmssim_rpc_total")).toBe(5);
+    // A partition of the fleet: 12 activated of 100, 10 of them licensed now.
     expect(select(text, "kmssim_clients").map((s) => [s.labels.state, s.value])).toEqual([
-      ["total", 100],
-      ["activated", 12],
       ["licensed", 10],
+      ["lapsed", 2],
+      ["not_activated", 88],
     ]);
+    expect(total(text, "kmssim_clients")).toBe(100);
     expect(select(text, "kmssim_host_up").map((s) => [s.labels.host, s.value])).toEqual([
       ["kms1", 1],
       ["kms2", 0],
@@ -93,21 +95,45 @@ describe("live registry", () => {
     ]);
     expect(select(text, "kmssim_simulated_seconds")[0].value).toBe(3600);
     const counts = expectWellFormedHistogram(text, "kmssim_rpc_latency_seconds");
-    expect(counts.get(JSON.stringify([["kind", "activation"]]))).toBe(4);
-    expect(select(text, "kmssim_rpc_latency_seconds_sum", { kind: "activation" })[0].value).toBeCloseTo(2.008, 9);
+    const series = (kind: string, host: string): string =>
+      JSON.stringify([
+        ["host", host],
+        ["kind", kind],
+      ]);
+    expect(counts).toEqual(
+      new Map([
+        [series("activation", "kms1"), 3],
+        [series("renewal", "kms3"), 1],
+        [series("activation", "kms2"), 1],
+      ]),
+    );
+    expect(select(text, "kmssim_rpc_latency_seconds_sum", { kind: "activation", host: "kms1" })[0].value).toBeCloseTo(0.008, 9);
+    expect(select(text, "kmssim_rpc_latency_seconds_sum", { kind: "activation", host: "kms2" })[0].value).toBeCloseTo(2, 9);
     // 2000 ms lies on a bound: counted in le="2", not only in +Inf.
-    expect(select(text, "kmssim_rpc_latency_seconds_bucket", { kind: "activation", le: "2" })[0].value).toBe(4);
-    expect(select(text, "kmssim_rpc_latency_seconds_bucket", { kind: "activation", le: "1" })[0].value).toBe(3);
+    expect(select(text, "kmssim_rpc_latency_seconds_bucket", { kind: "activation", host: "kms2", le: "2" })[0].value).toBe(1);
+    expect(select(text, "kmssim_rpc_latency_seconds_bucket", { kind: "activation", host: "kms2", le: "1" })[0].value).toBe(0);
+    expect(total(text, "kmssim_rpc_latency_seconds_bucket", { kind: "activation", le: "1" })).toBe(3);
   });
 
-  it("for any outcomes: histograms are cumulative, end at +Inf = _count = that kind's RPC total", async () => {
+  it("for any outcomes: histograms are cumulative, end at +Inf = _count = that kind and host's RPC total", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(outcomeArb, { maxLength: 40 }), { minLength: 1, maxLength: 4 }), async (workers) => {
         const text = parsePromText(await createLiveRegistry(() => view(workers.map((o) => slice(o, 0, 0)))).metrics());
+        if (workers.flat().length === 0) {
+          expect(select(text, "kmssim_rpc_latency_seconds_count")).toEqual([]);
+          return;
+        }
         const counts = expectWellFormedHistogram(text, "kmssim_rpc_latency_seconds");
         for (const kind of ["activation", "renewal"]) {
-          expect(counts.get(JSON.stringify([["kind", kind]]))).toBe(total(text, "kmssim_rpc_total", { kind }));
+          for (const host of ["none", ...HOSTS, "endpoint-3"]) {
+            const key = JSON.stringify([
+              ["host", host],
+              ["kind", kind],
+            ]);
+            expect(counts.get(key) ?? 0).toBe(total(text, "kmssim_rpc_total", { kind, host }));
+          }
         }
+        expect([...counts.values()].reduce((a, n) => a + n, 0)).toBe(total(text, "kmssim_rpc_total"));
       }),
       { numRuns: 40 },
     );
