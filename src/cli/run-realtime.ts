@@ -184,12 +184,12 @@ async function startLiveMetrics(
 }
 
 /** Starts the endpoint and says where on stderr, with a note when it is reachable beyond this machine. */
-export async function serveMetrics(registry: Registry, listen: MetricsListen, who: string): Promise<MetricsServer> {
+export async function serveMetrics(registry: Registry, listen: MetricsListen, who: string, out: NodeJS.WritableStream = process.stderr): Promise<MetricsServer> {
   const { startMetricsServer } = await import("../realtime/live-metrics/metrics-server.js");
   const server = await startMetricsServer(registry, listen);
-  process.stderr.write(`${who}: metrics at ${server.url}\n`);
+  out.write(`${who}: metrics at ${server.url}\n`);
   if (!isLoopbackListen(listen.host)) {
-    process.stderr.write(`${who}: note: the metrics are open to anyone who can reach ${listen.host}:${server.port} (${listen.given}); they carry no secrets\n`);
+    out.write(`${who}: note: the metrics are open to anyone who can reach ${listen.host}:${server.port} (${listen.given}); they carry no secrets\n`);
   }
   return server;
 }

@@ -38,12 +38,13 @@ export function parseMetricsListen(text: string, flag = "--metrics-listen"): Met
  * The one listen address from --metrics-port and --metrics-listen, or null without either.
  * Both at once are refused: they would say the same thing twice, maybe differently.
  */
-export function metricsListenOf(options: { metricsPort?: number; metricsListen?: string }): MetricsListen | null {
+export function metricsListenOf(options: { metricsPort?: number; metricsListen?: string }, fromEnvironment = true): MetricsListen | null {
   const { metricsPort, metricsListen } = options;
   if (metricsPort !== undefined && metricsListen !== undefined) {
+    const env = fromEnvironment ? " (either may come from KMSSIM_METRICS_PORT / KMSSIM_METRICS_LISTEN)" : "";
     throw new KmssimError(
-      `--metrics-port ${metricsPort} and --metrics-listen ${metricsListen} both say where the metrics listen (either may come from ` +
-        `KMSSIM_METRICS_PORT / KMSSIM_METRICS_LISTEN); give one: --metrics-port P is --metrics-listen 127.0.0.1:P`,
+      `--metrics-port ${metricsPort} and --metrics-listen ${metricsListen} both say where the metrics listen${env}; ` +
+        "give one: --metrics-port P is --metrics-listen 127.0.0.1:P",
     );
   }
   if (metricsListen !== undefined) return parseMetricsListen(metricsListen);
