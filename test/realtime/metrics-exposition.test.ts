@@ -1,5 +1,5 @@
 // Live metrics, main-thread side: the prom-client registry read from a run view, and the
-// HTTP endpoint on 127.0.0.1 (200 /metrics, 404 elsewhere, port in use, close).
+// HTTP endpoint (200 /metrics, 404 elsewhere, port in use, close; another address when given).
 
 import http from "node:http";
 import fc from "fast-check";
@@ -8,6 +8,7 @@ import { createLiveRegistry, leLabel, METRICS_CONTENT_TYPE, statusLabel } from "
 import { LiveRpcCounts } from "../../src/realtime/live-metrics/live-rpc-counts.js";
 import type { LiveHostView, LiveRunView, LiveSliceView } from "../../src/realtime/live-metrics/live-view.js";
 import { MetricsPortError, startMetricsServer } from "../../src/realtime/live-metrics/metrics-server.js";
+import { parseMetricsListen } from "../../src/realtime/live-metrics/metrics-listen.js";
 import { expectWellFormedHistogram, parsePromText, select, total } from "./metrics-text.js";
 import { connectRefused } from "../helpers/connect-refused.js";
 
@@ -237,5 +238,33 @@ describe("metrics server", () => {
     } finally {
       await first.close();
     }
+  });
+
+  it("listens where --metrics-listen says: 0.0.0.0 answers on loopback too, and the URL names what was typed", async () => {
+    const server = await startMetricsServer(
+      createLiveRegistry(() => null),
+      parseMetricsListen("0.0.0.0:0"),
+    );
+    try {
+      expect(server.url).toBe(`http://0.0.0.0:${server.port}/metrics`);
+      expect((await get(server.port, "/metrics")).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("an address this machine does not have is exit 2 (KMSSIM_NOT_AN_ADDRESS), naming the flag as given", async () => {
+    // 192.0.2.0/24 is TEST-NET-1: documentation only, never a local address.
+    const err = await startMetricsServer(
+      createLiveRegistry(() => null),
+      parseMetricsListen("192.0.2.1:0"),
+    ).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(MetricsPortError);
+    expect((err as MetricsPortError).code).toBe("KMSSIM_NOT_AN_ADDRESS");
+    expect((err as MetricsPortError).exitCode).toBe(2);
+    expect((err as MetricsPortError).message).toContain("--metrics-listen 192.0.2.1:0: 192.0.2.1 is not an address of this machine");
   });
 });
