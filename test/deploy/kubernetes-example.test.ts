@@ -207,7 +207,8 @@ describe("deploy/kubernetes: a realtime fleet in an Indexed Job against one host
     onTestFinished(() => new Promise<void>((resolve) => gateway.close(() => resolve())));
     const dns = startContainer(dnsContainer, { DNS_LISTEN: "127.0.0.1:0", KEY_FILE: keyFile });
     const dnsPort = await waitFor("kmssim dns to listen", () => /listening on 127\.0\.0\.1:(\d+)/.exec(dns.output())?.[1] ?? null);
-    const startAt = new Date(Date.now() + 6_000).toISOString();
+    // Room for the hosts to publish and four shards to start: on a loaded 2-core machine that took 20 s.
+    const startAt = new Date(Date.now() + 30_000).toISOString();
     const hosts = startContainer(hostsContainer, {
       POD_IP: "127.0.0.1",
       START_AT: startAt,
