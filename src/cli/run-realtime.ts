@@ -184,7 +184,12 @@ async function startLiveMetrics(
 }
 
 /** Starts the endpoint and says where on stderr, with a note when it is reachable beyond this machine. */
-export async function serveMetrics(registry: Registry, listen: MetricsListen, who: string, out: NodeJS.WritableStream = process.stderr): Promise<MetricsServer> {
+export async function serveMetrics(
+  registry: Registry,
+  listen: MetricsListen,
+  who: string,
+  out: NodeJS.WritableStream = process.stderr,
+): Promise<MetricsServer> {
   const { startMetricsServer } = await import("../realtime/live-metrics/metrics-server.js");
   const server = await startMetricsServer(registry, listen);
   out.write(`${who}: metrics at ${server.url}\n`);
