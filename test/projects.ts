@@ -35,6 +35,7 @@ export const PARALLEL_TESTS: readonly string[] = [
   "test/realtime/host-publisher-scavenge-retry.test.ts",
   "test/realtime/host-service-queue.test.ts",
   "test/realtime/metrics-buckets.test.ts",
+  "test/realtime/metrics-flags.test.ts",
   "test/realtime/run-failure-message.test.ts",
   "test/projects.test.ts",
 ];

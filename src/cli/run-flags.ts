@@ -39,8 +39,30 @@ export const RUN_FLAGS = {
     replay: "what is printed does not change the run",
   },
   "metrics-port": {
-    option: { type: "number", describe: "realtime: serve live Prometheus metrics at http://127.0.0.1:PORT/metrics while the run lasts (0 = a free port)" },
+    option: {
+      type: "number",
+      describe:
+        "realtime: serve live Prometheus metrics at http://127.0.0.1:PORT/metrics while the run lasts (0 = a free port); short for --metrics-listen 127.0.0.1:PORT",
+    },
     replay: "watching a run does not change it, and the port may be taken",
+  },
+  "metrics-listen": {
+    option: {
+      type: "string",
+      describe:
+        "realtime: serve the live metrics at ADDR:PORT instead, e.g. 0.0.0.0:9464 for a Prometheus on another machine or pod, [::1]:9464. " +
+        "An IP address you type is your choice to be reachable there; kmssim still sends load only to loopback (and --allow-address)",
+    },
+    replay: "watching a run does not change it, and the address may be taken",
+  },
+  "metrics-push": {
+    option: {
+      type: "string",
+      describe:
+        "realtime: when the run ends (also on Ctrl-C or failure), PUT the final metrics to this Prometheus Pushgateway, e.g. http://127.0.0.1:9091 " +
+        "(job kmssim, grouped by scenario and shard). An IP address, not a name: the URL you type is the one place this sends to",
+    },
+    replay: "where the metrics go is the replayer's choice",
   },
   check: {
     option: {

@@ -14,6 +14,8 @@ import { defaultWorkers, machineLimits } from "./machine-limits.js";
 import { rejectRealtimeOnlyFlags } from "./run-realtime.js";
 import { KmssimError } from "../core/kmssim-error.js";
 import type { RunOptions } from "./run-flags.js";
+import { metricsListenOf } from "../realtime/live-metrics/metrics-listen.js";
+import { parseMetricsPush } from "../realtime/live-metrics/metrics-push.js";
 
 export interface RunInput {
   /** The scenario with --mode and --seed applied. */
@@ -68,13 +70,7 @@ function applyOverrides(scenario: Scenario, options: RunOptions): Scenario {
       "--check is virtual-only: it checks the discrete-event engine's invariants after every event, and a realtime run has no single order of events to check. Use --mode virtual with --check, or drop --check.",
     );
   }
-  if (options.metricsPort !== undefined) {
-    if (out.mode !== "realtime")
-      throw new KmssimError("--metrics-port is for realtime runs (--mode realtime): a virtual run ends before anyone could scrape it");
-    if (!Number.isSafeInteger(options.metricsPort) || options.metricsPort < 0 || options.metricsPort > 65535) {
-      throw new KmssimError(`--metrics-port must be a port number from 0 to 65535 (0 = a free port), got ${options.metricsPort}`);
-    }
-  }
+  checkMetricsFlags(options, out.mode);
   if (options.workers !== undefined && (!Number.isSafeInteger(options.workers) || options.workers < 0 || options.workers > 64)) {
     throw new KmssimError(`--workers must be a whole number from 0 to 64 (0 = clients on the main thread), got ${options.workers}`);
   }
@@ -87,6 +83,19 @@ function applyOverrides(scenario: Scenario, options: RunOptions): Scenario {
     );
   }
   return out;
+}
+
+/** --metrics-port, --metrics-listen and --metrics-push: well-formed, not both listen flags, realtime only. */
+function checkMetricsFlags(options: RunOptions, mode: Scenario["mode"]): void {
+  const listen = metricsListenOf(options);
+  if (listen !== null && mode !== "realtime") {
+    throw new KmssimError(`${listen.given.split(" ")[0]} is for realtime runs (--mode realtime): a virtual run ends before anyone could scrape it`);
+  }
+  if (options.metricsPush === undefined) return;
+  parseMetricsPush(options.metricsPush);
+  if (mode !== "realtime") {
+    throw new KmssimError("--metrics-push is for realtime runs (--mode realtime): a virtual run's numbers are in its result (--out), exact and complete");
+  }
 }
 
 /** --shard i/N, checked against the run it splits; the whole fleet without the flag. */

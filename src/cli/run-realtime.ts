@@ -21,6 +21,10 @@ import { isUnspecified, NOT_LOOPBACK, parseAllowEntry, scenarioDestinationProble
 import { externalDnsServer } from "../dns/run-key.js";
 import { parseStartAt } from "../realtime/start-at.js";
 import { CompressedClock } from "../realtime/compressed-clock.js";
+import { isLoopbackListen, metricsListenOf, type MetricsListen } from "../realtime/live-metrics/metrics-listen.js";
+import { parseMetricsPush, pushGroupings, pushMetrics, PUSH_JOB, type MetricsPush } from "../realtime/live-metrics/metrics-push.js";
+import type { MetricsServer } from "../realtime/live-metrics/metrics-server.js";
+import type { Registry } from "prom-client";
 
 /** How often the descriptor table is looked at when the limit is within reach. */
 const FD_WATCH_EVERY_MS = 200;
@@ -31,6 +35,9 @@ export async function runRealtimeMode(
     clients?: number;
     workers?: number;
     metricsPort?: number;
+    metricsListen?: string;
+    /** Pushgateway URL the final metrics go to when the run ends. */
+    metricsPush?: string;
     /** This process runs only the shard's clients (WHOLE_FLEET: all of them). */
     shard: ShardSpec;
     externalHosts?: boolean;
@@ -61,7 +68,14 @@ export async function runRealtimeMode(
   const fdLimit = warnAboutFileLimit(clients);
   // Listening before anything starts: a port in use fails the run before it runs.
   let live: LiveRunView | null = null;
-  const metrics = options.metricsPort === undefined ? null : await startLiveMetrics(options.metricsPort, () => live);
+  const metrics = await startLiveMetrics(
+    {
+      listen: metricsListenOf(options),
+      push: options.metricsPush === undefined ? null : parseMetricsPush(options.metricsPush),
+      groupings: pushGroupings(scenario.name, options.shard),
+    },
+    () => live,
+  );
   const fdWatch = fdLimit === null ? null : new FdLimitWatch(fdLimit);
   try {
     const outcome = await runRealtime(scenario, {
@@ -94,7 +108,8 @@ export async function runRealtimeMode(
     throw failure;
   } finally {
     fdWatch?.stop();
-    await metrics?.close();
+    // However the run ended (done, Ctrl-C, failed): the final values go to the Pushgateway.
+    await metrics?.end();
   }
 }
 
@@ -148,13 +163,53 @@ export function startAtFlag(text: string | undefined, options: { allowPast: bool
   return parseStartAt(text, CompressedClock.wallNowMs(), options);
 }
 
-/** The --metrics-port endpoint (loaded only when asked for); a port in use is exit 3. */
-async function startLiveMetrics(port: number, view: () => LiveRunView | null): Promise<{ close(): Promise<void> }> {
+/**
+ * The live metrics when asked for (loaded only then): served at --metrics-port/--metrics-listen
+ * while the run lasts (a port in use is exit 3), pushed to --metrics-push at its end.
+ */
+async function startLiveMetrics(
+  wanted: { listen: MetricsListen | null; push: MetricsPush | null; groupings: Record<string, string> },
+  view: () => LiveRunView | null,
+): Promise<{ end(): Promise<void> } | null> {
+  if (wanted.listen === null && wanted.push === null) return null;
   const { createLiveRegistry } = await import("../realtime/live-metrics/exposition.js");
+  const registry = createLiveRegistry(view);
+  const server = wanted.listen === null ? null : await serveMetrics(registry, wanted.listen, "kmssim");
+  return {
+    end: async () => {
+      if (wanted.push !== null) await pushFinal(registry, wanted.push, wanted.groupings, "kmssim");
+      await server?.close();
+    },
+  };
+}
+
+/** Starts the endpoint and says where on stderr, with a note when it is reachable beyond this machine. */
+export async function serveMetrics(
+  registry: Registry,
+  listen: MetricsListen,
+  who: string,
+  out: NodeJS.WritableStream = process.stderr,
+): Promise<MetricsServer> {
   const { startMetricsServer } = await import("../realtime/live-metrics/metrics-server.js");
-  const server = await startMetricsServer(createLiveRegistry(view), port);
-  process.stderr.write(`kmssim: metrics at ${server.url}\n`);
+  const server = await startMetricsServer(registry, listen);
+  out.write(`${who}: metrics at ${server.url}\n`);
+  if (!isLoopbackListen(listen.host)) {
+    out.write(`${who}: note: the metrics are open to anyone who can reach ${listen.host}:${server.port} (${listen.given}); they carry no secrets\n`);
+  }
   return server;
+}
+
+/** The push at the end: a failure is a warning (the run's own outcome and exit code stand). */
+export async function pushFinal(registry: Registry, push: MetricsPush, groupings: Record<string, string>, who: string): Promise<void> {
+  const group = Object.entries(groupings)
+    .map(([k, v]) => `/${k}/${v}`)
+    .join("");
+  try {
+    await pushMetrics(registry, push, groupings);
+    process.stderr.write(`${who}: pushed the final metrics to ${push.url} (job ${PUSH_JOB}${group})\n`);
+  } catch (err) {
+    process.stderr.write(`${who}: warning: could not push the metrics to ${push.url}: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
 }
 
 /** The error a failed realtime run ends with: a KmssimError in plain words where we know the cause. */

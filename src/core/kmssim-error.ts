@@ -27,7 +27,7 @@ export const KMSSIM_ERRORS = {
   KMSSIM_TOO_BIG: { exit: BAD_INPUT, means: "the fleet does not fit this machine's memory" },
   KMSSIM_TOO_LONG: { exit: BAD_INPUT, means: "a realtime run would last more than 7 days of wall time (--allow-long-run)" },
   KMSSIM_NOT_LOOPBACK: { exit: BAD_INPUT, means: "the run would send to an address beyond loopback that --allow-address does not name" },
-  KMSSIM_NOT_AN_ADDRESS: { exit: BAD_INPUT, means: "--listen names an address this machine does not have" },
+  KMSSIM_NOT_AN_ADDRESS: { exit: BAD_INPUT, means: "--listen or --metrics-listen names an address this machine does not have" },
   KMSSIM_BAD_KEY_FILE: { exit: BAD_INPUT, means: "a TSIG key file cannot be read or is not a key file" },
   KMSSIM_BAD_ZONE_FILE: { exit: BAD_INPUT, means: "a zone file cannot be read or has problems" },
   KMSSIM_BAD_RESULT: { exit: BAD_INPUT, means: "a result or plan file (compare, merge, report) cannot be read or is not one kmssim wrote" },

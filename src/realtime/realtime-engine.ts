@@ -22,7 +22,8 @@ import type { SliceTotalsWire } from "./fleet/slice-wire.js";
 import { shardSlices } from "./fleet/shard-slices.js";
 import { ThreadLoadMonitor } from "./fleet/thread-load.js";
 import { generatorReport } from "./generator-report.js";
-import type { LiveRunView } from "./live-metrics/live-view.js";
+import type { LiveHostView, LiveRunView } from "./live-metrics/live-view.js";
+import type { HostSelfCount } from "../results/host-report.js";
 import { mergeTotals } from "./merge-slices.js";
 import { RunFailedError } from "./run-failed-error.js";
 import { servicesLink, type ServicesLink } from "./services/services-link.js";
@@ -146,7 +147,8 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       };
       slices.push(options.workers === 0 ? inProcessSlice(setup) : workerSlice(setup));
     });
-    options.onLive?.(liveView(plan, shardClients, services, slices, clock));
+    const live = liveView(plan, shardClients, services, slices, clock);
+    options.onLive?.(live.view);
     if (fault === "main-busy") mainBusy = setInterval(() => blockFor(MAIN_BUSY_MS), MAIN_BUSY_EVERY_MS);
 
     const mainLoad = new ThreadLoadMonitor("main");
@@ -189,10 +191,14 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     for (const { slice, totals: t } of reported) {
       slice.latest = { ...slice.latest, activated: t.activatedClients, licensed: t.byStatus[LicenseStatus.Licensed] };
     }
+    // What the live metrics show from here on (a push at the end): the hosts as they were
+    // when the fleet stopped, not closed listeners, and the time the run stopped at.
+    live.freeze(nowMs);
     const hosts = await services.finish(nowMs).catch((err: Error) => {
       failures.hosts ??= err.message;
       return null;
     });
+    if (hosts !== null) live.settleHosts(hosts.report.hosts);
     // Hosts elsewhere: the clients' view of them; so too when the hosts' thread died.
     const hostBooks = externalHosts || hosts === null ? null : hosts.report;
     timeline.finish(nowMs, totals, hostBooks);
@@ -338,13 +344,33 @@ function shortestTimedIntervalMs(scenario: Scenario): number {
   return Math.min(...intervals);
 }
 
-/** The running fleet as the live metrics see it (hosts' counters, workers' latest progress). */
-function liveView(plan: FleetPlan, clientsTotal: number, services: ServicesLink, slices: readonly Slice[], clock: CompressedClock): LiveRunView {
+/**
+ * The running fleet as the live metrics see it (hosts' counters, workers' latest progress).
+ * Frozen once the fleet stops; then the hosts' own final books replace their last progress.
+ */
+function liveView(
+  plan: FleetPlan,
+  clientsTotal: number,
+  services: ServicesLink,
+  slices: readonly Slice[],
+  clock: CompressedClock,
+): { view: LiveRunView; freeze(nowMs: number): void; settleHosts(books: readonly (HostSelfCount | null)[]): void } {
+  let frozen: { seconds: number; hosts: LiveHostView[] } | null = null;
   return {
-    clientsTotal,
-    simulatedSeconds: () => Math.min(Math.max(0, clock.simNowMs()), plan.scenario.durationMs) / 1000,
-    hosts: () => services.live().hosts,
-    slices: () => slices.map((s) => s.latest),
-    endpointName: (index) => plan.dns.endpoints[index]?.name ?? (index < 0 ? "none" : `endpoint-${index}`),
+    view: {
+      clientsTotal,
+      simulatedSeconds: () => frozen?.seconds ?? Math.min(Math.max(0, clock.simNowMs()), plan.scenario.durationMs) / 1000,
+      hosts: () => frozen?.hosts ?? services.live().hosts,
+      slices: () => slices.map((s) => s.latest),
+      endpointName: (index) => plan.dns.endpoints[index]?.name ?? (index < 0 ? "none" : `endpoint-${index}`),
+    },
+    freeze: (nowMs) => (frozen = { seconds: nowMs / 1000, hosts: services.live().hosts }),
+    settleHosts: (books) => {
+      if (frozen === null) return;
+      frozen.hosts = frozen.hosts.map((h) => {
+        const own = books.find((b) => b?.name === h.name);
+        return own == null ? h : { ...h, requests: own.requests, unanswered: own.unanswered, lost: own.lost, late: own.late };
+      });
+    },
   };
 }

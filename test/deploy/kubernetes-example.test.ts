@@ -8,7 +8,9 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { parseAllDocuments } from "yaml";
 import type { Result } from "../../src/results/result.js";
 import { BIN, REPO_ROOT } from "../e2e/helpers.js";
@@ -22,7 +24,14 @@ interface Manifest {
   kind: string;
   metadata: { name: string };
   data?: Record<string, string>;
-  spec?: { completionMode?: string; completions?: number; parallelism?: number; clusterIP?: string; template: { spec: { containers: Container[] } } };
+  spec?: {
+    completionMode?: string;
+    completions?: number;
+    parallelism?: number;
+    clusterIP?: string;
+    ports?: { name: string; port: number }[];
+    template: { metadata?: { annotations?: Record<string, string> }; spec: { containers: Container[] } };
+  };
 }
 
 function manifests(file: string): Manifest[] {
@@ -152,6 +161,25 @@ describe("deploy/kubernetes: a realtime fleet in an Indexed Job against one host
     expect(fleet.command[2]).toContain('--allow-address "$HOSTS_IP"');
   });
 
+  it("serves metrics where the pods' Prometheus annotations say, and the fleet pushes to a Pushgateway when named", () => {
+    const job = byKind("Job");
+    const deployment = byKind("Deployment");
+    const fleet = job.spec!.template.spec.containers[0];
+    const hosts = deployment.spec!.template.spec.containers.find((c) => c.name === "hosts")!;
+    for (const [manifest, container] of [
+      [job, fleet],
+      [deployment, hosts],
+    ] as const) {
+      const annotations = manifest.spec!.template.metadata?.annotations ?? {};
+      expect(annotations["prometheus.io/scrape"]).toBe("true");
+      expect(annotations["prometheus.io/port"]).toBe(container.env?.find((e) => e.name === "METRICS_PORT")?.value);
+      expect(container.command[2]).toContain('--metrics-listen "$POD_IP:$METRICS_PORT"');
+    }
+    expect(byKind("Service").spec?.ports?.find((p) => p.name === "metrics")?.port).toBe(9464);
+    expect(fleet.env?.find((e) => e.name === "PUSHGATEWAY")?.value, "no push unless a Pushgateway is named").toBe("");
+    expect(fleet.command[2]).toContain('${PUSH_IP:+--metrics-push "http://$PUSH_IP:$PUSHGATEWAY_PORT"}');
+  });
+
   it("runs here on loopback: dns and hosts containers, four fleet shards at the same START_AT, then the merge", async () => {
     const dir = mkdtempSync(join(work, "realtime-"));
     const keyFile = join(dir, "kmssim.key");
@@ -168,9 +196,19 @@ describe("deploy/kubernetes: a realtime fleet in an Indexed Job against one host
     );
     const [dnsContainer, hostsContainer] = byKind("Deployment").spec!.template.spec.containers;
 
+    const pushes: string[] = [];
+    const gateway = http.createServer((req, res) => {
+      req.resume().on("end", () => {
+        pushes.push(`${req.method} ${req.url}`);
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
+    onTestFinished(() => new Promise<void>((resolve) => gateway.close(() => resolve())));
     const dns = startContainer(dnsContainer, { DNS_LISTEN: "127.0.0.1:0", KEY_FILE: keyFile });
     const dnsPort = await waitFor("kmssim dns to listen", () => /listening on 127\.0\.0\.1:(\d+)/.exec(dns.output())?.[1] ?? null);
-    const startAt = new Date(Date.now() + 6_000).toISOString();
+    // Room for the hosts to publish and four shards to start: on a loaded 2-core machine that took 20 s.
+    const startAt = new Date(Date.now() + 30_000).toISOString();
     const hosts = startContainer(hostsContainer, {
       POD_IP: "127.0.0.1",
       START_AT: startAt,
@@ -178,6 +216,7 @@ describe("deploy/kubernetes: a realtime fleet in an Indexed Job against one host
       KEY_FILE: keyFile,
       DNS_ADDRESS: `127.0.0.1:${dnsPort}`,
       HOST_PORT_BASE: "0",
+      METRICS_PORT: "0",
     });
     await waitFor("both hosts to publish", () => ((hosts.output().match(/12294/g) ?? []).length >= 2 ? true : null));
 
@@ -193,6 +232,10 @@ describe("deploy/kubernetes: a realtime fleet in an Indexed Job against one host
           RESULTS: results,
           HOSTS_IP: "127.0.0.1",
           DNS_PORT: dnsPort,
+          POD_IP: "127.0.0.1",
+          METRICS_PORT: "0",
+          PUSHGATEWAY: "127.0.0.1",
+          PUSHGATEWAY_PORT: String((gateway.address() as AddressInfo).port),
         }),
       ),
     );
@@ -212,5 +255,8 @@ describe("deploy/kubernetes: a realtime fleet in an Indexed Job against one host
     expect(merged.hosts.map((h) => h.name)).toEqual(["kms1", "kms2"]);
     expect(merged.hosts.every((h) => h.requests > 0)).toBe(true);
     expect(merged.rpc.activation.errors["0xC004F06C"] ?? 0).toBe(0);
+    // Live metrics: the hosts served theirs; each shard pushed its final values to its own group.
+    expect(hosts.output()).toMatch(/kmssim host: metrics at http:\/\/127\.0\.0\.1:\d+\/metrics/);
+    expect(pushes.sort()).toEqual([1, 2, 3, 4].map((i) => `PUT /metrics/job/kmssim/scenario/fleet-realtime/shard/${i}-of-4`));
   }, 120_000);
 });

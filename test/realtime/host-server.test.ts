@@ -72,6 +72,25 @@ describe("KmsHostServer: answers", () => {
     expect(served).toContainEqual([3, "renewal", Code.CountInsufficient]);
   });
 
+  it("tells onServed each answer's residence: queue wait and service, growing down a FIFO queue", async () => {
+    const residences: number[] = [];
+    const host = newHost({ serviceTimeMs: 10, concurrency: 1, onServed: (_i, _kind, _status, residenceMs) => residences.push(residenceMs) });
+    const { port } = await host.start();
+    const client = await Client.connect(port);
+    const sentAt = performance.now();
+    // Five requests arrive together at one server: the k-th answered waited for the k-1 before it.
+    client.socket.write(Buffer.concat([0, 1, 2, 3, 4].map((k) => encodeRequest(request(k)))));
+    await client.waitFrames(5);
+    const elapsedMs = performance.now() - sentAt;
+    expect(residences).toHaveLength(5);
+    expect(
+      residences.every((r, k) => r >= 0 && (k === 0 || r >= residences[k - 1])),
+      residences.join(", "),
+    ).toBe(true);
+    expect(residences[4]).toBeGreaterThan(residences[0]);
+    expect(residences[4]).toBeLessThanOrEqual(elapsedMs);
+  });
+
   it("answers a client that half-closes after sending, then ends the connection", async () => {
     const host = newHost({ serviceTimeMs: 20 });
     const { port } = await host.start();

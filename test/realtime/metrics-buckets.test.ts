@@ -91,8 +91,12 @@ describe("LiveRpcCounts", () => {
         const got = new Map([...merged.rpc].map(([k, e]) => [k, e.count]));
         expect(got).toEqual(directCounts(workers.flat()));
         for (const [k, e] of merged.rpc) expect(k).toBe(key(e.kind === "renewal" ? 1 : 0, e.host, e.status));
-        // The histogram of a kind counts exactly that kind's outcomes.
-        [false, true].forEach((renewal, kind) => expect(merged.latency[kind].count).toBe(workers.flat().filter((o) => o.renewal === renewal).length));
+        // The histogram of a (kind, host) counts exactly that pair's outcomes, and only pairs seen have one.
+        const pairs = new Map<string, number>();
+        for (const o of workers.flat()) pairs.set(`${o.renewal ? 1 : 0}|${o.host}`, (pairs.get(`${o.renewal ? 1 : 0}|${o.host}`) ?? 0) + 1);
+        const histograms = new Map([...merged.latency].map(([k, e]) => [k, e.buckets.count]));
+        expect(histograms).toEqual(pairs);
+        for (const [k, e] of merged.latency) expect(k).toBe(`${e.kind === "renewal" ? 1 : 0}|${e.host}`);
       }),
     );
   });

@@ -85,7 +85,8 @@ describe("fleet driver live counts", () => {
     ] as const) {
       expect(sum((e) => e.kind === kind && e.status === 0)).toBe(stats.ok);
       expect(sum((e) => e.kind === kind && e.status !== 0)).toBe(stats.failed);
-      expect(merged.latency[kind === "renewal" ? 1 : 0].count).toBe(stats.ok + stats.failed);
+      const latencyCount = [...merged.latency.values()].filter((e) => e.kind === kind).reduce((a, e) => a + e.buckets.count, 0);
+      expect(latencyCount).toBe(stats.ok + stats.failed);
     }
     expect(totals.activation.ok).toBeGreaterThan(0);
     // Host a answered everything it was sent; b refused everything (unreachable on the client side).
@@ -94,5 +95,8 @@ describe("fleet driver live counts", () => {
     expect(refused.n).toBeGreaterThan(0);
     expect(sum((e) => e.host === 1 && e.status === 0)).toBe(0);
     expect([...merged.dns.values()].reduce((a, b) => a + b, 0)).toBe(totals.dns.ok + totals.dns.failed);
+    // Latency per (kind, host): as many observations as that pair's outcomes, the dead host's too.
+    for (const e of merged.latency.values()) expect(e.buckets.count).toBe(sum((r) => r.kind === e.kind && r.host === e.host));
+    expect([...merged.latency.values()].some((e) => e.host === 1)).toBe(true);
   });
 });

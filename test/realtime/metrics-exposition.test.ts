@@ -1,5 +1,5 @@
 // Live metrics, main-thread side: the prom-client registry read from a run view, and the
-// HTTP endpoint on 127.0.0.1 (200 /metrics, 404 elsewhere, port in use, close).
+// HTTP endpoint (200 /metrics, 404 elsewhere, port in use, close; another address when given).
 
 import http from "node:http";
 import fc from "fast-check";
@@ -8,6 +8,7 @@ import { createLiveRegistry, leLabel, METRICS_CONTENT_TYPE, statusLabel } from "
 import { LiveRpcCounts } from "../../src/realtime/live-metrics/live-rpc-counts.js";
 import type { LiveHostView, LiveRunView, LiveSliceView } from "../../src/realtime/live-metrics/live-view.js";
 import { MetricsPortError, startMetricsServer } from "../../src/realtime/live-metrics/metrics-server.js";
+import { parseMetricsListen } from "../../src/realtime/live-metrics/metrics-listen.js";
 import { expectWellFormedHistogram, parsePromText, select, total } from "./metrics-text.js";
 import { connectRefused } from "../helpers/connect-refused.js";
 
@@ -70,11 +71,13 @@ describe("live registry", () => {
     expect(select(text, "kmssim_rpc_total", { kind: "activation", host: "kms2", status: "unreachable" })[0].value).toBe(1);
     expect(select(text, "kmssim_rpc_total", { kind: "renewal", host: "kms3", status: "ok" })[0].value).toBe(1);
     expect(total(text, "kmssim_rpc_total")).toBe(5);
+    // A partition of the fleet: 12 activated of 100, 10 of them licensed now.
     expect(select(text, "kmssim_clients").map((s) => [s.labels.state, s.value])).toEqual([
-      ["total", 100],
-      ["activated", 12],
       ["licensed", 10],
+      ["lapsed", 2],
+      ["not_activated", 88],
     ]);
+    expect(total(text, "kmssim_clients")).toBe(100);
     expect(select(text, "kmssim_host_up").map((s) => [s.labels.host, s.value])).toEqual([
       ["kms1", 1],
       ["kms2", 0],
@@ -93,21 +96,45 @@ describe("live registry", () => {
     ]);
     expect(select(text, "kmssim_simulated_seconds")[0].value).toBe(3600);
     const counts = expectWellFormedHistogram(text, "kmssim_rpc_latency_seconds");
-    expect(counts.get(JSON.stringify([["kind", "activation"]]))).toBe(4);
-    expect(select(text, "kmssim_rpc_latency_seconds_sum", { kind: "activation" })[0].value).toBeCloseTo(2.008, 9);
+    const series = (kind: string, host: string): string =>
+      JSON.stringify([
+        ["host", host],
+        ["kind", kind],
+      ]);
+    expect(counts).toEqual(
+      new Map([
+        [series("activation", "kms1"), 3],
+        [series("renewal", "kms3"), 1],
+        [series("activation", "kms2"), 1],
+      ]),
+    );
+    expect(select(text, "kmssim_rpc_latency_seconds_sum", { kind: "activation", host: "kms1" })[0].value).toBeCloseTo(0.008, 9);
+    expect(select(text, "kmssim_rpc_latency_seconds_sum", { kind: "activation", host: "kms2" })[0].value).toBeCloseTo(2, 9);
     // 2000 ms lies on a bound: counted in le="2", not only in +Inf.
-    expect(select(text, "kmssim_rpc_latency_seconds_bucket", { kind: "activation", le: "2" })[0].value).toBe(4);
-    expect(select(text, "kmssim_rpc_latency_seconds_bucket", { kind: "activation", le: "1" })[0].value).toBe(3);
+    expect(select(text, "kmssim_rpc_latency_seconds_bucket", { kind: "activation", host: "kms2", le: "2" })[0].value).toBe(1);
+    expect(select(text, "kmssim_rpc_latency_seconds_bucket", { kind: "activation", host: "kms2", le: "1" })[0].value).toBe(0);
+    expect(total(text, "kmssim_rpc_latency_seconds_bucket", { kind: "activation", le: "1" })).toBe(3);
   });
 
-  it("for any outcomes: histograms are cumulative, end at +Inf = _count = that kind's RPC total", async () => {
+  it("for any outcomes: histograms are cumulative, end at +Inf = _count = that kind and host's RPC total", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(outcomeArb, { maxLength: 40 }), { minLength: 1, maxLength: 4 }), async (workers) => {
         const text = parsePromText(await createLiveRegistry(() => view(workers.map((o) => slice(o, 0, 0)))).metrics());
+        if (workers.flat().length === 0) {
+          expect(select(text, "kmssim_rpc_latency_seconds_count")).toEqual([]);
+          return;
+        }
         const counts = expectWellFormedHistogram(text, "kmssim_rpc_latency_seconds");
         for (const kind of ["activation", "renewal"]) {
-          expect(counts.get(JSON.stringify([["kind", kind]]))).toBe(total(text, "kmssim_rpc_total", { kind }));
+          for (const host of ["none", ...HOSTS, "endpoint-3"]) {
+            const key = JSON.stringify([
+              ["host", host],
+              ["kind", kind],
+            ]);
+            expect(counts.get(key) ?? 0).toBe(total(text, "kmssim_rpc_total", { kind, host }));
+          }
         }
+        expect([...counts.values()].reduce((a, n) => a + n, 0)).toBe(total(text, "kmssim_rpc_total"));
       }),
       { numRuns: 40 },
     );
@@ -211,5 +238,33 @@ describe("metrics server", () => {
     } finally {
       await first.close();
     }
+  });
+
+  it("listens where --metrics-listen says: 0.0.0.0 answers on loopback too, and the URL names what was typed", async () => {
+    const server = await startMetricsServer(
+      createLiveRegistry(() => null),
+      parseMetricsListen("0.0.0.0:0"),
+    );
+    try {
+      expect(server.url).toBe(`http://0.0.0.0:${server.port}/metrics`);
+      expect((await get(server.port, "/metrics")).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("an address this machine does not have is exit 2 (KMSSIM_NOT_AN_ADDRESS), naming the flag as given", async () => {
+    // 192.0.2.0/24 is TEST-NET-1: documentation only, never a local address.
+    const err = await startMetricsServer(
+      createLiveRegistry(() => null),
+      parseMetricsListen("192.0.2.1:0"),
+    ).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(MetricsPortError);
+    expect((err as MetricsPortError).code).toBe("KMSSIM_NOT_AN_ADDRESS");
+    expect((err as MetricsPortError).exitCode).toBe(2);
+    expect((err as MetricsPortError).message).toContain("--metrics-listen 192.0.2.1:0: 192.0.2.1 is not an address of this machine");
   });
 });

@@ -24,7 +24,10 @@ import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
 import { isStdout } from "../output-target.js";
 import { HOST_REPORT_SCHEMA, type HostReport } from "../../results/host-report.js";
 import { applyHostEvent } from "../../realtime/host/host-event.js";
-import { allowedAddresses, startAtFlag } from "../run-realtime.js";
+import { allowedAddresses, serveMetrics, startAtFlag } from "../run-realtime.js";
+import { metricsListenOf } from "../../realtime/live-metrics/metrics-listen.js";
+import type { HostAnswerCounts, HostProcessView } from "../../realtime/live-metrics/host-exposition.js";
+import type { MetricsServer } from "../../realtime/live-metrics/metrics-server.js";
 import { isUnspecified, NOT_LOOPBACK, scenarioDestinationProblem } from "../../realtime/fleet/address-guard.js";
 import type { HostEvent } from "../../scenario/model.js";
 import { defineCommand, SCENARIO_REQUIRED } from "../command-module.js";
@@ -48,6 +51,9 @@ export interface HostCommandOptions {
   out?: string;
   /** IPv4 addresses or ranges a scenario's dns.server may name besides loopback (--allow-address). */
   allowAddress?: readonly string[];
+  /** Serve the hosts' live metrics at 127.0.0.1:PORT (--metrics-port) or ADDR:PORT (--metrics-listen). */
+  metricsPort?: number;
+  metricsListen?: string;
 }
 
 export interface HostCommandIo {
@@ -89,6 +95,15 @@ export const hostCli = defineCommand({
         array: true,
         describe: "The scenario's dns.server may be this IPv4 address or range besides loopback (a --dns you type needs no permission). Repeatable",
       })
+      .option("metrics-port", {
+        type: "number",
+        describe: "Serve the hosts' live Prometheus metrics at http://127.0.0.1:PORT/metrics while they run (0 = a free port)",
+      })
+      .option("metrics-listen", {
+        type: "string",
+        describe:
+          "Serve them at ADDR:PORT instead (e.g. 0.0.0.0:9464 or the pod's IP for a Prometheus elsewhere; [::1]:9464); the address you type is your choice",
+      })
       .example("$0 host scenarios/multi-host.yaml --dns 127.0.0.1:5353 --key-file kmssim.key --port-base 0", "Hosts on free ports, published to a kmssim dns")
       .example(
         "$0 host fleet.yaml --listen 10.0.0.5 --start-at 2026-11-25T18:00:00Z",
@@ -109,6 +124,8 @@ export const hostCli = defineCommand({
       startAt: args["start-at"],
       out: args.out,
       allowAddress: args["allow-address"],
+      metricsPort: args["metrics-port"],
+      metricsListen: args["metrics-listen"],
     }),
 });
 
@@ -134,6 +151,10 @@ export async function hostCommand(options: HostCommandOptions, streams: HostComm
   }
 
   if (options.out !== undefined) await checkWritable(options.out);
+  const metricsListen = metricsListenOf(options, false);
+  // prom-client is loaded only when the metrics are asked for.
+  const exposition = metricsListen === null ? null : await import("../../realtime/live-metrics/host-exposition.js");
+  const answers: HostAnswerCounts | null = exposition === null ? null : new exposition.HostAnswerCounts();
 
   const stopped = io.stopped ?? untilSignal();
   const clock = new CompressedClock(startAtMs ?? CompressedClock.wallNowMs(), timeScale);
@@ -152,13 +173,24 @@ export async function hostCommand(options: HostCommandOptions, streams: HostComm
       rpcTimeoutMs: scenario.network.rpcTimeoutMs,
       // Below `ulimit -n`: at the cap a newcomer evicts an idle peer instead of every accept failing.
       limits: { maxConnections },
+      onServed: answers === null ? undefined : (_index, kind, status, residenceMs) => answers.record(spec.name, kind, status, residenceMs),
     }),
   );
   const started: KmsHostServer[] = [];
   let publisher: HostPublisher | null = null;
   const eventTimers: ClockTimer[] = [];
   let report: HostReport | null = null;
+  let metrics: MetricsServer | null = null;
   try {
+    // Listening before the hosts start: a metrics port in use stops the command before they serve.
+    if (metricsListen !== null && exposition !== null && answers !== null) {
+      metrics = await serveMetrics(
+        exposition.createHostRegistry(() => started.map(hostView), answers),
+        metricsListen,
+        "kmssim host",
+        io.out,
+      );
+    }
     const published = [];
     for (const [k, server] of servers.entries()) {
       const target = await server.start().catch((error: unknown) => {
@@ -210,6 +242,7 @@ export async function hostCommand(options: HostCommandOptions, streams: HostComm
     if (options.out !== undefined) report = hostReport(scenario, options.startAt ?? null, clock, started);
   } finally {
     eventTimers.forEach((t) => t.clear());
+    await metrics?.close();
     await publisher?.close();
     await Promise.all(started.map((s) => s.stop()));
   }
@@ -226,6 +259,12 @@ export async function hostCommand(options: HostCommandOptions, streams: HostComm
   }
   io.out.write("kmssim host: stopped\n");
   return EXIT.pass;
+}
+
+/** A host as its live metrics read it. */
+function hostView(server: KmsHostServer): HostProcessView {
+  const snap = server.snapshot();
+  return { ...snap, up: snap.state === "up", inService: server.inService, waiting: server.waiting };
 }
 
 function hostReport(scenario: Scenario, startAt: string | null, clock: CompressedClock, servers: readonly KmsHostServer[]): HostReport {

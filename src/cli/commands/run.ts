@@ -39,6 +39,7 @@ export const runCli = defineCommand({
       .example("$0 run scenarios/failover.yaml --seed 7 --check", "Same run, checking invariants after every event")
       .example("$0 run scenarios/realtime-smoke.yaml --mode realtime", "Real sockets on loopback")
       .example("$0 run scenarios/realtime-smoke.yaml --metrics-port 9464", "Realtime, with Prometheus metrics while it runs")
+      .example("$0 run scenarios/realtime-smoke.yaml --metrics-push http://127.0.0.1:9091", "Realtime; its final metrics PUT to a Pushgateway when it ends")
       .example("$0 run scenarios/realtime-smoke.yaml --clock strict", "Realtime at exactly timeScale; the result says whether this machine kept up")
       .example(
         "$0 run scenarios/multi-host.yaml --shard 2/4 --out shard2.json",

@@ -74,6 +74,8 @@ async function main(): Promise<void> {
     clearInterval(progress);
     await close();
   }
+  // The final counts, so the live metrics' last values (a push at the end) are the run's.
+  port.postMessage({ type: "progress", ...driver.progress() } satisfies FromWorker);
   const done: FromWorker = { type: "done", totals: sliceTotalsToWire(driver.totals()), thread: load.finish() };
   port.postMessage(done);
   port.close();

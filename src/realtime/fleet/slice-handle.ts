@@ -111,6 +111,8 @@ export function inProcessSlice(setup: SliceSetup): Slice {
     // The resolver's socket is closed on failure too, or it would hold the process open.
     done: driver.run().then(
       async () => {
+        // The final counts, as a worker's last progress message carries them.
+        slice.latest = driver.progress();
         await close();
         return sliceTotalsToWire(driver.totals());
       },

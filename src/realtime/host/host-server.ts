@@ -77,8 +77,8 @@ export interface KmsHostServerOptions {
   wallNow?: () => number;
   /** listen() backlog; default 4096 (the kernel caps it at net.core.somaxconn). */
   backlog?: number;
-  /** Called after each answer is written. */
-  onServed?: (hostIndex: number, kind: RequestKind, status: number) => void;
+  /** Called after each answer is written; `residenceMs`: real ms from its arrival (queue wait and service). */
+  onServed?: (hostIndex: number, kind: RequestKind, status: number, residenceMs: number) => void;
   /** Idle timeout, per-connection queue and connection cap; defaults in connection-limits.ts. */
   limits?: Partial<ConnectionLimits>;
 }
@@ -148,6 +148,8 @@ interface Job {
   count: number;
   activationIntervalMs: number;
   renewalIntervalMs: number;
+  /** Wall ms when the request was read. */
+  arrivedMs: number;
 }
 
 const DEFAULT_BACKLOG = 4096;
@@ -597,6 +599,7 @@ export class KmsHostServer implements HostServerCounters {
       count: a.count,
       activationIntervalMs: a.activationIntervalMs,
       renewalIntervalMs: a.renewalIntervalMs,
+      arrivedMs: this.wallNowMs(),
     });
   }
 
@@ -633,7 +636,7 @@ export class KmsHostServer implements HostServerCounters {
     this.touch(conn);
     if (conn.peerEnded && conn.pending === 0 && !conn.paused) this.endConnection(conn);
     else this.updateFlow(conn);
-    this.onServed?.(this.hostIndex, job.renewal ? "renewal" : "activation", job.status);
+    this.onServed?.(this.hostIndex, job.renewal ? "renewal" : "activation", job.status, this.wallNowMs() - job.arrivedMs);
   }
 
   /** Empties the service queue; returns how many requests it held. */

@@ -13,8 +13,8 @@
 import { Gauge, Registry } from "prom-client";
 import { Code, formatCode } from "../../core/errors.js";
 import { LIVE_LATENCY_BOUNDS_MS } from "./latency-buckets.js";
-import { mergeLiveRpc, RPC_KINDS, type MergedLive } from "./live-rpc-counts.js";
-import type { LiveRunView } from "./live-view.js";
+import { mergeLiveRpc, type MergedLive } from "./live-rpc-counts.js";
+import type { LiveHostView, LiveRunView } from "./live-view.js";
 
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
@@ -69,13 +69,13 @@ export function createLiveRegistry(view: () => LiveRunView | null): Registry {
   collected(
     registry,
     "kmssim_rpc_latency_seconds",
-    "Client-side RPC latency by kind, from when the request was due (no coordinated omission)",
+    "Client-side RPC latency by kind and host, from when the request was due (no coordinated omission); sum by (le, kind) for the whole fleet",
     "histogram",
     () => {
       const run = view();
       if (run === null) return [];
-      return live(run).latency.flatMap((buckets, k) =>
-        histogramSamples("kmssim_rpc_latency_seconds", { kind: RPC_KINDS[k] }, buckets.cumulative(), buckets.sumMs / 1000),
+      return [...live(run).latency.values()].flatMap((e) =>
+        histogramSamples("kmssim_rpc_latency_seconds", { kind: e.kind, host: run.endpointName(e.host) }, e.buckets.cumulative(), e.buckets.sumMs / 1000),
       );
     },
   );
@@ -84,8 +84,35 @@ export function createLiveRegistry(view: () => LiveRunView | null): Registry {
     if (run === null) return [];
     return [...live(run).dns].map(([status, n]) => ({ value: n, labels: { status: statusLabel(status) } }));
   });
+  registerHostMetrics(registry, () => view()?.hosts() ?? []);
+  // A partition (Prometheus: a sum over a label must mean something): sum() is the fleet.
+  new Gauge({
+    name: "kmssim_clients",
+    help: "Simulated clients by state, each in one: licensed now, lapsed (activated before, not licensed now), not_activated (never yet); sum() is the fleet",
+    labelNames: ["state"],
+    registers: [registry],
+    collect() {
+      const run = view();
+      if (run === null) return;
+      for (const [state, n] of Object.entries(clientStates(run))) this.set({ state }, n);
+    },
+  });
+  new Gauge({
+    name: "kmssim_simulated_seconds",
+    help: "Simulated time since the run's time 0",
+    registers: [registry],
+    collect() {
+      const run = view();
+      if (run !== null) this.set(run.simulatedSeconds());
+    },
+  });
+  return registry;
+}
+
+/** The host-side metrics a run and `kmssim host` both serve, read from the hosts' own counters. */
+export function registerHostMetrics(registry: Registry, hosts: () => readonly LiveHostView[]): void {
   collected(registry, "kmssim_host_requests_total", "Requests each host read (host-side count)", "counter", () =>
-    (view()?.hosts() ?? []).map((h) => ({ value: h.requests, labels: { host: h.name } })),
+    hosts().map((h) => ({ value: h.requests, labels: { host: h.name } })),
   );
   collected(
     registry,
@@ -93,7 +120,7 @@ export function createLiveRegistry(view: () => LiveRunView | null): Registry {
     "Requests a host read but did not answer in time: unanswered (hung), lost (crash), late (client gone), bad_frame",
     "counter",
     () =>
-      (view()?.hosts() ?? []).flatMap((h) => [
+      hosts().flatMap((h) => [
         { value: h.unanswered, labels: { host: h.name, reason: "unanswered" } },
         { value: h.lost, labels: { host: h.name, reason: "lost" } },
         { value: h.late, labels: { host: h.name, reason: "late" } },
@@ -107,39 +134,23 @@ export function createLiveRegistry(view: () => LiveRunView | null): Registry {
     labelNames: ["host"],
     registers: [registry],
     collect() {
-      for (const h of view()?.hosts() ?? []) this.set({ host: h.name }, h.up ? 1 : 0);
+      for (const h of hosts()) this.set({ host: h.name }, h.up ? 1 : 0);
     },
   });
-  new Gauge({
-    name: "kmssim_clients",
-    help: "Simulated clients: total, activated at least once, licensed now",
-    labelNames: ["state"],
-    registers: [registry],
-    collect() {
-      const run = view();
-      if (run === null) return;
-      const slices = run.slices();
-      this.set({ state: "total" }, run.clientsTotal);
-      this.set(
-        { state: "activated" },
-        slices.reduce((a, s) => a + s.activated, 0),
-      );
-      this.set(
-        { state: "licensed" },
-        slices.reduce((a, s) => a + s.licensed, 0),
-      );
-    },
-  });
-  new Gauge({
-    name: "kmssim_simulated_seconds",
-    help: "Simulated time since the run's time 0",
-    registers: [registry],
-    collect() {
-      const run = view();
-      if (run !== null) this.set(run.simulatedSeconds());
-    },
-  });
-  return registry;
+}
+
+/** The clients in three states that add up to the fleet (counts from one progress message per worker, so consistent). */
+export function clientStates(run: Pick<LiveRunView, "clientsTotal" | "slices">): { licensed: number; lapsed: number; not_activated: number } {
+  const slices = run.slices();
+  const activated = Math.min(
+    run.clientsTotal,
+    slices.reduce((a, s) => a + s.activated, 0),
+  );
+  const licensed = Math.min(
+    activated,
+    slices.reduce((a, s) => a + s.licensed, 0),
+  );
+  return { licensed, lapsed: activated - licensed, not_activated: run.clientsTotal - activated };
 }
 
 /** `_bucket{le}` for each bound and +Inf, then `_sum` and `_count` (= the +Inf bucket). */
@@ -157,7 +168,7 @@ export function histogramSamples(name: string, labels: Labels, cumulative: reado
 }
 
 /** A metric whose samples are computed at scrape time (see the file comment). */
-function collected(registry: Registry, name: string, help: string, type: "counter" | "histogram", samples: () => Sample[]): void {
+export function collected(registry: Registry, name: string, help: string, type: "counter" | "histogram", samples: () => Sample[]): void {
   const metric = {
     name,
     help,

@@ -1,7 +1,8 @@
-// Client-side RPC outcomes by (kind, host, status) and latency buckets by kind, kept by
-// each fleet driver for the live metrics and sent, cumulative, with every progress
-// message. Recording allocates nothing: statuses are interned into small slots (a run
-// sees a handful) and counts live in one Float64Array indexed by (status, host, kind).
+// Client-side RPC outcomes by (kind, host, status) and latency buckets by (kind, host),
+// kept by each fleet driver for the live metrics and sent, cumulative, with every progress
+// message. Recording allocates nothing after a (kind, host)'s first RPC: statuses are
+// interned into small slots (a run sees a handful), counts live in one Float64Array
+// indexed by (status, host, kind), and each (kind, host) has its buckets.
 
 import { LatencyBuckets, type LatencyBucketsWire } from "./latency-buckets.js";
 
@@ -12,18 +13,24 @@ export type RpcKind = (typeof RPC_KINDS)[number];
 export interface LiveRpcWire {
   /** Flat (kind 0|1, host endpoint index or -1, status, count) tuples, non-zero counts only. */
   rpc: number[];
-  /** Latency buckets: [activation, renewal]. */
-  latency: LatencyBucketsWire[];
+  /** Latency buckets per kind (0 activation, 1 renewal) and host (endpoint index or -1); only pairs that saw an RPC. */
+  latency: LiveLatencyWire[];
   /** Flat (status, count) tuples of DNS queries answered or failed (status 0 = answered). */
   dns: number[];
 }
 
+export interface LiveLatencyWire extends LatencyBucketsWire {
+  kind: number;
+  host: number;
+}
+
 export function emptyLiveRpcWire(): LiveRpcWire {
-  return { rpc: [], latency: RPC_KINDS.map(() => new LatencyBuckets().toWire()), dns: [] };
+  return { rpc: [], latency: [], dns: [] };
 }
 
 export class LiveRpcCounts {
-  readonly latency = RPC_KINDS.map(() => new LatencyBuckets());
+  /** (host + 1) * 2 + kind → that pair's latency buckets. */
+  private readonly latency = new Map<number, LatencyBuckets>();
   private readonly statuses: number[] = [];
   /** Host slots: endpoint index + 1 (slot 0 is "no host"). */
   private hostSlots: number;
@@ -37,7 +44,10 @@ export class LiveRpcCounts {
   /** One RPC outcome; latency from when it was due, as the result measures it. */
   record(renewal: boolean, host: number, status: number, latencyMs: number): void {
     const kind = renewal ? 1 : 0;
-    this.latency[kind].record(latencyMs);
+    const pair = (host + 1) * 2 + kind;
+    let buckets = this.latency.get(pair);
+    if (buckets === undefined) this.latency.set(pair, (buckets = new LatencyBuckets()));
+    buckets.record(latencyMs);
     let slot = this.statuses.indexOf(status);
     if (slot < 0 || host + 1 >= this.hostSlots) slot = this.grow(status, host);
     this.counts[(slot * this.hostSlots + host + 1) * 2 + kind]++;
@@ -55,7 +65,8 @@ export class LiveRpcCounts {
     });
     const dnsFlat = dns.ok > 0 ? [0, dns.ok] : [];
     for (const [status, n] of dns.errors) dnsFlat.push(status, n);
-    return { rpc, latency: this.latency.map((l) => l.toWire()), dns: dnsFlat };
+    const latency = [...this.latency].map(([pair, buckets]) => ({ kind: pair % 2, host: Math.floor(pair / 2) - 1, ...buckets.toWire() }));
+    return { rpc, latency, dns: dnsFlat };
   }
 
   /** A new status or a host past the table (DNS named an unplanned endpoint): rebuild once. */
@@ -79,12 +90,13 @@ export class LiveRpcCounts {
 export interface MergedLive {
   /** "kind|host|status" → count. */
   rpc: Map<string, { kind: RpcKind; host: number; status: number; count: number }>;
-  latency: LatencyBuckets[];
+  /** "kind|host" → latency buckets. */
+  latency: Map<string, { kind: RpcKind; host: number; buckets: LatencyBuckets }>;
   dns: Map<number, number>;
 }
 
 export function mergeLiveRpc(wires: readonly LiveRpcWire[]): MergedLive {
-  const merged: MergedLive = { rpc: new Map(), latency: RPC_KINDS.map(() => new LatencyBuckets()), dns: new Map() };
+  const merged: MergedLive = { rpc: new Map(), latency: new Map(), dns: new Map() };
   for (const wire of wires) {
     for (let k = 0; k + 3 < wire.rpc.length; k += 4) {
       const [kind, host, status, count] = [wire.rpc[k], wire.rpc[k + 1], wire.rpc[k + 2], wire.rpc[k + 3]];
@@ -93,7 +105,12 @@ export function mergeLiveRpc(wires: readonly LiveRpcWire[]): MergedLive {
       if (entry === undefined) merged.rpc.set(key, { kind: RPC_KINDS[kind], host, status, count });
       else entry.count += count;
     }
-    wire.latency.forEach((l, kind) => merged.latency[kind].addWire(l));
+    for (const l of wire.latency) {
+      const key = `${l.kind}|${l.host}`;
+      let entry = merged.latency.get(key);
+      if (entry === undefined) merged.latency.set(key, (entry = { kind: RPC_KINDS[l.kind], host: l.host, buckets: new LatencyBuckets() }));
+      entry.buckets.addWire(l);
+    }
     for (let k = 0; k + 1 < wire.dns.length; k += 2) merged.dns.set(wire.dns[k], (merged.dns.get(wire.dns[k]) ?? 0) + wire.dns[k + 1]);
   }
   return merged;

@@ -1,5 +1,5 @@
-// The HTTP endpoint of the live metrics: GET /metrics on 127.0.0.1 only (the simulator
-// is a loopback tool; nothing of it listens on other interfaces), 404 for other paths.
+// The HTTP endpoint of the live metrics: GET /metrics, 404 for other paths; on 127.0.0.1
+// unless the user typed another address (--metrics-listen, see metrics-listen.ts).
 // close() also ends keep-alive connections a scraper holds, so the process can exit.
 //
 // It shares the event loop with the run's hosts, so scrapers get little of it: at most
@@ -13,20 +13,20 @@ import type { AddressInfo, Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { Registry } from "prom-client";
 import { CachedText } from "./cached-text.js";
-
-export const METRICS_ADDRESS = "127.0.0.1";
+import { DEFAULT_METRICS_ADDRESS, metricsUrl, type MetricsListen } from "./metrics-listen.js";
 
 export class MetricsPortError extends KmssimError {
   constructor(
     message: string,
     readonly errno: string | undefined,
   ) {
-    super(message, errno === "EACCES" ? "KMSSIM_LISTEN_DENIED" : "KMSSIM_PORT_IN_USE");
+    super(message, errno === "EACCES" ? "KMSSIM_LISTEN_DENIED" : errno === "EADDRNOTAVAIL" ? "KMSSIM_NOT_AN_ADDRESS" : "KMSSIM_PORT_IN_USE");
     this.name = "MetricsPortError";
   }
 }
 
 export interface MetricsServer {
+  host: string;
   port: number;
   url: string;
   /** Most connections open at once so far; for tests and diagnostics. */
@@ -59,9 +59,11 @@ const TIMEOUT_CHECK_MS = 1_000;
 
 export async function startMetricsServer(
   registry: Pick<Registry, "metrics" | "contentType">,
-  port: number,
+  /** Where to listen; a bare port is 127.0.0.1:port (--metrics-port). */
+  listen: number | MetricsListen,
   limits: Partial<MetricsServerLimits> = {},
 ): Promise<MetricsServer> {
+  const { host, port, given } = typeof listen === "number" ? { host: DEFAULT_METRICS_ADDRESS, port: listen, given: `--metrics-port ${listen}` } : listen;
   const { maxConnections, headersTimeoutMs, keepAliveTimeoutMs, cacheMs, wallNowMs } = { ...DEFAULT_METRICS_LIMITS, ...limits };
   const text = new CachedText({ build: () => registry.metrics(), maxAgeMs: cacheMs, wallNowMs });
   const server = http.createServer(
@@ -100,15 +102,22 @@ export async function startMetricsServer(
   server.on("clientError", (_err, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EADDRNOTAVAIL") {
+        reject(
+          new MetricsPortError(`${given}: ${host} is not an address of this machine; give one of its own addresses, or 0.0.0.0 for every interface`, err.code),
+        );
+        return;
+      }
       const why = err.code === "EADDRINUSE" ? "is in use" : err.code === "EACCES" ? "is not allowed for this user" : `cannot be used (${err.message})`;
-      reject(new MetricsPortError(`--metrics-port ${port}: port ${port} on ${METRICS_ADDRESS} ${why}; pick another port, or 0 for a free one`, err.code));
+      reject(new MetricsPortError(`${given}: port ${port} on ${host} ${why}; pick another port, or 0 for a free one`, err.code));
     });
-    server.listen(port, METRICS_ADDRESS, () => resolve());
+    server.listen(port, host, () => resolve());
   });
   const bound = (server.address() as AddressInfo).port;
   return {
+    host,
     port: bound,
-    url: `http://${METRICS_ADDRESS}:${bound}/metrics`,
+    url: metricsUrl(host, bound),
     get peakConnections() {
       return peakConnections;
     },
