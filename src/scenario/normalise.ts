@@ -117,7 +117,11 @@ function normaliseClient(client: FileClient, domain: string): ClientGroupSpec {
 /** The port defaults to the port of the host the target names, in whatever zone holds it. */
 function normaliseRecord(record: FileRecord, owner: string, hosts: readonly HostSpec[], zones: readonly string[]): SrvRecord {
   const target = record.target.replace(/\.$/, "");
-  const host = hostOfTarget(targetFqdn(target, recordDomainOf(owner)), zones, hosts.map((h) => h.name));
+  const host = hostOfTarget(
+    targetFqdn(target, recordDomainOf(owner)),
+    zones,
+    hosts.map((h) => h.name),
+  );
   return {
     name: owner,
     target,

@@ -212,7 +212,10 @@ function checkDnsPublishing(raw: Rec, issues: SemanticIssue[]): void {
   if (dns.publish === "manual") {
     for (const [i, host] of records(raw.hosts)) {
       if (host.publish === true)
-        issues.push({ path: ["hosts", i, "publish"], message: "dns.publish is manual: no host publishes its records; drop publish: true or set dns.publish: auto" });
+        issues.push({
+          path: ["hosts", i, "publish"],
+          message: "dns.publish is manual: no host publishes its records; drop publish: true or set dns.publish: auto",
+        });
     }
   }
   const scavengeMs = dns.scavengeAfter === undefined ? 0 : durationMs(dns.scavengeAfter);

@@ -56,11 +56,7 @@ export interface RecordRef {
   host: number;
 }
 
-export function recordRef(
-  scenario: Pick<Scenario, "dns" | "clients" | "hosts">,
-  owner: string,
-  target: string,
-): RecordRef {
+export function recordRef(scenario: Pick<Scenario, "dns" | "clients" | "hosts">, owner: string, target: string): RecordRef {
   const domain = recordDomainOf(owner);
   const fqdn = targetFqdn(target, domain);
   const host = hostOfTarget(

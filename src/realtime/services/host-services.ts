@@ -280,7 +280,9 @@ export class HostServices {
   private deleteRecord(event: RecordEvent): void {
     this.events.push(recordDeletedLog(event, this.dns, event.atMs));
     if (this.dnsServer === null) {
-      this.notify.warning(`kmssim: delete-record of ${event.target} in ${event.name}: dns.server is not kmssim's own, so the record stays there; delete it by hand`);
+      this.notify.warning(
+        `kmssim: delete-record of ${event.target} in ${event.name}: dns.server is not kmssim's own, so the record stays there; delete it by hand`,
+      );
       return;
     }
     const record = this.dns.recordOf(event);
