@@ -7,6 +7,7 @@
 
 import { parseKmsHost } from "../scenario/kms-host.js";
 import type { HostSpec, Scenario, SrvRecord } from "../scenario/model.js";
+import { hostOfTarget, recordDomainOf, scenarioZones, targetFqdn } from "../scenario/srv-target.js";
 
 const SRV_PREFIX = "_vlmcs._tcp.";
 const TRAILING_DIGITS = /^(.*?)(\d+)$/;
@@ -27,12 +28,13 @@ export function templateHosts(scenario: Scenario, k: number): Scenario {
   return {
     ...scenario,
     hosts,
-    events: scenario.events.filter((e) => e.kind === "dns" || kept.has(e.host)),
+    events: scenario.events.filter((e) => e.kind !== "host" || kept.has(e.host)),
     dns: {
       ...scenario.dns,
       records: templateRecords(
         scenario.dns.records,
         file.map((h) => h.name),
+        scenarioZones(scenario),
         dropped,
         last.name,
         names,
@@ -109,23 +111,23 @@ function shortTarget(record: SrvRecord): string {
   return name.endsWith(suffix) ? name.slice(0, -suffix.length) : name;
 }
 
-/** The scenario host a record points at, as DnsDirectory.endpointFor matches it, or null. */
-function recordHost(record: SrvRecord, hostNames: readonly string[]): string | null {
-  const name = stripDot(record.target).replace(/:\d+$/, "").toLowerCase();
-  const short = shortTarget(record);
-  return hostNames.find((h) => h.toLowerCase() === name || h.toLowerCase() === short) ?? null;
+/** The scenario host a record points at, by the rule DnsDirectory follows (scenario/srv-target.ts), or null. */
+function recordHost(record: SrvRecord, hostNames: readonly string[], zones: readonly string[]): string | null {
+  const index = hostOfTarget(targetFqdn(record.target, recordDomainOf(record.name)), zones, hostNames);
+  return index < 0 ? null : hostNames[index];
 }
 
 function templateRecords(
   records: readonly SrvRecord[],
   fileHosts: readonly string[],
+  zones: readonly string[],
   dropped: readonly string[],
   last: string,
   clones: readonly string[],
 ): SrvRecord[] {
   const out: SrvRecord[] = [];
   for (const record of records) {
-    const host = recordHost(record, fileHosts);
+    const host = recordHost(record, fileHosts, zones);
     if (host !== null && dropped.includes(host)) continue;
     out.push(record);
     if (host !== last) continue;

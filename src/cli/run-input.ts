@@ -9,7 +9,7 @@ import { MAX_FLEET_CLIENTS } from "../scenario/defaults.js";
 import { formatDuration } from "../scenario/duration.js";
 import type { Scenario } from "../scenario/model.js";
 import { hostSideThresholds } from "../merge/host-side.js";
-import { loadScenarioOrThrow } from "./load-or-exit.js";
+import { loadScenarioWithWarnings } from "./load-or-exit.js";
 import { defaultWorkers, machineLimits } from "./machine-limits.js";
 import { rejectRealtimeOnlyFlags } from "./run-realtime.js";
 import { KmssimError } from "../core/kmssim-error.js";
@@ -24,12 +24,12 @@ export interface RunInput {
   shard: ShardSpec;
   /** What the memory check sized (validate reports its estimate). */
   sizing: FleetSizing;
-  /** Things worth saying that do not stop the run (a long realtime run). */
+  /** Things worth saying that do not stop the run (the scenario's warnings, a long realtime run). */
   warnings: string[];
 }
 
 export async function checkRunInput(options: RunOptions, machine: MachineLimits = machineLimits()): Promise<RunInput> {
-  const loaded = await loadScenarioOrThrow(options.scenario);
+  const { scenario: loaded, warnings: fileWarnings } = await loadScenarioWithWarnings(options.scenario);
   const scenario = applyOverrides(loaded, options);
   const fleetClients = fleetSize(scenario, options.clients);
   const shard = shardOption(options, fleetClients);
@@ -37,7 +37,7 @@ export async function checkRunInput(options: RunOptions, machine: MachineLimits 
   const sizing: FleetSizing = { mode: scenario.mode, fleetClients, shard, workers: options.workers ?? defaultWorkers(), check: options.check === true };
   const problem = memoryProblem(sizing, machine, source);
   if (problem !== null) throw new KmssimError(problem, "KMSSIM_TOO_BIG");
-  return { scenario, fleetClients, shard, sizing, warnings: wallTimeWarnings(scenario, options) };
+  return { scenario, fleetClients, shard, sizing, warnings: [...fileWarnings, ...wallTimeWarnings(scenario, options)] };
 }
 
 /** A realtime run lasts duration / timeScale of wall time: refused past MAX_WALL_MS unless forced. */

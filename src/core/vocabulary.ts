@@ -25,7 +25,20 @@ export interface DnsEvent {
   action: DnsAction;
 }
 
-export type ScenarioEvent = HostEvent | DnsEvent;
+/** An administrator's change to the records by hand (the article's uninstall step: delete the SRV record). */
+export type RecordAction = "delete-record";
+
+export interface RecordEvent {
+  atMs: number;
+  kind: "record";
+  action: RecordAction;
+  /** Owner of the SRV record, `_vlmcs._tcp.<domain>` (canonical). */
+  name: string;
+  /** Target of the record, as written (a bare label is in the record's domain). */
+  target: string;
+}
+
+export type ScenarioEvent = HostEvent | DnsEvent | RecordEvent;
 
 export const THRESHOLD_OPS = ["lt", "lte", "gt", "gte", "eq"] as const;
 export type ThresholdOp = (typeof THRESHOLD_OPS)[number];

@@ -6,6 +6,8 @@
 
 import { isStale, PublishSchedule, staleAtMs, type PublishSlot } from "../core/host/publish-schedule.js";
 import type { Scenario } from "../scenario/model.js";
+import { publishLists } from "../scenario/publish-lists.js";
+import { recordRef } from "../scenario/srv-target.js";
 
 export type PublishChangeKind = "published" | "publish-failed" | "scavenged";
 
@@ -25,10 +27,7 @@ export const MAX_PUBLISH_CHANGES = 1_000_000;
 export function planPublishing(scenario: Scenario): PublishChange[] {
   if (scenario.dns.publish !== "auto") return [];
   const { publishIntervalMs, publishRetryMs, scavengeAfterMs } = scenario.dns;
-  const schedule = new PublishSchedule(
-    scenario.hosts.map((h) => h.publishDomains),
-    { publishIntervalMs, publishRetryMs },
-  );
+  const schedule = new PublishSchedule(publishLists(scenario), { publishIntervalMs, publishRetryMs });
   scenario.hosts.forEach((_, h) => schedule.serviceStarted(h, 0));
   const present = new Set<PublishSlot>();
   const changes: PublishChange[] = [];
@@ -53,6 +52,12 @@ export function planPublishing(scenario: Scenario): PublishChange[] {
       const event = scenario.events[eventIndex++];
       if (event.kind === "dns") {
         dnsUp = event.action === "up";
+        continue;
+      }
+      if (event.kind === "record") {
+        // Deleted by hand: nothing left to scavenge; the host's next refresh registers it again.
+        const ref = recordRef(scenario, event.name, event.target);
+        for (const slot of [...present]) if (slot.host === ref.host && slot.domain === ref.domain) present.delete(slot);
         continue;
       }
       const h = scenario.hosts.findIndex((spec) => spec.name === event.host);

@@ -247,7 +247,7 @@ const fleetEventRecord = z.object({
   t: z.number({ error: NUMBER }).describe("Simulated seconds"),
   kind: z.enum(["host", "dns"]),
   target: z.string().describe('A host name, or "dns" for the DNS server itself'),
-  action: z.string().describe("Scenario actions (crash, down, …) and DNS record changes (published, publish-failed, scavenged)"),
+  action: z.string().describe("Scenario actions (crash, down, delete-record, …) and DNS record changes (published, publish-failed, scavenged)"),
   domain: z.string().optional(),
   eventId: z.int().describe("The KMS host's event id for a publish outcome: 12294 published, 12293 failed").optional(),
   reason: z.string().describe("Why a publish failed").optional(),

@@ -12,10 +12,12 @@ import { formatPath, PositionFinder } from "./positions.js";
 import { scenarioFileSchema } from "./schema.js";
 import { schemaIssueErrors } from "./schema-issues.js";
 import { checkSemantics, type SemanticOptions } from "./semantics.js";
+import { scenarioWarnings } from "./warnings.js";
 
 export type LoadOptions = SemanticOptions;
 
-export type LoadResult = { ok: true; scenario: Scenario } | { ok: false; errors: ScenarioError[] };
+/** A loaded scenario comes with its warnings (scenario/warnings.ts), located like errors. */
+export type LoadResult = { ok: true; scenario: Scenario; warnings: ScenarioError[] } | { ok: false; errors: ScenarioError[] };
 
 /** Aliases expanded while reading; far above any real scenario, far below a "billion laughs". */
 const MAX_ALIAS_COUNT = 1_000;
@@ -47,7 +49,9 @@ export function loadScenarioText(text: string, fileName: string, options: LoadOp
     errors.push({ path: formatPath(issue.path), ...finder.value(issue.path), message: issue.message });
   }
   if (!parsed.success || errors.length > 0) return failed(errors);
-  return { ok: true, scenario: normalise(parsed.data, fileName) };
+  const scenario = normalise(parsed.data, fileName);
+  const warnings = scenarioWarnings(scenario).map((w) => ({ path: formatPath(w.path), ...finder.value(w.path), message: w.message }));
+  return { ok: true, scenario, warnings: sortScenarioErrors(warnings) };
 }
 
 export async function loadScenarioFile(path: string, options: LoadOptions = {}): Promise<LoadResult> {

@@ -3,7 +3,20 @@
 // The YAML contract (design.md) uses short keys (`latency: 0.5ms`); this shape is internal.
 
 export { PRODUCTS } from "../core/vocabulary.js";
-export type { DnsAction, DnsEvent, HostAction, HostEvent, Mode, Product, Profile, ScenarioEvent, ThresholdOp, ThresholdSpec } from "../core/vocabulary.js";
+export type {
+  DnsAction,
+  DnsEvent,
+  HostAction,
+  HostEvent,
+  Mode,
+  Product,
+  Profile,
+  RecordAction,
+  RecordEvent,
+  ScenarioEvent,
+  ThresholdOp,
+  ThresholdSpec,
+} from "../core/vocabulary.js";
 import type { Mode, Product, Profile, ScenarioEvent, ThresholdSpec } from "../core/vocabulary.js";
 
 export interface SrvRecord {
@@ -25,6 +38,8 @@ export interface HostSpec {
   serviceTimeMs: number; // default 2
   concurrency: number; // default 64
   publishDomains: string[]; // default [dns.domain]
+  /** false: this host does not publish its records (slmgr /cdns); default true (dns.publish: manual turns every host's off). */
+  publish: boolean;
   /** Host overrides of the client intervals, sent in every answer (null: client default). */
   activationIntervalMs: number | null;
   renewalIntervalMs: number | null;

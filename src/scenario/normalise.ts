@@ -6,6 +6,7 @@ import { DEFAULT_KMS_PORT, DEFAULTS, SRV_SERVICE_PREFIX, defaultSampleIntervalMs
 import type { ClientGroupSpec, HostSpec, Scenario, ScenarioEvent, SrvRecord, ThresholdSpec, TsigKeySpec } from "./model.js";
 import { THRESHOLD_OPS, type ScenarioFile } from "./schema.js";
 import { parseDurationMs } from "./duration.js";
+import { hostOfTarget, recordDomainOf, scenarioZones, targetFqdn } from "./srv-target.js";
 
 type FileHost = ScenarioFile["hosts"][number];
 type FileClient = ScenarioFile["clients"][number];
@@ -34,7 +35,9 @@ export function normalise(file: ScenarioFile, fileName: string): Scenario {
   const durationMs = file.duration ?? DEFAULTS.durationMs;
   const domain = canonicalDomain(file.dns?.domain ?? DEFAULTS.dns.domain);
   const hosts = file.hosts.map((host) => normaliseHost(host, domain));
-  const hostPorts = new Map(hosts.map((host) => [host.name, host.port]));
+  const clients = file.clients.map((client) => normaliseClient(client, domain));
+  const owners = (file.dns?.records ?? []).map((record) => canonicalDomain(record.name ?? `${SRV_SERVICE_PREFIX}${domain}`));
+  const zones = scenarioZones({ dns: { domain, records: owners.map((name) => ({ name })) }, clients, hosts });
   return {
     name: file.name ?? scenarioNameFromFile(fileName),
     seed: file.seed ?? DEFAULTS.seed,
@@ -47,14 +50,14 @@ export function normalise(file: ScenarioFile, fileName: string): Scenario {
       domain,
       publish: file.dns?.publish ?? DEFAULTS.dns.publish,
       ttlMs: file.dns?.ttl ?? DEFAULTS.dns.ttlMs,
-      records: (file.dns?.records ?? []).map((record) => normaliseRecord(record, domain, hostPorts)),
+      records: (file.dns?.records ?? []).map((record, i) => normaliseRecord(record, owners[i], hosts, zones)),
       publishIntervalMs: file.dns?.publishInterval ?? DEFAULTS.dns.publishIntervalMs,
       publishRetryMs: file.dns?.publishRetry ?? DEFAULTS.dns.publishRetryMs,
       scavengeAfterMs: file.dns?.scavengeAfter ?? 0,
       tsig: normaliseTsig(file.dns, fileName),
     },
     hosts,
-    clients: file.clients.map((client) => normaliseClient(client, domain)),
+    clients,
     realtime: { clock: file.realtime?.clock ?? DEFAULTS.realtime.clock },
     network: {
       latencyMs: file.network?.latency ?? DEFAULTS.network.latencyMs,
@@ -63,7 +66,7 @@ export function normalise(file: ScenarioFile, fileName: string): Scenario {
       dnsTimeoutMs: file.network?.dnsTimeout ?? DEFAULTS.network.dnsTimeoutMs,
     },
     // Array.prototype.sort is stable: events at the same time keep their file order.
-    events: (file.events ?? []).map(normaliseEvent).sort((a, b) => a.atMs - b.atMs),
+    events: (file.events ?? []).map((event) => normaliseEvent(event, domain)).sort((a, b) => a.atMs - b.atMs),
     thresholds: (file.thresholds ?? []).map(normaliseThreshold),
   };
 }
@@ -85,6 +88,7 @@ function normaliseHost(host: FileHost, domain: string): HostSpec {
     serviceTimeMs: host.serviceTime ?? d.serviceTimeMs,
     concurrency: host.concurrency ?? d.concurrency,
     publishDomains: unique((host.publishDomains ?? [domain]).map(canonicalDomain)),
+    publish: host.publish ?? true,
     activationIntervalMs: host.activationInterval ?? null,
     renewalIntervalMs: host.renewalInterval ?? null,
     activated: host.activated ?? d.activated,
@@ -110,19 +114,29 @@ function normaliseClient(client: FileClient, domain: string): ClientGroupSpec {
   };
 }
 
-function normaliseRecord(record: FileRecord, domain: string, hostPorts: Map<string, number>): SrvRecord {
+/** The port defaults to the port of the host the target names, in whatever zone holds it. */
+function normaliseRecord(record: FileRecord, owner: string, hosts: readonly HostSpec[], zones: readonly string[]): SrvRecord {
   const target = record.target.replace(/\.$/, "");
+  const host = hostOfTarget(
+    targetFqdn(target, recordDomainOf(owner)),
+    zones,
+    hosts.map((h) => h.name),
+  );
   return {
-    name: canonicalDomain(record.name ?? `${SRV_SERVICE_PREFIX}${domain}`),
+    name: owner,
     target,
-    port: record.port ?? hostPorts.get(target) ?? DEFAULT_KMS_PORT,
+    port: record.port ?? (host < 0 ? DEFAULT_KMS_PORT : hosts[host].port),
     priority: record.priority ?? DEFAULTS.host.priority,
     weight: record.weight ?? DEFAULTS.host.weight,
   };
 }
 
-function normaliseEvent(event: FileEvent): ScenarioEvent {
+function normaliseEvent(event: FileEvent, domain: string): ScenarioEvent {
   if ("dns" in event) return { atMs: event.at, kind: "dns", action: event.dns };
+  if ("record" in event) {
+    const name = canonicalDomain(event.record.name ?? `${SRV_SERVICE_PREFIX}${domain}`);
+    return { atMs: event.at, kind: "record", action: event.action, name, target: event.record.target.replace(/\.$/, "") };
+  }
   return {
     atMs: event.at,
     kind: "host",

@@ -51,13 +51,15 @@ function unionErrors(
   const input = valueAt(raw, path);
   const branch = pickBranch(input, union, issue.errors);
   if (branch === "ambiguous") {
-    const names = union.options.map((option) => `'${distinctiveKey(option, union)}'`).join(" or ");
+    const names = optionsPresent(union, input)
+      .map((i) => `'${distinctiveKey(union.options[i], union)}'`)
+      .join(" or ");
     return [{ path: formatPath(path), ...finder.value(path), message: `give ${names}, not both` }];
   }
   return schemaIssueErrors(issue.errors[branch], union.options[branch] as z.ZodType, raw, finder, path);
 }
 
-/** Indexes of the union's options whose distinctive key (`host` / `dns`) the input has. */
+/** Indexes of the union's options whose distinctive key (`host` / `dns` / `record`) the input has. */
 function optionsPresent(union: z.ZodUnion, input: unknown): number[] {
   if (typeof input !== "object" || input === null || Array.isArray(input)) return [];
   return union.options.flatMap((option, i) => (Object.hasOwn(input, distinctiveKey(option, union)) ? [i] : []));

@@ -199,6 +199,10 @@ const hostSchema = z
       .max(MAX_PUBLISH_DOMAINS, { error: tooMany(MAX_PUBLISH_DOMAINS, "publish domains per host") })
       .describe("Domains the host publishes into (like DnsDomainPublishList). Default: [dns.domain].")
       .optional(),
+    publish: boolean(
+      "false: this host does not publish its own SRV records (like slmgr /cdns on it); hand-made records (dns.records) may still name it. dns.publish: manual turns it off for every host.",
+      true,
+    ).optional(),
     activationInterval: duration("positive", "Activation retry interval the host tells clients, overriding theirs. Default: the clients' own.").optional(),
     renewalInterval: duration("positive", "Renewal interval the host tells clients, overriding theirs. Default: the clients' own.").optional(),
     activated: boolean("false: the host's own license is not activated (0xC004F041).", DEFAULTS.host.activated).optional(),
@@ -270,6 +274,21 @@ const dnsEventSchema = z
   })
   .describe("DNS going down or coming back.");
 
+const recordEventSchema = z
+  .strictObject({
+    at: duration("nonNegative", "Simulated time of the event."),
+    action: z.enum(["delete-record"]).describe("delete-record: an administrator deletes the SRV record (hand-made or published by a host)."),
+    record: z
+      .strictObject({
+        name: domain("Owner name of the SRV record. Default: _vlmcs._tcp.<dns.domain>.").optional(),
+        target: domain("Target of the record to delete (a host name, or a name in any zone of the run)."),
+      })
+      .describe("The SRV record to delete, by owner and target."),
+  })
+  .describe(
+    "A record deleted by hand, as when a KMS host is removed: clients no longer find it from then on (once their cached answer expires). A host that still publishes registers it again at its next refresh.",
+  );
+
 export { THRESHOLD_OPS } from "../core/vocabulary.js";
 
 /** A number, or for a metric in ms (`…latencyMs.p99`, `…Ms…`) a duration with its unit (50ms, 2s). */
@@ -327,7 +346,7 @@ export const scenarioFileSchema = z
     network: networkSchema.optional(),
     realtime: realtimeSchema.optional(),
     events: z
-      .array(z.union([hostEventSchema, dnsEventSchema]))
+      .array(z.union([hostEventSchema, dnsEventSchema, recordEventSchema]))
       .max(MAX_EVENTS, { error: tooMany(MAX_EVENTS, "events") })
       .describe("Faults and changes at simulated times.")
       .optional(),

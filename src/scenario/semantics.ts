@@ -209,6 +209,15 @@ function checkDnsPublishing(raw: Rec, issues: SemanticIssue[]): void {
   if (dns.tsig !== undefined && dns.keyFile !== undefined) {
     issues.push({ path: ["dns", "keyFile"], message: "give the TSIG key either inline (dns.tsig) or as a key file (dns.keyFile), not both" });
   }
+  if (dns.publish === "manual") {
+    for (const [i, host] of records(raw.hosts)) {
+      if (host.publish === true)
+        issues.push({
+          path: ["hosts", i, "publish"],
+          message: "dns.publish is manual: no host publishes its records; drop publish: true or set dns.publish: auto",
+        });
+    }
+  }
   const scavengeMs = dns.scavengeAfter === undefined ? 0 : durationMs(dns.scavengeAfter);
   const intervalMs = dns.publishInterval === undefined ? DEFAULTS.dns.publishIntervalMs : durationMs(dns.publishInterval);
   if (scavengeMs !== null && intervalMs !== null && scavengeMs > 0 && scavengeMs <= intervalMs && dns.publish !== "manual") {

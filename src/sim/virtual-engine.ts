@@ -13,7 +13,7 @@ import { LicenseStatus, licenseStatusAt } from "../core/license.js";
 import { StreamTable } from "../core/rng.js";
 import type { FleetEventRecord } from "../results/result.js";
 import type { Scenario, ScenarioEvent } from "../scenario/model.js";
-import type { DnsDirectory } from "../fleet-plan/dns-directory.js";
+import { recordDeletedLog, type DnsDirectory } from "../fleet-plan/dns-directory.js";
 import { forEachClient, hostAnswerIntervals, planFleet, refreshContexts, sampleTimes, type FleetPlan } from "../fleet-plan/fleet-plan.js";
 import { planPublishing, type PublishChange } from "../fleet-plan/publish-plan.js";
 import { PublishEventId } from "../core/host/publish-schedule.js";
@@ -480,8 +480,8 @@ export class VirtualEngine implements EngineView {
         atMs: event.atMs,
         order,
         isSample: false,
-        label: event.kind === "dns" ? `dns ${event.action}` : `${event.action} ${event.host}`,
-        host: event.kind === "dns" ? -1 : this.hosts.findIndex((h) => h.spec?.name === event.host),
+        label: event.kind === "dns" ? `dns ${event.action}` : `${event.action} ${event.kind === "host" ? event.host : event.target}`,
+        host: event.kind === "host" ? this.hosts.findIndex((h) => h.spec?.name === event.host) : -1,
         run: () => this.applyScenarioEvent(event),
       }),
     );
@@ -532,6 +532,12 @@ export class VirtualEngine implements EngineView {
     if (event.kind === "dns") {
       this.dns.up = event.action === "up";
       this.eventLog.push({ t: now / 1000, kind: "dns", target: "dns", action: event.action });
+      return;
+    }
+    if (event.kind === "record") {
+      const record = this.dns.recordOf(event);
+      if (record !== null && this.dns.deleteRecord(record.domainId, record.endpoint)) refreshContexts(this.plan);
+      this.eventLog.push(recordDeletedLog(event, this.dns, now));
       return;
     }
     const host = this.hosts.find((h) => h.spec?.name === event.host);

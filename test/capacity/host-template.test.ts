@@ -25,7 +25,7 @@ describe("templating k hosts", () => {
     const two = templateHosts(threeHosts, 2);
     expect(two.hosts.map((h) => h.name)).toEqual(["kms1", "kms2"]);
     expect(two.hosts).toEqual(threeHosts.hosts.slice(0, 2));
-    expect(two.events.map((e) => (e.kind === "dns" ? "dns" : e.host))).toEqual(["kms1", "dns"]);
+    expect(two.events.map((e) => (e.kind === "host" ? e.host : e.kind))).toEqual(["kms1", "dns"]);
     expect(threeHosts.hosts).toHaveLength(3);
   });
 

@@ -113,6 +113,7 @@ describe("KmsHostServer: answers", () => {
       serviceTimeMs: 0,
       concurrency: 8,
       publishDomains: [],
+      publish: true,
       activationIntervalMs: 60_000,
       renewalIntervalMs: null,
       activated: true,

@@ -8,6 +8,7 @@
 import { isStale, PublishEventId, PublishSchedule, staleAtMs, type PublishingHostAction, type PublishSlot } from "../../core/host/publish-schedule.js";
 import type { FleetEventRecord } from "../../results/result.js";
 import type { HostSpec, Scenario } from "../../scenario/model.js";
+import { publishLists } from "../../scenario/publish-lists.js";
 import { publishChanges, unpublishChanges } from "../../dns/update-client.js";
 import type { UpdateChange } from "../../dns/update-message.js";
 import type { ClockTimer, CompressedClock } from "../compressed-clock.js";
@@ -98,11 +99,10 @@ export class HostPublisher {
 
   constructor(private readonly options: HostPublisherOptions) {
     const { scenario } = options;
-    const publishing = scenario.dns.publish === "auto";
-    this.schedule = new PublishSchedule(
-      scenario.hosts.map((h) => (publishing ? h.publishDomains : [])),
-      { publishIntervalMs: scenario.dns.publishIntervalMs, publishRetryMs: scenario.dns.publishRetryMs },
-    );
+    this.schedule = new PublishSchedule(publishLists(scenario), {
+      publishIntervalMs: scenario.dns.publishIntervalMs,
+      publishRetryMs: scenario.dns.publishRetryMs,
+    });
     for (const host of options.hosts) this.byHost.set(host.host, host);
   }
 

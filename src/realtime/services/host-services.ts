@@ -8,9 +8,9 @@ import { cmidPrefix } from "../../core/protocol/cmid.js";
 import { Mulberry32, deriveSeed } from "../../core/rng.js";
 import type { FleetEventRecord } from "../../results/result.js";
 import type { HostSelfCount } from "../../results/host-report.js";
-import { DnsDirectory } from "../../fleet-plan/dns-directory.js";
+import { DnsDirectory, recordDeletedLog } from "../../fleet-plan/dns-directory.js";
 import { sampleTimes } from "../../fleet-plan/fleet-plan.js";
-import type { Scenario, ScenarioEvent } from "../../scenario/model.js";
+import type { RecordEvent, Scenario, ScenarioEvent } from "../../scenario/model.js";
 import type { RpcTarget } from "../client/rpc-call.js";
 import { CompressedClock, type ClockTimer } from "../compressed-clock.js";
 import { EmbeddedDnsServer } from "../../dns/dns-server.js";
@@ -264,6 +264,10 @@ export class HostServices {
       this.events.push({ t: event.atMs / 1000, kind: "dns", target: "dns", action: event.action });
       return;
     }
+    if (event.kind === "record") {
+      this.deleteRecord(event);
+      return;
+    }
     // Hosts elsewhere: logged; `kmssim host --start-at` carries the event out.
     if (this.setup.externalHosts) {
       this.events.push({ t: event.atMs / 1000, kind: "host", target: event.host, action: event.action });
@@ -273,6 +277,30 @@ export class HostServices {
     if (index < 0) return;
     this.events.push({ t: event.atMs / 1000, kind: "host", target: event.host, action: event.action });
     return applyHostEvent(event, this.servers[index]!, index, this.publisher);
+  }
+
+  /**
+   * An admin deletes a record from the embedded zone: every SRV record of the domain whose
+   * target is the event's endpoint (DnsDirectory.recordOf, the rule the virtual engine
+   * follows too), hand-made or published. A host that publishes registers it again at its
+   * next refresh. An external server is not ours to edit: the event is logged, with a warning.
+   */
+  private deleteRecord(event: RecordEvent): void {
+    this.events.push(recordDeletedLog(event, this.dns, event.atMs));
+    if (this.dnsServer === null) {
+      this.notify.warning(
+        `kmssim: delete-record of ${event.target} in ${event.name}: dns.server is not kmssim's own, so the record stays there; delete it by hand`,
+      );
+      return;
+    }
+    const record = this.dns.recordOf(event);
+    if (record === null) return;
+    const domain = this.dns.domains[record.domainId];
+    for (const srv of this.zone.listSrv(domain)) {
+      if (this.dns.findEndpoint(srv.target, domain) === record.endpoint) this.zone.removeSrv(domain, srv.target, srv.port);
+    }
+    const host = this.dns.endpoints[record.endpoint].hostIndex;
+    if (host >= 0) this.publisher?.recordRemoved(host, domain);
   }
 
   /**
@@ -304,20 +332,18 @@ export class HostServices {
 
   /**
    * The hand-made records of dns.records in the embedded zone, static (never scavenged):
-   * `_vlmcs._tcp.<domain>` SRV records and their targets' A records. Hosts publish their
-   * own records with updates (publish: auto).
+   * `_vlmcs._tcp.<domain>` SRV records and their targets' A records, each under the name
+   * the record spells (which may lie in another zone of the run). Hosts publish their own
+   * records with updates (publish: auto).
    */
   private addStaticRecords(targets: readonly (RpcTarget | null)[]): void {
     const dns = this.dns;
     const ttlSeconds = Math.max(0, Math.round(this.setup.scenario.dns.ttlMs / 1000));
-    dns.domains.forEach((domain, domainId) => {
-      for (const { host, priority, weight } of dns.candidatesOf(dns.answerOf(domainId))) {
-        const target = targets[host];
-        const name = targetNameOf(dns.endpoints[host].name, domain);
-        // A target nothing listens on keeps its SRV record but has no address.
-        this.zone.addSrv(domain, { target: name, port: target?.port ?? 1688, priority, weight, ttlSeconds }, { static: true });
-        if (target !== null) this.zone.addA(name, target.address, ttlSeconds, { static: true });
-      }
-    });
+    for (const { domainId, endpoint, target: name, port, priority, weight } of dns.staticRecords) {
+      const target = targets[endpoint];
+      // A target nothing listens on keeps its SRV record but has no address.
+      this.zone.addSrv(dns.domains[domainId], { target: name, port: target?.port ?? port, priority, weight, ttlSeconds }, { static: true });
+      if (target !== null) this.zone.addA(name, target.address, ttlSeconds, { static: true });
+    }
   }
 }
