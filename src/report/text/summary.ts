@@ -10,6 +10,7 @@ import { formatCount, formatMs, formatPercent, formatPoints, formatRate } from "
 import { fitTable, wrapLine } from "../../format/fit-width.js";
 import { DEFAULT_COLUMNS } from "./terminal.js";
 import { generatorFigures, generatorWarnings } from "./generator-summary.js";
+import { groupsTable } from "./groups-table.js";
 import { OP_SYMBOL, palette, type Palette } from "../../format/palette.js";
 import type { LatencySummaryMs, Result, ThresholdResult } from "../../results/result.js";
 
@@ -270,6 +271,7 @@ export function renderSummary(result: Result, options: SummaryOptions): string {
       ...(result.generator === undefined ? [] : [labelled("generator", generatorFigures(result.generator, p), p)]),
     ],
     rpcTable(result, p, width),
+    ...[groupsTable(result, p, width, INDENT)].filter((lines) => lines.length > 0),
     errorsTable(result, p, width),
     hostsTable(result, p, width),
     eventLines(result, p, width),
