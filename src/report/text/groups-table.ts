@@ -12,7 +12,7 @@ export const MAX_GROUPS_SHOWN = 20;
 export function groupsTable(result: Result, p: Palette, width: number, indent: number): string[] {
   const groups = result.groups ?? [];
   if (groups.length < 2) return [];
-  const head = ["group", "clients", "activated", "licensed", "rpc sent", "failed", "ok", "act p99", "renew p99", "failovers", "(ms)"].map(p.dim);
+  const head = ["group", "clients", "activated", "rpc sent", "failed", "ok", "failovers", "act p99", "ren p99", "(ms)"].map(p.dim);
   const rows = groups.slice(0, MAX_GROUPS_SHOWN).map((g) => {
     const { activation, renewal } = g.rpc;
     const sent = activation.sent + renewal.sent;
@@ -22,20 +22,19 @@ export function groupsTable(result: Result, p: Palette, width: number, indent: n
       g.name,
       formatCount(g.clients),
       notActivated,
-      formatCount(g.licensed),
       formatCount(sent),
       failed > 0 ? p.red(formatCount(failed)) : formatCount(failed),
       sent > 0 ? formatPercent((activation.ok + renewal.ok) / sent) : "-",
+      formatCount(g.failovers),
       activation.sent > 0 ? formatMs(activation.latencyMs.p99) : "-",
       renewal.sent > 0 ? formatMs(renewal.latencyMs.p99) : "-",
-      formatCount(g.failovers),
     ];
   });
-  const lines = fitTable([head, ...rows], { width, indent, align: ["left", ...Array<"right">(10).fill("right")] });
+  const lines = fitTable([head, ...rows], { width, indent, align: ["left", ...Array<"right">(9).fill("right")] });
   const more = groups.length - MAX_GROUPS_SHOWN;
   const notes = [
     ...(more > 0 ? [`… and ${formatCount(more)} more groups (all in the result JSON)`] : []),
-    "(per client group · ok: the part of the requests sent that succeeded · threshold paths: groups.<name>.…, e.g. groups.<name>.rpc.activation.latencyMs.p99)",
+    "(per client group · ok: the part of the requests sent that succeeded · act/ren p99: activation and renewal latency · threshold paths: groups.<name>.…, e.g. groups.<name>.licensed)",
   ];
   return [...lines, ...notes.map((note) => " ".repeat(indent) + p.dim(note))];
 }
