@@ -3,7 +3,7 @@
 
 import type { Result } from "../results/result.js";
 import { CompareError } from "./errors.js";
-import { selectMetric } from "./glob.js";
+import { matchesGlob, selectMetric } from "./glob.js";
 import { DEFAULT_MAX_REGRESSION, limitFor, parseMaxRegression, type RegressionLimits } from "./limits.js";
 import { profileOf, type Better, type MetricUnit, type MetricValue, type RunIdentity, type RunProfile } from "./run-profile.js";
 import { judge } from "./verdict.js";
@@ -86,8 +86,9 @@ export function differences(baseline: RunIdentity, candidate: RunIdentity, ignor
 }
 
 /**
- * Numbers of the results named exactly by `--metric` that are not default metrics: a
- * number only one run has is compared with "not measured" on the other side.
+ * Numbers of the results named exactly by `--metric` that are not default metrics, and
+ * client groups' numbers a glob starting `groups.` selects (`groups.*.rpc.*.latencyMs.p99`):
+ * a number only one run has is compared with "not measured" on the other side.
  */
 function namedFields(
   baseline: RunProfile,
@@ -97,7 +98,14 @@ function namedFields(
 ): { base: MetricValue; cand: MetricValue }[] {
   const taken = new Set(defaults.map((m) => m.toLowerCase()));
   const out: { base: MetricValue; cand: MetricValue }[] = [];
-  for (const name of globs) {
+  const groupGlobs = globs.filter((g) => /^groups\./i.test(g) && /[*?]/.test(g));
+  const names = [
+    ...globs,
+    ...[...new Set([...baseline.fields.keys(), ...candidate.fields.keys()])].filter(
+      (name) => /^groups\./.test(name) && groupGlobs.some((g) => matchesGlob(g, name)) && selectMetric(globs, name),
+    ),
+  ];
+  for (const name of names) {
     if (name.startsWith("!") || /[*?]/.test(name) || taken.has(name.toLowerCase())) continue;
     const base = baseline.fields.get(name);
     const cand = candidate.fields.get(name);

@@ -10,7 +10,6 @@ import { RESULT_SCHEMA } from "../results/result.js";
 import { hostResultsOf, withVerdict } from "../results/build-result.js";
 import { alertsOf, withPublishFailed } from "../results/alerts.js";
 import { checkShards, type ShardInput } from "./check-shards.js";
-import { mergeHistograms } from "./merge-latency.js";
 import { mergeHosts } from "./merge-hosts.js";
 import { hostSideThresholds } from "./host-side.js";
 import { withHostReports, type HostReportInput } from "./host-reports.js";
@@ -18,6 +17,8 @@ import type { HostTotals } from "../results/run-totals.js";
 import { mergeTimelines } from "./merge-timeline.js";
 import { MergeError } from "./merge-error.js";
 import { sumCounts, sumOf } from "./sum-counts.js";
+import { mergeGroups } from "./merge-groups.js";
+import { mergeDnsParts, mergeRpcParts } from "./merge-outcomes.js";
 
 /** `hostReports`: for --external-hosts shards, the hosts' own counts (`kmssim host --out`). */
 export function mergeShardResults(inputs: readonly ShardInput[], hostReports: readonly HostReportInput[] = []): Result {
@@ -37,10 +38,6 @@ export function mergeShardResults(inputs: readonly ShardInput[], hostReports: re
   const { hosts, spread } = hostResultsOf(totals, false);
   const interrupted = results.some((r) => r.interrupted === true);
   const sumClients = (pick: (c: Result["clients"]) => number): number => sumOf(results, (r) => pick(r.clients));
-  const dnsLatency = mergeHistograms(
-    shards.flatMap(({ file, result }) => histogramsOf(file, result.dns.histogram)),
-    "dns.histogram",
-  );
   const partial: Omit<Result, "thresholds" | "pass"> = {
     schema: RESULT_SCHEMA,
     scenario: first.scenario,
@@ -68,12 +65,11 @@ export function mergeShardResults(inputs: readonly ShardInput[], hostReports: re
       activation: mergeRpcKind(shards, "activation"),
       renewal: mergeRpcKind(shards, "renewal"),
     },
-    dns: {
-      queries: sumOf(results, (r) => r.dns.queries),
-      failed: sumOf(results, (r) => r.dns.failed),
-      latencyMs: dnsLatency.latencyMs,
-      histogram: dnsLatency.histogram,
-    },
+    dns: mergeDnsParts(
+      shards.map(({ file, result }) => ({ file, part: result.dns })),
+      "dns",
+    ),
+    ...mergeGroups(shards),
     hosts: withPublishFailed(hosts, first.events),
     spread,
     failovers: sumOf(results, (r) => r.failovers),
@@ -123,25 +119,11 @@ function hostsOf(shards: readonly ShardInput[], reports: readonly HostReportInpu
   return totals;
 }
 
-/** A result may hold one histogram per kind or a list of them: each is added. */
-function histogramsOf(file: string, histogram: string | readonly string[]): { file: string; histogram: string }[] {
-  return (typeof histogram === "string" ? [histogram] : histogram).map((h) => ({ file, histogram: h }));
-}
-
 function mergeRpcKind(shards: readonly ShardInput[], kind: "activation" | "renewal"): RpcKindResult {
-  const parts = shards.map((s) => s.result.rpc[kind]);
-  const latency = mergeHistograms(
-    shards.flatMap(({ file, result }) => histogramsOf(file, result.rpc[kind].histogram)),
-    `rpc.${kind}.histogram`,
+  return mergeRpcParts(
+    shards.map(({ file, result }) => ({ file, part: result.rpc[kind] })),
+    `rpc.${kind}`,
   );
-  return {
-    sent: sumOf(parts, (p) => p.sent),
-    ok: sumOf(parts, (p) => p.ok),
-    failed: sumOf(parts, (p) => p.failed),
-    errors: sumCounts(parts.map((p) => p.errors)),
-    latencyMs: latency.latencyMs,
-    histogram: latency.histogram,
-  };
 }
 
 /** Shards that were cut short: their reasons, and every client not reported. */

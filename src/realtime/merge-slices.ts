@@ -5,7 +5,8 @@ import type { HostSelfCount } from "../results/host-report.js";
 import type { FleetEventRecord, TimelineSample } from "../results/result.js";
 import type { FleetPlan } from "../fleet-plan/fleet-plan.js";
 import { OutcomeStats } from "../results/outcome-stats.js";
-import type { HostTotals, RunTotals } from "../results/run-totals.js";
+import { GroupTally } from "../results/group-tally.js";
+import type { GroupTotals, HostTotals, RunTotals } from "../results/run-totals.js";
 import { newHostCounters } from "../core/host/host-logic.js";
 import type { SliceTotalsWire } from "./fleet/slice-wire.js";
 
@@ -32,6 +33,7 @@ export function mergeTotals(
   const dns = new OutcomeStats();
   const attemptErrors = new Map<number, number>();
   const byStatus = [0, 0, 0, 0];
+  const groups: GroupTotals[] = plan.scenario.clients.map((group) => ({ name: group.name, byStatus: [0, 0, 0, 0], tally: new GroupTally() }));
   const endpoints = plan.dns.endpoints.length;
   const expected = new Array<number>(endpoints).fill(0);
   const refused = new Array<number>(endpoints).fill(0);
@@ -51,6 +53,8 @@ export function mergeTotals(
     dns.addWire(s.dns);
     for (const [code, n] of s.attemptErrors) attemptErrors.set(code, (attemptErrors.get(code) ?? 0) + n);
     s.byStatus.forEach((n, k) => (byStatus[k] += n));
+    s.groups.forEach((wire, g) => groups[g].tally.addWire(wire));
+    s.groupStatus.forEach((counts, g) => addInto(groups[g].byStatus as number[], counts));
     addInto(expected, s.expectedRequests);
     addInto(refused, s.refusedBy);
     addInto(answered, s.answeredBy);
@@ -96,6 +100,7 @@ export function mergeTotals(
     activation,
     renewal,
     dns,
+    groups,
     hosts,
     failovers,
     rediscoveries,

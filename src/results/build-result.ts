@@ -6,11 +6,11 @@ import { derivedMetric } from "./derived-metrics.js";
 import { LicenseStatus } from "../core/license.js";
 import { computeSpread, partsOf } from "../core/metrics/spread.js";
 import { evaluateThresholds } from "../core/metrics/thresholds.js";
-import type { HostResult, Result, RpcKindResult, ShardMeta, SpreadResult, TimelineSample } from "./result.js";
+import type { DnsResult, GroupResult, HostResult, Result, RpcKindResult, ShardMeta, SpreadResult, TimelineSample } from "./result.js";
 import type { ThresholdSpec } from "../scenario/model.js";
 import { RESULT_SCHEMA } from "./result.js";
 import { countsByHex, type OutcomeStats } from "./outcome-stats.js";
-import type { HostTotals, RunTotals } from "./run-totals.js";
+import type { GroupTotals, HostTotals, RunTotals } from "./run-totals.js";
 
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
@@ -46,12 +46,8 @@ export function buildResult(totals: RunTotals, wallSeconds: number, interrupted:
       inFlightAtEnd: totals.inFlight,
     },
     rpc: { activation: rpcResult(totals.activation), renewal: rpcResult(totals.renewal) },
-    dns: {
-      queries: totals.dns.sent,
-      failed: totals.dns.failed,
-      latencyMs: totals.dns.latency.summary(),
-      histogram: totals.dns.latency.encode(),
-    },
+    dns: dnsResult(totals.dns),
+    groups: totals.groups.map(groupResult),
     hosts: withPublishFailed(hosts, totals.events),
     spread,
     failovers: totals.failovers,
@@ -117,5 +113,27 @@ function rpcResult(stats: OutcomeStats): RpcKindResult {
     errors: stats.errorsByHex(),
     latencyMs: stats.latency.summary(),
     histogram: stats.latency.encode(),
+  };
+}
+
+function dnsResult(stats: OutcomeStats): DnsResult {
+  return { queries: stats.sent, failed: stats.failed, latencyMs: stats.latency.summary(), histogram: stats.latency.encode() };
+}
+
+function groupResult({ name, byStatus, tally }: GroupTotals): GroupResult {
+  const clients = byStatus.reduce((a, n) => a + n, 0);
+  return {
+    name,
+    clients,
+    activated: tally.activatedClients,
+    notActivated: clients - tally.activatedClients,
+    licensed: byStatus[LicenseStatus.Licensed],
+    unlicensed: byStatus[LicenseStatus.Notification],
+    initialGrace: byStatus[LicenseStatus.InitialGrace],
+    outOfToleranceGrace: byStatus[LicenseStatus.OutOfToleranceGrace],
+    rpc: { activation: rpcResult(tally.activation), renewal: rpcResult(tally.renewal) },
+    dns: dnsResult(tally.dns),
+    failovers: tally.failovers,
+    rediscoveries: tally.rediscoveries,
   };
 }

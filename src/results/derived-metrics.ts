@@ -1,20 +1,18 @@
 // Numbers a threshold may ask for that the result does not store: any latency percentile,
-// read from the kind's HdrHistogram (the result keeps p50, p90, p99, p999 and max).
+// read from the HdrHistogram beside it (the result keeps p50, p90, p99, p999 and max), the
+// whole run's or a client group's (`groups.desktops.rpc.activation.latencyMs.p95`).
 
-import { latencyPercentileOf } from "../core/metrics/thresholds.js";
+import { latencyPercentileOf, resolvePath } from "../core/metrics/thresholds.js";
 import { LatencyRecorder } from "./latency-recorder.js";
 
-type WithHistograms = {
-  rpc: Record<"activation" | "renewal", { histogram: string | readonly string[] }>;
-  dns: { histogram: string | readonly string[] };
-};
-
 /** The value of `metric` when it is a percentile of one of the result's histograms, else null. */
-export function derivedMetric(result: WithHistograms, metric: string): number | null {
+export function derivedMetric(result: unknown, metric: string): number | null {
   const asked = latencyPercentileOf(metric);
   if (asked === null) return null;
-  const holder = asked.prefix === "dns" ? result.dns : result.rpc[asked.prefix === "rpc.activation" ? "activation" : "renewal"];
-  const encoded = typeof holder.histogram === "string" ? [holder.histogram] : holder.histogram;
+  const holder = resolvePath(result, asked.prefix) as { histogram?: unknown } | undefined;
+  const histogram = holder?.histogram;
+  const encoded = typeof histogram === "string" ? [histogram] : Array.isArray(histogram) ? histogram.filter((h) => typeof h === "string") : null;
+  if (encoded === null) return null;
   try {
     return LatencyRecorder.sumOf(
       encoded.filter((h) => h !== ""),

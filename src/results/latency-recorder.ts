@@ -48,7 +48,8 @@ export function countsIndexOf(us: number): number {
 }
 
 export class LatencyRecorder {
-  private readonly counts = new Float64Array(COUNTS_LENGTH);
+  /** Allocated at the first value (188 KiB): a scenario may have thousands of client groups, most recorders of them idle. */
+  private counts: Float64Array | null = null;
   private total = 0;
 
   /** Records one latency; rounded to whole µs, negative/NaN as 0, above 1 h as 1 h. */
@@ -57,7 +58,7 @@ export class LatencyRecorder {
     if (!(us > 0)) us = 0;
     else if (us > HIGHEST_TRACKABLE_US) us = HIGHEST_TRACKABLE_US;
     const bucket = 31 - HALF_MAGNITUDE - Math.clz32(us | SUB_BUCKET_MASK);
-    this.counts[(bucket << HALF_MAGNITUDE) + (us >>> bucket)]++;
+    (this.counts ??= new Float64Array(COUNTS_LENGTH))[(bucket << HALF_MAGNITUDE) + (us >>> bucket)]++;
     this.total++;
   }
 
@@ -90,7 +91,8 @@ export class LatencyRecorder {
    * for a progress line several times a second.
    */
   percentileMs(percentile: number): number {
-    if (this.total === 0) return 0;
+    const counts = this.counts;
+    if (this.total === 0 || counts === null) return 0;
     const fpCount = (Math.min(percentile, 100) / 100) * this.total;
     return this.valueAtRankMs(Math.max(Math.ceil(fpCount - ulp(fpCount)), 1));
   }
@@ -98,6 +100,7 @@ export class LatencyRecorder {
   /** The `rank`-th smallest recorded value (1-based) in ms, as its bucket's highest equivalent value; 0 when empty. */
   valueAtRankMs(rank: number): number {
     const counts = this.counts;
+    if (counts === null) return 0;
     let seen = 0;
     for (let i = 0; i < COUNTS_LENGTH; i++) {
       seen += counts[i];
@@ -108,13 +111,15 @@ export class LatencyRecorder {
 
   /** Compressed base64, HdrHistogram V2 format: the same values give the same string. */
   encode(): string {
+    if (this.total === 0) return (emptyEncoded ??= hdr.encodeIntoCompressedBase64(newHistogram()));
     return hdr.encodeIntoCompressedBase64(this.toHistogram());
   }
 
   /** Adds every value recorded in `other` (exact: same bucket layout). */
   add(other: LatencyRecorder): void {
-    const mine = this.counts;
     const theirs = other.counts;
+    if (theirs === null) return;
+    const mine = (this.counts ??= new Float64Array(COUNTS_LENGTH));
     for (let i = 0; i < COUNTS_LENGTH; i++) {
       if (theirs[i] !== 0) mine[i] += theirs[i];
     }
@@ -154,7 +159,7 @@ export class LatencyRecorder {
       const c = h.getCountAtIndex(i);
       if (c === 0) continue;
       // Same layout: indexes agree; a value beyond our range is clamped like recordMs does.
-      recorder.counts[i < limit ? i : countsIndexOf(HIGHEST_TRACKABLE_US)] += c;
+      (recorder.counts ??= new Float64Array(COUNTS_LENGTH))[i < limit ? i : countsIndexOf(HIGHEST_TRACKABLE_US)] += c;
       recorder.total += c;
     }
     return recorder;
@@ -163,13 +168,16 @@ export class LatencyRecorder {
   private toHistogram(): JsHistogram {
     const h = newHistogram();
     const counts = this.counts;
-    for (let i = 0; i < COUNTS_LENGTH; i++) {
+    for (let i = 0; counts !== null && i < COUNTS_LENGTH; i++) {
       if (counts[i] !== 0) h.setCountAtIndex(i, counts[i]);
     }
     h.establishInternalTackingValues();
     return h;
   }
 }
+
+/** The encoding of a histogram with no values (the same for every one: computed once). */
+let emptyEncoded: string | undefined;
 
 /** The highest value that counts at index `i` (the library's valueFromIndex, then highestEquivalentValue). */
 function highestEquivalentUs(i: number): number {

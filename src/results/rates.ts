@@ -16,7 +16,7 @@ function kindRates(kind: { sent: number; ok: number; failed: number }, seconds: 
   };
 }
 
-/** `partial` with rpc.<kind>.perSecond, successRate, errorRate, rpcPerSecond and hosts[].perSecond filled in. */
+/** `partial` with rpc.<kind>.perSecond, successRate, errorRate (also per group), rpcPerSecond and hosts[].perSecond filled in. */
 export function withRates<R extends Omit<Result, "thresholds" | "pass">>(partial: R): R {
   const seconds = partial.simulatedSeconds;
   const ends = partial.timeline.map((s) => s.t);
@@ -29,6 +29,17 @@ export function withRates<R extends Omit<Result, "thresholds" | "pass">>(partial
       activation: { ...activation, ...kindRates(activation, seconds) },
       renewal: { ...renewal, ...kindRates(renewal, seconds) },
     },
+    ...(partial.groups === undefined
+      ? {}
+      : {
+          groups: partial.groups.map((g) => ({
+            ...g,
+            rpc: {
+              activation: { ...g.rpc.activation, ...kindRates(g.rpc.activation, seconds) },
+              renewal: { ...g.rpc.renewal, ...kindRates(g.rpc.renewal, seconds) },
+            },
+          })),
+        }),
     // The timeline counts what reached the hosts; the mean counts every RPC sent.
     rpcPerSecond: { mean: sig6(perSecond(activation.sent + renewal.sent, seconds)), peak: sig6(peakPerSecond(ends, allCounts)) },
     hosts: partial.hosts.map((h) => ({

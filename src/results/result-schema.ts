@@ -265,6 +265,24 @@ const clientsResult = z.object({
   inFlightAtEnd: count({ description: "RPCs or DNS queries still outstanding when the simulated time ran out" }),
 });
 
+/** One client group's client-side metrics (`clients[].name` of the scenario): k6's tags, for a fleet. */
+export const groupResultSchema = z
+  .object({
+    name: z.string().describe("The client group's name in the scenario; threshold paths address it as groups.<name>.… (the longest name that fits)"),
+    clients: count({ description: "Clients in the group (in this shard, for a shard result)" }),
+    activated: count({ better: "higher", description: "Clients of the group that activated at least once" }),
+    notActivated: count({ better: "lower" }),
+    licensed: count({ better: "higher", description: "Clients of the group licensed at the end" }),
+    unlicensed: count({ better: "lower" }),
+    initialGrace: count(),
+    outOfToleranceGrace: count({ better: "lower" }),
+    rpc: z.object({ activation: rpcKindResultSchema, renewal: rpcKindResultSchema }),
+    dns: dnsResult,
+    failovers: count({ better: "lower" }),
+    rediscoveries: count({ better: "lower" }),
+  })
+  .describe("One client group's part of the client-side metrics; over all groups they add up to the run's");
+
 export const resultSchema = z
   .object({
     schema: z.literal(RESULT_SCHEMA),
@@ -292,6 +310,7 @@ export const resultSchema = z
     rpc: z.object({ activation: rpcKindResultSchema, renewal: rpcKindResultSchema }),
     rpcPerSecond: rateResult.optional().describe("Every RPC per simulated second (peak: requests that reached the hosts)"),
     dns: dnsResult,
+    groups: z.array(groupResultSchema).describe("Per client group, in the scenario's order (absent in results of older kmssim)").optional(),
     hosts: z.array(hostResultSchema),
     spread: spreadResult,
     failovers: count({ better: "lower" }),

@@ -4,7 +4,7 @@
 import type { z } from "zod";
 import type { HostCounters } from "../core/host/host-logic.js";
 import type { SpreadResult as CoreSpreadResult, ThresholdResult as CoreThresholdResult } from "../core/vocabulary.js";
-import type { hostDlvSchema, hostResultSchema, resultSchema, rpcKindResultSchema } from "./result-schema.js";
+import type { groupResultSchema, hostDlvSchema, hostResultSchema, resultSchema, rpcKindResultSchema } from "./result-schema.js";
 
 export { RESULT_SCHEMA } from "./result-schema.js";
 
@@ -13,6 +13,7 @@ export type LatencySummaryMs = Result["rpc"]["activation"]["latencyMs"];
 export type RpcKindResult = z.output<typeof rpcKindResultSchema>;
 export type DnsResult = Result["dns"];
 export type HostResult = z.output<typeof hostResultSchema>;
+export type GroupResult = z.output<typeof groupResultSchema>;
 /** Request counters like `slmgr /dlv` shows on a KMS host (the core's own shape). */
 export type HostDlvCounters = z.output<typeof hostDlvSchema>;
 export type SpreadResult = Result["spread"];

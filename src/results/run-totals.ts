@@ -6,6 +6,7 @@ import type { HostCounters } from "../core/host/host-logic.js";
 import type { FleetEventRecord, GeneratorResult, HostResult, TimelineSample } from "./result.js";
 import type { Mode, Scenario } from "../scenario/model.js";
 import type { OutcomeStats } from "./outcome-stats.js";
+import type { GroupTally } from "./group-tally.js";
 
 export interface HostTotals {
   name: string;
@@ -33,6 +34,14 @@ export interface HostTotals {
   clientTimedOut?: number;
 }
 
+/** One client group's part of the run: its clients by LicenseStatus at the end, and its counters. */
+export interface GroupTotals {
+  name: string;
+  /** Index = LicenseStatus; their sum is the group's clients (in this run or shard). */
+  byStatus: readonly number[];
+  tally: GroupTally;
+}
+
 export interface RunTotals {
   scenario: Scenario;
   mode: Mode;
@@ -46,6 +55,8 @@ export interface RunTotals {
   activation: OutcomeStats;
   renewal: OutcomeStats;
   dns: OutcomeStats;
+  /** Per client group, in the scenario's order. */
+  groups: GroupTotals[];
   hosts: HostTotals[];
   failovers: number;
   rediscoveries: number;

@@ -18,7 +18,7 @@ export interface SemanticIssue {
 
 export interface SemanticOptions {
   /** Checks a threshold's metric path; returns an error message or null. */
-  validateMetric?: (metric: string, hostNames: string[]) => string | null;
+  validateMetric?: (metric: string, hostNames: string[], groupNames: string[]) => string | null;
 }
 
 type Rec = Record<string, unknown>;
@@ -44,6 +44,7 @@ export function checkSemantics(raw: unknown, options: SemanticOptions = {}): Sem
   const issues: SemanticIssue[] = [];
   const hosts = records(raw.hosts);
   const hostNames = hosts.flatMap(([, h]) => (typeof h.name === "string" ? [h.name] : []));
+  const groupNames = records(raw.clients).flatMap(([, g]) => (typeof g.name === "string" ? [g.name] : []));
   const runMs = raw.duration === undefined ? DEFAULTS.durationMs : durationMs(raw.duration);
 
   uniqueNames("hosts", "host", hosts, issues);
@@ -51,7 +52,7 @@ export function checkSemantics(raw: unknown, options: SemanticOptions = {}): Sem
   checkClients(raw, hosts, hostNames, runMs, issues);
   checkFleetSize(raw, issues);
   checkEvents(raw, hostNames, runMs, issues);
-  checkThresholds(raw, hostNames, options, issues);
+  checkThresholds(raw, { hosts: hostNames, groups: groupNames }, options, issues);
   checkSampleInterval(raw, runMs, issues);
   checkTimeouts(raw, issues);
   checkDnsPublishing(raw, issues);
@@ -128,7 +129,7 @@ function checkEvents(raw: Rec, hostNames: string[], runMs: number | null, issues
   }
 }
 
-function checkThresholds(raw: Rec, hostNames: string[], options: SemanticOptions, issues: SemanticIssue[]): void {
+function checkThresholds(raw: Rec, names: { hosts: string[]; groups: string[] }, options: SemanticOptions, issues: SemanticIssue[]): void {
   for (const [i, threshold] of records(raw.thresholds)) {
     const ops = THRESHOLD_OPS.filter((op) => threshold[op] !== undefined);
     if (ops.length === 0) {
@@ -141,7 +142,7 @@ function checkThresholds(raw: Rec, hostNames: string[], options: SemanticOptions
       if (problem !== null) issues.push({ path: ["thresholds", i, op], message: problem });
     }
     if (options.validateMetric !== undefined && typeof threshold.metric === "string" && threshold.metric !== "") {
-      const problem = metricProblem(options.validateMetric, threshold.metric, hostNames);
+      const problem = metricProblem(options.validateMetric, threshold.metric, names);
       if (problem !== null) issues.push({ path: ["thresholds", i, "metric"], message: problem });
     }
   }
@@ -165,9 +166,9 @@ function thresholdValueProblem(metric: unknown, value: unknown): string | null {
 }
 
 // The hook belongs to another module; a bug there must not escape as a raw exception.
-function metricProblem(validate: NonNullable<SemanticOptions["validateMetric"]>, metric: string, hostNames: string[]): string | null {
+function metricProblem(validate: NonNullable<SemanticOptions["validateMetric"]>, metric: string, names: { hosts: string[]; groups: string[] }): string | null {
   try {
-    return validate(metric, hostNames);
+    return validate(metric, names.hosts, names.groups);
   } catch (error) {
     return `cannot check metric '${metric}': ${error instanceof Error ? error.message : String(error)}`;
   }

@@ -69,7 +69,7 @@ export class VirtualEngine implements EngineView {
   readonly dns: DnsDirectory;
   readonly hosts: SimHost[];
   readonly fleet: ClientFleet;
-  readonly tally = new ClientTally();
+  readonly tally: ClientTally;
   readonly eventLog: FleetEventRecord[] = [];
   readonly ledger: ExpectedShareLedger;
   readonly samples: SampleRecorder;
@@ -116,6 +116,7 @@ export class VirtualEngine implements EngineView {
     this.plan = plan;
     this.dns = plan.dns;
     this.groupConfigs = plan.groups;
+    this.tally = new ClientTally(plan.groups.length);
     this.hosts = this.dns.endpoints.map((e, index) => new SimHost(index, e.hostIndex >= 0 ? scenario.hosts[e.hostIndex] : null));
     this.ledger = new ExpectedShareLedger(plan.contexts, this.hosts.length);
 
@@ -215,8 +216,14 @@ export class VirtualEngine implements EngineView {
     this.ledger.flush(this.servingMask());
     this.ledger.takeInterval();
     const byStatus = [0, 0, 0, 0];
+    const groupStatus = this.groupConfigs.map(() => [0, 0, 0, 0]);
     const fleet = this.fleet;
-    for (let i = 0; i < fleet.size; i++) if (this.owns(i)) byStatus[licenseStatusAt(nowMs, fleet.installedAtMs(i), fleet.validUntilMs(i))]++;
+    for (let i = 0; i < fleet.size; i++) {
+      if (!this.owns(i)) continue;
+      const status = licenseStatusAt(nowMs, fleet.installedAtMs(i), fleet.validUntilMs(i));
+      byStatus[status]++;
+      groupStatus[fleet.group(i)][status]++;
+    }
     return {
       scenario: this.scenario,
       mode: "virtual",
@@ -229,6 +236,7 @@ export class VirtualEngine implements EngineView {
       activation: this.tally.activation,
       renewal: this.tally.renewal,
       dns: this.tally.dns,
+      groups: this.tally.groups.map((tally, g) => ({ name: this.scenario.clients[g].name, byStatus: groupStatus[g], tally })),
       hosts: this.hosts
         .filter((h) => h.spec !== null)
         .map((h) => ({
@@ -333,7 +341,7 @@ export class VirtualEngine implements EngineView {
     const candidates = this.dns.candidatesOf(answerId);
     // A query DNS dropped (dns: down) timed out: the server was silent, not the name missing.
     const dnsCode = !answered ? Code.DnsServerSilent : candidates.length > 0 ? 0 : Code.DnsNameDoesNotExist;
-    if (this.owns(i)) this.tally.dns.record(dnsCode, now - this.fleet.dueAtMs(i));
+    if (this.owns(i)) this.tally.recordDns(this.fleet.group(i), dnsCode, now - this.fleet.dueAtMs(i));
     const action = answered
       ? this.fleet.onDnsAnswer(i, now, answerId, this.scenario.dns.ttlMs, this.streams.use(i), this.action)
       : this.fleet.onDnsFailure(i, now, this.action, true);
@@ -393,7 +401,7 @@ export class VirtualEngine implements EngineView {
     if (this.driverU32[i * DRIVER_U32 + AT_HOST] === 1 && measured) host.books.answer();
     this.driverU32[i * DRIVER_U32 + AT_HOST] = 0;
     const status = this.driverU32[i * DRIVER_U32 + PENDING_STATUS];
-    if (measured) this.tally.rpc(fleet.isRenewal(i)).record(status, now - fleet.dueAtMs(i));
+    if (measured) this.tally.recordRpc(fleet.group(i), fleet.isRenewal(i), status, now - fleet.dueAtMs(i));
     let action: ClientAction;
     if (status === UNREACHABLE) {
       action = fleet.onRpcUnreachable(i, now, this.streams.use(i), this.action);
@@ -437,7 +445,7 @@ export class VirtualEngine implements EngineView {
   /** Carries out what the client machine asked for. */
   private apply(i: number, action: ClientAction): void {
     const measured = this.owns(i);
-    if (measured) this.tally.note(action);
+    if (measured) this.tally.note(this.fleet.group(i), action);
     const now = this.nowMs;
     switch (action.kind) {
       case ActionKind.Wait:
@@ -445,7 +453,7 @@ export class VirtualEngine implements EngineView {
         if (action.atMs <= this.durationMs) this.queue.pushOwned(action.atMs, i, (i << 2) | Ev.Timer);
         return;
       case ActionKind.QueryDns: {
-        if (measured) this.tally.dns.sent++;
+        if (measured) this.tally.sentDns(this.fleet.group(i));
         this.fleet.markDue(i, now);
         const rng = this.streams.use(i);
         if (this.dns.up) {
@@ -458,7 +466,7 @@ export class VirtualEngine implements EngineView {
         return;
       }
       case ActionKind.SendRpc:
-        if (measured) this.tally.rpc(action.renewal).sent++;
+        if (measured) this.tally.sentRpc(this.fleet.group(i), action.renewal);
         this.queue.push(now + this.oneWayMs(this.streams.use(i)), (i << 2) | Ev.HostArrival);
         return;
       default:

@@ -47,12 +47,13 @@ export function metricNumbers(result: unknown): JsonLeaf[] {
 /** Every numeric leaf is a valid threshold path that resolves to it, and compare makes a row of it. */
 export function expectEveryNumberIsAMetric(result: Result): void {
   const hostNames = result.hosts.map((h) => h.name);
+  const groupNames = (result.groups ?? []).map((g) => g.name);
   const leaves = metricNumbers(result);
   expect(leaves.length).toBeGreaterThan(50);
   const profile = profileOf(result);
   for (const { path, value } of leaves) {
     expect(path, "a number thresholds cannot name (an item of a list without names)").not.toContain("[");
-    expect(validateMetricPath(path, hostNames), path).toBeNull();
+    expect(validateMetricPath(path, hostNames, groupNames), path).toBeNull();
     expect(resolveMetric(result, path), path).toBe(value);
     const rows = compareProfiles(profile, profile, { metrics: [path] }).rows;
     expect(
@@ -62,7 +63,10 @@ export function expectEveryNumberIsAMetric(result: Result): void {
   }
 }
 
-/** The threshold paths of a result's hosts that are not a number in it. */
+/** The threshold paths of a result's hosts and client groups that are not a number in it. */
 export function missingThresholdPaths(result: Result): string[] {
-  return knownMetricPaths(result.hosts.map((h) => h.name)).filter((path) => resolveMetric(result, path) === null);
+  return knownMetricPaths(
+    result.hosts.map((h) => h.name),
+    (result.groups ?? []).map((g) => g.name),
+  ).filter((path) => resolveMetric(result, path) === null);
 }

@@ -21,32 +21,42 @@ const canonicalCode = (code: string): string => "0x" + code.slice(2).toUpperCase
 /**
  * Where the numbers of a result are, as the outer layer derives it from the result schema
  * (results/result-metrics.ts): a number; a map keyed by error code or by product; an
- * object; a list whose items are named by `name` (hosts).
+ * object; a list whose items are named by `name` (hosts, client groups).
  */
 export type MetricShape = "number" | "codes" | "products" | MetricObject | NamedList;
 export interface MetricObject {
   readonly [field: string]: MetricShape;
 }
+/** A list of named items; `names`: which of the scenario's names it holds (its hosts' or its client groups'). */
 export class NamedList {
-  constructor(readonly item: MetricObject) {}
+  constructor(
+    readonly item: MetricObject,
+    readonly names: "hosts" | "groups" = "hosts",
+  ) {}
 }
 
-function expand(shape: MetricShape, prefix: string, hostNames: readonly string[], out: string[]): void {
+/** The names a scenario gives the items of its named lists. */
+interface ListNames {
+  hosts: readonly string[];
+  groups: readonly string[];
+}
+
+function expand(shape: MetricShape, prefix: string, names: ListNames, out: string[]): void {
   if (shape === "number") out.push(prefix);
   else if (shape === "codes") for (const code of KNOWN_CODES) out.push(`${prefix}.${code}`);
   else if (shape === "products") for (const product of PRODUCTS) out.push(`${prefix}.${product}`);
-  else if (shape instanceof NamedList) for (const name of hostNames) expand(shape.item, `${prefix}.${name}`, hostNames, out);
-  else for (const [field, child] of Object.entries(shape)) expand(child, prefix === "" ? field : `${prefix}.${field}`, hostNames, out);
+  else if (shape instanceof NamedList) for (const name of names[shape.names]) expand(shape.item, `${prefix}.${name}`, names, out);
+  else for (const [field, child] of Object.entries(shape)) expand(child, prefix === "" ? field : `${prefix}.${field}`, names, out);
 }
 
 /**
- * Every numeric metric a result of this shape has, for a scenario with these hosts.
- * Error-code maps list the codes the model produces; any code written `0x` + 8 hex digits
- * is valid too.
+ * Every numeric metric a result of this shape has, for a scenario with these hosts and
+ * client groups. Error-code maps list the codes the model produces; any code written `0x`
+ * + 8 hex digits is valid too.
  */
-export function knownMetricPaths(shape: MetricObject, hostNames: readonly string[]): string[] {
+export function knownMetricPaths(shape: MetricObject, hostNames: readonly string[], groupNames: readonly string[] = []): string[] {
   const out: string[] = [];
-  expand(shape, "", hostNames, out);
+  expand(shape, "", { hosts: hostNames, groups: groupNames }, out);
   return out;
 }
 
@@ -66,28 +76,35 @@ function findByName(list: readonly unknown[], segments: readonly string[], start
 
 /**
  * The number at a dotted `metric` path in a result, or null when the path leads nowhere or
- * to something that is not a finite number. In a list (`hosts`) the next segments name an
- * element by its `name` (names may contain dots). An error code missing from an `errors`
- * map (any case: 0xc004f038 = 0xC004F038) and a product missing from a `count` map read as
- * 0: nothing of that kind happened.
+ * to something that is not a finite number. In a list (`hosts`, `groups`) the next segments
+ * name an element by its `name`; names may contain dots, and the longest name that fits
+ * wins (groups `a` and `a.b`: `groups.a.b.clients` is group `a.b`'s). An error code missing
+ * from an `errors` map (any case: 0xc004f038 = 0xC004F038) and a product missing from a
+ * `count` map read as 0: nothing of that kind happened.
  */
 export function resolveMetric(result: unknown, metric: string): number | null {
+  const node = resolvePath(result, metric);
+  return typeof node === "number" && Number.isFinite(node) ? node : null;
+}
+
+/** What a dotted path leads to in a result (any value, walked as resolveMetric walks it), or undefined. */
+export function resolvePath(result: unknown, metric: string): unknown {
   const segments = metric.split(".");
   let node: unknown = result;
   let i = 0;
   while (i < segments.length) {
     if (Array.isArray(node)) {
       const found = findByName(node, segments, i);
-      if (found === null) return null;
+      if (found === null) return undefined;
       [node, i] = [found[0], i + found[1]];
       continue;
     }
-    if (!isRecord(node)) return null;
+    if (!isRecord(node)) return undefined;
     const segment = segments[i];
     const parent = i > 0 ? segments[i - 1] : "";
     const last = i === segments.length - 1;
     if (parent === "errors" && HEX_CODE.test(segment)) {
-      if (!last) return null;
+      if (!last) return undefined;
       const key = Object.keys(node).find((k) => HEX_CODE.test(k) && canonicalCode(k) === canonicalCode(segment));
       node = key === undefined ? 0 : node[key];
     } else if (Object.hasOwn(node, segment)) {
@@ -95,11 +112,11 @@ export function resolveMetric(result: unknown, metric: string): number | null {
     } else if (last && parent === "count" && (PRODUCTS as readonly string[]).includes(segment)) {
       node = 0;
     } else {
-      return null;
+      return undefined;
     }
     i++;
   }
-  return typeof node === "number" && Number.isFinite(node) ? node : null;
+  return node;
 }
 
 // ---- Evaluation -------------------------------------------------------------------------
@@ -122,12 +139,13 @@ function holds(actual: number, op: ThresholdSpec["op"], value: number): boolean 
 }
 
 /**
- * Any percentile of a latency histogram: `rpc.activation.latencyMs.p95`, `dns.latencyMs.p99.9`.
- * The result stores six; the others are read from its histogram (by the caller's `derived`).
+ * Any percentile of a latency histogram: `rpc.activation.latencyMs.p95`, `dns.latencyMs.p99.9`,
+ * a client group's `groups.desktops.rpc.renewal.latencyMs.p95`. The result stores six; the
+ * others are read from the histogram beside them (by the caller's `derived`).
  */
-export const LATENCY_PERCENTILE_PATH = /^(rpc\.(?:activation|renewal)|dns)\.latencyMs\.p(\d{1,3}(?:\.\d+)?)$/;
+export const LATENCY_PERCENTILE_PATH = /^((?:groups\..+\.)?(?:rpc\.(?:activation|renewal)|dns))\.latencyMs\.p(\d{1,3}(?:\.\d+)?)$/;
 
-/** The percentile a LATENCY_PERCENTILE_PATH names (0 < p ≤ 100), or null. */
+/** The percentile a LATENCY_PERCENTILE_PATH names (0 < p ≤ 100), and the path of the object holding its histogram; or null. */
 export function latencyPercentileOf(metric: string): { prefix: string; percentile: number } | null {
   const m = LATENCY_PERCENTILE_PATH.exec(metric);
   if (m === null) return null;
@@ -152,7 +170,7 @@ export function evaluateThresholds(
 
 // ---- Validation (before a run) ----------------------------------------------------------
 
-const ERRORS_PATH = /^(rpc\.(?:activation|renewal)|clients)\.errors\.([^.]+)$/;
+const ERRORS_PATH = /^((?:groups\..+\.)?rpc\.(?:activation|renewal)|clients)\.errors\.([^.]+)$/;
 
 /** Distinct next segments below `prefix` among `paths`. */
 function childrenOf(prefix: string, paths: readonly string[]): string[] {
@@ -163,44 +181,61 @@ function childrenOf(prefix: string, paths: readonly string[]): string[] {
   return [...children];
 }
 
-function checkHostMetric(rest: string, hostNames: readonly string[], known: readonly string[]): string {
-  const host = [...hostNames].sort((a, b) => b.length - a.length).find((name) => rest === name || rest.startsWith(name + "."));
-  if (host === undefined) {
-    const guess = rest.split(".")[0];
-    const list = hostNames.length === 0 ? "the scenario has none" : `hosts: ${hostNames.join(", ")}`;
-    return `no host named '${guess}' (${list})${didYouMean(guess, hostNames)}`;
+/** How messages name a named list's items. */
+const LIST_WORDS = { hosts: "host", groups: "client group" } as const;
+
+/** What is wrong with a path into a named list (`hosts.…`, `groups.…`): the name, or the field after it. */
+function checkNamedMetric(list: "hosts" | "groups", rest: string, names: readonly string[], known: readonly string[]): string {
+  const noun = LIST_WORDS[list];
+  // The longest name that fits, as resolveMetric reads it (names may contain dots).
+  const name = [...names].sort((a, b) => b.length - a.length).find((n) => rest === n || rest.startsWith(n + "."));
+  if (name === undefined) {
+    // A name may span several segments: the shortest run of them that looks like a typo of one.
+    const segments = rest.split(".");
+    let guess = segments[0];
+    let hint = didYouMean(guess, names);
+    for (let k = 2; hint === "" && k < segments.length; k++) {
+      const longer = segments.slice(0, k).join(".");
+      hint = didYouMean(longer, names);
+      if (hint !== "") guess = longer;
+    }
+    const listed = names.length === 0 ? "the scenario has none" : `${list}: ${names.join(", ")}`;
+    return `no ${noun} named '${guess}' (${listed})${hint}`;
   }
-  const field = rest.slice(host.length + 1);
-  if (field.startsWith("count.")) {
+  const field = rest.slice(name.length + 1);
+  if (list === "hosts" && field.startsWith("count.")) {
     const product = field.slice("count.".length);
-    return `unknown product '${product}' in 'hosts.${host}.count' (products: ${PRODUCTS.join(", ")})${didYouMean(product, PRODUCTS)}`;
+    return `unknown product '${product}' in 'hosts.${name}.count' (products: ${PRODUCTS.join(", ")})${didYouMean(product, PRODUCTS)}`;
   }
-  const fields = known.filter((p) => p.startsWith(`hosts.${host}.`)).map((p) => p.slice(`hosts.${host}.`.length));
-  return `unknown host metric '${field}'${didYouMean(field, fields)}`;
+  const fields = known.filter((p) => p.startsWith(`${list}.${name}.`)).map((p) => p.slice(`${list}.${name}.`.length));
+  return `unknown ${noun} metric '${field}'${didYouMean(field, fields)}`;
 }
 
 /**
  * Null when `metric` names a number the result will have; otherwise a plain message,
  * with a did-you-mean suggestion when one is close.
  */
-export function validateMetricPath(shape: MetricObject, metric: string, hostNames: readonly string[]): string | null {
-  const known = knownMetricPaths(shape, hostNames);
+export function validateMetricPath(shape: MetricObject, metric: string, hostNames: readonly string[], groupNames: readonly string[] = []): string | null {
+  const known = knownMetricPaths(shape, hostNames, groupNames);
   if (known.includes(metric)) return null;
-  if (LATENCY_PERCENTILE_PATH.test(metric)) {
+  const percentilePath = LATENCY_PERCENTILE_PATH.exec(metric);
+  // The histogram's holder must exist (a group of this scenario); else the name is what is wrong.
+  if (percentilePath !== null && known.includes(`${percentilePath[1]}.latencyMs.p50`)) {
     return latencyPercentileOf(metric) === null ? `'${metric}' names no percentile: write p followed by a number above 0 and up to 100 (p95, p99.9)` : null;
   }
 
   const errorsPath = ERRORS_PATH.exec(metric);
-  if (errorsPath !== null) {
+  if (errorsPath !== null && known.includes(`${errorsPath[1]}.errors.${KNOWN_CODES[0]}`)) {
     const code = errorsPath[2];
     if (HEX_CODE.test(code)) return null;
     return `'${code}' in '${metric}' is not an error code (write 0x and 8 hex digits, e.g. 0xC004F038)${didYouMean(code, KNOWN_CODES)}`;
   }
 
-  const children = metric === "hosts" ? [...hostNames] : childrenOf(metric, known);
+  const children = metric === "hosts" ? [...hostNames] : metric === "groups" ? [...groupNames] : childrenOf(metric, known);
   if (children.length > 0) return `'${metric}' is a group, not a number: add one of ${children.join(", ")}`;
 
-  if (metric.startsWith("hosts.")) return checkHostMetric(metric.slice("hosts.".length), hostNames, known);
+  if (metric.startsWith("hosts.")) return checkNamedMetric("hosts", metric.slice("hosts.".length), hostNames, known);
+  if (metric.startsWith("groups.")) return checkNamedMetric("groups", metric.slice("groups.".length), groupNames, known);
 
   return `unknown metric '${metric}'${didYouMean(metric, known)}`;
 }

@@ -17,6 +17,7 @@ import type { SrvCandidate } from "../../core/selection/srv-candidate.js";
 import { forEachClientStrided, hostAnswerIntervals, sampleTimes, type FleetPlan } from "../../fleet-plan/fleet-plan.js";
 import { ClientTally } from "../../results/client-tally.js";
 import type { OutcomeStats } from "../../results/outcome-stats.js";
+import type { GroupTally } from "../../results/group-tally.js";
 import { EventQueue } from "../../queue/event-queue.js";
 import { ExpectedShareLedger } from "../../results/expected-share-ledger.js";
 import { CompressedClock, type ClockTimer } from "../compressed-clock.js";
@@ -97,6 +98,9 @@ export interface FleetSliceTotals {
   activation: OutcomeStats;
   renewal: OutcomeStats;
   dns: OutcomeStats;
+  /** Per client group (index as in the scenario): its clients by LicenseStatus at the end, and its counters. */
+  groupStatus: number[][];
+  groups: GroupTally[];
   failovers: number;
   rediscoveries: number;
   illegalInputs: number;
@@ -140,7 +144,7 @@ const NO_HOST = -1;
 const END_GRACE_MS = 1000;
 
 export class FleetDriver implements AnswerBook {
-  readonly tally = new ClientTally();
+  readonly tally: ClientTally;
   /** Outcomes by kind, host and status for the live metrics; allocation-free to record. */
   readonly live: LiveRpcCounts;
 
@@ -188,6 +192,7 @@ export class FleetDriver implements AnswerBook {
   constructor(private readonly options: FleetDriverOptions) {
     const { plan, count } = options;
     this.plan = plan;
+    this.tally = new ClientTally(plan.groups.length);
     this.clock = options.clock;
     this.fleet = new ClientFleet(count, plan.groups, this);
     this.queue = new EventQueue(plan.scenario.durationMs);
@@ -321,9 +326,12 @@ export class FleetDriver implements AnswerBook {
     const nowMs = Math.min(this.clock.simNowMs(), this.plan.scenario.durationMs);
     const expectedRequests = this.ledger.totalSoFar(this.servingMask);
     const byStatus = [0, 0, 0, 0];
+    const groupStatus = this.plan.groups.map(() => [0, 0, 0, 0]);
     let inFlight = 0;
     for (let i = 0; i < this.fleet.size; i++) {
-      byStatus[licenseStatusAt(nowMs, this.fleet.installedAtMs(i), this.fleet.validUntilMs(i))]++;
+      const status = licenseStatusAt(nowMs, this.fleet.installedAtMs(i), this.fleet.validUntilMs(i));
+      byStatus[status]++;
+      groupStatus[this.fleet.group(i)][status]++;
       const phase = this.fleet.phase(i);
       if (phase === Phase.AwaitingDns || phase === Phase.AwaitingRpc) inFlight++;
     }
@@ -336,6 +344,8 @@ export class FleetDriver implements AnswerBook {
       activation: this.tally.activation,
       renewal: this.tally.renewal,
       dns: this.tally.dns,
+      groupStatus,
+      groups: this.tally.groups,
       failovers: this.tally.failovers,
       rediscoveries: this.tally.rediscoveries,
       illegalInputs: this.tally.illegalInputs,
@@ -419,7 +429,7 @@ export class FleetDriver implements AnswerBook {
   }
 
   private apply(i: number, action: ClientAction): void {
-    this.tally.note(action);
+    this.tally.note(this.fleet.group(i), action);
     switch (action.kind) {
       case ActionKind.Wait:
         if (action.atMs <= this.plan.scenario.durationMs && !this.stopped) this.queue.push(action.atMs, i);
@@ -437,7 +447,7 @@ export class FleetDriver implements AnswerBook {
   }
 
   private queryDns(i: number, domainId: number): void {
-    this.tally.dns.sent++;
+    this.tally.sentDns(this.fleet.group(i));
     this.inFlightOps++;
     const dueWallMs = this.dueWallMs[i];
     this.noteSend(dueWallMs);
@@ -446,7 +456,7 @@ export class FleetDriver implements AnswerBook {
       .then(
         (lookup) => {
           this.inFlightOps--;
-          this.tally.dns.record(lookup.records.length > 0 ? 0 : Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
+          this.tally.recordDns(this.fleet.group(i), lookup.records.length > 0 ? 0 : Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
           const answerId = this.answerIdFor(domainId, this.candidatesFrom(lookup, domainId));
           this.promise(domainId, this.answers[answerId]);
           const now = this.coreNowMs(i);
@@ -460,7 +470,7 @@ export class FleetDriver implements AnswerBook {
           if (errno !== null) return this.hitLocalLimit(errno);
           // No reply within the retries: the server is silent (ERROR_TIMEOUT), not the name missing.
           const silent = isDnsError(err, "TIMEOUT");
-          this.tally.dns.record(silent ? Code.DnsServerSilent : Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
+          this.tally.recordDns(this.fleet.group(i), silent ? Code.DnsServerSilent : Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
           this.apply(i, this.fleet.onDnsFailure(i, this.coreNowMs(i), this.action, silent));
         },
       )
@@ -518,15 +528,15 @@ export class FleetDriver implements AnswerBook {
   }
 
   private sendRpc(i: number, host: number, renewal: boolean): void {
-    const stats = this.tally.rpc(renewal);
-    stats.sent++;
+    const groupIndex = this.fleet.group(i);
+    this.tally.sentRpc(groupIndex, renewal);
     if (host !== NO_HOST) {
       this.sentBy[host]++;
       if (renewal) this.renewalsSentBy[host]++;
     }
     const target = this.targets[host] ?? null;
     const nowSim = this.coreNowMs(i);
-    const group = this.plan.groups[this.fleet.group(i)];
+    const group = this.plan.groups[groupIndex];
     const dueWallMs = this.dueWallMs[i];
     this.noteSend(dueWallMs);
     const request: RequestMessage = {
@@ -550,7 +560,7 @@ export class FleetDriver implements AnswerBook {
         (response) => {
           this.inFlightOps--;
           const latencyMs = CompressedClock.wallNowMs() - dueWallMs;
-          stats.record(response.status, latencyMs);
+          this.tally.recordRpc(groupIndex, renewal, response.status, latencyMs);
           this.live.record(renewal, host, response.status, latencyMs);
           if (host !== NO_HOST) this.answeredBy[host]++;
           this.ledger.charge(this.contextOf[i]);
@@ -569,7 +579,7 @@ export class FleetDriver implements AnswerBook {
           else if (err instanceof RpcCallError && (err.code === "RESET" || err.code === "CLOSED")) this.resetBy[host]++;
           else if (err instanceof RpcCallError && err.code === "TIMEOUT") this.timedOutBy[host]++;
           const latencyMs = CompressedClock.wallNowMs() - dueWallMs;
-          stats.record(Code.RpcServerUnavailable, latencyMs);
+          this.tally.recordRpc(groupIndex, renewal, Code.RpcServerUnavailable, latencyMs);
           this.live.record(renewal, host, Code.RpcServerUnavailable, latencyMs);
           const now = this.coreNowMs(i);
           this.markDueNow(i, now);

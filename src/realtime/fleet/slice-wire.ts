@@ -2,6 +2,7 @@
 
 import type { Scenario } from "../../scenario/model.js";
 import type { OutcomeStatsWire } from "../../results/outcome-stats.js";
+import type { GroupTallyWire } from "../../results/group-tally.js";
 import type { RpcTarget } from "../client/rpc-call.js";
 import type { FleetSliceTotals, SliceProgress } from "./fleet-driver.js";
 import type { ThreadLoad } from "./thread-load.js";
@@ -26,10 +27,11 @@ export interface SliceSetup {
   cmidPrefix: Uint8Array;
 }
 
-export type SliceTotalsWire = Omit<FleetSliceTotals, "activation" | "renewal" | "dns"> & {
+export type SliceTotalsWire = Omit<FleetSliceTotals, "activation" | "renewal" | "dns" | "groups"> & {
   activation: OutcomeStatsWire;
   renewal: OutcomeStatsWire;
   dns: OutcomeStatsWire;
+  groups: GroupTallyWire[];
 };
 
 export type ToWorker = { type: "serving"; mask: number } | { type: "stop" };
@@ -37,5 +39,5 @@ export type ToWorker = { type: "serving"; mask: number } | { type: "stop" };
 export type FromWorker = ({ type: "progress" } & SliceProgress) | { type: "done"; totals: SliceTotalsWire; thread: ThreadLoad };
 
 export function sliceTotalsToWire(t: FleetSliceTotals): SliceTotalsWire {
-  return { ...t, activation: t.activation.toWire(), renewal: t.renewal.toWire(), dns: t.dns.toWire() };
+  return { ...t, activation: t.activation.toWire(), renewal: t.renewal.toWire(), dns: t.dns.toWire(), groups: t.groups.map((g) => g.toWire()) };
 }

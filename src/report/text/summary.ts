@@ -11,6 +11,7 @@ import { fitTable, wrapLine } from "../../format/fit-width.js";
 import { DEFAULT_COLUMNS } from "./terminal.js";
 import { generatorFigures, generatorWarnings } from "./generator-summary.js";
 import { alertLines } from "./alerts-summary.js";
+import { groupsTable } from "./groups-table.js";
 import { OP_SYMBOL, palette, type Palette } from "../../format/palette.js";
 import type { LatencySummaryMs, Result, ThresholdResult } from "../../results/result.js";
 
@@ -273,6 +274,7 @@ export function renderSummary(result: Result, options: SummaryOptions): string {
       ...(result.generator === undefined ? [] : [labelled("generator", generatorFigures(result.generator, p), p)]),
     ],
     rpcTable(result, p, width),
+    ...[groupsTable(result, p, width, INDENT)].filter((lines) => lines.length > 0),
     errorsTable(result, p, width),
     hostsTable(result, p, width),
     eventLines(result, p, width),
