@@ -57,6 +57,7 @@ export function sampleResult(): Result {
         unanswered: 0,
         lost: 0,
         late: 0,
+        publishFailed: 0,
         state: "up",
         perSecond: { mean: 0.000148, peak: 0.12 },
         utilization: 0.0021,
@@ -78,6 +79,7 @@ export function sampleResult(): Result {
         unanswered: 3,
         lost: 2,
         late: 1,
+        publishFailed: 2,
         state: "down",
         perSecond: { mean: 0.000142, peak: 0.13 },
         utilization: 0.0019,
@@ -94,6 +96,25 @@ export function sampleResult(): Result {
       { t: 10_800, kind: "dns", target: "corp.example", action: "down" },
     ],
     timeline: [],
+    alerts: {
+      dnsPublishing: { count: 2 },
+      lowActivationCount: { count: 0 },
+      hostDown: { count: 0 },
+      hostHung: { count: 0 },
+      licenceLapsed: { count: 0 },
+      list: [
+        {
+          kind: "dnsPublishing",
+          severity: "warning",
+          host: "kms2.branch",
+          firstSeen: 3600,
+          lastSeen: 7200,
+          open: false,
+          count: 2,
+          message: "kms2.branch failed to publish its SRV record in corp.example (event 12293)",
+        },
+      ],
+    },
     // As a realtime run reports it (a virtual result has none).
     generator: {
       clock: "adaptive",

@@ -6,8 +6,8 @@ import { sampleResult } from "../../results/sample-result.js";
 
 /** Wide enough that no table folds: the content tests read whole rows. */
 const plain = (r: Result): string => renderSummary(r, { color: false, width: 300 });
-/** The line of `text` that contains `needle`. */
-const lineWith = (text: string, needle: string): string => text.split("\n").find((l) => l.includes(needle)) ?? "";
+/** The line of `text` that contains `needle`, alert rows (which name hosts too) left out. */
+const lineWith = (text: string, needle: string): string => text.split("\n").find((l) => l.includes(needle) && !/^\s+(warning|critical)\s/.test(l)) ?? "";
 /** A fleet-wide figure's line ("  clients.........: ..."). */
 const labelled = (text: string, label: string): string => text.split("\n").find((l) => new RegExp(`^\\s+${label}\\.{2,}:`).test(l)) ?? "";
 /** The verdict line (PASS, FAIL or DONE). */
