@@ -55,7 +55,8 @@ function shapeOf(schema: z.ZodType, path: string): MetricShape | null {
   const item = namedItem(inner);
   if (item !== null) {
     const shape = shapeOf(item, `${path}.<name>`);
-    return shape === null || typeof shape === "string" || shape instanceof NamedList ? null : new NamedList(shape);
+    if (shape === null || typeof shape === "string" || shape instanceof NamedList) return null;
+    return new NamedList(shape, path.endsWith(".products") ? "products" : "hosts");
   }
   return null;
 }
@@ -63,14 +64,14 @@ function shapeOf(schema: z.ZodType, path: string): MetricShape | null {
 /** Where the numbers of a result are, for the core's threshold code. */
 export const RESULT_METRICS: MetricObject = shapeOf(resultSchema, "") as MetricObject;
 
-/** Every metric path a result of a scenario with these hosts has (thresholds accept each). */
-export function knownMetricPaths(hostNames: readonly string[]): string[] {
-  return knownPathsOf(RESULT_METRICS, hostNames);
+/** Every metric path a result of a scenario with these hosts and products has (thresholds accept each). */
+export function knownMetricPaths(hostNames: readonly string[], productNames?: readonly string[]): string[] {
+  return knownPathsOf(RESULT_METRICS, hostNames, productNames);
 }
 
 /** Null when `metric` names a number a result will have; otherwise a plain message. */
-export function validateMetricPath(metric: string, hostNames: readonly string[]): string | null {
-  return validatePathOf(RESULT_METRICS, metric, hostNames);
+export function validateMetricPath(metric: string, hostNames: readonly string[], productNames?: readonly string[]): string | null {
+  return validatePathOf(RESULT_METRICS, metric, hostNames, productNames);
 }
 
 export interface MetricLeaf {

@@ -21,32 +21,41 @@ const canonicalCode = (code: string): string => "0x" + code.slice(2).toUpperCase
 /**
  * Where the numbers of a result are, as the outer layer derives it from the result schema
  * (results/result-metrics.ts): a number; a map keyed by error code or by product; an
- * object; a list whose items are named by `name` (hosts).
+ * object; a list whose items are named by `name` (hosts, and each host's products).
  */
 export type MetricShape = "number" | "codes" | "products" | MetricObject | NamedList;
 export interface MetricObject {
   readonly [field: string]: MetricShape;
 }
 export class NamedList {
-  constructor(readonly item: MetricObject) {}
+  /** `names`: what the items are named after: the scenario's hosts or its products. */
+  constructor(
+    readonly item: MetricObject,
+    readonly names: "hosts" | "products" = "hosts",
+  ) {}
 }
 
-function expand(shape: MetricShape, prefix: string, hostNames: readonly string[], out: string[]): void {
+interface Names {
+  hosts: readonly string[];
+  products: readonly string[];
+}
+
+function expand(shape: MetricShape, prefix: string, names: Names, out: string[]): void {
   if (shape === "number") out.push(prefix);
   else if (shape === "codes") for (const code of KNOWN_CODES) out.push(`${prefix}.${code}`);
-  else if (shape === "products") for (const product of PRODUCTS) out.push(`${prefix}.${product}`);
-  else if (shape instanceof NamedList) for (const name of hostNames) expand(shape.item, `${prefix}.${name}`, hostNames, out);
-  else for (const [field, child] of Object.entries(shape)) expand(child, prefix === "" ? field : `${prefix}.${field}`, hostNames, out);
+  else if (shape === "products") for (const product of names.products) out.push(`${prefix}.${product}`);
+  else if (shape instanceof NamedList) for (const name of names[shape.names]) expand(shape.item, `${prefix}.${name}`, names, out);
+  else for (const [field, child] of Object.entries(shape)) expand(child, prefix === "" ? field : `${prefix}.${field}`, names, out);
 }
 
 /**
- * Every numeric metric a result of this shape has, for a scenario with these hosts.
- * Error-code maps list the codes the model produces; any code written `0x` + 8 hex digits
- * is valid too.
+ * Every numeric metric a result of this shape has, for a scenario with these hosts and
+ * products (default: the built-in ones). Error-code maps list the codes the model
+ * produces; any code written `0x` + 8 hex digits is valid too.
  */
-export function knownMetricPaths(shape: MetricObject, hostNames: readonly string[]): string[] {
+export function knownMetricPaths(shape: MetricObject, hostNames: readonly string[], productNames: readonly string[] = PRODUCTS): string[] {
   const out: string[] = [];
-  expand(shape, "", hostNames, out);
+  expand(shape, "", { hosts: hostNames, products: productNames }, out);
   return out;
 }
 
@@ -68,8 +77,8 @@ function findByName(list: readonly unknown[], segments: readonly string[], start
  * The number at a dotted `metric` path in a result, or null when the path leads nowhere or
  * to something that is not a finite number. In a list (`hosts`) the next segments name an
  * element by its `name` (names may contain dots). An error code missing from an `errors`
- * map (any case: 0xc004f038 = 0xC004F038) and a product missing from a `count` map read as
- * 0: nothing of that kind happened.
+ * map (any case: 0xc004f038 = 0xC004F038) and a product missing from a `count` map (a
+ * product the host does not serve; validation checked the name) read as 0: nothing of that kind happened.
  */
 export function resolveMetric(result: unknown, metric: string): number | null {
   const segments = metric.split(".");
@@ -92,7 +101,7 @@ export function resolveMetric(result: unknown, metric: string): number | null {
       node = key === undefined ? 0 : node[key];
     } else if (Object.hasOwn(node, segment)) {
       node = node[segment];
-    } else if (last && parent === "count" && (PRODUCTS as readonly string[]).includes(segment)) {
+    } else if (last && parent === "count" && !HEX_CODE.test(segment)) {
       node = 0;
     } else {
       return null;
@@ -163,7 +172,7 @@ function childrenOf(prefix: string, paths: readonly string[]): string[] {
   return [...children];
 }
 
-function checkHostMetric(rest: string, hostNames: readonly string[], known: readonly string[]): string {
+function checkHostMetric(rest: string, hostNames: readonly string[], productNames: readonly string[], known: readonly string[]): string {
   const host = [...hostNames].sort((a, b) => b.length - a.length).find((name) => rest === name || rest.startsWith(name + "."));
   if (host === undefined) {
     const guess = rest.split(".")[0];
@@ -171,9 +180,10 @@ function checkHostMetric(rest: string, hostNames: readonly string[], known: read
     return `no host named '${guess}' (${list})${didYouMean(guess, hostNames)}`;
   }
   const field = rest.slice(host.length + 1);
-  if (field.startsWith("count.")) {
-    const product = field.slice("count.".length);
-    return `unknown product '${product}' in 'hosts.${host}.count' (products: ${PRODUCTS.join(", ")})${didYouMean(product, PRODUCTS)}`;
+  const productField = /^(count|products)\.([^.]+)/.exec(field);
+  if (productField !== null && !productNames.includes(productField[2])) {
+    const product = productField[2];
+    return `unknown product '${product}' in 'hosts.${host}.${productField[1]}' (products: ${productNames.join(", ")})${didYouMean(product, productNames)}`;
   }
   const fields = known.filter((p) => p.startsWith(`hosts.${host}.`)).map((p) => p.slice(`hosts.${host}.`.length));
   return `unknown host metric '${field}'${didYouMean(field, fields)}`;
@@ -183,8 +193,13 @@ function checkHostMetric(rest: string, hostNames: readonly string[], known: read
  * Null when `metric` names a number the result will have; otherwise a plain message,
  * with a did-you-mean suggestion when one is close.
  */
-export function validateMetricPath(shape: MetricObject, metric: string, hostNames: readonly string[]): string | null {
-  const known = knownMetricPaths(shape, hostNames);
+export function validateMetricPath(
+  shape: MetricObject,
+  metric: string,
+  hostNames: readonly string[],
+  productNames: readonly string[] = PRODUCTS,
+): string | null {
+  const known = knownMetricPaths(shape, hostNames, productNames);
   if (known.includes(metric)) return null;
   if (LATENCY_PERCENTILE_PATH.test(metric)) {
     return latencyPercentileOf(metric) === null ? `'${metric}' names no percentile: write p followed by a number above 0 and up to 100 (p95, p99.9)` : null;
@@ -200,7 +215,7 @@ export function validateMetricPath(shape: MetricObject, metric: string, hostName
   const children = metric === "hosts" ? [...hostNames] : childrenOf(metric, known);
   if (children.length > 0) return `'${metric}' is a group, not a number: add one of ${children.join(", ")}`;
 
-  if (metric.startsWith("hosts.")) return checkHostMetric(metric.slice("hosts.".length), hostNames, known);
+  if (metric.startsWith("hosts.")) return checkHostMetric(metric.slice("hosts.".length), hostNames, productNames, known);
 
   return `unknown metric '${metric}'${didYouMean(metric, known)}`;
 }
