@@ -79,7 +79,10 @@ function checkProducts(raw: Rec, issues: SemanticIssue[]): string[] {
       if (!names.includes(entry.name)) names.push(entry.name);
       for (const key of ["activationId", "threshold"] as const) {
         if (entry[key] === undefined) {
-          issues.push({ path: ["products", i], message: `product '${entry.name}' is not built in (${BUILT_IN_PRODUCTS.map((p) => p.name).join(", ")}): it needs ${key}` });
+          issues.push({
+            path: ["products", i],
+            message: `product '${entry.name}' is not built in (${BUILT_IN_PRODUCTS.map((p) => p.name).join(", ")}): it needs ${key}`,
+          });
         }
       }
     }
@@ -106,7 +109,8 @@ function checkProducts(raw: Rec, issues: SemanticIssue[]): string[] {
 function checkProductRefs(raw: Rec, hosts: [number, Rec][], productNames: string[], issues: SemanticIssue[]): void {
   const check = (path: PathSegment[], name: unknown): void => {
     if (typeof name !== "string" || name === "" || productNames.includes(name)) return;
-    issues.push({ path, message: `unknown product '${name}' (products: ${productNames.join(", ")}; add it under products:)${didYouMean(name, productNames)}` });
+    // Worded like the schema's other choices; a product of its own goes under products:.
+    issues.push({ path, message: `expected one of ${productNames.join(", ")}, got ${show(name)}${didYouMean(name, productNames)}` });
   };
   for (const [i, host] of hosts) if (Array.isArray(host.products)) host.products.forEach((name: unknown, j) => check(["hosts", i, "products", j], name));
   for (const [i, client] of records(raw.clients)) check(["clients", i, "product"], client.product);

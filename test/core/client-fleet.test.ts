@@ -31,7 +31,7 @@ const TWO_HOSTS: SrvCandidate[] = [
 function group(overrides: Partial<ClientGroupConfig> = {}): ClientGroupConfig {
   return {
     profile: "win7",
-    product: "windows-client",
+    product: 0, // windows-client
     domainId: 0,
     pinnedHost: -1,
     hostCaching: true,

@@ -77,8 +77,8 @@ function findByName(list: readonly unknown[], segments: readonly string[], start
  * The number at a dotted `metric` path in a result, or null when the path leads nowhere or
  * to something that is not a finite number. In a list (`hosts`) the next segments name an
  * element by its `name` (names may contain dots). An error code missing from an `errors`
- * map (any case: 0xc004f038 = 0xC004F038) and a product missing from a `count` map (a
- * product the host does not serve; validation checked the name) read as 0: nothing of that kind happened.
+ * map (any case: 0xc004f038 = 0xC004F038) and a known product missing from a `count` map
+ * (built in, or listed by some host of the result) read as 0: nothing of that kind happened.
  */
 export function resolveMetric(result: unknown, metric: string): number | null {
   const segments = metric.split(".");
@@ -101,7 +101,7 @@ export function resolveMetric(result: unknown, metric: string): number | null {
       node = key === undefined ? 0 : node[key];
     } else if (Object.hasOwn(node, segment)) {
       node = node[segment];
-    } else if (last && parent === "count" && !HEX_CODE.test(segment)) {
+    } else if (last && parent === "count" && knownProducts(result).has(segment)) {
       node = 0;
     } else {
       return null;
@@ -109,6 +109,18 @@ export function resolveMetric(result: unknown, metric: string): number | null {
     i++;
   }
   return typeof node === "number" && Number.isFinite(node) ? node : null;
+}
+
+/** The built-in products and every product a host of `result` counts or lists. */
+function knownProducts(result: unknown): Set<string> {
+  const names = new Set<string>(PRODUCTS);
+  const hosts = isRecord(result) && Array.isArray(result.hosts) ? result.hosts : [];
+  for (const host of hosts) {
+    if (!isRecord(host)) continue;
+    if (isRecord(host.count)) for (const name of Object.keys(host.count)) names.add(name);
+    if (Array.isArray(host.products)) for (const p of host.products) if (isRecord(p) && typeof p.name === "string") names.add(p.name);
+  }
+  return names;
 }
 
 // ---- Evaluation -------------------------------------------------------------------------
