@@ -254,7 +254,10 @@ export class InvariantChecker implements StepObserver {
     const count = host.logic.countOf(product, now);
     if (count > cacheSize) {
       const name = host.logic.catalog[product].name;
-      this.fail("count-capacity", `${host.name} counts ${count} machines for ${name}, more than its CMID cache size ${cacheSize} (default ${CMID_CAPACITY_FACTOR} × threshold)`);
+      this.fail(
+        "count-capacity",
+        `${host.name} counts ${count} machines for ${name}, more than its CMID cache size ${cacheSize} (default ${CMID_CAPACITY_FACTOR} × threshold)`,
+      );
     }
   }
 

@@ -11,7 +11,7 @@ import type { ThresholdResult } from "../vocabulary.js";
 export const EQ_TOLERANCE = 1e-9;
 
 /** Codes the model produces: listed as known paths and used to suggest a spelling. */
-const KNOWN_CODES = ERROR_CODES.map((info) => info.hex);
+const KNOWN_CODES = ERROR_CODES.filter((info) => info.simulated).map((info) => info.hex);
 
 const HEX_CODE = /^0x[0-9a-f]{8}$/i;
 const canonicalCode = (code: string): string => "0x" + code.slice(2).toUpperCase();
