@@ -102,7 +102,7 @@ describe("ERROR_CODES and explainCode", () => {
     expect(explainCode(Code.DnsNameDoesNotExist)?.name).toBe("DNS_ERROR_RCODE_NAME_ERROR");
     expect(explainCode(Code.RpcServerUnavailable)?.name).toBe("RPC_S_SERVER_UNAVAILABLE");
     expect(explainCode(0)).toBeUndefined();
-    expect(explainCode(0x80070005)).toBeUndefined();
+    expect(explainCode(0x80070002)).toBeUndefined();
   });
 
   it("explains what an administrator checks", () => {
