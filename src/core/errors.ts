@@ -10,6 +10,8 @@ export interface ErrorCodeInfo {
   name: string;
   meaning: string;
   remedy: string;
+  /** false: a code administrators meet on real machines that the model never produces (explained only). */
+  simulated: boolean;
 }
 
 export const Code = {
@@ -32,8 +34,8 @@ export const SUCCESS = 0;
 
 const DISCOVER = "`kmssim discover --domain <domain>`";
 
-function info(code: number, name: string, meaning: string, remedy: string): ErrorCodeInfo {
-  return Object.freeze({ code, hex: formatCode(code), name, meaning, remedy });
+function info(code: number, name: string, meaning: string, remedy: string, simulated = true): ErrorCodeInfo {
+  return Object.freeze({ code, hex: formatCode(code), name, meaning, remedy, simulated });
 }
 
 export const ERROR_CODES: readonly ErrorCodeInfo[] = Object.freeze([
@@ -138,6 +140,62 @@ export const ERROR_CODES: readonly ErrorCodeInfo[] = Object.freeze([
       "record at _vlmcs._tcp.<domain>, for example because every record was deleted or scavenged.",
     "Publish the host's SRV record again (auto-publish, or add it by hand with `publish: manual`), " +
       `check the publish results the hosts report, and audit with ${DISCOVER}.`,
+  ),
+  // Codes administrators meet around KMS that kmssim does not model: explained, never produced.
+  info(
+    0xc004c008,
+    "SL_E_CHPA_MAXIMUM_UNLOCK_EXCEEDED",
+    "The activation server determined that the product key could not be used: the KMS host key has " +
+      "exceeded its activation limit. A KMS host key activates up to 6 different computers, 10 times " +
+      "each; the usual cause is a KMS host key typed into ordinary client machines.",
+    "Install the KMS host key only on the KMS hosts; clients keep their KMS client setup key (GVLK) and " +
+      "activate against a host. If more host activations are really needed (hosts rebuilt), ask the " +
+      "Microsoft activation center to raise the limit.",
+    false,
+  ),
+  info(
+    0xc004c003,
+    "SL_E_CHPA_PRODUCT_KEY_BLOCKED",
+    "The activation server determined that the product key is blocked: the key (often a KMS host key " +
+      "or MAK) has been invalidated and cannot activate anything.",
+    "Get a new key for the product from the Volume Licensing Service Center and install it with " + "`slmgr /ipk`, then activate the KMS host again.",
+    false,
+  ),
+  info(
+    0xc004f050,
+    "SL_E_INVALID_PRODUCT_KEY",
+    "The Software Licensing Service reported that the product key is invalid: mistyped, for another " +
+      "edition or product, or a KMS host key that does not fit this version of Windows.",
+    "Check the key and that it matches the edition installed. On a KMS host, install a host key of " +
+      "the key group that covers the clients' products (in kmssim: the host's `products`, its licence pack).",
+    false,
+  ),
+  info(
+    0xc004f069,
+    "SL_E_MISMATCHED_PRODUCT_SKU",
+    "The Software Licensing Service reported that the computer could not be activated: the product " +
+      "SKU is not found, typically a key installed for an edition other than the one running.",
+    "Install the key for the edition the machine runs (for KMS clients, that edition's setup key), or " +
+      "check `slmgr /dlv` for the Activation ID the machine actually has.",
+    false,
+  ),
+  info(
+    0x8007007b,
+    "ERROR_INVALID_NAME",
+    "The file name, directory name or volume label syntax is incorrect: on a KMS client this usually " +
+      "means it found no KMS host in DNS (no _vlmcs._tcp record) or has a MAK or retail key where a KMS " +
+      "client key belongs.",
+    `Make sure a KMS host publishes its SRV record in the client's domain (${DISCOVER}), or point the ` +
+      "client at a host with `slmgr /skms host:port` (kmssim: `kmsHost:`). If the machine should use a " +
+      "MAK, activate it online instead.",
+    false,
+  ),
+  info(
+    0x80070005,
+    "E_ACCESSDENIED",
+    "Access denied: the command that changes or reads licensing state (slmgr) ran without the rights it needs.",
+    "Run the command from an elevated prompt (Run as administrator), or as an account allowed to " + "manage licensing on the target machine.",
+    false,
   ),
 ]);
 

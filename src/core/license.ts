@@ -25,17 +25,30 @@ export enum LicenseStatus {
   Notification = 3,
 }
 
+/** The client side's numbers of one product's licence (each a scenario setting per product). */
+export interface LicenseRules {
+  validityMs: number;
+  initialGraceMs: number;
+  outOfToleranceGraceMs: number;
+}
+
+export const DEFAULT_LICENSE_RULES: LicenseRules = Object.freeze({
+  validityMs: ACTIVATION_VALIDITY_MS,
+  initialGraceMs: INITIAL_GRACE_MS,
+  outOfToleranceGraceMs: OUT_OF_TOLERANCE_GRACE_MS,
+});
+
 export const LICENSE_STATUS_NAMES = ["initialGrace", "licensed", "outOfToleranceGrace", "notification"] as const;
 
 /**
  * Status at `nowMs` of a client installed at `installedAtMs` whose activation is valid
- * until `validUntilMs` (0 = never activated).
+ * until `validUntilMs` (0 = never activated), under its product's grace periods.
  */
-export function licenseStatusAt(nowMs: number, installedAtMs: number, validUntilMs: number): LicenseStatus {
+export function licenseStatusAt(nowMs: number, installedAtMs: number, validUntilMs: number, rules: LicenseRules = DEFAULT_LICENSE_RULES): LicenseStatus {
   if (validUntilMs === 0) {
-    return nowMs < installedAtMs + INITIAL_GRACE_MS ? LicenseStatus.InitialGrace : LicenseStatus.Notification;
+    return nowMs < installedAtMs + rules.initialGraceMs ? LicenseStatus.InitialGrace : LicenseStatus.Notification;
   }
   if (nowMs < validUntilMs) return LicenseStatus.Licensed;
-  if (nowMs < validUntilMs + OUT_OF_TOLERANCE_GRACE_MS) return LicenseStatus.OutOfToleranceGrace;
+  if (nowMs < validUntilMs + rules.outOfToleranceGraceMs) return LicenseStatus.OutOfToleranceGrace;
   return LicenseStatus.Notification;
 }

@@ -4,7 +4,9 @@
 
 export type Mode = "virtual" | "realtime";
 export type Profile = "win7" | "vista";
-export type Product = "windows-client" | "windows-server" | "office-2010";
+/** A product's name: one of the built-in PRODUCTS or one a scenario adds (`products:`). */
+export type Product = string;
+/** The built-in products, in catalog order (core/product.ts). */
 export const PRODUCTS: readonly Product[] = ["windows-client", "windows-server", "office-2010"];
 
 export type HostAction = "crash" | "hang" | "slow" | "recover" | "decommission";

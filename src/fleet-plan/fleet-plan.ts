@@ -4,6 +4,7 @@
 // the same client in either mode.
 
 import type { ClientGroupConfig } from "../core/client/client-group.js";
+import { productIdOf } from "../core/product.js";
 import { deriveSeed, Mulberry32 } from "../core/rng.js";
 import type { SrvCandidate } from "../core/selection/srv-candidate.js";
 import type { Profile, Scenario } from "../scenario/model.js";
@@ -59,7 +60,9 @@ export function planFleet(scenario: Scenario, clients?: number): FleetPlan {
     );
     return {
       profile: g.os,
-      product: g.product,
+      product: productIdOf(g.product, scenario.products),
+      // The product's validity and grace periods (semantics.ts checked the name is in the catalog).
+      license: scenario.products[productIdOf(g.product, scenario.products)],
       domainId,
       pinnedHost,
       hostCaching: g.hostCaching,

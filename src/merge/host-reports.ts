@@ -64,6 +64,7 @@ export function withHostReports(totals: readonly HostTotals[], reports: readonly
       dlv: { ...host.dlv },
       count: { ...host.count },
       lowCount: [...host.lowCount],
+      ...(host.products === undefined ? {} : { products: host.products.map((p) => ({ ...p, dlv: { ...p.dlv }, errors: { ...p.errors } })) }),
       state: host.state,
     };
   });

@@ -3,7 +3,7 @@
 // never sees them, so thresholds on them need the hosts' own report.
 
 /** Fields under `hosts.<name>.` that only the host itself counts. */
-const HOST_SIDE_FIELDS = /^(dlv|count|lowCount|unanswered|lost|late|state)(\.|$)/;
+const HOST_SIDE_FIELDS = /^(dlv|products|count|lowCount|unanswered|lost|late|state)(\.|$)/;
 
 /** The metrics among `thresholds` that only the hosts count. */
 export function hostSideThresholds(thresholds: readonly { metric: string }[], hostNames: readonly string[]): string[] {

@@ -10,7 +10,8 @@ import { HOST_COUNTER_KEYS, type HostCounters } from "../core/host/host-logic.js
 import type { HostResult } from "../results/result.js";
 import type { HostTotals } from "../results/run-totals.js";
 import { MergeError } from "./merge-error.js";
-import { sumOf } from "./sum-counts.js";
+import { sumCounts, sumOf } from "./sum-counts.js";
+import type { HostProductTotals } from "../core/host/product-report.js";
 import type { ShardInput } from "./check-shards.js";
 
 export function mergeHosts(shards: readonly ShardInput[]): HostTotals[] {
@@ -51,11 +52,30 @@ export function mergeHosts(shards: readonly ShardInput[]): HostTotals[] {
       dlv,
       count: largestCounts(copies.map((h) => h.count)),
       lowCount: first.lowCount.filter((product) => copies.every((h) => h.lowCount.includes(product))),
+      ...(copies.every((h) => h.products === undefined) ? {} : { products: mergeProducts(copies) }),
       expectedRequests: sumOf(copies, (h) => h.expectedRequests ?? 0),
       ...(utilization === undefined ? {} : { utilization }),
       ...(peakQueued === undefined ? {} : { peakQueued }),
       ...(clientAnswered === undefined ? {} : { clientAnswered }),
       ...(clientTimedOut === undefined ? {} : { clientTimedOut }),
+    };
+  });
+}
+
+/** Per product: counters summed, the count kept like `count`, low only when low in every copy that lists it. */
+function mergeProducts(copies: readonly HostResult[]): HostProductTotals[] {
+  const names: string[] = [];
+  for (const h of copies) for (const p of h.products ?? []) if (!names.includes(p.name)) names.push(p.name);
+  return names.map((name) => {
+    const parts = copies.flatMap((h) => (h.products ?? []).filter((p) => p.name === name));
+    const first = parts[0];
+    const dlv = Object.fromEntries(HOST_COUNTER_KEYS.map((key) => [key, sumOf(parts, (p) => p.dlv[key])])) as unknown as HostCounters;
+    return {
+      ...first,
+      count: Math.max(...parts.map((p) => p.count)),
+      low: parts.every((p) => p.low),
+      dlv,
+      errors: sumCounts(parts.map((p) => p.errors)),
     };
   });
 }

@@ -4,6 +4,7 @@ import { withRates } from "./rates.js";
 import { alertsOf, withPublishFailed } from "./alerts.js";
 import { derivedMetric } from "./derived-metrics.js";
 import { LicenseStatus } from "../core/license.js";
+import type { HostProductTotals } from "../core/host/product-report.js";
 import { computeSpread, partsOf } from "../core/metrics/spread.js";
 import { evaluateThresholds } from "../core/metrics/thresholds.js";
 import type { DnsResult, GroupResult, HostResult, Result, RpcKindResult, ShardMeta, SpreadResult, TimelineSample } from "./result.js";
@@ -78,6 +79,7 @@ export function hostResultsOf(totals: readonly HostTotals[], keepExpected: boole
     count: h.count,
     lowCount: h.lowCount,
     dlv: { ...h.dlv },
+    ...(h.products === undefined ? {} : { products: h.products.map(copyProduct) }),
     refused: h.refused,
     unanswered: h.unanswered,
     lost: h.lost,
@@ -90,6 +92,10 @@ export function hostResultsOf(totals: readonly HostTotals[], keepExpected: boole
     ...(keepExpected ? { expectedRequests: h.expectedRequests } : {}),
   }));
   return { hosts, spread: computeSpread(shares, expected) };
+}
+
+function copyProduct(p: HostProductTotals): HostProductTotals {
+  return { ...p, dlv: { ...p.dlv }, errors: { ...p.errors } };
 }
 
 /** Thresholds evaluated on the result; it passes when all hold and the run was whole. */

@@ -18,6 +18,7 @@ export const hostSelfCountSchema = hostResultSchema.pick({
   lost: true,
   late: true,
   dlv: true,
+  products: true,
   count: true,
   lowCount: true,
   state: true,

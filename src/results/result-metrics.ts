@@ -55,8 +55,9 @@ function shapeOf(schema: z.ZodType, path: string): MetricShape | null {
   const item = namedItem(inner);
   if (item !== null) {
     const shape = shapeOf(item, `${path}.<name>`);
-    if (path !== "hosts" && path !== "groups") throw new Error(`result schema: a named list at '${path}' whose names no scenario gives`);
-    return shape === null || typeof shape === "string" || shape instanceof NamedList ? null : new NamedList(shape, path);
+    const names = path === "hosts" || path === "groups" ? path : path.endsWith(".products") ? "products" : null;
+    if (names === null) throw new Error(`result schema: a named list at '${path}' whose names no scenario gives`);
+    return shape === null || typeof shape === "string" || shape instanceof NamedList ? null : new NamedList(shape, names);
   }
   return null;
 }
@@ -64,14 +65,19 @@ function shapeOf(schema: z.ZodType, path: string): MetricShape | null {
 /** Where the numbers of a result are, for the core's threshold code. */
 export const RESULT_METRICS: MetricObject = shapeOf(resultSchema, "") as MetricObject;
 
-/** Every metric path a result of a scenario with these hosts and client groups has (thresholds accept each). */
-export function knownMetricPaths(hostNames: readonly string[], groupNames: readonly string[] = []): string[] {
-  return knownPathsOf(RESULT_METRICS, hostNames, groupNames);
+/** Every metric path a result of a scenario with these hosts, client groups and products has (thresholds accept each). */
+export function knownMetricPaths(hostNames: readonly string[], groupNames: readonly string[] = [], productNames?: readonly string[]): string[] {
+  return knownPathsOf(RESULT_METRICS, hostNames, groupNames, productNames);
 }
 
 /** Null when `metric` names a number a result will have; otherwise a plain message. */
-export function validateMetricPath(metric: string, hostNames: readonly string[], groupNames: readonly string[] = []): string | null {
-  return validatePathOf(RESULT_METRICS, metric, hostNames, groupNames);
+export function validateMetricPath(
+  metric: string,
+  hostNames: readonly string[],
+  groupNames: readonly string[] = [],
+  productNames?: readonly string[],
+): string | null {
+  return validatePathOf(RESULT_METRICS, metric, hostNames, groupNames, productNames);
 }
 
 export interface MetricLeaf {

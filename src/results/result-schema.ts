@@ -3,6 +3,7 @@
 // and the metric paths thresholds and compare accept all derive from it. Extend, never rename.
 
 import { z } from "zod";
+import { HOST_LICENSE_STATUSES } from "../core/host/product-report.js";
 import { THRESHOLD_OPS } from "../scenario/schema.js";
 
 export const RESULT_SCHEMA = "kmssim/result@1";
@@ -113,6 +114,22 @@ export const hostDlvSchema = z
 
 const HOST_STATES = ["up", "hung", "down", "decommissioned"] as const;
 
+/** One product on one host, as `slmgr /dlv <Activation ID>` shows it (core's HostProductTotals). */
+export const hostProductSchema = z
+  .object({
+    name: z.string().describe("Product name"),
+    activationId: z.string().nullable().describe("The product's Activation ID (null when the scenario sets none)"),
+    threshold: notMetric(count({ description: "Activation threshold in force on this host (0: not served)" }), "a setting of the scenario, not a measurement"),
+    licenseStatus: z
+      .enum(HOST_LICENSE_STATUSES)
+      .describe("The host's own licence for the product: licensed, notActivated (0xC004F041), kmsNotEnabled (0xC004F039), notServed (0xC004F042)"),
+    count: count({ better: "higher", description: "Current count of distinct client machine ids" }),
+    low: z.boolean().describe("In use on this host and below the threshold at the end (the Low Activation Count alert)"),
+    dlv: hostDlvSchema,
+    errors: map("codes", count({ better: "lower" }), "Failed requests for the product by the code the host answered; keys sorted"),
+  })
+  .describe("A product on a host, like `slmgr /dlv <Activation ID>`");
+
 export const hostResultSchema = z.object({
   name: z.string(),
   requests: count(),
@@ -125,6 +142,10 @@ export const hostResultSchema = z.object({
     .array(z.string())
     .describe("Products this host has counted clients for, now below the activation threshold at the end, 0 included (the Low Activation Count alert)"),
   dlv: hostDlvSchema,
+  products: z
+    .array(hostProductSchema)
+    .describe("Per product, like `slmgr /dlv <Activation ID>`: the products the host serves, and any other clients asked it for")
+    .optional(),
   refused: count({ better: "lower", description: "Requests that arrived while the host was down" }),
   unanswered: count({ better: "lower", description: "Requests that arrived while the host was hung (never answered)" }),
   lost: count({ better: "lower", description: "Queued or in service when the host crashed or hung: the answer never left" }),

@@ -3,6 +3,7 @@
 // modes share one result shape and one set of threshold rules.
 
 import type { HostCounters } from "../core/host/host-logic.js";
+import type { HostProductTotals } from "../core/host/product-report.js";
 import type { FleetEventRecord, GeneratorResult, HostResult, TimelineSample } from "./result.js";
 import type { Mode, Scenario } from "../scenario/model.js";
 import type { OutcomeStats } from "./outcome-stats.js";
@@ -22,6 +23,8 @@ export interface HostTotals {
   count: Record<string, number>;
   /** Served products whose count is below the threshold. */
   lowCount: string[];
+  /** Per product, like `slmgr /dlv <Activation ID>` (absent: the host's own books are not known here). */
+  products?: HostProductTotals[];
   /** Requests the SRV records promised this host (summed over served requests). */
   expectedRequests: number;
   /** Busy servers over concurrency, over the run (0–1). */

@@ -1,6 +1,7 @@
 // Every default of the scenario file in one place: the loader fills them in, the JSON
 // Schema shows them to editors. Durations are in milliseconds.
 
+import { MAX_CLOCK_SKEW_MS } from "../core/host/thresholds.js";
 import { DEFAULT_ACTIVATION_INTERVAL_MS, DEFAULT_RENEWAL_INTERVAL_MS } from "../core/license.js";
 import { PRODUCTS, type Mode, type Product, type Profile } from "./model.js";
 
@@ -25,6 +26,10 @@ export const MAX_RECORDS = 1_000;
 export const MAX_PUBLISH_DOMAINS = 64;
 /** Durations that become a timer in realtime: Node's setTimeout waits at most 2^31 − 1 ms (24.8 days). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A product's CMID cache: each remembered id costs a host some 60 bytes, per product. */
+export const MAX_CMID_CACHE_SIZE = 100_000;
+/** Threshold of a product: its default cache (2 × threshold) must fit MAX_CMID_CACHE_SIZE. */
+export const MAX_PRODUCT_THRESHOLD = MAX_CMID_CACHE_SIZE / 2;
 export const DEFAULT_KMS_PORT = 1688;
 export const SRV_SERVICE_PREFIX = "_vlmcs._tcp.";
 
@@ -46,11 +51,13 @@ export const DEFAULTS = {
     port: DEFAULT_KMS_PORT,
     priority: 0,
     weight: 100,
+    /** Every product of the scenario's catalog (the three built-in ones unless the file adds more). */
     products: PRODUCTS as readonly Product[],
     serviceTimeMs: 2,
     concurrency: 64,
     activated: true,
     kmsEnabled: true,
+    maxClockSkewMs: MAX_CLOCK_SKEW_MS,
   },
   client: {
     os: "win7" as Profile,

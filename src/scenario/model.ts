@@ -3,6 +3,8 @@
 // The YAML contract (design.md) uses short keys (`latency: 0.5ms`); this shape is internal.
 
 export { PRODUCTS } from "../core/vocabulary.js";
+export type { ProductRules as ProductSpec } from "../core/product.js";
+import type { ProductRules } from "../core/product.js";
 export type {
   DnsAction,
   DnsEvent,
@@ -34,7 +36,8 @@ export interface HostSpec {
   port: number; // default 1688
   priority: number; // default 0
   weight: number; // default 100
-  products: Product[]; // default all three
+  /** The host's licence pack: names of catalog products it serves (default: every one). */
+  products: Product[];
   serviceTimeMs: number; // default 2
   concurrency: number; // default 64
   publishDomains: string[]; // default [dns.domain]
@@ -47,13 +50,15 @@ export interface HostSpec {
   activated: boolean;
   /** `false` models KMS not enabled on the machine (0xC004F039). Default true. */
   kmsEnabled: boolean;
+  /** Client and host clocks may differ by this much (inclusive) before 0xC004F06C. Default 4 h. */
+  maxClockSkewMs: number;
 }
 
 export interface ClientGroupSpec {
   name: string;
   count: number;
   os: Profile; // default win7
-  product: Product; // default windows-client
+  product: Product; // default windows-client; a name in Scenario.products
   domain: string; // default dns.domain
   bootSpreadMs: number; // default 1h
   /** Group joins the fleet at this simulated time (default 0). */
@@ -101,6 +106,11 @@ export interface Scenario {
   mode: Mode;
   durationMs: number;
   timeScale: number;
+  /**
+   * Every product the scenario knows, index = ProductId: the three built-in ones (with the
+   * file's settings) first, then the ones the file adds, in file order.
+   */
+  products: ProductRules[];
   /** Spacing of timeline samples; default duration / 100 rounded to a whole minute (min 1 s). */
   sampleIntervalMs: number;
   dns: DnsSpec;

@@ -2,7 +2,9 @@
 // domains in canonical form, events in time order. Runs only on a file without errors.
 
 import { dirname, resolve } from "node:path";
+import { CMID_CAPACITY_FACTOR } from "../core/host/thresholds.js";
 import { DEFAULT_KMS_PORT, DEFAULTS, SRV_SERVICE_PREFIX, defaultSampleIntervalMs } from "./defaults.js";
+import { BUILT_IN_PRODUCTS, type ProductRules } from "../core/product.js";
 import type { ClientGroupSpec, HostSpec, Scenario, ScenarioEvent, SrvRecord, ThresholdSpec, TsigKeySpec } from "./model.js";
 import { THRESHOLD_OPS, type ScenarioFile } from "./schema.js";
 import { parseDurationMs } from "./duration.js";
@@ -13,6 +15,7 @@ type FileClient = ScenarioFile["clients"][number];
 type FileEvent = NonNullable<ScenarioFile["events"]>[number];
 type FileThreshold = NonNullable<ScenarioFile["thresholds"]>[number];
 type FileRecord = NonNullable<NonNullable<ScenarioFile["dns"]>["records"]>[number];
+type FileProduct = NonNullable<ScenarioFile["products"]>[number];
 
 /** DNS names compare case-insensitively and may end in a root dot: `Corp.Example.` is `corp.example`. */
 export function canonicalDomain(domain: string): string {
@@ -34,7 +37,8 @@ function unique<T>(items: readonly T[]): T[] {
 export function normalise(file: ScenarioFile, fileName: string): Scenario {
   const durationMs = file.duration ?? DEFAULTS.durationMs;
   const domain = canonicalDomain(file.dns?.domain ?? DEFAULTS.dns.domain);
-  const hosts = file.hosts.map((host) => normaliseHost(host, domain));
+  const products = normaliseProducts(file.products ?? []);
+  const hosts = file.hosts.map((host) => normaliseHost(host, domain, products));
   const clients = file.clients.map((client) => normaliseClient(client, domain));
   const owners = (file.dns?.records ?? []).map((record) => canonicalDomain(record.name ?? `${SRV_SERVICE_PREFIX}${domain}`));
   const zones = scenarioZones({ dns: { domain, records: owners.map((name) => ({ name })) }, clients, hosts });
@@ -45,6 +49,7 @@ export function normalise(file: ScenarioFile, fileName: string): Scenario {
     durationMs,
     timeScale: file.timeScale ?? DEFAULTS.timeScale,
     sampleIntervalMs: file.sampleInterval ?? defaultSampleIntervalMs(durationMs),
+    products,
     dns: {
       server: file.dns?.server ?? DEFAULTS.dns.server,
       domain,
@@ -77,14 +82,42 @@ function normaliseTsig(dns: ScenarioFile["dns"], fileName: string): TsigKeySpec 
   return null;
 }
 
-function normaliseHost(host: FileHost, domain: string): HostSpec {
+/**
+ * The catalog: the built-in products with the file's settings, then the file's own products
+ * in file order (semantics.ts checked names, and that an added product has its ID and threshold).
+ */
+export function normaliseProducts(fileProducts: readonly FileProduct[]): ProductRules[] {
+  const catalog = BUILT_IN_PRODUCTS.map((p) => ({ ...p }));
+  for (const entry of fileProducts) {
+    let rules = catalog.find((p) => p.name === entry.name);
+    if (rules === undefined) {
+      rules = { ...BUILT_IN_PRODUCTS[0], name: entry.name, activationId: null, threshold: entry.threshold ?? 1 };
+      catalog.push(rules);
+    }
+    const threshold = entry.threshold ?? rules.threshold;
+    // A new threshold keeps the 2 × threshold cache unless the file sets the cache too.
+    const cacheSize = entry.cmidCacheSize ?? (entry.threshold !== undefined ? CMID_CAPACITY_FACTOR * threshold : rules.cmidCacheSize);
+    Object.assign(rules, {
+      activationId: entry.activationId?.toLowerCase() ?? rules.activationId,
+      threshold,
+      cmidCacheSize: cacheSize,
+      cmidMemoryMs: entry.cmidMemory ?? rules.cmidMemoryMs,
+      validityMs: entry.validity ?? rules.validityMs,
+      initialGraceMs: entry.initialGrace ?? rules.initialGraceMs,
+      outOfToleranceGraceMs: entry.outOfToleranceGrace ?? rules.outOfToleranceGraceMs,
+    });
+  }
+  return catalog;
+}
+
+function normaliseHost(host: FileHost, domain: string, products: readonly ProductRules[]): HostSpec {
   const d = DEFAULTS.host;
   return {
     name: host.name,
     port: host.port ?? d.port,
     priority: host.priority ?? d.priority,
     weight: host.weight ?? d.weight,
-    products: unique(host.products ?? d.products),
+    products: unique(host.products ?? products.map((p) => p.name)),
     serviceTimeMs: host.serviceTime ?? d.serviceTimeMs,
     concurrency: host.concurrency ?? d.concurrency,
     publishDomains: unique((host.publishDomains ?? [domain]).map(canonicalDomain)),
@@ -93,6 +126,7 @@ function normaliseHost(host: FileHost, domain: string): HostSpec {
     renewalIntervalMs: host.renewalInterval ?? null,
     activated: host.activated ?? d.activated,
     kmsEnabled: host.kmsEnabled ?? d.kmsEnabled,
+    maxClockSkewMs: host.maxClockSkew ?? d.maxClockSkewMs,
   };
 }
 

@@ -7,17 +7,22 @@ import { z } from "zod";
 import {
   DEFAULTS,
   MAX_CLIENT_GROUPS,
+  MAX_CMID_CACHE_SIZE,
   MAX_EVENTS,
   MAX_FLEET_CLIENTS,
   MAX_HOST_CONCURRENCY,
   MAX_HOSTS,
+  MAX_PRODUCT_THRESHOLD,
   MAX_PUBLISH_DOMAINS,
   MAX_RECORDS,
   MAX_TIMER_MS,
 } from "./defaults.js";
 import { durationPattern, formatDuration, parseDuration } from "./duration.js";
 import { show } from "./messages.js";
-import { PRODUCTS, type Product } from "./model.js";
+import { MAX_PRODUCTS } from "../core/product.js";
+import { CMID_CAPACITY_FACTOR, CMID_MEMORY_MS } from "../core/host/thresholds.js";
+import { ACTIVATION_VALIDITY_MS, INITIAL_GRACE_MS, OUT_OF_TOLERANCE_GRACE_MS } from "../core/license.js";
+import { PRODUCTS } from "./model.js";
 
 type DurationKind = "positive" | "nonNegative" | "signed";
 
@@ -120,7 +125,42 @@ const domain = (description: string) => text(DOMAIN, "a DNS domain name like cor
 const port = (description: string, defaultValue?: number) => number({ int: true, min: 1, max: 65535 }, description, defaultValue);
 const u16 = (description: string, defaultValue?: number) => number({ int: true, min: 0, max: 65535 }, description, defaultValue);
 
-const product = z.enum(PRODUCTS as readonly [Product, ...Product[]]).describe("Product a license is for.");
+/** A product's name: no dots, so `hosts.kms1.count.<product>` stays one path segment. */
+const PRODUCT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+const GUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+
+const product = text(
+  PRODUCT_NAME,
+  "a product name of letters, digits, '-' and '_' (e.g. office-2010)",
+  `Product a license is for: ${PRODUCTS.join(", ")}, or one the scenario adds under products.`,
+);
+
+const productSchema = z
+  .strictObject({
+    name: product.describe(`Product name: ${PRODUCTS.join(", ")} changes that built-in product's settings; any other name adds a product.`),
+    activationId: text(
+      GUID,
+      "an Activation ID, a GUID like bfe7a195-4f8f-4f0b-a622-cf13c7d16864",
+      "The Activation ID `slmgr /dlv` takes for this product. Needed for a product the scenario adds. Default for office-2010: bfe7a195-4f8f-4f0b-a622-cf13c7d16864.",
+    ).optional(),
+    threshold: number(
+      { int: true, min: 1, max: MAX_PRODUCT_THRESHOLD },
+      "Activation threshold: distinct machines a host must count before it activates the product. Needed for a product the scenario adds. Default: windows-client 25, windows-server 5, office-2010 5.",
+    ).optional(),
+    cmidMemory: duration("positive", "A host remembers a client machine id this long after its last request.", CMID_MEMORY_MS).optional(),
+    cmidCacheSize: number(
+      { int: true, min: 1, max: MAX_CMID_CACHE_SIZE },
+      `Most client machine ids a host keeps for the product (the least recently seen is evicted); at least the threshold. Default: ${CMID_CAPACITY_FACTOR} × threshold.`,
+    ).optional(),
+    validity: duration("positive", "How long an activation is valid without a renewal.", ACTIVATION_VALIDITY_MS).optional(),
+    initialGrace: duration("nonNegative", "Fresh install grace period before a never-activated client is unlicensed.", INITIAL_GRACE_MS).optional(),
+    outOfToleranceGrace: duration(
+      "nonNegative",
+      "Grace after the validity lapses without a renewal, before the client is unlicensed.",
+      OUT_OF_TOLERANCE_GRACE_MS,
+    ).optional(),
+  })
+  .describe("A product: its Activation ID, threshold and the numbers of its counting and licence rules.");
 
 const srvRecordSchema = z
   .strictObject({
@@ -186,7 +226,7 @@ const hostSchema = z
     weight: u16("SRV weight the host publishes, inside one priority.", DEFAULTS.host.weight).optional(),
     products: z
       .array(product)
-      .describe(`Products the host activates. Default: ${PRODUCTS.join(", ")}.`)
+      .describe("The host's licence pack: products it activates (others get 0xC004F042). Default: every product of the scenario.")
       .optional(),
     serviceTime: duration("nonNegative", "Mean time to serve one request.", DEFAULTS.host.serviceTimeMs, MAX_TIMER_MS).optional(),
     concurrency: number(
@@ -207,6 +247,11 @@ const hostSchema = z
     renewalInterval: duration("positive", "Renewal interval the host tells clients, overriding theirs. Default: the clients' own.").optional(),
     activated: boolean("false: the host's own license is not activated (0xC004F041).", DEFAULTS.host.activated).optional(),
     kmsEnabled: boolean("false: KMS is not enabled on the machine (0xC004F039).", DEFAULTS.host.kmsEnabled).optional(),
+    maxClockSkew: duration(
+      "nonNegative",
+      "Largest difference between a client's clock and the host's it accepts; beyond it 0xC004F06C.",
+      DEFAULTS.host.maxClockSkewMs,
+    ).optional(),
   })
   .describe("A simulated KMS host.");
 
@@ -329,6 +374,11 @@ export const scenarioFileSchema = z
     duration: duration("positive", "Simulated time the run covers.", DEFAULTS.durationMs).optional(),
     timeScale: number({ above: 0 }, "Realtime only: simulated seconds per wall-clock second.", DEFAULTS.timeScale).optional(),
     sampleInterval: duration("positive", "Spacing of timeline samples. Default: duration / 100, rounded to whole minutes, at least 1s.").optional(),
+    products: z
+      .array(productSchema)
+      .max(MAX_PRODUCTS, { error: tooMany(MAX_PRODUCTS, "products") })
+      .describe(`Products: settings of the built-in ones (${PRODUCTS.join(", ")}) and products the scenario adds.`)
+      .optional(),
     dns: dnsSchema.optional(),
     hosts: z
       .array(hostSchema)

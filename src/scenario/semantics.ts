@@ -4,6 +4,7 @@
 // the wrong type is skipped here: the schema already reports it.
 
 import { didYouMean } from "../core/did-you-mean.js";
+import { BUILT_IN_PRODUCTS } from "../core/product.js";
 import { DEFAULT_KMS_PORT, DEFAULTS, MAX_FLEET_CLIENTS, MAX_TIMELINE_SAMPLES } from "./defaults.js";
 import { formatDuration, parseDuration } from "./duration.js";
 import { parseKmsHost } from "./kms-host.js";
@@ -18,7 +19,7 @@ export interface SemanticIssue {
 
 export interface SemanticOptions {
   /** Checks a threshold's metric path; returns an error message or null. */
-  validateMetric?: (metric: string, hostNames: string[], groupNames: string[]) => string | null;
+  validateMetric?: (metric: string, hostNames: string[], groupNames: string[], productNames: string[]) => string | null;
 }
 
 type Rec = Record<string, unknown>;
@@ -47,16 +48,73 @@ export function checkSemantics(raw: unknown, options: SemanticOptions = {}): Sem
   const groupNames = records(raw.clients).flatMap(([, g]) => (typeof g.name === "string" ? [g.name] : []));
   const runMs = raw.duration === undefined ? DEFAULTS.durationMs : durationMs(raw.duration);
 
+  const productNames = checkProducts(raw, issues);
+
   uniqueNames("hosts", "host", hosts, issues);
   uniqueNames("clients", "client group", records(raw.clients), issues);
+  checkProductRefs(raw, hosts, productNames, issues);
   checkClients(raw, hosts, hostNames, runMs, issues);
   checkFleetSize(raw, issues);
   checkEvents(raw, hostNames, runMs, issues);
-  checkThresholds(raw, { hosts: hostNames, groups: groupNames }, options, issues);
+  checkThresholds(raw, { hosts: hostNames, groups: groupNames, products: productNames }, options, issues);
   checkSampleInterval(raw, runMs, issues);
   checkTimeouts(raw, issues);
   checkDnsPublishing(raw, issues);
   return issues;
+}
+
+/**
+ * The product list: unique names and Activation IDs, an added product's ID and threshold,
+ * a cache that can hold the threshold. Returns the catalog's names (built-in first).
+ */
+function checkProducts(raw: Rec, issues: SemanticIssue[]): string[] {
+  const entries = records(raw.products);
+  uniqueNames("products", "product", entries, issues);
+  const names: string[] = BUILT_IN_PRODUCTS.map((p) => p.name);
+  const idOwner = new Map<string, string>();
+  for (const p of BUILT_IN_PRODUCTS) if (p.activationId !== null) idOwner.set(p.activationId, p.name);
+  for (const [i, entry] of entries) {
+    if (typeof entry.name !== "string") continue;
+    const builtIn = BUILT_IN_PRODUCTS.find((p) => p.name === entry.name);
+    if (builtIn === undefined) {
+      if (!names.includes(entry.name)) names.push(entry.name);
+      for (const key of ["activationId", "threshold"] as const) {
+        if (entry[key] === undefined) {
+          issues.push({
+            path: ["products", i],
+            message: `product '${entry.name}' is not built in (${BUILT_IN_PRODUCTS.map((p) => p.name).join(", ")}): it needs ${key}`,
+          });
+        }
+      }
+    }
+    if (typeof entry.activationId === "string") {
+      const id = entry.activationId.toLowerCase();
+      const owner = idOwner.get(id);
+      if (owner !== undefined && owner !== entry.name) {
+        issues.push({ path: ["products", i, "activationId"], message: `Activation ID ${id} already belongs to '${owner}'` });
+      }
+      idOwner.set(id, entry.name);
+    }
+    const threshold = typeof entry.threshold === "number" ? entry.threshold : builtIn?.threshold;
+    if (typeof entry.cmidCacheSize === "number" && threshold !== undefined && entry.cmidCacheSize < threshold) {
+      issues.push({
+        path: ["products", i, "cmidCacheSize"],
+        message: `${entry.cmidCacheSize} is below the threshold ${threshold}: the host's count could never reach it`,
+      });
+    }
+  }
+  return names;
+}
+
+/** Products the hosts serve and the clients ask for must be in the catalog. */
+function checkProductRefs(raw: Rec, hosts: [number, Rec][], productNames: string[], issues: SemanticIssue[]): void {
+  const check = (path: PathSegment[], name: unknown): void => {
+    if (typeof name !== "string" || name === "" || productNames.includes(name)) return;
+    // Worded like the schema's other choices; a product of its own goes under products:.
+    issues.push({ path, message: `expected one of ${productNames.join(", ")}, got ${show(name)}${didYouMean(name, productNames)}` });
+  };
+  for (const [i, host] of hosts) if (Array.isArray(host.products)) host.products.forEach((name: unknown, j) => check(["hosts", i, "products", j], name));
+  for (const [i, client] of records(raw.clients)) check(["clients", i, "product"], client.product);
 }
 
 function uniqueNames(section: string, what: string, items: [number, Rec][], issues: SemanticIssue[]): void {
@@ -129,7 +187,7 @@ function checkEvents(raw: Rec, hostNames: string[], runMs: number | null, issues
   }
 }
 
-function checkThresholds(raw: Rec, names: { hosts: string[]; groups: string[] }, options: SemanticOptions, issues: SemanticIssue[]): void {
+function checkThresholds(raw: Rec, names: MetricNames, options: SemanticOptions, issues: SemanticIssue[]): void {
   for (const [i, threshold] of records(raw.thresholds)) {
     const ops = THRESHOLD_OPS.filter((op) => threshold[op] !== undefined);
     if (ops.length === 0) {
@@ -166,9 +224,16 @@ function thresholdValueProblem(metric: unknown, value: unknown): string | null {
 }
 
 // The hook belongs to another module; a bug there must not escape as a raw exception.
-function metricProblem(validate: NonNullable<SemanticOptions["validateMetric"]>, metric: string, names: { hosts: string[]; groups: string[] }): string | null {
+/** The names a threshold path may use: the scenario's hosts, client groups and products. */
+interface MetricNames {
+  hosts: string[];
+  groups: string[];
+  products: string[];
+}
+
+function metricProblem(validate: NonNullable<SemanticOptions["validateMetric"]>, metric: string, names: MetricNames): string | null {
   try {
-    return validate(metric, names.hosts, names.groups);
+    return validate(metric, names.hosts, names.groups, names.products);
   } catch (error) {
     return `cannot check metric '${metric}': ${error instanceof Error ? error.message : String(error)}`;
   }

@@ -25,7 +25,7 @@ export const FAULT_SITES = {
   "invariant-double-event": { area: "virtual", breaks: "one-pending-event", does: "queues a second pending event for a client" },
   "invariant-illegal": { area: "virtual", breaks: "legal-transition", does: "hands a client awaiting its reply a timer" },
   "invariant-removed-host": { area: "virtual", breaks: "removed-host", does: "makes a client send to a host it removed" },
-  "invariant-count": { area: "virtual", breaks: "count-capacity", does: "lets a host's CMID count pass 2 × threshold" },
+  "invariant-count": { area: "virtual", breaks: "count-capacity", does: "lets a host's CMID count pass its cache size (2 × threshold)" },
   "invariant-cached-host": { area: "virtual", breaks: "cached-host", does: "makes an activated client forget the host that answered" },
   "invariant-books": { area: "virtual", breaks: "rpc-books", does: "counts a request as sent that never leaves" },
   "invariant-host-books": { area: "virtual", breaks: "host-books", does: "makes a host count a refusal that never happened" },

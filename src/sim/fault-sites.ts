@@ -40,16 +40,16 @@ type Corruption = (engine: EngineView, client: number, kind: number) => boolean;
 
 /** Before the checker: returns true once it has corrupted the run. */
 const BEFORE_CHECK: Partial<Record<FaultSite, Corruption>> = {
-  // The host's CMID counter keeps more machines than 2 × threshold.
+  // The host's CMID counter keeps more machines than its cache size (default 2 × threshold).
   "invariant-count": (engine, i, kind) => {
     if (kind !== EV_HOST_ARRIVAL) return false;
     const host = engine.hosts[engine.fleet.targetHost(i)];
     const product = engine.fleet.groupOf(i).product;
-    const threshold = host.logic.thresholdFor(product);
-    if (threshold === undefined || !host.lifecycle.serving) return false;
+    const cacheSize = host.logic.cacheSizeFor(product);
+    if (cacheSize === undefined || !host.lifecycle.serving) return false;
     const logic = host.logic;
     const realCountOf = logic.countOf.bind(logic);
-    logic.countOf = (p, nowMs) => realCountOf(p, nowMs) + (p === product ? 2 * threshold + 1 : 0);
+    logic.countOf = (p, nowMs) => realCountOf(p, nowMs) + (p === product ? cacheSize + 1 : 0);
     return true;
   },
   // A client sends to a host it has removed from its candidates.

@@ -11,7 +11,7 @@
 //   legal-transition   no client reaches Error; a client changes state only in its events.
 //   removed-host       no request goes to a host the client removed from its candidates
 //                      during this attempt (checked when it is sent).
-//   count-capacity     each host's CMID count per product stays within 2 × its threshold.
+//   count-capacity     each host's CMID count per product stays within its cache size (default 2 × threshold).
 //   cached-host        an activated client with host caching has cached the host that
 //                      answered its last successful request; without caching, none.
 //   rpc-books          per kind (activation, renewal, DNS): sent = ok + failed + in flight;
@@ -147,7 +147,7 @@ export class InvariantChecker implements StepObserver {
     const lost = this.lostTotal();
     this.pendingUnreachable += lost - this.lastLost;
     this.lastLost = lost;
-    for (const host of engine.hosts) for (const product of host.logic.products) this.checkCount(host, product, now);
+    for (const host of engine.hosts) for (const product of host.logic.productIds) this.checkCount(host, product, now);
     this.checkBooks();
     if (event.isSample || event.host >= 0) this.sweep(event.host);
   }
@@ -159,7 +159,7 @@ export class InvariantChecker implements StepObserver {
     this.eventHost = -1;
     const now = this.engine.nowMs;
     if (!(now >= this.lastNowMs)) this.fail("time-monotonic", `the run ends at ${now} ms, after an event at ${this.lastNowMs} ms`);
-    for (const host of this.engine.hosts) for (const product of host.logic.products) this.checkCount(host, product, now);
+    for (const host of this.engine.hosts) for (const product of host.logic.productIds) this.checkCount(host, product, now);
     this.checkBooks();
     this.sweep();
   }
@@ -249,11 +249,15 @@ export class InvariantChecker implements StepObserver {
   }
 
   private checkCount(host: SimHost, product: Parameters<SimHost["logic"]["countOf"]>[0], now: number): void {
-    const threshold = host.logic.thresholdFor(product);
-    if (threshold === undefined) return;
+    const cacheSize = host.logic.cacheSizeFor(product);
+    if (cacheSize === undefined) return;
     const count = host.logic.countOf(product, now);
-    if (count > CMID_CAPACITY_FACTOR * threshold) {
-      this.fail("count-capacity", `${host.name} counts ${count} machines for ${product}, more than ${CMID_CAPACITY_FACTOR} × its threshold ${threshold}`);
+    if (count > cacheSize) {
+      const name = host.logic.catalog[product].name;
+      this.fail(
+        "count-capacity",
+        `${host.name} counts ${count} machines for ${name}, more than its CMID cache size ${cacheSize} (default ${CMID_CAPACITY_FACTOR} × threshold)`,
+      );
     }
   }
 

@@ -8,6 +8,7 @@ import { HostLifecycle, type HostLifeAction, type HostLifeEvent } from "../core/
 import type { KmsHostLogic } from "../core/host/host-logic.js";
 import { MultiServerQueue } from "../core/host/service-queue.js";
 import { hostLogicFromSpec } from "../fleet-plan/host-logic-from-spec.js";
+import type { ProductRules } from "../core/product.js";
 import type { HostSpec } from "../scenario/model.js";
 
 export class SimHost {
@@ -18,13 +19,15 @@ export class SimHost {
    * What the run measures: every request, or in a shard (--shard) only its own clients'.
    * The lifecycle and queue are the whole fleet's: every shard simulates every client.
    */
-  readonly books = new HostBooks();
+  readonly books: HostBooks;
 
   constructor(
     readonly index: number,
     readonly spec: HostSpec | null,
+    catalog?: readonly ProductRules[],
   ) {
-    this.logic = hostLogicFromSpec(spec);
+    this.logic = hostLogicFromSpec(spec, 0, catalog);
+    this.books = new HostBooks(this.logic.catalog.length);
     this.queue = new MultiServerQueue(spec?.concurrency ?? 1);
     // An endpoint without a spec is an SRV target that names no host: nothing listens.
     this.lifecycle = new HostLifecycle(spec?.serviceTimeMs ?? 0, spec === null ? "decommissioned" : "up");

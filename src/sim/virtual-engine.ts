@@ -9,7 +9,8 @@ import { Phase } from "../core/client/transitions.js";
 import { Code } from "../core/errors.js";
 import { lifeEventOf } from "../core/host/host-lifecycle.js";
 import type { ActivationAnswer, ActivationRequest } from "../core/host/host-logic.js";
-import { LicenseStatus, licenseStatusAt } from "../core/license.js";
+import { LicenseStatus } from "../core/license.js";
+import { hostProductTotals } from "../core/host/product-report.js";
 import { StreamTable } from "../core/rng.js";
 import type { FleetEventRecord } from "../results/result.js";
 import type { Scenario, ScenarioEvent } from "../scenario/model.js";
@@ -85,7 +86,7 @@ export class VirtualEngine implements EngineView {
   private readonly queue: EventQueue;
   private readonly streams: StreamTable;
   private readonly action = new ClientAction();
-  private readonly request: ActivationRequest = { cmid: 0, product: "windows-client", clientTimeMs: 0, renewal: false, status: LicenseStatus.InitialGrace };
+  private readonly request: ActivationRequest = { cmid: 0, product: 0, clientTimeMs: 0, renewal: false, status: LicenseStatus.InitialGrace };
   private readonly answer: ActivationAnswer = { status: 0, count: 0, activationIntervalMs: 0, renewalIntervalMs: 0 };
   private readonly replyView: RpcAnswerView = { status: 0, activationIntervalMs: 0, renewalIntervalMs: 0 };
   /**
@@ -117,7 +118,7 @@ export class VirtualEngine implements EngineView {
     this.dns = plan.dns;
     this.groupConfigs = plan.groups;
     this.tally = new ClientTally(plan.groups.length);
-    this.hosts = this.dns.endpoints.map((e, index) => new SimHost(index, e.hostIndex >= 0 ? scenario.hosts[e.hostIndex] : null));
+    this.hosts = this.dns.endpoints.map((e, index) => new SimHost(index, e.hostIndex >= 0 ? scenario.hosts[e.hostIndex] : null, scenario.products));
     this.ledger = new ExpectedShareLedger(plan.contexts, this.hosts.length);
 
     const total = plan.total;
@@ -220,7 +221,7 @@ export class VirtualEngine implements EngineView {
     const fleet = this.fleet;
     for (let i = 0; i < fleet.size; i++) {
       if (!this.owns(i)) continue;
-      const status = licenseStatusAt(nowMs, fleet.installedAtMs(i), fleet.validUntilMs(i));
+      const status = fleet.statusAt(i, nowMs);
       byStatus[status]++;
       groupStatus[fleet.group(i)][status]++;
     }
@@ -252,6 +253,7 @@ export class VirtualEngine implements EngineView {
           dlv: { ...h.books.dlv },
           count: h.logic.counts(nowMs),
           lowCount: h.logic.lowCountProducts(nowMs),
+          products: hostProductTotals(h.logic, h.books.byProduct, nowMs),
           expectedRequests: this.ledger.total[h.index],
           utilization: nowMs > 0 ? h.queue.busyMsUntil(nowMs) / (h.queue.concurrency * nowMs) : 0,
           peakQueued: h.queue.peakWaiting,
@@ -375,7 +377,7 @@ export class VirtualEngine implements EngineView {
     req.renewal = renewal;
     req.status = fleet.statusAt(i, now);
     const answer = host.logic.handle(req, now, this.answer);
-    if (measured) host.books.decided(req.status, answer.status);
+    if (measured) host.books.decided(req.status, answer.status, req.product);
     // Exponential service time around the host's mean (M/M/c-like queueing).
     const serviceMs = -host.serviceTimeMs * Math.log(1 - rng.next());
     const completion = host.queue.admit(now, serviceMs);

@@ -31,7 +31,7 @@ const TWO_HOSTS: SrvCandidate[] = [
 function group(overrides: Partial<ClientGroupConfig> = {}): ClientGroupConfig {
   return {
     profile: "win7",
-    product: "windows-client",
+    product: 0, // windows-client
     domainId: 0,
     pinnedHost: -1,
     hostCaching: true,
@@ -52,6 +52,18 @@ function fleetOf(g: ClientGroupConfig, candidates: SrvCandidate[] = THREE_HOSTS,
 const ok: RpcAnswerView = { status: 0, activationIntervalMs: DEFAULT_ACTIVATION_INTERVAL_MS, renewalIntervalMs: DEFAULT_RENEWAL_INTERVAL_MS };
 
 describe("client lifecycle", () => {
+  it("takes its validity and grace periods from its product's licence rules", () => {
+    const license = { validityMs: 10 * 86_400_000, initialGraceMs: 86_400_000, outOfToleranceGraceMs: 2 * 86_400_000 };
+    const { fleet, out, rng } = fleetOf(group({ license }));
+    expect(fleet.statusAt(0, 86_400_000)).toBe(LicenseStatus.Notification); // past a 1-day initial grace
+    fleet.onTimer(0, 0, rng, out);
+    fleet.onDnsAnswer(0, 10, 0, 3_600_000, rng, out);
+    fleet.onRpcAnswer(0, 20, ok, out);
+    expect(fleet.validUntilMs(0)).toBe(20 + license.validityMs);
+    expect(fleet.statusAt(0, 20 + license.validityMs + license.outOfToleranceGraceMs - 1)).toBe(LicenseStatus.OutOfToleranceGrace);
+    expect(fleet.statusAt(0, 20 + license.validityMs + license.outOfToleranceGraceMs)).toBe(LicenseStatus.Notification);
+  });
+
   it("discovers through DNS on its first timer", () => {
     const { fleet, out, rng } = fleetOf(group());
     fleet.onTimer(0, 0, rng, out);

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { knownMetricPaths } from "../../src/results/result-metrics.js";
 import { describe, expect, it } from "vitest";
 import { Code, ERROR_CODES, explainCode, formatCode, parseCode, renderExplanation, signedCode } from "../../src/core/errors.js";
 
@@ -101,7 +102,7 @@ describe("ERROR_CODES and explainCode", () => {
     expect(explainCode(Code.DnsNameDoesNotExist)?.name).toBe("DNS_ERROR_RCODE_NAME_ERROR");
     expect(explainCode(Code.RpcServerUnavailable)?.name).toBe("RPC_S_SERVER_UNAVAILABLE");
     expect(explainCode(0)).toBeUndefined();
-    expect(explainCode(0x80070005)).toBeUndefined();
+    expect(explainCode(0x80070002)).toBeUndefined();
   });
 
   it("explains what an administrator checks", () => {
@@ -124,6 +125,18 @@ describe("ERROR_CODES and explainCode", () => {
     expect(text(Code.RpcServerUnavailable)).toMatch(/timeout/);
     expect(text(Code.HostNotActivated)).toMatch(/not activated/);
     expect(text(Code.NotEnabled)).toMatch(/not enabled/);
+  });
+});
+
+describe("codes administrators meet that the model never produces", () => {
+  it("explains them, marked as not simulated, and keeps them out of the result's metric paths", () => {
+    for (const code of [0xc004c008, 0xc004c003, 0xc004f050, 0xc004f069, 0x8007007b, 0x80070005]) {
+      const e = explainCode(code);
+      expect(e?.simulated, formatCode(code)).toBe(false);
+      expect(knownMetricPaths(["kms1"]).some((p) => p.endsWith(formatCode(code)))).toBe(false);
+    }
+    for (const value of Object.values(Code)) expect(explainCode(value)?.simulated).toBe(true);
+    expect(explainCode(0xc004c008)?.name).toBe("SL_E_CHPA_MAXIMUM_UNLOCK_EXCEEDED");
   });
 });
 

@@ -93,7 +93,7 @@ function drive(initial: HostLifeState, inputs: Input[], check: (life: HostLifecy
       case "arrive": {
         const admission = life.admission;
         books.arrive(admission, input.renewal);
-        if (admission === "serve") books.decided(LicenseStatus.InitialGrace, 0);
+        if (admission === "serve") books.decided(LicenseStatus.InitialGrace, 0, 0);
         break;
       }
       case "answer":

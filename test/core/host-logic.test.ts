@@ -3,6 +3,7 @@ import { Code } from "../../src/core/errors.js";
 import { KmsHostLogic, newActivationAnswer, type ActivationRequest, type HostConfig } from "../../src/core/host/host-logic.js";
 import { ACTIVATION_THRESHOLD, MAX_CLOCK_SKEW_MS } from "../../src/core/host/thresholds.js";
 import { DAY_MS, DEFAULT_ACTIVATION_INTERVAL_MS, DEFAULT_RENEWAL_INTERVAL_MS, LicenseStatus } from "../../src/core/license.js";
+import { productIdOf } from "../../src/core/product.js";
 import type { Product } from "../../src/scenario/model.js";
 
 const NOW = 1_000 * DAY_MS;
@@ -19,7 +20,12 @@ function host(overrides: Partial<HostConfig> = {}): KmsHostLogic {
 }
 
 function req(cmid: number | string, product: Product = "windows-client", extra: Partial<ActivationRequest> = {}): ActivationRequest {
-  return { cmid, product, clientTimeMs: NOW, renewal: false, status: LicenseStatus.InitialGrace, ...extra };
+  return { cmid, product: id(product), clientTimeMs: NOW, renewal: false, status: LicenseStatus.InitialGrace, ...extra };
+}
+
+/** A built-in product's catalog id. */
+function id(product: Product): number {
+  return productIdOf(product);
 }
 
 describe("KmsHostLogic", () => {
@@ -48,7 +54,7 @@ describe("KmsHostLogic", () => {
     for (let id = 1; id <= 4; id++) expect(kms.handle(req(id, product), NOW, out).status).toBe(Code.CountInsufficient);
     expect(kms.handle(req(5, product), NOW, out)).toMatchObject({ status: 0, count: 5 });
     // Products are counted separately.
-    expect(kms.countOf("windows-client", NOW)).toBe(0);
+    expect(kms.countOf(id("windows-client"), NOW)).toBe(0);
   });
 
   it("keeps at most 2 × threshold machines per product and forgets them after 30 days", () => {
@@ -56,8 +62,8 @@ describe("KmsHostLogic", () => {
     const out = newActivationAnswer();
     for (let id = 0; id < 60; id++) kms.handle(req(id), NOW, out);
     expect(out.count).toBe(50);
-    expect(kms.countOf("windows-client", NOW + 30 * DAY_MS)).toBe(50);
-    expect(kms.countOf("windows-client", NOW + 30 * DAY_MS + 1)).toBe(0);
+    expect(kms.countOf(id("windows-client"), NOW + 30 * DAY_MS)).toBe(50);
+    expect(kms.countOf(id("windows-client"), NOW + 30 * DAY_MS + 1)).toBe(0);
   });
 
   it("accepts a clock difference of exactly 4 h and rejects 4 h + 1 ms, without counting it", () => {
@@ -66,7 +72,7 @@ describe("KmsHostLogic", () => {
     const skewed = (id: number, deltaMs: number) => req(id, "windows-server", { clientTimeMs: NOW + deltaMs });
     expect(kms.handle(skewed(1, MAX_CLOCK_SKEW_MS + 1), NOW, out)).toMatchObject({ status: Code.ClockSkew, count: 0 });
     expect(kms.handle(skewed(2, -MAX_CLOCK_SKEW_MS - 1), NOW, out).status).toBe(Code.ClockSkew);
-    expect(kms.countOf("windows-server", NOW)).toBe(0);
+    expect(kms.countOf(id("windows-server"), NOW)).toBe(0);
     expect(kms.handle(skewed(3, MAX_CLOCK_SKEW_MS), NOW, out)).toMatchObject({ status: 0, count: 1 });
     expect(kms.handle(skewed(4, -MAX_CLOCK_SKEW_MS), NOW, out)).toMatchObject({ status: 0, count: 2 });
     // A rejected request reports the current count.
@@ -78,7 +84,7 @@ describe("KmsHostLogic", () => {
     const kms = host({ products: ["windows-server"] });
     const out = newActivationAnswer();
     expect(kms.handle(req(1, "windows-client"), NOW, out)).toMatchObject({ status: Code.ProductNotServed, count: 0 });
-    expect(kms.countOf("windows-client", NOW)).toBe(0);
+    expect(kms.countOf(id("windows-client"), NOW)).toBe(0);
     expect(kms.counts(NOW)).toEqual({ "windows-server": 0 });
     // The product check comes before the clock check.
     expect(kms.handle(req(1, "office-2010", { clientTimeMs: 0 }), NOW, out).status).toBe(Code.ProductNotServed);
@@ -94,7 +100,7 @@ describe("KmsHostLogic", () => {
     const disabled = host({ kmsEnabled: false });
     disabled.handle(req(1), NOW, out);
     expect(out.count).toBe(0);
-    expect(disabled.countOf("windows-client", NOW)).toBe(0);
+    expect(disabled.countOf(id("windows-client"), NOW)).toBe(0);
   });
 
   it("counts every request in total and by the client's license state; failures in failed", () => {
@@ -165,8 +171,8 @@ describe("KmsHostLogic", () => {
     expect(kms.lowCountProducts(NOW + 31 * DAY_MS)).toEqual(["office-2010", "windows-client"]);
     // A product never asked for here raises nothing.
     expect(host({ products: ["office-2010", "windows-client"] }).lowCountProducts(NOW)).toEqual([]);
-    expect(kms.thresholdFor("windows-client")).toBe(25);
-    expect(kms.thresholdFor("windows-server")).toBeUndefined();
+    expect(kms.thresholdFor(id("windows-client"))).toBe(25);
+    expect(kms.thresholdFor(id("windows-server"))).toBeUndefined();
   });
 
   it("takes threshold, memory and skew overrides", () => {
@@ -176,6 +182,6 @@ describe("KmsHostLogic", () => {
     kms.handle(req(2, "windows-client", { clientTimeMs: -10 }), 0, out);
     expect(kms.handle(req(3, "windows-client", { clientTimeMs: 10 }), 0, out)).toMatchObject({ status: 0, count: 3 });
     expect(kms.handle(req(4, "windows-client", { clientTimeMs: 11 }), 0, out).status).toBe(Code.ClockSkew);
-    expect(kms.countOf("windows-client", 1001)).toBe(0);
+    expect(kms.countOf(id("windows-client"), 1001)).toBe(0);
   });
 });

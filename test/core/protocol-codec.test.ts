@@ -59,7 +59,7 @@ function docLayout(heading: string): { start: number; bytes: number } {
 const REQUEST: RequestMessage = {
   requestId: 1,
   cmid: Uint8Array.from({ length: 16 }, (_, i) => i),
-  product: "windows-client",
+  product: 0, // windows-client
   clientTimeMs: 1_700_000_000_000,
   renewal: false,
   status: LicenseStatus.InitialGrace,

@@ -16,7 +16,7 @@ import { concat, encodedArb, runStream, split, thrown } from "./protocol-helpers
 const REQUEST: RequestMessage = {
   requestId: 9,
   cmid: new Uint8Array(16).fill(7),
-  product: "office-2010",
+  product: 2, // office-2010
   clientTimeMs: 1_700_000_000_000,
   renewal: true,
   status: LicenseStatus.Licensed,

@@ -41,7 +41,17 @@ describe("explain", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("0xDEADBEEF");
     expect(run.stderr).toContain("0xC004F074");
+    // Where to look instead: the Windows tools that know every code.
+    expect(run.stderr).toContain("slui.exe 0x2a 0xDEADBEEF");
+    expect(run.stderr).toContain("certutil -error 0xDEADBEEF");
     expect(stackFrames(run.stderr)).toEqual([]);
+  });
+
+  it("knows the KMS article's own example 0xC004C008 (a KMS host key past its activation limit)", async () => {
+    const run = await kmssim(["explain", "0xc004c008"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^0xC004C008 {2}SL_E_CHPA_MAXIMUM_UNLOCK_EXCEEDED/);
+    expect(run.stdout).toMatch(/What it means:[\s\S]*6 different computers, 10 times[\s\S]*What to do:[\s\S]*host key only on the KMS hosts/);
   });
 });
 

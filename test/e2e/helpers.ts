@@ -296,16 +296,39 @@ export function expectResultContract(r: Result): void {
     expect(["up", "hung", "down", "decommissioned"]).toContain(h.state);
 
     expectObject(h.count, `${p}.count`);
+    // A scenario's own products carry their threshold in hosts[].products; the built-in ones have design.md's.
+    const thresholdOf = (product: string): number =>
+      h.products?.find((entry) => entry.name === product && entry.threshold > 0)?.threshold ?? ACTIVATION_THRESHOLD[product];
     for (const [product, n] of Object.entries(h.count)) {
-      expect(Object.keys(ACTIVATION_THRESHOLD), `${p}.count: known product`).toContain(product);
+      expect(thresholdOf(product), `${p}.count: known product ${product}`).toBeGreaterThan(0);
       expectCount(n, `${p}.count.${product}`);
-      expect(n, `${p}.count.${product}: the host keeps at most 2 × threshold CMIDs`).toBeLessThanOrEqual(2 * ACTIVATION_THRESHOLD[product]);
+      expect(n, `${p}.count.${product}: the host keeps at most 2 × threshold CMIDs`).toBeLessThanOrEqual(2 * thresholdOf(product));
     }
     expect(Array.isArray(h.lowCount), `${p}.lowCount is a list`).toBe(true);
     for (const product of h.lowCount) {
       expect((h.count as Record<string, number>)[product] ?? 0, `${p}.lowCount lists ${product}: its count is below the threshold`).toBeLessThan(
-        ACTIVATION_THRESHOLD[product],
+        thresholdOf(product),
       );
+    }
+    if (h.products !== undefined) {
+      // Per product, like slmgr /dlv <Activation ID>: each adds up, and together they are the host's /dlv.
+      for (const entry of h.products) {
+        const q = `${p}.products.${entry.name}`;
+        const d = entry.dlv;
+        expect(d.licensed + d.initialGrace + d.outOfToleranceGrace + d.notification, `${q}.dlv by client state = total`).toBe(d.total);
+        expect(
+          Object.values(entry.errors).reduce((a, b) => a + b, 0),
+          `${q}.errors add up to dlv.failed`,
+        ).toBe(d.failed);
+        expect(entry.count, `${q}.count = count.${entry.name}`).toBe(h.count[entry.name] ?? 0);
+        expect(entry.low, `${q}.low = lowCount lists it`).toBe(h.lowCount.includes(entry.name));
+      }
+      for (const key of ["total", "failed"] as const) {
+        expect(
+          h.products.reduce((sum, entry) => sum + entry.dlv[key], 0),
+          `${p}.products add up to dlv.${key}`,
+        ).toBe(h.dlv[key]);
+      }
     }
 
     expectObject(h.dlv, `${p}.dlv`);

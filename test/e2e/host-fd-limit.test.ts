@@ -76,7 +76,7 @@ describe("kmssim host under ulimit -n 256", () => {
       const request = {
         requestId: 7,
         cmid: cmidFromIndex(prefix, 0),
-        product: "windows-client" as const,
+        product: 0 as const,
         clientTimeMs: Date.now(),
         renewal: false,
         status: LicenseStatus.InitialGrace,

@@ -43,6 +43,7 @@ const SHIPPED: Shipped[] = [
   { file: "failover.yaml", extra: [] },
   { file: "dns-publishing.yaml", extra: [] },
   { file: "manual-records.yaml", extra: [] },
+  { file: "office-activation.yaml", extra: [] },
   { file: "large-fleet.yaml", extra: ["--clients", "20000"] },
 ];
 
@@ -147,5 +148,28 @@ describe("scenarios/failover.yaml shows what its header describes", () => {
     expect(after.length).toBeGreaterThan(0);
     expect(sumHostRequests(after).kms2).toBeGreaterThan(0);
     expect(sumHostRequests(after).kms1).toBe(0);
+  });
+});
+
+describe("scenarios/office-activation.yaml shows products as data", () => {
+  it("per host and product, /dlv-like: Office counted by kms1, refused by kms2's licence pack, lab-suite low", async () => {
+    const r = (await runShipped("office-activation.yaml")).result;
+    const product = (hostName: string, name: string) => host(r, hostName).products?.find((p) => p.name === name);
+    const office = product("kms1", "office-2010");
+    expect(office).toMatchObject({ activationId: "bfe7a195-4f8f-4f0b-a622-cf13c7d16864", threshold: 5, licenseStatus: "licensed", low: false });
+    // Office 2010's threshold is 5: the first four machines are refused, once each.
+    expect(office?.errors).toEqual({ "0xC004F038": 4 });
+    expect(office?.count).toBeGreaterThanOrEqual(5);
+    // kms2 serves Windows only: Office requests that reach it get 0xC004F042, and nothing is counted.
+    const refused = product("kms2", "office-2010");
+    expect(refused).toMatchObject({ licenseStatus: "notServed", threshold: 0, count: 0 });
+    expect(refused?.dlv.total).toBeGreaterThan(0);
+    expect(refused?.errors).toEqual({ "0xC004F042": refused?.dlv.total });
+    // The scenario's own product: 2 machines never reach its threshold 3.
+    const lab = product("kms1", "lab-suite");
+    expect(lab).toMatchObject({ activationId: "5f1e6a2b-0c3d-4e7f-8a9b-1c2d3e4f5a6b", threshold: 3, count: 2, low: true });
+    expect(lab?.dlv.failed).toBe(lab?.dlv.total);
+    expect(host(r, "kms1").lowCount).toEqual(["lab-suite"]);
+    expect(r.rpc.activation.errors["0xC004F042"] ?? 0).toBeGreaterThan(0);
   });
 });

@@ -59,7 +59,7 @@ export function request(client: number, overrides: Partial<RequestMessage> = {})
   return {
     requestId: client + 1,
     cmid: cmidFromIndex(PREFIX, client),
-    product: "windows-client",
+    product: 0,
     clientTimeMs: SIM_NOW_MS,
     renewal: false,
     status: LicenseStatus.InitialGrace,

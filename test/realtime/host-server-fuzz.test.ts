@@ -5,6 +5,7 @@
 // close) and closes that connection only; a well-behaved client on another connection is
 // served during and after. The decoder itself is fuzzed in test/core/protocol-garbage.
 
+import { productIdOf } from "../../src/core/product.js";
 import net from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -116,7 +117,7 @@ function request(requestId: number, overrides: Partial<RequestMessage> = {}): Re
   return {
     requestId,
     cmid: cmidFromIndex(PREFIX, nextClient++),
-    product: "windows-client",
+    product: 0,
     clientTimeMs: SIM_NOW_MS,
     renewal: false,
     status: LicenseStatus.InitialGrace,
@@ -275,7 +276,11 @@ describe("KmsHostServer fuzzing over loopback", () => {
           const requestId = ++id;
           const peer = await Peer.connect();
           const bytes = encodeRequest(
-            request(requestId, { product: spec.product, renewal: spec.renewal, status: spec.renewal ? LicenseStatus.Licensed : LicenseStatus.InitialGrace }),
+            request(requestId, {
+              product: productIdOf(spec.product),
+              renewal: spec.renewal,
+              status: spec.renewal ? LicenseStatus.Licensed : LicenseStatus.InitialGrace,
+            }),
           );
           for (let at = 0, k = 0; at < bytes.length; at += spec.sizes[k], k++) {
             peer.socket.write(bytes.subarray(at, at + spec.sizes[k]));

@@ -1,6 +1,7 @@
 // KmsHostServer over real sockets on loopback. Timing assertions are lower bounds and
 // orderings only: the machine may be slow, never faster than the model.
 
+import { productIdOf } from "../../src/core/product.js";
 import net from "node:net";
 import { performance } from "node:perf_hooks";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -50,7 +51,7 @@ describe("KmsHostServer: answers", () => {
     const { port } = await host.start();
     simNowMs += 4 * 3_600_000 + 1;
     expect((await rpc(port, request(0))).status).toBe(Code.ClockSkew);
-    expect((await rpc(port, request(1, { product: "office-2010" }))).status).toBe(Code.ProductNotServed);
+    expect((await rpc(port, request(1, { product: productIdOf("office-2010") }))).status).toBe(Code.ProductNotServed);
   });
 
   it("serves several requests on one connection, however the bytes are cut", async () => {
@@ -60,7 +61,7 @@ describe("KmsHostServer: answers", () => {
     const client = await Client.connect(port);
     // Three frames in one write, then one frame a byte at a time.
     client.socket.write(Buffer.concat([request(0), request(1, { renewal: true }), request(2)].map((m) => encodeRequest(m))));
-    const last = encodeRequest(request(3, { product: "windows-server" }));
+    const last = encodeRequest(request(3, { product: productIdOf("windows-server") }));
     for (const byte of last) {
       client.socket.write(Uint8Array.of(byte));
       await new Promise((resolve) => setImmediate(resolve));
@@ -118,6 +119,7 @@ describe("KmsHostServer: answers", () => {
       renewalIntervalMs: null,
       activated: true,
       kmsEnabled: true,
+      maxClockSkewMs: 4 * 3_600_000,
     };
     const a = newHost();
     const b = hostServerFromSpec(spec, 7, { address: secondAddress, simNow: () => SIM_NOW_MS, rng: () => AT_MEAN });
@@ -126,7 +128,7 @@ describe("KmsHostServer: answers", () => {
     const bound = await b.start();
     expect(bound.address).toBe(secondAddress);
     expect(b.name).toBe("kms2");
-    const answer = await rpc(bound.port, request(0, { product: "windows-server" }), secondAddress);
+    const answer = await rpc(bound.port, request(0, { product: productIdOf("windows-server") }), secondAddress);
     expect(answer).toMatchObject({ hostId: 7, status: Code.CountInsufficient, count: 1, activationIntervalMs: 60_000 });
     expect((await rpc(port, request(0))).hostId).toBe(3);
   });

@@ -1,5 +1,6 @@
 // A complete, hand-written Result for the threshold and summary tests.
 
+import type { HostProductTotals } from "../../src/core/host/product-report.js";
 import type { Result, RpcKindResult } from "../../src/results/result.js";
 
 const latency = { mean: 1.1, p50: 1, p90: 1.6, p99: 3.1, p999: 6, max: 9.2 };
@@ -19,6 +20,12 @@ function rpc(sent: number, ok: number, errors: Record<string, number>): RpcKindR
 }
 
 const dlv = { total: 0, failed: 0, licensed: 0, initialGrace: 0, outOfToleranceGrace: 0, notification: 0 };
+
+/** A served product on a host, as `slmgr /dlv <Activation ID>` shows it. */
+function product(name: string, threshold: number, count: number, extra: Partial<HostProductTotals> = {}): HostProductTotals {
+  const activationId = name === "office-2010" ? "bfe7a195-4f8f-4f0b-a622-cf13c7d16864" : null;
+  return { name, activationId, threshold, licenseStatus: "licensed", count, low: false, dlv: { ...dlv }, errors: {}, ...extra };
+}
 
 export function sampleResult(): Result {
   return {
@@ -53,6 +60,11 @@ export function sampleResult(): Result {
         count: { "windows-client": 50 },
         lowCount: [],
         dlv: { ...dlv, total: 2550, licensed: 40 },
+        products: [
+          product("windows-client", 25, 50, { dlv: { ...dlv, total: 2550, failed: 24, licensed: 40, initialGrace: 2510 }, errors: { "0xC004F038": 24 } }),
+          product("windows-server", 5, 0),
+          product("office-2010", 5, 0),
+        ],
         refused: 0,
         unanswered: 0,
         lost: 0,
@@ -75,6 +87,7 @@ export function sampleResult(): Result {
         count: { "windows-client": 50, "windows-server": 3 },
         lowCount: ["windows-server"],
         dlv: { ...dlv },
+        products: [product("windows-client", 25, 50), product("windows-server", 5, 3, { low: true }), product("office-2010", 5, 0)],
         refused: 12,
         unanswered: 3,
         lost: 2,

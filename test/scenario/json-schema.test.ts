@@ -86,6 +86,7 @@ describe("scenarioJsonSchema", () => {
       "duration",
       "timeScale",
       "sampleInterval",
+      "products",
       "dns",
       "hosts",
       "clients",

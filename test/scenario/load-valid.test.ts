@@ -5,6 +5,14 @@ import { designExample, loadOk, minimal, yaml } from "./helpers.js";
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
+/** design.md's numbers: thresholds 25, 5, 5; CMIDs kept 30 days, at most 2 × threshold; valid 180 days; graces 30 days. */
+const licence = { cmidMemoryMs: 30 * DAY, validityMs: 180 * DAY, initialGraceMs: 30 * DAY, outOfToleranceGraceMs: 30 * DAY };
+const DEFAULT_PRODUCTS = [
+  { name: "windows-client", activationId: null, threshold: 25, cmidCacheSize: 50, ...licence },
+  { name: "windows-server", activationId: null, threshold: 5, cmidCacheSize: 10, ...licence },
+  { name: "office-2010", activationId: "bfe7a195-4f8f-4f0b-a622-cf13c7d16864", threshold: 5, cmidCacheSize: 10, ...licence },
+];
+
 describe("the design.md example", () => {
   it("loads and normalises to milliseconds and defaults", () => {
     const expected: Scenario = {
@@ -14,6 +22,7 @@ describe("the design.md example", () => {
       durationMs: 200 * DAY,
       timeScale: 86_400,
       sampleIntervalMs: 2 * DAY, // 200d / 100, already a whole number of minutes
+      products: DEFAULT_PRODUCTS,
       dns: {
         server: "embedded",
         domain: "corp.example",
@@ -40,6 +49,7 @@ describe("the design.md example", () => {
           renewalIntervalMs: null,
           activated: true,
           kmsEnabled: true,
+          maxClockSkewMs: 4 * 3_600_000,
         },
       ],
       clients: [
@@ -83,6 +93,7 @@ describe("a minimal scenario", () => {
       durationMs: 30 * DAY,
       timeScale: 86_400,
       sampleIntervalMs: 432 * 60_000, // 30d / 100 = 7h12m
+      products: DEFAULT_PRODUCTS,
       dns: {
         server: "embedded",
         domain: "corp.example",
@@ -109,6 +120,7 @@ describe("a minimal scenario", () => {
           renewalIntervalMs: null,
           activated: true,
           kmsEnabled: true,
+          maxClockSkewMs: 4 * 3_600_000,
         },
       ],
       clients: [
@@ -237,6 +249,7 @@ describe("hosts, clients and events", () => {
       renewalIntervalMs: DAY,
       activated: false,
       kmsEnabled: false,
+      maxClockSkewMs: 4 * HOUR,
     });
     expect(s.clients[0]).toEqual({
       name: "laptops",

@@ -1,4 +1,4 @@
-import { ERROR_CODES, explainCode, parseCode, renderExplanation } from "../../core/errors.js";
+import { ERROR_CODES, explainCode, formatCode, parseCode, renderExplanation } from "../../core/errors.js";
 import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 import { defineCommand } from "../command-module.js";
 
@@ -27,7 +27,13 @@ export function explainCommand(codeText: string | undefined): number {
   const info = code === null ? undefined : explainCode(code);
   if (info === undefined) {
     const known = ERROR_CODES.map((c) => c.hex).join(", ");
-    throw new KmssimError(`unknown code '${codeText}'. kmssim explains: ${known}`, "KMSSIM_UNKNOWN_CODE");
+    // Not ours to explain: say where an administrator looks it up instead.
+    const where =
+      code === null
+        ? "write it as 0x and 8 hex digits (0xC004F074) or as the decimal an event log prints"
+        : `on Windows, \`slui.exe 0x2a ${formatCode(code)}\` shows its text and \`certutil -error ${formatCode(code)}\` its name; ` +
+          "Microsoft's article 'Troubleshoot Windows activation error codes' lists the activation codes";
+    throw new KmssimError(`unknown code '${codeText}': ${where}. kmssim explains: ${known}`, "KMSSIM_UNKNOWN_CODE");
   }
   process.stdout.write(`${renderExplanation(info)}\n`);
   return EXIT.pass;

@@ -167,6 +167,7 @@ export async function hostCommand(options: HostCommandOptions, streams: HostComm
       simNow: () => clock.simNowMs(),
       rng: () => rng.next(),
       cmidPrefix: cmidPrefix(scenario.seed),
+      catalog: scenario.products,
       // As in `run`: a request older than the RPC timeout is abandoned, so that bounds its
       // transit; under a compressed clock those wall ms must not read as clock skew.
       transitAllowanceMs: scenario.network.rpcTimeoutMs * timeScale,

@@ -5,7 +5,7 @@
 // this one class.
 
 import { Code } from "../errors.js";
-import { ACTIVATION_VALIDITY_MS, LicenseStatus, licenseStatusAt } from "../license.js";
+import { DEFAULT_LICENSE_RULES, LicenseStatus, licenseStatusAt } from "../license.js";
 import type { Rng } from "../rng.js";
 import { selectHost } from "../selection/select-host.js";
 import type { SrvCandidate } from "../selection/srv-candidate.js";
@@ -152,7 +152,7 @@ export class ClientFleet {
 
   statusAt(i: number, nowMs: number): LicenseStatus {
     const f = i * F64_PER_RECORD;
-    return licenseStatusAt(nowMs, this.f64[f + INSTALLED_AT], this.f64[f + VALID_UNTIL]);
+    return licenseStatusAt(nowMs, this.f64[f + INSTALLED_AT], this.f64[f + VALID_UNTIL], this.groupOf(i).license ?? DEFAULT_LICENSE_RULES);
   }
 
   isRenewal(i: number): boolean {
@@ -212,7 +212,7 @@ export class ClientFleet {
       return out;
     }
     if (this.f64[f + VALID_UNTIL] === 0) out.notes |= Note.FirstActivation;
-    this.f64[f + VALID_UNTIL] = nowMs + ACTIVATION_VALIDITY_MS;
+    this.f64[f + VALID_UNTIL] = nowMs + (this.groupOf(i).license ?? DEFAULT_LICENSE_RULES).validityMs;
     if (this.groupOf(i).hostCaching) this.i8[b + CACHED_HOST] = this.i8[b + TARGET_HOST];
     out.atMs = nowMs + answer.renewalIntervalMs;
     return out;

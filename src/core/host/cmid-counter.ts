@@ -27,7 +27,7 @@ export type Cmid = number | string;
 const FIB = 0x9e3779b1 | 0;
 
 export class CmidCounter {
-  /** Most ids kept: 2 × threshold. */
+  /** Most ids kept: 2 × threshold unless set. */
   readonly capacity: number;
   readonly memoryMs: number;
 
@@ -61,12 +61,13 @@ export class CmidCounter {
   /** Time never goes back for the counter: earlier `nowMs` values are read as this. */
   private latestMs = -Infinity;
 
-  constructor(threshold: number, memoryMs: number = CMID_MEMORY_MS) {
+  /** `capacity`: ids kept at most, default 2 × threshold (a scenario's products[].cmidCacheSize). */
+  constructor(threshold: number, memoryMs: number = CMID_MEMORY_MS, capacity: number = CMID_CAPACITY_FACTOR * threshold) {
     if (!Number.isInteger(threshold) || threshold < 1) {
       throw new RangeError(`CmidCounter: threshold must be an integer >= 1, got ${threshold}`);
     }
     if (!(memoryMs >= 0)) throw new RangeError(`CmidCounter: memoryMs must be >= 0, got ${memoryMs}`);
-    const capacity = CMID_CAPACITY_FACTOR * threshold;
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`CmidCounter: capacity must be an integer >= 1, got ${capacity}`);
     this.capacity = capacity;
     this.memoryMs = memoryMs;
     // One spare slot: a new id is inserted before the oldest is evicted.

@@ -5,8 +5,11 @@
 // A settling call with nothing in service is an illegal input: ignored and counted.
 
 import type { LicenseStatus } from "../license.js";
+import { PRODUCTS } from "../vocabulary.js";
+import type { ProductId } from "../product.js";
 import type { Admission } from "./host-lifecycle.js";
 import { countRequest, newHostCounters, type HostCounters } from "./host-logic.js";
+import { ProductBooks } from "./product-books.js";
 
 export class HostBooks {
   requests = 0;
@@ -27,6 +30,13 @@ export class HostBooks {
   illegal = 0;
   /** Requests decided, like `slmgr /dlv`. */
   readonly dlv: HostCounters = newHostCounters();
+  /** The same per product (`slmgr /dlv <Activation ID>`), with the failures' reasons. */
+  readonly byProduct: ProductBooks;
+
+  /** `productCount`: the scenario's catalog size (default: the built-in products). */
+  constructor(productCount: number = PRODUCTS.length) {
+    this.byProduct = new ProductBooks(productCount);
+  }
 
   /** Served requests not yet answered, late, lost or unfinished. */
   get inService(): number {
@@ -51,9 +61,10 @@ export class HostBooks {
     }
   }
 
-  /** The host logic's decision for a served request, counted like `slmgr /dlv`. */
-  decided(clientStatus: LicenseStatus, answerStatus: number): void {
+  /** The host logic's decision for a served request for `product`, counted like `slmgr /dlv`. */
+  decided(clientStatus: LicenseStatus, answerStatus: number, product: ProductId): void {
     countRequest(this.dlv, clientStatus, answerStatus);
+    this.byProduct.count(product, clientStatus, answerStatus);
   }
 
   answer(): void {

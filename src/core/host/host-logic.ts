@@ -6,19 +6,21 @@
 //   1. KMS not enabled                      → 0xC004F039
 //   2. host's own license not activated     → 0xC004F041
 //   3. product not served                   → 0xC004F042
-//   4. |client clock − host clock| > 4 h    → 0xC004F06C
+//   4. |client clock − host clock| > 4 h    → 0xC004F06C  (the host's maxClockSkewMs)
 //   5. count the requester's CMID; count ≥ threshold → 0 (success), else 0xC004F038
 // Rejected at 3 or 4, the CMID is not counted.
 
 import type { Product } from "../vocabulary.js";
 import { Code } from "../errors.js";
 import { DEFAULT_ACTIVATION_INTERVAL_MS, DEFAULT_RENEWAL_INTERVAL_MS, LicenseStatus } from "../license.js";
+import { BUILT_IN_PRODUCTS, type ProductId, type ProductRules } from "../product.js";
 import { CmidCounter, type Cmid } from "./cmid-counter.js";
-import { ACTIVATION_THRESHOLD, CMID_MEMORY_MS, MAX_CLOCK_SKEW_MS } from "./thresholds.js";
+import { MAX_CLOCK_SKEW_MS } from "./thresholds.js";
 
 export interface ActivationRequest {
   cmid: Cmid;
-  product: Product;
+  /** The product's id in the scenario's catalog (core/product.ts); an id outside it is not served. */
+  product: ProductId;
   /** The client's clock when it sent the request. */
   clientTimeMs: number;
   /** Renewal of a valid activation (counted and decided exactly like an activation). */
@@ -42,15 +44,18 @@ export interface ActivationAnswer {
 }
 
 export interface HostConfig {
+  /** The host's licence pack: names of the catalog's products it serves. */
   products: readonly Product[];
+  /** Every product of the scenario, indexed by ProductId. Default: the built-in three. */
+  catalog?: readonly ProductRules[];
   activated: boolean;
   kmsEnabled: boolean;
   /** null: answer with the client defaults (120 min, 7 days). */
   activationIntervalMs: number | null;
   renewalIntervalMs: number | null;
-  /** Overrides of ACTIVATION_THRESHOLD per product. */
+  /** Overrides of the catalog's threshold per product. */
   thresholds?: Partial<Readonly<Record<Product, number>>>;
-  /** Default CMID_MEMORY_MS (30 days). */
+  /** Overrides every product's cmidMemoryMs (the catalog's, 30 days by default). */
   cmidMemoryMs?: number;
   /** Default MAX_CLOCK_SKEW_MS (4 h). */
   maxClockSkewMs?: number;
@@ -107,18 +112,22 @@ export function newActivationAnswer(): ActivationAnswer {
 }
 
 export class KmsHostLogic {
-  /** Served products, config order, duplicates dropped. */
+  /** Served products' names, config order, duplicates dropped. */
   readonly products: readonly Product[];
+  /** The same products' ids in the catalog. */
+  readonly productIds: readonly ProductId[];
+  readonly catalog: readonly ProductRules[];
   readonly activationIntervalMs: number;
   readonly renewalIntervalMs: number;
   readonly maxClockSkewMs: number;
   readonly kmsEnabled: boolean;
   readonly activated: boolean;
 
-  private readonly counterOf: Partial<Record<Product, CmidCounter>> = {};
-  /** Products this host has ever counted a client for: one that lost them all is the worst low count. */
-  private readonly everCounted = new Set<Product>();
-  private readonly thresholdOf: Partial<Record<Product, number>> = {};
+  // Indexed by ProductId: the hot path never looks a product up by name.
+  private readonly counterOf: (CmidCounter | undefined)[];
+  /** Products this host has ever counted a client for (1): one that lost them all is the worst low count. */
+  private readonly everCounted: Uint8Array;
+  private readonly thresholdOf: number[];
   private readonly dlv: HostCounters = newHostCounters();
 
   constructor(config: HostConfig) {
@@ -129,16 +138,29 @@ export class KmsHostLogic {
     this.renewalIntervalMs = intervalOrDefault(config.renewalIntervalMs, DEFAULT_RENEWAL_INTERVAL_MS, "renewalIntervalMs");
     this.maxClockSkewMs = config.maxClockSkewMs ?? MAX_CLOCK_SKEW_MS;
     if (!(this.maxClockSkewMs >= 0)) throw new RangeError(`KmsHostLogic: maxClockSkewMs must be >= 0, got ${this.maxClockSkewMs}`);
+    const catalog = config.catalog ?? BUILT_IN_PRODUCTS;
+    this.catalog = catalog;
+    this.counterOf = new Array<CmidCounter | undefined>(catalog.length).fill(undefined);
+    this.thresholdOf = new Array<number>(catalog.length).fill(0);
+    this.everCounted = new Uint8Array(catalog.length);
     const products: Product[] = [];
+    const ids: ProductId[] = [];
     for (const product of config.products) {
-      if (this.counterOf[product] !== undefined) continue;
-      const threshold = config.thresholds?.[product] ?? ACTIVATION_THRESHOLD[product];
-      if (threshold === undefined) throw new RangeError(`KmsHostLogic: unknown product ${String(product)}`);
-      this.thresholdOf[product] = threshold;
-      this.counterOf[product] = new CmidCounter(threshold, config.cmidMemoryMs ?? CMID_MEMORY_MS);
+      const id = catalog.findIndex((p) => p.name === product);
+      if (id === -1) throw new RangeError(`KmsHostLogic: unknown product ${String(product)}`);
+      if (this.counterOf[id] !== undefined) continue;
+      const rules = catalog[id];
+      const override = config.thresholds?.[product];
+      const threshold = override ?? rules.threshold;
+      // A threshold override without its own cache size keeps the 2 × threshold rule.
+      const cacheSize = override === undefined ? rules.cmidCacheSize : 2 * threshold;
+      this.thresholdOf[id] = threshold;
+      this.counterOf[id] = new CmidCounter(threshold, config.cmidMemoryMs ?? rules.cmidMemoryMs, cacheSize);
       products.push(product);
+      ids.push(id);
     }
     this.products = Object.freeze(products);
+    this.productIds = Object.freeze(ids);
   }
 
   /** Live counters (read-only view; they change as requests are handled). */
@@ -155,6 +177,7 @@ export class KmsHostLogic {
     } else if (!this.activated) {
       status = Code.HostNotActivated;
     } else {
+      // An id outside the catalog reads undefined: not served.
       const counter = this.counterOf[req.product];
       if (counter === undefined) {
         status = Code.ProductNotServed;
@@ -164,8 +187,8 @@ export class KmsHostLogic {
         count = counter.count(nowMs);
       } else {
         count = counter.observe(req.cmid, nowMs);
-        this.everCounted.add(req.product);
-        status = count >= (this.thresholdOf[req.product] as number) ? 0 : Code.CountInsufficient;
+        this.everCounted[req.product] = 1;
+        status = count >= this.thresholdOf[req.product] ? 0 : Code.CountInsufficient;
       }
     }
     countRequest(this.dlv, req.status, status);
@@ -177,21 +200,39 @@ export class KmsHostLogic {
     return out;
   }
 
-  /** Activation threshold in force for `product` on this host (undefined if not served). */
-  thresholdFor(product: Product): number | undefined {
-    return this.thresholdOf[product];
+  /** Whether the host's licence pack covers product `id`. */
+  serves(id: ProductId): boolean {
+    return this.counterOf[id] !== undefined;
   }
 
-  /** Current count of distinct machines for `product` (0 if not served). */
-  countOf(product: Product, nowMs: number): number {
-    return this.counterOf[product]?.count(nowMs) ?? 0;
+  /** Activation threshold in force for product `id` on this host (undefined if not served). */
+  thresholdFor(id: ProductId): number | undefined {
+    return this.counterOf[id] === undefined ? undefined : this.thresholdOf[id];
   }
 
-  /** Current count per served product, keys in config order. */
+  /** Most machine ids kept for product `id` (undefined if not served). */
+  cacheSizeFor(id: ProductId): number | undefined {
+    return this.counterOf[id]?.capacity;
+  }
+
+  /** Current count of distinct machines for product `id` (0 if not served). */
+  countOf(id: ProductId, nowMs: number): number {
+    return this.counterOf[id]?.count(nowMs) ?? 0;
+  }
+
+  /** Current count per served product, by name, keys in config order. */
   counts(nowMs: number): Record<string, number> {
     const result: Record<string, number> = {};
-    for (const product of this.products) result[product] = this.countOf(product, nowMs);
+    for (let k = 0; k < this.productIds.length; k++) result[this.products[k]] = this.countOf(this.productIds[k], nowMs);
     return result;
+  }
+
+  /** Whether product `id` is in use here and below its threshold (the monitoring pack's alert). */
+  isLow(id: ProductId, nowMs: number): boolean {
+    if (this.counterOf[id] === undefined) return false;
+    const count = this.countOf(id, nowMs);
+    // At 0 too (every client gone, the next one gets 0xC004F038), once the product was in use here.
+    return (count > 0 || this.everCounted[id] === 1) && count < this.thresholdOf[id];
   }
 
   /**
@@ -199,11 +240,7 @@ export class KmsHostLogic {
    * alert): some clients counted, too few. A product no client asked for raises nothing.
    */
   lowCountProducts(nowMs: number): Product[] {
-    return this.products.filter((p) => {
-      const count = this.countOf(p, nowMs);
-      // At 0 too (every client gone, the next one gets 0xC004F038), once the product was in use here.
-      return (count > 0 || this.everCounted.has(p)) && count < (this.thresholdOf[p] as number);
-    });
+    return this.products.filter((_, k) => this.isLow(this.productIds[k], nowMs));
   }
 }
 

@@ -11,7 +11,7 @@ import type { ThresholdResult } from "../vocabulary.js";
 export const EQ_TOLERANCE = 1e-9;
 
 /** Codes the model produces: listed as known paths and used to suggest a spelling. */
-const KNOWN_CODES = ERROR_CODES.map((info) => info.hex);
+const KNOWN_CODES = ERROR_CODES.filter((info) => info.simulated).map((info) => info.hex);
 
 const HEX_CODE = /^0x[0-9a-f]{8}$/i;
 const canonicalCode = (code: string): string => "0x" + code.slice(2).toUpperCase();
@@ -31,7 +31,7 @@ export interface MetricObject {
 export class NamedList {
   constructor(
     readonly item: MetricObject,
-    readonly names: "hosts" | "groups" = "hosts",
+    readonly names: "hosts" | "groups" | "products" = "hosts",
   ) {}
 }
 
@@ -39,12 +39,13 @@ export class NamedList {
 interface ListNames {
   hosts: readonly string[];
   groups: readonly string[];
+  products: readonly string[];
 }
 
 function expand(shape: MetricShape, prefix: string, names: ListNames, out: string[]): void {
   if (shape === "number") out.push(prefix);
   else if (shape === "codes") for (const code of KNOWN_CODES) out.push(`${prefix}.${code}`);
-  else if (shape === "products") for (const product of PRODUCTS) out.push(`${prefix}.${product}`);
+  else if (shape === "products") for (const product of names.products) out.push(`${prefix}.${product}`);
   else if (shape instanceof NamedList) for (const name of names[shape.names]) expand(shape.item, `${prefix}.${name}`, names, out);
   else for (const [field, child] of Object.entries(shape)) expand(child, prefix === "" ? field : `${prefix}.${field}`, names, out);
 }
@@ -54,9 +55,14 @@ function expand(shape: MetricShape, prefix: string, names: ListNames, out: strin
  * client groups. Error-code maps list the codes the model produces; any code written `0x`
  * + 8 hex digits is valid too.
  */
-export function knownMetricPaths(shape: MetricObject, hostNames: readonly string[], groupNames: readonly string[] = []): string[] {
+export function knownMetricPaths(
+  shape: MetricObject,
+  hostNames: readonly string[],
+  groupNames: readonly string[] = [],
+  productNames: readonly string[] = PRODUCTS,
+): string[] {
   const out: string[] = [];
-  expand(shape, "", { hosts: hostNames, groups: groupNames }, out);
+  expand(shape, "", { hosts: hostNames, groups: groupNames, products: productNames }, out);
   return out;
 }
 
@@ -109,7 +115,7 @@ export function resolvePath(result: unknown, metric: string): unknown {
       node = key === undefined ? 0 : node[key];
     } else if (Object.hasOwn(node, segment)) {
       node = node[segment];
-    } else if (last && parent === "count" && (PRODUCTS as readonly string[]).includes(segment)) {
+    } else if (last && parent === "count" && knownProducts(result).has(segment)) {
       node = 0;
     } else {
       return undefined;
@@ -182,10 +188,28 @@ function childrenOf(prefix: string, paths: readonly string[]): string[] {
 }
 
 /** How messages name a named list's items. */
+/** The built-in products and every product a host of `result` counts or lists. */
+function knownProducts(result: unknown): Set<string> {
+  const names = new Set<string>(PRODUCTS);
+  const hosts = isRecord(result) && Array.isArray(result.hosts) ? result.hosts : [];
+  for (const host of hosts) {
+    if (!isRecord(host)) continue;
+    if (isRecord(host.count)) for (const name of Object.keys(host.count)) names.add(name);
+    if (Array.isArray(host.products)) for (const p of host.products) if (isRecord(p) && typeof p.name === "string") names.add(p.name);
+  }
+  return names;
+}
+
 const LIST_WORDS = { hosts: "host", groups: "client group" } as const;
 
 /** What is wrong with a path into a named list (`hosts.…`, `groups.…`): the name, or the field after it. */
-function checkNamedMetric(list: "hosts" | "groups", rest: string, names: readonly string[], known: readonly string[]): string {
+function checkNamedMetric(
+  list: "hosts" | "groups",
+  rest: string,
+  names: readonly string[],
+  known: readonly string[],
+  productNames: readonly string[] = PRODUCTS,
+): string {
   const noun = LIST_WORDS[list];
   // The longest name that fits, as resolveMetric reads it (names may contain dots).
   const name = [...names].sort((a, b) => b.length - a.length).find((n) => rest === n || rest.startsWith(n + "."));
@@ -203,9 +227,10 @@ function checkNamedMetric(list: "hosts" | "groups", rest: string, names: readonl
     return `no ${noun} named '${guess}' (${listed})${hint}`;
   }
   const field = rest.slice(name.length + 1);
-  if (list === "hosts" && field.startsWith("count.")) {
-    const product = field.slice("count.".length);
-    return `unknown product '${product}' in 'hosts.${name}.count' (products: ${PRODUCTS.join(", ")})${didYouMean(product, PRODUCTS)}`;
+  const productField = list === "hosts" ? /^(count|products)\.([^.]+)/.exec(field) : null;
+  if (productField !== null && !productNames.includes(productField[2])) {
+    const product = productField[2];
+    return `unknown product '${product}' in 'hosts.${name}.${productField[1]}' (products: ${productNames.join(", ")})${didYouMean(product, productNames)}`;
   }
   const fields = known.filter((p) => p.startsWith(`${list}.${name}.`)).map((p) => p.slice(`${list}.${name}.`.length));
   return `unknown ${noun} metric '${field}'${didYouMean(field, fields)}`;
@@ -215,8 +240,14 @@ function checkNamedMetric(list: "hosts" | "groups", rest: string, names: readonl
  * Null when `metric` names a number the result will have; otherwise a plain message,
  * with a did-you-mean suggestion when one is close.
  */
-export function validateMetricPath(shape: MetricObject, metric: string, hostNames: readonly string[], groupNames: readonly string[] = []): string | null {
-  const known = knownMetricPaths(shape, hostNames, groupNames);
+export function validateMetricPath(
+  shape: MetricObject,
+  metric: string,
+  hostNames: readonly string[],
+  groupNames: readonly string[] = [],
+  productNames: readonly string[] = PRODUCTS,
+): string | null {
+  const known = knownMetricPaths(shape, hostNames, groupNames, productNames);
   if (known.includes(metric)) return null;
   const percentilePath = LATENCY_PERCENTILE_PATH.exec(metric);
   // The histogram's holder must exist (a group of this scenario); else the name is what is wrong.
@@ -234,7 +265,7 @@ export function validateMetricPath(shape: MetricObject, metric: string, hostName
   const children = metric === "hosts" ? [...hostNames] : metric === "groups" ? [...groupNames] : childrenOf(metric, known);
   if (children.length > 0) return `'${metric}' is a group, not a number: add one of ${children.join(", ")}`;
 
-  if (metric.startsWith("hosts.")) return checkNamedMetric("hosts", metric.slice("hosts.".length), hostNames, known);
+  if (metric.startsWith("hosts.")) return checkNamedMetric("hosts", metric.slice("hosts.".length), hostNames, known, productNames);
   if (metric.startsWith("groups.")) return checkNamedMetric("groups", metric.slice("groups.".length), groupNames, known);
 
   return `unknown metric '${metric}'${didYouMean(metric, known)}`;

@@ -13,7 +13,7 @@ import {
   MAX_FRAME_BYTES,
   MAX_LICENSE_STATUS,
   MessageType,
-  PRODUCT_BY_CODE,
+  productOfCode,
   PROTOCOL_VERSION,
   type DecodedFrame,
 } from "./frame.js";
@@ -163,8 +163,9 @@ function parseFrame(view: DataView, at: number, length: number): DecodedFrame {
     case MessageType.ActivationRequest: {
       const clientTimeMs = view.getFloat64(body + 16);
       if (!Number.isFinite(clientTimeMs)) throw badField("client time", clientTimeMs, requestId);
-      const product = PRODUCT_BY_CODE[view.getUint8(body + 24)];
-      if (product === undefined) throw badField("product", view.getUint8(body + 24), requestId);
+      const code = view.getUint8(body + 24);
+      if (code === 0) throw badField("product", code, requestId);
+      const product = productOfCode(code);
       const renewal = view.getUint8(body + 25);
       if (renewal > 1) throw badField("renewal flag", renewal, requestId);
       const status = view.getUint8(body + 26);

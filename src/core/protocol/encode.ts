@@ -9,7 +9,8 @@ import {
   MAGIC,
   MAX_LICENSE_STATUS,
   MessageType,
-  PRODUCT_CODE,
+  MAX_PRODUCT_CODE,
+  productCode,
   PROTOCOL_VERSION,
   REJECT_FRAME_BYTES,
   REQUEST_FRAME_BYTES,
@@ -26,7 +27,9 @@ export function encodeRequest(msg: RequestMessage, out?: Uint8Array, offset = 0)
   if (!(msg.cmid instanceof Uint8Array) || msg.cmid.length !== CMID_BYTES) {
     throw new RangeError(`encodeRequest: cmid must be ${CMID_BYTES} bytes`);
   }
-  if (!Object.hasOwn(PRODUCT_CODE, msg.product)) throw new RangeError(`encodeRequest: unknown product ${String(msg.product)}`);
+  if (!Number.isInteger(msg.product) || msg.product < 0 || productCode(msg.product) > MAX_PRODUCT_CODE) {
+    throw new RangeError(`encodeRequest: product must be a catalog id 0..${MAX_PRODUCT_CODE - 1}, got ${String(msg.product)}`);
+  }
   if (!Number.isFinite(msg.clientTimeMs)) throw new RangeError(`encodeRequest: clientTimeMs must be finite, got ${msg.clientTimeMs}`);
   if (typeof msg.renewal !== "boolean") throw new RangeError(`encodeRequest: renewal must be a boolean`);
   checkUint("encodeRequest: status", msg.status, MAX_LICENSE_STATUS);
@@ -34,7 +37,7 @@ export function encodeRequest(msg: RequestMessage, out?: Uint8Array, offset = 0)
   const { bytes, view } = header("encodeRequest", msg.requestId, MessageType.ActivationRequest, REQUEST_FRAME_BYTES, out, offset);
   bytes.set(msg.cmid, BODY);
   view.setFloat64(BODY + 16, msg.clientTimeMs);
-  view.setUint8(BODY + 24, PRODUCT_CODE[msg.product]);
+  view.setUint8(BODY + 24, productCode(msg.product));
   view.setUint8(BODY + 25, msg.renewal ? 1 : 0);
   view.setUint8(BODY + 26, msg.status);
   return bytes;

@@ -4,7 +4,7 @@
 // frame = u32 length (of what follows) | "KS" | version u8 | type u8 | request id u32 | body
 // Every body has one fixed size per type, so a frame's length is known from its type.
 
-import type { Product } from "../vocabulary.js";
+import type { ProductId } from "../product.js";
 import type { LicenseStatus } from "../license.js";
 import type { ProtocolErrorCode } from "./protocol-error.js";
 
@@ -44,13 +44,19 @@ export const MAX_FRAME_BYTES = 256;
 /** Body size per message type (index = type); undefined for unknown types. */
 export const BODY_BYTES: readonly (number | undefined)[] = [undefined, REQUEST_BODY_BYTES, RESPONSE_BODY_BYTES, REJECT_BODY_BYTES];
 
-/** Product wire codes; 0 is never a product, so a zeroed body is rejected. */
-export const PRODUCT_CODE: Readonly<Record<Product, number>> = Object.freeze({
-  "windows-client": 1,
-  "windows-server": 2,
-  "office-2010": 3,
-});
-export const PRODUCT_BY_CODE: readonly (Product | undefined)[] = [undefined, "windows-client", "windows-server", "office-2010"];
+/**
+ * A product's wire code is its catalog id + 1 (core/product.ts): 1 windows-client,
+ * 2 windows-server, 3 office-2010, 4–255 products a scenario adds. 0 is never a product,
+ * so a zeroed body is rejected; a host that does not serve a code answers 0xC004F042.
+ */
+export function productCode(id: ProductId): number {
+  return id + 1;
+}
+export function productOfCode(code: number): ProductId {
+  return code - 1;
+}
+/** Largest product code (the byte's range). */
+export const MAX_PRODUCT_CODE = 255;
 
 /** Largest LicenseStatus value (the wire byte is the enum value itself). */
 export const MAX_LICENSE_STATUS = 3;
@@ -59,7 +65,8 @@ export const MAX_LICENSE_STATUS = 3;
 export interface RequestMessage {
   requestId: number;
   cmid: Uint8Array;
-  product: Product;
+  /** The product's catalog id (0..254). */
+  product: ProductId;
   /** The client's clock, ms since the Unix epoch (simulated time); finite. */
   clientTimeMs: number;
   renewal: boolean;

@@ -9,7 +9,6 @@ import { ActionKind, ClientAction } from "../../core/client/client-action.js";
 import { ClientFleet, type AnswerBook, type RpcAnswerView } from "../../core/client/client-fleet.js";
 import { Phase } from "../../core/client/transitions.js";
 import { Code } from "../../core/errors.js";
-import { licenseStatusAt } from "../../core/license.js";
 import { cmidFromIndex } from "../../core/protocol/cmid.js";
 import type { RequestMessage, ResponseMessage } from "../../core/protocol/frame.js";
 import { deriveSeed, Mulberry32 } from "../../core/rng.js";
@@ -329,7 +328,7 @@ export class FleetDriver implements AnswerBook {
     const groupStatus = this.plan.groups.map(() => [0, 0, 0, 0]);
     let inFlight = 0;
     for (let i = 0; i < this.fleet.size; i++) {
-      const status = licenseStatusAt(nowMs, this.fleet.installedAtMs(i), this.fleet.validUntilMs(i));
+      const status = this.fleet.statusAt(i, nowMs);
       byStatus[status]++;
       groupStatus[this.fleet.group(i)][status]++;
       const phase = this.fleet.phase(i);

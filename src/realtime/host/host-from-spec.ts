@@ -4,6 +4,7 @@
 // (0 = ephemeral, for hosts sharing one address).
 
 import { hostLogicFromSpec } from "../../fleet-plan/host-logic-from-spec.js";
+import type { ProductRules } from "../../core/product.js";
 import type { HostSpec } from "../../scenario/model.js";
 import { idleTimeoutForRpcTimeout } from "./connection-limits.js";
 import { KmsHostServer, type KmsHostServerOptions } from "./host-server.js";
@@ -17,11 +18,13 @@ export type HostRuntimeOptions = Omit<KmsHostServerOptions, "logic" | "concurren
   transitAllowanceMs?: number;
   /** The clients' RPC timeout (wall ms): a connection is not idle before they would give up. */
   rpcTimeoutMs?: number;
+  /** The scenario's products (Scenario.products). Default: the built-in three. */
+  catalog?: readonly ProductRules[];
 };
 
 export function hostServerFromSpec(spec: HostSpec, hostIndex: number, runtime: HostRuntimeOptions): KmsHostServer {
-  const { transitAllowanceMs = 0, rpcTimeoutMs, ...serverRuntime } = runtime;
-  const logic = hostLogicFromSpec(spec, transitAllowanceMs);
+  const { transitAllowanceMs = 0, rpcTimeoutMs, catalog, ...serverRuntime } = runtime;
+  const logic = hostLogicFromSpec(spec, transitAllowanceMs, catalog);
   return new KmsHostServer({
     ...serverRuntime,
     port: serverRuntime.port ?? spec.port,

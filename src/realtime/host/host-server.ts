@@ -31,6 +31,7 @@ import type { HostSelfCount } from "../../results/host-report.js";
 import net from "node:net";
 import { performance } from "node:perf_hooks";
 import { HostBooks } from "../../core/host/host-books.js";
+import { hostProductTotals } from "../../core/host/product-report.js";
 import { HostLifecycle, type HostLifeAction, type HostLifeEvent, type HostLifeState } from "../../core/host/host-lifecycle.js";
 import type { ActivationAnswer, ActivationRequest, HostCounters, KmsHostLogic } from "../../core/host/host-logic.js";
 import { newActivationAnswer } from "../../core/host/host-logic.js";
@@ -161,7 +162,7 @@ export class KmsHostServer implements HostServerCounters {
   readonly logic: KmsHostLogic;
   readonly concurrency: number;
   readonly lifecycle: HostLifecycle;
-  readonly books = new HostBooks();
+  readonly books: HostBooks;
 
   resetUnread = 0;
   badFrames = 0;
@@ -186,7 +187,7 @@ export class KmsHostServer implements HostServerCounters {
   // Listen and close run one after another, in the order the faults asked for them.
   private listenerOps: Promise<void> = Promise.resolve();
   // Reused per request (handle() and the encoder copy what they need).
-  private readonly request: ActivationRequest = { cmid: 0, product: "windows-client", clientTimeMs: 0, renewal: false, status: LicenseStatus.InitialGrace };
+  private readonly request: ActivationRequest = { cmid: 0, product: 0, clientTimeMs: 0, renewal: false, status: LicenseStatus.InitialGrace };
   private readonly answer: ActivationAnswer = newActivationAnswer();
   private readonly response: ResponseMessage = { requestId: 0, status: 0, hostId: 0, count: 0, activationIntervalMs: 1, renewalIntervalMs: 1 };
 
@@ -202,6 +203,7 @@ export class KmsHostServer implements HostServerCounters {
     this.boundPort = port;
     this.backlog = options.backlog ?? DEFAULT_BACKLOG;
     this.logic = options.logic;
+    this.books = new HostBooks(this.logic.catalog.length);
     this.concurrency = options.concurrency;
     this.lifecycle = new HostLifecycle(options.serviceTimeMs, "stopped");
     this.simNow = options.simNow;
@@ -387,6 +389,7 @@ export class KmsHostServer implements HostServerCounters {
       dlv: snap.dlv,
       count: snap.count,
       lowCount: this.logic.lowCountProducts(lowCountAtMs),
+      products: hostProductTotals(this.logic, this.books.byProduct, lowCountAtMs),
       state: this.lifecycle.reportedState,
       ...this.load(),
     };
@@ -589,7 +592,7 @@ export class KmsHostServer implements HostServerCounters {
     req.renewal = frame.renewal;
     req.status = frame.status;
     const a = this.logic.handle(req, this.simNow(), this.answer);
-    this.books.decided(req.status, a.status);
+    this.books.decided(req.status, a.status, req.product);
     conn.pending++;
     this.queue.submit({
       conn,

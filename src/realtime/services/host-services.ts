@@ -122,6 +122,7 @@ export class HostServices {
             simNow: () => this.clock.simNowMs(),
             rng: () => hostRng.next(),
             cmidPrefix: prefix,
+            catalog: scenario.products,
             // A request older than the RPC timeout is abandoned, so that bounds its transit.
             transitAllowanceMs: scenario.network.rpcTimeoutMs * scenario.timeScale,
             rpcTimeoutMs: scenario.network.rpcTimeoutMs,

@@ -193,6 +193,58 @@ function hostsTable(result: Result, p: Palette, width: number): string[] {
   return [...lines, " ".repeat(INDENT) + p.dim(legend)];
 }
 
+/**
+ * Per host and product, what `slmgr /dlv <Activation ID>` shows: the host's licence status,
+ * threshold and count, requests by client state, failures and their codes. Products in
+ * use only (requested, or low); none at all: no section.
+ */
+function dlvTable(result: Result, p: Palette, width: number): string[][] {
+  const rows: string[][] = [];
+  for (const h of result.hosts) {
+    for (const product of h.products ?? []) {
+      if (product.dlv.total === 0 && !product.low) continue;
+      const reasons = Object.entries(product.errors).map(([hex, n]) => `${hex} ×${formatCount(n)}`);
+      rows.push([
+        h.name,
+        product.name,
+        product.activationId ?? "-",
+        product.licenseStatus === "licensed" ? product.licenseStatus : p.red(product.licenseStatus),
+        product.threshold === 0 ? "-" : formatCount(product.threshold),
+        formatCount(product.count) + (product.low ? " " + p.yellow("LOW") : ""),
+        formatCount(product.dlv.total),
+        formatCount(product.dlv.failed),
+        formatCount(product.dlv.licensed),
+        formatCount(product.dlv.initialGrace),
+        formatCount(product.dlv.outOfToleranceGrace),
+        formatCount(product.dlv.notification),
+        reasons.length === 0 ? "-" : reasons.join(" "),
+      ]);
+    }
+  }
+  if (rows.length === 0) return [];
+  const head = [
+    "/dlv",
+    "product",
+    "activation id",
+    "license",
+    "threshold",
+    "count",
+    "requests",
+    "failed",
+    "licensed",
+    "grace",
+    "oot",
+    "notif",
+    "failed by code",
+  ];
+  const align: ("left" | "right")[] = ["left", "left", "left", "left", ...Array<"right">(8).fill("right"), "left"];
+  const lines = fitTable([head.map(p.dim), ...rows], { width, indent: INDENT, keyColumns: 2, align });
+  const legend =
+    "(per host and product, like slmgr /dlv <Activation ID>: the host's license for it, its threshold and count now, " +
+    "requests by the client's state — licensed, initial grace, out-of-tolerance grace, notification — and failures by code)";
+  return [[...lines, " ".repeat(INDENT) + p.dim(legend)]];
+}
+
 function spreadLines(result: Result, p: Palette): string[] {
   const s = result.spread;
   const text =
@@ -277,6 +329,7 @@ export function renderSummary(result: Result, options: SummaryOptions): string {
     ...[groupsTable(result, p, width, INDENT)].filter((lines) => lines.length > 0),
     errorsTable(result, p, width),
     hostsTable(result, p, width),
+    ...dlvTable(result, p, width),
     eventLines(result, p, width),
   ];
   const fitted = sections.map((lines) => lines.flatMap((line) => line.split("\n")).flatMap((line) => wrapLine(line, width, hangIndentOf(line))));
