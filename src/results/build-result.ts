@@ -100,10 +100,12 @@ export function withVerdict(partial: Omit<Result, "thresholds" | "pass">, specs:
   return { ...partial, thresholds, pass: thresholds.every((t) => t.pass) && partial.interrupted !== true && partial.incomplete === undefined };
 }
 
+/** Shard-only detail (promised requests, interval histograms) left out of a whole run's samples. */
 function withoutExpected(sample: TimelineSample): TimelineSample {
-  if (sample.hostExpected === undefined) return sample;
+  if (sample.hostExpected === undefined && sample.latencyHistograms === undefined) return sample;
   const rest = { ...sample };
   delete rest.hostExpected;
+  delete rest.latencyHistograms;
   return rest;
 }
 

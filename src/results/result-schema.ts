@@ -151,6 +151,24 @@ const spreadResult = z.object({
   maxShareDeviation: ratio({ better: "lower", description: "Largest |share − expectedShare| of any host" }),
 });
 
+const intervalLatencyMs = z
+  .object({ p50: ms(), p95: ms(), p99: ms() })
+  .describe("Latency percentiles of the RPCs completed in the interval (from when each was due; timeouts count at the RPC timeout)");
+
+const intervalRpc = z.object({
+  completed: count({ description: "RPCs completed in the interval: answered, refused or timed out" }),
+  failed: count({ better: "lower", description: "Of those, the ones that failed (error code, refused, timed out)" }),
+  latencyMs: intervalLatencyMs.optional(),
+});
+
+const intervalRpcs = z
+  .object({ activation: intervalRpc, renewal: intervalRpc, all: intervalRpc })
+  .describe("Client side, per interval: RPCs completed and failed, and their latency percentiles (absent when none completed)");
+
+const intervalHistograms = z
+  .object({ activation: z.string().min(1).optional(), renewal: z.string().min(1).optional() })
+  .describe("Shard results only: the interval's latency histograms (µs, compressed base64), so merge computes exact percentiles");
+
 const timelineSample = z.object({
   t: amount({ description: "Simulated seconds since start" }),
   activated: count({ description: "Clients that have activated at least once, cumulative" }),
@@ -159,6 +177,12 @@ const timelineSample = z.object({
   hostExpected: z.record(z.string(), amount()).describe("Shard results only: requests the SRV records promised each host during the interval").optional(),
   spread: spreadResult,
   timeScale: plain({ description: "Realtime only: simulated seconds per wall second over the interval" }).optional(),
+  rpc: intervalRpcs.optional(),
+  hostErrors: z
+    .record(z.string(), count({ better: "lower" }))
+    .describe("Client side: RPCs to each host that failed during the interval (refused, timed out or answered with an error code)")
+    .optional(),
+  latencyHistograms: intervalHistograms.optional(),
 });
 
 const generatorResult = z

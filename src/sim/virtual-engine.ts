@@ -23,6 +23,7 @@ import { ClientTally } from "../results/client-tally.js";
 import type { RunTotals } from "../results/run-totals.js";
 import { SimHost } from "./sim-host.js";
 import { SampleRecorder } from "./sample-recorder.js";
+import { IntervalTally } from "../results/interval-tally.js";
 import { LicensedTally } from "./licensed-tally.js";
 import { InvariantChecker } from "./invariants.js";
 import { Ev, UNREACHABLE, type EngineView, type FixedEvent, type StepObserver } from "./engine-view.js";
@@ -70,6 +71,8 @@ export class VirtualEngine implements EngineView {
   readonly hosts: SimHost[];
   readonly fleet: ClientFleet;
   readonly tally = new ClientTally();
+  /** What the measured clients saw since the last timeline sample. */
+  readonly interval: IntervalTally;
   readonly eventLog: FleetEventRecord[] = [];
   readonly ledger: ExpectedShareLedger;
   readonly samples: SampleRecorder;
@@ -118,6 +121,7 @@ export class VirtualEngine implements EngineView {
     this.groupConfigs = plan.groups;
     this.hosts = this.dns.endpoints.map((e, index) => new SimHost(index, e.hostIndex >= 0 ? scenario.hosts[e.hostIndex] : null));
     this.ledger = new ExpectedShareLedger(plan.contexts, this.hosts.length);
+    this.interval = new IntervalTally(this.hosts.length);
 
     const total = plan.total;
     this.fleet = new ClientFleet(total, this.groupConfigs, this.dns);
@@ -393,7 +397,12 @@ export class VirtualEngine implements EngineView {
     if (this.driverU32[i * DRIVER_U32 + AT_HOST] === 1 && measured) host.books.answer();
     this.driverU32[i * DRIVER_U32 + AT_HOST] = 0;
     const status = this.driverU32[i * DRIVER_U32 + PENDING_STATUS];
-    if (measured) this.tally.rpc(fleet.isRenewal(i)).record(status, now - fleet.dueAtMs(i));
+    if (measured) {
+      const renewal = fleet.isRenewal(i);
+      const latencyMs = now - fleet.dueAtMs(i);
+      this.tally.rpc(renewal).record(status, latencyMs);
+      this.interval.record(renewal, host.index, status, latencyMs);
+    }
     let action: ClientAction;
     if (status === UNREACHABLE) {
       action = fleet.onRpcUnreachable(i, now, this.streams.use(i), this.action);
