@@ -5,6 +5,7 @@ import type { HostSelfCount } from "../results/host-report.js";
 import type { FleetEventRecord, TimelineSample } from "../results/result.js";
 import type { FleetPlan } from "../fleet-plan/fleet-plan.js";
 import { OutcomeStats } from "../results/outcome-stats.js";
+import { LatencyRecorder } from "../results/latency-recorder.js";
 import type { HostTotals, RunTotals } from "../results/run-totals.js";
 import { newHostCounters } from "../core/host/host-logic.js";
 import type { SliceTotalsWire } from "./fleet/slice-wire.js";
@@ -30,6 +31,7 @@ export function mergeTotals(
   const activation = new OutcomeStats();
   const renewal = new OutcomeStats();
   const dns = new OutcomeStats();
+  const activationTimes = new LatencyRecorder();
   const attemptErrors = new Map<number, number>();
   const byStatus = [0, 0, 0, 0];
   const endpoints = plan.dns.endpoints.length;
@@ -59,6 +61,7 @@ export function mergeTotals(
     addInto(sent, s.sentBy);
     addInto(renewalsSent, s.renewalsSentBy);
     activated += s.activatedClients;
+    activationTimes.add(LatencyRecorder.decode(s.activationTimesHistogram));
     inFlight += s.inFlight;
     failovers += s.failovers;
     rediscoveries += s.rediscoveries;
@@ -90,6 +93,7 @@ export function mergeTotals(
     nowMs,
     clientsTotal,
     activatedClients: activated,
+    activationTimes,
     byStatus,
     attemptErrors,
     inFlight,

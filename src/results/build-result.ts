@@ -43,6 +43,7 @@ export function buildResult(totals: RunTotals, wallSeconds: number, interrupted:
       outOfToleranceGrace: byStatus[LicenseStatus.OutOfToleranceGrace],
       errors: countsByHex(totals.attemptErrors),
       inFlightAtEnd: totals.inFlight,
+      ...(totals.activationTimes === undefined ? {} : { activationTimes: totals.activationTimes.encode() }),
     },
     rpc: { activation: rpcResult(totals.activation), renewal: rpcResult(totals.renewal) },
     dns: {

@@ -248,6 +248,11 @@ const clientsResult = z.object({
   outOfToleranceGrace: count({ better: "lower" }),
   errors: map("codes", count({ better: "lower" }), "Attempt-level failures a client saw (0xC004F074, 0x8007232B), as opposed to per-RPC outcomes under rpc"),
   inFlightAtEnd: count({ description: "RPCs or DNS queries still outstanding when the simulated time ran out" }),
+  activationTimes: z
+    .string()
+    .min(1)
+    .describe("HdrHistogram of when each client first activated, in whole simulated seconds (the value unit, µs elsewhere), compressed base64")
+    .optional(),
 });
 
 export const resultSchema = z

@@ -6,6 +6,7 @@ import type { HostCounters } from "../core/host/host-logic.js";
 import type { FleetEventRecord, GeneratorResult, HostResult, TimelineSample } from "./result.js";
 import type { Mode, Scenario } from "../scenario/model.js";
 import type { OutcomeStats } from "./outcome-stats.js";
+import type { LatencyRecorder } from "./latency-recorder.js";
 
 export interface HostTotals {
   name: string;
@@ -39,6 +40,8 @@ export interface RunTotals {
   nowMs: number;
   clientsTotal: number;
   activatedClients: number;
+  /** When clients first activated, whole simulated seconds (ClientTally.activationTimes). */
+  activationTimes?: LatencyRecorder;
   /** Clients by LicenseStatus at the end (index = LicenseStatus). */
   byStatus: readonly number[];
   attemptErrors: ReadonlyMap<number, number>;

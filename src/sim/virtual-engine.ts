@@ -227,6 +227,7 @@ export class VirtualEngine implements EngineView {
       nowMs,
       clientsTotal: this.clientCount,
       activatedClients: this.tally.activatedClients,
+      activationTimes: this.tally.activationTimes,
       byStatus,
       attemptErrors: this.tally.attemptErrors,
       inFlight: this.inFlight(),
@@ -446,8 +447,8 @@ export class VirtualEngine implements EngineView {
   /** Carries out what the client machine asked for. */
   private apply(i: number, action: ClientAction): void {
     const measured = this.owns(i);
-    if (measured) this.tally.note(action);
     const now = this.nowMs;
+    if (measured) this.tally.note(action, now);
     switch (action.kind) {
       case ActionKind.Wait:
         // Timers past the end are never needed: the run is bounded by its duration.

@@ -123,6 +123,8 @@ export interface FleetSliceTotals {
    * ports: the slice stopped there and reports what it measured until then; null otherwise.
    */
   localLimit: string | null;
+  /** When clients first activated (whole simulated seconds): HdrHistogram, encoded. */
+  activationTimesHistogram: string;
   /** Send lag (actual send − due) of every request and DNS query: HdrHistogram, encoded. */
   sendLagHistogram: string;
   /** Requests and queries that left more than LATE_SEND_MS after they were due. */
@@ -359,6 +361,7 @@ export class FleetDriver implements AnswerBook {
       afterSamples: this.interval.toWire(),
       localLimit: this.localLimit,
       sendLagHistogram: this.sendLag.encode(),
+      activationTimesHistogram: this.tally.activationTimes.encode(),
       lateSends: this.lateSends,
     };
   }
@@ -429,7 +432,7 @@ export class FleetDriver implements AnswerBook {
   }
 
   private apply(i: number, action: ClientAction): void {
-    this.tally.note(action);
+    this.tally.note(action, Math.max(0, Math.min(this.clock.simNowMs(), this.plan.scenario.durationMs)));
     switch (action.kind) {
       case ActionKind.Wait:
         if (action.atMs <= this.plan.scenario.durationMs && !this.stopped) this.queue.push(action.atMs, i);
