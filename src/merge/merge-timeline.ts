@@ -50,7 +50,9 @@ class ClientSideSum {
   private failedRenewals = 0;
   private completed = { activation: 0, renewal: 0 };
   private readonly hostErrors: number[];
-  private seen = false;
+  private seen = 0;
+  /** The one shard's sample while only one brought client-side fields: its percentiles stand as they are. */
+  private only: TimelineSample | null = null;
   /** Every shard that completed RPCs of the kind brought its histogram. */
   private exact = { activation: true, renewal: true };
 
@@ -60,7 +62,7 @@ class ClientSideSum {
 
   add(sample: TimelineSample): void {
     if (sample.rpc === undefined) return;
-    this.seen = true;
+    this.only = this.seen++ === 0 ? sample : null;
     this.failedActivations += sample.rpc.activation.failed;
     this.failedRenewals += sample.rpc.renewal.failed;
     for (const kind of ["activation", "renewal"] as const) {
@@ -73,7 +75,8 @@ class ClientSideSum {
   }
 
   fields(): Pick<TimelineSample, "rpc" | "hostErrors"> {
-    if (!this.seen) return {};
+    if (this.seen === 0) return {};
+    if (this.only?.rpc !== undefined) return { rpc: structuredClone(this.only.rpc), hostErrors: this.hostErrorsRecord() };
     const rpc = intervalRpcsOf(this.activation, this.renewal, this.failedActivations, this.failedRenewals);
     // Counts from the shards' own fields (they hold even where a histogram is missing).
     rpc.activation.completed = this.completed.activation;
@@ -82,8 +85,12 @@ class ClientSideSum {
     if (!this.exact.activation) delete rpc.activation.latencyMs;
     if (!this.exact.renewal) delete rpc.renewal.latencyMs;
     if (!this.exact.activation || !this.exact.renewal) delete rpc.all.latencyMs;
+    return { rpc, hostErrors: this.hostErrorsRecord() };
+  }
+
+  private hostErrorsRecord(): Record<string, number> {
     const hostErrors: Record<string, number> = {};
     this.hostNames.forEach((name, h) => (hostErrors[name] = this.hostErrors[h]));
-    return { rpc, hostErrors };
+    return hostErrors;
   }
 }

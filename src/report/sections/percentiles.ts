@@ -30,14 +30,9 @@ export function percentileRow(kind: string, histogram: string | readonly string[
     const fromSummary = [summary?.p50, summary?.p90, undefined, summary?.p99, summary?.p999].map((v) => (typeof v === "number" ? v : null));
     return { kind, count: null, values: fromSummary, maxMs: summary?.max ?? null, meanMs: summary?.mean ?? null };
   }
-  const values = recorder.count === 0 ? TABLE_PERCENTILES.map(() => null) : recorder.percentilesMs([...TABLE_PERCENTILES]);
-  return {
-    kind,
-    count: recorder.count,
-    values,
-    maxMs: recorder.count === 0 ? null : (summary?.max ?? null),
-    meanMs: recorder.count === 0 ? null : (summary?.mean ?? null),
-  };
+  if (recorder.count === 0) return { kind, count: 0, values: TABLE_PERCENTILES.map(() => null), maxMs: null, meanMs: null };
+  const own = recorder.summary();
+  return { kind, count: recorder.count, values: recorder.percentilesMs([...TABLE_PERCENTILES]), maxMs: own.max, meanMs: own.mean };
 }
 
 export function percentileTableHtml(rows: readonly PercentileRow[]): string {
