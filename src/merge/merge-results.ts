@@ -10,6 +10,7 @@ import { RESULT_SCHEMA } from "../results/result.js";
 import { hostResultsOf, withVerdict } from "../results/build-result.js";
 import { alertsOf, withPublishFailed } from "../results/alerts.js";
 import { checkShards, type ShardInput } from "./check-shards.js";
+import { mergeHistograms } from "./merge-latency.js";
 import { mergeHosts } from "./merge-hosts.js";
 import { hostSideThresholds } from "./host-side.js";
 import { withHostReports, type HostReportInput } from "./host-reports.js";
@@ -60,6 +61,7 @@ export function mergeShardResults(inputs: readonly ShardInput[], hostReports: re
       outOfToleranceGrace: sumClients((c) => c.outOfToleranceGrace),
       errors: sumCounts(results.map((r) => r.clients.errors)),
       inFlightAtEnd: sumClients((c) => c.inFlightAtEnd),
+      ...activationTimesOf(shards),
     },
     rpc: {
       activation: mergeRpcKind(shards, "activation"),
@@ -132,4 +134,11 @@ function mergedIncomplete(results: readonly Result[]): Result["incomplete"] {
   if (cut.length === 0) return undefined;
   const reasons = [...new Set(cut.map((r) => `shard ${r.shard!.index}/${r.shard!.count}: ${r.incomplete!.reason}`))];
   return { reason: reasons.join("; "), clientsUnreported: sumOf(cut, (r) => r.incomplete!.clientsUnreported) };
+}
+
+/** The shards' first-activation times added up; left out unless every shard has them (older files). */
+function activationTimesOf(shards: readonly ShardInput[]): { activationTimes?: string } {
+  const parts = shards.map(({ file, result }) => ({ file, histogram: result.clients.activationTimes }));
+  if (parts.some((p) => p.histogram === undefined)) return {};
+  return { activationTimes: mergeHistograms(parts as { file: string; histogram: string }[], "clients.activationTimes").histogram };
 }

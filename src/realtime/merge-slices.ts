@@ -6,6 +6,7 @@ import type { FleetEventRecord, TimelineSample } from "../results/result.js";
 import type { FleetPlan } from "../fleet-plan/fleet-plan.js";
 import { OutcomeStats } from "../results/outcome-stats.js";
 import { GroupTally } from "../results/group-tally.js";
+import { LatencyRecorder } from "../results/latency-recorder.js";
 import type { GroupTotals, HostTotals, RunTotals } from "../results/run-totals.js";
 import { newHostCounters } from "../core/host/host-logic.js";
 import type { SliceTotalsWire } from "./fleet/slice-wire.js";
@@ -31,6 +32,7 @@ export function mergeTotals(
   const activation = new OutcomeStats();
   const renewal = new OutcomeStats();
   const dns = new OutcomeStats();
+  const activationTimes = new LatencyRecorder();
   const attemptErrors = new Map<number, number>();
   const byStatus = [0, 0, 0, 0];
   const groups: GroupTotals[] = plan.scenario.clients.map((group) => ({ name: group.name, byStatus: [0, 0, 0, 0], tally: new GroupTally() }));
@@ -63,6 +65,7 @@ export function mergeTotals(
     addInto(sent, s.sentBy);
     addInto(renewalsSent, s.renewalsSentBy);
     activated += s.activatedClients;
+    activationTimes.add(LatencyRecorder.decode(s.activationTimesHistogram));
     inFlight += s.inFlight;
     failovers += s.failovers;
     rediscoveries += s.rediscoveries;
@@ -94,6 +97,7 @@ export function mergeTotals(
     nowMs,
     clientsTotal,
     activatedClients: activated,
+    activationTimes,
     byStatus,
     attemptErrors,
     inFlight,

@@ -152,7 +152,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     if (fault === "main-busy") mainBusy = setInterval(() => blockFor(MAIN_BUSY_MS), MAIN_BUSY_EVERY_MS);
 
     const mainLoad = new ThreadLoadMonitor("main");
-    const timeline = new TimelineSampler(plan, ready.names, externalHosts, slices, clock);
+    const timeline = new TimelineSampler(plan, ready.names, externalHosts, slices, clock, shard.count > 1);
     for (const t of sampleTimes(scenario)) timers.push(clock.at(t, () => timeline.take(t)));
     const watch = watchFleet({ scenario, options, clock, slices, services, mainLoad, shardClients, onStop: stopSlices });
     let settled: PromiseSettledResult<SliceTotalsWire>[];

@@ -7,6 +7,7 @@
 import type { TimelineSample } from "../results/result.js";
 import type { FleetPlan } from "../fleet-plan/fleet-plan.js";
 import { TimelineRecorder, type SampleHeadline } from "../results/timeline-recorder.js";
+import { IntervalTally, type IntervalTallyWire } from "../results/interval-tally.js";
 import type { CompressedClock } from "./compressed-clock.js";
 import type { SliceAtSample, SliceProgress } from "./fleet/fleet-driver.js";
 import type { SliceTotalsWire } from "./fleet/slice-wire.js";
@@ -40,6 +41,8 @@ export class TimelineSampler {
     externalHosts: boolean,
     private readonly slices: readonly { readonly latest: SliceProgress }[],
     private readonly clock: CompressedClock,
+    /** Shard runs keep each interval's histograms (merge computes exact percentiles). */
+    private readonly keepHistograms = false,
   ) {
     this.names = hostNames.map((name, k) => name ?? (externalHosts && plan.dns.endpoints[k].hostIndex >= 0 ? plan.dns.endpoints[k].name : null));
     this.lastWallMs = clock.originEpochMs;
@@ -61,7 +64,7 @@ export class TimelineSampler {
    * timeline adds up to the hosts' totals and to their expected requests.
    */
   finish(nowMs: number, totals: readonly SliceTotalsWire[], hosts: HostRequestSamples | null): void {
-    const recorder = new TimelineRecorder(this.names);
+    const recorder = new TimelineRecorder(this.names, this.keepHistograms);
     let expectedBefore = this.names.map(() => 0);
     const expectedSince = (soFar: number[]): number[] => {
       const since = soFar.map((n, k) => n - expectedBefore[k]);
@@ -75,13 +78,19 @@ export class TimelineSampler {
       const at = (t: SliceTotalsWire): SliceAtSample => t.atSamples[k] ?? { expectedBy: t.expectedRequests, sentBy: t.sentBy };
       const requests = hosts === null ? this.sum(totals.map((t) => at(t).sentBy)) : [...(hosts.samples[k] ?? hosts.requests)];
       const lowCount = hosts?.lowCounts?.[k];
-      recorder.take(lowCount === undefined ? headline : { ...headline, lowCount }, requests, expectedSince(this.sum(totals.map((t) => at(t).expectedBy))));
+      recorder.take(
+        lowCount === undefined ? headline : { ...headline, lowCount },
+        requests,
+        expectedSince(this.sum(totals.map((t) => at(t).expectedBy))),
+        this.tallyOf(totals.map((t) => t.atSamples[k]?.interval)),
+      );
     });
     const requests = hosts === null ? this.sum(totals.map((t) => t.sentBy)) : [...hosts.requests];
     const expected = expectedSince(this.sum(totals.map((t) => t.expectedRequests)));
     const last = recorder.samples[recorder.samples.length - 1];
-    if (last === undefined || last.t * 1000 < nowMs) recorder.take(this.headlineAt(nowMs), requests, expected);
-    else recorder.addToLast(this.headline(), requests, expected);
+    const after = this.tallyOf(totals.map((t) => t.afterSamples));
+    if (last === undefined || last.t * 1000 < nowMs) recorder.take(this.headlineAt(nowMs), requests, expected, after);
+    else recorder.addToLast(this.headline(), requests, expected, after);
     this.recorder = recorder;
   }
 
@@ -98,6 +107,13 @@ export class TimelineSampler {
       activated: this.slices.reduce((a, s) => a + s.latest.activated, 0),
       licensed: this.slices.reduce((a, s) => a + s.latest.licensed, 0),
     };
+  }
+
+  /** The slices' interval tallies added up (a slice that stopped earlier adds nothing). */
+  private tallyOf(wires: readonly (IntervalTallyWire | undefined)[]): IntervalTally {
+    const tally = new IntervalTally(this.names.length);
+    for (const wire of wires) if (wire !== undefined) tally.addWire(wire);
+    return tally;
   }
 
   /** Per-endpoint counts of the slices added up, index by index. */

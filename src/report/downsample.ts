@@ -42,3 +42,33 @@ export function downsampleMinMax<P>(points: readonly P[], valueOf: (p: P) => num
   }
   return kept;
 }
+
+/**
+ * `downsampleMinMax` for a series with gaps (null): a bucket without any point becomes one
+ * null, so a line through the result still breaks there; a bucket with points keeps their
+ * first, lowest, highest and last (a gap narrower than a bucket is below a pixel).
+ */
+export function downsampleGapped<P>(points: readonly (P | null)[], valueOf: (p: P) => number, buckets = CHART_BUCKETS): (P | null)[] {
+  if (points.length <= 4 * buckets) return [...points];
+  const kept: (P | null)[] = [];
+  for (const [from, to] of bucketRanges(points.length, buckets)) {
+    let first = -1;
+    let last = -1;
+    let low = -1;
+    let high = -1;
+    for (let k = from; k < to; k++) {
+      const p = points[k];
+      if (p === null) continue;
+      if (first < 0) first = low = high = k;
+      last = k;
+      if (valueOf(p) < valueOf(points[low] as P)) low = k;
+      if (valueOf(p) > valueOf(points[high] as P)) high = k;
+    }
+    if (first < 0) {
+      if (kept[kept.length - 1] !== null) kept.push(null);
+      continue;
+    }
+    for (const k of [...new Set([first, low, high, last])].sort((a, b) => a - b)) kept.push(points[k]);
+  }
+  return kept;
+}

@@ -13,3 +13,8 @@ const ENTITIES: Record<string, string> = {
 export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (ch) => ENTITIES[ch]);
 }
+
+/** Escaped text in which `backticked` spans become <code> (explanations quote commands and keys that way). */
+export function escapeWithCode(value: unknown): string {
+  return escapeHtml(value).replace(/`([^`]+)`/g, "<code>$1</code>");
+}

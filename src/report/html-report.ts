@@ -3,7 +3,11 @@
 // fetch, so it reads the same from a laptop's disk, a CI artifact or an e-mail.
 
 import type { Result } from "../results/result.js";
-import { activationsChartSvg, ACTIVATED_COLOR, LICENSED_COLOR } from "./charts/activations-chart.js";
+import { activationCurve, activationsChartSvg, activationsDoneSeconds, ACTIVATED_COLOR, LICENSED_COLOR, timelineUntil } from "./charts/activations-chart.js";
+import { latencyTimeChartSvg, PERCENTILE_COLOR } from "./charts/latency-time-chart.js";
+import { hasIntervalRpc, hostErrorSeries, LATENCY_PERCENTILES, latencySeries } from "./interval-series.js";
+import { percentileRow, percentileTableHtml } from "./sections/percentiles.js";
+import { timeAxis } from "./scales.js";
 import { hostRequestsChartSvg } from "./charts/host-requests-chart.js";
 import { hostShareChartSvg } from "./charts/host-share-chart.js";
 import { latencyChartSvg } from "./charts/latency-chart.js";
@@ -14,7 +18,7 @@ import { percentileSeriesOf } from "./percentile-series.js";
 import { errorsHtml } from "./sections/errors.js";
 import { eventsHtml } from "./sections/events.js";
 import { alertsHtml } from "./sections/alerts.js";
-import { count, ms, percent } from "./sections/format.js";
+import { count, duration, ms, percent } from "./sections/format.js";
 import { headerHtml } from "./sections/header.js";
 import { hostsHtml } from "./sections/hosts.js";
 import { scenarioHtml } from "./sections/scenario.js";
@@ -82,8 +86,12 @@ function latencySection(result: Result): string {
     const n = series === null ? "" : ` <span class="stats">${count(series.count)} requests</span>`;
     return `<div class="panel"><h3>${escapeHtml(k.title)}${n}</h3><p class="stats">${stats}</p>${body}</div>`;
   });
-  return `<section id="latency"><h2>Latency by percentile</h2><p class="lead">HdrHistogram style: the x axis stretches the tail (each step is one more nine), the curve ends at the slowest request. Latency counts from when a request was due, so timeouts show here.</p><div class="grid3">${panels.join("")}</div></section>`;
+  const table = percentileTableHtml(kinds.map((k) => percentileRow(k.title, k.histogram, k.summary)));
+  return `<section id="latency"><h2>Latency by percentile</h2><p class="lead">HdrHistogram style: the x axis stretches the tail (each step is one more nine), the curve ends at the slowest request. Latency counts from when a request was due, so timeouts show here.</p><div class="grid3">${panels.join("")}</div><h3 class="table-title">Percentiles (ms)</h3>${table}</section>`;
 }
+
+/** Zoom the activations when they all happened in the first quarter of the run or less. */
+const ZOOM_BELOW = 0.25;
 
 function timeSections(result: Result): string {
   const timeline = result.timeline ?? [];
@@ -91,25 +99,73 @@ function timeSections(result: Result): string {
   const markers = eventMarkers(result.events ?? []);
   const hostNames = result.hosts.map((h) => h.name);
   const samples = shareSeries(timeline, hostNames);
-  const hostLegend = (withExpected: boolean): string =>
+  const hostLegend = (withExpected: boolean, withShare = true): string =>
     result.hosts
       .map(
         (h, k) =>
-          `<span class="key"><span class="swatch" style="background:${seriesColor(k)}"></span>${escapeHtml(h.name)} ${percent(h.share)}` +
+          `<span class="key"><span class="swatch" style="background:${seriesColor(k)}"></span>${escapeHtml(h.name)}${withShare ? ` ${percent(h.share)}` : ""}` +
           (withExpected ? ` <span class="swatch dashed" style="color:${seriesColor(k)}"></span>expected ${percent(h.expectedShare)}` : "") +
           `</span>`,
       )
       .join("");
   const empty = `<p class="muted">The timeline is empty (the run stopped before its first sample).</p>`;
-  // Charts are drawn only when there is a timeline to draw.
-  const activations = (): string =>
+  const activationLegend =
     `<div class="legend"><span class="key"><span class="swatch" style="background:${ACTIVATED_COLOR}"></span>activated (cumulative)</span>` +
-    `<span class="key"><span class="swatch" style="background:${LICENSED_COLOR}"></span>licensed</span></div>` +
-    activationsChartSvg(timeline, result.clients.total, endSeconds, markers);
+    `<span class="key"><span class="swatch dashed" style="color:${LICENSED_COLOR}"></span>licensed (dashed, drawn over activated)</span></div>`;
+  // Charts are drawn only when there is a timeline to draw.
+  const activations = (): string => activationLegend + activationsChartSvg(timeline, result.clients.total, endSeconds, markers) + activationsZoom();
+  const activationsZoom = (): string => {
+    // The clients' own first-activation times when the result has them: the curve at any zoom.
+    const curve = activationCurve(result.clients.activationTimes);
+    const done = curve === null ? activationsDoneSeconds(timeline) : curve[curve.length - 1].t;
+    if (done === null || done > endSeconds * ZOOM_BELOW) return "";
+    const zoomEnd = Math.min(endSeconds, timeAxis(Math.max(done * 1.25, 1), 10).maxSeconds);
+    const intervals = timeline.filter((s) => s.t < done).length + 1;
+    const source =
+      curve !== null
+        ? " Drawn from each client's first activation time, not from the samples."
+        : intervals < 4
+          ? ` The samples are ${duration(timeline[0].t)} apart, so this is ${intervals === 1 ? "one interval" : `${intervals} intervals`}: set a shorter <code>sampleInterval</code> in the scenario to see the curve.`
+          : "";
+    const zoomed = curve === null ? timelineUntil(timeline, zoomEnd) : curve.map((p) => ({ ...timeline[0], t: p.t, activated: p.activated, licensed: 0 }));
+    return (
+      `<p class="zoom-note">Activations zoomed to the first ${duration(zoomEnd)}: every client that activated had done so by ${duration(done)}, ` +
+      `${percent(done / endSeconds)} into the ${duration(endSeconds)} run, which the full axis above squeezes into its left edge.${source}</p>` +
+      activationsChartSvg(
+        zoomed,
+        result.clients.total,
+        zoomEnd,
+        markers.filter((m) => m.tSeconds <= zoomEnd),
+        curve === null,
+      )
+    );
+  };
   const share = (): string => `<div class="legend">${hostLegend(true)}</div>` + hostShareChartSvg(samples, result.hosts, endSeconds, markers);
   const requests = (): string => `<div class="legend">${hostLegend(false)}</div>` + hostRequestsChartSvg(samples, hostNames, endSeconds, markers);
+  const clientSide = hasIntervalRpc(timeline);
+  const latency = (): string => {
+    const legend = LATENCY_PERCENTILES.map((p) => `<span class="key"><span class="swatch" style="background:${PERCENTILE_COLOR[p]}"></span>${p}</span>`).join(
+      "",
+    );
+    return `<div class="legend">${legend}</div>` + latencyTimeChartSvg(latencySeries(timeline), endSeconds, markers);
+  };
+  const errors = (): string =>
+    `<div class="legend">${hostLegend(false, false)}</div>` +
+    hostRequestsChartSvg(hostErrorSeries(timeline, hostNames), hostNames, endSeconds, markers, {
+      noun: "failed requests",
+      yTitle: "failed / interval",
+      label: "failed requests per host over time",
+      cls: "host-errors",
+    });
   const has = timeline.length > 0;
+  const noClientSide = `<p class="muted">This result has no per-interval latency or errors (written by an older kmssim).</p>`;
+  const mergedNote =
+    result.merged !== undefined
+      ? " In a merge, an interval whose shards did not all bring their interval histograms (older shard files) has no percentiles."
+      : "";
   return `<section id="activations"><h2>Activations over time</h2>${has ? activations() : empty}</section>
-<section id="share"><h2>Share of requests per host over time</h2><p class="lead">Solid: each host's share of the requests served in each interval (intervals without requests have no point). Dashed: the share the SRV records promise over the run. Vertical lines: fleet events.</p>${has ? share() : empty}</section>
-<section id="requests"><h2>Requests per host over time</h2>${has ? requests() : empty}</section>`;
+<section id="latency-time"><h2>Latency over time</h2><p class="lead">p50, p95 and p99 of the RPCs (activations and renewals) completed in each interval, from when each was due: a request that timed out counts at the RPC timeout. The lines break where no RPC completed.${mergedNote}</p>${!has ? empty : clientSide ? latency() : noClientSide}</section>
+<section id="requests"><h2>Requests per host over time</h2><p class="lead">Requests each host received per interval, as the host counts them: a crashed host receives nothing.</p>${has ? requests() : empty}</section>
+<section id="errors-time"><h2>Failed requests per host over time</h2><p class="lead">RPCs the clients sent to each host that failed per interval: refused, timed out, or answered with an error code.</p>${!has ? empty : clientSide ? errors() : noClientSide}</section>
+<section id="share"><h2>Share of requests per host over time</h2><p class="lead">Solid: each host's share of the requests served in each interval (intervals without requests have no point, and the line breaks there). Dashed: the share the SRV records promise over the run. Vertical lines: fleet events.</p>${has ? share() : empty}</section>`;
 }

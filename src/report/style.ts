@@ -32,6 +32,11 @@ svg.chart .axis { stroke: #9aa3af; stroke-width: 1; }
 svg.chart .axis-title { fill: var(--muted); font-size: 11px; }
 svg.chart .series { stroke-width: 2; stroke-linejoin: round; stroke-linecap: round; }
 svg.chart .hover-dot { opacity: 0; } svg.chart .hover-dot:hover { opacity: 1; }
+svg.chart .licensed { stroke-width: 2.4; stroke-dasharray: 7 5; }
+svg.chart .percentile-series .series { stroke-width: 1.8; }
+.zoom-note { color: var(--muted); font-size: 12.5px; margin: 10px 0 4px; }
+table.percentiles { width: auto; min-width: 60%; }
+h3.table-title { margin: 14px 0 4px; }
 svg.chart .expected { stroke-width: 1.6; stroke-dasharray: 6 4; opacity: .85; }
 svg.chart .event { stroke-width: 1.2; stroke-dasharray: 3 3; }
 svg.chart text.event-label { font-size: 11px; font-weight: 600; paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }

@@ -33,6 +33,28 @@ export function linePath(points: readonly (readonly [number, number])[]): string
   return points.map(([x, y], k) => `${k === 0 ? "M" : "L"}${px(x)},${px(y)}`).join("");
 }
 
+/**
+ * A line through the points that breaks where a point is null (an interval without data):
+ * one "M…L…" run per stretch of defined points, never joined across a gap. A point alone
+ * between gaps has no length to draw, so it comes back in `lone` (the caller draws a dot).
+ */
+export function gappedPath(points: readonly (readonly [number, number] | null)[]): { d: string; lone: [number, number][] } {
+  const runs: string[] = [];
+  const lone: [number, number][] = [];
+  let run: (readonly [number, number])[] = [];
+  const close = (): void => {
+    if (run.length === 1) lone.push([run[0][0], run[0][1]]);
+    else if (run.length > 1) runs.push(linePath(run));
+    run = [];
+  };
+  for (const p of points) {
+    if (p === null) close();
+    else run.push(p);
+  }
+  close();
+  return { d: runs.join(""), lone };
+}
+
 export interface AxisTick {
   value: number;
   label: string;

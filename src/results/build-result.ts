@@ -45,6 +45,7 @@ export function buildResult(totals: RunTotals, wallSeconds: number, interrupted:
       outOfToleranceGrace: byStatus[LicenseStatus.OutOfToleranceGrace],
       errors: countsByHex(totals.attemptErrors),
       inFlightAtEnd: totals.inFlight,
+      ...(totals.activationTimes === undefined ? {} : { activationTimes: totals.activationTimes.encode() }),
     },
     rpc: { activation: rpcResult(totals.activation), renewal: rpcResult(totals.renewal) },
     dns: dnsResult(totals.dns),
@@ -104,10 +105,12 @@ export function withVerdict(partial: Omit<Result, "thresholds" | "pass">, specs:
   return { ...partial, thresholds, pass: thresholds.every((t) => t.pass) && partial.interrupted !== true && partial.incomplete === undefined };
 }
 
+/** Shard-only detail (promised requests, interval histograms) left out of a whole run's samples. */
 function withoutExpected(sample: TimelineSample): TimelineSample {
-  if (sample.hostExpected === undefined) return sample;
+  if (sample.hostExpected === undefined && sample.latencyHistograms === undefined) return sample;
   const rest = { ...sample };
   delete rest.hostExpected;
+  delete rest.latencyHistograms;
   return rest;
 }
 

@@ -5,6 +5,7 @@
 
 import { Note, type ClientAction } from "../core/client/client-action.js";
 import { GroupTally } from "./group-tally.js";
+import { LatencyRecorder } from "./latency-recorder.js";
 import { OutcomeStats } from "./outcome-stats.js";
 
 export class ClientTally {
@@ -12,6 +13,11 @@ export class ClientTally {
   readonly renewal = new OutcomeStats();
   readonly dns = new OutcomeStats();
   readonly attemptErrors = new Map<number, number>();
+  /**
+   * When each client first activated, in whole simulated seconds (the recorder's µs unit
+   * holds seconds here): the activation curve at any zoom, whatever the sample interval.
+   */
+  readonly activationTimes = new LatencyRecorder();
   activatedClients = 0;
   failovers = 0;
   rediscoveries = 0;
@@ -22,8 +28,8 @@ export class ClientTally {
     this.groups = Array.from({ length: groupCount }, () => new GroupTally());
   }
 
-  /** Counts what one transition of a client of group `group` meant. */
-  note(group: number, action: ClientAction): void {
+  /** Counts what one transition of a client of group `group` meant, at simulated `nowMs`. */
+  note(group: number, action: ClientAction, nowMs: number): void {
     const notes = action.notes;
     if (notes === 0) return;
     const g = this.groups[group];
@@ -38,6 +44,7 @@ export class ClientTally {
     if (notes & Note.FirstActivation) {
       this.activatedClients++;
       g.activatedClients++;
+      this.activationTimes.recordMs(nowMs / 1_000_000);
     }
     if (notes & Note.AttemptFailed) this.attemptErrors.set(action.attemptErrorCode, (this.attemptErrors.get(action.attemptErrorCode) ?? 0) + 1);
     if (notes & Note.IllegalInput) this.illegalInputs++;

@@ -51,6 +51,9 @@ export class LatencyRecorder {
   /** Allocated at the first value (188 KiB): a scenario may have thousands of client groups, most recorders of them idle. */
   private counts: Float64Array | null = null;
   private total = 0;
+  /** The non-empty buckets lie in [low, high]: scans of a sparse interval histogram stay short. */
+  private low = COUNTS_LENGTH;
+  private high = -1;
 
   /** Records one latency; rounded to whole µs, negative/NaN as 0, above 1 h as 1 h. */
   recordMs(latencyMs: number): void {
@@ -58,8 +61,11 @@ export class LatencyRecorder {
     if (!(us > 0)) us = 0;
     else if (us > HIGHEST_TRACKABLE_US) us = HIGHEST_TRACKABLE_US;
     const bucket = 31 - HALF_MAGNITUDE - Math.clz32(us | SUB_BUCKET_MASK);
-    (this.counts ??= new Float64Array(COUNTS_LENGTH))[(bucket << HALF_MAGNITUDE) + (us >>> bucket)]++;
+    const index = (bucket << HALF_MAGNITUDE) + (us >>> bucket);
+    this.grow()[index]++;
     this.total++;
+    if (index < this.low) this.low = index;
+    if (index > this.high) this.high = index;
   }
 
   get count(): number {
@@ -91,8 +97,7 @@ export class LatencyRecorder {
    * for a progress line several times a second.
    */
   percentileMs(percentile: number): number {
-    const counts = this.counts;
-    if (this.total === 0 || counts === null) return 0;
+    if (this.total === 0) return 0;
     const fpCount = (Math.min(percentile, 100) / 100) * this.total;
     return this.valueAtRankMs(Math.max(Math.ceil(fpCount - ulp(fpCount)), 1));
   }
@@ -109,6 +114,65 @@ export class LatencyRecorder {
     return 0;
   }
 
+  /**
+   * Several percentiles in ms in one pass over the buckets (`percentiles` ascending), each
+   * the value `percentileMs` gives: a timeline sample reads three per interval.
+   */
+  percentilesMs(percentiles: readonly number[]): number[] {
+    return LatencyRecorder.percentilesOfSumMs([this], percentiles);
+  }
+
+  /** `percentilesMs` of the recorders added together, without adding them. */
+  static percentilesOfSumMs(recorders: readonly LatencyRecorder[], percentiles: readonly number[]): number[] {
+    const out = percentiles.map(() => 0);
+    const total = recorders.reduce((a, r) => a + r.total, 0);
+    if (total === 0) return out;
+    const ranks = percentiles.map((p) => {
+      const fpCount = (Math.min(p, 100) / 100) * total;
+      return Math.max(Math.ceil(fpCount - ulp(fpCount)), 1);
+    });
+    const low = Math.min(...recorders.map((r) => r.low));
+    const high = Math.max(...recorders.map((r) => r.high));
+    let seen = 0;
+    let next = 0;
+    for (let i = low; i <= high && next < ranks.length; i++) {
+      for (const r of recorders) if (r.counts !== null) seen += r.counts[i];
+      while (next < ranks.length && seen >= ranks[next]) out[next++] = Math.round(highestEquivalentUs(i)) / 1000;
+    }
+    return out;
+  }
+
+  /** Forgets every value (a per-interval recorder starts each interval empty). */
+  reset(): void {
+    if (this.counts !== null && this.high >= this.low) this.counts.fill(0, this.low, this.high + 1);
+    this.total = 0;
+    this.low = COUNTS_LENGTH;
+    this.high = -1;
+  }
+
+  /**
+   * The non-empty buckets as flat [index, count, index, count …] pairs: a few hundred
+   * numbers to post to another thread instead of the 23,552-bucket array.
+   */
+  toSparse(): number[] {
+    const pairs: number[] = [];
+    const counts = this.counts;
+    if (counts === null) return pairs;
+    for (let i = this.low; i <= this.high; i++) if (counts[i] !== 0) pairs.push(i, counts[i]);
+    return pairs;
+  }
+
+  /** Adds pairs written by `toSparse` (exact: same bucket layout). */
+  addSparse(pairs: readonly number[]): void {
+    for (let k = 0; k + 1 < pairs.length; k += 2) {
+      const index = pairs[k];
+      if (!(Number.isInteger(index) && index >= 0 && index < COUNTS_LENGTH)) continue;
+      this.grow()[index] += pairs[k + 1];
+      this.total += pairs[k + 1];
+      this.cover(index);
+    }
+  }
+
   /** Compressed base64, HdrHistogram V2 format: the same values give the same string. */
   encode(): string {
     if (this.total === 0) return (emptyEncoded ??= hdr.encodeIntoCompressedBase64(newHistogram()));
@@ -119,11 +183,24 @@ export class LatencyRecorder {
   add(other: LatencyRecorder): void {
     const theirs = other.counts;
     if (theirs === null) return;
-    const mine = (this.counts ??= new Float64Array(COUNTS_LENGTH));
-    for (let i = 0; i < COUNTS_LENGTH; i++) {
+    const mine = this.grow();
+    for (let i = other.low; i <= other.high; i++) {
       if (theirs[i] !== 0) mine[i] += theirs[i];
     }
     this.total += other.total;
+    if (other.high >= other.low) {
+      this.cover(other.low);
+      this.cover(other.high);
+    }
+  }
+
+  private grow(): Float64Array {
+    return (this.counts ??= new Float64Array(COUNTS_LENGTH));
+  }
+
+  private cover(index: number): void {
+    if (index < this.low) this.low = index;
+    if (index > this.high) this.high = index;
   }
 
   /** Reads a histogram written by `encode` (or any V2 histogram with the same layout). */
@@ -159,8 +236,10 @@ export class LatencyRecorder {
       const c = h.getCountAtIndex(i);
       if (c === 0) continue;
       // Same layout: indexes agree; a value beyond our range is clamped like recordMs does.
-      (recorder.counts ??= new Float64Array(COUNTS_LENGTH))[i < limit ? i : countsIndexOf(HIGHEST_TRACKABLE_US)] += c;
+      const index = i < limit ? i : countsIndexOf(HIGHEST_TRACKABLE_US);
+      recorder.grow()[index] += c;
       recorder.total += c;
+      recorder.cover(index);
     }
     return recorder;
   }

@@ -173,6 +173,24 @@ const spreadResult = z.object({
   maxShareDeviation: ratio({ better: "lower", description: "Largest |share − expectedShare| of any host" }),
 });
 
+const intervalLatencyMs = z
+  .object({ p50: ms(), p95: ms(), p99: ms() })
+  .describe("Latency percentiles of the RPCs completed in the interval (from when each was due; timeouts count at the RPC timeout)");
+
+const intervalRpc = z.object({
+  completed: count({ description: "RPCs completed in the interval: answered, refused or timed out" }),
+  failed: count({ better: "lower", description: "Of those, the ones that failed (error code, refused, timed out)" }),
+  latencyMs: intervalLatencyMs.optional(),
+});
+
+const intervalRpcs = z
+  .object({ activation: intervalRpc, renewal: intervalRpc, all: intervalRpc })
+  .describe("Client side, per interval: RPCs completed and failed, and their latency percentiles (absent when none completed)");
+
+const intervalHistograms = z
+  .object({ activation: z.string().min(1).optional(), renewal: z.string().min(1).optional() })
+  .describe("Shard results only: the interval's latency histograms (µs, compressed base64), so merge computes exact percentiles");
+
 const timelineSample = z.object({
   t: amount({ description: "Simulated seconds since start" }),
   activated: count({ description: "Clients that have activated at least once, cumulative" }),
@@ -185,6 +203,12 @@ const timelineSample = z.object({
     .record(z.string(), z.array(z.string()))
     .describe("Hosts with a product below its activation threshold at this sample (the Low Activation Count monitor's poll); only hosts that have one")
     .optional(),
+  rpc: intervalRpcs.optional(),
+  hostErrors: z
+    .record(z.string(), count({ better: "lower" }))
+    .describe("Client side: RPCs to each host that failed during the interval (refused, timed out or answered with an error code)")
+    .optional(),
+  latencyHistograms: intervalHistograms.optional(),
 });
 
 const generatorResult = z
@@ -284,6 +308,11 @@ const clientsResult = z.object({
   outOfToleranceGrace: count({ better: "lower" }),
   errors: map("codes", count({ better: "lower" }), "Attempt-level failures a client saw (0xC004F074, 0x8007232B), as opposed to per-RPC outcomes under rpc"),
   inFlightAtEnd: count({ description: "RPCs or DNS queries still outstanding when the simulated time ran out" }),
+  activationTimes: z
+    .string()
+    .min(1)
+    .describe("HdrHistogram of when each client first activated, in whole simulated seconds (the value unit, µs elsewhere), compressed base64")
+    .optional(),
 });
 
 /** One client group's client-side metrics (`clients[].name` of the scenario): k6's tags, for a fleet. */

@@ -8,6 +8,7 @@ import type { FleetEventRecord, GeneratorResult, HostResult, TimelineSample } fr
 import type { Mode, Scenario } from "../scenario/model.js";
 import type { OutcomeStats } from "./outcome-stats.js";
 import type { GroupTally } from "./group-tally.js";
+import type { LatencyRecorder } from "./latency-recorder.js";
 
 export interface HostTotals {
   name: string;
@@ -51,6 +52,8 @@ export interface RunTotals {
   nowMs: number;
   clientsTotal: number;
   activatedClients: number;
+  /** When clients first activated, whole simulated seconds (ClientTally.activationTimes). */
+  activationTimes?: LatencyRecorder;
   /** Clients by LicenseStatus at the end (index = LicenseStatus). */
   byStatus: readonly number[];
   attemptErrors: ReadonlyMap<number, number>;

@@ -1,8 +1,11 @@
 // Timeline samples for both drivers: per interval, the requests each host received, the
 // requests the SRV records promised it (the expected-share ledger's, request by request)
-// and the spread between the two.
+// and the spread between the two; and what the clients saw in the interval (RPCs completed
+// and failed, per kind and per host, and their latency percentiles).
 
 import { spreadOfCounts } from "../core/metrics/spread.js";
+import { IntervalTally } from "./interval-tally.js";
+import { LatencyRecorder } from "./latency-recorder.js";
 import type { TimelineSample } from "./result.js";
 
 /** What a sample says besides the hosts' counts. */
@@ -23,19 +26,31 @@ export class TimelineRecorder {
   /** The last sample's counts per endpoint: its spread again when late counts are added. */
   private lastRequests: number[] = [];
   private lastExpected: number[] = [];
+  /** The last sample's client-side tally: late answers are added to it and its percentiles taken again. */
+  private readonly lastInterval: IntervalTally;
 
-  /** `names`: endpoint index → host name; null for an endpoint that is no scenario host (not in the samples). */
-  constructor(private readonly names: readonly (string | null)[]) {
+  /**
+   * `names`: endpoint index → host name; null for an endpoint that is no scenario host (not in the samples).
+   * `keepHistograms`: also write each interval's latency histograms (shard results, for an exact merge).
+   */
+  constructor(
+    private readonly names: readonly (string | null)[],
+    private readonly keepHistograms = false,
+  ) {
     this.requestsBefore = names.map(() => 0);
+    this.lastInterval = new IntervalTally(names.length);
   }
 
   /**
    * `requestsSoFar`: each endpoint's requests since the start (cumulative);
-   * `expected`: the requests the records promised each endpoint during this interval.
+   * `expected`: the requests the records promised each endpoint during this interval;
+   * `interval`: what the clients saw during it (read, not kept: the caller resets it).
    */
-  take(headline: SampleHeadline, requestsSoFar: ArrayLike<number>, expected: ArrayLike<number>): void {
+  take(headline: SampleHeadline, requestsSoFar: ArrayLike<number>, expected: ArrayLike<number>, interval?: IntervalTally): void {
     this.lastRequests = this.requestsSince(requestsSoFar);
     this.lastExpected = this.names.map((_, k) => expected[k] ?? 0);
+    this.lastInterval.reset();
+    if (interval !== undefined) this.lastInterval.add(interval);
     const { hostRequests, hostExpected } = this.byHost(this.lastRequests, this.lastExpected);
     this.samples.push({
       t: headline.nowMs / 1000,
@@ -46,6 +61,7 @@ export class TimelineRecorder {
       spread: spreadOfCounts(this.lastRequests, this.lastExpected),
       ...(headline.timeScale === undefined ? {} : { timeScale: headline.timeScale }),
       ...this.lowCountByHost(headline.lowCount),
+      ...(interval === undefined ? {} : this.clientSide(this.lastInterval)),
     });
   }
 
@@ -63,7 +79,12 @@ export class TimelineRecorder {
    * Counts that came after the last sample (answers in flight at the end) go into it, so
    * the timeline adds up to the run's totals; the headline's counts replace its own.
    */
-  addToLast(headline: Omit<SampleHeadline, "nowMs" | "timeScale" | "lowCount">, requestsSoFar: ArrayLike<number>, expected: ArrayLike<number>): void {
+  addToLast(
+    headline: Omit<SampleHeadline, "nowMs" | "timeScale" | "lowCount">,
+    requestsSoFar: ArrayLike<number>,
+    expected: ArrayLike<number>,
+    interval?: IntervalTally,
+  ): void {
     const last = this.samples[this.samples.length - 1];
     if (last === undefined) throw new RangeError("addToLast: no sample yet");
     const added = this.requestsSince(requestsSoFar);
@@ -71,6 +92,26 @@ export class TimelineRecorder {
     this.lastExpected = this.lastExpected.map((n, k) => n + (expected[k] ?? 0));
     Object.assign(last, { activated: headline.activated, licensed: headline.licensed }, this.byHost(this.lastRequests, this.lastExpected));
     last.spread = spreadOfCounts(this.lastRequests, this.lastExpected);
+    if (interval !== undefined) {
+      this.lastInterval.add(interval);
+      Object.assign(last, this.clientSide(this.lastInterval));
+    }
+  }
+
+  /** The sample's client-side fields from an interval's tally. */
+  private clientSide(tally: IntervalTally): Pick<TimelineSample, "rpc" | "hostErrors" | "latencyHistograms"> {
+    const hostErrors: Record<string, number> = {};
+    this.names.forEach((name, k) => {
+      if (name !== null) hostErrors[name] = tally.failedBy[k] ?? 0;
+    });
+    const histograms: NonNullable<TimelineSample["latencyHistograms"]> = {};
+    if (this.keepHistograms && tally.activation.count > 0) histograms.activation = tally.activation.encode();
+    if (this.keepHistograms && tally.renewal.count > 0) histograms.renewal = tally.renewal.encode();
+    return {
+      rpc: intervalRpcsOf(tally.activation, tally.renewal, tally.failedActivations, tally.failedRenewals),
+      hostErrors,
+      ...(this.keepHistograms ? { latencyHistograms: histograms } : {}),
+    };
   }
 
   /** Requests per endpoint since the previous sample; none for endpoints that are no host. */
@@ -94,4 +135,26 @@ export class TimelineRecorder {
     });
     return { hostRequests, hostExpected };
   }
+}
+
+type IntervalRpc = NonNullable<TimelineSample["rpc"]>["all"];
+
+/** An interval's RPC counts and percentiles per kind and for both (merge computes them the same way). */
+export function intervalRpcsOf(
+  activation: LatencyRecorder,
+  renewal: LatencyRecorder,
+  failedActivations: number,
+  failedRenewals: number,
+): NonNullable<TimelineSample["rpc"]> {
+  const kind = (recorders: LatencyRecorder[], failed: number): IntervalRpc => {
+    const completed = recorders.reduce((a, r) => a + r.count, 0);
+    if (completed === 0) return { completed, failed };
+    const [p50, p95, p99] = LatencyRecorder.percentilesOfSumMs(recorders, [50, 95, 99]);
+    return { completed, failed, latencyMs: { p50, p95, p99 } };
+  };
+  return {
+    activation: kind([activation], failedActivations),
+    renewal: kind([renewal], failedRenewals),
+    all: kind([activation, renewal], failedActivations + failedRenewals),
+  };
 }

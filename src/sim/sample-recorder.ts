@@ -7,6 +7,8 @@ import type { ExpectedShareLedger } from "../results/expected-share-ledger.js";
 import type { ClientFleet } from "../core/client/client-fleet.js";
 import type { LicensedTally } from "./licensed-tally.js";
 import { TimelineRecorder } from "../results/timeline-recorder.js";
+import type { IntervalTally } from "../results/interval-tally.js";
+import type { ShardSpec } from "../core/shard/shard.js";
 
 export interface SampleSource {
   readonly hosts: readonly SimHost[];
@@ -14,6 +16,9 @@ export interface SampleSource {
   readonly ledger: ExpectedShareLedger;
   readonly activatedClients: number;
   readonly licensedTally: LicensedTally;
+  /** The clients' side of the interval; reset at each sample. */
+  readonly interval: IntervalTally;
+  readonly shard: ShardSpec;
   servingMask(): number;
 }
 
@@ -21,7 +26,11 @@ export class SampleRecorder {
   private readonly recorder: TimelineRecorder;
 
   constructor(private readonly source: SampleSource) {
-    this.recorder = new TimelineRecorder(source.hosts.map((h) => (h.spec === null ? null : h.name)));
+    // A shard keeps each interval's histograms so that merge computes exact percentiles.
+    this.recorder = new TimelineRecorder(
+      source.hosts.map((h) => (h.spec === null ? null : h.name)),
+      source.shard.count > 1,
+    );
   }
 
   get samples(): TimelineSample[] {
@@ -36,6 +45,8 @@ export class SampleRecorder {
       { nowMs, activated: this.source.activatedClients, licensed, lowCount: hosts.map((h) => h.logic.lowCountProducts(nowMs)) },
       hosts.map((h) => h.books.requests),
       ledger.takeInterval(),
+      this.source.interval,
     );
+    this.source.interval.reset();
   }
 }

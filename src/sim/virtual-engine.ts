@@ -24,6 +24,7 @@ import { ClientTally } from "../results/client-tally.js";
 import type { RunTotals } from "../results/run-totals.js";
 import { SimHost } from "./sim-host.js";
 import { SampleRecorder } from "./sample-recorder.js";
+import { IntervalTally } from "../results/interval-tally.js";
 import { LicensedTally } from "./licensed-tally.js";
 import { InvariantChecker } from "./invariants.js";
 import { Ev, UNREACHABLE, type EngineView, type FixedEvent, type StepObserver } from "./engine-view.js";
@@ -71,6 +72,8 @@ export class VirtualEngine implements EngineView {
   readonly hosts: SimHost[];
   readonly fleet: ClientFleet;
   readonly tally: ClientTally;
+  /** What the measured clients saw since the last timeline sample. */
+  readonly interval: IntervalTally;
   readonly eventLog: FleetEventRecord[] = [];
   readonly ledger: ExpectedShareLedger;
   readonly samples: SampleRecorder;
@@ -120,6 +123,7 @@ export class VirtualEngine implements EngineView {
     this.tally = new ClientTally(plan.groups.length);
     this.hosts = this.dns.endpoints.map((e, index) => new SimHost(index, e.hostIndex >= 0 ? scenario.hosts[e.hostIndex] : null, scenario.products));
     this.ledger = new ExpectedShareLedger(plan.contexts, this.hosts.length);
+    this.interval = new IntervalTally(this.hosts.length);
 
     const total = plan.total;
     this.fleet = new ClientFleet(total, this.groupConfigs, this.dns);
@@ -231,6 +235,7 @@ export class VirtualEngine implements EngineView {
       nowMs,
       clientsTotal: this.clientCount,
       activatedClients: this.tally.activatedClients,
+      activationTimes: this.tally.activationTimes,
       byStatus,
       attemptErrors: this.tally.attemptErrors,
       inFlight: this.inFlight(),
@@ -403,7 +408,12 @@ export class VirtualEngine implements EngineView {
     if (this.driverU32[i * DRIVER_U32 + AT_HOST] === 1 && measured) host.books.answer();
     this.driverU32[i * DRIVER_U32 + AT_HOST] = 0;
     const status = this.driverU32[i * DRIVER_U32 + PENDING_STATUS];
-    if (measured) this.tally.recordRpc(fleet.group(i), fleet.isRenewal(i), status, now - fleet.dueAtMs(i));
+    if (measured) {
+      const renewal = fleet.isRenewal(i);
+      const latencyMs = now - fleet.dueAtMs(i);
+      this.tally.recordRpc(fleet.group(i), renewal, status, latencyMs);
+      this.interval.record(renewal, host.index, status, latencyMs);
+    }
     let action: ClientAction;
     if (status === UNREACHABLE) {
       action = fleet.onRpcUnreachable(i, now, this.streams.use(i), this.action);
@@ -447,8 +457,8 @@ export class VirtualEngine implements EngineView {
   /** Carries out what the client machine asked for. */
   private apply(i: number, action: ClientAction): void {
     const measured = this.owns(i);
-    if (measured) this.tally.note(this.fleet.group(i), action);
     const now = this.nowMs;
+    if (measured) this.tally.note(this.fleet.group(i), action, now);
     switch (action.kind) {
       case ActionKind.Wait:
         // Timers past the end are never needed: the run is bounded by its duration.

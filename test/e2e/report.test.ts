@@ -1,6 +1,7 @@
 // `kmssim report` end to end: a real run's result becomes an HTML file that headless
 // Chromium renders offline with every chart drawn, no console error and no request
-// beyond the file itself; a screenshot is kept in test-artifacts/report.png.
+// beyond the file itself; screenshots are kept in test-artifacts/report.png (multi-host)
+// and test-artifacts/report-failover.png.
 
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -12,6 +13,7 @@ import { REPO_ROOT, kmssim, scenarioPath, stackFrames, tempDirs } from "./helper
 
 const tmp = tempDirs();
 const SCREENSHOT = join(REPO_ROOT, "test-artifacts", "report.png");
+const FAILOVER_SCREENSHOT = join(REPO_ROOT, "test-artifacts", "report-failover.png");
 
 describe("kmssim report", () => {
   let dir = "";
@@ -101,8 +103,12 @@ describe("kmssim report", () => {
         "chart latency",
         "chart latency",
         "chart activations",
-        "chart host-share",
+        // multi-host activates everyone in its first 8 h of 90 d: a zoomed chart follows.
+        "chart activations",
+        "chart latency-time",
         "chart host-requests",
+        "chart host-errors",
+        "chart host-share",
       ]);
       for (const chart of charts) {
         expect(chart.drawn, `${chart.kind} drew nothing`).toBeGreaterThan(0);
@@ -118,6 +124,11 @@ describe("kmssim report", () => {
       expect(text).toContain(info.meaning.slice(0, 60));
       expect(text).toContain("kms2 crash");
 
+      expect(text).toMatch(/Activations zoomed to the first 12h: every client that activated had done so by 8h/);
+      // The percentile table has its p95 column, and explanations show their commands as code.
+      expect(await page.locator("table.percentiles th").allInnerTexts()).toContain("p95");
+      expect(await page.locator(".error-code code").allInnerTexts()).toContain("concurrency");
+
       await saveScreenshot(page, SCREENSHOT);
       await page.close();
 
@@ -125,6 +136,29 @@ describe("kmssim report", () => {
       expect(failed).toEqual([]);
       expect(requests).toEqual([url]);
       expect(statSync(SCREENSHOT).size).toBeGreaterThan(20_000);
+    });
+
+    it("draws the failover scenario's hang and crash in the latency and failure charts", async () => {
+      const failoverJson = join(dir, "failover.json");
+      const failoverHtml = join(dir, "failover.html");
+      const run = await kmssim(["run", scenarioPath("failover.yaml"), "--out", failoverJson, "--html", failoverHtml, "--quiet"]);
+      expect(run.code, run.stderr).toBe(0);
+      const { page, url, consoleErrors, requests } = await openWatched(browser!, failoverHtml);
+      const charts = await chartLayouts(page, "path.series, rect, circle");
+      for (const kind of ["chart latency-time", "chart host-errors"]) {
+        const chart = charts.find((c) => c.kind === kind);
+        expect(chart?.drawn, `${kind} drew nothing`).toBeGreaterThan(0);
+      }
+      // The p99 line breaks between renewal waves: several runs in one path, none joined across.
+      const p99 = await page.locator("g.percentile-series.p99 path.series").getAttribute("d");
+      expect((p99 ?? "").split("M").length - 1).toBeGreaterThan(3);
+      // An SVG label's text content is its label followed by its tooltip.
+      const labels = await page.locator("svg.latency-time text.event-label").allTextContents();
+      for (const label of ["kms1 hang", "kms1 crash", "kms2 slow"]) expect(labels).toContain(label + label);
+      await saveScreenshot(page, FAILOVER_SCREENSHOT);
+      await page.close();
+      expect(consoleErrors).toEqual([]);
+      expect(requests).toEqual([url]);
     });
   });
 });

@@ -33,6 +33,17 @@ export function fixtureResult(names: FixtureNames = {}): Result {
     // Interval 5 has no requests at all: its share is undefined, not 0.
     hostRequests: k === 5 ? { [a]: 0, [b]: 0 } : { [a]: 30 + k, [b]: k < 3 ? 10 : 0 },
     spread,
+    // What the clients saw: after kms2's crash at 3 h its requests fail (refused, fast),
+    // and interval 5 completed nothing (no percentiles: a gap in the latency lines).
+    rpc:
+      k === 5
+        ? { activation: { completed: 0, failed: 0 }, renewal: { completed: 0, failed: 0 }, all: { completed: 0, failed: 0 } }
+        : {
+            activation: { completed: 20, failed: k >= 3 ? 5 : 0, latencyMs: { p50: 2, p95: 4, p99: 6 + k } },
+            renewal: { completed: 20, failed: 0, latencyMs: { p50: 2, p95: 3, p99: 4 } },
+            all: { completed: 40, failed: k >= 3 ? 5 : 0, latencyMs: { p50: 2, p95: 3.5 + k / 10, p99: 6 + k } },
+          },
+    hostErrors: { [a]: 0, [b]: k >= 3 && k !== 5 ? 5 : 0 },
   }));
   return {
     schema: "kmssim/result@1",

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { explainCode } from "../../src/core/errors.js";
-import { escapeHtml } from "../../src/report/escape.js";
+import { escapeHtml, escapeWithCode } from "../../src/report/escape.js";
 import { renderHtmlReport } from "../../src/report/index.js";
 import { fixtureResult } from "./fixtures.js";
 
@@ -99,15 +99,17 @@ describe("renderHtmlReport", () => {
     const html = renderHtmlReport(result);
     expect(html).toContain("<title>kmssim report: fixture (fail)</title>");
     expect(html).toContain(`<span class="badge fail">FAIL</span>`);
-    // Three latency panels plus three time charts, each with a drawn series.
+    // Three latency panels plus five time charts, each with a drawn series.
     const charts: string[] = html.match(/<svg class="chart [^"]*"[^]*?<\/svg>/g) ?? [];
     expect(charts.map((svg) => /class="chart ([^"]*)"/.exec(svg)?.[1])).toEqual([
       "latency",
       "latency",
       "latency",
       "activations",
-      "host-share",
+      "latency-time",
       "host-requests",
+      "host-errors",
+      "host-share",
     ]);
     for (const svg of charts) {
       const drawn = [...svg.matchAll(/<path class="series" d="([^"]*)"/g)].map((m) => m[1].split("L").length);
@@ -127,8 +129,8 @@ describe("renderHtmlReport", () => {
     for (const code of [0xc004f038, 0x800706ba, 0xc004f074]) {
       const info = explainCode(code)!;
       expect(html).toContain(info.hex);
-      expect(html).toContain(escapeHtml(info.meaning));
-      expect(html).toContain(escapeHtml(info.remedy));
+      expect(html).toContain(escapeWithCode(info.meaning));
+      expect(html).toContain(escapeWithCode(info.remedy));
     }
     expect(text).toMatch(/10 activation RPCs/);
     expect(text).toMatch(/5 renewal RPCs/);

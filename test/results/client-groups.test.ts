@@ -40,7 +40,7 @@ describe("ClientTally by group", () => {
           else if (o.what === "sentDns") tally.sentDns(o.group);
           else {
             action.notes = o.notes & (Note.Failover | Note.Rediscovery | Note.FirstActivation);
-            tally.note(o.group, action);
+            tally.note(o.group, action, 0);
           }
         }
         for (const kind of ["activation", "renewal", "dns"] as const) {

@@ -23,6 +23,7 @@ import { CompressedClock, type ClockTimer } from "../compressed-clock.js";
 import { LOCAL_ERRNO, RpcCallError, type RpcTarget } from "../client/rpc-call.js";
 import { LiveRpcCounts, type LiveRpcWire } from "../live-metrics/live-rpc-counts.js";
 import { LatencyRecorder } from "../../results/latency-recorder.js";
+import { IntervalTally, type IntervalTallyWire } from "../../results/interval-tally.js";
 import { LagWindow } from "../../core/pacing/lag-window.js";
 import { connectRule, NotLoopbackError } from "./address-guard.js";
 
@@ -118,11 +119,15 @@ export interface FleetSliceTotals {
   renewalsSentBy: number[];
   /** Running totals at each timeline sample time this slice reached, in order: the timeline's per-interval counts. */
   atSamples: SliceAtSample[];
+  /** What the clients saw after the last sample time (answers in flight at the end). */
+  afterSamples: IntervalTallyWire;
   /**
    * The errno (EMFILE, EADDRNOTAVAIL, …) with which this machine ran out of descriptors or
    * ports: the slice stopped there and reports what it measured until then; null otherwise.
    */
   localLimit: string | null;
+  /** When clients first activated (whole simulated seconds): HdrHistogram, encoded. */
+  activationTimesHistogram: string;
   /** Send lag (actual send − due) of every request and DNS query: HdrHistogram, encoded. */
   sendLagHistogram: string;
   /** Requests and queries that left more than LATE_SEND_MS after they were due. */
@@ -134,6 +139,8 @@ export interface SliceAtSample {
   /** Requests the SRV records promised so far (the expected-share ledger's). */
   expectedBy: number[];
   sentBy: number[];
+  /** What the clients saw since the previous sample time. */
+  interval?: IntervalTallyWire;
 }
 
 /** A request that leaves this much after it was due is late: the generator, not the host, is slow. */
@@ -181,6 +188,8 @@ export class FleetDriver implements AnswerBook {
   private lateSends = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly atSamples: SliceAtSample[] = [];
+  /** What the clients saw since the last sample time; posted and reset at each. */
+  private readonly interval: IntervalTally;
   private sampleTimer: ClockTimer | null = null;
   private stopped = false;
   private failure: Error | null = null;
@@ -208,6 +217,7 @@ export class FleetDriver implements AnswerBook {
     this.timedOutBy = plan.dns.endpoints.map(() => 0);
     this.sentBy = plan.dns.endpoints.map(() => 0);
     this.renewalsSentBy = plan.dns.endpoints.map(() => 0);
+    this.interval = new IntervalTally(plan.dns.endpoints.length);
     this.stride = options.stride ?? 1;
     this.live = new LiveRpcCounts(plan.dns.endpoints.length);
     this.ledger = new ExpectedShareLedger(plan.contexts, plan.dns.endpoints.length);
@@ -273,7 +283,8 @@ export class FleetDriver implements AnswerBook {
   private snapshotFrom(k: number, times: readonly number[]): void {
     if (k >= times.length || this.stopped) return;
     this.sampleTimer = this.clock.at(times[k], () => {
-      this.atSamples.push({ expectedBy: this.ledger.totalSoFar(this.servingMask), sentBy: [...this.sentBy] });
+      this.atSamples.push({ expectedBy: this.ledger.totalSoFar(this.servingMask), sentBy: [...this.sentBy], interval: this.interval.toWire() });
+      this.interval.reset();
       this.snapshotFrom(k + 1, times);
     });
   }
@@ -356,8 +367,10 @@ export class FleetDriver implements AnswerBook {
       sentBy: [...this.sentBy],
       renewalsSentBy: [...this.renewalsSentBy],
       atSamples: this.atSamples,
+      afterSamples: this.interval.toWire(),
       localLimit: this.localLimit,
       sendLagHistogram: this.sendLag.encode(),
+      activationTimesHistogram: this.tally.activationTimes.encode(),
       lateSends: this.lateSends,
     };
   }
@@ -428,7 +441,7 @@ export class FleetDriver implements AnswerBook {
   }
 
   private apply(i: number, action: ClientAction): void {
-    this.tally.note(this.fleet.group(i), action);
+    this.tally.note(this.fleet.group(i), action, Math.max(0, Math.min(this.clock.simNowMs(), this.plan.scenario.durationMs)));
     switch (action.kind) {
       case ActionKind.Wait:
         if (action.atMs <= this.plan.scenario.durationMs && !this.stopped) this.queue.push(action.atMs, i);
@@ -560,6 +573,7 @@ export class FleetDriver implements AnswerBook {
           this.inFlightOps--;
           const latencyMs = CompressedClock.wallNowMs() - dueWallMs;
           this.tally.recordRpc(groupIndex, renewal, response.status, latencyMs);
+          this.interval.record(renewal, host, response.status, latencyMs);
           this.live.record(renewal, host, response.status, latencyMs);
           if (host !== NO_HOST) this.answeredBy[host]++;
           this.ledger.charge(this.contextOf[i]);
@@ -579,6 +593,7 @@ export class FleetDriver implements AnswerBook {
           else if (err instanceof RpcCallError && err.code === "TIMEOUT") this.timedOutBy[host]++;
           const latencyMs = CompressedClock.wallNowMs() - dueWallMs;
           this.tally.recordRpc(groupIndex, renewal, Code.RpcServerUnavailable, latencyMs);
+          this.interval.record(renewal, host, Code.RpcServerUnavailable, latencyMs);
           this.live.record(renewal, host, Code.RpcServerUnavailable, latencyMs);
           const now = this.coreNowMs(i);
           this.markDueNow(i, now);

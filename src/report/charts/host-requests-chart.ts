@@ -16,6 +16,13 @@ export function hostRequestsChartSvg(
   hostNames: readonly string[],
   endSeconds: number,
   markers: readonly EventMarker[],
+  /** The same stacked bars for other counts per host (failed requests). */
+  words: { noun: string; yTitle: string; label: string; cls: string } = {
+    noun: "requests",
+    yTitle: "requests / interval",
+    label: "requests per host over time",
+    cls: "host-requests",
+  },
 ): string {
   const { frame, x, ticks, markers: layout } = timeFrame(endSeconds, markers, 180);
   const { y0, y1 } = plotBox(frame);
@@ -35,19 +42,19 @@ export function hostRequestsChartSvg(
       below += n;
       bars.push(
         `<rect x="${px(left)}" y="${px(top)}" width="${px(width)}" height="${px(Math.max(0.5, height))}" fill="${seriesColor(k)}"><title>${escapeHtml(
-          `${name}: ${n} requests (${formatPercent(s.shares[k] ?? 0)})${of > 1 ? `, the busiest of ${of} intervals` : ""}`,
+          `${name}: ${n} ${words.noun} (${formatPercent(s.shares[k] ?? 0)})${of > 1 ? `, the busiest of ${of} intervals` : ""}`,
         )}</title></rect>`,
       );
     });
   }
   return (
-    svgOpen(frame, "requests per host over time", "host-requests") +
+    svgOpen(frame, words.label, words.cls) +
     xAxis(frame, x, ticks, "simulated time") +
     yAxis(
       frame,
       y,
       axis.ticks.map((v) => ({ value: v, label: formatTick(v) })),
-      "requests / interval",
+      words.yTitle,
     ) +
     eventMarkerLines(frame, layout) +
     `<g class="bars">${bars.join("")}</g>` +

@@ -7,9 +7,9 @@ import type { EventMarker } from "../event-markers.js";
 import { seriesColor } from "../palette.js";
 import { linearScale } from "../scales.js";
 import type { ShareSample } from "../share-series.js";
-import { eventMarkerLines, linePath, plotBox, px, svgOpen, xAxis, yAxis } from "../svg.js";
+import { eventMarkerLines, gappedPath, plotBox, px, svgOpen, xAxis, yAxis } from "../svg.js";
 import { timeFrame } from "./time-frame.js";
-import { downsampleMinMax } from "../downsample.js";
+import { downsampleGapped } from "../downsample.js";
 
 /** Above this many points per host the dots would blur into the line (and bloat the file). */
 const MAX_DOTS_PER_HOST = 400;
@@ -36,15 +36,19 @@ export function hostShareChartSvg(
     .join("");
   const lines = hosts
     .map((h, k) => {
-      const points = samples
-        .map((s) => ({ s, share: s.shares[k] }))
-        .filter((p): p is { s: ShareSample; share: number } => p.share !== null && p.share !== undefined);
+      // An interval without requests has no share: the line breaks there instead of joining across.
+      const all = samples.map((s) => {
+        const share = s.shares[k];
+        return share === null || share === undefined ? null : { s, share };
+      });
+      const points = all.filter((p): p is { s: ShareSample; share: number } => p !== null);
       const mid = (s: ShareSample): number => x((s.fromSeconds + s.toSeconds) / 2);
-      const drawn = downsampleMinMax(points, (p) => p.share);
-      const path =
-        points.length > 1
-          ? `<path class="series" d="${linePath(drawn.map((p) => [mid(p.s), y(p.share)]))}" stroke="${seriesColor(k)}" fill="none"><title>${escapeHtml(h.name)}</title></path>`
-          : "";
+      const drawn = downsampleGapped(all, (p) => p.share);
+      const { d, lone } = gappedPath(drawn.map((p) => (p === null ? null : [mid(p.s), y(p.share)])));
+      const path = d === "" ? "" : `<path class="series" d="${d}" stroke="${seriesColor(k)}" fill="none"><title>${escapeHtml(h.name)}</title></path>`;
+      // Too many dots to draw: only the points alone between gaps, which the line cannot show.
+      const loneDots =
+        points.length > MAX_DOTS_PER_HOST ? lone.map(([cx, cy]) => `<circle cx="${px(cx)}" cy="${px(cy)}" r="2.6" fill="${seriesColor(k)}"/>`).join("") : "";
       const dots = (points.length > MAX_DOTS_PER_HOST ? [] : points)
         .map(
           (p) =>
@@ -53,7 +57,7 @@ export function hostShareChartSvg(
             )}</title></circle>`,
         )
         .join("");
-      return `<g class="host-series">${path}${dots}</g>`;
+      return `<g class="host-series">${path}${dots}${loneDots}</g>`;
     })
     .join("");
   return (

@@ -3,7 +3,7 @@
 
 import { explainCode, parseCode } from "../../core/errors.js";
 import type { Result } from "../../results/result.js";
-import { escapeHtml } from "../escape.js";
+import { escapeHtml, escapeWithCode } from "../escape.js";
 import { count } from "./format.js";
 
 export interface ErrorRow {
@@ -44,7 +44,7 @@ export function errorsHtml(result: Result): string {
     const body =
       info === undefined
         ? `<p class="muted">kmssim has no explanation for this code.</p>`
-        : `<p><b>What it means.</b> ${escapeHtml(info.meaning)}</p><p><b>What to do.</b> ${escapeHtml(info.remedy)}</p>`;
+        : `<p><b>What it means.</b> ${escapeWithCode(info.meaning)}</p><p><b>What to do.</b> ${escapeWithCode(info.remedy)}</p>`;
     return `<div class="error-code"><h3><code>${escapeHtml(row.code)}</code> ${info === undefined ? "" : `<span class="symbol">${escapeHtml(info.name)}</span>`}<span class="where">${where.join(" · ")}</span></h3>${body}</div>`;
   });
   return blocks.join("\n");
