@@ -21,6 +21,7 @@ export const LAYERS = {
   capacity: 6,
   compare: 6,
   merge: 6,
+  replay: 6,
   report: 7,
   cli: 8,
 };

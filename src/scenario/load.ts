@@ -12,8 +12,12 @@ import { formatPath, PositionFinder } from "./positions.js";
 import { scenarioFileSchema } from "./schema.js";
 import { schemaIssueErrors } from "./schema-issues.js";
 import { checkSemantics, type SemanticOptions } from "./semantics.js";
+import { loadTraces, traceReaderFor, type TraceReader } from "./load-traces.js";
 
-export type LoadOptions = SemanticOptions;
+export interface LoadOptions extends SemanticOptions {
+  /** Reads the trace files client groups name (loadScenarioFile passes one for the scenario's folder). */
+  readTrace?: TraceReader;
+}
 
 export type LoadResult = { ok: true; scenario: Scenario } | { ok: false; errors: ScenarioError[] };
 
@@ -47,7 +51,9 @@ export function loadScenarioText(text: string, fileName: string, options: LoadOp
     errors.push({ path: formatPath(issue.path), ...finder.value(issue.path), message: issue.message });
   }
   if (!parsed.success || errors.length > 0) return failed(errors);
-  return { ok: true, scenario: normalise(parsed.data, fileName) };
+  const scenario = normalise(parsed.data, fileName);
+  const traceErrors = loadTraces(scenario, options.readTrace, finder);
+  return traceErrors.length > 0 ? failed(traceErrors) : { ok: true, scenario };
 }
 
 export async function loadScenarioFile(path: string, options: LoadOptions = {}): Promise<LoadResult> {
@@ -57,7 +63,7 @@ export async function loadScenarioFile(path: string, options: LoadOptions = {}):
   } catch (error) {
     return unreadable(path, error);
   }
-  return loadScenarioText(text, path, options);
+  return loadScenarioText(text, path, { readTrace: traceReaderFor(path), ...options });
 }
 
 export function loadScenarioFileSync(path: string, options: LoadOptions = {}): LoadResult {
@@ -67,7 +73,7 @@ export function loadScenarioFileSync(path: string, options: LoadOptions = {}): L
   } catch (error) {
     return unreadable(path, error);
   }
-  return loadScenarioText(text, path, options);
+  return loadScenarioText(text, path, { readTrace: traceReaderFor(path), ...options });
 }
 
 function failed(errors: ScenarioError[]): LoadResult {
