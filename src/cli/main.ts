@@ -26,7 +26,20 @@ const EPILOGUE = `Exit codes: 0 all thresholds pass, 1 a threshold failed, 2 bad
 kmssim speaks its own documented protocol; it never talks to a real KMS host.`;
 
 /** Every command, in the order `kmssim --help` lists them. */
-const COMMANDS: readonly KmssimCommand[] = [runCli, mergeCli, validateCli, explainCli, schemaCli, dnsCli, hostCli, discoverCli, compareCli, planCli, reportCli, importCli];
+const COMMANDS: readonly KmssimCommand[] = [
+  runCli,
+  mergeCli,
+  validateCli,
+  explainCli,
+  schemaCli,
+  dnsCli,
+  hostCli,
+  discoverCli,
+  compareCli,
+  planCli,
+  reportCli,
+  importCli,
+];
 const NAMES = COMMANDS.map((c) => c.name);
 
 /** Flags that name an output file, where `-` means stdout. */

@@ -19,7 +19,9 @@ const COLUMN_NAMES = {
 /** What Export-Csv writes for a Properties column nobody flattened. */
 const DOTNET_LIST = /^System\.Collections\.Generic\.List/;
 
-export function readCsvExport(text: string, file: string): RawEvent[] {
+export function readCsvExport(original: string, file: string): RawEvent[] {
+  // csv-parse counts a CRLF inside a quoted Message as two lines: one line end, one count.
+  const text = original.replace(/\r\n/g, "\n");
   const typeLine = /^\uFEFF?#TYPE[^\n]*\n/.exec(text);
   const firstLine = typeLine === null ? 1 : 2;
   let rows: { record: Record<string, string>; info: { lines: number } }[];

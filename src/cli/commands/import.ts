@@ -66,7 +66,8 @@ export async function importCommand(options: ImportOptions): Promise<number> {
   if (!(options.speedup >= 1e-3 && options.speedup <= 1e6)) throw new KmssimError("--speedup is a number from 0.001 to 1000000", "KMSSIM_USAGE");
   if (!Number.isSafeInteger(options.seed)) throw new KmssimError("--seed is a whole number", "KMSSIM_USAGE");
   const { tracePath, traceRef } = tracePlace(options);
-  const log = kmsLogOf(await Promise.all(options.exports.map(readOneExport)));
+  const events = await Promise.all(options.exports.map(readOneExport));
+  const log = refusingBadExports(() => kmsLogOf(events));
   if (log.requests.length === 0) {
     throw new KmssimError(
       `no event 12290 (a request the KMS host processed) in ${options.exports.length === 1 ? "the export" : "the exports"}: ` +
@@ -90,8 +91,13 @@ async function readOneExport(file: string): Promise<RawEvent[]> {
     const code = (err as NodeJS.ErrnoException).code;
     throw new KmssimError(`cannot read '${file}': ${code === "ENOENT" ? "no such file" : (err as Error).message}`, "KMSSIM_BAD_EXPORT");
   }
+  return refusingBadExports(() => readExport(text, file));
+}
+
+/** An export kmssim cannot read is the user's to fix: exit 2 with the file, the line and why. */
+function refusingBadExports<T>(read: () => T): T {
   try {
-    return readExport(text, file);
+    return read();
   } catch (err) {
     if (err instanceof ImportError) throw new KmssimError(`cannot import ${err.message}`, "KMSSIM_BAD_EXPORT");
     throw err;
