@@ -43,6 +43,7 @@ const SHIPPED: Shipped[] = [
   { file: "failover.yaml", extra: [] },
   { file: "dns-publishing.yaml", extra: [] },
   { file: "large-fleet.yaml", extra: ["--clients", "20000"] },
+  { file: "replay-monday.yaml", extra: [] },
 ];
 
 interface ScenarioFile {
