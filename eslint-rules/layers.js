@@ -22,6 +22,7 @@ export const LAYERS = {
   capacity: 6,
   compare: 6,
   merge: 6,
+  replay: 6,
   report: 7,
   cli: 8,
 };

@@ -17,6 +17,7 @@ export const PARALLEL_TESTS: readonly string[] = [
   "test/queue/",
   "test/report/",
   "test/results/",
+  "test/replay/",
   "test/scenario/",
   "test/sim/",
   "test/stats/",

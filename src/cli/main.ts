@@ -18,6 +18,7 @@ import { reportCli } from "./commands/report.js";
 import { runCli } from "./commands/run.js";
 import { schemaCli } from "./commands/schema.js";
 import { validateCli } from "./commands/validate.js";
+import { importCli } from "./commands/import.js";
 
 const EPILOGUE = `Exit codes: 0 all thresholds pass, 1 a threshold failed, 2 bad input (scenario, flags, files),
 3 the run itself failed, 130 interrupted (partial result still written).
@@ -25,7 +26,20 @@ const EPILOGUE = `Exit codes: 0 all thresholds pass, 1 a threshold failed, 2 bad
 kmssim speaks its own documented protocol; it never talks to a real KMS host.`;
 
 /** Every command, in the order `kmssim --help` lists them. */
-const COMMANDS: readonly KmssimCommand[] = [runCli, mergeCli, validateCli, explainCli, schemaCli, dnsCli, hostCli, discoverCli, compareCli, planCli, reportCli];
+const COMMANDS: readonly KmssimCommand[] = [
+  runCli,
+  mergeCli,
+  validateCli,
+  explainCli,
+  schemaCli,
+  dnsCli,
+  hostCli,
+  discoverCli,
+  compareCli,
+  planCli,
+  reportCli,
+  importCli,
+];
 const NAMES = COMMANDS.map((c) => c.name);
 
 /** Flags that name an output file, where `-` means stdout. */

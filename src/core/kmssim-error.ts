@@ -24,6 +24,7 @@ export const KMSSIM_ERRORS = {
   KMSSIM_BAD_SHARD: { exit: BAD_INPUT, means: "--shard is not i/N within the fleet" },
   KMSSIM_BAD_START_AT: { exit: BAD_INPUT, means: "--start-at is not an ISO 8601 instant within the next 24 h" },
   KMSSIM_BAD_SCENARIO: { exit: BAD_INPUT, means: "the scenario file cannot be read or has problems (all listed, with line:column)" },
+  KMSSIM_BAD_EXPORT: { exit: BAD_INPUT, means: "an event-log export kmssim import cannot read (the message gives the file, the line and why)" },
   KMSSIM_TOO_BIG: { exit: BAD_INPUT, means: "the fleet does not fit this machine's memory" },
   KMSSIM_TOO_LONG: { exit: BAD_INPUT, means: "a realtime run would last more than 7 days of wall time (--allow-long-run)" },
   KMSSIM_NOT_LOOPBACK: { exit: BAD_INPUT, means: "the run would send to an address beyond loopback that --allow-address does not name" },

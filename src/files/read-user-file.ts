@@ -13,6 +13,8 @@ export interface ReadLimit {
   maxBytes: number;
   /** Refuse anything but a regular file (FIFO, device, socket). */
   regularOnly: boolean;
+  /** Refuse a symlink (ELOOP): for files a scenario names, which may come from someone else. */
+  noFollow?: boolean;
 }
 
 const KiB = 1024;
@@ -28,6 +30,10 @@ export const READ_LIMITS = {
   scenario: { what: "scenario file", maxBytes: 4 * MiB, regularOnly: false },
   /** Results, shards, plans and host reports: timelines make them large; 256 MiB stays below V8's ~512 MiB string limit. */
   result: { what: "result file", maxBytes: 256 * MiB, regularOnly: false },
+  /** A client trace a scenario names: ~40 bytes a client, so 256 MiB is millions of clients. */
+  trace: { what: "trace file", maxBytes: 256 * MiB, regularOnly: true, noFollow: true },
+  /** KMS event-log exports (CSV or XML) for `kmssim import`: ~500 bytes an event. */
+  eventLog: { what: "event-log export", maxBytes: 256 * MiB, regularOnly: false },
 } as const satisfies Record<string, ReadLimit>;
 
 export type UserFileErrorCode = "KMSSIM_FILE_TOO_LARGE" | "KMSSIM_NOT_A_REGULAR_FILE" | "EISDIR";
@@ -92,7 +98,8 @@ async function readBoundedAsync(handle: FileHandle, limit: ReadLimit): Promise<s
 
 // O_NONBLOCK: opening a FIFO that has no writer would otherwise wait forever.
 function openFlags(limit: ReadLimit): number {
-  return limit.regularOnly ? constants.O_RDONLY | constants.O_NONBLOCK : constants.O_RDONLY;
+  const base = limit.regularOnly ? constants.O_RDONLY | constants.O_NONBLOCK : constants.O_RDONLY;
+  return limit.noFollow === true ? base | constants.O_NOFOLLOW : base;
 }
 
 function checkKind(stats: Stats, limit: ReadLimit): void {

@@ -7,7 +7,8 @@ import type { ClientGroupConfig } from "../core/client/client-group.js";
 import { productIdOf } from "../core/product.js";
 import { deriveSeed, Mulberry32 } from "../core/rng.js";
 import type { SrvCandidate } from "../core/selection/srv-candidate.js";
-import type { Profile, Scenario } from "../scenario/model.js";
+import type { ClientGroupSpec, Profile, Scenario } from "../scenario/model.js";
+import { traceBootOffsets } from "../scenario/trace.js";
 import { DnsDirectory } from "./dns-directory.js";
 
 /** What a client selects from, for the expected-share accounting. */
@@ -123,9 +124,16 @@ export function forEachClientStrided(
     const from = start <= first ? first : first + Math.ceil((start - first) / stride) * stride;
     if (from >= to) return;
     const g = plan.scenario.clients[groupIndex];
-    const offsets = sortedBootOffsets(plan.scenario.seed, groupIndex, groupCount, g.bootSpreadMs);
+    const offsets = bootOffsetsOf(plan.scenario.seed, groupIndex, groupCount, g);
     for (let i = from; i < to; i += stride) visit(i, groupIndex, g.startAtMs + offsets[i - start]);
   });
+}
+
+/** A group's boot offsets from its start, ascending: its trace's when it has one, else drawn over bootSpread. */
+function bootOffsetsOf(seed: number, groupIndex: number, count: number, g: ClientGroupSpec): Float64Array {
+  if (g.trace === null) return sortedBootOffsets(seed, groupIndex, count, g.bootSpreadMs);
+  if (g.trace.offsetsMs === null) throw new Error(`client group '${g.name}': its trace was not loaded (load the scenario from its file)`);
+  return traceBootOffsets(g.trace.offsetsMs, count, g.trace.speedup);
 }
 
 export function sortedBootOffsets(seed: number, groupIndex: number, count: number, bootSpreadMs: number): Float64Array {

@@ -13,8 +13,12 @@ import { scenarioFileSchema } from "./schema.js";
 import { schemaIssueErrors } from "./schema-issues.js";
 import { checkSemantics, type SemanticOptions } from "./semantics.js";
 import { scenarioWarnings } from "./warnings.js";
+import { loadTraces, traceReaderFor, type TraceReader } from "./load-traces.js";
 
-export type LoadOptions = SemanticOptions;
+export interface LoadOptions extends SemanticOptions {
+  /** Reads the trace files client groups name (loadScenarioFile passes one for the scenario's folder). */
+  readTrace?: TraceReader;
+}
 
 /** A loaded scenario comes with its warnings (scenario/warnings.ts), located like errors. */
 export type LoadResult = { ok: true; scenario: Scenario; warnings: ScenarioError[] } | { ok: false; errors: ScenarioError[] };
@@ -50,6 +54,8 @@ export function loadScenarioText(text: string, fileName: string, options: LoadOp
   }
   if (!parsed.success || errors.length > 0) return failed(errors);
   const scenario = normalise(parsed.data, fileName);
+  const traceErrors = loadTraces(scenario, options.readTrace, finder);
+  if (traceErrors.length > 0) return failed(traceErrors);
   const warnings = scenarioWarnings(scenario).map((w) => ({ path: formatPath(w.path), ...finder.value(w.path), message: w.message }));
   return { ok: true, scenario, warnings: sortScenarioErrors(warnings) };
 }
@@ -61,7 +67,7 @@ export async function loadScenarioFile(path: string, options: LoadOptions = {}):
   } catch (error) {
     return unreadable(path, error);
   }
-  return loadScenarioText(text, path, options);
+  return loadScenarioText(text, path, { readTrace: traceReaderFor(path), ...options });
 }
 
 export function loadScenarioFileSync(path: string, options: LoadOptions = {}): LoadResult {
@@ -71,7 +77,7 @@ export function loadScenarioFileSync(path: string, options: LoadOptions = {}): L
   } catch (error) {
     return unreadable(path, error);
   }
-  return loadScenarioText(text, path, options);
+  return loadScenarioText(text, path, { readTrace: traceReaderFor(path), ...options });
 }
 
 function failed(errors: ScenarioError[]): LoadResult {

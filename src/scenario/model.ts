@@ -69,6 +69,18 @@ export interface ClientGroupSpec {
   hostCaching: boolean; // default true
   activationIntervalMs: number; // default 120 min
   renewalIntervalMs: number; // default 10080 min
+  /** Boots from a client trace instead of bootSpread (null: bootSpread). */
+  trace: ClientTrace | null;
+}
+
+/** `clients[].trace`: the group's first requests from a trace file (`kmssim import`). */
+export interface ClientTrace {
+  /** As the scenario names it, relative to the scenario's folder. */
+  file: string;
+  /** Replay this many times faster than the trace (traceSpeedup, default 1). */
+  speedup: number;
+  /** The group's rows, sorted, ms from the trace's start; null until the loader read the file. */
+  offsetsMs: number[] | null;
 }
 
 export interface RealtimeSpec {

@@ -145,6 +145,7 @@ function normaliseClient(client: FileClient, domain: string): ClientGroupSpec {
     hostCaching: client.hostCaching ?? d.hostCaching,
     activationIntervalMs: client.activationInterval ?? d.activationIntervalMs,
     renewalIntervalMs: client.renewalInterval ?? d.renewalIntervalMs,
+    trace: client.trace === undefined ? null : { file: client.trace, speedup: client.traceSpeedup ?? 1, offsetsMs: null },
   };
 }
 

@@ -275,6 +275,16 @@ const clientSchema = z
     hostCaching: boolean("false: discover through DNS every time (like slmgr /ckhc).", DEFAULTS.client.hostCaching).optional(),
     activationInterval: duration("positive", "Retry interval after a failed activation.", DEFAULTS.client.activationIntervalMs).optional(),
     renewalInterval: duration("positive", "Interval between renewal attempts.", DEFAULTS.client.renewalIntervalMs).optional(),
+    trace: z
+      .string()
+      .min(1)
+      .max(4096)
+      .describe(
+        "Boot the clients at their first requests in a trace file (client,group,firstRequestS; `kmssim import` writes one) instead of bootSpread: " +
+          "a path relative to the scenario's folder, inside it. The rows with this group's name are used; count differing from them scales the trace.",
+      )
+      .optional(),
+    traceSpeedup: number({ min: 1e-3, max: 1e6 }, "Replay the trace this many times faster (10: a day of the log in 2.4 hours).", 1).optional(),
   })
   .describe("A group of identical simulated clients.");
 

@@ -45,6 +45,7 @@ const SHIPPED: Shipped[] = [
   { file: "manual-records.yaml", extra: [] },
   { file: "office-activation.yaml", extra: [] },
   { file: "large-fleet.yaml", extra: ["--clients", "20000"] },
+  { file: "replay-monday.yaml", extra: [] },
 ];
 
 interface ScenarioFile {

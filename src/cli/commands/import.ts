@@ -1,0 +1,134 @@
+// `kmssim import <export…> [--out scenario.yaml] [--trace trace.csv]`: a scenario and a
+// client trace from what KMS hosts logged (event 12290, "Key Management Service" log), as
+// administrators export it with Get-WinEvent | Export-Csv or wevtutil qe /f:xml.
+
+import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
+import { formatBytes, formatCount, formatPercent } from "../../format/format-number.js";
+import { READ_LIMITS, readUserFile } from "../../files/read-user-file.js";
+import { formatDurationShort } from "../../format/format-duration.js";
+import { EXIT, KmssimError } from "../../core/kmssim-error.js";
+import { fleetFromLog, type ImportedFleet } from "../../replay/fleet-from-log.js";
+import { kmsLogOf, readExport, type KmsLog } from "../../replay/kms-log.js";
+import { ImportError, type RawEvent } from "../../replay/raw-event.js";
+import { STDOUT_NAME } from "../output-target.js";
+import { writeFileAtomic } from "../write-file-atomic.js";
+import { defineCommand } from "../command-module.js";
+
+export interface ImportOptions {
+  exports: string[];
+  out: string;
+  trace?: string;
+  speedup: number;
+  name?: string;
+  seed: number;
+}
+
+const HOW_TO_EXPORT = [
+  "Export on each KMS host (PowerShell), either as CSV:",
+  "  Get-WinEvent -LogName 'Key Management Service' |",
+  "    Select-Object Id, @{n='TimeCreated';e={$_.TimeCreated.ToString('o')}}, MachineName, Message |",
+  "    Export-Csv kms1.csv -NoTypeInformation",
+  "or as XML:",
+  '  wevtutil qe "Key Management Service" /f:xml > kms1.xml',
+  "A plain `Get-WinEvent … | Export-Csv` works too (its Message column holds the Info string).",
+  "Event 12290 gives, in order: HRESULT, N-policy, client FQDN, client machine id, client time, VM flag,",
+  "licence state, minutes to expiry, Activation ID. Several hosts' exports at once give each host's share.",
+].join("\n");
+
+export const importCli = defineCommand({
+  command: "import <exports..>",
+  missingPositional: "an event-log export is required, e.g. `kmssim import kms1.csv --out fleet.yaml` (see kmssim import --help)",
+  describe: "Write a scenario and a client trace from KMS hosts' own event logs (event 12290), to replay a real fleet",
+  builder: (y) =>
+    y
+      .positional("exports", {
+        type: "string",
+        array: true,
+        demandOption: true,
+        describe: "CSV or XML exports of the 'Key Management Service' log, one per host",
+      })
+      .option("out", { type: "string", default: STDOUT_NAME, describe: "Write the scenario here (atomically); - for stdout" })
+      .option("trace", {
+        type: "string",
+        describe: "Write the client trace here, in the scenario's folder (default: next to --out, <name>.trace.csv; required with --out -)",
+      })
+      .option("speedup", { type: "number", default: 1, describe: "Replay the log this many times faster (traceSpeedup in the scenario)" })
+      .option("name", { type: "string", describe: "Scenario name (default: the --out file's name, else 'imported')" })
+      .option("seed", { type: "number", default: 1, describe: "The scenario's seed" })
+      .example("$0 import kms1.csv kms2.xml --out fleet.yaml", "Scenario fleet.yaml and trace fleet.trace.csv from two hosts' logs")
+      .example("$0 run fleet.yaml", "Replay the fleet against the scenario's hosts")
+      .example("$0 import kms1.csv --out monday.yaml --speedup 10", "Last Monday at 10× speed")
+      .epilogue(`${HOW_TO_EXPORT}\n\nExit 0 written, 2 a file kmssim cannot read (it says the line and why) or a bad flag.`),
+  run: (args) => importCommand({ exports: args.exports, out: args.out, trace: args.trace, speedup: args.speedup, name: args.name, seed: args.seed }),
+});
+
+export async function importCommand(options: ImportOptions): Promise<number> {
+  if (!(options.speedup >= 1e-3 && options.speedup <= 1e6)) throw new KmssimError("--speedup is a number from 0.001 to 1000000", "KMSSIM_USAGE");
+  if (!Number.isSafeInteger(options.seed)) throw new KmssimError("--seed is a whole number", "KMSSIM_USAGE");
+  const { tracePath, traceRef } = tracePlace(options);
+  const events = await Promise.all(options.exports.map(readOneExport));
+  const log = refusingBadExports(() => kmsLogOf(events));
+  if (log.requests.length === 0) {
+    throw new KmssimError(
+      `no event 12290 (a request the KMS host processed) in ${options.exports.length === 1 ? "the export" : "the exports"}: ` +
+        `${formatCount(log.skipped + log.sent.length + log.answers.length)} other events. Export the KMS host's 'Key Management Service' log (kmssim import --help)`,
+      "KMSSIM_BAD_EXPORT",
+    );
+  }
+  const name = options.name ?? (options.out === STDOUT_NAME ? "imported" : basename(options.out, extname(options.out)));
+  const fleet = fleetFromLog(log, { name, traceRef, speedup: options.speedup, seed: options.seed });
+  await writeFileAtomic(tracePath, fleet.traceCsv);
+  await writeFileAtomic(options.out, fleet.scenarioYaml);
+  process.stderr.write(importSummary(log, fleet, options, tracePath));
+  return EXIT.pass;
+}
+
+async function readOneExport(file: string): Promise<RawEvent[]> {
+  let text: string;
+  try {
+    text = await readUserFile(file, READ_LIMITS.eventLog);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new KmssimError(`cannot read '${file}': ${code === "ENOENT" ? "no such file" : (err as Error).message}`, "KMSSIM_BAD_EXPORT");
+  }
+  return refusingBadExports(() => readExport(text, file));
+}
+
+/** An export kmssim cannot read is the user's to fix: exit 2 with the file, the line and why. */
+function refusingBadExports<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ImportError) throw new KmssimError(`cannot import ${err.message}`, "KMSSIM_BAD_EXPORT");
+    throw err;
+  }
+}
+
+/** Where the trace goes and how the scenario names it: in the scenario's folder, which the loader insists on. */
+function tracePlace(options: ImportOptions): { tracePath: string; traceRef: string } {
+  if (options.out === STDOUT_NAME) {
+    if (options.trace === undefined) throw new KmssimError("with --out - (the scenario on stdout), name the trace file with --trace", "KMSSIM_USAGE");
+    return { tracePath: options.trace, traceRef: options.trace.split(sep).join("/") };
+  }
+  const folder = dirname(resolve(options.out));
+  const tracePath = options.trace ?? join(dirname(options.out), `${basename(options.out, extname(options.out))}.trace.csv`);
+  const traceRef = relative(folder, resolve(tracePath));
+  if (traceRef === "" || traceRef.split(sep).includes("..")) {
+    throw new KmssimError(`--trace must be in the scenario's folder (${folder}) or below it: a scenario reads its trace only from there`, "KMSSIM_USAGE");
+  }
+  return { tracePath, traceRef: traceRef.split(sep).join("/") };
+}
+
+function importSummary(log: KmsLog, fleet: ImportedFleet, options: ImportOptions, tracePath: string): string {
+  const clients = fleet.groups.reduce((a, g) => a + g.clients, 0);
+  const hosts = fleet.hosts.map((h) => `${h.name} ${formatCount(h.requests)} (${formatPercent(h.requests / fleet.requests)}, ${formatCount(h.failed)} failed)`);
+  const lines = [
+    `kmssim: read ${formatCount(fleet.requests)} requests (event 12290) over ${formatDurationShort(fleet.spanMs / 1000)} from ${options.exports.length} ${options.exports.length === 1 ? "export" : "exports"}` +
+      (log.skipped > 0 ? `; ${formatCount(log.skipped)} other events skipped` : ""),
+    `  hosts: ${hosts.join(", ")}`,
+    `  clients: ${formatCount(clients)} machines in ${fleet.groups.length} ${fleet.groups.length === 1 ? "group" : "groups"}: ${fleet.groups.map((g) => `${g.name} ${formatCount(g.clients)}`).join(", ")}`,
+    ...fleet.products.map((p) => `  Activation ID ${p.activationId} (N-policy ${p.minimumCount}) → ${p.product}, from ${p.why}`),
+    `  wrote ${options.out === STDOUT_NAME ? "the scenario to stdout" : options.out} and ${tracePath} (${formatBytes(Buffer.byteLength(fleet.traceCsv))}); run it: npx kmssim run ${options.out === STDOUT_NAME ? "<scenario>" : options.out}`,
+  ];
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,48 @@
+// A client trace (`clients[].trace`): when each client of a group sent its first request,
+// as `kmssim import` writes it from a KMS host's log. One row per client:
+//   client,group,firstRequestS
+//   pc0042.corp.example,corp-windows-client,12.5
+// firstRequestS is seconds from the trace's start. A group takes the rows with its name;
+// messages give the line and never quote the file.
+
+export const TRACE_HEADER = "client,group,firstRequestS";
+
+/** Rows of one trace file, past which it is refused (a few times the largest fleet). */
+export const MAX_TRACE_ROWS = 5_000_000;
+
+export type TraceParse = { ok: true; offsetsMsByGroup: Map<string, number[]> } | { ok: false; line: number; reason: string };
+
+export function parseTrace(text: string): TraceParse {
+  const lines = text.split(/\r?\n/);
+  const first = (lines[0] ?? "").replace(/^\uFEFF/, "").trim();
+  if (first !== TRACE_HEADER) return { ok: false, line: 1, reason: `the first line must be the header ${TRACE_HEADER}` };
+  if (lines.length > MAX_TRACE_ROWS + 2) return { ok: false, line: MAX_TRACE_ROWS + 2, reason: `more than ${MAX_TRACE_ROWS} rows` };
+  const byGroup = new Map<string, number[]>();
+  for (let k = 1; k < lines.length; k++) {
+    const line = lines[k].trim();
+    if (line === "") continue;
+    const parts = line.split(",");
+    if (parts.length !== 3) return { ok: false, line: k + 1, reason: `a row has 3 fields (${TRACE_HEADER}), this one has ${parts.length}` };
+    const [client, group, at] = parts.map((p) => p.trim());
+    if (client === "" || group === "") return { ok: false, line: k + 1, reason: "the client or group field is empty" };
+    const seconds = /^\d+(\.\d+)?$/.test(at) ? Number(at) : NaN;
+    if (!Number.isFinite(seconds)) return { ok: false, line: k + 1, reason: "firstRequestS is not a number of seconds ≥ 0" };
+    const list = byGroup.get(group) ?? [];
+    list.push(seconds * 1000);
+    byGroup.set(group, list);
+  }
+  for (const list of byGroup.values()) list.sort((a, b) => a - b);
+  return { ok: true, offsetsMsByGroup: byGroup };
+}
+
+/**
+ * `count` boot offsets from a group's sorted trace, each divided by `speedup`: the trace
+ * itself when the counts agree; otherwise its quantiles, so a fleet scaled with --clients
+ * keeps the trace's shape in time.
+ */
+export function traceBootOffsets(traceMs: readonly number[], count: number, speedup: number): Float64Array {
+  const offsets = new Float64Array(count);
+  const n = traceMs.length;
+  for (let k = 0; k < count; k++) offsets[k] = traceMs[Math.min(n - 1, Math.floor((k * n) / count))] / speedup;
+  return offsets;
+}

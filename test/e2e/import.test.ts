@@ -1,0 +1,74 @@
+// `kmssim import` end to end: the fixtures' two exports (CSV and XML, written from the
+// documented field order) become a scenario and a trace; `kmssim run` replays them; bad
+// exports and traces outside the scenario's folder are refused with exit 2 and the line.
+
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { kmssim, REPO_ROOT, stackFrames, tempDirs, type Result } from "./helpers.js";
+
+const tmp = tempDirs();
+const FIXTURES = join(REPO_ROOT, "test", "fixtures", "kms-logs");
+const EXPORTS = [join(FIXTURES, "kms1.csv"), join(FIXTURES, "kms2.xml")];
+
+describe("kmssim import", () => {
+  it("imports, and the scenario runs: every logged machine boots at its first request and activates", async () => {
+    const dir = tmp.make();
+    const out = join(dir, "monday.yaml");
+    const imported = await kmssim(["import", ...EXPORTS, "--out", out]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).toContain(`wrote ${out} and ${join(dir, "monday.trace.csv")}`);
+    const trace = readFileSync(join(dir, "monday.trace.csv"), "utf8").trim().split("\n").slice(1);
+    const resultPath = join(dir, "r.json");
+    const run = await kmssim(["run", out, "--out", resultPath, "--quiet"]);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(readFileSync(resultPath, "utf8")) as Result;
+    expect(result.clients.total).toBe(trace.length);
+    expect(result.clients.activated).toBe(trace.length);
+    // Boots follow the trace: by the end of each sample, no more machines have activated than the trace had booted.
+    const bootsS = trace.map((row) => Number(row.split(",")[2])).sort((a, b) => a - b);
+    for (const sample of result.timeline) expect(sample.activated).toBeLessThanOrEqual(bootsS.filter((t) => t <= sample.t).length);
+    // The 08:00–08:30 burst (an hour after the log's first request) shows as the busiest half hour.
+    const burst = result.timeline.filter((s) => s.t > 3600 && s.t <= 5400).reduce((a, s) => a + Object.values(s.hostRequests).reduce((x, y) => x + y, 0), 0);
+    const total = result.timeline.reduce((a, s) => a + Object.values(s.hostRequests).reduce((x, y) => x + y, 0), 0);
+    expect(burst / total).toBeGreaterThan(0.4);
+    expect(result.hosts.map((h) => h.name)).toEqual(["kms1", "kms2"]);
+  });
+
+  it("--help teaches the two export commands", async () => {
+    const help = await kmssim(["import", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Get-WinEvent -LogName 'Key Management Service'");
+    expect(help.stdout).toContain('wevtutil qe "Key Management Service" /f:xml');
+  });
+
+  it("refuses an export it cannot read with the file, the line and why: exit 2, no stack trace", async () => {
+    const dir = tmp.make();
+    const lines = readFileSync(EXPORTS[1], "utf8").split("\n");
+    lines[6] = lines[6].replace(/<Data>0x[0-9A-F]+,/, "<Data>0xZZ,");
+    const bad = join(dir, "bad.xml");
+    writeFileSync(bad, lines.join("\n"));
+    const run = await kmssim(["import", bad, "--out", join(dir, "s.yaml")]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`cannot import ${bad}:7: event 12290: field 1 (HRESULT) is not an HRESULT`);
+    expect(stackFrames(run.stderr)).toEqual([]);
+  });
+
+  it("keeps the trace in the scenario's folder; a scenario whose trace leaves it, or is a symlink, is refused", async () => {
+    const dir = tmp.make();
+    mkdirSync(join(dir, "scenarios"));
+    const outside = await kmssim(["import", EXPORTS[0], "--out", join(dir, "scenarios", "s.yaml"), "--trace", join(dir, "t.csv")]);
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toContain("--trace must be in the scenario's folder");
+    writeFileSync(join(dir, "secret.csv"), "client,group,firstRequestS\nx,g,1\n");
+    writeFileSync(join(dir, "scenarios", "up.yaml"), "hosts: [{ name: kms1 }]\nclients: [{ name: g, count: 1, trace: ../secret.csv }]\n");
+    const up = await kmssim(["validate", join(dir, "scenarios", "up.yaml")]);
+    expect(up.code).toBe(2);
+    expect(up.stderr).toContain("a trace path stays inside the scenario's folder (no '..')");
+    symlinkSync(join(dir, "secret.csv"), join(dir, "scenarios", "link.csv"));
+    writeFileSync(join(dir, "scenarios", "link.yaml"), "hosts: [{ name: kms1 }]\nclients: [{ name: g, count: 1, trace: link.csv }]\n");
+    const link = await kmssim(["validate", join(dir, "scenarios", "link.yaml")]);
+    expect(link.code).toBe(2);
+    expect(link.stderr).toContain("it is a symlink");
+  });
+});
