@@ -77,7 +77,7 @@ describe("real shards are accepted", () => {
     const names = readdirSync(dir).filter((f) => f.endsWith(".yaml"));
     expect(names.length).toBeGreaterThan(3);
     for (const name of names) {
-      const scenario = { ...scenarioFrom(readFileSync(join(dir, name), "utf8")), mode: "virtual" as const };
+      const scenario = { ...scenarioFrom(readFileSync(join(dir, name), "utf8"), dir), mode: "virtual" as const };
       const shards = [1, 2, 3].map((index) => {
         const engine = new VirtualEngine(scenario, { shard: { index, count: 3 } });
         let done = false;

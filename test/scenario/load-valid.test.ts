@@ -266,6 +266,7 @@ describe("hosts, clients and events", () => {
       hostCaching: false,
       activationIntervalMs: 30 * 60_000,
       renewalIntervalMs: 2 * DAY,
+      trace: null,
     });
     expect(s.network).toEqual({ latencyMs: 2, jitterMs: 0, rpcTimeoutMs: 1500, dnsTimeoutMs: 250 });
   });

@@ -1,3 +1,5 @@
+import { join } from "node:path";
+import { traceReaderFor } from "../../src/scenario/load-traces.js";
 import { validateMetricPath } from "../../src/results/result-metrics.js";
 import type { Result } from "../../src/results/result.js";
 import { loadScenarioText } from "../../src/scenario/index.js";
@@ -5,8 +7,10 @@ import type { Scenario } from "../../src/scenario/model.js";
 import { buildResult } from "../../src/results/build-result.js";
 import { VirtualEngine, type EngineOptions } from "../../src/sim/virtual-engine.js";
 
-export function scenarioFrom(yaml: string): Scenario {
-  const loaded = loadScenarioText(yaml, "test.yaml", { validateMetric: validateMetricPath });
+/** `folder`: where the scenario's trace files are (a shipped scenario's folder). */
+export function scenarioFrom(yaml: string, folder?: string): Scenario {
+  const readTrace = folder === undefined ? undefined : traceReaderFor(join(folder, "test.yaml"));
+  const loaded = loadScenarioText(yaml, "test.yaml", { validateMetric: validateMetricPath, ...(readTrace === undefined ? {} : { readTrace }) });
   if (!loaded.ok) throw new Error(loaded.errors.map((e) => `${e.line}:${e.column} ${e.path}: ${e.message}`).join("\n"));
   return loaded.scenario;
 }
