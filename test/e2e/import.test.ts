@@ -35,6 +35,24 @@ describe("kmssim import", () => {
     expect(result.hosts.map((h) => h.name)).toEqual(["kms1", "kms2"]);
   });
 
+  it("--check compares a run with the log: the traced first requests agree hour by hour, the model's retries of 0xC004F038 do not", async () => {
+    const dir = tmp.make();
+    const resultPath = join(dir, "r.json");
+    const run = await kmssim(["run", join(REPO_ROOT, "scenarios", "replay-monday.yaml"), "--out", resultPath, "--quiet"]);
+    expect(run.code, run.stderr).toBe(0);
+    const check = await kmssim(["import", ...EXPORTS, "--check", resultPath], { env: { COLUMNS: "100" } });
+    expect(check.code, check.stderr).toBe(1);
+    const row = (what: string): string[] => (check.stdout.split("\n").find((l) => l.trim().startsWith(what + " ")) ?? "").trim().split(/\s{2,}/);
+    // Hours 1 and 2 hold only first requests, which the trace gives: the same counts.
+    expect(row("hour 1")[1]).toBe(row("hour 1")[2]);
+    expect(row("hour 2")[1]).toBe(row("hour 2")[2]);
+    // Replayed hosts start at count 0: their 0xC004F038 answers come back as retries 2 h later.
+    expect(row("hour 3")[3]).toBe("differs");
+    expect(row("0xC004F038")).toHaveLength(3);
+    expect(check.stdout).toMatch(/figures? differs? between the run and the log/);
+    expect(readFileSync(resultPath, "utf8").length).toBeGreaterThan(0);
+  });
+
   it("--help teaches the two export commands", async () => {
     const help = await kmssim(["import", "--help"]);
     expect(help.code).toBe(0);

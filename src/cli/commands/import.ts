@@ -8,6 +8,9 @@ import { READ_LIMITS, readUserFile } from "../../files/read-user-file.js";
 import { formatDurationShort } from "../../format/format-duration.js";
 import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 import { fleetFromLog, type ImportedFleet } from "../../replay/fleet-from-log.js";
+import { realityCheck, type CheckRow, type RealityCheck } from "../../replay/reality-check.js";
+import { readResultFile } from "../../results/result-file.js";
+import { fitTable } from "../../format/fit-width.js";
 import { kmsLogOf, readExport, type KmsLog } from "../../replay/kms-log.js";
 import { ImportError, type RawEvent } from "../../replay/raw-event.js";
 import { STDOUT_NAME } from "../output-target.js";
@@ -21,6 +24,8 @@ export interface ImportOptions {
   speedup: number;
   name?: string;
   seed: number;
+  /** A result of running the imported scenario: compare it with the log instead of writing files. */
+  check?: string;
 }
 
 const HOW_TO_EXPORT = [
@@ -55,17 +60,26 @@ export const importCli = defineCommand({
       .option("speedup", { type: "number", default: 1, describe: "Replay the log this many times faster (traceSpeedup in the scenario)" })
       .option("name", { type: "string", describe: "Scenario name (default: the --out file's name, else 'imported')" })
       .option("seed", { type: "number", default: 1, describe: "The scenario's seed" })
+      .option("check", {
+        type: "string",
+        describe:
+          "A result of running the imported scenario (run --out): compare it with the log — each host's share, requests per hour, error codes — and write nothing",
+      })
       .example("$0 import kms1.csv kms2.xml --out fleet.yaml", "Scenario fleet.yaml and trace fleet.trace.csv from two hosts' logs")
       .example("$0 run fleet.yaml", "Replay the fleet against the scenario's hosts")
       .example("$0 import kms1.csv --out monday.yaml --speedup 10", "Last Monday at 10× speed")
-      .epilogue(`${HOW_TO_EXPORT}\n\nExit 0 written, 2 a file kmssim cannot read (it says the line and why) or a bad flag.`),
-  run: (args) => importCommand({ exports: args.exports, out: args.out, trace: args.trace, speedup: args.speedup, name: args.name, seed: args.seed }),
+      .example("$0 import kms1.csv kms2.xml --check result.json", "Where a run of the imported scenario and the logs disagree")
+      .epilogue(
+        `${HOW_TO_EXPORT}\n\nExit 0 written (with --check: run and log agree), 1 with --check: they disagree somewhere, 2 a file kmssim cannot read (it says the line and why) or a bad flag.`,
+      ),
+  run: (args) =>
+    importCommand({ exports: args.exports, out: args.out, trace: args.trace, speedup: args.speedup, name: args.name, seed: args.seed, check: args.check }),
 });
 
 export async function importCommand(options: ImportOptions): Promise<number> {
   if (!(options.speedup >= 1e-3 && options.speedup <= 1e6)) throw new KmssimError("--speedup is a number from 0.001 to 1000000", "KMSSIM_USAGE");
   if (!Number.isSafeInteger(options.seed)) throw new KmssimError("--seed is a whole number", "KMSSIM_USAGE");
-  const { tracePath, traceRef } = tracePlace(options);
+  const { tracePath, traceRef } = options.check === undefined ? tracePlace(options) : { tracePath: "", traceRef: "trace.csv" };
   const events = await Promise.all(options.exports.map(readOneExport));
   const log = refusingBadExports(() => kmsLogOf(events));
   if (log.requests.length === 0) {
@@ -77,6 +91,11 @@ export async function importCommand(options: ImportOptions): Promise<number> {
   }
   const name = options.name ?? (options.out === STDOUT_NAME ? "imported" : basename(options.out, extname(options.out)));
   const fleet = fleetFromLog(log, { name, traceRef, speedup: options.speedup, seed: options.seed });
+  if (options.check !== undefined) {
+    const check = realityCheck(log, fleet, await readResultFile(options.check), options.speedup);
+    process.stdout.write(checkReport(check, options.check));
+    return check.disagreements === 0 ? EXIT.pass : EXIT.thresholdFailed;
+  }
   await writeFileAtomic(tracePath, fleet.traceCsv);
   await writeFileAtomic(options.out, fleet.scenarioYaml);
   process.stderr.write(importSummary(log, fleet, options, tracePath));
@@ -131,4 +150,34 @@ function importSummary(log: KmsLog, fleet: ImportedFleet, options: ImportOptions
     `  wrote ${options.out === STDOUT_NAME ? "the scenario to stdout" : options.out} and ${tracePath} (${formatBytes(Buffer.byteLength(fleet.traceCsv))}); run it: npx kmssim run ${options.out === STDOUT_NAME ? "<scenario>" : options.out}`,
   ];
   return lines.join("\n") + "\n";
+}
+
+function checkReport(check: RealityCheck, resultFile: string): string {
+  const width = process.stdout.columns ?? 120;
+  const table = (title: string, rows: readonly CheckRow[]): string[] =>
+    rows.length === 0
+      ? []
+      : [
+          `  ${title}`,
+          ...fitTable([["", "log", "run", ""], ...rows.map((r) => [r.what, String(r.log), String(r.run), r.agrees ? "" : "differs"])], {
+            width,
+            indent: 4,
+            align: ["left", "right", "right", "left"],
+          }),
+          "",
+        ];
+  const verdict =
+    check.disagreements === 0
+      ? "  the run and the log agree (shares within 5 pp, each hour within 25 % or 3 Poisson σ, the same error codes)"
+      : `  ${check.disagreements} ${check.disagreements === 1 ? "figure differs" : "figures differ"} between the run and the log ` +
+        "(a share by more than 5 pp, an hour by more than 25 % and 3 Poisson σ, or an error code seen on one side only)";
+  return [
+    `kmssim: ${resultFile} against the log`,
+    "",
+    ...table("requests per host", check.hosts),
+    ...table("requests per hour", check.hours),
+    ...table("error codes", check.errors),
+    verdict,
+    "",
+  ].join("\n");
 }
