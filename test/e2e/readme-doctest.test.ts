@@ -41,6 +41,8 @@ function commands(body: string): string[] {
 
 const work = mkdtempSync(join(tmpdir(), "kmssim-readme-"));
 symlinkSync(join(REPO_ROOT, "scenarios"), join(work, "scenarios"));
+// The import example reads the event-log fixtures.
+symlinkSync(join(REPO_ROOT, "test"), join(work, "test"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function run(command: string): Promise<{ code: number; stdout: string; stderr: string }> {
