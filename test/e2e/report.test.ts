@@ -58,7 +58,7 @@ describe("kmssim report", () => {
     [
       "a result with a bad field",
       (d: string) => (
-        writeFileSync(join(d, "broken.json"), readFileSync(join(d, "r.json"), "utf8").replace('"failovers":', '"failovers": -1, "x":')),
+        writeFileSync(join(d, "broken.json"), JSON.stringify({ ...(JSON.parse(readFileSync(join(d, "r.json"), "utf8")) as object), failovers: -1 })),
         ["report", join(d, "broken.json"), "--html", join(d, "x.html")]
       ),
       /'.*broken\.json' is not a kmssim\/result@1 result \(failovers: should be a whole number ≥ 0, got -1\)/,
