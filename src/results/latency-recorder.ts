@@ -60,13 +60,13 @@ export class LatencyRecorder {
   /** While `counts` is null: the non-empty buckets' indexes, ascending, and their counts. */
   private sparseIndexes: number[] = [];
   private sparseCounts: number[] = [];
-
-  /** `sparseMaxBuckets`: distinct buckets the sparse form may hold before going dense (0: dense from the first value). */
-  constructor(private readonly sparseMaxBuckets = SPARSE_MAX_BUCKETS) {}
   private total = 0;
   /** The non-empty buckets lie in [low, high]: scans of a sparse interval histogram stay short. */
   private low = COUNTS_LENGTH;
   private high = -1;
+
+  /** `sparseMaxBuckets`: distinct buckets the sparse form may hold before going dense (0: dense from the first value). */
+  constructor(private readonly sparseMaxBuckets = SPARSE_MAX_BUCKETS) {}
 
   /** Records one latency; rounded to whole µs, negative/NaN as 0, above 1 h as 1 h. */
   recordMs(latencyMs: number): void {
