@@ -5,6 +5,11 @@
 // counts-array index with clz32 and shifts (~5 ns) into a plain Float64Array. The library
 // builds the real histogram only for summaries and encoding, from the identical bucket
 // layout, so percentiles, merge and the encoded V2 bytes are exactly HdrHistogram's.
+//
+// The counts array is 188 KiB, and a scenario may have 10,000 client groups with three
+// recorders each, most of them holding a few hundred values: a recorder keeps its buckets
+// as two short sorted arrays until it has SPARSE_MAX_BUCKETS distinct ones, then switches
+// to the dense array for good. Both forms hold the same counts, so every answer is the same.
 
 import hdr from "hdr-histogram-js";
 import type { JsHistogram } from "hdr-histogram-js";
@@ -14,6 +19,8 @@ const LOWEST_DISCERNIBLE_US = 1;
 /** One hour in µs: slower answers are clamped (timeouts are far below this). */
 export const HIGHEST_TRACKABLE_US = 3_600_000_000;
 const SIGNIFICANT_DIGITS = 3;
+/** Past this many distinct buckets the recorder goes dense: the sparse form then takes ~32 KiB of the dense 188 KiB, and an insert shifts at most this many numbers. */
+export const SPARSE_MAX_BUCKETS = 2048;
 
 function newHistogram(): JsHistogram {
   return hdr.build({
@@ -48,12 +55,18 @@ export function countsIndexOf(us: number): number {
 }
 
 export class LatencyRecorder {
-  /** Allocated at the first value (188 KiB): a scenario may have thousands of client groups, most recorders of them idle. */
+  /** The dense counts (188 KiB), allocated once the sparse form outgrows `sparseMaxBuckets`. */
   private counts: Float64Array | null = null;
+  /** While `counts` is null: the non-empty buckets' indexes, ascending, and their counts. */
+  private sparseIndexes: number[] = [];
+  private sparseCounts: number[] = [];
   private total = 0;
   /** The non-empty buckets lie in [low, high]: scans of a sparse interval histogram stay short. */
   private low = COUNTS_LENGTH;
   private high = -1;
+
+  /** `sparseMaxBuckets`: distinct buckets the sparse form may hold before going dense (0: dense from the first value). */
+  constructor(private readonly sparseMaxBuckets = SPARSE_MAX_BUCKETS) {}
 
   /** Records one latency; rounded to whole µs, negative/NaN as 0, above 1 h as 1 h. */
   recordMs(latencyMs: number): void {
@@ -62,7 +75,9 @@ export class LatencyRecorder {
     else if (us > HIGHEST_TRACKABLE_US) us = HIGHEST_TRACKABLE_US;
     const bucket = 31 - HALF_MAGNITUDE - Math.clz32(us | SUB_BUCKET_MASK);
     const index = (bucket << HALF_MAGNITUDE) + (us >>> bucket);
-    this.grow()[index]++;
+    const counts = this.counts;
+    if (counts !== null) counts[index]++;
+    else this.addToSparse(index, 1);
     this.total++;
     if (index < this.low) this.low = index;
     if (index > this.high) this.high = index;
@@ -104,9 +119,15 @@ export class LatencyRecorder {
 
   /** The `rank`-th smallest recorded value (1-based) in ms, as its bucket's highest equivalent value; 0 when empty. */
   valueAtRankMs(rank: number): number {
-    const counts = this.counts;
-    if (counts === null) return 0;
     let seen = 0;
+    const counts = this.counts;
+    if (counts === null) {
+      for (let k = 0; k < this.sparseIndexes.length; k++) {
+        seen += this.sparseCounts[k];
+        if (seen >= rank) return Math.round(highestEquivalentUs(this.sparseIndexes[k])) / 1000;
+      }
+      return 0;
+    }
     for (let i = 0; i < COUNTS_LENGTH; i++) {
       seen += counts[i];
       if (seen >= rank) return Math.round(highestEquivalentUs(i)) / 1000;
@@ -133,11 +154,28 @@ export class LatencyRecorder {
     });
     const low = Math.min(...recorders.map((r) => r.low));
     const high = Math.max(...recorders.map((r) => r.high));
+    // Each sparse recorder has a cursor into its sorted indexes; with no dense recorder the
+    // scan jumps straight to the next non-empty bucket.
+    const cursors = recorders.map(() => 0);
     let seen = 0;
     let next = 0;
-    for (let i = low; i <= high && next < ranks.length; i++) {
-      for (const r of recorders) if (r.counts !== null) seen += r.counts[i];
+    for (let i = low; i <= high && next < ranks.length;) {
+      let following = high + 1;
+      for (let r = 0; r < recorders.length; r++) {
+        const rec = recorders[r];
+        if (rec.counts !== null) {
+          seen += rec.counts[i];
+          following = i + 1;
+          continue;
+        }
+        const indexes = rec.sparseIndexes;
+        let k = cursors[r];
+        if (k < indexes.length && indexes[k] === i) seen += rec.sparseCounts[k++];
+        cursors[r] = k;
+        if (k < indexes.length && indexes[k] < following) following = indexes[k];
+      }
       while (next < ranks.length && seen >= ranks[next]) out[next++] = Math.round(highestEquivalentUs(i)) / 1000;
+      i = following;
     }
     return out;
   }
@@ -145,6 +183,8 @@ export class LatencyRecorder {
   /** Forgets every value (a per-interval recorder starts each interval empty). */
   reset(): void {
     if (this.counts !== null && this.high >= this.low) this.counts.fill(0, this.low, this.high + 1);
+    this.sparseIndexes.length = 0;
+    this.sparseCounts.length = 0;
     this.total = 0;
     this.low = COUNTS_LENGTH;
     this.high = -1;
@@ -157,7 +197,10 @@ export class LatencyRecorder {
   toSparse(): number[] {
     const pairs: number[] = [];
     const counts = this.counts;
-    if (counts === null) return pairs;
+    if (counts === null) {
+      for (let k = 0; k < this.sparseIndexes.length; k++) pairs.push(this.sparseIndexes[k], this.sparseCounts[k]);
+      return pairs;
+    }
     for (let i = this.low; i <= this.high; i++) if (counts[i] !== 0) pairs.push(i, counts[i]);
     return pairs;
   }
@@ -167,9 +210,7 @@ export class LatencyRecorder {
     for (let k = 0; k + 1 < pairs.length; k += 2) {
       const index = pairs[k];
       if (!(Number.isInteger(index) && index >= 0 && index < COUNTS_LENGTH)) continue;
-      this.grow()[index] += pairs[k + 1];
-      this.total += pairs[k + 1];
-      this.cover(index);
+      this.addAt(index, pairs[k + 1]);
     }
   }
 
@@ -182,25 +223,52 @@ export class LatencyRecorder {
   /** Adds every value recorded in `other` (exact: same bucket layout). */
   add(other: LatencyRecorder): void {
     const theirs = other.counts;
-    if (theirs === null) return;
-    const mine = this.grow();
+    if (theirs === null) {
+      for (let k = 0; k < other.sparseIndexes.length; k++) this.addAt(other.sparseIndexes[k], other.sparseCounts[k]);
+      return;
+    }
     for (let i = other.low; i <= other.high; i++) {
-      if (theirs[i] !== 0) mine[i] += theirs[i];
-    }
-    this.total += other.total;
-    if (other.high >= other.low) {
-      this.cover(other.low);
-      this.cover(other.high);
+      if (theirs[i] !== 0) this.addAt(i, theirs[i]);
     }
   }
 
-  private grow(): Float64Array {
-    return (this.counts ??= new Float64Array(COUNTS_LENGTH));
-  }
-
-  private cover(index: number): void {
+  /** Adds `n` values in bucket `index`, in whichever form the recorder is. */
+  private addAt(index: number, n: number): void {
+    if (n === 0) return;
+    if (this.counts !== null) this.counts[index] += n;
+    else this.addToSparse(index, n);
+    this.total += n;
     if (index < this.low) this.low = index;
     if (index > this.high) this.high = index;
+  }
+
+  /** The sparse form's add (`counts` is null); goes dense past `sparseMaxBuckets`. Leaves total, low and high to the caller. */
+  private addToSparse(index: number, n: number): void {
+    const indexes = this.sparseIndexes;
+    // Binary search for the first stored index >= index.
+    let lo = 0;
+    let hi = indexes.length;
+    if (hi > 0 && indexes[hi - 1] < index) lo = hi;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (indexes[mid] < index) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < indexes.length && indexes[lo] === index) {
+      this.sparseCounts[lo] += n;
+      return;
+    }
+    if (indexes.length < this.sparseMaxBuckets) {
+      indexes.splice(lo, 0, index);
+      this.sparseCounts.splice(lo, 0, n);
+      return;
+    }
+    const counts = new Float64Array(COUNTS_LENGTH);
+    for (let k = 0; k < indexes.length; k++) counts[indexes[k]] = this.sparseCounts[k];
+    counts[index] += n;
+    this.counts = counts;
+    this.sparseIndexes = [];
+    this.sparseCounts = [];
   }
 
   /** Reads a histogram written by `encode` (or any V2 histogram with the same layout). */
@@ -237,9 +305,7 @@ export class LatencyRecorder {
       if (c === 0) continue;
       // Same layout: indexes agree; a value beyond our range is clamped like recordMs does.
       const index = i < limit ? i : countsIndexOf(HIGHEST_TRACKABLE_US);
-      recorder.grow()[index] += c;
-      recorder.total += c;
-      recorder.cover(index);
+      recorder.addAt(index, c);
     }
     return recorder;
   }
@@ -247,7 +313,10 @@ export class LatencyRecorder {
   private toHistogram(): JsHistogram {
     const h = newHistogram();
     const counts = this.counts;
-    for (let i = 0; counts !== null && i < COUNTS_LENGTH; i++) {
+    if (counts === null) {
+      for (let k = 0; k < this.sparseIndexes.length; k++) h.setCountAtIndex(this.sparseIndexes[k], this.sparseCounts[k]);
+    }
+    for (let i = this.low; counts !== null && i <= this.high; i++) {
       if (counts[i] !== 0) h.setCountAtIndex(i, counts[i]);
     }
     h.establishInternalTackingValues();

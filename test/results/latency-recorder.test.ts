@@ -2,7 +2,7 @@ import hdr from "hdr-histogram-js";
 import type { JsHistogram } from "hdr-histogram-js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { countsIndexOf, HIGHEST_TRACKABLE_US, LatencyRecorder } from "../../src/results/latency-recorder.js";
+import { countsIndexOf, HIGHEST_TRACKABLE_US, LatencyRecorder, SPARSE_MAX_BUCKETS } from "../../src/results/latency-recorder.js";
 
 function recorderOf(valuesMs: readonly number[]): LatencyRecorder {
   const r = new LatencyRecorder();
@@ -132,5 +132,81 @@ describe("LatencyRecorder", () => {
     const other = hdr.build({ useWebAssembly: false, numberOfSignificantValueDigits: 2, highestTrackableValue: 1_000_000 });
     other.recordValue(1234);
     expect(() => LatencyRecorder.decode(hdr.encodeIntoCompressedBase64(other))).toThrow(/layout/);
+  });
+});
+
+describe("LatencyRecorder's sparse form (client groups' recorders)", () => {
+  /** Latencies that often share a bucket (a few ms at µs resolution) mixed with any up to 100 s. */
+  const clusteredMs = fc.oneof(
+    latencyMs,
+    fc.integer({ min: 0, max: 3000 }).map((us) => us / 1000),
+  );
+  /** Thresholds from "dense at once" (0) to "never dense here", so a sequence often switches halfway. */
+  const sparseMax = fc.integer({ min: 0, max: 60 });
+  const percentiles = fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 1, maxLength: 5 }).map((ps) => [...ps].sort((a, b) => a - b));
+
+  function recorderWith(limit: number, valuesMs: readonly number[]): LatencyRecorder {
+    const r = new LatencyRecorder(limit);
+    for (const v of valuesMs) r.recordMs(v);
+    return r;
+  }
+
+  /** Every answer a recorder gives about its values. */
+  function answers(r: LatencyRecorder, ps: readonly number[]): unknown {
+    return {
+      count: r.count,
+      summary: r.summary(),
+      encoded: r.encode(),
+      sparse: r.toSparse(),
+      percentiles: r.percentilesMs(ps),
+      single: ps.map((p) => r.percentileMs(p)),
+      ranks: [1, 2, Math.ceil(r.count / 2), r.count, r.count + 1].map((rank) => r.valueAtRankMs(rank)),
+    };
+  }
+
+  it("answers exactly like the dense recorder, whatever the values and the threshold", () => {
+    fc.assert(
+      fc.property(fc.array(clusteredMs, { maxLength: 150 }), sparseMax, percentiles, (values, limit, ps) => {
+        expect(answers(recorderWith(limit, values), ps)).toEqual(answers(recorderWith(0, values), ps));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("adds, decodes, reads sparse pairs and resets like the dense recorder, in any mix of forms", () => {
+    fc.assert(
+      fc.property(
+        fc.array(clusteredMs, { maxLength: 100 }),
+        fc.array(clusteredMs, { maxLength: 100 }),
+        fc.array(clusteredMs, { maxLength: 50 }),
+        fc.tuple(sparseMax, sparseMax, sparseMax),
+        percentiles,
+        (as, bs, cs, [la, lb, lc], ps) => {
+          const dense = recorderWith(0, [...as, ...bs, ...cs]);
+          const added = recorderWith(la, as);
+          added.add(recorderWith(lb, bs));
+          added.addSparse(recorderWith(lc, cs).toSparse());
+          expect(answers(added, ps)).toEqual(answers(dense, ps));
+          expect(answers(LatencyRecorder.decode(added.encode()), ps)).toEqual(answers(dense, ps));
+          // A sum of recorders in different forms ranks like the one recorder of all values.
+          const parts = [recorderWith(la, as), recorderWith(lb, bs), recorderWith(lc, cs)];
+          expect(LatencyRecorder.percentilesOfSumMs(parts, ps)).toEqual(dense.percentilesMs(ps));
+          added.reset();
+          for (const v of cs) added.recordMs(v);
+          expect(answers(added, ps)).toEqual(answers(recorderWith(0, cs), ps));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it("stays sparse for a group's few hundred values and goes dense past the default threshold, with the same encoding", () => {
+    const few = Array.from({ length: 300 }, (_, i) => 2 + (i % 97) / 1000);
+    const many = Array.from({ length: SPARSE_MAX_BUCKETS + 10 }, (_, i) => (2 * i) / 1000); // one bucket each below 4.096 ms
+    for (const values of [few, many]) {
+      expect(recorderOf(values).encode()).toBe(recorderWith(0, values).encode());
+      expect(recorderOf(values).toSparse()).toEqual(recorderWith(0, values).toSparse());
+    }
+    expect(recorderOf(many).toSparse().length / 2).toBeGreaterThan(SPARSE_MAX_BUCKETS);
   });
 });
