@@ -182,7 +182,9 @@ describe("realtime: a host hangs", () => {
     "name: rt-hang",
     "seed: 9",
     "mode: realtime",
-    "duration: 3d",
+    // rpcTimeout is wall time: at 86,400× its 2 s are 2 simulated days, so the run goes on
+    // long enough after the hang (1d) for requests to kmsA to time out before it ends.
+    "duration: 5d",
     "sampleInterval: 12h",
     "hosts:",
     "  - { name: kmsA, priority: 0, weight: 100, renewalInterval: 12h }",
