@@ -57,7 +57,7 @@ describe("kmssim run --check", () => {
     const broken = await run(["run", scenario, "--seed", "31", "--check", "--quiet"], env);
     expect(broken.code).toBe(3);
     expect(broken.stderr).toContain("invariant count-capacity broken");
-    expect(broken.stderr).toMatch(/counts \d+ machines for windows-client, more than 2 × its threshold 25/);
+    expect(broken.stderr).toMatch(/counts \d+ machines for windows-client, more than its CMID cache size 50 \(default 2 × threshold\)/);
     expect(broken.stderr).toMatch(/seed 31 · simulated [^\n]+ \([\d.]+ ms\) · after event #\d+: host-arrival of client \d+ at host \w+/);
     const replay = /replay: (kmssim run .+)\n/.exec(broken.stderr);
     expect(replay![1]).toBe(`kmssim run ${scenario} --seed 31 --check`);
