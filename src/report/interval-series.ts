@@ -5,7 +5,7 @@
 
 import type { TimelineSample } from "../results/result.js";
 import { bucketRanges, CHART_BUCKETS } from "./downsample.js";
-import { countOf, type ShareSample } from "./share-series.js";
+import { countOf, perHostSeries, type ShareSample } from "./share-series.js";
 
 export const LATENCY_PERCENTILES = ["p50", "p95", "p99"] as const;
 export type IntervalPercentile = (typeof LATENCY_PERCENTILES)[number];
@@ -69,17 +69,7 @@ export function latencySeries(timeline: readonly TimelineSample[], buckets = CHA
 
 /** Failed RPCs per host and interval, shaped like the request counts so the same stacked chart draws them. */
 export function hostErrorSeries(timeline: readonly TimelineSample[], hostNames: readonly string[]): ShareSample[] {
-  return timeline.map((sample, k) => {
-    const counts = hostNames.map((name) => countOf(sample.hostErrors?.[name]));
-    const total = counts.reduce((a, b) => a + b, 0);
-    return {
-      fromSeconds: k === 0 ? 0 : timeline[k - 1].t,
-      toSeconds: sample.t,
-      total,
-      counts,
-      shares: counts.map((n) => (total > 0 ? n / total : null)),
-    };
-  });
+  return perHostSeries(timeline, hostNames, (sample) => sample.hostErrors);
 }
 
 /**

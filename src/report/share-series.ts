@@ -15,8 +15,17 @@ export interface ShareSample {
 }
 
 export function shareSeries(timeline: readonly TimelineSample[], hostNames: readonly string[]): ShareSample[] {
+  return perHostSeries(timeline, hostNames, (sample) => sample.hostRequests);
+}
+
+/** Per interval, a count per host picked from each sample (requests, failures), and each host's part of them. */
+export function perHostSeries(
+  timeline: readonly TimelineSample[],
+  hostNames: readonly string[],
+  pick: (sample: TimelineSample) => Readonly<Record<string, number>> | undefined,
+): ShareSample[] {
   return timeline.map((sample, k) => {
-    const counts = hostNames.map((name) => countOf(sample.hostRequests?.[name]));
+    const counts = hostNames.map((name) => countOf(pick(sample)?.[name]));
     const total = counts.reduce((a, b) => a + b, 0);
     return {
       fromSeconds: k === 0 ? 0 : timeline[k - 1].t,
