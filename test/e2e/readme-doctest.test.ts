@@ -4,7 +4,7 @@
 // shows, numbers aside. A block that cannot run here says why in a
 // `<!-- doctest: skip (reason) -->` line above it; `npm run X` lines must name a script.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -115,5 +115,14 @@ describe("README doctest", () => {
 
   it("a skipped block says why", () => {
     for (const block of all.filter((b) => b.skip !== null)) expect(block.skip!.length).toBeGreaterThan(5);
+  });
+
+  it("the scenario in one screen is a valid scenario", async () => {
+    const at = README.indexOf("A scenario in one screen");
+    const start = README.indexOf("```yaml\n", at) + "```yaml\n".length;
+    expect(at).toBeGreaterThan(0);
+    writeFileSync(join(work, "one-screen.yaml"), README.slice(start, README.indexOf("```", start)));
+    const result = await run("npx kmssim validate one-screen.yaml");
+    expect(result.code, result.stderr).toBe(0);
   });
 });
