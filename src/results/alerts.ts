@@ -32,11 +32,16 @@ interface Seen {
   message: string;
 }
 
+/** One alert per kind, host and product. */
+function keyOf(kind: AlertKind, host: string | undefined, product: string | undefined): string {
+  return `${kind}\u0000${host ?? ""}\u0000${product ?? ""}`;
+}
+
 class AlertBook {
   private readonly byKey = new Map<string, AlertRecord>();
 
   see({ kind, host, product, t, message }: Seen): void {
-    const key = `${kind}\u0000${host ?? ""}\u0000${product ?? ""}`;
+    const key = keyOf(kind, host, product);
     const alert = this.byKey.get(key);
     if (alert === undefined) {
       this.byKey.set(key, {
@@ -59,14 +64,14 @@ class AlertBook {
 
   /** Seen again without counting another occurrence (a condition that lasts). */
   extend(kind: AlertKind, host: string | undefined, product: string | undefined, t: number, open: boolean): void {
-    const alert = this.byKey.get(`${kind}\u0000${host ?? ""}\u0000${product ?? ""}`);
+    const alert = this.byKey.get(keyOf(kind, host, product));
     if (alert === undefined) return;
     alert.lastSeen = Math.max(alert.lastSeen, t);
     alert.open = open;
   }
 
   setOpen(kind: AlertKind, host: string | undefined, product: string | undefined): void {
-    const alert = this.byKey.get(`${kind}\u0000${host ?? ""}\u0000${product ?? ""}`);
+    const alert = this.byKey.get(keyOf(kind, host, product));
     if (alert !== undefined) alert.open = true;
   }
 

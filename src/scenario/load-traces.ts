@@ -5,6 +5,7 @@
 
 import { dirname, isAbsolute, join, normalize, sep } from "node:path";
 import { READ_LIMITS, readUserFileSync } from "../files/read-user-file.js";
+import { readFailureReason } from "../files/read-failure.js";
 import type { ScenarioError } from "./errors.js";
 import type { Scenario } from "./model.js";
 import type { PositionFinder } from "./positions.js";
@@ -53,15 +54,8 @@ function insideProblem(file: string): string | null {
   return null;
 }
 
-const READ_PROBLEMS: Record<string, string> = {
-  ENOENT: "no such file",
-  EISDIR: "it is a folder",
-  EACCES: "permission denied",
-  EPERM: "permission denied",
-  ELOOP: "it is a symlink: name the file itself",
-};
-
 function readProblem(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (typeof code === "string" ? READ_PROBLEMS[code] : undefined) ?? (error instanceof Error ? error.message : String(error));
+  // Opened with O_NOFOLLOW: ELOOP means the trace is a symlink.
+  if ((error as { code?: unknown } | null)?.code === "ELOOP") return "it is a symlink: name the file itself";
+  return readFailureReason(error);
 }

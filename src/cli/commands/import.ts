@@ -5,6 +5,7 @@
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { formatBytes, formatCount, formatPercent } from "../../format/format-number.js";
 import { READ_LIMITS, readUserFile } from "../../files/read-user-file.js";
+import { readFailureReason } from "../../files/read-failure.js";
 import { formatDurationShort } from "../../format/format-duration.js";
 import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 import { fleetFromLog, type ImportedFleet } from "../../replay/fleet-from-log.js";
@@ -107,8 +108,7 @@ async function readOneExport(file: string): Promise<RawEvent[]> {
   try {
     text = await readUserFile(file, READ_LIMITS.eventLog);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new KmssimError(`cannot read '${file}': ${code === "ENOENT" ? "no such file" : (err as Error).message}`, "KMSSIM_BAD_EXPORT");
+    throw new KmssimError(`cannot read '${file}': ${readFailureReason(err)}`, "KMSSIM_BAD_EXPORT");
   }
   return refusingBadExports(() => readExport(text, file));
 }
