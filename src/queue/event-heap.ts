@@ -24,6 +24,11 @@ export class EventHeap {
     return this.count > 0 ? this.times[0] : Infinity;
   }
 
+  /** Sequence number of the earliest event (call only when size > 0). */
+  peekSeq(): number {
+    return this.seqs[0];
+  }
+
   /** Payload of the earliest event (call only when size > 0). */
   peekPayload(): number {
     return this.payloads[0];

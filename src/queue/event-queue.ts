@@ -5,12 +5,19 @@
 // events wait in calendar buckets (linked lists in typed arrays) and move into a small
 // near-term heap when simulated time reaches their bucket. The heap orders by (time,
 // sequence number assigned at push), so the pop order is exactly that of one big heap.
+// Timers pushed with a delay many share (renewals, retries) skip both: they go to a FIFO
+// lane per delay, already in order (fifo-lane.ts), and pop compares the lane heads.
 
 import { EventHeap } from "./event-heap.js";
+import { FifoLane } from "./fifo-lane.js";
 
 /** Aim for about this many buckets over the horizon. */
 const TARGET_BUCKETS = 1 << 18;
 const MIN_BUCKET_WIDTH_MS = 100;
+/** Lanes kept at most: a fleet has a handful of distinct timer delays. Beyond it, the calendar. */
+const MAX_LANES = 8;
+/** Shorter delays are network round trips, each one different: not worth a lane. */
+const MIN_LANE_DELAY_MS = 1_000;
 
 /**
  * Where a timer can be kept inside its owner's own record (at most one pending timer per
@@ -49,6 +56,11 @@ export class EventQueue {
   private readonly ownerHeads: Int32Array;
   private readonly owners: OwnerTimerSlots | null;
 
+  private readonly lanes: FifoLane[] = [];
+  private laneEvents = 0;
+  /** The non-empty lane whose head comes first, or null. */
+  private firstLane: FifoLane | null = null;
+
   constructor(horizonMs: number, initialCapacity = 1 << 16, owners: OwnerTimerSlots | null = null) {
     this.owners = owners;
     this.bucketWidthMs = Math.max(MIN_BUCKET_WIDTH_MS, Math.ceil(horizonMs / TARGET_BUCKETS));
@@ -62,7 +74,44 @@ export class EventQueue {
   }
 
   get size(): number {
-    return this.heap.size + this.farCount;
+    return this.heap.size + this.farCount + this.laneEvents;
+  }
+
+  /**
+   * A timer set at `nowMs` for `timeMs` (`nowMs` never earlier than the last one given):
+   * into the lane of its delay when the lane keeps its order, else like pushOwned (or push
+   * when `owner` is -1). Same pop order as push either way.
+   */
+  pushDelayed(nowMs: number, timeMs: number, owner: number, payload: number): void {
+    const lane = this.laneFor(Math.round(timeMs - nowMs), timeMs);
+    if (lane === null) {
+      if (owner >= 0 && this.owners !== null) this.pushOwned(timeMs, owner, payload);
+      else this.push(timeMs, payload);
+      return;
+    }
+    const wasEmpty = lane.size === 0;
+    lane.append(timeMs, this.takeSeq(), payload);
+    this.laneEvents++;
+    if (wasEmpty && (this.firstLane === null || laneBefore(lane, this.firstLane))) this.firstLane = lane;
+  }
+
+  /** The lane for a delay of `delayKeyMs` that can take `timeMs` at its tail, opened if need be; null when none can. */
+  private laneFor(delayKeyMs: number, timeMs: number): FifoLane | null {
+    if (delayKeyMs < MIN_LANE_DELAY_MS) return null;
+    const lanes = this.lanes;
+    for (let k = 0; k < lanes.length; k++) {
+      if (lanes[k].delayKeyMs === delayKeyMs) return lanes[k].accepts(timeMs) ? lanes[k] : null;
+    }
+    if (lanes.length === MAX_LANES) return null;
+    const lane = new FifoLane(delayKeyMs);
+    lanes.push(lane);
+    return lane;
+  }
+
+  private chooseFirstLane(): void {
+    let first: FifoLane | null = null;
+    for (const lane of this.lanes) if (lane.size > 0 && (first === null || laneBefore(lane, first))) first = lane;
+    this.firstLane = first;
   }
 
   push(timeMs: number, payload: number): void {
@@ -118,12 +167,27 @@ export class EventQueue {
   /** Time of the earliest event; Infinity when empty. */
   peekTime(): number {
     if (this.heap.size === 0) this.refill();
-    return this.heap.peekTime();
+    const heapTime = this.heap.peekTime();
+    const lane = this.firstLane;
+    if (lane === null) return heapTime;
+    const laneTime = lane.headTime();
+    return laneTime < heapTime ? laneTime : heapTime;
   }
 
   /** Removes the earliest event and returns its payload (call only when size > 0). */
   pop(): number {
     if (this.heap.size === 0) this.refill();
+    const lane = this.firstLane;
+    if (lane !== null) {
+      const laneTime = lane.headTime();
+      const heapTime = this.heap.peekTime();
+      if (laneTime < heapTime || (laneTime === heapTime && lane.headSeq() < this.heap.peekSeq())) {
+        const payload = lane.take();
+        this.laneEvents--;
+        this.chooseFirstLane();
+        return payload;
+      }
+    }
     return this.heap.pop();
   }
 
@@ -179,4 +243,11 @@ export class EventQueue {
     this.nodePayload = grow(this.nodePayload, (n) => new Uint32Array(n));
     this.nodeNext = grow(this.nodeNext, (n) => new Int32Array(n));
   }
+}
+
+/** Whether lane a's head pops before lane b's (both non-empty). */
+function laneBefore(a: FifoLane, b: FifoLane): boolean {
+  const ta = a.headTime();
+  const tb = b.headTime();
+  return ta < tb || (ta === tb && a.headSeq() < b.headSeq());
 }

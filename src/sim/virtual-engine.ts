@@ -462,7 +462,7 @@ export class VirtualEngine implements EngineView {
     switch (action.kind) {
       case ActionKind.Wait:
         // Timers past the end are never needed: the run is bounded by its duration.
-        if (action.atMs <= this.durationMs) this.queue.pushOwned(action.atMs, i, (i << 2) | Ev.Timer);
+        if (action.atMs <= this.durationMs) this.queue.pushDelayed(now, action.atMs, i, (i << 2) | Ev.Timer);
         return;
       case ActionKind.QueryDns: {
         if (measured) this.tally.sentDns(this.fleet.group(i));

@@ -60,3 +60,51 @@ describe.each(makers)("%s", (_name, make) => {
     );
   });
 });
+
+describe("EventQueue timers in delay lanes", () => {
+  it("property: pushDelayed and push together pop as one stable sort by time", () => {
+    // Delays drawn from a few shared values (lanes) and arbitrary ones (heap or calendar),
+    // with more distinct shared delays than lanes, so the fallback is exercised too.
+    const shared = [1_000, 2_500, 7_000, 7_001, 9_000, 12_000, 15_000, 20_000, 30_000, 45_000];
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 60_000 }), fc.integer({ min: 0, max: shared.length }), fc.boolean()), { maxLength: 400 }),
+        (ops) => {
+          const q = new EventQueue(100_000, 2, null);
+          const model: { t: number; id: number }[] = [];
+          const popped: number[] = [];
+          const expected: number[] = [];
+          let now = 0;
+          ops.forEach(([dt, laneIndex, popAfter], id) => {
+            const t = laneIndex < shared.length ? now + shared[laneIndex] : now + (dt % 9_000);
+            if (laneIndex < shared.length) q.pushDelayed(now, t, -1, id);
+            else q.push(t, id);
+            model.push({ t, id });
+            if (popAfter) {
+              model.sort((a, b) => a.t - b.t || a.id - b.id);
+              const next = model.shift()!;
+              expected.push(next.id);
+              expect(q.peekTime()).toBe(next.t);
+              popped.push(q.pop());
+              now = next.t;
+            }
+          });
+          expect(q.size).toBe(model.length);
+          model.sort((a, b) => a.t - b.t || a.id - b.id);
+          while (q.size > 0) popped.push(q.pop());
+          expected.push(...model.map((m) => m.id));
+          expect(popped).toEqual(expected);
+        },
+      ),
+    );
+  });
+
+  it("a lane whose tail is later than a new timer hands it to the calendar instead", () => {
+    const q = new EventQueue(1_000_000, 2, null);
+    // Both round to a 5 s delay key, but the second is due earlier than the first.
+    q.pushDelayed(0, 5_000.4, -1, 1);
+    q.pushDelayed(0, 4_999.6, -1, 2);
+    expect(q.pop()).toBe(2);
+    expect(q.pop()).toBe(1);
+  });
+});
