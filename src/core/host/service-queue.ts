@@ -1,7 +1,9 @@
 // A KMS host serving `concurrency` requests at once, the rest waiting first come first
 // served (M/G/c). With arrivals fed in time order, the next request starts when it
 // arrives or when the earliest server frees up, whichever is later (Kiefer–Wolfowitz's
-// multi-server form of Lindley's recursion). The c free-at times live in a min-heap.
+// multi-server form of Lindley's recursion). The free-at times of the busy servers live
+// in a min-heap; a server that finished before an arrival leaves it, so a lightly loaded
+// host of 256 servers sifts through one or two entries, not eight levels.
 
 export class MultiServerQueue {
   readonly concurrency: number;
@@ -11,7 +13,9 @@ export class MultiServerQueue {
   /** The most requests waiting (admitted, not yet started) at any arrival. */
   peakWaiting = 0;
 
+  /** Min-heap of the busy servers' free-at times, `busy` entries; the rest are idle. */
   private readonly freeAtMs: Float64Array;
+  private busy = 0;
   private lastArrivalMs = -Infinity;
   /** Service admitted so far, ms (work dropped by `reset` taken off). */
   private admittedMs = 0;
@@ -28,7 +32,7 @@ export class MultiServerQueue {
       throw new RangeError(`MultiServerQueue: concurrency must be an integer >= 1, got ${concurrency}`);
     }
     this.concurrency = concurrency;
-    this.freeAtMs = new Float64Array(concurrency).fill(-Infinity);
+    this.freeAtMs = new Float64Array(concurrency);
   }
 
   /**
@@ -42,25 +46,47 @@ export class MultiServerQueue {
     if (!(serviceMs >= 0)) throw new RangeError(`MultiServerQueue: serviceMs must be >= 0, got ${serviceMs}`);
     this.lastArrivalMs = arrivalMs;
     const heap = this.freeAtMs;
-    const start = arrivalMs > heap[0] ? arrivalMs : heap[0];
+    // Servers free by now are idle (a server free exactly at the arrival takes it at once).
+    while (this.busy > 0 && heap[0] <= arrivalMs) this.siftDown(heap[--this.busy]);
+    // An idle server starts at once; else the one that frees up first takes it.
+    const idle = this.busy < heap.length;
+    const start = idle ? arrivalMs : heap[0];
     const done = start + serviceMs;
     this.lastStartMs = start;
     this.admittedMs += serviceMs;
     this.countWaiting(arrivalMs, start);
-    // Replace the root (the server taking this request) and sift down.
-    const c = heap.length;
+    if (idle) this.siftUp(this.busy++, done);
+    else this.siftDown(done);
+    return done;
+  }
+
+  /** Puts `freeAt` at the root (the old root leaves) and restores the heap. */
+  private siftDown(freeAt: number): void {
+    const heap = this.freeAtMs;
+    const n = this.busy;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
-      if (l >= c) break;
+      if (l >= n) break;
       const r = l + 1;
-      const m = r < c && heap[r] < heap[l] ? r : l;
-      if (heap[m] >= done) break;
+      const m = r < n && heap[r] < heap[l] ? r : l;
+      if (heap[m] >= freeAt) break;
       heap[i] = heap[m];
       i = m;
     }
-    heap[i] = done;
-    return done;
+    heap[i] = freeAt;
+  }
+
+  /** Puts `freeAt` in the new last place `i` and moves it up. */
+  private siftUp(i: number, freeAt: number): void {
+    const heap = this.freeAtMs;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (heap[parent] <= freeAt) break;
+      heap[i] = heap[parent];
+      i = parent;
+    }
+    heap[i] = freeAt;
   }
 
   /**
@@ -70,7 +96,9 @@ export class MultiServerQueue {
    */
   reset(nowMs: number): void {
     this.admittedMs -= this.workAfter(nowMs);
+    // Busy until `nowMs`, so an arrival stamped earlier still waits for the restart.
     this.freeAtMs.fill(nowMs);
+    this.busy = this.freeAtMs.length;
     this.waitingCount = 0;
   }
 
@@ -85,7 +113,7 @@ export class MultiServerQueue {
    */
   private workAfter(nowMs: number): number {
     let work = 0;
-    for (const freeAt of this.freeAtMs) if (freeAt > nowMs) work += freeAt - nowMs;
+    for (let k = 0; k < this.busy; k++) if (this.freeAtMs[k] > nowMs) work += this.freeAtMs[k] - nowMs;
     return work;
   }
 
@@ -117,14 +145,13 @@ export class MultiServerQueue {
    * admitted arrival, which is how a driver moving forward in time asks.
    */
   inServiceAt(nowMs: number): number {
-    let busy = 0;
-    const heap = this.freeAtMs;
-    for (let i = 0; i < heap.length; i++) if (heap[i] > nowMs) busy++;
-    return busy;
+    let inService = 0;
+    for (let k = 0; k < this.busy; k++) if (this.freeAtMs[k] > nowMs) inService++;
+    return inService;
   }
 
-  /** Earliest time a server is free (a request arriving then starts at once). */
+  /** Earliest time a server is free (a request arriving then starts at once); −Infinity while one is idle. */
   nextFreeMs(): number {
-    return this.freeAtMs[0];
+    return this.busy < this.freeAtMs.length ? -Infinity : this.freeAtMs[0];
   }
 }
