@@ -6,6 +6,8 @@
 
 export class LicensedTally {
   private readonly counts: Float64Array;
+  /** The bucket found last: validity ends move forward with the clock, so the next is nearly always it or the one after. */
+  private lastBucket = 0;
 
   constructor(private readonly sampleTimesMs: readonly number[]) {
     this.counts = new Float64Array(sampleTimesMs.length + 1);
@@ -24,8 +26,17 @@ export class LicensedTally {
     return n;
   }
 
-  /** First bucket whose sample time is ≥ untilMs (binary search). */
+  /** First bucket whose sample time is ≥ untilMs. */
   private bucketOf(untilMs: number): number {
+    const times = this.sampleTimesMs;
+    const guess = this.lastBucket;
+    if ((guess === 0 || times[guess - 1] < untilMs) && (guess === times.length || untilMs <= times[guess])) return guess;
+    if (guess < times.length && times[guess] < untilMs && (guess + 1 === times.length || untilMs <= times[guess + 1])) return (this.lastBucket = guess + 1);
+    return (this.lastBucket = this.search(untilMs));
+  }
+
+  /** First bucket whose sample time is ≥ untilMs (binary search). */
+  private search(untilMs: number): number {
     let lo = 0;
     let hi = this.sampleTimesMs.length;
     while (lo < hi) {

@@ -104,6 +104,8 @@ export class VirtualEngine implements EngineView {
   private readonly plan: FleetPlan;
   private readonly schedule: FixedEvent[] = [];
   private scheduleIndex = 0;
+  /** When the next fixed event is due (Infinity when none is left): one comparison per client event. */
+  private nextFixedMs = Infinity;
   private readonly durationMs: number;
   /** Called after every event when checking (or a fault site) is on; null keeps the hot path to one branch. */
   private readonly observer: StepObserver | null;
@@ -190,16 +192,19 @@ export class VirtualEngine implements EngineView {
     const observer = this.observer;
     let budget = maxEvents;
     while (budget-- > 0) {
-      const fixed = this.scheduleIndex < this.schedule.length ? this.schedule[this.scheduleIndex] : null;
-      const nextFixed = fixed === null ? Infinity : fixed.atMs;
       const nextEvent = queue.peekTime();
       // Scenario events go before client events at the same instant, samples after them.
-      const fixedFirst = fixed !== null && (nextFixed < nextEvent || (nextFixed === nextEvent && !fixed.isSample));
-      if (fixedFirst && nextFixed <= this.durationMs) {
-        this.nowMs = nextFixed;
-        this.schedule[this.scheduleIndex++].run();
-        if (observer !== null) observer.afterFixed(fixed);
-        continue;
+      const nextFixed = this.nextFixedMs;
+      if (nextFixed <= nextEvent && nextFixed <= this.durationMs) {
+        const fixed = this.schedule[this.scheduleIndex];
+        if (nextFixed < nextEvent || !fixed.isSample) {
+          this.nowMs = nextFixed;
+          this.scheduleIndex++;
+          this.nextFixedMs = this.fixedTimeAt(this.scheduleIndex);
+          fixed.run();
+          if (observer !== null) observer.afterFixed(fixed);
+          continue;
+        }
       }
       if (nextEvent > this.durationMs) {
         this.finish();
@@ -285,6 +290,7 @@ export class VirtualEngine implements EngineView {
       this.observer?.afterFixed(fixed);
     }
     this.scheduleIndex = this.schedule.length;
+    this.nextFixedMs = Infinity;
     this.nowMs = this.durationMs;
   }
 
@@ -524,6 +530,11 @@ export class VirtualEngine implements EngineView {
     );
     fixed.sort((a, b) => a.atMs - b.atMs || a.order - b.order);
     this.schedule.push(...fixed);
+    this.nextFixedMs = this.fixedTimeAt(this.scheduleIndex);
+  }
+
+  private fixedTimeAt(index: number): number {
+    return index < this.schedule.length ? this.schedule[index].atMs : Infinity;
   }
 
   /** A host's record appeared, was refreshed, failed to publish, or was scavenged. */
