@@ -193,3 +193,22 @@ export function hostAnswerIntervals(plan: FleetPlan, endpoint: number, groupInde
     renewalIntervalMs: spec?.renewalIntervalMs ?? group.renewalIntervalMs,
   };
 }
+
+/**
+ * hostAnswerIntervals for every endpoint the plan knows and every group, as flat tables
+ * (index endpoint × groups + group): the virtual engine reads them on every reply.
+ */
+export function answerIntervalTable(plan: FleetPlan): { activationMs: Float64Array; renewalMs: Float64Array } {
+  const groups = plan.groups.length;
+  const endpoints = plan.dns.endpoints.length;
+  const activationMs = new Float64Array(endpoints * groups);
+  const renewalMs = new Float64Array(endpoints * groups);
+  for (let e = 0; e < endpoints; e++) {
+    for (let g = 0; g < groups; g++) {
+      const intervals = hostAnswerIntervals(plan, e, g);
+      activationMs[e * groups + g] = intervals.activationIntervalMs;
+      renewalMs[e * groups + g] = intervals.renewalIntervalMs;
+    }
+  }
+  return { activationMs, renewalMs };
+}

@@ -15,7 +15,7 @@ import { StreamTable } from "../core/rng.js";
 import type { FleetEventRecord } from "../results/result.js";
 import type { Scenario, ScenarioEvent } from "../scenario/model.js";
 import { recordDeletedLog, type DnsDirectory } from "../fleet-plan/dns-directory.js";
-import { forEachClient, hostAnswerIntervals, planFleet, refreshContexts, sampleTimes, type FleetPlan } from "../fleet-plan/fleet-plan.js";
+import { answerIntervalTable, forEachClient, planFleet, refreshContexts, sampleTimes, type FleetPlan } from "../fleet-plan/fleet-plan.js";
 import { planPublishing, type PublishChange } from "../fleet-plan/publish-plan.js";
 import { PublishEventId } from "../core/host/publish-schedule.js";
 import { EventQueue } from "../queue/event-queue.js";
@@ -102,6 +102,12 @@ export class VirtualEngine implements EngineView {
   private readonly driverU32: Uint32Array;
   private readonly groupConfigs: ClientGroupConfig[];
   private readonly plan: FleetPlan;
+  /** The intervals each endpoint's answers carry, per group (endpoint × groups + group). */
+  private readonly answerIntervals: { activationMs: Float64Array; renewalMs: Float64Array };
+  // The network model, read on every event.
+  private readonly latencyMs: number;
+  private readonly jitterMs: number;
+  private readonly rpcTimeoutMs: number;
   private readonly schedule: FixedEvent[] = [];
   private scheduleIndex = 0;
   /** When the next fixed event is due (Infinity when none is left): one comparison per client event. */
@@ -120,6 +126,10 @@ export class VirtualEngine implements EngineView {
     if (options.check === true && this.shard.count > 1) throw new RangeError("VirtualEngine: check needs the whole fleet (no shard)");
     const plan = planFleet(scenario, options.clients);
     this.plan = plan;
+    this.answerIntervals = answerIntervalTable(plan);
+    this.latencyMs = scenario.network.latencyMs;
+    this.jitterMs = scenario.network.jitterMs;
+    this.rpcTimeoutMs = scenario.network.rpcTimeoutMs;
     this.dns = plan.dns;
     this.groupConfigs = plan.groups;
     this.tally = new ClientTally(plan.groups.length);
@@ -366,7 +376,7 @@ export class VirtualEngine implements EngineView {
     const fleet = this.fleet;
     const host = this.hosts[fleet.targetHost(i)];
     const rng = this.streams.use(i);
-    const timeoutAt = Math.max(now, fleet.dueAtMs(i) + this.scenario.network.rpcTimeoutMs);
+    const timeoutAt = Math.max(now, fleet.dueAtMs(i) + this.rpcTimeoutMs);
     const measured = this.owns(i);
     const admission = host.lifecycle.admission;
     const renewal = fleet.isRenewal(i);
@@ -426,9 +436,9 @@ export class VirtualEngine implements EngineView {
     } else {
       const view = this.replyView;
       view.status = status;
-      const intervals = hostAnswerIntervals(this.plan, host.index, fleet.group(i));
-      view.activationIntervalMs = intervals.activationIntervalMs;
-      view.renewalIntervalMs = intervals.renewalIntervalMs;
+      const k = host.index * this.groupConfigs.length + fleet.group(i);
+      view.activationIntervalMs = this.answerIntervals.activationMs[k];
+      view.renewalIntervalMs = this.answerIntervals.renewalMs[k];
       const validBeforeMs = fleet.validUntilMs(i);
       action = fleet.onRpcAnswer(i, now, view, this.action);
       if (status === 0 && measured) this.licensedTally.move(validBeforeMs, fleet.validUntilMs(i));
@@ -494,8 +504,7 @@ export class VirtualEngine implements EngineView {
 
   /** One-way network delay: latency ± uniform jitter, never negative. */
   private oneWayMs(rng: { next(): number }): number {
-    const { latencyMs, jitterMs } = this.scenario.network;
-    const d = latencyMs + jitterMs * (2 * rng.next() - 1);
+    const d = this.latencyMs + this.jitterMs * (2 * rng.next() - 1);
     return d > 0 ? d : 0;
   }
 

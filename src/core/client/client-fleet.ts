@@ -5,7 +5,7 @@
 // this one class.
 
 import { Code } from "../errors.js";
-import { DEFAULT_LICENSE_RULES, LicenseStatus, licenseStatusAt } from "../license.js";
+import { DEFAULT_LICENSE_RULES, LicenseStatus, licenseStatusAt, type LicenseRules } from "../license.js";
 import type { Rng } from "../rng.js";
 import { selectHost } from "../selection/select-host.js";
 import type { SrvCandidate } from "../selection/srv-candidate.js";
@@ -77,7 +77,11 @@ export class ClientFleet {
     this.u8 = new Uint8Array(buffer);
     this.i8 = new Int8Array(buffer);
     this.records = buffer;
+    this.rulesOf = groups.map((g) => g.license ?? DEFAULT_LICENSE_RULES);
   }
+
+  /** Each group's licence rules, defaults filled in (read on every request). */
+  private readonly rulesOf: readonly LicenseRules[];
 
   /** The records, for a driver to lay its own views over (bytes 64..127 of each). */
   readonly records: ArrayBuffer;
@@ -152,7 +156,7 @@ export class ClientFleet {
 
   statusAt(i: number, nowMs: number): LicenseStatus {
     const f = i * F64_PER_RECORD;
-    return licenseStatusAt(nowMs, this.f64[f + INSTALLED_AT], this.f64[f + VALID_UNTIL], this.groupOf(i).license ?? DEFAULT_LICENSE_RULES);
+    return licenseStatusAt(nowMs, this.f64[f + INSTALLED_AT], this.f64[f + VALID_UNTIL], this.rulesOf[this.group(i)]);
   }
 
   isRenewal(i: number): boolean {
@@ -212,7 +216,7 @@ export class ClientFleet {
       return out;
     }
     if (this.f64[f + VALID_UNTIL] === 0) out.notes |= Note.FirstActivation;
-    this.f64[f + VALID_UNTIL] = nowMs + (this.groupOf(i).license ?? DEFAULT_LICENSE_RULES).validityMs;
+    this.f64[f + VALID_UNTIL] = nowMs + this.rulesOf[this.group(i)].validityMs;
     if (this.groupOf(i).hostCaching) this.i8[b + CACHED_HOST] = this.i8[b + TARGET_HOST];
     out.atMs = nowMs + answer.renewalIntervalMs;
     return out;
