@@ -35,7 +35,7 @@ const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket)
   socket.on("end", () => socket.end());
   socket.on("error", () => {});
 });
-server.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ port: server.address().port })));
+server.listen({ port: 0, host: "127.0.0.1", backlog: 4096 }, () => console.log(JSON.stringify({ port: server.address().port })));
 process.on("SIGTERM", () => {
   const cpu = process.cpuUsage();
   process.stdout.write(JSON.stringify({ cpuMicros: cpu.user + cpu.system }) + "\n", () => process.exit(0));

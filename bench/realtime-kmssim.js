@@ -1,18 +1,18 @@
 // One kmssim realtime run for the bench, in a process of its own: `kmssim run` on the
 // scenario with the strict clock (the requested rate throughout, more than this machine
-// sends, so kmssim runs at its capacity), the CLI's default workers. Its RPC rate is the
+// sends, so kmssim runs at its capacity), the CLI's default workers (hosts in this process). Its RPC rate is the
 // slope of the requests sent over the saturated part of the run — from simulated day 1
 // (the clients have booted and activated) to the end of simulated time — read from the
 // live view every 100 ms; neither the set-up nor the drain after the end counts. Prints
 // one JSON line. Usage: node bench/realtime-kmssim.js [scenario] [--workers N]
 import { performance } from "node:perf_hooks";
-import { availableParallelism } from "node:os";
 import { loadScenarioFile } from "../dist/scenario/index.js";
 import { runRealtime } from "../dist/realtime/realtime-engine.js";
+import { defaultWorkers } from "../dist/cli/machine-limits.js";
 
 const args = process.argv.slice(2);
 const workersFlag = args.indexOf("--workers");
-const workers = workersFlag >= 0 ? Number(args[workersFlag + 1]) : Math.max(1, Math.min(availableParallelism(), 8));
+const workers = workersFlag >= 0 ? Number(args[workersFlag + 1]) : defaultWorkers(true);
 const scenarioPath = args.find((a, k) => !a.startsWith("--") && args[k - 1] !== "--workers") ?? "bench/realtime-load.yaml";
 const WINDOW_START_S = 86_400;
 
