@@ -17,7 +17,15 @@ export function machineLimits(): MachineLimits {
   };
 }
 
-/** Realtime workers when --workers is not given. */
-export function defaultWorkers(): number {
-  return Math.max(1, Math.min(availableParallelism(), 8));
+/**
+ * Realtime workers when --workers is not given: one per core, up to 8, less the core the
+ * hosts' thread needs when the hosts run in this process (`hostsHere`). Every request a
+ * worker sends is one the hosts' thread accepts and answers at about the same CPU cost, so
+ * a hosts' thread sharing its core with a worker slows them all (measured on 2 cores,
+ * bench/realtime-load.yaml: 1 worker + the hosts sends ~1.6× the RPC/s of 2 workers + the
+ * hosts, at ~13 % less CPU per request, like a bare client and server in two processes).
+ */
+export function defaultWorkers(hostsHere = false): number {
+  const cores = availableParallelism();
+  return Math.max(1, Math.min(hostsHere ? cores - 1 : cores, 8));
 }

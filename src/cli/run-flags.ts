@@ -22,7 +22,7 @@ export const RUN_FLAGS = {
   seed: { option: { type: "number", describe: "Seed for every random choice (overrides the file); same seed, same result" }, replay: true },
   clients: { option: { type: "number", describe: "Total clients, split across groups in the file's proportions" }, replay: true },
   workers: {
-    option: { type: "number", describe: "realtime: worker threads running the clients (default: cores; 0 = main thread)" },
+    option: { type: "number", describe: "realtime: worker threads running the clients (default: cores less one for the hosts, at most 8; 0 = main thread)" },
     replay: "how many threads share the clients does not change what is simulated, and the replaying machine has its own cores",
   },
   out: { option: { type: "string", describe: "Write the result JSON here (atomically)" }, replay: "where the result goes is the replayer's choice" },

@@ -34,7 +34,13 @@ export async function checkRunInput(options: RunOptions, machine: MachineLimits 
   const fleetClients = fleetSize(scenario, options.clients);
   const shard = shardOption(options, fleetClients);
   const source = options.clients !== undefined ? `--clients ${options.clients}` : `the client groups (${fleetClients} clients)`;
-  const sizing: FleetSizing = { mode: scenario.mode, fleetClients, shard, workers: options.workers ?? defaultWorkers(), check: options.check === true };
+  const sizing: FleetSizing = {
+    mode: scenario.mode,
+    fleetClients,
+    shard,
+    workers: options.workers ?? defaultWorkers(options.externalHosts !== true),
+    check: options.check === true,
+  };
   const problem = memoryProblem(sizing, machine, source);
   if (problem !== null) throw new KmssimError(problem, "KMSSIM_TOO_BIG");
   return { scenario, fleetClients, shard, sizing, warnings: [...fileWarnings, ...wallTimeWarnings(scenario, options)] };

@@ -59,7 +59,7 @@ export async function runRealtimeMode(
     );
   }
   const originEpochMs = startAtFlag(options.startAt, { allowPast: false });
-  const workers = options.workers ?? defaultWorkers();
+  const workers = options.workers ?? defaultWorkers(options.externalHosts !== true);
   const clients = fleetSize(scenario, options.clients);
   if (originEpochMs !== undefined) {
     const waitS = Math.max(0, (originEpochMs - CompressedClock.wallNowMs()) / 1000);
