@@ -12,6 +12,34 @@ const FIXTURES = join(REPO_ROOT, "test", "fixtures", "kms-logs");
 const EXPORTS = [join(FIXTURES, "kms1.csv"), join(FIXTURES, "kms2.xml")];
 
 describe("kmssim import", () => {
+  it("--audit: which hosts clients used (12288) against a scenario's SRV records or a discover report; exit 1 where they differ", async () => {
+    const clients = join(FIXTURES, "clients.csv");
+    const audit = await kmssim(["import", clients, "--audit", "--srv", join(REPO_ROOT, "scenarios", "replay-monday.yaml")], { env: { COLUMNS: "160" } });
+    expect(audit.code, audit.stderr).toBe(1);
+    const row = (host: string): string[] => (audit.stdout.split("\n").find((l) => l.trim().startsWith(host)) ?? "").trim().split(/\s{2,}/);
+    expect(row("kms2.corp.example:1688")).toEqual(["kms2.corp.example:1688", "246", "182", "56.2%", "40.0%", "more than promised"]);
+    expect(row("kms1.corp.example:1688")).toEqual(["kms1.corp.example:1688", "192", "192", "43.8%", "60.0%", "less than promised"]);
+    expect(audit.stdout).toContain("2 hosts differ from what");
+
+    const dir = tmp.make();
+    const report = join(dir, "srv.json");
+    const records = [
+      { target: "kms1.corp.example", port: 1688, priority: 0, weight: 45 },
+      { target: "kms2.corp.example", port: 1688, priority: 0, weight: 55 },
+    ];
+    writeFileSync(report, JSON.stringify({ schema: "kmssim/discover@1", domain: "corp.example", records }));
+    const json = await kmssim(["import", clients, "--audit", "--srv", report, "--json"]);
+    expect(json.code, json.stderr).toBe(0);
+    const parsed = JSON.parse(json.stdout) as { disagreements: number; hosts: { host: string; verdict: string }[] };
+    expect(parsed.disagreements).toBe(0);
+    expect(parsed.hosts.map((h) => h.verdict)).toEqual(["agrees", "agrees"]);
+
+    const hostsOnly = await kmssim(["import", ...EXPORTS, "--audit"]);
+    expect(hostsOnly.code).toBe(2);
+    expect(hostsOnly.stderr).toContain("no event 12288");
+    expect(stackFrames(hostsOnly.stderr)).toEqual([]);
+  });
+
   it("imports, and the scenario runs: every logged machine boots at its first request and activates, the licensed ones from the start", async () => {
     const dir = tmp.make();
     const out = join(dir, "monday.yaml");
