@@ -55,6 +55,8 @@ const HOW_TO_EXPORT = [
   "A plain `Get-WinEvent … | Export-Csv` works too (its Message column holds the Info string).",
   "Event 12290 gives, in order: HRESULT, N-policy, client FQDN, client machine id, client time, VM flag,",
   "licence state, minutes to expiry, Activation ID. Several hosts' exports at once give each host's share.",
+  "Machines licensed (state 1) at their first request start licensed in the scenario (clients[].startLicensed), and each host",
+  "starts with the count their earlier renewals gave it.",
 ].join("\n");
 
 export const importCli = defineCommand({
@@ -190,6 +192,11 @@ function importSummary(log: KmsLog, fleet: ImportedFleet, options: ImportOptions
     `  hosts: ${hosts.join(", ")}`,
     `  clients: ${formatCount(clients)} machines in ${fleet.groups.length} ${fleet.groups.length === 1 ? "group" : "groups"}: ${fleet.groups.map((g) => `${g.name} ${formatCount(g.clients)}`).join(", ")}`,
     ...fleet.products.map((p) => `  Activation ID ${p.activationId} (N-policy ${p.minimumCount}) → ${p.product}, from ${p.why}`),
+    ...(log.sent.length > 0
+      ? [
+          `  ${formatCount(log.sent.length)} client events 12288 read: kmssim import … --audit --srv ${options.out === STDOUT_NAME ? "<scenario>" : options.out} compares the hosts they used with the SRV records`,
+        ]
+      : []),
     `  wrote ${options.out === STDOUT_NAME ? "the scenario to stdout" : options.out} and ${tracePath} (${formatBytes(Buffer.byteLength(fleet.traceCsv))}); run it: npx kmssim run ${options.out === STDOUT_NAME ? "<scenario>" : options.out}`,
   ];
   return lines.join("\n") + "\n";
