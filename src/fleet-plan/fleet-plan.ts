@@ -4,11 +4,14 @@
 // the same client in either mode.
 
 import type { ClientGroupConfig } from "../core/client/client-group.js";
+import { lastRenewedBy, startsLicensed } from "../core/client/licensed-start.js";
+import { expectedShares } from "../core/selection/expected-share.js";
 import { productIdOf } from "../core/product.js";
 import { deriveSeed, Mulberry32 } from "../core/rng.js";
-import type { SrvCandidate } from "../core/selection/srv-candidate.js";
+import { hostBit, type SrvCandidate } from "../core/selection/srv-candidate.js";
 import type { ClientGroupSpec, Profile, Scenario } from "../scenario/model.js";
 import { traceBootOffsets } from "../scenario/trace.js";
+import { publishLists } from "../scenario/publish-lists.js";
 import { DnsDirectory } from "./dns-directory.js";
 
 /** What a client selects from, for the expected-share accounting. */
@@ -89,18 +92,20 @@ export function refreshContexts(plan: FleetPlan): void {
 }
 
 /**
- * Calls `visit(globalIndex, groupIndex, installedAtMs)` for each client in
+ * What `visit` gets for each client: its global index, its group, when it boots, and, for a
+ * client that starts licensed (startLicensed), when it was last renewed and by which
+ * endpoint (-1 none), else NaN and -1: ClientFleet.install's last two arguments.
+ */
+export type ClientVisitor = (globalIndex: number, groupIndex: number, installedAtMs: number, renewedAtMs: number, renewedBy: number) => void;
+
+/**
+ * Calls `visit(globalIndex, groupIndex, installedAtMs, renewedAtMs, renewedBy)` for each client in
  * [first, first + count), in index order. Boot times of a group are independent uniform
  * draws over its boot spread from the group's own stream, handed out in ascending
  * order: the distribution of iid uniform boots (clients are interchangeable), but
  * clients that boot together sit together in memory, and so do their renewals.
  */
-export function forEachClient(
-  plan: FleetPlan,
-  first: number,
-  count: number,
-  visit: (globalIndex: number, groupIndex: number, installedAtMs: number) => void,
-): void {
+export function forEachClient(plan: FleetPlan, first: number, count: number, visit: ClientVisitor): void {
   forEachClientStrided(plan, first, 1, count, visit);
 }
 
@@ -109,13 +114,7 @@ export function forEachClient(
  * a shard's part of the fleet (core/shard deals clients out round-robin). Each client
  * keeps its global index, so its boot time is the one it has in the whole fleet.
  */
-export function forEachClientStrided(
-  plan: FleetPlan,
-  first: number,
-  stride: number,
-  count: number,
-  visit: (globalIndex: number, groupIndex: number, installedAtMs: number) => void,
-): void {
+export function forEachClientStrided(plan: FleetPlan, first: number, stride: number, count: number, visit: ClientVisitor): void {
   const end = first + count * stride;
   plan.groupCounts.forEach((groupCount, groupIndex) => {
     const start = plan.groupStart[groupIndex];
@@ -125,8 +124,47 @@ export function forEachClientStrided(
     if (from >= to) return;
     const g = plan.scenario.clients[groupIndex];
     const offsets = bootOffsetsOf(plan.scenario.seed, groupIndex, groupCount, g);
-    for (let i = from; i < to; i += stride) visit(i, groupIndex, g.startAtMs + offsets[i - start]);
+    if (g.startLicensed === 0) {
+      for (let i = from; i < to; i += stride) visit(i, groupIndex, g.startAtMs + offsets[i - start], NaN, -1);
+      return;
+    }
+    const shares = lastRenewalShares(plan, groupIndex);
+    for (let i = from; i < to; i += stride) {
+      const installedAtMs = g.startAtMs + offsets[i - start];
+      if (!startsLicensed(i - start, g.startLicensed)) {
+        visit(i, groupIndex, installedAtMs, NaN, -1);
+        continue;
+      }
+      const host = lastRenewedBy(i - start, shares);
+      // Its first request here is the next renewal: the last one was a renewal interval earlier
+      // (the interval of the host that answered it, which overrides the client's own).
+      const intervalMs = host >= 0 ? hostAnswerIntervals(plan, host, groupIndex).renewalIntervalMs : plan.groups[groupIndex].renewalIntervalMs;
+      visit(i, groupIndex, installedAtMs, installedAtMs - intervalMs, host);
+    }
   });
+}
+
+/**
+ * The share of first choices each endpoint got from the group before the run, every host up:
+ * its pinned host, or the records of its domain as a running fleet has them — the hand-made
+ * ones and those of every host that publishes there (at time 0 they are not published yet).
+ */
+function lastRenewalShares(plan: FleetPlan, groupIndex: number): Float64Array {
+  const context = plan.contexts[plan.groupContext[groupIndex]];
+  const endpointCount = plan.dns.endpoints.length;
+  let hostsUp = 0;
+  plan.dns.endpoints.forEach((e, k) => {
+    if (e.hostIndex >= 0) hostsUp = (hostsUp | hostBit(k)) >>> 0;
+  });
+  const candidates = [...context.candidates];
+  if (context.domainId >= 0) {
+    // Hosts are endpoints 0..hosts-1 and their publish domains are known to DnsDirectory from its start.
+    publishLists(plan.scenario).forEach((domains, host) => {
+      const spec = plan.scenario.hosts[host];
+      if (domains.some((d) => plan.dns.domainId(d) === context.domainId)) candidates.push({ host, priority: spec.priority, weight: spec.weight });
+    });
+  }
+  return expectedShares(context.profile, candidates, hostsUp, endpointCount);
 }
 
 /** A group's boot offsets from its start, ascending: its trace's when it has one, else drawn over bootSpread. */

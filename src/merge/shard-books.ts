@@ -31,8 +31,7 @@ function rpcProblem(result: Result): string | null {
     if (byCode !== k.failed) return `rpc.${kind}.errors: the counts by code (${byCode}) should add up to failed ${k.failed}`;
   }
   if (unanswered > inFlight) return `rpc: ${unanswered} RPCs sent without ok or failed, but clients.inFlightAtEnd is ${inFlight}`;
-  if (result.rpc.activation.ok < result.clients.activated)
-    return `rpc.activation.ok: ${result.rpc.activation.ok} should be at least clients.activated ${result.clients.activated}`;
+  // No bound of clients.activated by rpc.activation.ok: a client that starts licensed (startLicensed) is activated with no RPC.
   if (result.dns.failed > result.dns.queries) return `dns.failed: ${result.dns.failed} should be at most queries ${result.dns.queries}`;
   return null;
 }

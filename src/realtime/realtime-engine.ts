@@ -92,6 +92,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     {
       scenario,
       shardClients,
+      clients: options.clients,
       externalHosts,
       setupOriginEpochMs: options.originEpochMs ?? startedWall,
       key: key === null ? null : { name: key.name, algorithm: key.algorithm, secret: new Uint8Array(key.secret) },

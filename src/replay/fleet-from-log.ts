@@ -1,8 +1,9 @@
 // A scenario and a trace from what the KMS hosts logged (12290): one host per computer that
 // processed requests, one client group per client domain and product (the product from the
 // Activation ID, else from the N-policy: the minimum count a client needs), one trace row per
-// client machine id with the time of its first request. The licence states and failures the
-// log shows go into the scenario as comments, beside what the model makes of them.
+// client machine id with the time of its first request. The part of each group the log shows
+// licensed starts licensed (startLicensed); the licence states and failures go into the
+// scenario as comments, beside what the model makes of them.
 
 import { stringify } from "yaml";
 import type { HostRequestInfo, LicenceState } from "./event-info.js";
@@ -88,6 +89,8 @@ export function fleetFromLog(log: KmsLog, options: ImportOptions): ImportedFleet
       ...(g.domain === hostDomain ? {} : { domain: g.domain }),
       trace: options.traceRef,
       ...(options.speedup === 1 ? {} : { traceSpeedup: options.speedup }),
+      // Machines the log shows licensed at their first request were renewing before it began.
+      ...(licensedFraction(g) > 0 ? { startLicensed: licensedFraction(g) } : {}),
     })),
   };
   const trace = groups
@@ -143,13 +146,19 @@ function header(
   const lines = [
     `# Imported by kmssim import from ${log.files === 1 ? "one export" : `${log.files} exports`}: ${log.requests.length} requests (event 12290) over ${formatHours(spanMs, true)}.`,
     "# Each client group boots from the trace (its clients' first requests in the log); after that the model",
-    "# takes over (renewal intervals, failover). Every client starts unactivated, so a fresh host answers",
-    "# 0xC004F038 until it has counted enough machines, as a new KMS host would.",
+    "# takes over (renewal intervals, failover). Clients the log shows licensed (licence state 1) start licensed",
+    "# (startLicensed), their first request a renewal; each host starts remembering the machines it renewed last,",
+    "# so its count is that of a fleet already running. The rest start freshly installed.",
     ...hosts.map((h) => `# host ${h.name} (${h.computer}): ${h.requests} requests, ${h.failed} failed in the log; its SRV weight is its share in %`),
     ...products.map((p) => `# Activation ID ${p.activationId} (N-policy ${p.minimumCount}): modelled as ${p.product}, from ${p.why}`),
     ...groups.map((g) => `# group ${g.name}, licence states at the first request: ${statesText(g.states)}`),
   ];
   return lines.join("\n") + "\n";
+}
+
+/** The part of the group licensed at its first request in the log, to 6 decimals (exact in whole clients up to a million). */
+function licensedFraction(g: { clients: number; states: Partial<Record<LicenceState, number>> }): number {
+  return Math.round(((g.states.licensed ?? 0) / g.clients) * 1e6) / 1e6;
 }
 
 function statesText(states: Partial<Record<LicenceState, number>>): string {

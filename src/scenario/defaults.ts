@@ -68,6 +68,7 @@ export const DEFAULTS = {
     hostCaching: true,
     activationIntervalMs: DEFAULT_ACTIVATION_INTERVAL_MS,
     renewalIntervalMs: DEFAULT_RENEWAL_INTERVAL_MS,
+    startLicensed: 0,
   },
   realtime: { clock: "adaptive" as const },
   network: {

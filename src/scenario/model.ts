@@ -71,6 +71,8 @@ export interface ClientGroupSpec {
   renewalIntervalMs: number; // default 10080 min
   /** Boots from a client trace instead of bootSpread (null: bootSpread). */
   trace: ClientTrace | null;
+  /** Fraction 0..1 of the group already licensed at the start: their first request is a renewal (default 0). */
+  startLicensed: number;
 }
 
 /** `clients[].trace`: the group's first requests from a trace file (`kmssim import`). */

@@ -146,6 +146,7 @@ function normaliseClient(client: FileClient, domain: string): ClientGroupSpec {
     activationIntervalMs: client.activationInterval ?? d.activationIntervalMs,
     renewalIntervalMs: client.renewalInterval ?? d.renewalIntervalMs,
     trace: client.trace === undefined ? null : { file: client.trace, speedup: client.traceSpeedup ?? 1, offsetsMs: null },
+    startLicensed: client.startLicensed ?? d.startLicensed,
   };
 }
 

@@ -285,6 +285,13 @@ const clientSchema = z
       )
       .optional(),
     traceSpeedup: number({ min: 1e-3, max: 1e6 }, "Replay the trace this many times faster (10: a day of the log in 2.4 hours).", 1).optional(),
+    startLicensed: number(
+      { min: 0, max: 1 },
+      "Fraction of the group already licensed when it starts (1: all; `kmssim import` sets it from the log's licence states): " +
+        "each was last renewed one renewal interval before its first request, by a host the SRV records give it, which remembers its CMID; " +
+        "that first request is a renewal. The others start freshly installed.",
+      DEFAULTS.client.startLicensed,
+    ).optional(),
   })
   .describe("A group of identical simulated clients.");
 

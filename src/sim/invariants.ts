@@ -90,6 +90,8 @@ export class InvariantChecker implements StepObserver {
     this.inState[IDLE_TIMER] = n;
     this.target = new Int8Array(n).fill(-1);
     this.okHost = new Int8Array(n).fill(-1);
+    // A client that starts licensed (startLicensed) was last answered, before the run, by the host it caches from install.
+    for (let i = 0; i < n; i++) if (engine.fleet.validUntilMs(i) > 0) this.okHost[i] = engine.fleet.cachedHost(i);
     this.arrivals = new Float64Array(engine.hosts.length);
     this.durationMs = engine.scenario.durationMs;
   }

@@ -17,6 +17,7 @@ import type { Scenario, ScenarioEvent } from "../scenario/model.js";
 import { recordDeletedLog, type DnsDirectory } from "../fleet-plan/dns-directory.js";
 import { answerIntervalTable, forEachClient, planFleet, refreshContexts, sampleTimes, type FleetPlan } from "../fleet-plan/fleet-plan.js";
 import { planPublishing, type PublishChange } from "../fleet-plan/publish-plan.js";
+import { rememberRenewals } from "../fleet-plan/licensed-history.js";
 import { PublishEventId } from "../core/host/publish-schedule.js";
 import { EventQueue } from "../queue/event-queue.js";
 import { ExpectedShareLedger } from "../results/expected-share-ledger.js";
@@ -134,6 +135,7 @@ export class VirtualEngine implements EngineView {
     this.groupConfigs = plan.groups;
     this.tally = new ClientTally(plan.groups.length);
     this.hosts = this.dns.endpoints.map((e, index) => new SimHost(index, e.hostIndex >= 0 ? scenario.hosts[e.hostIndex] : null, scenario.products));
+    rememberRenewals(plan, (endpoint) => this.hosts[endpoint].logic);
     this.ledger = new ExpectedShareLedger(plan.contexts, this.hosts.length);
     this.interval = new IntervalTally(this.hosts.length);
 
@@ -156,10 +158,15 @@ export class VirtualEngine implements EngineView {
     this.licensedTally = new LicensedTally(sampleTimes(scenario));
     this.samples = new SampleRecorder(this);
 
-    forEachClient(plan, 0, total, (i, groupIndex, installedAtMs) => {
+    forEachClient(plan, 0, total, (i, groupIndex, installedAtMs, renewedAtMs, renewedBy) => {
       this.driverU32[i * DRIVER_U32 + CONTEXT] = plan.groupContext[groupIndex];
       this.driverF64[i * DRIVER_F64 + REPLY_AT] = -1;
-      this.fleet.install(i, groupIndex, installedAtMs, this.action);
+      this.fleet.install(i, groupIndex, installedAtMs, this.action, renewedAtMs, renewedBy);
+      // A client that starts licensed is activated and licensed from time 0.
+      if (this.action.notes !== 0 && this.owns(i)) {
+        this.tally.note(groupIndex, this.action, 0);
+        this.licensedTally.move(0, this.fleet.validUntilMs(i));
+      }
       this.queue.pushOwned(this.action.atMs, i, (i << 2) | Ev.Timer);
     });
     this.buildSchedule(scenario.events);

@@ -12,7 +12,35 @@ const FIXTURES = join(REPO_ROOT, "test", "fixtures", "kms-logs");
 const EXPORTS = [join(FIXTURES, "kms1.csv"), join(FIXTURES, "kms2.xml")];
 
 describe("kmssim import", () => {
-  it("imports, and the scenario runs: every logged machine boots at its first request and activates", async () => {
+  it("--audit: which hosts clients used (12288) against a scenario's SRV records or a discover report; exit 1 where they differ", async () => {
+    const clients = join(FIXTURES, "clients.csv");
+    const audit = await kmssim(["import", clients, "--audit", "--srv", join(REPO_ROOT, "scenarios", "replay-monday.yaml")], { env: { COLUMNS: "160" } });
+    expect(audit.code, audit.stderr).toBe(1);
+    const row = (host: string): string[] => (audit.stdout.split("\n").find((l) => l.trim().startsWith(host)) ?? "").trim().split(/\s{2,}/);
+    expect(row("kms2.corp.example:1688")).toEqual(["kms2.corp.example:1688", "246", "182", "56.2%", "40.0%", "more than promised"]);
+    expect(row("kms1.corp.example:1688")).toEqual(["kms1.corp.example:1688", "192", "192", "43.8%", "60.0%", "less than promised"]);
+    expect(audit.stdout).toContain("2 hosts differ from what");
+
+    const dir = tmp.make();
+    const report = join(dir, "srv.json");
+    const records = [
+      { target: "kms1.corp.example", port: 1688, priority: 0, weight: 45 },
+      { target: "kms2.corp.example", port: 1688, priority: 0, weight: 55 },
+    ];
+    writeFileSync(report, JSON.stringify({ schema: "kmssim/discover@1", domain: "corp.example", records }));
+    const json = await kmssim(["import", clients, "--audit", "--srv", report, "--json"]);
+    expect(json.code, json.stderr).toBe(0);
+    const parsed = JSON.parse(json.stdout) as { disagreements: number; hosts: { host: string; verdict: string }[] };
+    expect(parsed.disagreements).toBe(0);
+    expect(parsed.hosts.map((h) => h.verdict)).toEqual(["agrees", "agrees"]);
+
+    const hostsOnly = await kmssim(["import", ...EXPORTS, "--audit"]);
+    expect(hostsOnly.code).toBe(2);
+    expect(hostsOnly.stderr).toContain("no event 12288");
+    expect(stackFrames(hostsOnly.stderr)).toEqual([]);
+  });
+
+  it("imports, and the scenario runs: every logged machine boots at its first request and activates, the licensed ones from the start", async () => {
     const dir = tmp.make();
     const out = join(dir, "monday.yaml");
     const imported = await kmssim(["import", ...EXPORTS, "--out", out]);
@@ -25,9 +53,13 @@ describe("kmssim import", () => {
     const result = JSON.parse(readFileSync(resultPath, "utf8")) as Result;
     expect(result.clients.total).toBe(trace.length);
     expect(result.clients.activated).toBe(trace.length);
-    // Boots follow the trace: by the end of each sample, no more machines have activated than the trace had booted.
+    // The machines the log shows licensed (the scenario's comments count them) start licensed, hence activated.
+    const licensedInLog = [...readFileSync(out, "utf8").matchAll(/licence states at the first request: (\d+) licensed/g)].reduce((a, m) => a + Number(m[1]), 0);
+    expect(licensedInLog).toBe(297);
+    expect(result.timeline[0].licensed).toBeGreaterThanOrEqual(licensedInLog);
+    // Boots follow the trace: by the end of each sample, no more of the others have activated than the trace had booted.
     const bootsS = trace.map((row) => Number(row.split(",")[2])).sort((a, b) => a - b);
-    for (const sample of result.timeline) expect(sample.activated).toBeLessThanOrEqual(bootsS.filter((t) => t <= sample.t).length);
+    for (const sample of result.timeline) expect(sample.activated - licensedInLog).toBeLessThanOrEqual(bootsS.filter((t) => t <= sample.t).length);
     // The 08:00–08:30 burst (an hour after the log's first request) shows as the busiest half hour.
     const burst = result.timeline.filter((s) => s.t > 3600 && s.t <= 5400).reduce((a, s) => a + Object.values(s.hostRequests).reduce((x, y) => x + y, 0), 0);
     const total = result.timeline.reduce((a, s) => a + Object.values(s.hostRequests).reduce((x, y) => x + y, 0), 0);
@@ -35,7 +67,7 @@ describe("kmssim import", () => {
     expect(result.hosts.map((h) => h.name)).toEqual(["kms1", "kms2"]);
   });
 
-  it("--check compares a run with the log: the traced first requests agree hour by hour, the model's retries of 0xC004F038 do not", async () => {
+  it("--check compares a run with the log: hour by hour and host by host they agree; the log's 0xC004F038 the warm hosts never answer", async () => {
     const dir = tmp.make();
     const resultPath = join(dir, "r.json");
     const run = await kmssim(["run", join(REPO_ROOT, "scenarios", "replay-monday.yaml"), "--out", resultPath, "--quiet"]);
@@ -46,10 +78,14 @@ describe("kmssim import", () => {
     // Hours 1 and 2 hold only first requests, which the trace gives: the same counts.
     expect(row("hour 1")[1]).toBe(row("hour 1")[2]);
     expect(row("hour 2")[1]).toBe(row("hour 2")[2]);
-    // Replayed hosts start at count 0: their 0xC004F038 answers come back as retries 2 h later.
-    expect(row("hour 3")[3]).toBe("differs");
-    expect(row("0xC004F038")).toHaveLength(3);
-    expect(check.stdout).toMatch(/figures? differs? between the run and the log/);
+    // The clients the log shows licensed start licensed and the hosts start with the count their renewals
+    // gave them: no run of 0xC004F038 retries 2 h later (before startLicensed, hours 3-4 were 55 and 63 against 29 and 29).
+    for (const hour of ["hour 3", "hour 4", "hour 5"]) expect(row(hour), hour).toHaveLength(3);
+    expect(row("kms1 share %")).toHaveLength(3);
+    // The log's four 0xC004F038 on kms2 (Office, 07:08-07:43) say kms2 had counted fewer than 5 Office machines;
+    // the model's history gives it the licensed Office clients' renewals in the SRV proportions, so it never answers one.
+    expect(row("0xC004F038")).toEqual(["0xC004F038", "4", "0", "differs"]);
+    expect(check.stdout).toMatch(/1 figure differs between the run and the log/);
     expect(readFileSync(resultPath, "utf8").length).toBeGreaterThan(0);
   });
 

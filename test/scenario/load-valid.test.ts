@@ -67,6 +67,7 @@ describe("the design.md example", () => {
           activationIntervalMs: 120 * 60_000,
           renewalIntervalMs: 10_080 * 60_000,
           trace: null,
+          startLicensed: 0,
         },
       ],
       network: { latencyMs: 0.5, jitterMs: 0.1, rpcTimeoutMs: 5000, dnsTimeoutMs: 2000 },
@@ -139,6 +140,7 @@ describe("a minimal scenario", () => {
           activationIntervalMs: 7_200_000,
           renewalIntervalMs: 604_800_000,
           trace: null,
+          startLicensed: 0,
         },
       ],
       network: { latencyMs: 0.5, jitterMs: 0.1, rpcTimeoutMs: 5000, dnsTimeoutMs: 2000 },
@@ -267,6 +269,7 @@ describe("hosts, clients and events", () => {
       activationIntervalMs: 30 * 60_000,
       renewalIntervalMs: 2 * DAY,
       trace: null,
+      startLicensed: 0,
     });
     expect(s.network).toEqual({ latencyMs: 2, jitterMs: 0, rpcTimeoutMs: 1500, dnsTimeoutMs: 250 });
   });

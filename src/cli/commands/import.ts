@@ -14,6 +14,10 @@ import { readResultFile } from "../../results/result-file.js";
 import { fitTable } from "../../format/fit-width.js";
 import { kmsLogOf, readExport, type KmsLog } from "../../replay/kms-log.js";
 import { ImportError, type RawEvent } from "../../replay/raw-event.js";
+import { auditClients, type SrvPromise } from "../../replay/client-audit.js";
+import { promiseOfDiscoverReport, promiseOfScenario } from "../../replay/srv-promise.js";
+import { renderAuditJson, renderAuditText } from "../../replay/render-audit.js";
+import { loadScenarioOrThrow } from "../load-or-exit.js";
 import { STDOUT_NAME } from "../output-target.js";
 import { writeFileAtomic } from "../write-file-atomic.js";
 import { defineCommand } from "../command-module.js";
@@ -27,7 +31,19 @@ export interface ImportOptions {
   seed: number;
   /** A result of running the imported scenario: compare it with the log instead of writing files. */
   check?: string;
+  /** Audit the hosts clients used (12288) against the SRV records instead of writing files. */
+  audit?: boolean;
+  /** The records promised: a scenario or a `kmssim discover --json` report. */
+  srv?: string;
+  json?: boolean;
 }
+
+const HOW_TO_EXPORT_CLIENTS = [
+  "For --audit, export clients' events 12288 (request sent, with server:port) and 12289 from their Application log:",
+  "  Get-WinEvent -ComputerName pc1 -FilterHashtable @{LogName='Application'; Id=12288,12289} |",
+  "    Select-Object Id, @{n='TimeCreated';e={$_.TimeCreated.ToString('o')}}, MachineName, Message | Export-Csv clients.csv -Append",
+  '  or: wevtutil qe Application /q:"*[System[(EventID=12288 or EventID=12289)]]" /f:xml /r:pc1 > pc1.xml',
+].join("\n");
 
 const HOW_TO_EXPORT = [
   "Export on each KMS host (PowerShell), either as CSV:",
@@ -39,6 +55,8 @@ const HOW_TO_EXPORT = [
   "A plain `Get-WinEvent … | Export-Csv` works too (its Message column holds the Info string).",
   "Event 12290 gives, in order: HRESULT, N-policy, client FQDN, client machine id, client time, VM flag,",
   "licence state, minutes to expiry, Activation ID. Several hosts' exports at once give each host's share.",
+  "Machines licensed (state 1) at their first request start licensed in the scenario (clients[].startLicensed), and each host",
+  "starts with the count their earlier renewals gave it.",
 ].join("\n");
 
 export const importCli = defineCommand({
@@ -66,23 +84,50 @@ export const importCli = defineCommand({
         describe:
           "A result of running the imported scenario (run --out): compare it with the log — each host's share, requests per hour, error codes — and write nothing",
       })
+      .option("audit", {
+        type: "boolean",
+        default: false,
+        describe:
+          "Read clients' events 12288 (the server:port each request went to): each host's share of the requests against what the SRV records promise — and write nothing",
+      })
+      .option("srv", {
+        type: "string",
+        describe: "With --audit: the SRV records promised, from a scenario (.yaml) or a `kmssim discover --json` report (.json)",
+      })
+      .option("json", { type: "boolean", default: false, describe: "With --audit: print the audit as JSON" })
       .example("$0 import kms1.csv kms2.xml --out fleet.yaml", "Scenario fleet.yaml and trace fleet.trace.csv from two hosts' logs")
       .example("$0 run fleet.yaml", "Replay the fleet against the scenario's hosts")
       .example("$0 import kms1.csv --out monday.yaml --speedup 10", "Last Monday at 10× speed")
       .example("$0 import kms1.csv kms2.xml --check result.json", "Where a run of the imported scenario and the logs disagree")
+      .example("$0 import clients.csv --audit --srv fleet.yaml", "Which hosts clients really used, against the scenario's SRV records")
+      .example("$0 discover --domain corp.example --json > srv.json && $0 import clients.csv --audit --srv srv.json", "...against the records DNS gives now")
       .epilogue(
-        `${HOW_TO_EXPORT}\n\nExit 0 written (with --check: run and log agree), 1 with --check: they disagree somewhere, 2 a file kmssim cannot read (it says the line and why) or a bad flag.`,
+        `${HOW_TO_EXPORT}\n\n${HOW_TO_EXPORT_CLIENTS}\n\nExit 0 written (with --check: run and log agree; with --audit: every host's share as promised), ` +
+          "1 with --check or --audit: they disagree somewhere, 2 a file kmssim cannot read (it says the line and why) or a bad flag.",
       ),
   run: (args) =>
-    importCommand({ exports: args.exports, out: args.out, trace: args.trace, speedup: args.speedup, name: args.name, seed: args.seed, check: args.check }),
+    importCommand({
+      exports: args.exports,
+      out: args.out,
+      trace: args.trace,
+      speedup: args.speedup,
+      name: args.name,
+      seed: args.seed,
+      check: args.check,
+      audit: args.audit,
+      srv: args.srv,
+      json: args.json,
+    }),
 });
 
 export async function importCommand(options: ImportOptions): Promise<number> {
   if (!(options.speedup >= 1e-3 && options.speedup <= 1e6)) throw new KmssimError("--speedup is a number from 0.001 to 1000000", "KMSSIM_USAGE");
   if (!Number.isSafeInteger(options.seed)) throw new KmssimError("--seed is a whole number", "KMSSIM_USAGE");
-  const { tracePath, traceRef } = options.check === undefined ? tracePlace(options) : { tracePath: "", traceRef: "trace.csv" };
+  const { tracePath, traceRef } = options.check === undefined && options.audit !== true ? tracePlace(options) : { tracePath: "", traceRef: "trace.csv" };
+  if (options.audit !== true && (options.srv !== undefined || options.json === true)) throw new KmssimError("--srv and --json go with --audit", "KMSSIM_USAGE");
   const events = await Promise.all(options.exports.map(readOneExport));
   const log = refusingBadExports(() => kmsLogOf(events));
+  if (options.audit === true) return auditCommand(log, options);
   if (log.requests.length === 0) {
     throw new KmssimError(
       `no event 12290 (a request the KMS host processed) in ${options.exports.length === 1 ? "the export" : "the exports"}: ` +
@@ -147,6 +192,11 @@ function importSummary(log: KmsLog, fleet: ImportedFleet, options: ImportOptions
     `  hosts: ${hosts.join(", ")}`,
     `  clients: ${formatCount(clients)} machines in ${fleet.groups.length} ${fleet.groups.length === 1 ? "group" : "groups"}: ${fleet.groups.map((g) => `${g.name} ${formatCount(g.clients)}`).join(", ")}`,
     ...fleet.products.map((p) => `  Activation ID ${p.activationId} (N-policy ${p.minimumCount}) → ${p.product}, from ${p.why}`),
+    ...(log.sent.length > 0
+      ? [
+          `  ${formatCount(log.sent.length)} client events 12288 read: kmssim import … --audit --srv ${options.out === STDOUT_NAME ? "<scenario>" : options.out} compares the hosts they used with the SRV records`,
+        ]
+      : []),
     `  wrote ${options.out === STDOUT_NAME ? "the scenario to stdout" : options.out} and ${tracePath} (${formatBytes(Buffer.byteLength(fleet.traceCsv))}); run it: npx kmssim run ${options.out === STDOUT_NAME ? "<scenario>" : options.out}`,
   ];
   return lines.join("\n") + "\n";
@@ -180,4 +230,38 @@ function checkReport(check: RealityCheck, resultFile: string): string {
     verdict,
     "",
   ].join("\n");
+}
+
+async function auditCommand(log: KmsLog, options: ImportOptions): Promise<number> {
+  if (log.sent.length === 0) {
+    throw new KmssimError(
+      `no event 12288 (a request a client sent) in ${options.exports.length === 1 ? "the export" : "the exports"}: ` +
+        "--audit reads clients' Application logs (kmssim import --help)",
+      "KMSSIM_BAD_EXPORT",
+    );
+  }
+  const audit = auditClients(log.sent, options.srv === undefined ? null : await readPromise(options.srv));
+  process.stdout.write(options.json === true ? renderAuditJson(audit) : renderAuditText(audit, options.srv, process.stdout.columns ?? 120));
+  return audit.disagreements === 0 ? EXIT.pass : EXIT.thresholdFailed;
+}
+
+/** A scenario's records, or a `kmssim discover --json` report's. */
+async function readPromise(file: string): Promise<SrvPromise> {
+  if (extname(file).toLowerCase() !== ".json") return promiseOfScenario(await loadScenarioOrThrow(file));
+  let text: string;
+  try {
+    text = await readUserFile(file, READ_LIMITS.scenario);
+  } catch (err) {
+    throw new KmssimError(`cannot read '${file}': ${readFailureReason(err)}`, "KMSSIM_USAGE");
+  }
+  let value: unknown = null;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // Reported below, with what was expected.
+  }
+  const promise = promiseOfDiscoverReport(value);
+  if (promise === null)
+    throw new KmssimError(`--srv ${file}: not a kmssim discover --json report (schema kmssim/discover@1) nor a scenario (.yaml)`, "KMSSIM_USAGE");
+  return promise;
 }

@@ -128,8 +128,13 @@ export class ClientFleet {
     return this.f64[i * F64_PER_RECORD + RENEWAL_INTERVAL];
   }
 
-  /** Puts client i into its group, freshly installed at `installedAtMs`; its first timer is due then. */
-  install(i: number, groupIndex: number, installedAtMs: number, out: ClientAction): ClientAction {
+  /**
+   * Puts client i into its group, freshly installed at `installedAtMs`; its first timer is due then.
+   * A client that starts licensed (`clients[].startLicensed`) gives `renewedAtMs`, its last renewal
+   * before the run, and `renewedBy`, the endpoint that answered it (cached like any answer; -1 none);
+   * `out` then carries Note.FirstActivation: it counts as activated from time 0.
+   */
+  install(i: number, groupIndex: number, installedAtMs: number, out: ClientAction, renewedAtMs = NaN, renewedBy = -1): ClientAction {
     const g = this.groups[groupIndex];
     const f = i * F64_PER_RECORD;
     this.f64[f + INSTALLED_AT] = installedAtMs;
@@ -147,7 +152,15 @@ export class ClientFleet {
     out.reset();
     out.kind = ActionKind.Wait;
     out.atMs = installedAtMs;
+    if (!Number.isNaN(renewedAtMs)) this.startLicensed(i, g, renewedAtMs, renewedBy, out);
     return out;
+  }
+
+  /** Its validity runs from its last renewal: it is an activated client from the start (noted for the driver's tally). */
+  private startLicensed(i: number, g: ClientGroupConfig, renewedAtMs: number, renewedBy: number, out: ClientAction): void {
+    this.f64[i * F64_PER_RECORD + VALID_UNTIL] = renewedAtMs + (g.license ?? DEFAULT_LICENSE_RULES).validityMs;
+    if (g.hostCaching) this.i8[i * RECORD_BYTES + CACHED_HOST] = renewedBy;
+    out.notes |= Note.FirstActivation;
   }
 
   groupOf(i: number): ClientGroupConfig {

@@ -200,6 +200,18 @@ export class KmsHostLogic {
     return out;
   }
 
+  /**
+   * The host saw machine `cmid` ask for product `id` at `atMs`, before the run (a client that
+   * starts licensed): it counts toward the host's count like any request, but is no request
+   * of the run's, so the `/dlv` counters do not move. Call in time order, before the run's requests.
+   */
+  remember(id: ProductId, cmid: Cmid, atMs: number): void {
+    const counter = this.counterOf[id];
+    if (counter === undefined) return;
+    counter.observe(cmid, atMs);
+    this.everCounted[id] = 1;
+  }
+
   /** Whether the host's licence pack covers product `id`. */
   serves(id: ProductId): boolean {
     return this.counterOf[id] !== undefined;

@@ -225,11 +225,13 @@ export class FleetDriver implements AnswerBook {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     // RNG stream, CMID, source address and boot time follow the global index: a client is
     // the same client however the fleet is cut into shards and slices.
-    forEachClientStrided(plan, options.first, this.stride, count, (globalIndex, groupIndex, installedAtMs) => {
+    forEachClientStrided(plan, options.first, this.stride, count, (globalIndex, groupIndex, installedAtMs, renewedAtMs, renewedBy) => {
       const i = (globalIndex - options.first) / this.stride;
       this.rngs.push(new Mulberry32(deriveSeed(plan.scenario.seed, globalIndex)));
       this.contextOf[i] = plan.groupContext[groupIndex];
-      this.fleet.install(i, groupIndex, installedAtMs, this.action);
+      this.fleet.install(i, groupIndex, installedAtMs, this.action, renewedAtMs, renewedBy);
+      // A client that starts licensed is activated from time 0.
+      if (this.action.notes !== 0) this.tally.note(groupIndex, this.action, 0);
       this.queue.push(this.action.atMs, i);
     });
   }

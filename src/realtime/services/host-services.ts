@@ -9,7 +9,8 @@ import { Mulberry32, deriveSeed } from "../../core/rng.js";
 import type { FleetEventRecord } from "../../results/result.js";
 import type { HostSelfCount } from "../../results/host-report.js";
 import { DnsDirectory, recordDeletedLog } from "../../fleet-plan/dns-directory.js";
-import { sampleTimes } from "../../fleet-plan/fleet-plan.js";
+import { planFleet, sampleTimes } from "../../fleet-plan/fleet-plan.js";
+import { rememberRenewals } from "../../fleet-plan/licensed-history.js";
 import type { RecordEvent, Scenario, ScenarioEvent } from "../../scenario/model.js";
 import type { RpcTarget } from "../client/rpc-call.js";
 import { CompressedClock, type ClockTimer } from "../compressed-clock.js";
@@ -34,6 +35,8 @@ export interface ServicesSetup {
   scenario: Scenario;
   /** Clients of this run (its shard): the listeners' connection cap must hold them all. */
   shardClients: number;
+  /** --clients: the whole fleet's size when it overrides the scenario's (the hosts' memory of licensed clients follows it). */
+  clients?: number;
   /** The hosts run elsewhere (`kmssim host`): no listeners and no publisher here. */
   externalHosts: boolean;
   /** The set-up clock's origin (the run's own clock starts after set-up, see `run`). */
@@ -130,6 +133,9 @@ export class HostServices {
             limits: { maxConnections: Math.max(DEFAULT_MAX_CONNECTIONS, setup.shardClients + RESERVED_DESCRIPTORS) },
           }),
     );
+    // The same clients as the workers' plan: the CMIDs of those that start licensed, as each host last saw them.
+    if (scenario.clients.some((g) => g.startLicensed > 0))
+      rememberRenewals(planFleet(scenario, setup.clients), (endpoint) => this.servers[endpoint]?.logic ?? null);
     // Record ages (scavenging) run on the simulated clock; TSIG times on the wall clock.
     // Before time 0 (a --start-at ahead) the clock reads negative: records age from 0, as the publisher publishes "at 0".
     this.zone = new DnsZone(this.dns.domains, { nowMs: () => Math.max(0, this.clock.simNowMs()) });
