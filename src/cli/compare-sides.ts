@@ -41,11 +41,24 @@ const usage = (replications: number): string =>
     ? "compare needs two result files (or two scenario files), e.g. `kmssim compare baseline.json candidate.json`"
     : `compare --replications ${replications} needs two scenario files, or ${2 * replications} result files (${replications} baseline runs, then ${replications} candidate runs)`;
 
-/** The given paths as two sides; scenarios are run. */
+/** A stop (Ctrl-C) ended the runs early: how many of them finished. */
+export interface CompareInterruption {
+  finished: number;
+  planned: number;
+}
+
+export interface LoadedSides {
+  baseline: CompareSide;
+  candidate: CompareSide;
+  /** Set when scenario runs were stopped: the sides hold only the runs that finished. */
+  interrupted: CompareInterruption | null;
+}
+
+/** The given paths as two sides; scenarios are run (until `stop` fires, if it does). */
 export async function loadSides(
   paths: readonly string[],
-  options: { replications: number; seed?: number; workers?: number },
-): Promise<{ baseline: CompareSide; candidate: CompareSide }> {
+  options: { replications: number; seed?: number; workers?: number; stop?: AbortSignal },
+): Promise<LoadedSides> {
   const { replications } = options;
   const scenarios = paths.filter(isScenarioFile);
   if (scenarios.length > 0) {
@@ -62,14 +75,14 @@ export async function loadSides(
     results: await Promise.all(files.map((f) => readResultFile(f))),
     ...(files.length > 1 ? { files: [...files] } : {}),
   });
-  return { baseline: await read(paths.slice(0, replications)), candidate: await read(paths.slice(replications)) };
+  return { baseline: await read(paths.slice(0, replications)), candidate: await read(paths.slice(replications)), interrupted: null };
 }
 
 async function runScenarios(
   baselineFile: string,
   candidateFile: string,
-  options: { replications: number; seed?: number; workers?: number },
-): Promise<{ baseline: CompareSide; candidate: CompareSide }> {
+  options: { replications: number; seed?: number; workers?: number; stop?: AbortSignal },
+): Promise<LoadedSides> {
   const { replications } = options;
   const files = [baselineFile, candidateFile];
   const scenarios: Scenario[] = [];
@@ -86,24 +99,27 @@ async function runScenarios(
     if (tooBig !== null) throw new KmssimError(tooBig, "KMSSIM_TOO_BIG");
   }
   const seeds = scenarios.map((s) => Array.from({ length: replications }, (_, r) => compareRunSeed(s.seed, r)));
-  const tasks: ReplicationTask[] = scenarios.flatMap((scenario, side) =>
-    seeds[side].map((seed, replication) => ({
+  // Baseline and candidate runs alternate (A B A B …): machine drift falls on both sides
+  // alike, and a compare stopped early still has about as many runs on each side.
+  const tasks: ReplicationTask[] = seeds[0].flatMap((_, replication) =>
+    scenarios.map((scenario, side) => ({
       run: side * replications + replication,
       scenario,
       clients: fleetSize(scenario),
       replication,
-      seed,
+      seed: seeds[side][replication],
       keepResult: true,
     })),
   );
-  const results: Result[] = new Array<Result>(tasks.length);
+  const results: (Result | undefined)[] = new Array<Result | undefined>(tasks.length);
   const progress = createProgress(process.stderr, "compare");
   const fractions = new Float64Array(tasks.length);
   let finished = 0;
   const show = (): void => progress.update(fractions.reduce((a, b) => a + b, 0) / tasks.length, `${finished}/${tasks.length} runs done`);
+  let interrupted: boolean;
   try {
     const workers = Math.min(options.workers ?? availableParallelism(), tasks.length);
-    await runReplications(
+    ({ interrupted } = await runReplications(
       tasks,
       workers,
       {
@@ -119,19 +135,24 @@ async function runScenarios(
           show();
         },
       },
-      new AbortController().signal,
-    );
+      options.stop ?? new AbortController().signal,
+    ));
   } catch (err) {
     if (err instanceof ReplicationFailedError) throw new KmssimError(`${err.message}; nothing was compared`, err.code);
     throw err;
   } finally {
     progress.done();
   }
-  const side = (k: number): CompareSide => ({
-    label: replications === 1 ? files[k] : `${files[k]} × ${replications}`,
-    file: files[k],
-    results: results.slice(k * replications, (k + 1) * replications),
-    seeds: seeds[k],
-  });
-  return { baseline: side(0), candidate: side(1) };
+  const side = (k: number): CompareSide => {
+    // Stopped early: the runs that finished, whichever they were (workers finish out of order).
+    const finished = seeds[k].map((_, r) => r).filter((r) => results[k * replications + r] !== undefined);
+    const count = finished.length === replications ? `${replications}` : `${finished.length} of ${replications}`;
+    return {
+      label: replications === 1 ? files[k] : `${files[k]} × ${count}`,
+      file: files[k],
+      results: finished.map((r) => results[k * replications + r]!),
+      seeds: finished.map((r) => seeds[k][r]),
+    };
+  };
+  return { baseline: side(0), candidate: side(1), interrupted: interrupted ? { finished, planned: tasks.length } : null };
 }

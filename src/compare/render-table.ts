@@ -18,15 +18,19 @@ function formatValue(value: number | null, unit: MetricUnit): string {
 function formatDelta(row: ComparisonRow): string {
   if (row.delta === null) return "–";
   if (row.delta === 0) return "0";
-  const sign = row.delta > 0 ? "+" : "-";
-  return sign + formatValue(Math.abs(row.delta), row.unit);
+  const magnitude = formatValue(Math.abs(row.delta), row.unit);
+  // Too small to show at this precision: no sign on a zero ("-0.000").
+  if (/^[0.]+$/.test(magnitude)) return magnitude;
+  return (row.delta > 0 ? "+" : "-") + magnitude;
 }
 
 function formatDeltaPct(row: ComparisonRow): string {
   if (row.delta === null) return "–";
   if (row.deltaPct === null) return "from 0";
   if (row.deltaPct === 0) return "0%";
-  return `${row.deltaPct > 0 ? "+" : ""}${row.deltaPct.toFixed(1)}%`;
+  const magnitude = Math.abs(row.deltaPct).toFixed(1);
+  if (magnitude === "0.0") return "0.0%";
+  return `${row.deltaPct > 0 ? "+" : "-"}${magnitude}%`;
 }
 
 /**

@@ -35,6 +35,22 @@ describe("renderComparison", () => {
     );
   });
 
+  it("a change too small for the shown precision has no sign: 0.000 and 0.0%, never -0.000", () => {
+    const r = resultWith();
+    const comparison = compareResults(r, r);
+    const metric = "rpc.activation.latencyMs.p99";
+    const fieldsWith = (delta: number): string[] => {
+      // Means over replications differ by fractions of a µs.
+      const rows = comparison.rows.map((row) => (row.metric === metric ? { ...row, delta, deltaPct: (100 * delta) / (row.baseline ?? 1) } : row));
+      return lineOf(renderComparison({ ...comparison, rows }, { baseline: "a", candidate: "b" }), `${metric} (ms)`)
+        .split(/\s{2,}/)
+        .slice(3, 5);
+    };
+    expect(fieldsWith(-0.0002)).toEqual(["0.000", "0.0%"]);
+    expect(fieldsWith(0.0002)).toEqual(["0.000", "0.0%"]);
+    expect(fieldsWith(-0.002)[0]).toBe("-0.002");
+  });
+
   it("PASS when nothing regressed", () => {
     const r = resultWith();
     expect(renderComparison(compareResults(r, r), { baseline: "a", candidate: "b" })).toMatch(/PASS {2}no metric regressed past its limit \(\d+ compared\)$/);

@@ -12,7 +12,8 @@ import { buildCompareReport, type CompareSide as ReportSide } from "../../compar
 import { profileOf, type RunProfile } from "../../compare/run-profile.js";
 import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 import { CONFIDENCE } from "../../stats/confidence.js";
-import { loadSides, type CompareSide } from "../compare-sides.js";
+import { isScenarioFile, loadSides, type CompareSide } from "../compare-sides.js";
+import { takeSignals } from "../signal-desk.js";
 import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
 import { summaryStream } from "../output-target.js";
 import { defineCommand } from "../command-module.js";
@@ -112,7 +113,7 @@ export const compareCli = defineCommand({
           "histogram (distribution-free); the two runs' intervals must not overlap. A percentile with few samples beyond it (p99.9 of a few " +
           "thousand) and the max are unbounded above, so alone they never regress. Other metrics of single runs are judged by the limit alone. " +
           "With --replications N (N >= 2) every metric is a mean over N runs per side, and Welch's t-test must give p < 1 - confidence. " +
-          "Exit 0 no metric regressed, 1 a regression, 2 a bad file or flag, 3 a run failed.",
+          "Exit 0 no metric regressed, 1 a regression, 2 a bad file or flag, 3 a run failed, 130 interrupted (Ctrl-C stops the runs; the runs that finished are compared).",
       ),
   run: (args) =>
     compareCommand({
@@ -158,31 +159,62 @@ export async function compareCommand(options: CompareCommandOptions): Promise<nu
   const workers = options.workers === undefined ? undefined : wholeFlag("--workers", options.workers, 0, MAX_WORKERS);
   // Before any run: scenario runs take a while, a typo in --out should not cost them.
   if (options.out !== undefined) await checkWritable(options.out);
-  const sides = await loadSides([baseline, candidate, ...(options.more ?? [])], { replications, seed: options.seed, workers });
+  const paths = [baseline, candidate, ...(options.more ?? [])];
+  // Scenario runs take a while: the first Ctrl-C stops them and compares what finished.
+  const stop = new AbortController();
+  const release = paths.some(isScenarioFile)
+    ? takeSignals({
+        stop: () => stop.abort(),
+        reminder: "still comparing the runs that finished; press Ctrl-C again to quit without them",
+        lost: "without the comparison",
+      })
+    : () => {};
+  try {
+    const sides = await loadSides(paths, { replications, seed: options.seed, workers, stop: stop.signal });
+    const { interrupted } = sides;
+    if (interrupted !== null && (sides.baseline.results.length === 0 || sides.candidate.results.length === 0)) {
+      process.stderr.write(
+        `kmssim compare: interrupted after ${interrupted.finished} of ${interrupted.planned} runs; nothing to compare (each side needs a finished run)\n`,
+      );
+      return EXIT.interrupted;
+    }
 
-  const { comparison, identities } = compareSides(sides.baseline, sides.candidate, { limits, metrics: options.metric ?? [], confidence });
-  const unused = unusedOverrides(
-    limits,
-    comparison.rows.map((r) => r.metric),
-  );
-  for (const key of unused) process.stderr.write(`kmssim compare: warning: --max-regression key '${key}' matches no compared metric\n`);
-  for (const warning of comparison.warnings) process.stderr.write(`kmssim compare: warning: ${warning}\n`);
-  if (options.quiet !== true) {
-    const names = { baseline: sides.baseline.label, candidate: sides.candidate.label, replications };
-    summaryStream({ "--out": options.out }).write(`${renderComparison(comparison, names)}\n`);
+    const { comparison, identities } = compareSides(sides.baseline, sides.candidate, { limits, metrics: options.metric ?? [], confidence });
+    if (interrupted !== null) {
+      comparison.warnings.push(`stopped after ${interrupted.finished} of ${interrupted.planned} runs: each side's numbers cover only its finished runs`);
+    }
+    const unused = unusedOverrides(
+      limits,
+      comparison.rows.map((r) => r.metric),
+    );
+    for (const key of unused) process.stderr.write(`kmssim compare: warning: --max-regression key '${key}' matches no compared metric\n`);
+    for (const warning of comparison.warnings) process.stderr.write(`kmssim compare: warning: ${warning}\n`);
+    if (options.quiet !== true) {
+      const names = { baseline: sides.baseline.label, candidate: sides.candidate.label, replications };
+      summaryStream({ "--out": options.out }).write(`${renderComparison(comparison, names)}\n`);
+    }
+    if (options.out !== undefined) {
+      const side = (s: CompareSide, identity: RunProfile["identity"]): ReportSide => ({
+        file: s.file,
+        ...identity,
+        ...(s.files === undefined ? {} : { files: s.files }),
+        ...(s.seeds === undefined ? {} : { seeds: s.seeds }),
+      });
+      const report = buildCompareReport(
+        comparison,
+        { baseline: side(sides.baseline, identities[0]), candidate: side(sides.candidate, identities[1]) },
+        limits,
+        {
+          replications,
+          confidence,
+        },
+      );
+      await writeFileAtomic(options.out, `${JSON.stringify(report, null, 2)}\n`);
+    }
+    if (interrupted === null) return comparison.pass ? EXIT.pass : EXIT.thresholdFailed;
+    process.stderr.write("kmssim compare: interrupted; the comparison covers the runs that finished (exit 130)\n");
+    return EXIT.interrupted;
+  } finally {
+    release();
   }
-  if (options.out !== undefined) {
-    const side = (s: CompareSide, identity: RunProfile["identity"]): ReportSide => ({
-      file: s.file,
-      ...identity,
-      ...(s.files === undefined ? {} : { files: s.files }),
-      ...(s.seeds === undefined ? {} : { seeds: s.seeds }),
-    });
-    const report = buildCompareReport(comparison, { baseline: side(sides.baseline, identities[0]), candidate: side(sides.candidate, identities[1]) }, limits, {
-      replications,
-      confidence,
-    });
-    await writeFileAtomic(options.out, `${JSON.stringify(report, null, 2)}\n`);
-  }
-  return comparison.pass ? EXIT.pass : EXIT.thresholdFailed;
 }
