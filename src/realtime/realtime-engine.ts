@@ -124,6 +124,8 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
   );
   const timers: ClockTimer[] = [];
   let mainBusy: NodeJS.Timeout | undefined;
+  /** Set before the slices are built; stopped however the run ends. */
+  let watch: FleetWatch | undefined;
   try {
     const ready = await services.start();
     // Hosts elsewhere publish themselves; scenario events for them are theirs to carry out.
@@ -162,7 +164,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
 
     const mainLoad = new ThreadLoadMonitor("main");
     // Watching from now on: Ctrl-C while the slices are still being built stops them unrun.
-    const watch = watchFleet({ scenario, options, clock, slices, services, mainLoad, shardClients, started: () => started, onStop: stopSlices });
+    watch = watchFleet({ scenario, options, clock, slices, services, mainLoad, shardClients, started: () => started, onStop: stopSlices });
     await Promise.all(slices.map((s) => s.ready));
     // Time 0 of the run: every host has published (or failed to) and every slice is built
     // before the first client boots.
@@ -252,6 +254,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     return merged;
   } finally {
     clearInterval(mainBusy);
+    watch?.stop();
     timers.forEach((t) => t.clear());
     await Promise.all(slices.map((s) => s.terminate()));
     await services.close();
