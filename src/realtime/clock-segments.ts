@@ -68,6 +68,17 @@ export class ClockSegments {
     return true;
   }
 
+  /**
+   * Moves simulated time 0 to wall time `originEpochMs` while the rate has not changed yet:
+   * a run sets its origin once every thread is ready, after they attached to the log.
+   */
+  moveOrigin(originEpochMs: number): void {
+    if (this.size !== 1) throw new Error("the clock's origin moves only before its rate changes");
+    this.write(0, originEpochMs, 0, this.firstScale);
+    // Published like a new segment: a reader that loads the count sees the whole write.
+    Atomics.store(this.count, 0, 1);
+  }
+
   /** Simulated ms at wall time `wallMs` (negative before the origin). */
   simAtWallMs(wallMs: number): number {
     const k = this.segmentByWall(wallMs) * FIELDS;

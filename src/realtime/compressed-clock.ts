@@ -54,6 +54,11 @@ export class CompressedClock {
     return this.segments.scale;
   }
 
+  /** Simulated time 0 is at wall time `originEpochMs` (before the run starts; see ClockSegments.moveOrigin). */
+  startAt(originEpochMs: number): void {
+    this.segments.moveOrigin(originEpochMs);
+  }
+
   /** From now on simulated time runs at `scale` (the main thread only; an adaptive clock). */
   setScale(scale: number): boolean {
     if (!this.adaptive) throw new Error("setScale on a fixed-rate clock");

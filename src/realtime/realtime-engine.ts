@@ -63,8 +63,13 @@ export interface RealtimeOptions {
 
 /** How often the adaptive clock looks at the generator's lag. */
 const PACE_EVERY_MS = 250;
-/** Time the workers get to start before simulated time 0. */
-const START_DELAY_MS = 300;
+/**
+ * Simulated time 0 is this long after the last slice said it is built: the start message
+ * reaches every thread first. Never a fixed wait from set-up: building a slice (loading a
+ * worker, planning the fleet) takes a busy machine longer, and at a day per second every
+ * wall ms lost there is 86 simulated seconds the clients would miss.
+ */
+const START_DELAY_MS = 100;
 /** Set-up past --start-at by more than this is worth a warning. */
 const LATE_START_WARN_MS = 1000;
 /** The `main-busy` fault blocks the main thread this long in every period (a self-test of the hosts' own thread). */
@@ -84,8 +89,13 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
   const fault = injectedFault() ?? null;
   const startedWall = CompressedClock.wallNowMs();
   const slices: Slice[] = [];
+  /** Set once the slices were told to stop: a run stopped before time 0 starts no clock. */
+  let stopping = false;
   /** Every slice stops issuing work (what is in flight still ends): a failure, a limit, Ctrl-C. */
-  const stopSlices = (): void => slices.forEach((s) => s.post({ type: "stop" }));
+  const stopSlices = (): void => {
+    stopping = true;
+    slices.forEach((s) => s.post({ type: "stop" }));
+  };
   /** Why the run could not go on as written (the first reason wins). */
   const failures: { event: string | null; hosts: string | null } = { event: null, hosts: null };
   const services = servicesLink(
@@ -114,6 +124,8 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
   );
   const timers: ClockTimer[] = [];
   let mainBusy: NodeJS.Timeout | undefined;
+  /** Set before the slices are built; stopped however the run ends. */
+  let watch: FleetWatch | undefined;
   try {
     const ready = await services.start();
     // Hosts elsewhere publish themselves; scenario events for them are theirs to carry out.
@@ -124,13 +136,12 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     }
     ready.warnings.forEach((message) => options.onWarning?.(message));
 
-    // Time 0 of the run: every host has published (or failed to) before the first client boots.
+    // The run's clock; its origin (time 0) is set once every slice is built, below, unless --start-at fixed it.
     const clockMode = options.clock === "strict" || externalHosts || options.originEpochMs !== undefined ? "strict" : "adaptive";
     const clock = new CompressedClock(options.originEpochMs ?? CompressedClock.wallNowMs() + START_DELAY_MS, scenario.timeScale, {
       adaptive: clockMode === "adaptive",
     });
-    warnIfLate(clock, scenario, options);
-    services.run(clock);
+    let started = false;
     // A worker takes a strided run of global clients (see shard-slices).
     const prefix = cmidPrefix(scenario.seed);
     shardSlices(shard, plan.total, options.workers).forEach((range, sliceIndex) => {
@@ -140,7 +151,6 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
         ...range,
         sliceIndex,
         allowAddress: options.allowAddress,
-        originEpochMs: clock.originEpochMs,
         clockBuffer: clock.segments.buffer,
         dnsServer: ready.dnsServer,
         endpoints: ready.endpoints,
@@ -153,9 +163,19 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     if (fault === "main-busy") mainBusy = setInterval(() => blockFor(MAIN_BUSY_MS), MAIN_BUSY_EVERY_MS);
 
     const mainLoad = new ThreadLoadMonitor("main");
+    // Watching from now on: Ctrl-C while the slices are still being built stops them unrun.
+    watch = watchFleet({ scenario, options, clock, slices, services, mainLoad, shardClients, started: () => started, onStop: stopSlices });
+    await Promise.all(slices.map((s) => s.ready));
+    // Time 0 of the run: every host has published (or failed to) and every slice is built
+    // before the first client boots.
+    if (options.originEpochMs === undefined) clock.startAt(CompressedClock.wallNowMs() + START_DELAY_MS);
+    warnIfLate(clock, scenario, options);
+    if (!stopping) services.run(clock);
     const timeline = new TimelineSampler(plan, ready.names, externalHosts, slices, clock, shard.count > 1);
     for (const t of sampleTimes(scenario)) timers.push(clock.at(t, () => timeline.take(t)));
-    const watch = watchFleet({ scenario, options, clock, slices, services, mainLoad, shardClients, onStop: stopSlices });
+    started = true;
+    // A slice stopped already only reports its (empty) totals.
+    slices.forEach((s) => s.start());
     let settled: PromiseSettledResult<SliceTotalsWire>[];
     let workerFailure: RunFailedError | null = null;
     try {
@@ -234,6 +254,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     return merged;
   } finally {
     clearInterval(mainBusy);
+    watch?.stop();
     timers.forEach((t) => t.clear());
     await Promise.all(slices.map((s) => s.terminate()));
     await services.close();
@@ -283,6 +304,8 @@ function watchFleet(run: {
   services: ServicesLink;
   mainLoad: ThreadLoadMonitor;
   shardClients: number;
+  /** The clock's origin is set and the slices run: pace and progress from then on. */
+  started(): boolean;
   onStop(): void;
 }): FleetWatch {
   const { scenario, options, clock, slices, services, mainLoad } = run;
@@ -299,7 +322,7 @@ function watchFleet(run: {
       rate = ((sent - lastSent) * 1000) / (nowWall - lastRateMs);
       [lastSent, lastRateMs] = [sent, nowWall];
     }
-    if (clock.adaptive && nowWall - lastPaceMs >= PACE_EVERY_MS && clock.simNowMs() < scenario.durationMs) {
+    if (clock.adaptive && run.started() && nowWall - lastPaceMs >= PACE_EVERY_MS && clock.simNowMs() < scenario.durationMs) {
       lastPaceMs = nowWall;
       // The worst lag of any thread: a worker sending late, or the hosts' loop reading late
       // (on the main thread itself with --workers 0).
@@ -310,7 +333,7 @@ function watchFleet(run: {
       clock.setScale(nextScale(clock.timeScale, lagMs, pace));
       minTimeScale = Math.min(minTimeScale, clock.timeScale);
     }
-    const fraction = Math.min(1, Math.max(0, clock.simNowMs()) / scenario.durationMs);
+    const fraction = run.started() ? Math.min(1, Math.max(0, clock.simNowMs()) / scenario.durationMs) : 0;
     const activated = slices.reduce((a, s) => a + s.latest.activated, 0);
     const failed = slices.reduce((a, s) => a + s.latest.failed, 0);
     const p99Ms = slices.reduce((a, s) => Math.max(a, s.latest.p99Ms), 0);

@@ -37,6 +37,12 @@ export interface ImportOptions {
 }
 
 const HOUR_MS = 3_600_000;
+/**
+ * A realtime replay runs an hour of the log per wall second: loopback round trips of tens of
+ * ms stay simulated minutes, so requests stay in the hour the log has them (at the default
+ * day per second each would be an hour late).
+ */
+export const REPLAY_TIME_SCALE = 3600;
 
 export function fleetFromLog(log: KmsLog, options: ImportOptions): ImportedFleet {
   const requests = log.requests;
@@ -75,6 +81,7 @@ export function fleetFromLog(log: KmsLog, options: ImportOptions): ImportedFleet
     seed: options.seed,
     duration: formatHours(Math.max(HOUR_MS, Math.ceil((spanMs / options.speedup + 1) / HOUR_MS) * HOUR_MS)),
     sampleInterval: spanMs / options.speedup >= 12 * HOUR_MS ? "1h" : "5m",
+    timeScale: REPLAY_TIME_SCALE,
     dns: { domain: hostDomain },
     // Weights from each host's share of the log's requests: the replay spreads load as the fleet did.
     hosts: hosts.map((h) => ({

@@ -32,6 +32,10 @@ export const FAULT_SITES = {
   "worker-throw": { area: "fleet-worker", does: "the first fleet worker throws an uncaught exception 300 ms after it starts" },
   "worker-exit": { area: "fleet-worker", does: "the first fleet worker's thread ends at once with code 70 (no message, no finally)" },
   "worker-hang": { area: "fleet-worker", does: "the first fleet worker's event loop blocks for good (no progress, deaf to stop)" },
+  "worker-slow-build": {
+    area: "fleet-worker",
+    does: "the first fleet worker's thread is busy 1.5 s before it builds its slice (a loaded machine): simulated time 0 must wait for it",
+  },
   "event-fail": { area: "realtime-events", does: "the first host event of a realtime run fails" },
   "main-busy": {
     area: "realtime-threads",

@@ -410,10 +410,12 @@ describe("realtime: SIGINT", () => {
 
   it("stops the fleet: exit 130 within seconds, partial result with interrupted: true", async () => {
     const dir = tmp.make();
-    let run = await interruptAfter(dir, "rt-interrupt", text, 3000);
+    // Well after simulated time 0, which waits until every worker has built its slice (2–3 s
+    // after spawn on a loaded 2-core machine), and long before the 30 days (30 s) end.
+    let run = await interruptAfter(dir, "rt-interrupt", text, 6000);
     // A SIGINT that lands before the CLI installed its handler (a very slow start) ends
     // the process the default way; what is tested is an interrupt *during* the run.
-    if (run.signal === "SIGINT") run = await interruptAfter(dir, "rt-interrupt", text, 6000);
+    if (run.signal === "SIGINT") run = await interruptAfter(dir, "rt-interrupt", text, 12000);
 
     expect(run.signal, `stderr:\n${run.stderr}`).toBeNull();
     expect(run.code).toBe(130);

@@ -14,6 +14,12 @@ import { BIN, REPO_ROOT, stackFrames, tempDirs, writeScenario, yaml, type Result
 
 const tmp = tempDirs();
 const KILL_AFTER_MS = 40_000;
+/**
+ * When the first Ctrl-C comes: well after simulated time 0, which waits until every worker
+ * has built its slice (2–3 s after spawn on a loaded 2-core machine), and long before the
+ * 30-day scenario (30 s) ends by itself.
+ */
+const FIRST_SIGNAL_MS = 6000;
 
 interface Ended {
   code: number | null;
@@ -70,8 +76,8 @@ describe("repeated signals", () => {
     const dir = tmp.make();
     const out = join(dir, "partial.json");
     const run = await runWithSignals(slowToStop(dir), out, [
-      { atMs: 3000, signal: "SIGINT" },
-      { atMs: 3500, signal: "SIGINT" },
+      { atMs: FIRST_SIGNAL_MS, signal: "SIGINT" },
+      { atMs: FIRST_SIGNAL_MS + 500, signal: "SIGINT" },
     ]);
     expect(run.signal, `ended by itself; stderr:\n${run.stderr}`).toBeNull();
     expect(run.code, run.stderr).toBe(130);
@@ -88,9 +94,9 @@ describe("repeated signals", () => {
     const dir = tmp.make();
     const out = join(dir, "partial.json");
     const run = await runWithSignals(slowToStop(dir), out, [
-      { atMs: 3000, signal: "SIGINT" },
-      { atMs: 3300, signal: "SIGINT" },
-      { atMs: 3600, signal: "SIGINT" },
+      { atMs: FIRST_SIGNAL_MS, signal: "SIGINT" },
+      { atMs: FIRST_SIGNAL_MS + 300, signal: "SIGINT" },
+      { atMs: FIRST_SIGNAL_MS + 600, signal: "SIGINT" },
     ]);
     expect(run.signal, `ended by itself; stderr:\n${run.stderr}`).toBeNull();
     expect(run.code, run.stderr).toBe(130);

@@ -97,7 +97,8 @@ describe("SIGTERM during a run", () => {
         "  - { name: desktops, count: 400, os: win7, product: windows-client, bootSpread: 1d }",
       ),
     );
-    const run = await stopDuringRun([scenario, "--workers", "2"], join(dir, "partial.json"), "SIGTERM", 3000);
+    // Well after simulated time 0, which waits until both workers have built their slices (2–3 s after spawn on a loaded machine).
+    const run = await stopDuringRun([scenario, "--workers", "2"], join(dir, "partial.json"), "SIGTERM", 6000);
     const result = expectPartial(run, "realtime", 400, 30 * 86400);
     // Both sides of the wire were measured: the hosts counted what the clients had answered.
     expect(result.hosts.reduce((a, h) => a + h.activations, 0)).toBeGreaterThanOrEqual(result.rpc.activation.ok);

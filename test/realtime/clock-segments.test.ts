@@ -99,6 +99,19 @@ describe("CompressedClock.at with a changing rate", () => {
     expect(later[0]).toBeGreaterThanOrEqual(30 * dayMs);
   });
 
+  it("startAt moves time 0 for every reader of the log (a run sets it once its slices are built), but not once the rate changed", () => {
+    const clock = new CompressedClock(1_000, 3_600, { adaptive: true });
+    const reader = CompressedClock.attach(clock.segments.buffer);
+    clock.startAt(5_000);
+    expect(reader.originEpochMs).toBe(5_000);
+    expect(reader.segments.simAtWallMs(5_000)).toBe(0);
+    expect(reader.wallAtMs(3_600_000)).toBe(6_000);
+    expect(reader.timeScale).toBe(3_600);
+    expect(clock.segments.append(6_000, 1_800)).toBe(true);
+    expect(() => clock.startAt(9_000)).toThrow(/origin moves only before/);
+    expect(reader.originEpochMs).toBe(5_000);
+  });
+
   it("a fixed-rate clock refuses setScale", () => {
     expect(() => new CompressedClock(0, 10).setScale(5)).toThrow(/fixed-rate/);
   });

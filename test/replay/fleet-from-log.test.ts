@@ -64,6 +64,13 @@ describe("fleetFromLog", () => {
     expect(loaded.scenario.hosts.every((h) => h.publishDomains.includes("srv.corp.example"))).toBe(true);
   });
 
+  it("a realtime replay runs an hour of the log per wall second (timeScale 3600), so the log's hours stay hours under real latency", () => {
+    const loaded = loadScenarioText(fleet.scenarioYaml, "monday.yaml", { readTrace: () => fleet.traceCsv });
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+    expect(loaded.scenario.timeScale).toBe(3600);
+    expect(loaded.scenario.durationMs / loaded.scenario.timeScale).toBe(5000);
+  });
+
   it("--speedup shortens the scenario and says so in traceSpeedup", () => {
     const fast = fleetFromLog(log, { name: "monday", traceRef: "t.csv", speedup: 10, seed: 3 });
     const scenario = parse(fast.scenarioYaml) as { duration: string; clients: { traceSpeedup?: number }[] };

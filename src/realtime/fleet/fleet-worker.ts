@@ -15,6 +15,8 @@ function progressEveryMs(setup: SliceSetup): number {
 
 /** Wall ms after the worker starts when an injected fault fires. */
 const FAULT_DELAY_MS = 300;
+/** How long the `worker-slow-build` fault keeps the first worker busy before it builds its slice. */
+const SLOW_BUILD_MS = 1500;
 
 /**
  * The fleet worker's fault sites (self-test/fault-sites.ts) hit the first worker only,
@@ -48,27 +50,47 @@ function injectFault(setup: SliceSetup): void {
   }
 }
 
+/** The `worker-slow-build` fault: the first worker's thread blocks, as planning a large fleet on a loaded machine does. */
+function slowBuild(setup: SliceSetup): void {
+  if (injectedFaultIn("fleet-worker") !== "worker-slow-build" || (setup.sliceIndex ?? setup.first) !== 0) return;
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SLOW_BUILD_MS);
+}
+
 async function main(): Promise<void> {
   const port = parentPort;
   if (port === null) throw new Error("fleet-worker must run in a worker thread");
   const setup = workerData as SliceSetup;
   const load = new ThreadLoadMonitor(`worker-${(setup.sliceIndex ?? 0) + 1}`);
+  slowBuild(setup);
   const { driver, close } = createSlice(setup);
   injectFault(workerData as SliceSetup);
+  let started = false;
+  let startRun!: () => void;
+  const startSignal = new Promise<void>((resolve) => (startRun = resolve));
   port.on("message", (message: ToWorker) => {
     if (message.type === "serving") driver.setServingMask(message.mask);
-    else driver.stop();
+    else if (message.type === "start") startRun();
+    else {
+      driver.stop();
+      startRun();
+    }
   });
+  // From now on, also while it waits for "start": the main thread hears the worker is alive.
   const progress = setInterval(
     () => {
       const progress = driver.progress();
-      // A late event loop is lag too, even before it shows in the requests it delays.
-      const report: FromWorker = { type: "progress", ...progress, lagMs: Math.max(progress.lagMs, load.takeWindowP99Ms()) };
+      // A late event loop is lag too, even before it shows in the requests it delays; the
+      // loop busy building the slice is not (no request was due yet).
+      const loopLagMs = load.takeWindowP99Ms();
+      const report: FromWorker = { type: "progress", ...progress, lagMs: started ? Math.max(progress.lagMs, loopLagMs) : 0 };
       port.postMessage(report);
     },
     progressEveryMs(workerData as SliceSetup),
   );
+  port.postMessage({ type: "ready" } satisfies FromWorker);
   try {
+    await startSignal;
+    started = true;
     await driver.run();
   } finally {
     clearInterval(progress);

@@ -13,6 +13,10 @@ import type { ThreadLoad } from "./thread-load.js";
 
 export interface Slice {
   post(message: ToWorker): void;
+  /** Resolves once the slice is built and waits for `start` (or has ended: failed, stopped); never rejects. */
+  ready: Promise<void>;
+  /** The clock's origin is set: the slice's clients run (a slice stopped before only reports its totals). */
+  start(): void;
   done: Promise<SliceTotalsWire>;
   latest: SliceProgress;
   /** The worst lag reported since the pace controller last looked (wall ms). */
@@ -50,21 +54,26 @@ export function workerSlice(setup: SliceSetup): Slice {
   let heardAtMs = CompressedClock.wallNowMs();
   let reported = false;
   let watchdog: NodeJS.Timeout | undefined;
+  let markReady!: () => void;
   const slice: Slice = {
     latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0, sentBy: [], live: emptyLiveRpcWire(), lagMs: 0 },
     lagSinceLookMs: 0,
     thread: null,
     post: (message) => worker.postMessage(message),
+    ready: new Promise((resolve) => (markReady = resolve)),
+    start: () => worker.postMessage({ type: "start" } satisfies ToWorker),
     done: new Promise((resolve, reject) => {
       const settle = (error: Error | null, totals?: SliceTotalsWire): void => {
         clearInterval(watchdog);
+        markReady();
         if (error === null) resolve(totals!);
         else reject(error);
       };
       worker.on("message", (message: FromWorker) => {
         heardAtMs = CompressedClock.wallNowMs();
         reported = true;
-        if (message.type === "progress") {
+        if (message.type === "ready") markReady();
+        else if (message.type === "progress") {
           slice.latest = message;
           slice.lagSinceLookMs = Math.max(slice.lagSinceLookMs, message.lagMs);
         } else {
@@ -101,27 +110,44 @@ export function workerSlice(setup: SliceSetup): Slice {
 }
 
 export function inProcessSlice(setup: SliceSetup): Slice {
+  // Built at once (this thread): ready as soon as it exists.
   const { driver, close } = createSlice(setup);
+  let startRun!: () => void;
+  const startSignal = new Promise<void>((resolve) => (startRun = resolve));
   const slice: Slice = {
     latest: { activated: 0, licensed: 0, sent: 0, failed: 0, p99Ms: 0, sentBy: [], live: emptyLiveRpcWire(), lagMs: 0 },
     lagSinceLookMs: 0,
     // Its thread is the main one, measured as "main".
     thread: null,
-    post: (message) => (message.type === "serving" ? driver.setServingMask(message.mask) : driver.stop()),
+    post: (message) => {
+      if (message.type === "serving") driver.setServingMask(message.mask);
+      else if (message.type === "start") startRun();
+      else {
+        driver.stop();
+        startRun();
+      }
+    },
+    ready: Promise.resolve(),
+    start: () => startRun(),
     // The resolver's socket is closed on failure too, or it would hold the process open.
-    done: driver.run().then(
-      async () => {
-        // The final counts, as a worker's last progress message carries them.
-        slice.latest = driver.progress();
-        await close();
-        return sliceTotalsToWire(driver.totals());
-      },
-      async (err: unknown) => {
-        await close();
-        throw err;
-      },
-    ),
-    terminate: async () => driver.stop(),
+    done: startSignal
+      .then(() => driver.run())
+      .then(
+        async () => {
+          // The final counts, as a worker's last progress message carries them.
+          slice.latest = driver.progress();
+          await close();
+          return sliceTotalsToWire(driver.totals());
+        },
+        async (err: unknown) => {
+          await close();
+          throw err;
+        },
+      ),
+    terminate: async () => {
+      driver.stop();
+      startRun();
+    },
   };
   const progress = setInterval(() => {
     slice.latest = driver.progress();

@@ -18,8 +18,7 @@ export interface SliceSetup {
   sliceIndex?: number;
   /** Non-loopback addresses the clients may connect to (--allow-address). */
   allowAddress?: readonly string[];
-  originEpochMs: number;
-  /** The run's clock (ClockSegments): every thread reads the rate the main thread sets. */
+  /** The run's clock (ClockSegments): every thread reads the rate the main thread sets, and the origin it sets at "start". */
   clockBuffer: SharedArrayBuffer;
   /** Where the clients ask: the embedded server, or the scenario's dns.server. */
   dnsServer: { host: string; port: number };
@@ -34,9 +33,11 @@ export type SliceTotalsWire = Omit<FleetSliceTotals, "activation" | "renewal" | 
   groups: GroupTallyWire[];
 };
 
-export type ToWorker = { type: "serving"; mask: number } | { type: "stop" };
+/** "start": the clock's origin is set, the slice's clients may run (a "stop" before it ends the slice unrun). */
+export type ToWorker = { type: "serving"; mask: number } | { type: "start" } | { type: "stop" };
 
-export type FromWorker = ({ type: "progress" } & SliceProgress) | { type: "done"; totals: SliceTotalsWire; thread: ThreadLoad };
+/** "ready": the slice is built and waits for "start"; building it (planning the fleet) may take a while. */
+export type FromWorker = { type: "ready" } | ({ type: "progress" } & SliceProgress) | { type: "done"; totals: SliceTotalsWire; thread: ThreadLoad };
 
 export function sliceTotalsToWire(t: FleetSliceTotals): SliceTotalsWire {
   return { ...t, activation: t.activation.toWire(), renewal: t.renewal.toWire(), dns: t.dns.toWire(), groups: t.groups.map((g) => g.toWire()) };
