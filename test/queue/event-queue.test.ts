@@ -5,6 +5,33 @@ import { EventQueue } from "../../src/queue/event-queue.js";
 
 type Queue = { push(t: number, p: number): void; pop(): number; peekTime(): number; size: number };
 
+/**
+ * Drives `q` like the engine (an event is never scheduled before the current time): for
+ * each op, `push(now, id)` schedules event `id` and returns its time; a pop follows when
+ * asked. The pops must come out as a stable sort of the events by time.
+ */
+function expectStableTimeOrder(q: Queue, pops: readonly boolean[], push: (now: number, id: number) => number): void {
+  const model: { t: number; id: number }[] = [];
+  const popped: number[] = [];
+  const expected: number[] = [];
+  let now = 0;
+  pops.forEach((popAfter, id) => {
+    model.push({ t: push(now, id), id });
+    if (!popAfter) return;
+    model.sort((a, b) => a.t - b.t || a.id - b.id);
+    const next = model.shift()!;
+    expected.push(next.id);
+    expect(q.peekTime()).toBe(next.t);
+    popped.push(q.pop());
+    now = next.t;
+  });
+  expect(q.size).toBe(model.length);
+  model.sort((a, b) => a.t - b.t || a.id - b.id);
+  while (q.size > 0) popped.push(q.pop());
+  expected.push(...model.map((m) => m.id));
+  expect(popped).toEqual(expected);
+}
+
 const makers: [string, () => Queue][] = [
   ["EventHeap", () => new EventHeap(1)],
   // A short horizon forces many buckets of 100 ms and the clamp into the last bucket.
@@ -34,28 +61,15 @@ describe.each(makers)("%s", (_name, make) => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 20_000 }), fc.boolean()), { maxLength: 300 }), (ops) => {
         const q = make();
-        const model: { t: number; id: number }[] = [];
-        const popped: number[] = [];
-        const expected: number[] = [];
-        let now = 0;
-        ops.forEach(([dt, popAfter], id) => {
-          // Like the engine: an event is never scheduled before the current time.
-          const t = now + (dt % 7_000);
-          q.push(t, id);
-          model.push({ t, id });
-          if (popAfter) {
-            model.sort((a, b) => a.t - b.t || a.id - b.id);
-            const next = model.shift()!;
-            expected.push(next.id);
-            expect(q.peekTime()).toBe(next.t);
-            popped.push(q.pop());
-            now = next.t;
-          }
-        });
-        model.sort((a, b) => a.t - b.t || a.id - b.id);
-        while (q.size > 0) popped.push(q.pop());
-        expected.push(...model.map((m) => m.id));
-        expect(popped).toEqual(expected);
+        expectStableTimeOrder(
+          q,
+          ops.map(([, popAfter]) => popAfter),
+          (now, id) => {
+            const t = now + (ops[id][0] % 7_000);
+            q.push(t, id);
+            return t;
+          },
+        );
       }),
     );
   });
@@ -64,36 +78,27 @@ describe.each(makers)("%s", (_name, make) => {
 describe("EventQueue timers in delay lanes", () => {
   it("property: pushDelayed and push together pop as one stable sort by time", () => {
     // Delays drawn from a few shared values (lanes) and arbitrary ones (heap or calendar),
-    // with more distinct shared delays than lanes, so the fallback is exercised too.
-    const shared = [1_000, 2_500, 7_000, 7_001, 9_000, 12_000, 15_000, 20_000, 30_000, 45_000];
+    // with more distinct shared delays than lanes, and two that share a lane key (7 s) but
+    // not an order, so the fallback is exercised too.
+    const shared = [1_000, 2_500, 7_000, 7_000.4, 7_001, 9_000, 12_000, 15_000, 20_000, 30_000, 45_000];
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.integer({ min: 0, max: 60_000 }), fc.integer({ min: 0, max: shared.length }), fc.boolean()), { maxLength: 400 }),
         (ops) => {
           const q = new EventQueue(100_000, 2, null);
-          const model: { t: number; id: number }[] = [];
-          const popped: number[] = [];
-          const expected: number[] = [];
-          let now = 0;
-          ops.forEach(([dt, laneIndex, popAfter], id) => {
-            const t = laneIndex < shared.length ? now + shared[laneIndex] : now + (dt % 9_000);
-            if (laneIndex < shared.length) q.pushDelayed(now, t, -1, id);
-            else q.push(t, id);
-            model.push({ t, id });
-            if (popAfter) {
-              model.sort((a, b) => a.t - b.t || a.id - b.id);
-              const next = model.shift()!;
-              expected.push(next.id);
-              expect(q.peekTime()).toBe(next.t);
-              popped.push(q.pop());
-              now = next.t;
-            }
-          });
-          expect(q.size).toBe(model.length);
-          model.sort((a, b) => a.t - b.t || a.id - b.id);
-          while (q.size > 0) popped.push(q.pop());
-          expected.push(...model.map((m) => m.id));
-          expect(popped).toEqual(expected);
+          expectStableTimeOrder(
+            q,
+            ops.map(([, , popAfter]) => popAfter),
+            (now, id) => {
+              const [dt, laneIndex] = ops[id];
+              if (laneIndex === shared.length) {
+                q.push(now + (dt % 9_000), id);
+                return now + (dt % 9_000);
+              }
+              q.pushDelayed(now, now + shared[laneIndex], -1, id);
+              return now + shared[laneIndex];
+            },
+          );
         },
       ),
     );
