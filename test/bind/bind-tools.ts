@@ -31,6 +31,9 @@ function run(file: string, args: readonly string[], input: string): Promise<Tool
       const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
       resolve({ exitCode: code, stdout, stderr: stderr + (error !== null && code === null ? `\n[${error.message}]` : "") });
     });
+    // A tool that quits before reading all its input (a refused update) closes the pipe:
+    // its exit status and output tell what happened, the EPIPE adds nothing.
+    child.stdin?.on("error", () => {});
     child.stdin?.end(input);
   });
 }
