@@ -357,3 +357,74 @@ describe("client state machine edges", () => {
     expect(fleet.statusAt(2, 31)).toBe(LicenseStatus.InitialGrace);
   });
 });
+
+// The notes a driver counts (failovers, rediscoveries, first activations, failed attempts)
+// are asserted exactly: a note set or left out by mistake would skew the run's metrics.
+describe("client notes and DNS failures", () => {
+  it("a DNS failure fails the attempt: name-does-not-exist unless the server was silent, retried after the activation interval", () => {
+    const { fleet, out, rng } = fleetOf(group({ domainId: 3 }), TWO_HOSTS, 2);
+    fleet.onTimer(1, 0, rng, out);
+    expect(out.domainId).toBe(3);
+    fleet.onDnsFailure(1, 50, out);
+    expect(out.kind).toBe(ActionKind.Wait);
+    expect(out.notes).toBe(Note.AttemptFailed);
+    expect(out.attemptErrorCode).toBe(Code.DnsNameDoesNotExist);
+    expect(out.atMs).toBe(50 + DEFAULT_ACTIVATION_INTERVAL_MS);
+    expect(fleet.phase(1)).toBe(Phase.Idle);
+    // A DNS failure while no query is out is a driver bug.
+    fleet.onDnsFailure(0, 60, out, true);
+    expect(out.kind).toBe(ActionKind.Halt);
+    expect(out.notes).toBe(Note.IllegalInput);
+    expect(out.attemptErrorCode).toBe(0);
+  });
+
+  it("notes exactly what each step meant: first activation once, failover per other host, nothing on a plain renewal", () => {
+    const { fleet, out, rng } = fleetOf(group(), THREE_HOSTS);
+    fleet.onTimer(0, 0, rng, out);
+    expect(out.notes).toBe(0);
+    fleet.onDnsAnswer(0, 1, 0, 0, rng, out);
+    expect(out.notes).toBe(0);
+    fleet.onRpcUnreachable(0, 2, rng, out);
+    expect(out.kind).toBe(ActionKind.SendRpc);
+    expect(out.notes).toBe(Note.Failover);
+    fleet.onRpcAnswer(0, 3, ok, out);
+    expect(out.notes).toBe(Note.FirstActivation);
+    fleet.onTimer(0, out.atMs, rng, out);
+    expect(out.notes).toBe(0);
+    fleet.onRpcAnswer(0, out.atMs + 7 * DAY_MS, ok, out);
+    expect(out.notes).toBe(0); // a renewal is no first activation
+  });
+
+  it("after the cached host failed and DNS answered, a second failure fails over within that answer, with no second rediscovery", () => {
+    const { fleet, out, rng } = fleetOf(group(), THREE_HOSTS);
+    fleet.onTimer(0, 0, rng, out);
+    fleet.onDnsAnswer(0, 0, 0, 0, rng, out);
+    fleet.onRpcAnswer(0, 1, ok, out);
+    const cached = fleet.cachedHost(0);
+    fleet.onTimer(0, 7 * DAY_MS, rng, out);
+    expect(out.host).toBe(cached);
+    fleet.onRpcUnreachable(0, 7 * DAY_MS + 1, rng, out);
+    expect(out.kind).toBe(ActionKind.QueryDns);
+    expect(out.notes).toBe(Note.Rediscovery);
+    fleet.onDnsAnswer(0, 7 * DAY_MS + 2, 0, 0, rng, out); // TTL 0: this answer is never reused
+    expect(out.notes).toBe(Note.Failover);
+    const second = out.host;
+    fleet.onRpcUnreachable(0, 7 * DAY_MS + 3, rng, out);
+    // The cache flag was cleared: the client picks from the answer it has, it does not ask DNS again.
+    expect(out.kind).toBe(ActionKind.SendRpc);
+    expect(out.notes).toBe(Note.Failover);
+    expect([cached, second]).not.toContain(out.host);
+  });
+
+  it("a failover flag does not outlive its attempt: the next choice from the answer is no failover", () => {
+    const { fleet, out, rng } = fleetOf(group({ hostCaching: false }), TWO_HOSTS);
+    fleet.onTimer(0, 0, rng, out);
+    fleet.onDnsAnswer(0, 0, 0, 10 * DAY_MS, rng, out);
+    fleet.onRpcUnreachable(0, 1, rng, out);
+    expect(out.notes).toBe(Note.Failover);
+    fleet.onRpcAnswer(0, 2, ok, out);
+    fleet.onTimer(0, out.atMs, rng, out); // DNS answer still cached: a choice without DNS
+    expect(out.kind).toBe(ActionKind.SendRpc);
+    expect(out.notes).toBe(0);
+  });
+});
