@@ -61,6 +61,13 @@ describe("CmidCounter", () => {
     expect(() => new CmidCounter(0)).toThrow(RangeError);
     expect(() => new CmidCounter(2.5)).toThrow(RangeError);
     expect(() => new CmidCounter(5, -1)).toThrow(RangeError);
+    // The words name the setting and the value.
+    expect(() => new CmidCounter(0)).toThrow("CmidCounter: threshold must be an integer >= 1, got 0");
+    expect(() => new CmidCounter(5, Number.NaN)).toThrow("CmidCounter: memoryMs must be >= 0, got NaN");
+    expect(() => new CmidCounter(5, 10, 0)).toThrow("CmidCounter: capacity must be an integer >= 1, got 0");
+    expect(() => new CmidCounter(5, 10, 1.5)).toThrow("CmidCounter: capacity must be an integer >= 1, got 1.5");
+    // The smallest of each is fine: memory 0 (only this instant counts), capacity 1.
+    expect(new CmidCounter(1, 0, 1).capacity).toBe(1);
   });
 
   describe("properties", () => {
