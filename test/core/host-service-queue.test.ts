@@ -68,6 +68,9 @@ describe("MultiServerQueue", () => {
     expect(() => queue.admit(10, NaN)).toThrow(RangeError);
     expect(() => new MultiServerQueue(0)).toThrow(RangeError);
     expect(() => new MultiServerQueue(1.5)).toThrow(RangeError);
+    expect(() => queue.admit(9, 1)).toThrow("MultiServerQueue: arrival 9 before previous arrival 10");
+    expect(() => queue.admit(10, -1)).toThrow("MultiServerQueue: serviceMs must be >= 0, got -1");
+    expect(() => new MultiServerQueue(0)).toThrow("MultiServerQueue: concurrency must be an integer >= 1, got 0");
   });
 
   describe("properties", () => {

@@ -46,6 +46,7 @@ describe("computeSpread on hand-computed examples", () => {
   it("takes typed arrays and rejects arrays of different lengths", () => {
     expect(computeSpread(new Float64Array([0.6, 0.4]), new Float64Array([0.5, 0.5])).cv).toBe(0.2);
     expect(() => computeSpread([1], [0.5, 0.5])).toThrow(RangeError);
+    expect(() => computeSpread([1], [0.5, 0.5])).toThrow("computeSpread: 1 shares but 2 expected shares");
   });
 });
 
