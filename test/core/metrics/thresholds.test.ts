@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluateThresholds, resolveMetric } from "../../../src/core/metrics/thresholds.js";
+import { evaluateThresholds, latencyPercentileOf, resolveMetric } from "../../../src/core/metrics/thresholds.js";
 import { knownMetricPaths, validateMetricPath } from "../../../src/results/result-metrics.js";
 import type { ThresholdSpec } from "../../../src/scenario/model.js";
 import { sampleResult } from "../../results/sample-result.js";
@@ -156,5 +156,17 @@ describe("validateMetricPath", () => {
       "'rpc.activation.latencyMs' is a group, not a number: add one of mean, p50, p90, p99, p999, max",
     );
     expect(validateMetricPath("hosts", HOSTS)).toBe("'hosts' is a group, not a number: add one of kms1, kms2.branch");
+  });
+});
+
+describe("latencyPercentileOf", () => {
+  it("reads any percentile 0 < p <= 100 of a latency histogram, with the path of the object holding it", () => {
+    expect(latencyPercentileOf("rpc.activation.latencyMs.p95")).toEqual({ prefix: "rpc.activation", percentile: 95 });
+    expect(latencyPercentileOf("dns.latencyMs.p99.9")).toEqual({ prefix: "dns", percentile: 99.9 });
+    expect(latencyPercentileOf("groups.desk.tops.rpc.renewal.latencyMs.p100")).toEqual({ prefix: "groups.desk.tops.rpc.renewal", percentile: 100 });
+    expect(latencyPercentileOf("dns.latencyMs.p0.5")).toEqual({ prefix: "dns", percentile: 0.5 });
+    for (const none of ["dns.latencyMs.p0", "dns.latencyMs.p100.1", "dns.latencyMs.p101", "dns.latencyMs.max", "hosts.a.latencyMs.p50", "xdns.latencyMs.p50"]) {
+      expect(latencyPercentileOf(none), none).toBeNull();
+    }
   });
 });
