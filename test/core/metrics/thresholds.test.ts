@@ -64,12 +64,21 @@ describe("evaluateThresholds", () => {
       { metric: "hosts.kms1.share", op: "gt", value: 0.5 },
     ];
     expect(evaluateThresholds(specs, result).map((t) => t.pass)).toEqual([false, true, false, true, true, true, true]);
+    const other: ThresholdSpec[] = [
+      { metric: "rpc.activation.latencyMs.p99", op: "lte", value: 3 },
+      { metric: "rpc.activation.latencyMs.p99", op: "gte", value: 3.2 },
+      { metric: "rpc.activation.latencyMs.p99", op: "eq", value: 3 },
+      { metric: "rpc.activation.latencyMs.p99", op: "nope" as ThresholdSpec["op"], value: 3.1 },
+    ];
+    expect(evaluateThresholds(other, result).map((t) => t.pass)).toEqual([false, false, false, false]);
   });
 
   it("compares eq with a 1e-9 tolerance", () => {
     const withSum = { x: 0.1 + 0.2 };
     expect(evaluateThresholds([{ metric: "x", op: "eq", value: 0.3 }], withSum)[0].pass).toBe(true);
     expect(evaluateThresholds([{ metric: "x", op: "eq", value: 0.3 + 1e-8 }], withSum)[0].pass).toBe(false);
+    // Exactly the tolerance apart still passes.
+    expect(evaluateThresholds([{ metric: "x", op: "eq", value: 1e-9 }], { x: 0 })[0].pass).toBe(true);
   });
 
   it("reports the actual value, and fails a metric the result lacks", () => {
