@@ -428,3 +428,120 @@ describe("client notes and DNS failures", () => {
     expect(out.notes).toBe(0);
   });
 });
+
+// Every accessor of every client, read after each step of a random interleaving: a record
+// offset computed wrongly (another client's bytes, or none) shows as a client that differs
+// from its twin driven alone, or from what its own last action says.
+describe("many clients interleaved (property)", () => {
+  const stepArb = fc.record({
+    client: fc.nat({ max: 3 }),
+    kind: fc.constantFrom("answer-ok", "answer-err", "unreachable", "dns-fail", "dns-silent"),
+    dtMs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3 * DAY_MS })),
+  });
+  const groups = [group({ hostCaching: true, domainId: 1 }), group({ hostCaching: false, profile: "vista", domainId: 2, activationIntervalMs: 60_000 })];
+
+  it("each client equals a twin driven alone and agrees with its own last action", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 }), fc.array(stepArb, { maxLength: 80 }), (seed, steps) => {
+        const answers = { candidatesOf: (id: number) => (id === 0 ? THREE_HOSTS : []) };
+        const fleet = new ClientFleet(4, groups, answers);
+        const twins = [0, 1, 2, 3].map(() => new ClientFleet(1, groups, answers));
+        const rngs = [0, 1, 2, 3].map((i) => new Mulberry32(seed + i));
+        const twinRngs = [0, 1, 2, 3].map((i) => new Mulberry32(seed + i));
+        const out = new ClientAction();
+        const twinOut = new ClientAction();
+        const installedAt = [5, 7, 11, 13];
+        for (let i = 0; i < 4; i++) {
+          fleet.install(i, i % 2, installedAt[i], out);
+          twins[i].install(0, i % 2, installedAt[i], twinOut);
+        }
+        let now = 20;
+        for (const s of steps) {
+          now += s.dtMs;
+          const i = s.client;
+          const drive = (f: ClientFleet, k: number, rng: Mulberry32, o: ClientAction): void => {
+            const phase = f.phase(k);
+            if (phase === Phase.Idle) f.onTimer(k, now, rng, o);
+            else if (phase === Phase.AwaitingDns) {
+              if (s.kind === "dns-fail") f.onDnsFailure(k, now, o);
+              else if (s.kind === "dns-silent") f.onDnsFailure(k, now, o, true);
+              else f.onDnsAnswer(k, now, 0, 3_600_000, rng, o);
+            } else if (s.kind === "unreachable") f.onRpcUnreachable(k, now, rng, o);
+            else
+              f.onRpcAnswer(
+                k,
+                now,
+                { status: s.kind === "answer-ok" ? 0 : Code.CountInsufficient, activationIntervalMs: 1000 + i, renewalIntervalMs: 5000 + i },
+                o,
+              );
+          };
+          drive(fleet, i, rngs[i], out);
+          drive(twins[i], 0, twinRngs[i], twinOut);
+          expect({ ...out }).toEqual({ ...twinOut });
+          if (out.kind === ActionKind.SendRpc) {
+            expect(fleet.phase(i)).toBe(Phase.AwaitingRpc);
+            expect(fleet.targetHost(i)).toBe(out.host);
+            expect(fleet.dueAtMs(i)).toBe(now);
+            expect(fleet.removedMask(i) & (1 << out.host)).toBe(0);
+          } else if (out.kind === ActionKind.QueryDns) {
+            expect(fleet.phase(i)).toBe(Phase.AwaitingDns);
+            expect(out.domainId).toBe(i % 2 === 0 ? 1 : 2);
+          } else expect(fleet.phase(i)).toBe(Phase.Idle);
+          for (let k = 0; k < 4; k++) {
+            const t = twins[k];
+            expect(fleet.group(k)).toBe(k % 2);
+            expect(fleet.installedAtMs(k)).toBe(installedAt[k]);
+            const mine = [fleet.phase(k), fleet.cachedHost(k), fleet.targetHost(k), fleet.removedMask(k), fleet.validUntilMs(k), fleet.dueAtMs(k)];
+            const twin = [t.phase(0), t.cachedHost(0), t.targetHost(0), t.removedMask(0), t.validUntilMs(0), t.dueAtMs(0)];
+            expect(mine).toEqual(twin);
+            expect([fleet.activationIntervalMs(k), fleet.renewalIntervalMs(k), fleet.statusAt(k, now), fleet.isRenewal(k)]).toEqual([
+              t.activationIntervalMs(0),
+              t.renewalIntervalMs(0),
+              t.statusAt(0, now),
+              t.isRenewal(0),
+            ]);
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("install sets every field of the record it names, and only that record", () => {
+    const fleet = new ClientFleet(3, groups, { candidatesOf: () => THREE_HOSTS });
+    const out = new ClientAction();
+    for (let i = 0; i < 3; i++) fleet.install(i, 1, 100 + i, out);
+    // Client 1 activates and caches a host; reinstalling it must reset everything.
+    const rng = new Mulberry32(3);
+    fleet.onTimer(1, 200, rng, out);
+    fleet.onDnsAnswer(1, 201, 0, DAY_MS, rng, out);
+    fleet.onRpcUnreachable(1, 202, rng, out);
+    fleet.markDue(1, 203);
+    expect(fleet.removedMask(1)).not.toBe(0);
+    expect(fleet.dueAtMs(1)).toBe(203);
+    fleet.install(1, 0, 300, out);
+    expect(out.kind).toBe(ActionKind.Wait);
+    expect(out.atMs).toBe(300);
+    expect([
+      fleet.phase(1),
+      fleet.cachedHost(1),
+      fleet.targetHost(1),
+      fleet.removedMask(1),
+      fleet.validUntilMs(1),
+      fleet.group(1),
+      fleet.installedAtMs(1),
+    ]).toEqual([Phase.Idle, -1, -1, 0, 0, 0, 300]);
+    expect([fleet.activationIntervalMs(1), fleet.renewalIntervalMs(1), fleet.isRenewal(1)]).toEqual([
+      DEFAULT_ACTIVATION_INTERVAL_MS,
+      DEFAULT_RENEWAL_INTERVAL_MS,
+      false,
+    ]);
+    // The freshly installed client asks DNS again: its old answer id was cleared.
+    fleet.onTimer(1, 301, rng, out);
+    expect(out.kind).toBe(ActionKind.QueryDns);
+    expect([0, 2].map((i) => [fleet.group(i), fleet.installedAtMs(i), fleet.phase(i), fleet.targetHost(i)])).toEqual([
+      [1, 100, Phase.Idle, -1],
+      [1, 102, Phase.Idle, -1],
+    ]);
+  });
+});
