@@ -360,6 +360,15 @@ describe("client state machine edges", () => {
 
 // The notes a driver counts (failovers, rediscoveries, first activations, failed attempts)
 // are asserted exactly: a note set or left out by mistake would skew the run's metrics.
+describe("ClientAction", () => {
+  it("starts as a reset action: wait, no host, no domain, no notes", () => {
+    const fresh = new ClientAction();
+    expect({ ...fresh }).toEqual({ kind: ActionKind.Wait, atMs: 0, host: -1, domainId: -1, renewal: false, notes: 0, attemptErrorCode: 0 });
+    Object.assign(fresh, { kind: ActionKind.SendRpc, atMs: 5, host: 2, domainId: 3, renewal: true, notes: 9, attemptErrorCode: 7 });
+    expect({ ...fresh.reset() }).toEqual({ ...new ClientAction() });
+  });
+});
+
 describe("client notes and DNS failures", () => {
   it("a DNS failure fails the attempt: name-does-not-exist unless the server was silent, retried after the activation interval", () => {
     const { fleet, out, rng } = fleetOf(group({ domainId: 3 }), TWO_HOSTS, 2);
