@@ -360,6 +360,63 @@ describe("client state machine edges", () => {
 
 // The notes a driver counts (failovers, rediscoveries, first activations, failed attempts)
 // are asserted exactly: a note set or left out by mistake would skew the run's metrics.
+describe("client edges found by the mutation run", () => {
+  it("an input its phase does not allow halts the client and does nothing else", () => {
+    const { fleet, out, rng } = fleetOf(group(), TWO_HOSTS, 3);
+    fleet.onTimer(0, 0, rng, out); // client 0 awaits DNS
+    fleet.onTimer(0, 1, rng, out);
+    expect([out.kind, out.notes, fleet.phase(0)]).toEqual([ActionKind.Halt, Note.IllegalInput, Phase.Error]);
+    fleet.onDnsAnswer(1, 2, 0, 0, rng, out); // client 1 is idle
+    expect([out.kind, out.notes, out.host, fleet.phase(1)]).toEqual([ActionKind.Halt, Note.IllegalInput, -1, Phase.Error]);
+    fleet.onRpcUnreachable(2, 3, rng, out); // client 2 is idle
+    expect([out.kind, out.notes, out.host, fleet.phase(2)]).toEqual([ActionKind.Halt, Note.IllegalInput, -1, Phase.Error]);
+  });
+
+  it("a client pinned to host 0 that does not answer fails the attempt, it tries no other host", () => {
+    const { fleet, out, rng } = fleetOf(group({ pinnedHost: 0 }), TWO_HOSTS);
+    fleet.onTimer(0, 0, rng, out);
+    fleet.onRpcUnreachable(0, 1, rng, out);
+    expect([out.kind, out.attemptErrorCode]).toEqual([ActionKind.Wait, Code.NoHostReachable]);
+  });
+
+  it("a DNS answer is reused until just before it expires, not at the instant", () => {
+    const { fleet, out, rng } = fleetOf(group({ hostCaching: false }), TWO_HOSTS);
+    fleet.onTimer(0, 0, rng, out);
+    fleet.onDnsAnswer(0, 0, 0, 1000, rng, out);
+    fleet.onRpcAnswer(0, 1, { ...ok, status: Code.CountInsufficient }, out);
+    fleet.onTimer(0, 999, rng, out);
+    expect(out.kind).toBe(ActionKind.SendRpc);
+    fleet.onRpcAnswer(0, 999, { ...ok, status: Code.CountInsufficient }, out);
+    fleet.onTimer(0, 1000, rng, out);
+    expect(out.kind).toBe(ActionKind.QueryDns);
+  });
+
+  it("a renewal that fails over is still a renewal", () => {
+    const { fleet, out, rng } = fleetOf(group(), THREE_HOSTS);
+    fleet.onTimer(0, 0, rng, out);
+    fleet.onDnsAnswer(0, 0, 0, 0, rng, out);
+    fleet.onRpcAnswer(0, 1, ok, out);
+    fleet.onTimer(0, 7 * DAY_MS, rng, out);
+    fleet.onRpcUnreachable(0, 7 * DAY_MS + 1, rng, out);
+    fleet.onDnsAnswer(0, 7 * DAY_MS + 2, 0, 0, rng, out);
+    expect([out.kind, out.renewal, out.notes]).toEqual([ActionKind.SendRpc, true, Note.Failover]);
+    fleet.onRpcUnreachable(0, 7 * DAY_MS + 3, rng, out);
+    expect([out.kind, out.renewal]).toEqual([ActionKind.SendRpc, true]);
+  });
+
+  it("reinstalling an activated client forgets its activation", () => {
+    const { fleet, out, rng } = fleetOf(group(), TWO_HOSTS, 2);
+    for (const i of [0, 1]) {
+      fleet.onTimer(i, 0, rng, out);
+      fleet.onDnsAnswer(i, 0, 0, 0, rng, out);
+      fleet.onRpcAnswer(i, 1, ok, out);
+    }
+    fleet.install(1, 0, 50, out);
+    expect([fleet.validUntilMs(1), fleet.statusAt(1, 51)]).toEqual([0, LicenseStatus.InitialGrace]);
+    expect(fleet.validUntilMs(0)).toBe(1 + ACTIVATION_VALIDITY_MS);
+  });
+});
+
 describe("ClientAction", () => {
   it("starts as a reset action: wait, no host, no domain, no notes", () => {
     const fresh = new ClientAction();
@@ -492,6 +549,7 @@ describe("many clients interleaved (property)", () => {
             expect(fleet.targetHost(i)).toBe(out.host);
             expect(fleet.dueAtMs(i)).toBe(now);
             expect(fleet.removedMask(i) & (1 << out.host)).toBe(0);
+            expect(fleet.isRenewal(i)).toBe(out.renewal);
           } else if (out.kind === ActionKind.QueryDns) {
             expect(fleet.phase(i)).toBe(Phase.AwaitingDns);
             expect(out.domainId).toBe(i % 2 === 0 ? 1 : 2);

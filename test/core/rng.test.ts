@@ -42,7 +42,7 @@ describe("StreamTable", () => {
   });
 
   it("keeps its states inside a caller's record array at `offset` of every `stride` words", () => {
-    const records = new Uint32Array(3 * 4).fill(0xdead);
+    const records = new Uint32Array(4 * 4).fill(0xdead); // one record more than the table uses
     const table = new StreamTable(5, 3, 4, 2, records);
     expect(Array.from(records)).toEqual([
       0xdead,
@@ -57,10 +57,19 @@ describe("StreamTable", () => {
       0xdead,
       deriveSeed(5, 2),
       0xdead,
+      0xdead,
+      0xdead,
+      0xdead,
+      0xdead,
     ]);
     const value = table.use(1).next();
     expect(value).toBe(new Mulberry32(deriveSeed(5, 1)).next());
     expect(records[6]).toBe((deriveSeed(5, 1) + 0x6d2b79f5) >>> 0);
     expect(records[2]).toBe(deriveSeed(5, 0));
+  });
+
+  it("allocates count × stride words of its own when given none", () => {
+    const table = new StreamTable(5, 3, 2, 1);
+    expect(table.use(2).next()).toBe(new Mulberry32(deriveSeed(5, 2)).next());
   });
 });
