@@ -102,7 +102,6 @@ export class ClientFleet {
     return this.i32[i * I32_PER_RECORD + REMOVED_MASK] >>> 0;
   }
   installedAtMs(i: number): number {
-    // Stryker disable next-line ArithmeticOperator: the offset is 0, so + and - name the same slot
     return this.f64[i * F64_PER_RECORD + INSTALLED_AT];
   }
   /** End of the current activation's validity; 0 = never activated. */
@@ -129,7 +128,6 @@ export class ClientFleet {
   install(i: number, groupIndex: number, installedAtMs: number, out: ClientAction): ClientAction {
     const g = this.groups[groupIndex];
     const f = i * F64_PER_RECORD;
-    // Stryker disable next-line ArithmeticOperator: the offset is 0, so + and - name the same slot
     this.f64[f + INSTALLED_AT] = installedAtMs;
     this.f64[f + VALID_UNTIL] = 0;
     this.f64[f + ACTIVATION_INTERVAL] = g.activationIntervalMs;
@@ -154,7 +152,6 @@ export class ClientFleet {
 
   statusAt(i: number, nowMs: number): LicenseStatus {
     const f = i * F64_PER_RECORD;
-    // Stryker disable next-line ArithmeticOperator: INSTALLED_AT is 0, so + and - name the same slot
     return licenseStatusAt(nowMs, this.f64[f + INSTALLED_AT], this.f64[f + VALID_UNTIL], this.groupOf(i).license ?? DEFAULT_LICENSE_RULES);
   }
 

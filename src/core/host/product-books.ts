@@ -68,7 +68,6 @@ export class ProductBooks {
 
   /** Requests counted for `id`. */
   requests(id: ProductId): number {
-    // Stryker disable next-line ArithmeticOperator: TOTAL is 0, so + and - name the same slot
     return id >= 0 && id < this.productCount ? this.cells[id * FIELDS + TOTAL] : 0;
   }
 
@@ -82,13 +81,11 @@ export class ProductBooks {
     // Stryker disable next-line ArithmeticOperator: the offset is 0, so + and - name the same slot
     dlv.total = c[base + TOTAL];
     dlv.failed = c[base + FAILED];
-    // Stryker disable next-line ArithmeticOperator: InitialGrace is 0, so + and - name the same slot
     dlv.initialGrace = c[base + BY_STATE + LicenseStatus.InitialGrace];
     dlv.licensed = c[base + BY_STATE + LicenseStatus.Licensed];
     dlv.outOfToleranceGrace = c[base + BY_STATE + LicenseStatus.OutOfToleranceGrace];
     dlv.notification = c[base + BY_STATE + LicenseStatus.Notification];
     const codes = HOST_REFUSALS.map((code, k) => [formatCode(code), c[base + REASONS + k]] as const).filter(([, n]) => n > 0);
-    // Stryker disable next-line EqualityOperator,ConditionalExpression: the five codes are distinct (no tie), and for them in HOST_REFUSALS order every variant of the a > b answer sorts the same (checked)
     for (const [hex, n] of codes.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) errors[hex] = n;
     return { dlv, errors };
   }
