@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import layers from "./eslint-rules/layers.js";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "schema/**"] },
+  { ignores: ["dist/**", "node_modules/**", "schema/**", "reports/**", ".stryker-tmp/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,8 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import { ALL_TESTS, parallelGlobs } from "./test/projects.js";
+
+// Stryker's sandboxes and reports (npm run mutate) hold copies of the tests: never run those.
+const GENERATED = [...configDefaults.exclude, ".stryker-tmp/**", "reports/**"];
 
 export default defineConfig({
   test: {
@@ -14,6 +17,7 @@ export default defineConfig({
         test: {
           name: "parallel",
           include: parallelGlobs(),
+          exclude: GENERATED,
           // Files share a worker's modules (half the CPU time): projects.test.ts checks they restore timers and mocks.
           isolate: false,
           sequence: { groupOrder: 0 },
@@ -24,7 +28,7 @@ export default defineConfig({
         test: {
           name: "serial",
           include: [ALL_TESTS],
-          exclude: parallelGlobs(),
+          exclude: [...GENERATED, ...parallelGlobs()],
           // Two cores here, and the realtime end-to-end tests measure real sockets with worker
           // threads of their own: these files run one at a time, after the parallel ones.
           fileParallelism: false,

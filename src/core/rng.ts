@@ -35,6 +35,7 @@ export function mulberryOutput(state: number): number {
 
 /** A small object Rng over one 32-bit state (tests, hosts, one-off streams). */
 export class Mulberry32 implements Rng {
+  // Stryker disable next-line BlockStatement: next() adds and truncates with >>> 0, which gives the same state mod 2^32 whether or not the seed was truncated first
   constructor(private state: number) {
     this.state >>>= 0;
   }

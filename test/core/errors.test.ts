@@ -13,6 +13,7 @@ describe("formatCode", () => {
 
   it("rejects what is not a 32-bit integer", () => {
     for (const bad of [1.5, NaN, Infinity, 0x1_0000_0000, -0x8000_0001]) expect(() => formatCode(bad)).toThrow(RangeError);
+    expect(() => formatCode(1.5)).toThrow("not a 32-bit error code: 1.5");
   });
 });
 

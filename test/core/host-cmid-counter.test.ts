@@ -61,6 +61,13 @@ describe("CmidCounter", () => {
     expect(() => new CmidCounter(0)).toThrow(RangeError);
     expect(() => new CmidCounter(2.5)).toThrow(RangeError);
     expect(() => new CmidCounter(5, -1)).toThrow(RangeError);
+    // The words name the setting and the value.
+    expect(() => new CmidCounter(0)).toThrow("CmidCounter: threshold must be an integer >= 1, got 0");
+    expect(() => new CmidCounter(5, Number.NaN)).toThrow("CmidCounter: memoryMs must be >= 0, got NaN");
+    expect(() => new CmidCounter(5, 10, 0)).toThrow("CmidCounter: capacity must be an integer >= 1, got 0");
+    expect(() => new CmidCounter(5, 10, 1.5)).toThrow("CmidCounter: capacity must be an integer >= 1, got 1.5");
+    // The smallest of each is fine: memory 0 (only this instant counts), capacity 1.
+    expect(new CmidCounter(1, 0, 1).capacity).toBe(1);
   });
 
   describe("properties", () => {
@@ -236,6 +243,45 @@ describe("CmidCounter", () => {
             expect(counter.count(30 * DAY_MS + 1)).toBe(0);
           },
         ),
+      );
+    });
+
+    it("agrees with the reference model when ids collide in the lookup table, runs wrapping past its end (backward-shift deletion)", () => {
+      // The table is kept sparse, so random ids rarely share a bucket: build ids that do.
+      // Same sizing as the counter: the smallest power of two >= 16 × (capacity + 1) buckets.
+      const threshold = 2;
+      const slots = 2 * threshold + 1;
+      let bits = 3;
+      while (1 << bits < 16 * slots) bits++;
+      const buckets = 1 << bits;
+      const home = (id: number): number => Math.imul(id, 0x9e3779b1 | 0) >>> (32 - bits);
+      // Four ids homed in each of the last two buckets, the first two, and one in the middle.
+      const wanted = [buckets - 2, buckets - 1, 0, 1, buckets >> 1];
+      const pool: number[] = [];
+      for (const bucket of wanted) {
+        for (let id = 0, found = 0; found < 4; id++) {
+          if (home(id) === bucket) {
+            pool.push(id);
+            found++;
+          }
+        }
+      }
+      fc.assert(
+        fc.property(
+          fc.array(fc.record({ at: fc.nat({ max: pool.length - 1 }), dtMs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 40 })) }), { maxLength: 120 }),
+          (steps) => {
+            const counter = new CmidCounter(threshold, 60);
+            const reference = new Reference(2 * threshold, 60);
+            let t = 0;
+            for (const step of steps) {
+              t += step.dtMs;
+              expect(counter.observe(pool[step.at], t)).toBe(reference.observe(pool[step.at], t));
+              // Every id of every run is still found (or not) after each eviction and expiry.
+              for (const id of pool) expect(counter.has(id, t)).toBe(reference.seen.has(id));
+            }
+          },
+        ),
+        { numRuns: 300 },
       );
     });
   });

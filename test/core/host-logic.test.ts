@@ -139,6 +139,18 @@ describe("KmsHostLogic", () => {
     expect(() => host({ renewalIntervalMs: -5 })).toThrow(RangeError);
   });
 
+  it("refuses a config it cannot serve, naming the setting and the value", () => {
+    expect(() => host({ activationIntervalMs: 0 })).toThrow("KmsHostLogic: activationIntervalMs must be > 0, got 0");
+    expect(() => host({ renewalIntervalMs: -5 })).toThrow("KmsHostLogic: renewalIntervalMs must be > 0, got -5");
+    expect(() => host({ renewalIntervalMs: Infinity })).toThrow("KmsHostLogic: renewalIntervalMs must be > 0, got Infinity");
+    expect(() => host({ activationIntervalMs: Number.NaN })).toThrow("KmsHostLogic: activationIntervalMs must be > 0, got NaN");
+    expect(() => host({ maxClockSkewMs: -1 })).toThrow("KmsHostLogic: maxClockSkewMs must be >= 0, got -1");
+    expect(() => host({ maxClockSkewMs: Number.NaN })).toThrow("KmsHostLogic: maxClockSkewMs must be >= 0, got NaN");
+    expect(() => host({ products: ["windows-client", "visio" as Product] })).toThrow("KmsHostLogic: unknown product visio");
+    // The edges are accepted: no skew allowed at all, the smallest interval.
+    expect(host({ maxClockSkewMs: 0, activationIntervalMs: 1 }).maxClockSkewMs).toBe(0);
+  });
+
   it("decides a renewal exactly like an activation", () => {
     const a = host();
     const b = host();

@@ -157,6 +157,53 @@ describe("ProductBooks and the /dlv report", () => {
   });
 });
 
+describe("ProductBooks exactly", () => {
+  it("files each refusal under its own code, keys sorted, an unknown failure code under none; other products untouched", () => {
+    const books = new ProductBooks(3);
+    const failures = [
+      Code.NotEnabled,
+      Code.HostNotActivated,
+      Code.ProductNotServed,
+      Code.ClockSkew,
+      Code.CountInsufficient,
+      Code.CountInsufficient,
+      0x80070005,
+    ];
+    for (const code of failures) books.count(1, LicenseStatus.Notification, code);
+    books.count(1, LicenseStatus.Licensed, 0);
+    books.count(1, LicenseStatus.OutOfToleranceGrace, 0);
+    books.count(1, LicenseStatus.InitialGrace, 0);
+    books.count(0, LicenseStatus.Licensed, 0);
+    const { dlv, errors } = books.of(1);
+    expect(dlv).toEqual({ total: 10, failed: 7, licensed: 1, initialGrace: 1, outOfToleranceGrace: 1, notification: 7 });
+    expect(Object.entries(errors)).toEqual([
+      ["0xC004F038", 2],
+      ["0xC004F039", 1],
+      ["0xC004F041", 1],
+      ["0xC004F042", 1],
+      ["0xC004F06C", 1],
+    ]);
+    expect(books.requests(1)).toBe(10);
+    expect(books.requests(0)).toBe(1);
+    expect(books.of(0).dlv).toEqual({ ...newHostCounters(), total: 1, licensed: 1 });
+    expect(books.requests(2)).toBe(0);
+    expect(books.of(2)).toEqual({ dlv: newHostCounters(), errors: {} });
+  });
+
+  it("an id outside the catalog is counted nowhere and reads as zero", () => {
+    const books = new ProductBooks(2);
+    for (const id of [-1, 2, 7]) books.count(id, LicenseStatus.Licensed, Code.ClockSkew);
+    for (const id of [-1, 2, 7]) {
+      expect(books.requests(id)).toBe(0);
+      expect(books.of(id)).toEqual({ dlv: newHostCounters(), errors: {} });
+    }
+    expect([0, 1].map((id) => books.requests(id))).toEqual([0, 0]);
+    expect(new ProductBooks(0).requests(0)).toBe(0);
+    expect(() => new ProductBooks(-1)).toThrow("ProductBooks: productCount must be an integer >= 0, got -1");
+    expect(() => new ProductBooks(1.5)).toThrow("ProductBooks: productCount must be an integer >= 0, got 1.5");
+  });
+});
+
 describe("licence rules per product", () => {
   it("a product's validity and graces decide the client's status", () => {
     const rules = { validityMs: 10 * DAY_MS, initialGraceMs: 2 * DAY_MS, outOfToleranceGraceMs: DAY_MS };

@@ -68,6 +68,9 @@ describe("MultiServerQueue", () => {
     expect(() => queue.admit(10, NaN)).toThrow(RangeError);
     expect(() => new MultiServerQueue(0)).toThrow(RangeError);
     expect(() => new MultiServerQueue(1.5)).toThrow(RangeError);
+    expect(() => queue.admit(9, 1)).toThrow("MultiServerQueue: arrival 9 before previous arrival 10");
+    expect(() => queue.admit(10, -1)).toThrow("MultiServerQueue: serviceMs must be >= 0, got -1");
+    expect(() => new MultiServerQueue(0)).toThrow("MultiServerQueue: concurrency must be an integer >= 1, got 0");
   });
 
   describe("properties", () => {
@@ -182,5 +185,38 @@ describe("MultiServerQueue load figures", () => {
     // After the reset nobody waits: a new arrival at a free server does not add to a stale count.
     queue.admit(6, 1);
     expect(queue.peakWaiting).toBe(2);
+  });
+});
+
+describe("MultiServerQueue waiting line", () => {
+  it("counts the peak waiting past its initial room, in arrival order, and drops the ones started", () => {
+    // One server, 1 ms each, 100 arrivals at once: 99 wait, starting 1, 2, … 99 ms later.
+    const queue = new MultiServerQueue(1);
+    const starts: number[] = [];
+    for (let k = 0; k < 100; k++) starts.push(queue.admit(0, 1) - 1);
+    expect(starts).toEqual(Array.from({ length: 100 }, (_, k) => k));
+    expect(queue.peakWaiting).toBe(99);
+    // At 50.5 ms the first 51 have started; a new arrival waits behind the other 49.
+    expect(queue.admit(50.5, 1)).toBe(101);
+    expect(queue.peakWaiting).toBe(99);
+    expect(queue.inServiceAt(50.5)).toBe(1);
+    expect(queue.inServiceAt(101)).toBe(0);
+  });
+
+  it("ring wrap-around: the line grows again after its front moved on", () => {
+    const queue = new MultiServerQueue(1);
+    let t = 0;
+    for (let round = 0; round < 5; round++) {
+      for (let k = 0; k < 40; k++) queue.admit(t, 1);
+      t = queue.nextFreeMs(); // everyone admitted has started or finished by then
+    }
+    expect(queue.peakWaiting).toBe(39);
+    for (let k = 0; k < 70; k++) queue.admit(t, 1);
+    expect(queue.peakWaiting).toBe(69);
+    expect(queue.nextFreeMs()).toBe(t + 70);
+    // The grown line kept the start times: at t + 35.5 the 35 started by then leave, 34 still
+    // wait, and 40 more make 74.
+    for (let k = 0; k < 40; k++) queue.admit(t + 35.5, 1);
+    expect(queue.peakWaiting).toBe(74);
   });
 });

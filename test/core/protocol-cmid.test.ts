@@ -58,6 +58,10 @@ describe("CMIDs", () => {
     expect(() => cmidFromIndex(cmidPrefix(1), 0.5)).toThrow(RangeError);
     expect(() => cmidFromIndex(new Uint8Array(11), 0)).toThrow(RangeError);
     expect(() => cmidFromIndex(cmidPrefix(1), 0, new Uint8Array(17))).toThrow(RangeError);
+    expect(() => cmidFromIndex(cmidPrefix(1), -1)).toThrow("cmidFromIndex: index must be a u32, got -1");
+    expect(() => cmidFromIndex(new Uint8Array(11), 0)).toThrow("cmidFromIndex: prefix must be 12 bytes");
+    expect(() => cmidFromIndex(cmidPrefix(1), 0, new Uint8Array(17))).toThrow("cmidFromIndex: out must be 16 bytes");
+    expect(cmidFromIndex(cmidPrefix(1), 2 ** 32 - 1).length).toBe(CMID_BYTES);
   });
 
   it("an id from another run (or not from kmssim) has no index and is keyed by its hex digits", () => {
@@ -107,6 +111,6 @@ describe("CMIDs", () => {
     for (const bad of ["", "0123", "g".repeat(32), "0".repeat(33), "00000000-0000000000000000-00000000", "00000000-0000-0000-0000-00000000000"]) {
       expect(parseCmid(bad), bad).toBeNull();
     }
-    expect(() => cmidToHex(new Uint8Array(4))).toThrow(RangeError);
+    expect(() => cmidToHex(new Uint8Array(4))).toThrow("cmidToHex: a CMID is 16 bytes, got 4");
   });
 });

@@ -184,35 +184,46 @@ describe("protocol: encoders", () => {
   });
 
   it("throw RangeError for values the wire cannot carry, and for no room", () => {
-    const badRequests: Partial<RequestMessage>[] = [
-      { requestId: -1 },
-      { requestId: 2 ** 32 },
-      { requestId: 1.5 },
-      { cmid: new Uint8Array(15) },
-      { product: "windows-phone" as never },
-      { product: "toString" as never },
-      { clientTimeMs: NaN },
-      { clientTimeMs: Infinity },
-      { renewal: 1 as never },
-      { status: 4 as LicenseStatus },
-      { status: -1 as LicenseStatus },
+    // Each with the words a caller reads: the function, the field and what it got.
+    const badRequests: [Partial<RequestMessage>, string][] = [
+      [{ requestId: -1 }, "encodeRequest: requestId must be an integer 0..4294967295, got -1"],
+      [{ requestId: 2 ** 32 }, "encodeRequest: requestId must be an integer 0..4294967295, got 4294967296"],
+      [{ requestId: 1.5 }, "encodeRequest: requestId must be an integer 0..4294967295, got 1.5"],
+      [{ cmid: new Uint8Array(15) }, "encodeRequest: cmid must be 16 bytes"],
+      [{ product: "windows-phone" as never }, "encodeRequest: product must be a catalog id 0..254, got windows-phone"],
+      [{ product: "toString" as never }, "encodeRequest: product must be a catalog id 0..254, got toString"],
+      [{ product: -1 }, "encodeRequest: product must be a catalog id 0..254, got -1"],
+      [{ product: 255 }, "encodeRequest: product must be a catalog id 0..254, got 255"],
+      [{ clientTimeMs: NaN }, "encodeRequest: clientTimeMs must be finite, got NaN"],
+      [{ clientTimeMs: Infinity }, "encodeRequest: clientTimeMs must be finite, got Infinity"],
+      [{ renewal: 1 as never }, "encodeRequest: renewal must be a boolean"],
+      [{ status: 4 as LicenseStatus }, "encodeRequest: status must be an integer 0..3, got 4"],
+      [{ status: -1 as LicenseStatus }, "encodeRequest: status must be an integer 0..3, got -1"],
     ];
-    for (const bad of badRequests) expect(() => encodeRequest({ ...REQUEST, ...bad }), JSON.stringify(bad)).toThrow(RangeError);
-    const badResponses: Partial<ResponseMessage>[] = [
-      { status: 2 ** 32 },
-      { status: -(2 ** 31) - 1 },
-      { hostId: 0x10000 },
-      { count: -1 },
-      { count: 2 ** 32 },
-      { activationIntervalMs: 0 },
-      { activationIntervalMs: -60_000 },
-      { renewalIntervalMs: Infinity },
-      { renewalIntervalMs: NaN },
+    for (const [bad, message] of badRequests) expect(() => encodeRequest({ ...REQUEST, ...bad }), JSON.stringify(bad)).toThrow(message);
+    const badResponses: [Partial<ResponseMessage>, string][] = [
+      [{ status: 2 ** 32 }, "encodeResponse: status must be a 32-bit code, got 4294967296"],
+      [{ status: -(2 ** 31) - 1 }, "encodeResponse: status must be a 32-bit code, got -2147483649"],
+      [{ status: 0.5 }, "encodeResponse: status must be a 32-bit code, got 0.5"],
+      [{ hostId: 0x10000 }, "encodeResponse: hostId must be an integer 0..65535, got 65536"],
+      [{ count: -1 }, "encodeResponse: count must be an integer 0..4294967295, got -1"],
+      [{ count: 2 ** 32 }, "encodeResponse: count must be an integer 0..4294967295, got 4294967296"],
+      [{ activationIntervalMs: 0 }, "encodeResponse: activationIntervalMs must be finite and > 0, got 0"],
+      [{ activationIntervalMs: -60_000 }, "encodeResponse: activationIntervalMs must be finite and > 0, got -60000"],
+      [{ renewalIntervalMs: Infinity }, "encodeResponse: renewalIntervalMs must be finite and > 0, got Infinity"],
+      [{ renewalIntervalMs: NaN }, "encodeResponse: renewalIntervalMs must be finite and > 0, got NaN"],
     ];
-    for (const bad of badResponses) expect(() => encodeResponse({ ...RESPONSE, ...bad }), JSON.stringify(bad)).toThrow(RangeError);
-    expect(() => encodeReject({ requestId: 0, reason: "NOPE" as never })).toThrow(RangeError);
-    expect(() => encodeRequest(REQUEST, new Uint8Array(38))).toThrow(RangeError);
-    expect(() => encodeRequest(REQUEST, new Uint8Array(40), 2)).toThrow(RangeError);
+    for (const [bad, message] of badResponses) expect(() => encodeResponse({ ...RESPONSE, ...bad }), JSON.stringify(bad)).toThrow(message);
+    // The extremes of each range are carried.
+    expect(() => encodeResponse({ ...RESPONSE, status: -(2 ** 31), hostId: 0xffff, count: 2 ** 32 - 1 })).not.toThrow();
+    expect(() => encodeResponse({ ...RESPONSE, status: 2 ** 32 - 1, count: 0 })).not.toThrow();
+    expect(() => encodeRequest({ ...REQUEST, requestId: 2 ** 32 - 1, product: 254, status: 3 as LicenseStatus })).not.toThrow();
+    expect(() => encodeReject({ requestId: 0, reason: "NOPE" as never })).toThrow("encodeReject: unknown reason NOPE");
+    expect(() => encodeRequest(REQUEST, new Uint8Array(38))).toThrow("encodeRequest: no room for 39 bytes at offset 0 of 38");
+    expect(() => encodeRequest(REQUEST, new Uint8Array(40), 2)).toThrow("encodeRequest: no room for 39 bytes at offset 2 of 40");
+    expect(() => encodeRequest(REQUEST, new Uint8Array(40), -1)).toThrow("encodeRequest: no room for 39 bytes at offset -1 of 40");
+    expect(() => encodeRequest(REQUEST, new Uint8Array(40), 0.5)).toThrow("encodeRequest: no room for 39 bytes at offset 0.5 of 40");
+    expect(encodeRequest(REQUEST, new Uint8Array(40), 1).length).toBe(39);
   });
 });
 

@@ -72,8 +72,16 @@ describe("expectedShares", () => {
     expect(Array.from(out)).toEqual([0, 1, 0, 0, 0]);
   });
 
-  it("rejects a too small `out`", () => {
+  it("rejects a too small `out`, saying by how much; one of exactly the size is fine", () => {
     expect(() => expectedShares("win7", [c(0, 0, 1)], ALL_UP, 3, new Float64Array(2))).toThrow(RangeError);
+    expect(() => expectedShares("win7", [c(0, 0, 1)], ALL_UP, 3, new Float64Array(2))).toThrow("expectedShares: out has 2 slots, need 3");
+    expect(Array.from(expectedShares("win7", [c(0, 0, 1)], ALL_UP, 3, new Float64Array(3)))).toEqual([1, 0, 0]);
+  });
+
+  it("a record naming a negative endpoint is never up, even at the best priority", () => {
+    // Bit -1 of the mask would read bit 31: the range check keeps it out.
+    expect(Array.from(expectedShares("win7", [c(-1, 0, 1), c(0, 5, 1), c(1, 5, 1)], ALL_UP, 2))).toEqual([0.5, 0.5]);
+    expect(Array.from(expectedShares("vista", [c(-1, 0, 1), c(1, 0, 1)], ALL_UP, 2))).toEqual([0, 1]);
   });
 
   it("a record naming an endpoint past the table (a target that appeared mid-run) is never up", () => {

@@ -57,6 +57,16 @@ describe("selectWin7 (RFC 2782)", () => {
     expect(freq[0]).toBe(0);
   });
 
+  it("a zero draw takes a live weight-0 record of the best priority, else the first positive weight", () => {
+    const list = [c(0, 0, 4), c(2, 0, 0), c(3, 5, 0), c(1, 0, 4)];
+    expect(selectWin7(list, 0, new FixedRng([0]))).toBe(2);
+    // Endpoint 2 removed: the weight-0 record of priority 5 is no candidate, the first positive weight is.
+    expect(selectWin7(list, 0b100, new FixedRng([0]))).toBe(0);
+    // No weight-0 record at all: the first positive weight (and the search stays inside the list).
+    expect(selectWin7([c(1, 0, 4), c(0, 0, 4)], 0, new FixedRng([0]))).toBe(1);
+    expect(selectWin7([c(3, 1, 0), c(1, 0, 4), c(0, 0, 4)], 0, new FixedRng([0]))).toBe(1);
+  });
+
   it("chooses uniformly per record when every weight in the priority is 0", () => {
     const list = [c(0, 0, 0), c(1, 0, 0), c(2, 0, 0), c(3, 1, 50)];
     expect(selectWin7(list, 0, new FixedRng([0]))).toBe(0);

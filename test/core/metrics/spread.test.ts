@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { computeSpread } from "../../../src/core/metrics/spread.js";
+import { computeSpread, partsOf, spreadOfCounts } from "../../../src/core/metrics/spread.js";
 
 describe("computeSpread on hand-computed examples", () => {
   it("is perfect when every host got exactly its promise", () => {
@@ -46,6 +46,7 @@ describe("computeSpread on hand-computed examples", () => {
   it("takes typed arrays and rejects arrays of different lengths", () => {
     expect(computeSpread(new Float64Array([0.6, 0.4]), new Float64Array([0.5, 0.5])).cv).toBe(0.2);
     expect(() => computeSpread([1], [0.5, 0.5])).toThrow(RangeError);
+    expect(() => computeSpread([1], [0.5, 0.5])).toThrow("computeSpread: 1 shares but 2 expected shares");
   });
 });
 
@@ -134,5 +135,18 @@ describe("computeSpread properties", () => {
         expect(permuted).toEqual(computeSpread(shares, expected));
       }),
     );
+  });
+});
+
+describe("partsOf and spreadOfCounts", () => {
+  it("turns counts into parts of their whole, all 0 for an empty whole", () => {
+    expect(partsOf([1, 3, 0, 4])).toEqual([0.125, 0.375, 0, 0.5]);
+    expect(partsOf(new Float64Array([0, 0]))).toEqual([0, 0]);
+    expect(partsOf([])).toEqual([]);
+  });
+
+  it("compares request counts with expected counts as parts", () => {
+    expect(spreadOfCounts([60, 40], [50, 50])).toEqual(computeSpread([0.6, 0.4], [0.5, 0.5]));
+    expect(spreadOfCounts([2, 2], [100, 100]).maxShareDeviation).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluateThresholds, resolveMetric } from "../../../src/core/metrics/thresholds.js";
+import { evaluateThresholds, latencyPercentileOf, resolveMetric } from "../../../src/core/metrics/thresholds.js";
 import { knownMetricPaths, validateMetricPath } from "../../../src/results/result-metrics.js";
 import type { ThresholdSpec } from "../../../src/scenario/model.js";
 import { sampleResult } from "../../results/sample-result.js";
@@ -64,12 +64,21 @@ describe("evaluateThresholds", () => {
       { metric: "hosts.kms1.share", op: "gt", value: 0.5 },
     ];
     expect(evaluateThresholds(specs, result).map((t) => t.pass)).toEqual([false, true, false, true, true, true, true]);
+    const other: ThresholdSpec[] = [
+      { metric: "rpc.activation.latencyMs.p99", op: "lte", value: 3 },
+      { metric: "rpc.activation.latencyMs.p99", op: "gte", value: 3.2 },
+      { metric: "rpc.activation.latencyMs.p99", op: "eq", value: 3 },
+      { metric: "rpc.activation.latencyMs.p99", op: "nope" as ThresholdSpec["op"], value: 3.1 },
+    ];
+    expect(evaluateThresholds(other, result).map((t) => t.pass)).toEqual([false, false, false, false]);
   });
 
   it("compares eq with a 1e-9 tolerance", () => {
     const withSum = { x: 0.1 + 0.2 };
     expect(evaluateThresholds([{ metric: "x", op: "eq", value: 0.3 }], withSum)[0].pass).toBe(true);
     expect(evaluateThresholds([{ metric: "x", op: "eq", value: 0.3 + 1e-8 }], withSum)[0].pass).toBe(false);
+    // Exactly the tolerance apart still passes.
+    expect(evaluateThresholds([{ metric: "x", op: "eq", value: 1e-9 }], { x: 0 })[0].pass).toBe(true);
   });
 
   it("reports the actual value, and fails a metric the result lacks", () => {
@@ -156,5 +165,17 @@ describe("validateMetricPath", () => {
       "'rpc.activation.latencyMs' is a group, not a number: add one of mean, p50, p90, p99, p999, max",
     );
     expect(validateMetricPath("hosts", HOSTS)).toBe("'hosts' is a group, not a number: add one of kms1, kms2.branch");
+  });
+});
+
+describe("latencyPercentileOf", () => {
+  it("reads any percentile 0 < p <= 100 of a latency histogram, with the path of the object holding it", () => {
+    expect(latencyPercentileOf("rpc.activation.latencyMs.p95")).toEqual({ prefix: "rpc.activation", percentile: 95 });
+    expect(latencyPercentileOf("dns.latencyMs.p99.9")).toEqual({ prefix: "dns", percentile: 99.9 });
+    expect(latencyPercentileOf("groups.desk.tops.rpc.renewal.latencyMs.p100")).toEqual({ prefix: "groups.desk.tops.rpc.renewal", percentile: 100 });
+    expect(latencyPercentileOf("dns.latencyMs.p0.5")).toEqual({ prefix: "dns", percentile: 0.5 });
+    for (const none of ["dns.latencyMs.p0", "dns.latencyMs.p100.1", "dns.latencyMs.p101", "dns.latencyMs.max", "hosts.a.latencyMs.p50", "xdns.latencyMs.p50"]) {
+      expect(latencyPercentileOf(none), none).toBeNull();
+    }
   });
 });
