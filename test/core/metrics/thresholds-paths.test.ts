@@ -15,6 +15,10 @@ const check = (metric: string, hosts: string[] = ["k"], groups: string[] = ["g1"
   validateMetricPath(SHAPE, metric, hosts, groups, PRODUCTS);
 
 describe("knownMetricPaths", () => {
+  it("lists exactly the numbers of a shape, in the shape's order", () => {
+    expect(knownMetricPaths({ a: "number", b: { c: "number", d: "number" } }, [])).toEqual(["a", "b.c", "b.d"]);
+  });
+
   it("lists one count per product and no group paths when the scenario has no groups", () => {
     const paths = knownMetricPaths(SHAPE, ["k"], undefined, PRODUCTS);
     expect(paths).toContain("hosts.k.count.client-a");
@@ -88,6 +92,10 @@ describe("validateMetricPath messages", () => {
 
   it("says a prefix of a metric name is unknown rather than a group", () => {
     expect(check("dns.latency")).toMatch(/^unknown metric 'dns\.latency'/);
+  });
+
+  it("treats 'groups' as an unknown metric when the scenario has no client groups", () => {
+    expect(validateMetricPath(SHAPE, "groups", ["k"])).toMatch(/^unknown metric 'groups'/);
   });
 
   it("lists the client groups, and names an unknown one", () => {
