@@ -124,14 +124,11 @@ export function forEachClientStrided(plan: FleetPlan, first: number, stride: num
     if (from >= to) return;
     const g = plan.scenario.clients[groupIndex];
     const offsets = bootOffsetsOf(plan.scenario.seed, groupIndex, groupCount, g);
-    if (g.startLicensed === 0) {
-      for (let i = from; i < to; i += stride) visit(i, groupIndex, g.startAtMs + offsets[i - start], NaN, -1);
-      return;
-    }
-    const shares = lastRenewalShares(plan, groupIndex);
+    // Only a group with clients that start licensed needs the shares of their last renewals.
+    const shares = g.startLicensed === 0 ? null : lastRenewalShares(plan, groupIndex);
     for (let i = from; i < to; i += stride) {
       const installedAtMs = g.startAtMs + offsets[i - start];
-      if (!startsLicensed(i - start, g.startLicensed)) {
+      if (shares === null || !startsLicensed(i - start, g.startLicensed)) {
         visit(i, groupIndex, installedAtMs, NaN, -1);
         continue;
       }

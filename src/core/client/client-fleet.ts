@@ -152,14 +152,14 @@ export class ClientFleet {
     out.reset();
     out.kind = ActionKind.Wait;
     out.atMs = installedAtMs;
-    if (!Number.isNaN(renewedAtMs)) this.startLicensed(i, g, renewedAtMs, renewedBy, out);
+    if (!Number.isNaN(renewedAtMs)) this.startLicensed(i, groupIndex, renewedAtMs, renewedBy, out);
     return out;
   }
 
   /** Its validity runs from its last renewal: it is an activated client from the start (noted for the driver's tally). */
-  private startLicensed(i: number, g: ClientGroupConfig, renewedAtMs: number, renewedBy: number, out: ClientAction): void {
-    this.f64[i * F64_PER_RECORD + VALID_UNTIL] = renewedAtMs + (g.license ?? DEFAULT_LICENSE_RULES).validityMs;
-    if (g.hostCaching) this.i8[i * RECORD_BYTES + CACHED_HOST] = renewedBy;
+  private startLicensed(i: number, groupIndex: number, renewedAtMs: number, renewedBy: number, out: ClientAction): void {
+    this.f64[i * F64_PER_RECORD + VALID_UNTIL] = renewedAtMs + this.rulesOf[groupIndex].validityMs;
+    if (this.groups[groupIndex].hostCaching) this.i8[i * RECORD_BYTES + CACHED_HOST] = renewedBy;
     out.notes |= Note.FirstActivation;
   }
 
