@@ -93,7 +93,11 @@ function rpcTable(result: Result, p: Palette, width: number): string[] {
   });
   const table = fitTable([head, ...rows], { width, indent: INDENT, align: ["left", ...Array<"right">(10).fill("right")] });
   if (!timedOut) return table;
-  const legend = `(* at or past the RPC timeout, ${formatDurationShort(timeoutMs! / 1000)}: the requests behind that percentile timed out)`;
+  const timeout = formatDurationShort(timeoutMs! / 1000);
+  // Realtime latency runs from when a request was due: a generator that fell behind adds its send lag.
+  const legend = result.generator?.saturated
+    ? `(* at or past the RPC timeout, ${timeout}: timed out, or waited in this machine before it was sent — the generator fell behind)`
+    : `(* at or past the RPC timeout, ${timeout}: the requests behind that percentile timed out)`;
   return [...table, " ".repeat(INDENT) + p.dim(legend)];
 }
 
