@@ -72,7 +72,20 @@ describe("FrameDecoder: streaming", () => {
     expect(decoder.state).toBe("open");
   });
 
-  it("copies chunks: a caller may reuse its buffer after push", () => {
+  it("reads a whole frame in place until the drain ends; then the caller may reuse its buffer", () => {
+    const two = concat([encodeRequest(REQUEST), encodeRequest({ ...REQUEST, requestId: 10 })]);
+    const chunk = two.slice(0, REQUEST_FRAME_BYTES + 10);
+    const decoder = new FrameDecoder();
+    decoder.push(chunk);
+    expect(decoder.next()).toEqual({ type: MessageType.ActivationRequest, ...REQUEST });
+    expect(decoder.next()).toBeNull();
+    chunk.fill(0);
+    decoder.push(two.slice(REQUEST_FRAME_BYTES + 10));
+    expect(decoder.next()).toEqual({ type: MessageType.ActivationRequest, ...REQUEST, requestId: 10 });
+    expect(decoder.bufferedBytes).toBe(0);
+  });
+
+  it("copies a chunk without a whole frame: a caller may reuse its buffer after push", () => {
     const chunk = encodeRequest(REQUEST);
     const decoder = new FrameDecoder();
     decoder.push(chunk.subarray(0, 10));

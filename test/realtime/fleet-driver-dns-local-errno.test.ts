@@ -30,9 +30,17 @@ clients: [ { name: c, count: 20, bootSpread: 1h } ]
     clock: new CompressedClock(CompressedClock.wallNowMs(), s.timeScale),
     dns: { resolveSrv: (): Promise<SrvLookup> => Promise.reject(dnsError()) },
     rpc: {
-      async call(_t, request: RequestMessage): Promise<ResponseMessage> {
+      call(_t, request: RequestMessage, _timeoutMs, _from, done): void {
         rpcCalls++;
-        return { requestId: request.requestId, status: 0, hostId: 0, count: 50, activationIntervalMs: 7_200_000, renewalIntervalMs: 604_800_000 };
+        const answer: ResponseMessage = {
+          requestId: request.requestId,
+          status: 0,
+          hostId: 0,
+          count: 50,
+          activationIntervalMs: 7_200_000,
+          renewalIntervalMs: 604_800_000,
+        };
+        queueMicrotask(() => done(null, answer));
       },
     },
     endpoints: [null],

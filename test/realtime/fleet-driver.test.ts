@@ -6,6 +6,7 @@ import { RpcCallError, type RpcTarget } from "../../src/realtime/client/rpc-call
 import { CompressedClock } from "../../src/realtime/compressed-clock.js";
 import { FleetDriver, type SrvLookup } from "../../src/realtime/fleet/fleet-driver.js";
 import { scenarioFrom } from "../sim/helpers.js";
+import { fakeRpcPort } from "./rpc-port-fake.js";
 
 // The realtime driver over in-memory ports: no sockets, so what is checked is the
 // driving of the core (clock, due times, DNS mapping, failover), not the network.
@@ -60,22 +61,20 @@ function run(
     },
   };
   let calls = 0;
-  const rpc = {
-    async call(target: RpcTarget, request: RequestMessage): Promise<ResponseMessage> {
-      if (options.outOfFilesAfter !== undefined && ++calls > options.outOfFilesAfter) throw new RpcCallError("LOCAL", "connect EMFILE", "EMFILE");
-      if (target.port === options.deadPort || target.port >= GHOST_PORT_BASE) throw new RpcCallError("REFUSED", "connection refused");
-      served.set(target.port, (served.get(target.port) ?? 0) + 1);
-      if (changed) servedAfterChange.set(target.port, (servedAfterChange.get(target.port) ?? 0) + 1);
-      return {
-        requestId: request.requestId,
-        status: 0,
-        hostId: ports.indexOf(target.port),
-        count: 50,
-        activationIntervalMs: 7_200_000,
-        renewalIntervalMs: 21_600_000,
-      };
-    },
-  };
+  const rpc = fakeRpcPort(async (target: RpcTarget, request: RequestMessage): Promise<ResponseMessage> => {
+    if (options.outOfFilesAfter !== undefined && ++calls > options.outOfFilesAfter) throw new RpcCallError("LOCAL", "connect EMFILE", "EMFILE");
+    if (target.port === options.deadPort || target.port >= GHOST_PORT_BASE) throw new RpcCallError("REFUSED", "connection refused");
+    served.set(target.port, (served.get(target.port) ?? 0) + 1);
+    if (changed) servedAfterChange.set(target.port, (servedAfterChange.get(target.port) ?? 0) + 1);
+    return {
+      requestId: request.requestId,
+      status: 0,
+      hostId: ports.indexOf(target.port),
+      count: 50,
+      activationIntervalMs: 7_200_000,
+      renewalIntervalMs: 21_600_000,
+    };
+  });
   const driver = new FleetDriver({
     plan,
     first: 0,

@@ -10,7 +10,8 @@ vi.mock("../../src/realtime/client/rpc-call.js", async (importOriginal) => {
   const real = await importOriginal<typeof import("../../src/realtime/client/rpc-call.js")>();
   return {
     ...real,
-    callHost: () => Promise.reject(new real.RpcCallError("LOCAL", "connect EMFILE 127.0.0.1:1688 - Local (undefined:undefined)", "EMFILE")),
+    sendRequest: (...args: Parameters<typeof real.sendRequest>) =>
+      setImmediate(() => args[4](new real.RpcCallError("LOCAL", "connect EMFILE 127.0.0.1:1688 - Local (undefined:undefined)", "EMFILE"), null)),
   };
 });
 

@@ -10,6 +10,7 @@ import { CompressedClock } from "../../src/realtime/compressed-clock.js";
 import { FleetDriver, type SrvLookup } from "../../src/realtime/fleet/fleet-driver.js";
 import { mergeLiveRpc } from "../../src/realtime/live-metrics/live-rpc-counts.js";
 import { scenarioFrom } from "../sim/helpers.js";
+import { fakeRpcPort } from "./rpc-port-fake.js";
 
 const PORTS = [4001, 4002];
 const DEAD_PORT = 4002;
@@ -41,23 +42,21 @@ clients: [{ name: c, count: 300, bootSpread: 6h }]
       };
     },
   };
-  const rpc = {
-    async call(target: RpcTarget, request: RequestMessage): Promise<ResponseMessage> {
-      if (target.port === DEAD_PORT) {
-        refused.n++;
-        throw new RpcCallError("REFUSED", "connection refused");
-      }
-      served.set(target.port, (served.get(target.port) ?? 0) + 1);
-      return {
-        requestId: request.requestId,
-        status: 0,
-        hostId: PORTS.indexOf(target.port),
-        count: 50,
-        activationIntervalMs: 7_200_000,
-        renewalIntervalMs: 21_600_000,
-      };
-    },
-  };
+  const rpc = fakeRpcPort(async (target: RpcTarget, request: RequestMessage): Promise<ResponseMessage> => {
+    if (target.port === DEAD_PORT) {
+      refused.n++;
+      throw new RpcCallError("REFUSED", "connection refused");
+    }
+    served.set(target.port, (served.get(target.port) ?? 0) + 1);
+    return {
+      requestId: request.requestId,
+      status: 0,
+      hostId: PORTS.indexOf(target.port),
+      count: 50,
+      activationIntervalMs: 7_200_000,
+      renewalIntervalMs: 21_600_000,
+    };
+  });
   const driver = new FleetDriver({
     plan,
     first: 0,

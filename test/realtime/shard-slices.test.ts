@@ -16,6 +16,7 @@ import { FleetDriver, sourceAddressOf, type SrvLookup } from "../../src/realtime
 import { shardSlices } from "../../src/realtime/fleet/shard-slices.js";
 import { MAX_START_AHEAD_MS, parseStartAt, StartAtError } from "../../src/realtime/start-at.js";
 import { scenarioFrom } from "../sim/helpers.js";
+import { fakeRpcPort } from "./rpc-port-fake.js";
 
 const scenarioWith = (groups: readonly number[], timeScale = 2_000_000) =>
   scenarioFrom(`
@@ -102,12 +103,10 @@ function driverFor(options: { first: number; count: number; stride: number; grou
       };
     },
   };
-  const rpc = {
-    async call(target: RpcTarget, request: RequestMessage, _timeoutMs: number, localAddress?: string): Promise<ResponseMessage> {
-      calls.push({ target, cmid: Buffer.from(request.cmid).toString("hex"), localAddress });
-      return { requestId: request.requestId, status: 0, hostId: target.port - 4001, count: 50, activationIntervalMs: 7_200_000, renewalIntervalMs: 21_600_000 };
-    },
-  };
+  const rpc = fakeRpcPort(async (target: RpcTarget, request: RequestMessage, localAddress?: string): Promise<ResponseMessage> => {
+    calls.push({ target, cmid: Buffer.from(request.cmid).toString("hex"), localAddress });
+    return { requestId: request.requestId, status: 0, hostId: target.port - 4001, count: 50, activationIntervalMs: 7_200_000, renewalIntervalMs: 21_600_000 };
+  });
   const prefix = cmidPrefix(s.seed);
   const driver = new FleetDriver({
     plan,

@@ -38,25 +38,33 @@ export function decodeFrame(bytes: Uint8Array): DecodedFrame {
 
 export type DecoderState = "open" | "ended" | "error";
 
+const NO_BYTES = new Uint8Array(0);
+
 /**
  * Streaming decoder: `push` each chunk as it arrives, then drain with `next()` (or
  * iterate) until it returns null; call `end()` when the stream closes. A bad frame makes
  * `next()` throw a ProtocolError, and from then on the decoder is in the "error" state:
  * `push` and `next` throw that same error again (h11-style: the connection is done).
  * Only the bytes of one unfinished frame stay buffered between drains.
+ *
+ * A chunk that brings a whole frame with nothing buffered is read in place, not copied:
+ * on loopback a frame almost always arrives whole, and a per-connection buffer would be an
+ * off-heap allocation per request. Such a chunk must stay unchanged until the drain that
+ * follows ends (next() returns null) or the next push; what is left of it is copied then.
+ * Any other chunk is copied at once.
  */
 export class FrameDecoder implements Iterable<DecodedFrame> {
-  private buf: Uint8Array;
-  private view: DataView;
+  /** The bytes being read: the decoder's own buffer, or a chunk read in place. */
+  private buf: Uint8Array = NO_BYTES;
+  private view: DataView = new DataView(NO_BYTES.buffer);
+  /** The decoder's own buffer, made the first time bytes must wait for the next chunk. */
+  private owned: Uint8Array | null = null;
   private start = 0;
   private end_ = 0;
   private ended = false;
   private failure: ProtocolError | null = null;
 
-  constructor(initialCapacity = 2 * MAX_FRAME_BYTES) {
-    this.buf = new Uint8Array(Math.max(initialCapacity, MAX_FRAME_BYTES));
-    this.view = new DataView(this.buf.buffer);
-  }
+  constructor(private readonly initialCapacity = 2 * MAX_FRAME_BYTES) {}
 
   get state(): DecoderState {
     return this.failure !== null ? "error" : this.ended ? "ended" : "open";
@@ -72,13 +80,17 @@ export class FrameDecoder implements Iterable<DecodedFrame> {
     return this.end_ - this.start;
   }
 
-  /** Appends a chunk (copied: the caller may reuse it). */
+  /** Appends a chunk (a whole frame is read in place until the drain ends; see the class comment). */
   push(chunk: Uint8Array): void {
     if (this.failure !== null) throw this.failure;
     if (this.ended) throw new Error("FrameDecoder: push after end()");
     if (chunk.length === 0) return;
-    if (this.end_ + chunk.length > this.buf.length) this.makeRoom(chunk.length);
-    this.buf.set(chunk, this.end_);
+    if (this.start === this.end_ && holdsWholeFrame(chunk)) {
+      this.readInPlace(chunk);
+      return;
+    }
+    const own = this.ownBuffer(this.end_ - this.start + chunk.length);
+    own.set(chunk, this.end_);
     this.end_ += chunk.length;
   }
 
@@ -98,7 +110,7 @@ export class FrameDecoder implements Iterable<DecodedFrame> {
       if (available < LENGTH_PREFIX_BYTES + length) return this.partial(available);
       const frame = parseFrame(this.view, this.start + LENGTH_PREFIX_BYTES, length);
       this.start += LENGTH_PREFIX_BYTES + length;
-      if (this.start === this.end_) this.start = this.end_ = 0;
+      if (this.start === this.end_) this.readInPlace(NO_BYTES);
       return frame;
     } catch (err) {
       if (err instanceof ProtocolError) this.failure = err;
@@ -114,22 +126,45 @@ export class FrameDecoder implements Iterable<DecodedFrame> {
     if (this.ended && available > 0) {
       throw new ProtocolError("SHORT_FRAME", `stream ended ${available} bytes into a frame`);
     }
+    // The drain ends: the rest of a chunk read in place must not depend on the caller's bytes.
+    if (available > 0 && this.buf !== this.owned) this.ownBuffer(available);
     return null;
   }
 
-  private makeRoom(extra: number): void {
+  private readInPlace(bytes: Uint8Array): void {
+    this.buf = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.start = 0;
+    this.end_ = bytes.length;
+  }
+
+  /**
+   * Moves the unread bytes to the front of the decoder's own buffer, with room for
+   * `needed` bytes in all, and reads from there on; returns the buffer.
+   */
+  private ownBuffer(needed: number): Uint8Array {
     const live = this.end_ - this.start;
-    if (live + extra <= this.buf.length) {
-      this.buf.copyWithin(0, this.start, this.end_);
-    } else {
-      const grown = new Uint8Array(Math.max(2 * this.buf.length, live + extra));
-      grown.set(this.buf.subarray(this.start, this.end_));
-      this.buf = grown;
-      this.view = new DataView(grown.buffer);
+    let own = this.owned;
+    if (own === null || own.length < needed) {
+      own = new Uint8Array(Math.max(this.initialCapacity, 2 * (own?.length ?? 0), needed));
+      this.owned = own;
     }
+    // copyWithin when the bytes are in the own buffer already (the ranges may overlap).
+    if (this.buf === own) own.copyWithin(0, this.start, this.end_);
+    else own.set(this.buf.subarray(this.start, this.end_));
+    this.buf = own;
+    this.view = new DataView(own.buffer);
     this.start = 0;
     this.end_ = live;
+    return own;
   }
+}
+
+/** Whether `chunk` starts with a whole frame by its length prefix (the prefix is checked when it is read). */
+function holdsWholeFrame(chunk: Uint8Array): boolean {
+  if (chunk.length < LENGTH_PREFIX_BYTES) return false;
+  const length = ((chunk[0] << 24) | (chunk[1] << 16) | (chunk[2] << 8) | chunk[3]) >>> 0;
+  return chunk.length >= LENGTH_PREFIX_BYTES + length;
 }
 
 /** Checks the u32 after-prefix length before any of it is buffered; returns it. */

@@ -20,11 +20,12 @@ import type { GroupTally } from "../../results/group-tally.js";
 import { EventQueue } from "../../queue/event-queue.js";
 import { ExpectedShareLedger } from "../../results/expected-share-ledger.js";
 import { CompressedClock, type ClockTimer } from "../compressed-clock.js";
-import { LOCAL_ERRNO, RpcCallError, type RpcTarget } from "../client/rpc-call.js";
+import { LOCAL_ERRNO, RpcCallError, type RpcDone, type RpcTarget } from "../client/rpc-call.js";
 import { LiveRpcCounts, type LiveRpcWire } from "../live-metrics/live-rpc-counts.js";
 import { LatencyRecorder } from "../../results/latency-recorder.js";
 import { IntervalTally, type IntervalTallyWire } from "../../results/interval-tally.js";
 import { LagWindow } from "../../core/pacing/lag-window.js";
+import { SendWindow } from "../../core/pacing/send-window.js";
 import { connectRule, NotLoopbackError } from "./address-guard.js";
 
 export interface SrvLookup {
@@ -38,7 +39,8 @@ export interface DnsPort {
 }
 
 export interface RpcPort {
-  call(target: RpcTarget, request: RequestMessage, timeoutMs: number, localAddress?: string): Promise<ResponseMessage>;
+  /** Sends one request; `done` is called once, later (never before call returns). A callback, not a promise: one fewer allocation chain per request. */
+  call(target: RpcTarget, request: RequestMessage, timeoutMs: number, localAddress: string | undefined, done: RpcDone): void;
 }
 
 /**
@@ -68,6 +70,8 @@ export interface FleetDriverOptions {
   /** Where each endpoint listens (pinned clients use it; DNS answers may override). */
   endpoints: readonly (RpcTarget | null)[];
   cmidPrefix: Uint8Array;
+  /** Young open requests and queries past which due steps wait (core/pacing/send-window); default SEND_WINDOW. */
+  sendWindow?: number;
 }
 
 /** Running counts for the live status line. */
@@ -146,6 +150,15 @@ export interface SliceAtSample {
 /** A request that leaves this much after it was due is late: the generator, not the host, is slow. */
 export const LATE_SEND_MS = 100;
 
+/**
+ * Open requests and queries per slice past which due steps wait their turn. Far above what
+ * an unsaturated run keeps open (rate × round trip: tens), so it binds only when the
+ * generator has fallen behind anyway; then it keeps the slice near its best rate.
+ */
+export const SEND_WINDOW = 256;
+/** A request open longer than this stops holding a place in the window (a hung host's). */
+export const SEND_WINDOW_YOUNG_MS = 250;
+
 const NO_HOST = -1;
 const END_GRACE_MS = 1000;
 
@@ -185,6 +198,9 @@ export class FleetDriver implements AnswerBook {
   private nextRequestId = 1;
   private readonly sendLag = new LatencyRecorder();
   private readonly lagWindow = new LagWindow();
+  private readonly sendWindow: SendWindow;
+  /** The pump stopped because the send window was full: the next close wakes it. */
+  private heldByWindow = false;
   private lateSends = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly atSamples: SliceAtSample[] = [];
@@ -222,6 +238,7 @@ export class FleetDriver implements AnswerBook {
     this.live = new LiveRpcCounts(plan.dns.endpoints.length);
     this.ledger = new ExpectedShareLedger(plan.contexts, plan.dns.endpoints.length);
     this.mayConnect = connectRule(options.allowAddress ?? []);
+    this.sendWindow = new SendWindow(options.sendWindow ?? SEND_WINDOW, SEND_WINDOW_YOUNG_MS);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     // RNG stream, CMID, source address and boot time follow the global index: a client is
     // the same client however the fleet is cut into shards and slices.
@@ -326,12 +343,29 @@ export class FleetDriver implements AnswerBook {
     return Math.max(sentLagMs, CompressedClock.wallNowMs() - this.clock.wallAtMs(dueSim));
   }
 
-  /** A request or query leaves now for a step due at `dueWallMs`: how late, for the generator's own numbers. */
-  private noteSend(dueWallMs: number): void {
-    const lagMs = CompressedClock.wallNowMs() - dueWallMs;
+  /**
+   * A request or query leaves now for a step due at `dueWallMs`: how late, for the
+   * generator's own numbers. Returns its place in the send window.
+   */
+  private startOp(dueWallMs: number): number {
+    const nowWallMs = CompressedClock.wallNowMs();
+    const lagMs = nowWallMs - dueWallMs;
     this.sendLag.recordMs(lagMs);
     this.lagWindow.record(lagMs);
     if (lagMs > LATE_SEND_MS) this.lateSends++;
+    this.inFlightOps++;
+    return this.sendWindow.open(nowWallMs);
+  }
+
+  /** A request or query ended: its place frees; a pump held by the window runs again soon. */
+  private endOp(token: number): void {
+    this.inFlightOps--;
+    this.sendWindow.close(token);
+    // Resume below three quarters full: one pump turn sends a batch, not one step per answer.
+    if (!this.heldByWindow || this.sendWindow.young > (this.sendWindow.capacity * 3) / 4) return;
+    this.heldByWindow = false;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.pump(), 0);
   }
 
   totals(): FleetSliceTotals {
@@ -389,10 +423,16 @@ export class FleetDriver implements AnswerBook {
       this.maybeDone();
       return;
     }
+    const nowWallMs = CompressedClock.wallNowMs();
+    this.heldByWindow = false;
     // Bounded per turn so sockets and other timers get their share of the event loop.
     for (let budget = 2000; budget > 0 && this.queue.size > 0; budget--) {
       const dueSim = this.queue.peekTime();
       if (dueSim > nowSim || dueSim > durationMs) break;
+      if (!this.sendWindow.hasRoom(nowWallMs)) {
+        this.heldByWindow = true;
+        break;
+      }
       const i = this.queue.pop();
       this.dueWallMs[i] = this.clock.wallAtMs(dueSim);
       this.dueSimMs[i] = dueSim;
@@ -403,7 +443,12 @@ export class FleetDriver implements AnswerBook {
       // Re-check at least every 200 ms of wall time (the clock drives, not the timer).
       // Steps due before the end still run when the loop is behind, even past the end:
       // a late request is sent late and its latency shows it (no coordinated omission).
-      const delay = next <= nowSim ? 0 : Math.min(200, this.clock.wallDelayUntilMs(next));
+      // Held by the window: an answer wakes the pump, or else the oldest open request ageing out.
+      const delay = this.heldByWindow
+        ? Math.min(200, Math.max(1, this.sendWindow.nextAgeOutMs() - nowWallMs))
+        : next <= nowSim
+          ? 0
+          : Math.min(200, this.clock.wallDelayUntilMs(next));
       this.timer = setTimeout(() => this.pump(), delay);
     } else if (nowSim < durationMs) {
       this.timer = setTimeout(() => this.pump(), Math.min(200, this.clock.wallDelayUntilMs(durationMs)));
@@ -462,14 +507,13 @@ export class FleetDriver implements AnswerBook {
 
   private queryDns(i: number, domainId: number): void {
     this.tally.sentDns(this.fleet.group(i));
-    this.inFlightOps++;
     const dueWallMs = this.dueWallMs[i];
-    this.noteSend(dueWallMs);
+    const token = this.startOp(dueWallMs);
     this.options.dns
       .resolveSrv(this.plan.dns.domains[domainId])
       .then(
         (lookup) => {
-          this.inFlightOps--;
+          this.endOp(token);
           this.tally.recordDns(this.fleet.group(i), lookup.records.length > 0 ? 0 : Code.DnsNameDoesNotExist, CompressedClock.wallNowMs() - dueWallMs);
           const answerId = this.answerIdFor(domainId, this.candidatesFrom(lookup, domainId));
           this.promise(domainId, this.answers[answerId]);
@@ -478,7 +522,7 @@ export class FleetDriver implements AnswerBook {
           this.apply(i, this.fleet.onDnsAnswer(i, now, answerId, this.plan.scenario.dns.ttlMs, this.rngs[i], this.action));
         },
         (err: unknown) => {
-          this.inFlightOps--;
+          this.endOp(token);
           // Out of descriptors or ports for the resolver: the run is no longer measuring DNS.
           const errno = localErrnoOf(err);
           if (errno !== null) return this.hitLocalLimit(errno);
@@ -552,7 +596,6 @@ export class FleetDriver implements AnswerBook {
     const nowSim = this.coreNowMs(i);
     const group = this.plan.groups[groupIndex];
     const dueWallMs = this.dueWallMs[i];
-    this.noteSend(dueWallMs);
     const request: RequestMessage = {
       requestId: this.nextRequestId,
       cmid: cmidFromIndex(this.options.cmidPrefix, this.globalIndex(i)),
@@ -564,46 +607,49 @@ export class FleetDriver implements AnswerBook {
       status: this.fleet.statusAt(i, nowSim),
     };
     this.nextRequestId = (this.nextRequestId % 0xffffffff) + 1;
-    this.inFlightOps++;
-    const call =
-      target === null
-        ? Promise.reject(new Error("no address"))
-        : this.options.rpc.call(target, request, this.plan.scenario.network.rpcTimeoutMs, sourceAddressOf(this.globalIndex(i)));
-    call
-      .then(
-        (response) => {
-          this.inFlightOps--;
-          const latencyMs = CompressedClock.wallNowMs() - dueWallMs;
-          this.tally.recordRpc(groupIndex, renewal, response.status, latencyMs);
-          this.interval.record(renewal, host, response.status, latencyMs);
-          this.live.record(renewal, host, response.status, latencyMs);
-          if (host !== NO_HOST) this.answeredBy[host]++;
-          this.ledger.charge(this.contextOf[i]);
-          const intervals = hostAnswerIntervals(this.plan, host, this.fleet.group(i));
-          const view = this.replyView;
-          view.status = response.status;
-          view.activationIntervalMs = intervals.activationIntervalMs;
-          view.renewalIntervalMs = intervals.renewalIntervalMs;
-          this.apply(i, this.fleet.onRpcAnswer(i, this.coreNowMs(i), view, this.action));
-        },
-        (err: unknown) => {
-          this.inFlightOps--;
-          // Out of descriptors or ports here: the run is no longer measuring the hosts.
-          if (err instanceof RpcCallError && err.code === "LOCAL") return this.hitLocalLimit(err.errno ?? "EMFILE");
-          if (target === null || (err instanceof RpcCallError && err.code === "REFUSED")) this.refusedBy[host]++;
-          else if (err instanceof RpcCallError && (err.code === "RESET" || err.code === "CLOSED")) this.resetBy[host]++;
-          else if (err instanceof RpcCallError && err.code === "TIMEOUT") this.timedOutBy[host]++;
-          const latencyMs = CompressedClock.wallNowMs() - dueWallMs;
-          this.tally.recordRpc(groupIndex, renewal, Code.RpcServerUnavailable, latencyMs);
-          this.interval.record(renewal, host, Code.RpcServerUnavailable, latencyMs);
-          this.live.record(renewal, host, Code.RpcServerUnavailable, latencyMs);
-          const now = this.coreNowMs(i);
-          this.markDueNow(i, now);
-          this.apply(i, this.fleet.onRpcUnreachable(i, now, this.rngs[i], this.action));
-        },
-      )
-      .catch((err: unknown) => this.fail(err))
-      .finally(() => this.maybeDone());
+    const token = this.startOp(dueWallMs);
+    const done: RpcDone = (error, response) => {
+      try {
+        this.endOp(token);
+        if (error === null) this.onAnswer(i, host, groupIndex, renewal, dueWallMs, response!);
+        else this.onNoAnswer(i, host, target, groupIndex, renewal, dueWallMs, error);
+      } catch (err) {
+        this.fail(err);
+      }
+      this.maybeDone();
+    };
+    if (target === null) queueMicrotask(() => done(new RpcCallError("NO_ADDRESS", "no address"), null));
+    else this.options.rpc.call(target, request, this.plan.scenario.network.rpcTimeoutMs, sourceAddressOf(this.globalIndex(i)), done);
+  }
+
+  private onAnswer(i: number, host: number, groupIndex: number, renewal: boolean, dueWallMs: number, response: ResponseMessage): void {
+    const latencyMs = CompressedClock.wallNowMs() - dueWallMs;
+    this.tally.recordRpc(groupIndex, renewal, response.status, latencyMs);
+    this.interval.record(renewal, host, response.status, latencyMs);
+    this.live.record(renewal, host, response.status, latencyMs);
+    if (host !== NO_HOST) this.answeredBy[host]++;
+    this.ledger.charge(this.contextOf[i]);
+    const intervals = hostAnswerIntervals(this.plan, host, groupIndex);
+    const view = this.replyView;
+    view.status = response.status;
+    view.activationIntervalMs = intervals.activationIntervalMs;
+    view.renewalIntervalMs = intervals.renewalIntervalMs;
+    this.apply(i, this.fleet.onRpcAnswer(i, this.coreNowMs(i), view, this.action));
+  }
+
+  private onNoAnswer(i: number, host: number, target: RpcTarget | null, groupIndex: number, renewal: boolean, dueWallMs: number, err: RpcCallError): void {
+    // Out of descriptors or ports here: the run is no longer measuring the hosts.
+    if (err.code === "LOCAL") return this.hitLocalLimit(err.errno ?? "EMFILE");
+    if (target === null || err.code === "REFUSED") this.refusedBy[host]++;
+    else if (err.code === "RESET" || err.code === "CLOSED") this.resetBy[host]++;
+    else if (err.code === "TIMEOUT") this.timedOutBy[host]++;
+    const latencyMs = CompressedClock.wallNowMs() - dueWallMs;
+    this.tally.recordRpc(groupIndex, renewal, Code.RpcServerUnavailable, latencyMs);
+    this.interval.record(renewal, host, Code.RpcServerUnavailable, latencyMs);
+    this.live.record(renewal, host, Code.RpcServerUnavailable, latencyMs);
+    const now = this.coreNowMs(i);
+    this.markDueNow(i, now);
+    this.apply(i, this.fleet.onRpcUnreachable(i, now, this.rngs[i], this.action));
   }
 }
 

@@ -3,7 +3,7 @@
 
 import { deriveSeed, Mulberry32 } from "../../core/rng.js";
 import { planFleet } from "../../fleet-plan/fleet-plan.js";
-import { callHost } from "../client/rpc-call.js";
+import { sendRequest } from "../client/rpc-call.js";
 import { CompressedClock } from "../compressed-clock.js";
 import { SrvResolver } from "../../dns/resolver.js";
 import { FleetDriver } from "./fleet-driver.js";
@@ -33,7 +33,7 @@ export function createSlice(setup: SliceSetup): { driver: FleetDriver; close: ()
     allowAddress: setup.allowAddress,
     clock,
     dns: resolver,
-    rpc: { call: callHost },
+    rpc: { call: sendRequest },
     endpoints: setup.endpoints,
     cmidPrefix: setup.cmidPrefix,
   });
