@@ -10,11 +10,11 @@ import { fakeRpcPort } from "./rpc-port-fake.js";
 
 // The realtime driver over in-memory ports: no sockets, so what is checked is the
 // driving of the core (clock, due times, DNS mapping, failover), not the network.
-const scenario = (extra = "", clients = "clients: [{ name: c, count: 400, bootSpread: 6h }]") =>
+const scenario = (extra = "", clients = "clients: [{ name: c, count: 400, bootSpread: 6h }]", timeScale = 2_000_000) =>
   scenarioFrom(`
 mode: realtime
 duration: 2d
-timeScale: 2000000
+timeScale: ${timeScale}
 hosts:
   - { name: a, weight: 300, renewalInterval: 6h }
   - { name: b, weight: 100, renewalInterval: 6h }
@@ -25,9 +25,21 @@ ${extra}`);
 const GHOST_PORT_BASE = 5000;
 
 function run(
-  options: { deadPort?: number; extra?: string; clients?: string; recordsAfter?: (lookups: number) => number; ghosts?: number; outOfFilesAfter?: number } = {},
+  options: {
+    deadPort?: number;
+    extra?: string;
+    clients?: string;
+    recordsAfter?: (lookups: number) => number;
+    ghosts?: number;
+    timeScale?: number;
+    outOfFilesAfter?: number;
+    sendWindow?: number;
+    sendWindowYoungMs?: number;
+    /** Wall ms before the port answers; null: it never does (a hung host: the client times out). */
+    answerAfterMs?: (port: number) => number | null;
+  } = {},
 ) {
-  const s = scenario(options.extra, options.clients);
+  const s = scenario(options.extra, options.clients, options.timeScale);
   let lookups = 0;
   let changed = false;
   const servedAfterChange = new Map<number, number>();
@@ -61,8 +73,16 @@ function run(
     },
   };
   let calls = 0;
+  const open = { now: 0, most: 0 };
   const rpc = fakeRpcPort(async (target: RpcTarget, request: RequestMessage): Promise<ResponseMessage> => {
     if (options.outOfFilesAfter !== undefined && ++calls > options.outOfFilesAfter) throw new RpcCallError("LOCAL", "connect EMFILE", "EMFILE");
+    if (options.answerAfterMs !== undefined) {
+      const afterMs = options.answerAfterMs(target.port);
+      open.most = Math.max(open.most, ++open.now);
+      await new Promise((resolve) => setTimeout(resolve, afterMs ?? s.network.rpcTimeoutMs));
+      open.now--;
+      if (afterMs === null) throw new RpcCallError("TIMEOUT", "no answer");
+    }
     if (target.port === options.deadPort || target.port >= GHOST_PORT_BASE) throw new RpcCallError("REFUSED", "connection refused");
     served.set(target.port, (served.get(target.port) ?? 0) + 1);
     if (changed) servedAfterChange.set(target.port, (servedAfterChange.get(target.port) ?? 0) + 1);
@@ -84,9 +104,44 @@ function run(
     rpc,
     endpoints: [null, null],
     cmidPrefix: cmidPrefix(s.seed),
+    sendWindow: options.sendWindow,
+    sendWindowYoungMs: options.sendWindowYoungMs,
   });
-  return { driver, served, servedAfterChange, ports, lookups: () => lookups };
+  return { driver, served, servedAfterChange, ports, lookups: () => lookups, mostOpen: () => open.most };
 }
+
+describe("realtime fleet driver: the send window", () => {
+  // At 2,000,000× the whole fleet is overdue at once: without the window every request would be open together.
+  it("keeps at most the window's requests open when the slice is behind, and every client still activates", async () => {
+    const { driver, mostOpen } = run({ sendWindow: 8, answerAfterMs: () => 2 });
+    await driver.run();
+    expect(driver.totals().activatedClients).toBe(400);
+    expect(mostOpen()).toBeGreaterThan(1);
+    expect(mostOpen()).toBeLessThanOrEqual(8);
+  }, 60_000);
+
+  it("does not let a hung host starve the others: its open requests age out of the window", async () => {
+    // a (3 of 4 first choices) never answers; rpcTimeout 1 s; the 2 days last 2.9 s of wall
+    // time, all of it overdue. A window of 4 whose places were held until the timeout would
+    // start about 4 requests a second: the run would end with most clients never tried.
+    const hung = (youngMs: number) =>
+      run({
+        sendWindow: 4,
+        sendWindowYoungMs: youngMs,
+        timeScale: 60_000,
+        clients: "clients: [{ name: c, count: 400, bootSpread: 1h }]",
+        extra: "network: { rpcTimeout: 1s }",
+        answerAfterMs: (port) => (port === 4001 ? null : 1),
+      });
+    const ageing = hung(10);
+    await ageing.driver.run();
+    expect(ageing.driver.totals().activatedClients).toBe(400);
+    expect(ageing.driver.totals().timedOutBy[0]).toBeGreaterThan(200);
+    const holding = hung(60_000);
+    await holding.driver.run();
+    expect(holding.driver.totals().activatedClients).toBeLessThan(100);
+  }, 60_000);
+});
 
 describe("realtime fleet driver over in-memory ports", () => {
   // At this time scale the whole run is 86 ms of wall time, so the pump is always behind:

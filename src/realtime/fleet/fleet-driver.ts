@@ -72,6 +72,8 @@ export interface FleetDriverOptions {
   cmidPrefix: Uint8Array;
   /** Young open requests and queries past which due steps wait (core/pacing/send-window); default SEND_WINDOW. */
   sendWindow?: number;
+  /** How long an open request holds its place in the window; default SEND_WINDOW_YOUNG_MS. */
+  sendWindowYoungMs?: number;
 }
 
 /** Running counts for the live status line. */
@@ -238,7 +240,7 @@ export class FleetDriver implements AnswerBook {
     this.live = new LiveRpcCounts(plan.dns.endpoints.length);
     this.ledger = new ExpectedShareLedger(plan.contexts, plan.dns.endpoints.length);
     this.mayConnect = connectRule(options.allowAddress ?? []);
-    this.sendWindow = new SendWindow(options.sendWindow ?? SEND_WINDOW, SEND_WINDOW_YOUNG_MS);
+    this.sendWindow = new SendWindow(options.sendWindow ?? SEND_WINDOW, options.sendWindowYoungMs ?? SEND_WINDOW_YOUNG_MS);
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     // RNG stream, CMID, source address and boot time follow the global index: a client is
     // the same client however the fleet is cut into shards and slices.
