@@ -9,6 +9,8 @@ describe("formatCode", () => {
     expect(formatCode(0)).toBe("0x00000000");
     expect(formatCode(0x6ba)).toBe("0x000006BA");
     expect(formatCode(-1073418184)).toBe("0xC004F038"); // signed HRESULT
+    expect(formatCode(-0x8000_0000)).toBe("0x80000000"); // the lowest int32
+    expect(formatCode(0xffff_ffff)).toBe("0xFFFFFFFF");
   });
 
   it("rejects what is not a 32-bit integer", () => {
@@ -38,9 +40,12 @@ describe("parseCode", () => {
     expect(parseCode(text)).toBe(code);
   });
 
-  it.each(["", "0x", "0x123456789", "C004F0381", "xyz", "-2147483649", "4294967296", "1.5", "0x-1", "--5", "+5", "0xG"])("rejects %j", (text) => {
-    expect(parseCode(text)).toBeNull();
-  });
+  it.each(["", "0x", "0x123456789", "C004F0381", "xyz", "-2147483649", "4294967296", "1.5", "0x-1", "--5", "+5", "0xG", "-0x5", "10x5", "code 0xC004F038"])(
+    "rejects %j",
+    (text) => {
+      expect(parseCode(text)).toBeNull();
+    },
+  );
 
   describe("properties", () => {
     const uint32 = fc.integer({ min: 0, max: 0xffff_ffff });
@@ -157,6 +162,34 @@ describe("renderExplanation", () => {
       expect(words(text)).toEqual(expect.arrayContaining(words(e.meaning)));
       expect(words(text)).toEqual(expect.arrayContaining(words(e.remedy)));
     }
+  });
+
+  it("puts a blank line before each heading and indents both texts by two spaces", () => {
+    const e = explainCode(Code.NoHostReachable)!;
+    const lines = renderExplanation(e).split("\n");
+    const toDo = lines.indexOf("What to do:");
+    expect(lines[toDo - 1]).toBe("");
+    expect(lines.slice(4, toDo - 1).every((line) => line.startsWith("  ") && line[2] !== " ")).toBe(true);
+    expect(lines.slice(toDo + 1).length).toBeGreaterThan(0);
+    expect(lines.slice(toDo + 1).every((line) => line.startsWith("  ") && line[2] !== " ")).toBe(true);
+  });
+
+  it("fills a line up to 76 columns of text (78 with the indent), and no further", () => {
+    const e = explainCode(Code.CountInsufficient)!;
+    const tenLetters = "abcdefghij";
+    const seventySix = Array<string>(7).fill(tenLetters).join(" "); // 7 × 10 + 6 spaces
+    const meaningLines = (meaning: string) => {
+      const lines = renderExplanation({ ...e, meaning }).split("\n");
+      return lines.slice(4, lines.indexOf("What to do:") - 1);
+    };
+    expect(meaningLines(seventySix)).toEqual(["  " + seventySix]);
+    expect(meaningLines(seventySix + " x")).toEqual(["  " + seventySix, "  x"]);
+  });
+
+  it("reads any run of whitespace in a text as one space, and makes no line of a text with no words", () => {
+    const e = explainCode(Code.CountInsufficient)!;
+    const text = renderExplanation({ ...e, meaning: "  The host\n  answered. ", remedy: " \n " });
+    expect(text.split("\n").slice(3)).toEqual(["What it means:", "  The host answered.", "", "What to do:"]);
   });
 
   it("looks like this for 0xC004F038", () => {

@@ -57,6 +57,17 @@ describe("CmidCounter", () => {
     expect(counter.count(1101)).toBe(0);
   });
 
+  it("keeps as many ids as the largest cache a scenario allows (100,000), evicting the oldest beyond it", () => {
+    const counter = new CmidCounter(50_000, CMID_MEMORY_MS, 100_000);
+    let counted = 0;
+    for (let id = 0; id < 100_000; id++) if (counter.observe(id, 0) === id + 1) counted++;
+    expect(counted).toBe(100_000);
+    expect(counter.observe(100_000, 1)).toBe(100_000);
+    expect(counter.has(0, 1)).toBe(false);
+    expect(counter.has(1, 1)).toBe(true);
+    expect(counter.has(100_000, 1)).toBe(true);
+  });
+
   it("rejects a bad threshold or memory", () => {
     expect(() => new CmidCounter(0)).toThrow(RangeError);
     expect(() => new CmidCounter(2.5)).toThrow(RangeError);

@@ -57,7 +57,39 @@ describe("HostLifecycle", () => {
   it("admits by state: up serves, hung holds, anything without a listener refuses", () => {
     const admission = (s: HostLifeState): string => new HostLifecycle(0, s).admission;
     expect(STATES.map(admission)).toEqual(["refuse", "serve", "hold", "refuse", "refuse"]);
-    expect(new HostLifecycle(0, "stopped").reportedState).toBe("up");
+  });
+
+  it("reports each state as itself in a result, except a stopped listener, which reads up", () => {
+    expect(STATES.map((s) => new HostLifecycle(0, s).reportedState)).toEqual(["up", "up", "hung", "down", "decommissioned"]);
+  });
+
+  it("takes each scenario host action as the event of that name, slow with its service time", () => {
+    const event = (action: "crash" | "hang" | "slow" | "recover" | "decommission", serviceTimeMs: number | null = null) =>
+      lifeEventOf({ atMs: 0, kind: "host", host: "h", action, serviceTimeMs });
+    for (const action of FAULTS) expect(event(action)).toEqual({ kind: action });
+    expect(event("slow", 40)).toEqual({ kind: "slow", serviceTimeMs: 40 });
+    expect(event("slow")).toEqual({ kind: "slow", serviceTimeMs: null });
+  });
+
+  it("allows an event exactly where the table has it: start only when stopped, and one not allowed changes nothing", () => {
+    const kindsOf: HostLifeEvent[] = [
+      ...FAULTS.map((kind) => ({ kind })),
+      { kind: "start" },
+      { kind: "stop" },
+      { kind: "listen-failed" },
+      { kind: "slow", serviceTimeMs: 1 },
+    ];
+    for (const from of STATES) {
+      for (const event of kindsOf) {
+        const life = new HostLifecycle(20, from);
+        expect(life.allows(event.kind), `${event.kind} in ${from}`).toBe(HOST_TRANSITIONS[from][event.kind] !== undefined);
+        if (life.allows(event.kind)) continue;
+        expect(life.apply(event)).toEqual([]);
+        expect(life.state).toBe(from);
+      }
+    }
+    expect(STATES.filter((s) => new HostLifecycle(0, s).allows("start"))).toEqual(["stopped"]);
+    expect(STATES.filter((s) => new HostLifecycle(0, s).allows("crash"))).toEqual(["up", "hung"]);
   });
 
   it("lists every event a state allows, and only states it knows", () => {

@@ -22,12 +22,12 @@ const LAB: ProductRules = {
 const CATALOG = [...BUILT_IN_PRODUCTS, LAB];
 const LAB_ID = 3;
 
-function host(products: string[], extra: { activated?: boolean; maxClockSkewMs?: number } = {}): KmsHostLogic {
+function host(products: string[], extra: { activated?: boolean; kmsEnabled?: boolean; maxClockSkewMs?: number } = {}): KmsHostLogic {
   return new KmsHostLogic({
     products,
     catalog: CATALOG,
     activated: extra.activated ?? true,
-    kmsEnabled: true,
+    kmsEnabled: extra.kmsEnabled ?? true,
     activationIntervalMs: null,
     renewalIntervalMs: null,
     maxClockSkewMs: extra.maxClockSkewMs,
@@ -134,6 +134,18 @@ describe("ProductBooks and the /dlv report", () => {
     ]);
     expect(report[2].activationId).toBe(LAB.activationId);
     expect(hostProductTotals(host(["lab"], { activated: false }), books, NOW)[0].licenseStatus).toBe("notActivated");
+  });
+
+  it("a host with KMS turned off reports kmsNotEnabled for every product it lists, before any other reason", () => {
+    const books = new ProductBooks(CATALOG.length);
+    books.count(2, LicenseStatus.InitialGrace, Code.NotEnabled);
+    for (const activated of [true, false]) {
+      const report = hostProductTotals(host(["lab"], { activated, kmsEnabled: false }), books, NOW);
+      expect(report.map((p) => [p.name, p.licenseStatus])).toEqual([
+        ["office-2010", "kmsNotEnabled"],
+        ["lab", "kmsNotEnabled"],
+      ]);
+    }
   });
 
   it("adds up to the host's own /dlv counters, for any requests (property)", () => {

@@ -35,7 +35,10 @@ const jobsArb = fc.array(
 describe("MultiServerQueue", () => {
   it("serves at once while a server is free, then queues first come first served", () => {
     const queue = new MultiServerQueue(2);
+    expect(queue.lastStartMs).toBe(-Infinity);
+    expect(queue.nextFreeMs()).toBe(-Infinity); // both idle
     expect(queue.admit(0, 10)).toBe(10);
+    expect(queue.nextFreeMs()).toBe(-Infinity); // one still idle
     expect(queue.admit(1, 10)).toBe(11);
     expect(queue.admit(2, 10)).toBe(20); // waits for the first server
     expect(queue.lastStartMs).toBe(10);
@@ -45,6 +48,29 @@ describe("MultiServerQueue", () => {
     expect(queue.inServiceAt(12)).toBe(1);
     expect(queue.inServiceAt(20)).toBe(0);
     expect(queue.nextFreeMs()).toBe(12);
+  });
+
+  it("a server free exactly at an arrival is idle then: the request starts at once and the other server stays free", () => {
+    const queue = new MultiServerQueue(2);
+    queue.admit(0, 10);
+    expect(queue.admit(10, 5)).toBe(15);
+    expect(queue.nextFreeMs()).toBe(-Infinity);
+    expect(queue.inServiceAt(10)).toBe(1);
+  });
+
+  it("matches the multi-server Lindley recursion: each request starts at max(arrival, earliest free server)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), jobsArb, (c, jobs) => {
+        const freeAt = Array<number>(c).fill(-Infinity);
+        const { served } = run(c, jobs);
+        for (const job of served) {
+          const earliest = freeAt.indexOf(Math.min(...freeAt));
+          expect(job.startMs).toBe(Math.max(job.arrivalMs, freeAt[earliest]));
+          freeAt[earliest] = job.startMs + job.serviceMs;
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("reset drops all work: every server is free from the crash time", () => {
@@ -172,6 +198,25 @@ describe("MultiServerQueue load figures", () => {
     );
   });
 
+  it("busyMsUntil counts each server's work once after servers freed up and were taken again", () => {
+    // Three servers busy until 5, 6 and 20; at 10 two are free and one takes a 1 ms request.
+    const queue = new MultiServerQueue(3);
+    for (const serviceMs of [5, 6, 20]) queue.admit(0, serviceMs);
+    queue.admit(10, 1);
+    expect(queue.busyMsUntil(10)).toBe(5 + 6 + 10);
+    expect(queue.inServiceAt(10)).toBe(2);
+    expect(queue.busyMsUntil(30)).toBe(5 + 6 + 20 + 1);
+  });
+
+  it("a request that starts at the moment another arrives no longer waits", () => {
+    const queue = new MultiServerQueue(1);
+    queue.admit(0, 10);
+    queue.admit(0, 10); // waits, starts at 10
+    expect(queue.peakWaiting).toBe(1);
+    queue.admit(10, 10); // the second starts now: only this one waits
+    expect(queue.peakWaiting).toBe(1);
+  });
+
   it("a reset drops the work not done and the waiting requests", () => {
     const queue = new MultiServerQueue(1);
     queue.admit(0, 10);
@@ -201,6 +246,18 @@ describe("MultiServerQueue waiting line", () => {
     expect(queue.peakWaiting).toBe(99);
     expect(queue.inServiceAt(50.5)).toBe(1);
     expect(queue.inServiceAt(101)).toBe(0);
+  });
+
+  it("a line that grows while wrapped round its ring keeps every waiting start time", () => {
+    // One server, 1 ms each. At 0: one in service, 10 waiting (starting 1..10). At 5.5 five
+    // have started; 12 more make 17 waiting, past the ring's 16 with its front at slot 5.
+    const queue = new MultiServerQueue(1);
+    for (let k = 0; k < 11; k++) queue.admit(0, 1);
+    for (let k = 0; k < 12; k++) queue.admit(5.5, 1);
+    expect(queue.peakWaiting).toBe(17);
+    // At 16.5 those starting 6..16 have started; 17..22 still wait, and 20 more make 26.
+    for (let k = 0; k < 20; k++) queue.admit(16.5, 1);
+    expect(queue.peakWaiting).toBe(26);
   });
 
   it("ring wrap-around: the line grows again after its front moved on", () => {

@@ -22,6 +22,14 @@ describe("KmssimError", () => {
     expect(new KmssimError("no code given").exitCode).toBe(EXIT.badInput);
   });
 
+  it("names itself KmssimError where an uncaught one is printed", () => {
+    // String(error) and the first line of its stack use `name`; a bug report quoting either shows which class failed.
+    const error = new KmssimError("the scenario has problems", "KMSSIM_BAD_SCENARIO");
+    expect(error.name).toBe("KmssimError");
+    expect(String(error)).toBe("KmssimError: the scenario has problems");
+    expect(error).toBeInstanceOf(Error);
+  });
+
   it("codes are KMSSIM_ names, each said once", () => {
     for (const code of codes) expect(code).toMatch(/^KMSSIM_[A-Z_]+$/);
     const meanings = codes.map((c) => KMSSIM_ERRORS[c].means);

@@ -61,6 +61,15 @@ describe("which clients start licensed", () => {
     );
   });
 
+  it("spreads a group no larger than its equally shared endpoints (up to 6) one client per endpoint", () => {
+    // A lab fleet of 3 clients on 3 equal hosts: each host renewed one, not two the first host.
+    for (let n = 1; n <= 6; n++) {
+      const shares = Array<number>(n).fill(1 / n);
+      const hosts = Array.from({ length: n }, (_, k) => lastRenewedBy(k, shares));
+      expect(hosts.sort(), `${n} endpoints`).toEqual(Array.from({ length: n }, (_, h) => h));
+    }
+  });
+
   it("no endpoint with a share: -1", () => {
     expect(lastRenewedBy(3, [0, 0])).toBe(-1);
   });

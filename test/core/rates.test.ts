@@ -19,6 +19,15 @@ describe("rates", () => {
     expect(peakPerSecond([10, 20, 20.01], [10, 20, 3])).toBe(2);
   });
 
+  it("keeps an interval of exactly half the longest", () => {
+    expect(peakPerSecond([10, 15], [10, 20])).toBe(4);
+  });
+
+  it("is 0 when no time passed, like perSecond", () => {
+    expect(peakPerSecond([0], [5])).toBe(0);
+    expect(peakPerSecond([0, 0], [0, 3])).toBe(0);
+  });
+
   it("the peak is at least the mean over full intervals and at most the largest count per shortest kept interval", () => {
     fc.assert(
       fc.property(fc.array(fc.nat(1000), { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 3600 }), (counts, lengthS) => {

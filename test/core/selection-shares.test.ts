@@ -91,6 +91,36 @@ describe("expectedShares", () => {
     expect(Array.from(expectedShares("win7", [c(3, 0, 900)], ALL_UP, 2))).toEqual([0, 0]);
   });
 
+  it("gives the shares bit for bit as results were computed (normalise's last-bit rounding included)", () => {
+    // Results, and the hosts clients start licensed at, are computed from these floats: a
+    // change in the last bits is a change in results, so it should be a deliberate one.
+    const sixtyThirtyTen = expectedShares("win7", [c(0, 0, 60), c(1, 0, 30), c(2, 0, 10)], ALL_UP, 3);
+    expect(Array.from(sixtyThirtyTen)).toEqual([0.6000000000000001, 0.30000000000000004, 0.10000000000000002]);
+    expect(sixtyThirtyTen.reduce((a, b) => a + b, 0)).toBe(1 + 2 ** -52);
+    const seven = [0, 1, 2, 3, 4, 5, 6];
+    const sevenths = Array<number>(7).fill(0.14285714285714288);
+    expect(
+      Array.from(
+        expectedShares(
+          "vista",
+          seven.map((h) => c(h, 0, 1)),
+          ALL_UP,
+          7,
+        ),
+      ),
+    ).toEqual(sevenths);
+    expect(
+      Array.from(
+        expectedShares(
+          "win7",
+          seven.map((h) => c(h, 0, 0)),
+          ALL_UP,
+          7,
+        ),
+      ),
+    ).toEqual(sevenths);
+  });
+
   describe("properties", () => {
     const profileArb = fc.constantFrom("win7" as const, "vista" as const);
 

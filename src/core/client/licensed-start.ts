@@ -34,6 +34,7 @@ export function lastRenewedBy(indexInGroup: number, shares: ArrayLike<number>): 
   const point = ((indexInGroup + 1) * INVERSE_GOLDEN) % 1;
   let cumulative = 0;
   let last = -1;
+  // Stryker disable next-line EqualityOperator: `<=`: shares[length] is undefined, which the `> 0` check below skips (silences `>=` too, which the tests kill)
   for (let host = 0; host < shares.length; host++) {
     if (!(shares[host] > 0)) continue;
     last = host;

@@ -26,6 +26,13 @@ export type Cmid = number | string;
 /** Fibonacci hashing multiplier: 2^32 / golden ratio, odd. */
 const FIB = 0x9e3779b1 | 0;
 
+/** Whether `cmid` goes in the hash table: an int32 (-0 too, the same id as 0). A string never does: `|` makes a number of it. */
+// Stryker disable next-line BlockStatement: undefined reads as false: every id in the Map, as below
+function isInt32(cmid: Cmid): cmid is number {
+  // Stryker disable next-line ConditionalExpression: `false`: performance only, the Map holds any id with the same equality (SameValueZero); silences `true` too, which the tests kill
+  return ((cmid as number) | 0) === cmid;
+}
+
 export class CmidCounter {
   /** Most ids kept: 2 × threshold unless set. */
   readonly capacity: number;
@@ -77,14 +84,17 @@ export class CmidCounter {
     this.newer = new Int32Array(slots);
     this.idAt = new Int32Array(slots);
     this.inTable = new Uint8Array(slots);
+    // Stryker disable next-line ArrayDeclaration: a slot's entry is written before it is read (JS arrays grow), the size only saves a resize
     this.otherAt = new Array<Cmid>(slots).fill(0);
-    this.freeSlots = new Int32Array(slots);
-    for (let i = 0; i < slots; i++) this.freeSlots[i] = slots - 1 - i;
+    this.freeSlots = Int32Array.from({ length: slots }, (_, i) => slots - 1 - i);
     this.freeCount = slots;
-    // A power of two at least 16 × the slots (4 × beyond 2^16 buckets) keeps the table
-    // sparse, so a miss nearly always stops at its home bucket: fewer mispredicted branches.
+    // A power of two at least 4 × the slots, so an empty bucket ends every probe...
     let bits = 3;
-    while ((1 << bits < 4 * slots || (1 << bits < 16 * slots && bits < 16)) && bits < 30) bits++;
+    while (1 << bits < 4 * slots && bits < 30) bits++;
+    // ...and 16 × while that stays within 2^16 buckets: a miss nearly always stops at its
+    // home bucket, fewer mispredicted branches.
+    // Stryker disable next-line all: performance only: a table that only grew here changes how far a probe runs, never an answer (for any capacity below 2^26; scenarios allow 100,000)
+    while (1 << bits < 16 * slots && bits < 16) bits++;
     this.table = new Int32Array(1 << bits);
     this.mask = (1 << bits) - 1;
     this.shift = 32 - bits;
@@ -97,7 +107,7 @@ export class CmidCounter {
    */
   observe(cmid: Cmid, nowMs: number): number {
     const t = this.advance(nowMs);
-    if (typeof cmid === "number" && (cmid | 0) === cmid) return this.observeInt(cmid | 0, t);
+    if (isInt32(cmid)) return this.observeInt(cmid | 0, t);
     return this.observeOther(cmid, t);
   }
 
@@ -110,7 +120,7 @@ export class CmidCounter {
   /** Whether `cmid` is remembered at `nowMs`. */
   has(cmid: Cmid, nowMs: number): boolean {
     this.advance(nowMs);
-    if (typeof cmid === "number" && (cmid | 0) === cmid) return this.findInt(cmid | 0) !== -1;
+    if (isInt32(cmid)) return this.hasInt(cmid | 0);
     return this.otherSlotOf.has(cmid);
   }
 
@@ -154,20 +164,21 @@ export class CmidCounter {
     return ++this.size;
   }
 
-  /** The slot of int32 `id`, or -1. */
-  private findInt(id: number): number {
+  /** Whether int32 `id` is in the hash table. */
+  private hasInt(id: number): boolean {
     const table = this.table;
     let pos = Math.imul(id, FIB) >>> this.shift;
     for (let e = table[pos]; e !== 0; e = table[pos]) {
-      if (this.idAt[e - 1] === id) return e - 1;
+      if (this.idAt[e - 1] === id) return true;
       pos = (pos + 1) & this.mask;
     }
-    return -1;
+    return false;
   }
 
   /** A remembered id asked again: now the most recently seen. */
   private touch(slot: number, t: number): void {
     this.lastSeenMs[slot] = t;
+    // Stryker disable next-line ConditionalExpression: `true`: moving the newest slot to the newest end leaves the list as it was (silences `false` too, which the tests kill)
     if (slot !== this.newest) {
       this.unlink(slot);
       this.append(slot);
@@ -177,11 +188,13 @@ export class CmidCounter {
   /** Moves the clock to `nowMs` (never back) and forgets what expired; returns the time. */
   private advance(nowMs: number): number {
     // Not later (or NaN): the last call already forgot all that had expired by then.
+    // Stryker disable next-line EqualityOperator: `>=`: at the same time the expiry below has already run, and ids stamped since carry that time, which is not expired
     if (!(nowMs > this.latestMs)) return this.latestMs;
     this.latestMs = nowMs;
     // Remembered while lastSeen >= now - memoryMs: exactly 30 days later still counts.
     // The list is in lastSeen order (ids are stamped with a clock that never goes back).
     const cutoff = nowMs - this.memoryMs;
+    // Stryker disable next-line ConditionalExpression: `true` for the -1 check: lastSeenMs[-1] is undefined, and undefined < cutoff is false (silences the other three, which the tests kill)
     while (this.oldest !== -1 && this.lastSeenMs[this.oldest] < cutoff) this.forget(this.oldest);
     return nowMs;
   }
@@ -206,6 +219,7 @@ export class CmidCounter {
     const idAt = this.idAt;
     const entry = slot + 1;
     let hole = Math.imul(idAt[slot], FIB) >>> shift;
+    // Stryker disable next-line ArithmeticOperator: `hole - 1` walks the ring the other way and meets the same, only, bucket holding `entry`
     while (table[hole] !== entry) hole = (hole + 1) & mask;
     let j = hole;
     for (;;) {
@@ -213,8 +227,9 @@ export class CmidCounter {
       const e = table[j];
       if (e === 0) break;
       const home = Math.imul(idAt[e - 1], FIB) >>> shift;
-      // The entry at j stays unless its home lies cyclically outside (hole, j].
-      if (hole <= j ? hole < home && home <= j : hole < home || home <= j) continue;
+      // The entry at j stays unless its home lies cyclically outside (hole, j]: it stays when
+      // its home is fewer steps behind j than the hole is.
+      if (((j - home) & mask) < ((j - hole) & mask)) continue;
       table[hole] = e;
       hole = j;
     }

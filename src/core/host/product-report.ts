@@ -31,10 +31,9 @@ export function hostLicenseStatus(logic: KmsHostLogic, served: boolean): HostLic
 
 export function hostProductTotals(logic: KmsHostLogic, books: ProductBooks, nowMs: number): HostProductTotals[] {
   const out: HostProductTotals[] = [];
-  for (let id = 0; id < logic.catalog.length; id++) {
+  logic.catalog.forEach((rules, id) => {
     const served = logic.serves(id);
-    if (!served && books.requests(id) === 0) continue;
-    const rules = logic.catalog[id];
+    if (!served && books.requests(id) === 0) return;
     const { dlv, errors } = books.of(id);
     out.push({
       name: rules.name,
@@ -46,6 +45,6 @@ export function hostProductTotals(logic: KmsHostLogic, books: ProductBooks, nowM
       dlv,
       errors,
     });
-  }
+  });
   return out;
 }

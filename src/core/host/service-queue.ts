@@ -7,7 +7,7 @@
 
 export class MultiServerQueue {
   readonly concurrency: number;
-  /** Start of service of the request admitted last (its queueing delay = start − arrival). */
+  /** Start of service of the request admitted last (its queueing delay = start − arrival); −Infinity before the first. */
   lastStartMs = -Infinity;
 
   /** The most requests waiting (admitted, not yet started) at any arrival. */
@@ -69,7 +69,14 @@ export class MultiServerQueue {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
-      const m = r < n && heap[r] < heap[l] ? r : l;
+      // Past the heap (r = n) lies the copy of freeAt that a pop left behind, or the array's
+      // end: taking it for the right child stops the walk as the left child would.
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: `true` and `r <= n`: see above (silences `false` and `r >= n`, which the tests kill)
+      const hasRight = r < n;
+      // Ties may go either way: equal free-at times are the same to every caller.
+      // Stryker disable next-line EqualityOperator: `heap[r] <= heap[l]`: a tie (silences `>=`, which the tests kill)
+      const m = hasRight && heap[r] < heap[l] ? r : l;
+      // Stryker disable next-line EqualityOperator: `>`: a child equal to freeAt moved up leaves the same values (silences `<`, which the tests kill)
       if (heap[m] >= freeAt) break;
       heap[i] = heap[m];
       i = m;
@@ -82,6 +89,7 @@ export class MultiServerQueue {
     const heap = this.freeAtMs;
     while (i > 0) {
       const parent = (i - 1) >> 1;
+      // Stryker disable next-line EqualityOperator: `<`: a parent equal to freeAt moved down leaves the same values (silences `>`, which the tests kill)
       if (heap[parent] <= freeAt) break;
       heap[i] = heap[parent];
       i = parent;
@@ -113,7 +121,7 @@ export class MultiServerQueue {
    */
   private workAfter(nowMs: number): number {
     let work = 0;
-    for (let k = 0; k < this.busy; k++) if (this.freeAtMs[k] > nowMs) work += this.freeAtMs[k] - nowMs;
+    for (let k = 0; k < this.busy; k++) work += Math.max(0, this.freeAtMs[k] - nowMs);
     return work;
   }
 
@@ -128,13 +136,15 @@ export class MultiServerQueue {
     if (this.waitingCount === ring.length) ring = this.growWaiting();
     ring[(this.waitingHead + this.waitingCount) & (ring.length - 1)] = startMs;
     this.waitingCount++;
-    if (this.waitingCount > this.peakWaiting) this.peakWaiting = this.waitingCount;
+    this.peakWaiting = Math.max(this.peakWaiting, this.waitingCount);
   }
 
   private growWaiting(): Float64Array {
     const old = this.waitingStarts;
     const ring = new Float64Array(old.length * 2);
-    for (let k = 0; k < this.waitingCount; k++) ring[k] = old[(this.waitingHead + k) & (old.length - 1)];
+    // Called when full: the entries from the head on, then those wrapped round to the start.
+    ring.set(old.subarray(this.waitingHead));
+    ring.set(old.subarray(0, this.waitingHead), old.length - this.waitingHead);
     this.waitingStarts = ring;
     this.waitingHead = 0;
     return ring;

@@ -16,9 +16,9 @@ export function peakPerSecond(ends: readonly number[], counts: readonly number[]
   let longest = 0;
   for (let k = 0; k < ends.length; k++) longest = Math.max(longest, ends[k] - (k === 0 ? 0 : ends[k - 1]));
   let peak = 0;
-  for (let k = 0; k < ends.length; k++) {
-    const length = ends[k] - (k === 0 ? 0 : ends[k - 1]);
+  ends.forEach((end, k) => {
+    const length = end - (k === 0 ? 0 : ends[k - 1]);
     if (length > 0 && length * 2 >= longest) peak = Math.max(peak, counts[k] / length);
-  }
+  });
   return peak;
 }

@@ -46,6 +46,7 @@ export function nextScale(currentScale: number, lagWallMs: number, settings: Pac
   const lagSimMs = Math.max(0, lagWallMs) * currentScale;
   const budget = settings.lagBudgetSimMs;
   let next = currentScale;
+  // Stryker disable next-line EqualityOperator: `>=`: at exactly the budget the slow-down is × max(maxSlowFactor ≤ 1, 1) = × 1, the same as holding (silences `<=`, which the tests kill)
   if (lagSimMs > budget) next = currentScale * Math.max(settings.maxSlowFactor, budget / lagSimMs);
   else if (lagSimMs < budget / 4) next = currentScale * settings.fastSpeedUpFactor;
   else if (lagSimMs < budget / 2) next = currentScale * settings.slowSpeedUpFactor;

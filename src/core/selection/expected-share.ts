@@ -11,10 +11,11 @@ import type { SrvCandidate } from "./srv-candidate.js";
  * - win7: among up records, the lowest priority present; weight / sum inside it (all
  *   weights zero → equal per record). Weight-0 records get 0 when the sum is positive.
  * - vista: equal per up record.
- * An endpoint named by several records gets the sum. Shares sum to 1 when any
- * candidate is up, all zero otherwise. A candidate naming an endpoint ≥ endpointCount
- * (a target that appeared in DNS mid-run, which nobody simulates) is never up: it
- * serves no request, so it takes no share, whatever `upMask` says.
+ * An endpoint named by several records gets the sum. Shares sum to 1 up to rounding (a
+ * few ulps: 60/30/10 sums to 1 + 2^-52) when any candidate is up, all zero otherwise. A
+ * candidate naming an endpoint ≥ endpointCount (a target that appeared in DNS mid-run,
+ * which nobody simulates) is never up: it serves no request, so it takes no share,
+ * whatever `upMask` says.
  */
 export function expectedShares(
   profile: SelectionProfile,
@@ -35,7 +36,7 @@ export function expectedShares(
   for (const c of candidates) {
     if (!isUp(c)) continue;
     records++;
-    if (c.priority < bestPriority) bestPriority = c.priority;
+    bestPriority = Math.min(bestPriority, c.priority);
   }
   if (records === 0) return shares;
 
@@ -58,10 +59,18 @@ export function expectedShares(
   return normalise(shares, endpointCount);
 }
 
-/** Removes rounding drift so the shares sum to 1 as closely as floats allow. */
+/**
+ * Divides the shares by their float sum. In exact arithmetic a no-op (they already sum to 1);
+ * in floats it moves last bits only, and does not make the sum exactly 1 (60/30/10: 1 + 2^-52;
+ * 7 equal records: 0.14285714285714288 each, not 1/7). Kept because every result was computed
+ * with it: without it the last bits of shares move (licensed starts cut their cumulative sum).
+ * Called only with an up candidate, so the sum is positive: each up record of the lowest
+ * priority adds a positive share (weight / sum with some weight positive, else 1 / records).
+ */
 function normalise(shares: Float64Array, endpointCount: number): Float64Array {
+  const used = shares.subarray(0, endpointCount);
   let sum = 0;
-  for (let i = 0; i < endpointCount; i++) sum += shares[i];
-  if (sum > 0) for (let i = 0; i < endpointCount; i++) shares[i] /= sum;
+  for (const share of used) sum += share;
+  used.forEach((share, i) => (used[i] = share / sum));
   return shares;
 }

@@ -27,6 +27,25 @@ describe("LagWindow", () => {
     );
   });
 
+  it("puts requests sent on time or early (lag 0 or below) in the lowest bucket, 2^-3 ms", () => {
+    const w = new LagWindow();
+    [0, -3, -0.5, 0].forEach((lag) => w.record(lag));
+    expect(w.percentileMs(100)).toBe(0.125);
+    w.record(1);
+    expect(w.percentileMs(50)).toBe(0.125);
+    expect(w.percentileMs(100)).toBeGreaterThanOrEqual(1);
+  });
+
+  it("reports lags of 65 s and more as the top bucket's bound, 2^16 ms", () => {
+    const w = new LagWindow();
+    [70_000, 3_600_000, Infinity].forEach((lag) => w.record(lag));
+    expect(w.percentileMs(1)).toBe(65_536);
+    expect(w.percentileMs(100)).toBe(65_536);
+    w.record(2);
+    expect(w.percentileMs(25)).toBeLessThan(2 * 2 ** 0.25 * (1 + 1e-9));
+    expect(w.percentileMs(99)).toBe(65_536);
+  });
+
   it("is empty (0) after reset, and counts what it recorded", () => {
     const w = new LagWindow();
     w.record(5);

@@ -49,6 +49,13 @@ describe("nextScale", () => {
     expect(nextScale(10_000, lagAtOneThirdMs, s)).toBeCloseTo(11_000);
   });
 
+  it("at the boundaries: a quarter of the budget speeds up only slowly, half of it holds (both are below, not within)", () => {
+    const s = settings(86_400); // a 30-minute budget: at 10,000× a lag of 45 ms is exactly a quarter of it, 90 ms half
+    expect(nextScale(10_000, 45, s)).toBeCloseTo(11_000);
+    expect(nextScale(10_000, 90, s)).toBe(10_000);
+    expect(nextScale(10_000, 180, s)).toBe(10_000); // exactly the budget: not over it
+  });
+
   it("a 20 ms lag at 86,400× is 29 simulated minutes: within the default 30-minute budget, no slow-down", () => {
     const s = settings(86_400, lagBudgetSimMs(2 * 3600_000));
     expect(s.lagBudgetSimMs).toBe(30 * 60_000);
