@@ -17,11 +17,12 @@
 // that gives up should reset, socket.resetAndDestroy(): a plain close reads as a
 // half-close here, so the host answers into the void and cannot count it.)
 //
-// Limits (connection-limits.ts): an idle connection is closed after idleTimeoutMs; a
-// connection with maxQueuedPerConnection requests in the queue, or answers it does not
-// read, is not read further until that clears (frames already received wait in its
-// decoder); at maxConnections a newcomer evicts the connection idle the longest, or is
-// reset when every connection is waiting for an answer.
+// Limits (connection-limits.ts): an idle connection is closed after idleTimeoutMs (one
+// sweep per host, up to a quarter period late); a connection with maxQueuedPerConnection
+// requests in the queue, or answers it does not read, is not read further until that
+// clears (frames already received wait in its decoder); at maxConnections a newcomer
+// evicts the connection idle the longest, or is reset when every connection is waiting
+// for an answer.
 //
 // Bad bytes (a ProtocolError, or a frame that is not a request): counted in `badFrames`,
 // answered with a Reject frame naming the reason, and that connection is closed; the
@@ -139,6 +140,8 @@ interface Connection {
   held: number;
   /** Reading stopped: too many requests queued or answers unread (backpressure). */
   paused: boolean;
+  /** performance.now() when bytes last came in or an answer went out. */
+  lastActiveMs: number;
 }
 
 interface Job {
@@ -179,7 +182,10 @@ export class KmsHostServer implements HostServerCounters {
   private readonly onServed: KmsHostServerOptions["onServed"];
   private readonly server: net.Server;
   // In order of last activity (bytes in, answer out), least recent first: eviction's order.
+  /** Open connections, least recently active first (touch moves one to the end). */
   private readonly open = new Set<Connection>();
+  /** Closes idle connections: one timer per host, not one per socket (thousands are open when a run is busy). */
+  private idleSweep: NodeJS.Timeout | null = null;
   private readonly queue: TimedServiceQueue<Job>;
   private readonly wallNowMs: () => number;
   /** When start() was called (wall ms): the host's utilization counts from there. */
@@ -322,6 +328,8 @@ export class KmsHostServer implements HostServerCounters {
 
   /** Closes the listener and every connection and drops all work (not counted as lost). */
   stop(): Promise<void> {
+    if (this.idleSweep !== null) clearInterval(this.idleSweep);
+    this.idleSweep = null;
     return this.feed({ kind: "stop" });
   }
 
@@ -442,14 +450,13 @@ export class KmsHostServer implements HostServerCounters {
       framesRead: 0,
       held: 0,
       paused: false,
+      lastActiveMs: performance.now(),
     };
     this.open.add(conn);
+    this.idleSweep ??= setInterval(() => this.closeIdle(), Math.max(10, this.limits.idleTimeoutMs / 4)).unref();
     socket.on("data", (chunk: Buffer) => this.onData(conn, chunk));
     socket.on("end", () => this.onPeerEnd(conn));
     socket.on("drain", () => this.updateFlow(conn));
-    // Fires after idleTimeoutMs without bytes in or out; a connection awaiting answers is spared.
-    socket.on("timeout", () => this.onQuiet(conn));
-    socket.setTimeout(this.limits.idleTimeoutMs);
     // Resets by clients are normal (a client that timed out); 'close' follows.
     socket.on("error", () => {});
     socket.on("close", () => {
@@ -463,15 +470,23 @@ export class KmsHostServer implements HostServerCounters {
     return conn.pending === 0 && conn.held === 0;
   }
 
-  private onQuiet(conn: Connection): void {
-    if (conn.closed) return;
-    if (!this.isIdle(conn)) {
-      // Still owed an answer (or held by a hung host): look again after another period.
-      conn.socket.setTimeout(this.limits.idleTimeoutMs);
-      return;
+  /**
+   * Closes the connections quiet (no bytes in, no answer out) for idleTimeoutMs, within a
+   * quarter period late. One owed an answer, or held by a hung host, is looked at again
+   * after another period.
+   */
+  private closeIdle(): void {
+    const quietSinceMs = performance.now() - this.limits.idleTimeoutMs;
+    const owed: Connection[] = [];
+    for (const conn of this.open) {
+      // Least recently active first: the rest are more recent still.
+      if (conn.lastActiveMs > quietSinceMs) break;
+      if (this.isIdle(conn)) {
+        this.idleClosed++;
+        this.dropConnection(conn);
+      } else owed.push(conn);
     }
-    this.idleClosed++;
-    this.dropConnection(conn);
+    for (const conn of owed) this.touch(conn);
   }
 
   /** Destroys the idle connection least recently active; false when none is idle. */
@@ -494,6 +509,7 @@ export class KmsHostServer implements HostServerCounters {
   /** Moves `conn` to the most recently active end of `open`. */
   private touch(conn: Connection): void {
     if (conn.closed) return;
+    conn.lastActiveMs = performance.now();
     this.open.delete(conn);
     this.open.add(conn);
   }
