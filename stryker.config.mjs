@@ -4,7 +4,7 @@
 // "survives" and marks a place where the suite would accept a wrong model.
 // A mutant that cannot change behaviour carries a `// Stryker disable next-line <mutator>: why`
 // comment at its line, so the score counts only mutants a test could kill.
-// Not part of `npm test`: a full run takes about ten minutes on two cores.
+// Not part of `npm test`: a full run takes 25–40 minutes on two shared cores.
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
