@@ -39,6 +39,8 @@ export function decodeFrame(bytes: Uint8Array): DecodedFrame {
 export type DecoderState = "open" | "ended" | "error";
 
 const NO_BYTES = new Uint8Array(0);
+/** Read by nobody (no bytes are available): shared, so a drained decoder allocates nothing. */
+const NO_BYTES_VIEW = new DataView(NO_BYTES.buffer);
 
 /**
  * Streaming decoder: `push` each chunk as it arrives, then drain with `next()` (or
@@ -56,7 +58,7 @@ const NO_BYTES = new Uint8Array(0);
 export class FrameDecoder implements Iterable<DecodedFrame> {
   /** The bytes being read: the decoder's own buffer, or a chunk read in place. */
   private buf: Uint8Array = NO_BYTES;
-  private view: DataView = new DataView(NO_BYTES.buffer);
+  private view: DataView = NO_BYTES_VIEW;
   /** The decoder's own buffer, made the first time bytes must wait for the next chunk. */
   private owned: Uint8Array | null = null;
   private start = 0;
@@ -110,7 +112,7 @@ export class FrameDecoder implements Iterable<DecodedFrame> {
       if (available < LENGTH_PREFIX_BYTES + length) return this.partial(available);
       const frame = parseFrame(this.view, this.start + LENGTH_PREFIX_BYTES, length);
       this.start += LENGTH_PREFIX_BYTES + length;
-      if (this.start === this.end_) this.readInPlace(NO_BYTES);
+      if (this.start === this.end_) this.drained();
       return frame;
     } catch (err) {
       if (err instanceof ProtocolError) this.failure = err;
@@ -129,6 +131,13 @@ export class FrameDecoder implements Iterable<DecodedFrame> {
     // The drain ends: the rest of a chunk read in place must not depend on the caller's bytes.
     if (available > 0 && this.buf !== this.owned) this.ownBuffer(available);
     return null;
+  }
+
+  /** Every byte read: let go of a chunk read in place (the own buffer, if any, stays in `owned`). */
+  private drained(): void {
+    this.buf = NO_BYTES;
+    this.view = NO_BYTES_VIEW;
+    this.start = this.end_ = 0;
   }
 
   private readInPlace(bytes: Uint8Array): void {

@@ -420,12 +420,12 @@ export class FleetDriver implements AnswerBook {
     const nowSim = this.clock.simNowMs();
     // A backlog may run past the end, but only for a bounded grace: an RPC timeout and a
     // second of wall time. Then nothing new starts; what is in flight finishes.
-    if (CompressedClock.wallNowMs() > this.clock.wallAtMs(durationMs) + this.plan.scenario.network.rpcTimeoutMs + END_GRACE_MS) {
+    const nowWallMs = CompressedClock.wallNowMs();
+    if (nowWallMs > this.clock.wallAtMs(durationMs) + this.plan.scenario.network.rpcTimeoutMs + END_GRACE_MS) {
       this.stopped = true;
       this.maybeDone();
       return;
     }
-    const nowWallMs = CompressedClock.wallNowMs();
     this.heldByWindow = false;
     // Bounded per turn so sockets and other timers get their share of the event loop.
     for (let budget = 2000; budget > 0 && this.queue.size > 0; budget--) {
@@ -614,7 +614,7 @@ export class FleetDriver implements AnswerBook {
       try {
         this.endOp(token);
         if (error === null) this.onAnswer(i, host, groupIndex, renewal, dueWallMs, response!);
-        else this.onNoAnswer(i, host, target, groupIndex, renewal, dueWallMs, error);
+        else this.onNoAnswer(i, host, groupIndex, renewal, dueWallMs, error);
       } catch (err) {
         this.fail(err);
       }
@@ -639,10 +639,11 @@ export class FleetDriver implements AnswerBook {
     this.apply(i, this.fleet.onRpcAnswer(i, this.coreNowMs(i), view, this.action));
   }
 
-  private onNoAnswer(i: number, host: number, target: RpcTarget | null, groupIndex: number, renewal: boolean, dueWallMs: number, err: RpcCallError): void {
+  private onNoAnswer(i: number, host: number, groupIndex: number, renewal: boolean, dueWallMs: number, err: RpcCallError): void {
     // Out of descriptors or ports here: the run is no longer measuring the hosts.
     if (err.code === "LOCAL") return this.hitLocalLimit(err.errno ?? "EMFILE");
-    if (target === null || err.code === "REFUSED") this.refusedBy[host]++;
+    // No address for the target: to the client, nobody listens there.
+    if (err.code === "NO_ADDRESS" || err.code === "REFUSED") this.refusedBy[host]++;
     else if (err.code === "RESET" || err.code === "CLOSED") this.resetBy[host]++;
     else if (err.code === "TIMEOUT") this.timedOutBy[host]++;
     const latencyMs = CompressedClock.wallNowMs() - dueWallMs;
