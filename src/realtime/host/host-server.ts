@@ -477,16 +477,14 @@ export class KmsHostServer implements HostServerCounters {
    */
   private closeIdle(): void {
     const quietSinceMs = performance.now() - this.limits.idleTimeoutMs;
-    const owed: Connection[] = [];
     for (const conn of this.open) {
-      // Least recently active first: the rest are more recent still.
+      // Least recently active first: the rest are more recent still (a touched one too).
       if (conn.lastActiveMs > quietSinceMs) break;
       if (this.isIdle(conn)) {
         this.idleClosed++;
         this.dropConnection(conn);
-      } else owed.push(conn);
+      } else this.touch(conn);
     }
-    for (const conn of owed) this.touch(conn);
   }
 
   /** Destroys the idle connection least recently active; false when none is idle. */
