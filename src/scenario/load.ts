@@ -24,7 +24,7 @@ export interface LoadOptions extends SemanticOptions {
 export type LoadResult = { ok: true; scenario: Scenario; warnings: ScenarioError[] } | { ok: false; errors: ScenarioError[] };
 
 /** Aliases expanded while reading; far above any real scenario, far below a "billion laughs". */
-const MAX_ALIAS_COUNT = 1_000;
+export const MAX_ALIAS_COUNT = 1_000;
 
 export function loadScenarioText(text: string, fileName: string, options: LoadOptions = {}): LoadResult {
   const lineCounter = new LineCounter();

@@ -13,6 +13,7 @@ import { planHeaderHtml, planPointsHtml, planThresholdsHtml } from "./plan-secti
 import { OP_SYMBOL } from "../../format/palette.js";
 import { fleetPoints, metricLimit, planSeries, type PlanMetric, type PlanSeriesPoint } from "./plan-series.js";
 import { PLAN_CSS } from "./plan-style.js";
+import { scenarioTextHtml } from "../sections/scenario.js";
 import { pageStart } from "../html-report.js";
 
 export interface PlanHtmlOptions {
@@ -92,10 +93,7 @@ export function renderPlanHtmlReport(plan: PlanReport, options: PlanHtmlOptions 
     return `${clients} clients: ${r?.hosts ?? "none"}`;
   });
   const title = `kmssim plan: ${plan.scenario} (${answers.join(", ")})`;
-  const scenario =
-    options.scenarioText === undefined
-      ? ""
-      : `<section id="scenario"><h2>Scenario</h2><pre class="scenario">${escapeHtml(options.scenarioText)}</pre></section>`;
+  const scenario = options.scenarioText === undefined ? "" : `<section id="scenario"><h2>Scenario</h2>${scenarioTextHtml(options.scenarioText)}</section>`;
   return `${pageStart(title, REPORT_CSS + PLAN_CSS)}
 <main>
 ${planHeaderHtml(plan)}
