@@ -22,7 +22,7 @@ import { externalDnsServer } from "../dns/run-key.js";
 import { parseStartAt } from "../realtime/start-at.js";
 import { CompressedClock } from "../realtime/compressed-clock.js";
 import { isLoopbackListen, metricsListenOf, type MetricsListen } from "../realtime/live-metrics/metrics-listen.js";
-import { parseMetricsPush, pushGroupings, pushMetrics, PUSH_JOB, type MetricsPush } from "../realtime/live-metrics/metrics-push.js";
+import { maskPushPassword, parseMetricsPush, pushGroupings, pushMetrics, PUSH_JOB, type MetricsPush } from "../realtime/live-metrics/metrics-push.js";
 import type { MetricsServer } from "../realtime/live-metrics/metrics-server.js";
 import type { Registry } from "prom-client";
 
@@ -206,9 +206,11 @@ export async function pushFinal(registry: Registry, push: MetricsPush, groupings
     .join("");
   try {
     await pushMetrics(registry, push, groupings);
-    process.stderr.write(`${who}: pushed the final metrics to ${push.url} (job ${PUSH_JOB}${group})\n`);
+    process.stderr.write(`${who}: pushed the final metrics to ${push.shown} (job ${PUSH_JOB}${group})\n`);
   } catch (err) {
-    process.stderr.write(`${who}: warning: could not push the metrics to ${push.url}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `${who}: warning: could not push the metrics to ${push.shown}: ${maskPushPassword(err instanceof Error ? err.message : String(err), push)}\n`,
+    );
   }
 }
 

@@ -372,7 +372,7 @@ function shortestTimedIntervalMs(scenario: Scenario): number {
  * The running fleet as the live metrics see it (hosts' counters, workers' latest progress).
  * Frozen once the fleet stops; then the hosts' own final books replace their last progress.
  */
-function liveView(
+export function liveView(
   plan: FleetPlan,
   clientsTotal: number,
   services: ServicesLink,
@@ -391,10 +391,16 @@ function liveView(
     freeze: (nowMs) => (frozen = { seconds: nowMs / 1000, hosts: services.live().hosts }),
     settleHosts: (books) => {
       if (frozen === null) return;
-      frozen.hosts = frozen.hosts.map((h) => {
-        const own = books.find((b) => b?.name === h.name);
-        return own == null ? h : { ...h, requests: own.requests, unanswered: own.unanswered, lost: own.lost, late: own.late };
+      const last = frozen.hosts;
+      // Every host the books name: a run stopped before the hosts' first progress report
+      // has none in `last`, and the final push must still carry them.
+      const settled = books.flatMap((own) => {
+        if (own === null) return [];
+        const seen = last.find((h) => h.name === own.name);
+        const view = { requests: own.requests, unanswered: own.unanswered, lost: own.lost, late: own.late };
+        return [{ name: own.name, up: own.state === "up", badFrames: seen?.badFrames ?? 0, ...view }];
       });
+      frozen.hosts = [...settled, ...last.filter((h) => !settled.some((s) => s.name === h.name))];
     },
   };
 }

@@ -129,9 +129,11 @@ describe("kmssim run --metrics-push", () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const dir = tmp.make();
     const path = writeScenario(dir, "push-nowhere.yaml", scenario("push-nowhere", "6h", 10));
-    const run = await kmssim(["run", path, "--metrics-push", `http://127.0.0.1:${port}`, "--workers", "0", "--quiet"], { timeoutMs: 120_000 });
+    // With credentials in the URL (sent as basic auth): the password is never printed.
+    const run = await kmssim(["run", path, "--metrics-push", `http://ci:S3CRET-pw@127.0.0.1:${port}`, "--workers", "0", "--quiet"], { timeoutMs: 120_000 });
     expect([0, 1], run.stderr).toContain(run.code);
-    expect(run.stderr).toContain(`kmssim: warning: could not push the metrics to http://127.0.0.1:${port}: `);
+    expect(run.stderr).toContain(`kmssim: warning: could not push the metrics to http://ci:***@127.0.0.1:${port}: `);
+    expect(run.stderr).not.toContain("S3CRET");
     expect(run.stderr).toMatch(/ECONNREFUSED/);
     expectNoStack(run.stderr);
   });
@@ -146,6 +148,8 @@ describe("kmssim run --metrics-push", () => {
       [["--metrics-listen", "127.0.0.1:0", "--mode", "virtual"], "--metrics-listen is for realtime runs"],
       [["--metrics-push", "http://pushgateway:9091"], "names 'pushgateway', not an IP address"],
       [["--metrics-push", "http://0.0.0.0:9091"], '"any address"'],
+      [["--metrics-push", "http://ci:S3CRET@pushgateway:9091"], "'http://ci:***@pushgateway:9091' names 'pushgateway'"],
+      [["--metrics-push", "http://ci:S3CRET@push gateway"], "--metrics-push: the value given is not a URL"],
       [["--metrics-push", "http://127.0.0.1:9091", "--mode", "virtual"], "--metrics-push is for realtime runs"],
     ];
     // Side by side: each exits before it runs anything.
@@ -155,6 +159,7 @@ describe("kmssim run --metrics-push", () => {
       expect(run.code, `${flags.join(" ")}: ${run.stderr}`).toBe(2);
       expect(run.stderr).toContain(message);
       expect(run.stdout).toBe("");
+      expect(run.stderr).not.toContain("S3CRET");
       expectNoStack(run.stderr);
     });
     // The environment gives flags too (KMSSIM_METRICS_LISTEN), and the conflict names it.

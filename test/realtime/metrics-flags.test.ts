@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { KmssimError } from "../../src/core/kmssim-error.js";
 import { isLoopbackListen, metricsListenOf, metricsUrl, parseMetricsListen } from "../../src/realtime/live-metrics/metrics-listen.js";
-import { parseMetricsPush, pushGroupings } from "../../src/realtime/live-metrics/metrics-push.js";
+import { maskPushPassword, parseMetricsPush, pushGroupings } from "../../src/realtime/live-metrics/metrics-push.js";
 
 function refusal(f: () => unknown): KmssimError {
   try {
@@ -70,10 +70,22 @@ describe("--metrics-listen", () => {
 
 describe("--metrics-push", () => {
   it("takes an http(s) URL with an IP address, a trailing slash dropped and a path kept", () => {
-    expect(parseMetricsPush("http://127.0.0.1:9091")).toEqual({ url: "http://127.0.0.1:9091", host: "127.0.0.1" });
-    expect(parseMetricsPush("http://127.0.0.1:9091/")).toEqual({ url: "http://127.0.0.1:9091", host: "127.0.0.1" });
-    expect(parseMetricsPush("https://10.0.0.7:9091/gw")).toEqual({ url: "https://10.0.0.7:9091/gw", host: "10.0.0.7" });
-    expect(parseMetricsPush("http://[::1]:9091")).toEqual({ url: "http://[::1]:9091", host: "::1" });
+    expect(parseMetricsPush("http://127.0.0.1:9091")).toEqual({ url: "http://127.0.0.1:9091", shown: "http://127.0.0.1:9091", host: "127.0.0.1" });
+    expect(parseMetricsPush("http://127.0.0.1:9091/")).toEqual({ url: "http://127.0.0.1:9091", shown: "http://127.0.0.1:9091", host: "127.0.0.1" });
+    expect(parseMetricsPush("https://10.0.0.7:9091/gw")).toEqual({ url: "https://10.0.0.7:9091/gw", shown: "https://10.0.0.7:9091/gw", host: "10.0.0.7" });
+    expect(parseMetricsPush("http://[::1]:9091")).toEqual({ url: "http://[::1]:9091", shown: "http://[::1]:9091", host: "::1" });
+  });
+
+  it("keeps a password in the URL for the request but never shows it", () => {
+    const push = parseMetricsPush("http://ci:p%40ss@127.0.0.1:9091");
+    expect(push.url).toBe("http://ci:p%40ss@127.0.0.1:9091");
+    expect(push.shown).toBe("http://ci:***@127.0.0.1:9091");
+    expect(maskPushPassword("401 for ci:p%40ss and p@ss", push)).toBe("401 for ci:*** and ***");
+    expect(maskPushPassword("ECONNREFUSED", parseMetricsPush("http://127.0.0.1:9091"))).toBe("ECONNREFUSED");
+    const refused = refusal(() => parseMetricsPush("http://ci:hunter2@pushgateway:9091")).message;
+    expect(refused).toContain("'http://ci:***@pushgateway:9091'");
+    expect(refused).not.toContain("hunter2");
+    expect(refusal(() => parseMetricsPush("http://ci:hunter2@bad host")).message).not.toContain("hunter2");
   });
 
   it("refuses names, 'any address', other schemes, queries and non-URLs", () => {

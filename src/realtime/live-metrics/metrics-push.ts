@@ -19,6 +19,8 @@ export const PUSH_TIMEOUT_MS = 10_000;
 export interface MetricsPush {
   /** The Pushgateway's base URL, as typed (its path, if any, is kept as a prefix). */
   url: string;
+  /** The URL for messages: a password in it (sent as basic auth) shown as `***`. */
+  shown: string;
   /** The address sent to, IPv6 without brackets. */
   host: string;
 }
@@ -27,13 +29,15 @@ const EXAMPLE = "e.g. http://127.0.0.1:9091, or http://10.0.0.7:9091 for a Pushg
 
 /** A Pushgateway base URL: http(s), an IP literal host, no query or fragment; exit 2 otherwise. */
 export function parseMetricsPush(text: string): MetricsPush {
-  const bad = (why: string): KmssimError => new KmssimError(`--metrics-push: '${text}' ${why} (${EXAMPLE})`);
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw bad("is not a URL");
+    // Echoed only without an '@': a URL that does not parse may still hold a password.
+    throw new KmssimError(`--metrics-push: ${text.includes("@") ? "the value given" : `'${text}'`} is not a URL (${EXAMPLE})`);
   }
+  const shown = withoutPassword(url).replace(/\/+$/, "");
+  const bad = (why: string): KmssimError => new KmssimError(`--metrics-push: '${shown}' ${why} (${EXAMPLE})`);
   if (url.protocol !== "http:" && url.protocol !== "https:") throw bad("is not an http:// or https:// URL");
   if (url.search !== "" || url.hash !== "") throw bad("has a query or fragment; give the Pushgateway's base URL");
   const bracketed = /^\[(.*)\]$/.exec(url.hostname);
@@ -42,7 +46,23 @@ export function parseMetricsPush(text: string): MetricsPush {
     throw bad(`names '${url.hostname}', not an IP address: kmssim sends only where you name the address (resolve the name first, e.g. with getent hosts)`);
   }
   if (/^0\./.test(host) || /^[0:]+$/.test(host)) throw bad(`names ${host}, which means "any address", not a machine to send to`);
-  return { url: text.replace(/\/+$/, ""), host };
+  return { url: text.replace(/\/+$/, ""), shown, host };
+}
+
+function withoutPassword(url: URL): string {
+  if (url.password === "") return url.href;
+  const copy = new URL(url.href);
+  copy.password = "***";
+  return copy.href;
+}
+
+/** `message` with the push URL's password (raw or percent-encoded) masked, for errors from the HTTP client. */
+export function maskPushPassword(message: string, push: MetricsPush): string {
+  const password = new URL(push.url).password;
+  if (password === "") return message;
+  let masked = message;
+  for (const form of new Set([password, decodeURIComponent(password)])) masked = masked.split(form).join("***");
+  return masked;
 }
 
 /**
