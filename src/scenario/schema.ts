@@ -26,6 +26,16 @@ import { PRODUCTS } from "./model.js";
 
 type DurationKind = "positive" | "nonNegative" | "signed";
 
+/** A duration the KMS client itself only accepts within a range. */
+interface KmsRange {
+  minMs: number;
+  maxMs: number;
+  why: string;
+}
+
+/** slmgr /sai and /sri take 15 to 43,200 minutes; a shorter interval is a typo (and a run that never ends). */
+const KMS_INTERVAL: KmsRange = { minMs: 15 * 60_000, maxMs: 43_200 * 60_000, why: "a KMS client takes 15 minutes to 30 days, as slmgr /sai and /sri do" };
+
 // Duration schemas by identity, so the JSON Schema export can describe them as patterns.
 const durationKinds = new WeakMap<object, { kind: DurationKind; defaultMs: number | undefined }>();
 
@@ -36,7 +46,7 @@ function withDefault(description: string, shown: string | undefined): string {
 }
 
 /** A duration key: text with a unit (or plain 0) in, milliseconds out; `maxMs` bounds it. */
-function duration(kind: DurationKind, description: string, defaultMs?: number, maxMs?: number) {
+function duration(kind: DurationKind, description: string, defaultMs?: number, maxMs?: number, range?: KmsRange) {
   const schema = z
     .union([z.string(), z.number()], {
       error: (issue) => `expected a duration like 30s or 2h, got ${show(issue.input)}`,
@@ -50,6 +60,14 @@ function duration(kind: DurationKind, description: string, defaultMs?: number, m
       const tooSmall = kind === "positive" ? parsed.ms <= 0 : kind === "nonNegative" && parsed.ms < 0;
       if (tooSmall) {
         ctx.addIssue({ code: "custom", message: `expected a duration${LOWER_BOUND[kind]}, got ${show(value)}`, input: value });
+        return z.NEVER;
+      }
+      if (range !== undefined && (parsed.ms < range.minMs || parsed.ms > range.maxMs)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `expected a duration from ${formatDuration(range.minMs)} to ${formatDuration(range.maxMs)} (${range.why}), got ${show(value)}`,
+          input: value,
+        });
         return z.NEVER;
       }
       if (maxMs !== undefined && parsed.ms > maxMs) {
@@ -243,8 +261,20 @@ const hostSchema = z
       "false: this host does not publish its own SRV records (like slmgr /cdns on it); hand-made records (dns.records) may still name it. dns.publish: manual turns it off for every host.",
       true,
     ).optional(),
-    activationInterval: duration("positive", "Activation retry interval the host tells clients, overriding theirs. Default: the clients' own.").optional(),
-    renewalInterval: duration("positive", "Renewal interval the host tells clients, overriding theirs. Default: the clients' own.").optional(),
+    activationInterval: duration(
+      "positive",
+      "Activation retry interval the host tells clients, overriding theirs (15m to 30d). Default: the clients' own.",
+      undefined,
+      undefined,
+      KMS_INTERVAL,
+    ).optional(),
+    renewalInterval: duration(
+      "positive",
+      "Renewal interval the host tells clients, overriding theirs (15m to 30d). Default: the clients' own.",
+      undefined,
+      undefined,
+      KMS_INTERVAL,
+    ).optional(),
     activated: boolean("false: the host's own license is not activated (0xC004F041).", DEFAULTS.host.activated).optional(),
     kmsEnabled: boolean("false: KMS is not enabled on the machine (0xC004F039).", DEFAULTS.host.kmsEnabled).optional(),
     maxClockSkew: duration(
@@ -273,8 +303,20 @@ const clientSchema = z
     clockSkew: duration("signed", "Clients' clock offset from the hosts' (may be negative, e.g. -5h).", DEFAULTS.client.clockSkewMs).optional(),
     kmsHost: z.string().min(1).describe("Pin the clients to one host, name[:port] (like slmgr /skms); no DNS discovery then.").optional(),
     hostCaching: boolean("false: discover through DNS every time (like slmgr /ckhc).", DEFAULTS.client.hostCaching).optional(),
-    activationInterval: duration("positive", "Retry interval after a failed activation.", DEFAULTS.client.activationIntervalMs).optional(),
-    renewalInterval: duration("positive", "Interval between renewal attempts.", DEFAULTS.client.renewalIntervalMs).optional(),
+    activationInterval: duration(
+      "positive",
+      "Retry interval after a failed activation (15m to 30d, as slmgr /sai).",
+      DEFAULTS.client.activationIntervalMs,
+      undefined,
+      KMS_INTERVAL,
+    ).optional(),
+    renewalInterval: duration(
+      "positive",
+      "Interval between renewal attempts (15m to 30d, as slmgr /sri).",
+      DEFAULTS.client.renewalIntervalMs,
+      undefined,
+      KMS_INTERVAL,
+    ).optional(),
     trace: z
       .string()
       .min(1)

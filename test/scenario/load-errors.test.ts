@@ -145,6 +145,11 @@ describe("wrong types and impossible values", () => {
     ["kmsHost: nope", "clients[0].kmsHost", "unknown host 'nope'"],
     ["kmsHost: 'kms1:1689'", "clients[0].kmsHost", "host 'kms1' listens on port 1688, not 1689"],
     ["startAt: 40d", "clients[0].startAt", "the group starts at 40d, after the run ends (duration 30d)"],
+    [
+      "renewalInterval: 14m",
+      "clients[0].renewalInterval",
+      'expected a duration from 15m to 30d (a KMS client takes 15 minutes to 30 days, as slmgr /sai and /sri do), got "14m"',
+    ],
   ])("client key %s", (line, path, message) => {
     const filler = line.startsWith("count") ? "    os: win7" : "    count: 1";
     const errors = loadErrors(yaml("hosts: [{name: kms1}]", "clients:", "  - name: c", filler, `    ${line}`));
@@ -161,6 +166,16 @@ describe("wrong types and impossible values", () => {
     ["concurrency: 1e15", "hosts[0].concurrency", "expected an integer 1..100000, got 1000000000000000"],
     ["serviceTime: 2", "hosts[0].serviceTime", "duration '2' needs a unit: ms, s, m, h or d"],
     ["renewalInterval: 0s", "hosts[0].renewalInterval", 'expected a duration > 0, got "0s"'],
+    [
+      "renewalInterval: 1ms",
+      "hosts[0].renewalInterval",
+      'expected a duration from 15m to 30d (a KMS client takes 15 minutes to 30 days, as slmgr /sai and /sri do), got "1ms"',
+    ],
+    [
+      "activationInterval: 31d",
+      "hosts[0].activationInterval",
+      'expected a duration from 15m to 30d (a KMS client takes 15 minutes to 30 days, as slmgr /sai and /sri do), got "31d"',
+    ],
     ["activated: yes", "hosts[0].activated", 'expected true or false, got "yes"'],
     ["products: windows-client", "hosts[0].products", 'expected a list, got "windows-client"'],
     ["publishDomains: ['']", "hosts[0].publishDomains[0]", 'expected a DNS domain name like corp.example, got ""'],

@@ -24,7 +24,7 @@ clients:
   - { name: w, count: 70, os: win7, bootSpread: 5s, activationInterval: 15m, renewalInterval: 4h }
   - { name: v, count: 40, os: vista, domain: branch.example, bootSpread: 30m, hostCaching: false, renewalInterval: 3h }
   - { name: s, count: 15, os: vista, product: windows-server, domain: branch.example, bootSpread: 1h }
-  - { name: p, count: 15, kmsHost: b, bootSpread: 2s, renewalInterval: 2h, activationInterval: 10m }
+  - { name: p, count: 15, kmsHost: b, bootSpread: 2s, renewalInterval: 2h, activationInterval: 15m }
   - { name: k, count: 10, clockSkew: 5h, bootSpread: 10m }
 network: { latency: 5ms, jitter: 4ms, rpcTimeout: 1s, dnsTimeout: 2s }
 events:
