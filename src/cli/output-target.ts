@@ -3,8 +3,8 @@
 // replaced atomically — after following any symlinks to their final target.
 
 import { fstatSync, statSync, type Stats } from "node:fs";
-import { lstat, readlink, stat } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { lstat, readlink, realpath, stat } from "node:fs/promises";
+import { dirname, isAbsolute, join } from "node:path";
 import { KmssimError } from "../core/kmssim-error.js";
 
 /** `--out -`, `--html -`: the standard output. */
@@ -33,13 +33,19 @@ export async function outputTarget(name: string): Promise<OutputTarget> {
   // Our own stdout under another name (/dev/stdout): a socket there cannot be opened again (ENXIO).
   if (existing !== null && sameFile(existing, stdoutStats())) return { kind: "stdout" };
   // Reached through /dev or /proc (/dev/stdout → /proc/self/fd/1 → a file): the kernel's to open, never ours to replace.
-  if ((existing !== null && !existing.isFile()) || viaKernel) return { kind: "direct", path: resolve(name) };
+  // Opened by the name as typed, so the kernel resolves it (a /proc magic link stays a link).
+  if ((existing !== null && !existing.isFile()) || viaKernel) return { kind: "direct", path: isAbsolute(name) ? name : `${process.cwd()}/${name}` };
   return { kind: "replace", path, existing };
 }
 
-/** Follows the symlink chain of `name`'s last component; the final target may not exist yet. */
+/**
+ * Follows the symlink chain of `name`'s last component; the final target may not exist yet.
+ * Each step stands in the real folder (realpath) before a link's text is joined to it: the
+ * kernel takes `..` from where a symlinked folder really is, so `path.resolve` on the text
+ * (which cancels `out/..` as if `out` were no link) would reach a different file.
+ */
 async function finalTarget(name: string): Promise<{ path: string; viaKernel: boolean }> {
-  let path = resolve(name);
+  let path = await inRealFolder(process.cwd(), name);
   let viaKernel = false;
   for (let hop = 0; hop <= MAX_SYMLINK_HOPS; hop++) {
     const info = await lstat(path).catch((err: NodeJS.ErrnoException) => {
@@ -51,9 +57,24 @@ async function finalTarget(name: string): Promise<{ path: string; viaKernel: boo
     const link = await readlink(path);
     // A /proc magic link (pipe:[123], socket:[…]) names no path: the kernel opens it, we do not resolve it.
     if (/^[a-z]+:\[\d+\]$/.test(link) || link.startsWith("anon_inode:")) return { path, viaKernel };
-    path = resolve(dirname(path), link);
+    path = await inRealFolder(dirname(path), link);
   }
   throw Object.assign(new Error("too many levels of symbolic links"), { code: "ELOOP" });
+}
+
+/**
+ * `text` as the kernel reads it from the real folder `base`: its folder part resolved by
+ * realpath (symlinks followed, then `..`, component by component), its last name kept as
+ * it is, to be followed by the caller. A missing folder is ENOENT, as it would be to open().
+ */
+async function inRealFolder(base: string, text: string): Promise<string> {
+  const cut = text.lastIndexOf("/");
+  const folder = cut < 0 ? "." : text.slice(0, cut) || "/";
+  const leaf = text.slice(cut + 1);
+  const realFolder = await realpath(isAbsolute(folder) ? folder : `${base}/${folder}`);
+  // `dir/`, `.`, `..`: a folder itself, never a file name to follow (stat later says EISDIR).
+  if (leaf === "" || leaf === "." || leaf === "..") return realpath(`${realFolder}/${leaf}`);
+  return join(realFolder, leaf);
 }
 
 function isKernelPath(path: string): boolean {

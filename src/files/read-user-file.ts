@@ -36,7 +36,13 @@ export const READ_LIMITS = {
   eventLog: { what: "event-log export", maxBytes: 256 * MiB, regularOnly: false },
 } as const satisfies Record<string, ReadLimit>;
 
-export type UserFileErrorCode = "KMSSIM_FILE_TOO_LARGE" | "KMSSIM_NOT_A_REGULAR_FILE" | "EISDIR";
+export type UserFileErrorCode = "KMSSIM_FILE_TOO_LARGE" | "KMSSIM_NOT_A_REGULAR_FILE" | "KMSSIM_OUTSIDE_FOLDER" | "KMSSIM_FILE_SWAPPED" | "EISDIR";
+
+/** Which file, whatever its name: a file system (`dev`) and a file in it (`ino`). */
+export interface FileIdentity {
+  dev: number;
+  ino: number;
+}
 
 export class UserFileError extends Error {
   constructor(
@@ -60,10 +66,15 @@ export async function readUserFile(path: string, limit: ReadLimit): Promise<stri
   }
 }
 
-export function readUserFileSync(path: string, limit: ReadLimit): string {
+/** `checked`: the file looked at before opening; another one opened under the same name is refused, unread. */
+export function readUserFileSync(path: string, limit: ReadLimit, checked?: FileIdentity): string {
   const fd = openSync(path, openFlags(limit));
   try {
-    checkKind(fstatSync(fd), limit);
+    const opened = fstatSync(fd);
+    if (checked !== undefined && (opened.dev !== checked.dev || opened.ino !== checked.ino)) {
+      throw new UserFileError("it changed while being opened (a link swapped in?); nothing was read", "KMSSIM_FILE_SWAPPED");
+    }
+    checkKind(opened, limit);
     const parts: Buffer[] = [];
     let total = 0;
     // Each turn reads at least one byte or stops; total is capped at maxBytes + 1.

@@ -1,10 +1,12 @@
 // The trace files a scenario's client groups name (`clients[].trace`), read after the rest
 // of the scenario is valid: each must lie inside the scenario's folder (a relative path
-// without '..', no symlink), as a scenario may come from someone else and must not make
-// kmssim read files elsewhere. Messages name the trace line and never quote it.
+// without '..', not a symlink, no linked folder leading out), as a scenario may come from
+// someone else and must not make kmssim read files elsewhere. Messages name the trace line
+// and never quote it.
 
-import { dirname, isAbsolute, join, normalize, sep } from "node:path";
-import { READ_LIMITS, readUserFileSync } from "../files/read-user-file.js";
+import { dirname, isAbsolute, normalize, sep } from "node:path";
+import { readInsideFolderSync } from "../files/read-inside-folder.js";
+import { READ_LIMITS } from "../files/read-user-file.js";
 import { readFailureReason } from "../files/read-failure.js";
 import type { ScenarioError } from "./errors.js";
 import type { Scenario } from "./model.js";
@@ -16,7 +18,7 @@ export type TraceReader = (file: string) => string;
 
 /** A reader for the traces of the scenario at `scenarioPath`. */
 export function traceReaderFor(scenarioPath: string): TraceReader {
-  return (file) => readUserFileSync(join(dirname(scenarioPath), file), READ_LIMITS.trace);
+  return (file) => readInsideFolderSync(dirname(scenarioPath), file, READ_LIMITS.trace);
 }
 
 /** Fills each traced group's offsets; the errors, at the group's `trace` key, when a trace cannot be used. */

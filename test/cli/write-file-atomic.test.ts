@@ -141,6 +141,51 @@ describe("a symlink", () => {
   });
 });
 
+// The kernel resolves `..` from the folder a symlink really points to, not from the text of
+// the name; kmssim must reach the same file it would, or it replaces one the user never named.
+describe("a path through a symlinked folder", () => {
+  /** ws/out -> ../real/sub, and in there x.json -> ../y.json: the kernel's x.json is real/y.json. */
+  function linkedFolder(): { ws: string; real: string } {
+    const dir = tempDir();
+    const ws = join(dir, "ws");
+    const real = join(dir, "real");
+    mkdirSync(join(real, "sub"), { recursive: true });
+    mkdirSync(ws);
+    writeFileSync(join(ws, "y.json"), "OLD");
+    symlinkSync("../real/sub", join(ws, "out"));
+    symlinkSync("../y.json", join(real, "sub", "x.json"));
+    return { ws, real };
+  }
+
+  it("a link inside it is followed from the folder it really is (real/y.json), never ws/y.json", async () => {
+    const { ws, real } = linkedFolder();
+    await checkWritable(join(ws, "out/x.json"));
+    await writeFileAtomic(join(ws, "out/x.json"), "new");
+    expect(readFileSync(join(ws, "y.json"), "utf8")).toBe("OLD");
+    expect(readFileSync(join(real, "y.json"), "utf8")).toBe("new");
+    expect(lstatSync(join(real, "sub", "x.json")).isSymbolicLink()).toBe(true);
+  });
+
+  it("link/../x.json is x.json beside the folder the link points to, as the kernel has it", async () => {
+    const { ws, real } = linkedFolder();
+    writeFileSync(join(ws, "x.json"), "OLD");
+    // No `path.resolve` in the test either: the string goes to the code as a user types it.
+    await checkWritable(`${ws}/out/../x.json`);
+    await writeFileAtomic(`${ws}/out/../x.json`, "new");
+    expect(readFileSync(join(ws, "x.json"), "utf8")).toBe("OLD");
+    expect(readFileSync(join(real, "x.json"), "utf8")).toBe("new");
+  });
+
+  it("checkWritable looks at the folder the kernel would write in", async () => {
+    const { ws } = linkedFolder();
+    // Read as text, gone/.. is ws (it exists); the kernel follows gone into a folder that does not.
+    symlinkSync("../missing/sub", join(ws, "gone"));
+    await expect(checkWritable(`${ws}/gone/../x.json`)).rejects.toThrow(/its folder does not exist/);
+    await expect(writeFileAtomic(`${ws}/gone/../x.json`, "x")).rejects.toThrow(/its folder does not exist/);
+    expect(existsSync(join(ws, "x.json"))).toBe(false);
+  });
+});
+
 describe("the temp file", () => {
   it("a symlink planted at the old predictable name <out>.<pid>.tmp is not followed", async () => {
     const dir = tempDir();

@@ -125,4 +125,27 @@ describe("kmssim import", () => {
     expect(link.code).toBe(2);
     expect(link.stderr).toContain("it is a symlink");
   });
+
+  it("refuses a trace reached through a symlinked folder that leads out of the scenario's folder, and quotes none of it", async () => {
+    const dir = tmp.make();
+    mkdirSync(join(dir, "pr"));
+    mkdirSync(join(dir, "secret"));
+    writeFileSync(join(dir, "secret", "t.csv"), "client,group,firstRequestS\nSECRET-HOST-42,g,1\n");
+    // O_NOFOLLOW guards only the last name, and 'd/t.csv' has no '..' to see: d is the way out.
+    symlinkSync("../secret", join(dir, "pr", "d"));
+    writeFileSync(join(dir, "pr", "s.yaml"), "hosts: [{ name: kms1 }]\nclients: [{ name: g, count: 1, trace: d/t.csv }]\n");
+    const out = await kmssim(["validate", join(dir, "pr", "s.yaml")]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("cannot read trace file 'd/t.csv': it leads out of the scenario's folder");
+    expect(out.stdout + out.stderr).not.toContain("SECRET-HOST-42");
+    expect(stackFrames(out.stderr)).toEqual([]);
+
+    // A folder link that stays inside the scenario's folder reads as before.
+    mkdirSync(join(dir, "pr", "data"));
+    writeFileSync(join(dir, "pr", "data", "t.csv"), "client,group,firstRequestS\npc1,g,1\n");
+    symlinkSync("data", join(dir, "pr", "here"));
+    writeFileSync(join(dir, "pr", "ok.yaml"), "hosts: [{ name: kms1 }]\nclients: [{ name: g, count: 1, trace: here/t.csv }]\n");
+    const ok = await kmssim(["validate", join(dir, "pr", "ok.yaml")]);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
 });

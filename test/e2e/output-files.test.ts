@@ -3,7 +3,7 @@
 // plain exit 2. Only private FIFOs, device nodes and links in temp folders: /dev is never at risk.
 
 import { execFileSync } from "node:child_process";
-import { createReadStream, lstatSync, readdirSync, readlinkSync, symlinkSync } from "node:fs";
+import { createReadStream, existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { kmssim, stackFrames, tempDirs, writeScenario, yaml, type Result } from "./helpers.js";
@@ -70,5 +70,44 @@ describe("output on stdout and special files", () => {
     expect(run.stderr).toContain(`cannot write '${full}': no space left on the disk (ENOSPC)`);
     expect(stackFrames(run.stderr)).toEqual([]);
     expect(lstatSync(full).isCharacterDevice()).toBe(true);
+  });
+});
+
+const CAN_FILL = process.getuid?.() === 0 || existsSync("/dev/full");
+
+/** A device every write to fails with ENOSPC: a private node as root, else the machine's /dev/full (writing it changes nothing). */
+function fullDevice(dir: string): string {
+  if (process.getuid?.() !== 0) return "/dev/full";
+  execFileSync("mknod", [join(dir, "full"), "c", "1", "7"]);
+  return join(dir, "full");
+}
+
+describe("one output that cannot be written costs none of the others", () => {
+  it.skipIf(!CAN_FILL)("--out fails at the end: --timeline-csv and --html are still written, and --quiet's summary goes to stderr", async () => {
+    const dir = tmp.make();
+    const full = fullDevice(dir);
+    const html = join(dir, "h2.html");
+    const csv = join(dir, "t.csv");
+    const run = await kmssim(["run", writeScenario(dir, "tiny.yaml", TINY), "--quiet", "--out", full, "--timeline-csv", csv, "--html", html]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`cannot write '${full}': no space left on the disk (ENOSPC)`);
+    expect(readFileSync(html, "utf8")).toMatch(/^<!doctype html>/i);
+    expect(readFileSync(csv, "utf8").split("\n").length).toBeGreaterThan(2);
+    // The measurements are not lost: the summary (its scenario name) and where the files went.
+    expect(run.stderr).toMatch(/tiny-out/);
+    expect(run.stderr).toContain(`written all the same: ${csv}, ${html}`);
+    expect(run.stdout).toBe("");
+    expect(stackFrames(run.stderr)).toEqual([]);
+  });
+
+  it.skipIf(!CAN_FILL)("two outputs fail: both are reported, in one exit 2", async () => {
+    const dir = tmp.make();
+    const full = fullDevice(dir);
+    const run = await kmssim(["run", writeScenario(dir, "tiny.yaml", TINY), "--quiet", "--out", full, "--html", full]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("2 outputs could not be written");
+    expect(run.stderr.split(`cannot write '${full}': no space left on the disk (ENOSPC)`)).toHaveLength(3);
+    expect(run.stderr).toMatch(/tiny-out/);
+    expect(stackFrames(run.stderr)).toEqual([]);
   });
 });

@@ -2,7 +2,8 @@
 // a virtual run are the single run (counters and histograms byte for byte), and bad input
 // (a broken --shard, --check with --shard, shards that do not belong together) is exit 2.
 
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { kmssim, runScenario, scenarioPath, stackFrames, tempDirs, writeScenario, yaml, type Result } from "./helpers.js";
@@ -47,6 +48,24 @@ describe("kmssim run --shard and kmssim merge (virtual)", () => {
     };
     expect(strip(merged)).toEqual(strip(single));
   });
+
+  it.skipIf(process.getuid?.() !== 0 && !existsSync("/dev/full"))(
+    "a merged --out that cannot be written costs neither --html nor the summary (--quiet)",
+    async () => {
+      let full = "/dev/full";
+      if (process.getuid?.() === 0) {
+        full = join(tmp.make(), "full");
+        execFileSync("mknod", [full, "c", "1", "7"]);
+      }
+      const html = join(dir, "merged.html");
+      const run = await kmssim(["merge", ...shardFiles, "--quiet", "--out", full, "--html", html]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`cannot write '${full}': no space left on the disk (ENOSPC)`);
+      expect(readFileSync(html, "utf8")).toMatch(/^<!doctype html>/i);
+      expect(run.stderr).toContain("merged from 3 shards");
+      expect(run.stderr).toContain(`written all the same: ${html}`);
+    },
+  );
 
   it("refuses a missing shard and shards of another run (exit 2, the files named, no stack trace)", async () => {
     const missing = await kmssim(["merge", shardFiles[0], shardFiles[2]]);

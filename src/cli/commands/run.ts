@@ -16,7 +16,8 @@ import { createProgress, silentProgress } from "../progress.js";
 import { InvariantViolation } from "../../sim/invariant-violation.js";
 import { takeSignals } from "../signal-desk.js";
 import { EXIT } from "../../core/kmssim-error.js";
-import { checkWritable, writeFileAtomic } from "../write-file-atomic.js";
+import { checkWritable } from "../write-file-atomic.js";
+import { throwIfAnyFailed, writeOutputs } from "../write-outputs.js";
 import type { ShardSpec } from "../../core/shard/shard.js";
 import { checkRunInput } from "../run-input.js";
 import { defineCommand, SCENARIO_REQUIRED } from "../command-module.js";
@@ -100,13 +101,16 @@ async function runUntilDone(options: RunOptions, isInterrupted: () => boolean): 
   }
   const result = buildResult(outcome.totals, outcome.wallSeconds, interrupted, shardMeta(shard, fleetClients, scenario, options));
   // The summary first: if the file cannot be written after all, the numbers are still shown.
-  if (!options.quiet) summaryOut.write(`${renderSummary(result, { color: wantsColor(summaryOut), width: terminalColumns(summaryOut) })}\n`);
-  if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
-  if (options.timelineCsv !== undefined) await writeFileAtomic(options.timelineCsv, renderTimelineCsv(result));
-  if (options.html !== undefined) {
-    const scenarioText = await readUserFile(options.scenario, READ_LIMITS.scenario).catch(() => undefined);
-    await writeFileAtomic(options.html, renderHtmlReport(result, { scenarioText }));
-  }
+  const summaryFor = (stream: NodeJS.WriteStream): string => renderSummary(result, { color: wantsColor(stream), width: terminalColumns(stream) });
+  if (!options.quiet) summaryOut.write(`${summaryFor(summaryOut)}\n`);
+  const outputs = await writeOutputs([
+    ...(options.out === undefined ? [] : [{ name: options.out, contents: () => `${JSON.stringify(result, null, 2)}\n` }]),
+    ...(options.timelineCsv === undefined ? [] : [{ name: options.timelineCsv, contents: () => renderTimelineCsv(result) }]),
+    ...(options.html === undefined
+      ? []
+      : [{ name: options.html, contents: async () => renderHtmlReport(result, { scenarioText: await scenarioTextOf(options) }) }]),
+  ]);
+  throwIfAnyFailed(outputs, { shown: options.quiet !== true, render: () => summaryFor(process.stderr) });
   if (outcome.failure !== undefined) {
     if (options.out !== undefined) process.stderr.write(`kmssim: what was measured before the failure is in ${options.out} ("incomplete")\n`);
     throw outcome.failure;
@@ -124,6 +128,11 @@ async function runUntilDone(options: RunOptions, isInterrupted: () => boolean): 
     return EXIT.runFailed;
   }
   return exitCodeFor(result, options, interrupted);
+}
+
+/** The scenario's text for the HTML report, or none when it cannot be read again (a pipe). */
+function scenarioTextOf(options: RunOptions): Promise<string | undefined> {
+  return readUserFile(options.scenario, READ_LIMITS.scenario).catch(() => undefined);
 }
 
 function exitCodeFor(result: Result, options: RunOptions, interrupted: boolean): number {
