@@ -30,9 +30,9 @@ export const READ_LIMITS = {
   scenario: { what: "scenario file", maxBytes: 4 * MiB, regularOnly: false },
   /** Results, shards, plans and host reports: timelines make them large; 256 MiB stays below V8's ~512 MiB string limit. */
   result: { what: "result file", maxBytes: 256 * MiB, regularOnly: false },
-  /** A client trace a scenario names: ~40 bytes a client, so 256 MiB is millions of clients. */
+  /** A client trace a scenario names: ~50 bytes a client, so 256 MiB is about MAX_TRACE_ROWS (5,000,000), the cap parseTrace counts to. */
   trace: { what: "trace file", maxBytes: 256 * MiB, regularOnly: true, noFollow: true },
-  /** KMS event-log exports (CSV or XML) for `kmssim import`: ~500 bytes an event. */
+  /** KMS event-log exports (CSV or XML) for `kmssim import`: 180–500 bytes an event; the readers also stop at MAX_IMPORT_EVENTS. */
   eventLog: { what: "event-log export", maxBytes: 256 * MiB, regularOnly: false },
 } as const satisfies Record<string, ReadLimit>;
 

@@ -5,8 +5,9 @@
 // first line is skipped.
 
 import { CsvError, parse } from "csv-parse/sync";
+import { HOST_NAME_FORM, parseHostName } from "./event-info.js";
 import { parseEventTime } from "./event-time.js";
-import { ImportError, type RawEvent } from "./raw-event.js";
+import { ImportError, MAX_IMPORT_EVENTS, tooManyEvents, type RawEvent } from "./raw-event.js";
 
 const COLUMN_NAMES = {
   id: ["Id", "EventID", "EventId"],
@@ -19,14 +20,36 @@ const COLUMN_NAMES = {
 /** What Export-Csv writes for a Properties column nobody flattened. */
 const DOTNET_LIST = /^System\.Collections\.Generic\.List/;
 
-export function readCsvExport(original: string, file: string): RawEvent[] {
+/**
+ * The export's events; refused past `maxEvents` (what is left of MAX_IMPORT_EVENTS). Each
+ * record becomes an event as it is parsed, so the export's other columns and a file of
+ * millions of tiny rows are never held at once.
+ */
+export function readCsvExport(original: string, file: string, maxEvents = MAX_IMPORT_EVENTS): RawEvent[] {
   // csv-parse counts a CRLF inside a quoted Message as two lines: one line end, one count.
   const text = original.replace(/\r\n/g, "\n");
   const typeLine = /^\uFEFF?#TYPE[^\n]*\n/.exec(text);
   const firstLine = typeLine === null ? 1 : 2;
-  let rows: { record: Record<string, string>; info: { lines: number } }[];
+  let columns: Columns | undefined;
+  let previousEnd = firstLine;
+  let events: RawEvent[];
   try {
-    rows = parse(text, { columns: true, info: true, from_line: firstLine, bom: true, skip_empty_lines: true, relax_column_count: false });
+    events = parse(text, {
+      columns: (header: string[]) => {
+        columns = columnsOf(header, file, firstLine);
+        return header;
+      },
+      from_line: firstLine,
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: false,
+      on_record: (record: Record<string, string>, context) => {
+        const line = previousEnd + 1;
+        previousEnd = context.lines;
+        if (context.records > maxEvents) throw tooManyEvents(file, line);
+        return eventOf(record, columns!, file, line);
+      },
+    });
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines ?? firstLine;
@@ -34,8 +57,19 @@ export function readCsvExport(original: string, file: string): RawEvent[] {
     }
     throw error;
   }
-  if (rows.length === 0) throw new ImportError(file, firstLine, "the CSV has a header but no events");
-  const header = Object.keys(rows[0].record);
+  if (events.length === 0) throw new ImportError(file, firstLine, "the CSV has a header but no events");
+  return events;
+}
+
+interface Columns {
+  id: string;
+  time: string;
+  computer: string;
+  message: string | undefined;
+  properties: string | undefined;
+}
+
+function columnsOf(header: readonly string[], file: string, firstLine: number): Columns {
   const column = (names: readonly string[]): string | undefined => header.find((h) => names.some((n) => n.toLowerCase() === h.toLowerCase()));
   const id = column(COLUMN_NAMES.id);
   const time = column(COLUMN_NAMES.time);
@@ -48,22 +82,24 @@ export function readCsvExport(original: string, file: string): RawEvent[] {
     computer === undefined ? "MachineName" : null,
     message === undefined && properties === undefined ? "Message or Properties" : null,
   ].filter((m) => m !== null);
-  if (missing.length > 0) throw new ImportError(file, firstLine, `the header has no ${missing.join(", ")} column (Export-Csv of Get-WinEvent writes them)`);
+  if (missing.length > 0 || id === undefined || time === undefined || computer === undefined) {
+    throw new ImportError(file, firstLine, `the header has no ${missing.join(", ")} column (Export-Csv of Get-WinEvent writes them)`);
+  }
+  return { id, time, computer, message, properties };
+}
 
-  let previousEnd = firstLine;
-  return rows.map(({ record, info }) => {
-    const line = previousEnd + 1;
-    previousEnd = info.lines;
-    const eventId = Number(record[id!]);
-    if (!Number.isInteger(eventId) || eventId < 0) throw new ImportError(file, line, `the Id column is not an event id`);
-    const timeMs = parseEventTime(record[time!] ?? "");
-    if (timeMs === null) {
-      throw new ImportError(file, line, "TimeCreated is in no form kmssim reads (ISO 8601 like 2026-11-30T10:00:00Z, or 11/30/2026 10:00:00 AM)");
-    }
-    const host = (record[computer!] ?? "").trim();
-    if (host === "") throw new ImportError(file, line, "the MachineName column is empty");
-    return { file, line, eventId, timeMs, computer: host, info: infoOf(record, message, properties, file, line) };
-  });
+function eventOf(record: Record<string, string>, columns: Columns, file: string, line: number): RawEvent {
+  const eventId = Number(record[columns.id]);
+  if (!Number.isInteger(eventId) || eventId < 0) throw new ImportError(file, line, `the Id column is not an event id`);
+  const timeMs = parseEventTime(record[columns.time] ?? "");
+  if (timeMs === null) {
+    throw new ImportError(file, line, "TimeCreated is in no form kmssim reads (ISO 8601 like 2026-11-30T10:00:00Z, or 11/30/2026 10:00:00 AM)");
+  }
+  const host = (record[columns.computer] ?? "").trim();
+  if (host === "") throw new ImportError(file, line, "the MachineName column is empty");
+  // The name goes into the scenario: a newline in it must not become YAML.
+  if (parseHostName(host) === null) throw new ImportError(file, line, `MachineName is not a host name (${HOST_NAME_FORM})`);
+  return { file, line, eventId, timeMs, computer: host, info: infoOf(record, columns.message, columns.properties, file, line) };
 }
 
 function infoOf(record: Record<string, string>, message: string | undefined, properties: string | undefined, file: string, line: number): string {

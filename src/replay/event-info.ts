@@ -54,6 +54,8 @@ const HRESULT = /^0x[0-9a-f]{1,8}$/i;
 const WHOLE = /^\d{1,10}$/;
 /** A host name as a client FQDN or an SRV target: labels of letters, digits, '-' and '_'. */
 const HOST_NAME = /^[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_-]{0,62}))*\.?$/i;
+/** HOST_NAME in words, for messages. */
+export const HOST_NAME_FORM = "labels of letters, digits, '-' and '_' joined by dots, at most 253 characters";
 
 function fields(info: string, expected: number, what: string): Parsed<string[]> {
   const parts = info
@@ -71,6 +73,9 @@ const hresult: Field<number> = (t) => (HRESULT.test(t) ? Number.parseInt(t, 16) 
 const whole: Field<number> = (t) => (WHOLE.test(t) ? Number(t) : null);
 const guid: Field<string> = (t) => (GUID.test(t) ? t.replace(/[{}]/g, "").toLowerCase() : null);
 const hostName: Field<string> = (t) => (t.length <= 253 && HOST_NAME.test(t) ? t.toLowerCase().replace(/\.$/, "") : null);
+
+/** A computer or host name as a host name (lowercase, no final dot), or null when it is none. */
+export const parseHostName = (text: string): string | null => hostName(text);
 const flag: Field<boolean> = (t) => (t === "0" ? false : t === "1" ? true : null);
 const licenceState: Field<LicenceState> = (t) => (WHOLE.test(t) && Number(t) < LICENCE_STATES.length ? LICENCE_STATES[Number(t)] : null);
 

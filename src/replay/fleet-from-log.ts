@@ -62,7 +62,10 @@ export function fleetFromLog(log: KmsLog, options: ImportOptions): ImportedFleet
   const members = new Map<string, Logged<HostRequestInfo>[]>();
   for (const first of firstByCmid.values()) {
     const key = groupKey(first);
-    members.set(key, [...(members.get(key) ?? []), first]);
+    // Pushed, not copied: a group of a million machines would otherwise copy its list a million times.
+    const list = members.get(key) ?? [];
+    list.push(first);
+    members.set(key, list);
   }
   const usedNames = new Set<string>();
   const groups = [...members.entries()]
@@ -160,7 +163,16 @@ function header(
     ...products.map((p) => `# Activation ID ${p.activationId} (N-policy ${p.minimumCount}): modelled as ${p.product}, from ${p.why}`),
     ...groups.map((g) => `# group ${g.name}, licence states at the first request: ${statesText(g.states)}`),
   ];
-  return lines.join("\n") + "\n";
+  return lines.map(commentLine).join("\n") + "\n";
+}
+
+/**
+ * A comment line as one line: names come from the log, and a line break in one (CR, LF, NEL,
+ * LS, PS) would end the comment and start YAML. The readers refuse such names; this holds
+ * whatever reaches here.
+ */
+function commentLine(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029]/gu, " ");
 }
 
 /** The part of the group licensed at its first request in the log, to 6 decimals (exact in whole clients up to a million). */

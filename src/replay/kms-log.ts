@@ -11,7 +11,7 @@ import {
   type HostRequestInfo,
   type Parsed,
 } from "./event-info.js";
-import { ImportError, type RawEvent } from "./raw-event.js";
+import { ImportError, MAX_IMPORT_EVENTS, type RawEvent } from "./raw-event.js";
 import { readCsvExport } from "./csv-export.js";
 import { readXmlExport } from "./xml-export.js";
 
@@ -38,9 +38,9 @@ export interface KmsLog {
   files: number;
 }
 
-/** An export as events: XML when it starts with '<', CSV otherwise. */
-export function readExport(text: string, file: string): RawEvent[] {
-  return /^\uFEFF?\s*</.test(text) ? readXmlExport(text, file) : readCsvExport(text, file);
+/** An export as events: XML when it starts with '<', CSV otherwise; refused past `maxEvents`. */
+export function readExport(text: string, file: string, maxEvents = MAX_IMPORT_EVENTS): RawEvent[] {
+  return /^\uFEFF?\s*</.test(text) ? readXmlExport(text, file, maxEvents) : readCsvExport(text, file, maxEvents);
 }
 
 export function kmsLogOf(exports: readonly RawEvent[][]): KmsLog {

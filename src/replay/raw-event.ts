@@ -1,6 +1,8 @@
 // One event of an exported KMS log, before its Info string is read: where it is in the file
 // (for messages), its id, when it was logged, on which computer, and its Info string.
 
+import { formatCount } from "../format/format-number.js";
+
 export interface RawEvent {
   /** The file it came from and the line its record starts on (1-based). */
   file: string;
@@ -24,4 +26,19 @@ export class ImportError extends Error {
     super(`${file}:${line}: ${reason}`);
     this.name = "ImportError";
   }
+}
+
+/**
+ * Events `kmssim import` reads from all its exports together: one full 256 MiB export of
+ * flattened events (~180 bytes each; a Message export holds ~500,000), and few enough that
+ * a file of tiny rows is refused before it exhausts the heap. Readers count while they parse.
+ */
+export const MAX_IMPORT_EVENTS = 1_500_000;
+
+export function tooManyEvents(file: string, line: number): ImportError {
+  return new ImportError(
+    file,
+    line,
+    `more than ${formatCount(MAX_IMPORT_EVENTS)} events in the exports together, the most kmssim import reads: export a shorter span of the log`,
+  );
 }

@@ -5,8 +5,9 @@
 // names the line it starts on. No DOCTYPE and no entities: an export has neither.
 
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { HOST_NAME_FORM, parseHostName } from "./event-info.js";
 import { parseEventTime } from "./event-time.js";
-import { ImportError, type RawEvent } from "./raw-event.js";
+import { ImportError, MAX_IMPORT_EVENTS, tooManyEvents, type RawEvent } from "./raw-event.js";
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -20,22 +21,35 @@ const parser = new XMLParser({
 
 const EVENT_START = /<Event[\s>]/g;
 
-export function readXmlExport(text: string, file: string): RawEvent[] {
+/** The export's events; refused past `maxEvents` (what is left of MAX_IMPORT_EVENTS). */
+export function readXmlExport(text: string, file: string, maxEvents = MAX_IMPORT_EVENTS): RawEvent[] {
   if (/<!DOCTYPE/i.test(text)) throw new ImportError(file, lineAt(text, text.search(/<!DOCTYPE/i)), "a DOCTYPE: wevtutil exports have none");
   const events: RawEvent[] = [];
   const lineOf = lineCounter(text);
   for (const match of text.matchAll(EVENT_START)) {
     const start = match.index;
     const line = lineOf(start);
+    if (events.length === maxEvents) throw tooManyEvents(file, line);
     const end = text.indexOf("</Event>", start);
     if (end < 0) throw new ImportError(file, line, "an <Event> that never ends (</Event> missing): is the export cut short?");
     const chunk = text.slice(start, end + "</Event>".length);
     const valid = XMLValidator.validate(chunk);
     if (valid !== true) throw new ImportError(file, line + valid.err.line - 1, `not well-formed XML: ${valid.err.msg}`);
-    events.push(eventOf(parser.parse(chunk) as { Event?: unknown }, file, line));
+    events.push(eventOf(parseEvent(chunk, file, line), file, line));
   }
   if (events.length === 0) throw new ImportError(file, 1, "no <Event> elements: is it the output of wevtutil qe … /f:xml?");
   return events;
+}
+
+/** The parser throws plain Errors on what the validator lets through (elements nested past its limit): the user's to fix. */
+function parseEvent(chunk: string, file: string, line: number): { Event?: unknown } {
+  try {
+    return parser.parse(chunk) as { Event?: unknown };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (/nested/i.test(message)) throw new ImportError(file, line, "elements nested more than 100 deep in this <Event>: a wevtutil export nests a few levels");
+    throw new ImportError(file, line, `the XML reader refused this <Event>: ${message}`);
+  }
 }
 
 type Node = Record<string, unknown>;
@@ -53,6 +67,8 @@ function eventOf(doc: { Event?: unknown }, file: string, line: number): RawEvent
   if (timeMs === null) throw new ImportError(file, line, "<TimeCreated SystemTime='…'> is missing or not an ISO 8601 time");
   const computer = (textOf(system.Computer) ?? "").trim();
   if (computer === "") throw new ImportError(file, line, "<Computer> is missing or empty");
+  // The name goes into the scenario: a newline in it must not become YAML.
+  if (parseHostName(computer) === null) throw new ImportError(file, line, `<Computer> is not a host name (${HOST_NAME_FORM})`);
   const data = isNode(event.EventData) ? event.EventData.Data : undefined;
   const parts = Array.isArray(data) ? data.map((d) => textOf(d) ?? "") : [];
   if (parts.length === 0) throw new ImportError(file, line, "<EventData> has no <Data>: the event's Info string is missing");

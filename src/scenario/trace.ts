@@ -13,20 +13,29 @@ export const MAX_TRACE_ROWS = 5_000_000;
 export type TraceParse = { ok: true; offsetsMsByGroup: Map<string, number[]> } | { ok: false; line: number; reason: string };
 
 export function parseTrace(text: string): TraceParse {
-  const lines = text.split(/\r?\n/);
-  const first = (lines[0] ?? "").replace(/^\uFEFF/, "").trim();
-  if (first !== TRACE_HEADER) return { ok: false, line: 1, reason: `the first line must be the header ${TRACE_HEADER}` };
-  if (lines.length > MAX_TRACE_ROWS + 2) return { ok: false, line: MAX_TRACE_ROWS + 2, reason: `more than ${MAX_TRACE_ROWS} rows` };
+  // Line by line with indexOf, not split: a file of millions of empty lines would otherwise
+  // become as many strings before the row cap is checked, and exhaust the heap. A line is
+  // trimmed, so a CRLF's CR goes too.
+  let at = 0;
+  const nextLine = (): string => {
+    const end = text.indexOf("\n", at);
+    const line = text.slice(at, end < 0 ? text.length : end);
+    at = end < 0 ? text.length : end + 1;
+    return line.trim();
+  };
+  if (nextLine().replace(/^\uFEFF/, "") !== TRACE_HEADER) return { ok: false, line: 1, reason: `the first line must be the header ${TRACE_HEADER}` };
   const byGroup = new Map<string, number[]>();
-  for (let k = 1; k < lines.length; k++) {
-    const line = lines[k].trim();
+  // After a final newline there is no row.
+  for (let lineNumber = 2; at < text.length; lineNumber++) {
+    if (lineNumber > MAX_TRACE_ROWS + 1) return { ok: false, line: lineNumber, reason: `more than ${MAX_TRACE_ROWS} rows` };
+    const line = nextLine();
     if (line === "") continue;
     const parts = line.split(",");
-    if (parts.length !== 3) return { ok: false, line: k + 1, reason: `a row has 3 fields (${TRACE_HEADER}), this one has ${parts.length}` };
-    const [client, group, at] = parts.map((p) => p.trim());
-    if (client === "" || group === "") return { ok: false, line: k + 1, reason: "the client or group field is empty" };
-    const seconds = /^\d+(\.\d+)?$/.test(at) ? Number(at) : NaN;
-    if (!Number.isFinite(seconds)) return { ok: false, line: k + 1, reason: "firstRequestS is not a number of seconds ≥ 0" };
+    if (parts.length !== 3) return { ok: false, line: lineNumber, reason: `a row has 3 fields (${TRACE_HEADER}), this one has ${parts.length}` };
+    const [client, group, firstRequestS] = parts.map((p) => p.trim());
+    if (client === "" || group === "") return { ok: false, line: lineNumber, reason: "the client or group field is empty" };
+    const seconds = /^\d+(\.\d+)?$/.test(firstRequestS) ? Number(firstRequestS) : NaN;
+    if (!Number.isFinite(seconds)) return { ok: false, line: lineNumber, reason: "firstRequestS is not a number of seconds ≥ 0" };
     const list = byGroup.get(group) ?? [];
     list.push(seconds * 1000);
     byGroup.set(group, list);

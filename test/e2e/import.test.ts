@@ -2,7 +2,7 @@
 // documented field order) become a scenario and a trace; `kmssim run` replays them; bad
 // exports and traces outside the scenario's folder are refused with exit 2 and the line.
 
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { kmssim, REPO_ROOT, stackFrames, tempDirs, type Result } from "./helpers.js";
@@ -106,6 +106,37 @@ describe("kmssim import", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`cannot import ${bad}:7: event 12290: field 1 (HRESULT) is not an HRESULT`);
     expect(stackFrames(run.stderr)).toEqual([]);
+  });
+
+  it("refuses an XML export nested deeper than its reader goes: exit 2, the line and why, no stack trace", async () => {
+    const dir = tmp.make();
+    const deep = join(dir, "deep.xml");
+    const nested = `${"<a>".repeat(101)}x${"</a>".repeat(101)}`;
+    writeFileSync(
+      deep,
+      `<Event><System><EventID>12290</EventID><TimeCreated SystemTime="2026-01-01T00:00:00Z"/><Computer>kms1</Computer></System><EventData><Data>${nested}</Data></EventData></Event>\n`,
+    );
+    const run = await kmssim(["import", deep, "--out", join(dir, "s.yaml")]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`cannot import ${deep}:1: elements nested more than 100 deep`);
+    expect(stackFrames(run.stderr)).toEqual([]);
+    expect(existsSync(join(dir, "s.yaml"))).toBe(false);
+  });
+
+  it("refuses a computer name that is not a host name (a newline in it would have been YAML in the scenario): exit 2, nothing written", async () => {
+    const dir = tmp.make();
+    const csv = join(dir, "inj.csv");
+    const row = (k: number): string =>
+      `12290,2026-01-01T10:${String(k).padStart(2, "0")}:00Z,"kms1\nmode: realtime\n#",` +
+      `"Info: 0x0,25,pc${k}.corp.example,${String(k).padStart(8, "0")}-1111-2222-3333-444455556666,2026/01/01 10:00,0,1,43200,b92e9980-b9d5-4821-9c94-140f632f6312"`;
+    writeFileSync(csv, ["Id,TimeCreated,MachineName,Message", ...Array.from({ length: 30 }, (_, k) => row(k))].join("\n") + "\n");
+    const out = join(dir, "s.yaml");
+    const run = await kmssim(["import", csv, "--out", out]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`cannot import ${csv}:2: MachineName is not a host name`);
+    expect(run.stderr).not.toContain("realtime");
+    expect(stackFrames(run.stderr)).toEqual([]);
+    expect(existsSync(out)).toBe(false);
   });
 
   it("keeps the trace in the scenario's folder; a scenario whose trace leaves it, or is a symlink, is refused", async () => {

@@ -2,7 +2,10 @@
 // a realtime run lasting millions of years. `validate` and `run` both refuse them before
 // anything is allocated: exit 2, a plain message, no stack trace.
 
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { MAX_TRACE_ROWS, TRACE_HEADER } from "../../src/scenario/trace.js";
 import { kmssim, scenarioPath, stackFrames, tempDirs, writeScenario, yaml } from "./helpers.js";
 
 const tmp = tempDirs();
@@ -96,5 +99,16 @@ describe("kmssim plan", () => {
     });
     expectRefused(run, /--clients 100000000: this fleet needs about \d+ GiB/);
     expect(run.stderr).not.toMatch(/replication 1 .* failed/);
+  });
+});
+
+describe("a scenario's trace", () => {
+  it("of more rows than MAX_TRACE_ROWS is refused at the first row past it, within a heap far smaller than the file's lines as strings", async () => {
+    const dir = tmp.make();
+    // Empty rows, 1 byte each: a 5 MB file. Split into lines at once they took more than the 64 MiB heap.
+    writeFileSync(join(dir, "t.csv"), `${TRACE_HEADER}\n${"\n".repeat(MAX_TRACE_ROWS + 1)}`);
+    const path = writeScenario(dir, "s.yaml", yaml("hosts: [{ name: kms1 }]", "clients: [{ name: desktops, count: 10, trace: t.csv }]"));
+    const run = await kmssim(["validate", path], { timeoutMs: 60_000, env: { NODE_OPTIONS: "--max-old-space-size=64" } });
+    expectRefused(run, new RegExp(`trace file 't.csv' line ${MAX_TRACE_ROWS + 2}: more than ${MAX_TRACE_ROWS} rows`));
   });
 });

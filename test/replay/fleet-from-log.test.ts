@@ -77,4 +77,16 @@ describe("fleetFromLog", () => {
     expect(scenario.duration).toBe("1h");
     expect(scenario.clients.every((c) => c.traceSpeedup === 10)).toBe(true);
   });
+
+  it("the scenario's comments stay comments, whatever a computer name holds (the readers refuse such names; this is the second guard)", () => {
+    const bent: typeof log = {
+      ...log,
+      requests: log.requests.map((r) => ({ ...r, computer: r.computer.replace("kms1.", "kms1\nmode: realtime\u2028x\r#.") })),
+    };
+    const yaml = fleetFromLog(bent, { name: "monday", traceRef: "t.csv", speedup: 1, seed: 3 }).scenarioYaml;
+    const comments = yaml.slice(0, yaml.indexOf("\nname:") + 1);
+    expect(comments.split("\n").filter((l) => l !== "" && !l.startsWith("#"))).toEqual([]);
+    expect(comments).not.toMatch(/[\r\u2028]/);
+    expect((parse(yaml) as { mode?: unknown }).mode).toBeUndefined();
+  });
 });

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { kmsLogOf, readExport } from "../../src/replay/kms-log.js";
-import { ImportError } from "../../src/replay/raw-event.js";
+import { ImportError, MAX_IMPORT_EVENTS } from "../../src/replay/raw-event.js";
 
 const fixture = (name: string): string => readFileSync(fileURLToPath(new URL(`../fixtures/kms-logs/${name}`, import.meta.url)), "utf8");
 const INFO = "0x0,25,pc1.corp.example,c0000001-0001-4001-8001-000000000001,2026/11/23 8:01,0,1,259200,0f0e0d0c-0b0a-4909-8807-060504030201";
@@ -115,6 +115,58 @@ describe("forms of XML", () => {
     const problem = refusal(text);
     expect(problem.line).toBe(line);
     expect(problem.reason).toContain(reason);
+  });
+});
+
+describe("what an export may not hold", () => {
+  const csvRow = (k: number): string => `12290,2026-11-23T08:00:0${k}Z,kms1,"${INFO}"`;
+  const xmlEvent = (k: number): string =>
+    `<Event><System><EventID>12290</EventID><TimeCreated SystemTime='2026-11-23T08:00:0${k}Z'/><Computer>kms1</Computer></System><EventData><Data>${INFO}</Data></EventData></Event>`;
+  const capReason = `more than ${MAX_IMPORT_EVENTS.toLocaleString("en-US")} events in the exports together`;
+
+  it.each([
+    ["CSV", ["Id,TimeCreated,MachineName,Properties", ...[1, 2, 3, 4].map(csvRow)].join("\n"), 5],
+    ["XML", [1, 2, 3, 4].map(xmlEvent).join("\n"), 4],
+  ])("a %s export with more events than it may still hold is refused at the first one past them", (_, text, line) => {
+    expect(readExport(text, "x", 4)).toHaveLength(4);
+    const refused = (() => {
+      try {
+        readExport(text, "x", 3);
+      } catch (error) {
+        if (error instanceof ImportError) return error;
+        throw error;
+      }
+      return null;
+    })();
+    expect(refused?.line).toBe(line);
+    expect(refused?.reason).toContain(capReason);
+  });
+
+  it("a CSV record becomes an event as it is parsed: a bad row is refused before the rows after it are read", () => {
+    // The unclosed quote on line 4 would be a CSV error, were the whole file parsed before the events were read.
+    const text = ["Id,TimeCreated,MachineName,Properties", csvRow(1), "x,2026-11-23T08:00:00Z,kms1,a", `12290,2026-11-23T08:00:00Z,kms1,"${INFO}`].join("\n");
+    expect(refusal(text)).toEqual({ line: 3, reason: "the Id column is not an event id" });
+  });
+
+  it("XML elements nested past the reader's limit are refused at their <Event>, in plain words", () => {
+    const deep = `${"<a>".repeat(101)}x${"</a>".repeat(101)}`;
+    const text = `${xmlEvent(1)}\n<Event><System><EventID>12290</EventID><TimeCreated SystemTime='2026-11-23T08:00:00Z'/><Computer>kms1</Computer></System><EventData><Data>${deep}</Data></EventData></Event>`;
+    expect(refusal(text)).toEqual({ line: 2, reason: expect.stringContaining("nested more than 100 deep") });
+  });
+
+  it.each([
+    ["a CSV MachineName", `Id,TimeCreated,MachineName,Properties\n12290,2026-11-23T08:00:00Z,"kms1\nmode: realtime\n#","${INFO}"\n`, 2, "MachineName"],
+    ["a CSV MachineName with a space", `Id,TimeCreated,MachineName,Properties\n12290,2026-11-23T08:00:00Z,kms1 x,"${INFO}"\n`, 2, "MachineName"],
+    [
+      "an XML <Computer>",
+      `${xmlEvent(1)}\n${xmlEvent(2).replace("<Computer>kms1</Computer>", "<Computer>kms1\nmode: realtime\n#</Computer>")}`,
+      2,
+      "<Computer>",
+    ],
+  ])("%s that is not a host name is refused, without quoting it", (_, text, line, what) => {
+    const problem = refusal(text);
+    expect(problem).toEqual({ line, reason: expect.stringContaining(`${what} is not a host name`) });
+    expect(problem.reason).not.toContain("realtime");
   });
 });
 

@@ -3,7 +3,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseTrace, traceBootOffsets, TRACE_HEADER } from "../../src/scenario/trace.js";
+import { MAX_TRACE_ROWS, parseTrace, traceBootOffsets, TRACE_HEADER } from "../../src/scenario/trace.js";
 import { loadScenarioText } from "../../src/scenario/load.js";
 
 const SCENARIO = (trace: string): string => `hosts: [{ name: kms1 }]\nclients:\n  - { name: desktops, count: 3, trace: ${trace} }\n`;
@@ -33,6 +33,25 @@ describe("parseTrace", () => {
       expect(parsed.line).toBe(line);
       expect(parsed.reason).toContain(reason);
     }
+  });
+});
+
+describe("parseTrace's row cap", () => {
+  // Empty rows, 1 byte each, keep the texts at 5 MB.
+  it("takes MAX_TRACE_ROWS rows and refuses the next at its line", () => {
+    expect(parseTrace(`${TRACE_HEADER}\n${"\n".repeat(MAX_TRACE_ROWS - 1)}pc1,desktops,1\n`)).toEqual({
+      ok: true,
+      offsetsMsByGroup: new Map([["desktops", [1000]]]),
+    });
+    expect(parseTrace(`${TRACE_HEADER}\n${"\n".repeat(MAX_TRACE_ROWS)}pc1,desktops,1\n`)).toEqual({
+      ok: false,
+      line: MAX_TRACE_ROWS + 2,
+      reason: `more than ${MAX_TRACE_ROWS} rows`,
+    });
+  });
+
+  it("reports a bad row before the cap at its own line", () => {
+    expect(parseTrace(`${TRACE_HEADER}\npc1,desktops\n${"\n".repeat(MAX_TRACE_ROWS)}`)).toMatchObject({ ok: false, line: 2 });
   });
 });
 

@@ -13,7 +13,7 @@ import { realityCheck, type CheckRow, type RealityCheck } from "../../replay/rea
 import { readResultFile } from "../../results/result-file.js";
 import { fitTable } from "../../format/fit-width.js";
 import { kmsLogOf, readExport, type KmsLog } from "../../replay/kms-log.js";
-import { ImportError, type RawEvent } from "../../replay/raw-event.js";
+import { ImportError, MAX_IMPORT_EVENTS, type RawEvent } from "../../replay/raw-event.js";
 import { auditClients, type SrvPromise } from "../../replay/client-audit.js";
 import { promiseOfDiscoverReport, promiseOfScenario } from "../../replay/srv-promise.js";
 import { renderAuditJson, renderAuditText } from "../../replay/render-audit.js";
@@ -125,7 +125,15 @@ export async function importCommand(options: ImportOptions): Promise<number> {
   if (!Number.isSafeInteger(options.seed)) throw new KmssimError("--seed is a whole number", "KMSSIM_USAGE");
   const { tracePath, traceRef } = options.check === undefined && options.audit !== true ? tracePlace(options) : { tracePath: "", traceRef: "trace.csv" };
   if (options.audit !== true && (options.srv !== undefined || options.json === true)) throw new KmssimError("--srv and --json go with --audit", "KMSSIM_USAGE");
-  const events = await Promise.all(options.exports.map(readOneExport));
+  // One export at a time, each allowed what the ones before left of the event cap: one file's
+  // text in memory at once, and the events of all of them bounded.
+  const events: RawEvent[][] = [];
+  let eventsLeft = MAX_IMPORT_EVENTS;
+  for (const file of options.exports) {
+    const read = await readOneExport(file, eventsLeft);
+    events.push(read);
+    eventsLeft -= read.length;
+  }
   const log = refusingBadExports(() => kmsLogOf(events));
   if (options.audit === true) return auditCommand(log, options);
   if (log.requests.length === 0) {
@@ -148,14 +156,14 @@ export async function importCommand(options: ImportOptions): Promise<number> {
   return EXIT.pass;
 }
 
-async function readOneExport(file: string): Promise<RawEvent[]> {
+async function readOneExport(file: string, maxEvents: number): Promise<RawEvent[]> {
   let text: string;
   try {
     text = await readUserFile(file, READ_LIMITS.eventLog);
   } catch (err) {
     throw new KmssimError(`cannot read '${file}': ${readFailureReason(err)}`, "KMSSIM_BAD_EXPORT");
   }
-  return refusingBadExports(() => readExport(text, file));
+  return refusingBadExports(() => readExport(text, file, maxEvents));
 }
 
 /** An export kmssim cannot read is the user's to fix: exit 2 with the file, the line and why. */
