@@ -42,6 +42,8 @@ export interface PlanReport {
   thresholds: ThresholdSpec[];
   wallSeconds: number;
   interrupted?: true;
+  /** A run failed (a worker threw or died): the finished replications are kept and shown. */
+  incomplete?: { reason: string };
   points: PlanPoint[];
   recommendations: PlanRecommendation[];
   /** Every fleet size has a recommended host count. */
@@ -61,6 +63,8 @@ export interface PlanInputs {
   done: readonly (readonly ReplicationMetrics[])[];
   wallSeconds: number;
   interrupted: boolean;
+  /** What failed, when a run did: the sweep stopped there. */
+  failure?: string;
 }
 
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
@@ -114,8 +118,9 @@ export function buildPlanReport(inputs: PlanInputs): PlanReport {
     thresholds: inputs.thresholds.map(({ metric, op, value }) => ({ metric, op, value })),
     wallSeconds: Math.round(inputs.wallSeconds * 1000) / 1000,
     ...(inputs.interrupted ? { interrupted: true as const } : {}),
+    ...(inputs.failure === undefined ? {} : { incomplete: { reason: inputs.failure } }),
     points,
     recommendations,
-    pass: recommendations.every((r) => r.hosts !== null),
+    pass: inputs.failure === undefined && recommendations.every((r) => r.hosts !== null),
   };
 }

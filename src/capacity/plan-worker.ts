@@ -7,10 +7,13 @@ import { injectedFaultIn } from "../self-test/fault-sites.js";
 import { Replication } from "./replication.js";
 import type { FromPlanWorker, ToPlanWorker } from "./plan-wire.js";
 
-/** The plan worker's fault sites (self-test/fault-sites.ts) hit the sweep's first run only, announced on stderr. */
+/** The sweep's run a plan worker fault hits: the third, so some runs have finished by then (they must be kept). */
+const FAULTY_RUN = 2;
+
+/** The plan worker's fault sites (self-test/fault-sites.ts) hit one run only, announced on stderr. */
 function injectFault(run: number): void {
   const fault = injectedFaultIn("plan-worker");
-  if (run !== 0 || fault === undefined) return;
+  if (run !== FAULTY_RUN || fault === undefined) return;
   writeSync(2, `kmssim: injected fault: ${fault}\n`);
   if (fault === "plan-worker-exit") process.exit(70);
   throw new Error(`injected fault: ${fault}`);

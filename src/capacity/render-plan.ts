@@ -59,7 +59,8 @@ export function renderPlan(report: PlanReport, options: RenderOptions): string {
   const { bold, green, red, yellow } = palette(options.color);
   const lines: string[] = [];
   const runs = report.points.length * report.replications;
-  lines.push(`  ${bold("kmssim plan")}  ${bold(report.scenario)}${report.interrupted ? "  " + yellow("(interrupted)") : ""}`);
+  const state = report.incomplete !== undefined ? "  " + red("(incomplete: a run failed)") : report.interrupted ? "  " + yellow("(interrupted)") : "";
+  lines.push(`  ${bold("kmssim plan")}  ${bold(report.scenario)}${state}`);
   lines.push(
     `  virtual · seed ${report.seed} · hosts ${formatHostCounts(report.hostCounts)} · ${report.replications} replication${report.replications === 1 ? "" : "s"} per point · ` +
       `${formatCount(runs)} runs · ${options.workers === 0 ? "main thread" : `${options.workers} worker${options.workers === 1 ? "" : "s"}`} · wall ${formatDurationShort(report.wallSeconds)}`,

@@ -5,7 +5,7 @@
 // hundred ms), so the p99 < 2 s threshold separates them by a wide margin either way.
 
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PlanReport } from "../../src/capacity/plan-report.js";
@@ -231,16 +231,24 @@ describe("kmssim plan when a run fails or is interrupted", () => {
   }
 
   it.each([
-    ["plan-worker-throw", /a plan worker failed running 1 host\(s\), 2,400 clients, replication 1 \(seed \d+\): injected fault/],
-    ["plan-worker-exit", /a plan worker exited with code 70 while running 1 host\(s\)/],
-  ])("a worker that fails (%s): exit 3, a plain message, no plan written", async (fault, message) => {
-    const out = join(dir, `${fault}.json`);
-    const run = await planWith(["--hosts", "1..2", "--replications", "2", "--workers", "2", "--out", out], { KMSSIM_INJECT_FAULT: fault });
+    ["plan-worker-throw", "2", /a plan worker failed running 2 host\(s\), 2,400 clients, replication 1 \(seed \d+\): injected fault/],
+    ["plan-worker-exit", "2", /a plan worker exited with code 70 while running 2 host\(s\)/],
+  ])("a run that fails (%s, --workers %s): exit 3, a plain message, the finished runs shown and written", async (fault, workers, message) => {
+    const out = join(dir, `${fault}-${workers}.json`);
+    const run = await planWith(["--hosts", "1..2", "--replications", "2", "--workers", workers, "--out", out], { KMSSIM_INJECT_FAULT: fault });
     expect(run.code, run.stderr).toBe(3);
     expect(run.stderr).toMatch(message);
-    expect(run.stderr).toContain("the plan has no result");
+    expect(run.stderr).toMatch(/the \d of 4 runs that finished are shown above and written to .*\("incomplete"\)/);
     expect(stackFrames(run.stderr)).toEqual([]);
-    expect(existsSync(out)).toBe(false);
+    expect(run.stdout).toContain("(incomplete: a run failed)");
+    const report = readPlan(out);
+    expect(report.incomplete?.reason).toMatch(message);
+    expect(report.pass).toBe(false);
+    // The third run failed: it started when one of the first two had finished.
+    const finished = report.points.reduce((a, p) => a + p.runs, 0);
+    expect(finished).toBeGreaterThanOrEqual(1);
+    expect(finished).toBeLessThan(4);
+    for (const p of report.points) expect(p.replications).toHaveLength(p.runs);
   });
 
   it("Ctrl-C: stops, prints and writes what finished, exit 130", async () => {

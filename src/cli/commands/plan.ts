@@ -150,7 +150,8 @@ export async function planCommand(options: PlanOptions): Promise<number> {
       progress.update(fractionSum / tasks.length, `${finished}/${tasks.length} runs done`);
     };
     const startedAt = process.hrtime.bigint();
-    let interrupted: boolean;
+    let interrupted = false;
+    let failure: ReplicationFailedError | undefined;
     try {
       ({ interrupted } = await runReplications(
         tasks,
@@ -166,8 +167,9 @@ export async function planCommand(options: PlanOptions): Promise<number> {
         stop.signal,
       ));
     } catch (err) {
-      if (err instanceof ReplicationFailedError) throw new KmssimError(`${err.message}; the plan has no result`, err.code);
-      throw err;
+      // The replications that finished are still measured: shown and written, then the failure.
+      if (!(err instanceof ReplicationFailedError)) throw err;
+      failure = err;
     } finally {
       progress.done();
     }
@@ -184,11 +186,16 @@ export async function planCommand(options: PlanOptions): Promise<number> {
       done,
       wallSeconds: Number(process.hrtime.bigint() - startedAt) / 1e9,
       interrupted,
+      ...(failure === undefined ? {} : { failure: failure.message }),
     });
     // The table first: if the file cannot be written after all, the numbers are still shown.
     const tableOut = summaryStream({ "--out": options.out });
     tableOut.write(renderPlan(report, { color: wantsColor(tableOut), workers }));
     if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(report, null, 2)}\n`);
+    if (failure !== undefined) {
+      const where = options.out === undefined ? "shown above" : `shown above and written to ${relative(process.cwd(), options.out)} ("incomplete")`;
+      throw new KmssimError(`${failure.message}; the ${finished} of ${tasks.length} runs that finished are ${where}`, failure.code);
+    }
     if (interrupted) {
       const where = options.out === undefined ? "shown above" : `shown above and written to ${relative(process.cwd(), options.out)}`;
       process.stderr.write(`kmssim plan: interrupted after ${finished} of ${tasks.length} runs; the partial plan is ${where}\n`);

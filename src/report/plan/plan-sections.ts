@@ -38,7 +38,11 @@ export function planHeaderHtml(plan: PlanReport): string {
     `wall <b>${duration(plan.wallSeconds)}</b>`,
   ];
   const warning =
-    plan.interrupted === true ? `<p class="warning">The sweep was interrupted: points that did not finish are grey and marked "ran n/N".</p>` : "";
+    plan.incomplete !== undefined
+      ? `<p class="warning">A run failed and the sweep stopped (${escapeHtml(plan.incomplete.reason)}): points that did not finish are grey and marked "ran n/N".</p>`
+      : plan.interrupted === true
+        ? `<p class="warning">The sweep was interrupted: points that did not finish are grey and marked "ran n/N".</p>`
+        : "";
   const cards = plan.fleetSizes.map((clients) => {
     const r = plan.recommendations.find((rec) => rec.clients === clients);
     const cls = r?.hosts === null || r === undefined ? " none" : "";
