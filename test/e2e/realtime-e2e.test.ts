@@ -220,6 +220,39 @@ describe("realtime: a host hangs", () => {
   });
 });
 
+describe("realtime: a hung host crashes before its clients time out", () => {
+  const text = yaml(
+    "name: rt-hang-crash",
+    "seed: 9",
+    "mode: realtime",
+    "duration: 3d",
+    "sampleInterval: 12h",
+    "hosts:",
+    "  - { name: kmsA, priority: 0, weight: 100, renewalInterval: 12h }",
+    "  - { name: kmsB, priority: 0, weight: 100, renewalInterval: 12h }",
+    "clients:",
+    "  - { name: desktops, count: 600, os: win7, product: windows-client, bootSpread: 12h }",
+    // 5 s of wall time are 5 simulated days: the requests kmsA holds from 1d are still
+    // waiting when the crash at 1.5d resets their connections.
+    "network: { rpcTimeout: 5s }",
+    "events:",
+    "  - { at: 1d, host: kmsA, action: hang }",
+    "  - { at: 1.5d, host: kmsA, action: crash }",
+  );
+
+  it("each request the hung host held is counted once, as unanswered (as in virtual mode), not also as refused", async () => {
+    const { result, code } = await runRealtime(tmp.make(), "rt-hang-crash", text);
+    expect(code).toBe(0);
+    const a = host(result, "kmsA");
+    expect(a.state).toBe("down");
+    expect(a.unanswered, "requests read by the hung host before the crash").toBeGreaterThan(0);
+    expect(a.refused, "connections to the closed listener after the crash").toBeGreaterThan(0);
+    expect(result.clients.activated).toBe(600);
+    // The clients' 0x800706BA failures are exactly refused + unanswered + lost + late.
+    expectBooksBalance(result);
+  });
+});
+
 // ---- 4. DNS down while clients boot ---------------------------------------------------
 
 describe("realtime: DNS is down while the fleet boots", () => {
