@@ -244,9 +244,12 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       simulatedMs: Math.max(0, nowMs),
       // Until simulated time reached its end (or the stop), not the drain of answers after it.
       wallMs: Math.min(CompressedClock.wallNowMs(), clock.wallAtMs(Math.max(0, nowMs))) - clock.originEpochMs,
+      // A backlog still leaving after the end (the end grace) is part of the sending.
+      sendingWallMs: Math.max(0, ...totals.map((t) => t.lastSendWallMs - clock.originEpochMs)),
       rpcSent: totals.reduce((a, t) => a + t.activation.sent + t.renewal.sent, 0),
       sendLagHistograms: totals.map((t) => t.sendLagHistogram),
       lateSends: totals.reduce((a, t) => a + t.lateSends, 0),
+      unsentAtEnd: totals.reduce((a, t) => a + t.unsentAtEnd, 0),
       threads: [mainLoad.finish(), ...(hosts?.thread == null ? [] : [hosts.thread]), ...slices.flatMap((s) => (s.thread === null ? [] : [s.thread]))],
     });
     const merged: RealtimeTotals = {
