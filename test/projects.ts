@@ -39,6 +39,7 @@ export const PARALLEL_TESTS: readonly string[] = [
   "test/realtime/metrics-buckets.test.ts",
   "test/realtime/metrics-flags.test.ts",
   "test/realtime/run-failure-message.test.ts",
+  "test/realtime/timeline-sampler.test.ts",
   "test/projects.test.ts",
 ];
 
