@@ -27,6 +27,7 @@ export const PARALLEL_TESTS: readonly string[] = [
   "test/realtime/allow-address.test.ts",
   "test/realtime/allow-address-leading-zero.test.ts",
   "test/realtime/clock-timer.test.ts",
+  "test/realtime/generator-report.test.ts",
   "test/dns/dns-tsig.test.ts",
   "test/dns/dns-update.test.ts",
   "test/dns/dns-zone.test.ts",
@@ -38,6 +39,7 @@ export const PARALLEL_TESTS: readonly string[] = [
   "test/realtime/metrics-buckets.test.ts",
   "test/realtime/metrics-flags.test.ts",
   "test/realtime/run-failure-message.test.ts",
+  "test/realtime/timeline-sampler.test.ts",
   "test/projects.test.ts",
 ];
 

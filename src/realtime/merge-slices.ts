@@ -1,7 +1,6 @@
 // The slices' totals and the hosts' own books merged into one run's totals, exactly (the
 // same shape the virtual engine produces).
 
-import type { HostSelfCount } from "../results/host-report.js";
 import type { FleetEventRecord, TimelineSample } from "../results/result.js";
 import type { FleetPlan } from "../fleet-plan/fleet-plan.js";
 import { OutcomeStats } from "../results/outcome-stats.js";
@@ -10,6 +9,7 @@ import { LatencyRecorder } from "../results/latency-recorder.js";
 import type { GroupTotals, HostTotals, RunTotals } from "../results/run-totals.js";
 import { newHostCounters } from "../core/host/host-logic.js";
 import type { SliceTotalsWire } from "./fleet/slice-wire.js";
+import type { HostRunBooks } from "./services/host-services.js";
 
 /** Adds a slice's per-endpoint counts into `sum`, index by index. */
 function addInto(sum: number[], counts: readonly number[]): void {
@@ -25,7 +25,7 @@ export function mergeTotals(
   clientsTotal: number,
   nowMs: number,
   slices: readonly SliceTotalsWire[],
-  hostBooks: readonly (HostSelfCount | null)[] | null,
+  hostBooks: readonly (HostRunBooks | null)[] | null,
   events: FleetEventRecord[],
   timeline: TimelineSample[],
 ): RunTotals & { illegalInputs: number } {
@@ -80,12 +80,14 @@ export function mergeTotals(
   }
   hostBooks?.forEach((self, k) => {
     if (self === null) return;
+    const { resetAfterRead, ...own } = self;
     hosts.push({
-      ...self,
+      ...own,
       // Refused: ECONNREFUSED, plus connections the crash reset before the host read
-      // their request (still in the kernel's accept queue, or accepted but unread):
-      // clients saw resets, and the host counted the requests it had read as lost.
-      refused: refused[k] + Math.max(0, reset[k] - self.lost),
+      // their request (still in the kernel's accept queue, or accepted but unread). The
+      // resets of requests it had read (queued or lost: lost; held by a hang: unanswered,
+      // as in virtual mode) are already counted: exactly those are taken off.
+      refused: refused[k] + Math.max(0, reset[k] - resetAfterRead),
       expectedRequests: expected[k],
       clientAnswered: answered[k],
       clientTimedOut: timedOut[k],

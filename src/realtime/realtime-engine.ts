@@ -91,9 +91,21 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
   const slices: Slice[] = [];
   /** Set once the slices were told to stop: a run stopped before time 0 starts no clock. */
   let stopping = false;
+  /** The timeline's sample timers. */
+  const timers: ClockTimer[] = [];
+  /** The run's simulated time once its clock exists; before that nothing has run. */
+  let simNowMs = (): number => -Infinity;
+  /**
+   * Simulated time when the slices were first told to stop: the run ends there, not after
+   * the drain of requests in flight (up to rpcTimeout with a hung host: days at 86,400×).
+   */
+  let stoppedAtSimMs = Infinity;
   /** Every slice stops issuing work (what is in flight still ends): a failure, a limit, Ctrl-C. */
   const stopSlices = (): void => {
+    if (!stopping) stoppedAtSimMs = simNowMs();
     stopping = true;
+    // No sample past the stop: the run's timeline ends there.
+    timers.forEach((t) => t.clear());
     slices.forEach((s) => s.post({ type: "stop" }));
   };
   /** Why the run could not go on as written (the first reason wins). */
@@ -122,7 +134,6 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     // With --workers 0 everything shares the main thread; otherwise the hosts get their own.
     { onThread: options.workers > 0, fault },
   );
-  const timers: ClockTimer[] = [];
   let mainBusy: NodeJS.Timeout | undefined;
   /** Set before the slices are built; stopped however the run ends. */
   let watch: FleetWatch | undefined;
@@ -141,6 +152,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     const clock = new CompressedClock(options.originEpochMs ?? CompressedClock.wallNowMs() + START_DELAY_MS, scenario.timeScale, {
       adaptive: clockMode === "adaptive",
     });
+    simNowMs = () => clock.simNowMs();
     let started = false;
     // A worker takes a strided run of global clients (see shard-slices).
     const prefix = cmidPrefix(scenario.seed);
@@ -172,7 +184,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     warnIfLate(clock, scenario, options);
     if (!stopping) services.run(clock);
     const timeline = new TimelineSampler(plan, ready.names, externalHosts, slices, clock, shard.count > 1);
-    for (const t of sampleTimes(scenario)) timers.push(clock.at(t, () => timeline.take(t)));
+    if (!stopping) for (const t of sampleTimes(scenario)) timers.push(clock.at(t, () => timeline.take(t)));
     started = true;
     // A slice stopped already only reports its (empty) totals.
     slices.forEach((s) => s.start());
@@ -207,7 +219,7 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     const reported = settled.flatMap((s, k) => (s.status === "fulfilled" ? [{ slice: slices[k], totals: s.value }] : []));
     const totals = reported.map((r) => r.totals);
     // Stopped before simulated time 0 (Ctrl-C during the start delay): nothing has run yet.
-    const nowMs = Math.max(0, Math.min(clock.simNowMs(), scenario.durationMs));
+    const nowMs = Math.max(0, Math.min(clock.simNowMs(), stoppedAtSimMs, scenario.durationMs));
     // The last sample reports the final counts, not the last progress message's.
     for (const { slice, totals: t } of reported) {
       slice.latest = { ...slice.latest, activated: t.activatedClients, licensed: t.byStatus[LicenseStatus.Licensed] };
@@ -223,6 +235,8 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
     // Hosts elsewhere: the clients' view of them; so too when the hosts' thread died.
     const hostBooks = externalHosts || hosts === null ? null : hosts.report;
     timeline.finish(nowMs, totals, hostBooks);
+    // Stopped early: the hosts' thread went on (the drain, a message's way to it) past the end.
+    const events = (hosts?.report.events ?? []).filter((e) => e.t <= nowMs / 1000);
     const generator = generatorReport({
       clock: clockMode,
       requestedTimeScale: scenario.timeScale,
@@ -230,13 +244,16 @@ export async function runRealtime(scenario: Scenario, options: RealtimeOptions):
       simulatedMs: Math.max(0, nowMs),
       // Until simulated time reached its end (or the stop), not the drain of answers after it.
       wallMs: Math.min(CompressedClock.wallNowMs(), clock.wallAtMs(Math.max(0, nowMs))) - clock.originEpochMs,
+      // A backlog still leaving after the end (the end grace) is part of the sending.
+      sendingWallMs: Math.max(0, ...totals.map((t) => t.lastSendWallMs - clock.originEpochMs)),
       rpcSent: totals.reduce((a, t) => a + t.activation.sent + t.renewal.sent, 0),
       sendLagHistograms: totals.map((t) => t.sendLagHistogram),
       lateSends: totals.reduce((a, t) => a + t.lateSends, 0),
+      unsentAtEnd: totals.reduce((a, t) => a + t.unsentAtEnd, 0),
       threads: [mainLoad.finish(), ...(hosts?.thread == null ? [] : [hosts.thread]), ...slices.flatMap((s) => (s.thread === null ? [] : [s.thread]))],
     });
     const merged: RealtimeTotals = {
-      ...mergeTotals(plan, shardClients, nowMs, totals, hostBooks?.hosts ?? null, hosts?.report.events ?? [], timeline.samples),
+      ...mergeTotals(plan, shardClients, nowMs, totals, hostBooks?.hosts ?? null, events, timeline.samples),
       generator,
       wallSeconds: (CompressedClock.wallNowMs() - startedWall) / 1000,
     };

@@ -88,7 +88,9 @@ export class TimelineSampler {
     const requests = hosts === null ? this.sum(totals.map((t) => t.sentBy)) : [...hosts.requests];
     const expected = expectedSince(this.sum(totals.map((t) => t.expectedRequests)));
     const last = recorder.samples[recorder.samples.length - 1];
-    const after = this.tallyOf(totals.map((t) => t.afterSamples));
+    // A slice may have reached a sample time the main thread no longer took (the run was
+    // stopping): what it saw then belongs to the end, with what came after.
+    const after = this.tallyOf(totals.flatMap((t) => [...t.atSamples.slice(this.taken.length).map((at) => at.interval), t.afterSamples]));
     if (last === undefined || last.t * 1000 < nowMs) recorder.take(this.headlineAt(nowMs), requests, expected, after);
     else recorder.addToLast(this.headline(), requests, expected, after);
     this.recorder = recorder;

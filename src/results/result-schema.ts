@@ -217,11 +217,20 @@ const generatorResult = z
     requestedTimeScale: plain(),
     achievedTimeScale: plain({ better: "higher", description: "Simulated time covered per wall second, from time 0 to the end of simulated time" }),
     minTimeScale: plain({ better: "higher", description: "The slowest rate the adaptive clock ran at (= requested when it never slowed)" }),
-    offeredRpcPerSecond: plain({ description: "RPCs per wall second the scenario asks for at the requested time scale" }),
-    achievedRpcPerSecond: plain({ better: "higher", description: "RPCs per wall second actually sent" }),
+    offeredRpcPerSecond: plain({
+      description: "RPCs per wall second the scenario asks for at the requested time scale: those sent and those left unsent (unsentAtEnd)",
+    }),
+    achievedRpcPerSecond: plain({
+      better: "higher",
+      description: "RPCs per wall second actually sent, over the wall time from time 0 until sending stopped (a backlog sent after the end included)",
+    }),
     sendLagMs: z.object({ mean: ms(), p50: ms(), p90: ms(), p99: ms(), max: ms() }).describe("Actual send − due time of every RPC and DNS query (wall ms)"),
     lateSends: count({ better: "lower", description: "RPCs and queries that left more than 100 ms late" }),
-    lateFraction: ratio({ better: "lower", description: "lateSends as a part of all sends" }),
+    unsentAtEnd: count({
+      better: "lower",
+      description: "Steps due (an RPC or DNS query each) still unsent, over 100 ms overdue, when sending stopped (the end grace ran out, or Ctrl-C)",
+    }).optional(),
+    lateFraction: ratio({ better: "lower", description: "lateSends and unsentAtEnd as a part of all steps due (sent or not)" }),
     eventLoopDelayMs: z.object({ p99: ms(), max: ms() }).describe("Worst event-loop delay of any thread (wall ms)"),
     threads: notMetric(
       z.array(z.object({ name: z.string(), eventLoopDelayMs: z.object({ p50: ms(), p99: ms(), max: ms() }), utilization: ratio() })),

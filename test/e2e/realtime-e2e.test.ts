@@ -220,6 +220,39 @@ describe("realtime: a host hangs", () => {
   });
 });
 
+describe("realtime: a hung host crashes before its clients time out", () => {
+  const text = yaml(
+    "name: rt-hang-crash",
+    "seed: 9",
+    "mode: realtime",
+    "duration: 3d",
+    "sampleInterval: 12h",
+    "hosts:",
+    "  - { name: kmsA, priority: 0, weight: 100, renewalInterval: 12h }",
+    "  - { name: kmsB, priority: 0, weight: 100, renewalInterval: 12h }",
+    "clients:",
+    "  - { name: desktops, count: 600, os: win7, product: windows-client, bootSpread: 12h }",
+    // 5 s of wall time are 5 simulated days: the requests kmsA holds from 1d are still
+    // waiting when the crash at 1.5d resets their connections.
+    "network: { rpcTimeout: 5s }",
+    "events:",
+    "  - { at: 1d, host: kmsA, action: hang }",
+    "  - { at: 1.5d, host: kmsA, action: crash }",
+  );
+
+  it("each request the hung host held is counted once, as unanswered (as in virtual mode), not also as refused", async () => {
+    const { result, code } = await runRealtime(tmp.make(), "rt-hang-crash", text);
+    expect(code).toBe(0);
+    const a = host(result, "kmsA");
+    expect(a.state).toBe("down");
+    expect(a.unanswered, "requests read by the hung host before the crash").toBeGreaterThan(0);
+    expect(a.refused, "connections to the closed listener after the crash").toBeGreaterThan(0);
+    expect(result.clients.activated).toBe(600);
+    // The clients' 0x800706BA failures are exactly refused + unanswered + lost + late.
+    expectBooksBalance(result);
+  });
+});
+
 // ---- 4. DNS down while clients boot ---------------------------------------------------
 
 describe("realtime: DNS is down while the fleet boots", () => {
@@ -433,6 +466,46 @@ describe("realtime: SIGINT", () => {
     expect(result.simulatedSeconds).toBeLessThan(30 * D);
     expect(result.clients.total).toBe(500);
     for (const s of result.timeline) expect(s.t, "the timeline stops where the run stopped").toBeLessThanOrEqual(result.simulatedSeconds);
+    expectResultContract(result);
+  });
+
+  it("the run ends when sending stopped, not after the drain of requests a hung host holds", async () => {
+    const RPC_TIMEOUT_S = 12;
+    const held = yaml(
+      "name: rt-interrupt-hung",
+      "seed: 5",
+      "mode: realtime",
+      "duration: 60d",
+      "sampleInterval: 1d",
+      "hosts:",
+      "  - { name: kmsA }",
+      "  - { name: kmsB }",
+      "clients:",
+      // About 25 clients a wall second boot on kmsA and wait for it: some are always held.
+      "  - { name: desktops, count: 3000, os: win7, product: windows-client, bootSpread: 60d }",
+      `network: { rpcTimeout: ${RPC_TIMEOUT_S}s }`,
+      "events:",
+      "  - { at: 1h, host: kmsA, action: hang }",
+    );
+    const dir = tmp.make();
+    // Simulated time 0 at a known wall instant (--start-at: a strict clock), so the test
+    // knows the simulated time of its own SIGINT.
+    const originMs = Math.ceil(Date.now() / 1000) * 1000 + 6000;
+    const run = await interruptAfter(dir, "rt-interrupt-hung", held, originMs + 4000 - Date.now(), {
+      extra: ["--start-at", new Date(originMs).toISOString()],
+      killAfterMs: 60_000,
+    });
+    expect(run.code, `stderr:\n${run.stderr}`).toBe(130);
+    const result = run.result!;
+    expect(result.interrupted).toBe(true);
+    expect(host(result, "kmsA").unanswered, "requests held by the hung host: the run drained them after the stop").toBeGreaterThan(0);
+    const stoppedAtS = ((run.signalledAtMs! - originMs) / 1000) * D;
+    // Slack for the signal's way to the handler on a busy machine (2 wall s: 2 days); the
+    // drain after it, up to the rpcTimeout (12 days), must not count.
+    expect(result.simulatedSeconds, `SIGINT at ${stoppedAtS / D} simulated days`).toBeLessThanOrEqual(stoppedAtS + 2 * D);
+    expect(result.simulatedSeconds).toBeGreaterThan(0);
+    for (const s of result.timeline) expect(s.t, "the timeline stops where the run stopped").toBeLessThanOrEqual(result.simulatedSeconds);
+    expectBooksBalance(result);
     expectResultContract(result);
   });
 });

@@ -106,6 +106,8 @@ export interface InterruptedRun {
   stderr: string;
   /** Wall ms from the SIGINT to the process' exit (null when no SIGINT was sent). */
   exitAfterSignalMs: number | null;
+  /** When the SIGINT was sent, ms since the epoch (null when none was). */
+  signalledAtMs: number | null;
   result: Result | null;
 }
 
@@ -143,7 +145,7 @@ export async function interruptAfter(
   clearTimeout(sender);
   clearTimeout(killer);
   const result = existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as Result) : null;
-  return { code, signal, stderr, exitAfterSignalMs: signalledAt === null ? null : at - signalledAt, result };
+  return { code, signal, stderr, exitAfterSignalMs: signalledAt === null ? null : at - signalledAt, signalledAtMs: signalledAt, result };
 }
 
 /** No JavaScript stack trace on stderr (a clean, user-facing exit). */

@@ -141,6 +141,24 @@ describe("realtime fleet driver: the send window", () => {
     await holding.driver.run();
     expect(holding.driver.totals().activatedClients).toBeLessThan(100);
   }, 60_000);
+
+  it("counts the steps still due when the end grace runs out (unsentAtEnd): a saturated slice's shortfall is not lost", async () => {
+    // As above with the window held by the hung host: most clients' boots are still queued when sending stops.
+    const { driver } = run({
+      sendWindow: 4,
+      sendWindowYoungMs: 60_000,
+      timeScale: 60_000,
+      clients: "clients: [{ name: c, count: 400, bootSpread: 1h }]",
+      extra: "network: { rpcTimeout: 1s }",
+      answerAfterMs: (port) => (port === 4001 ? null : 1),
+    });
+    await driver.run();
+    const totals = driver.totals();
+    expect(totals.unsentAtEnd).toBeGreaterThan(200);
+    // Every client boots within the run: its first step (a DNS query) left, or it is among the unsent.
+    expect(totals.dns.sent + totals.unsentAtEnd).toBeGreaterThanOrEqual(400);
+    expect(totals.lastSendWallMs).toBeGreaterThan(0);
+  }, 60_000);
 });
 
 describe("realtime fleet driver over in-memory ports", () => {
@@ -154,6 +172,7 @@ describe("realtime fleet driver over in-memory ports", () => {
     expect(totals.activatedClients).toBe(400);
     expect(totals.illegalInputs).toBe(0);
     expect(totals.inFlight).toBe(0);
+    expect(totals.unsentAtEnd, "every step due was sent, late or not").toBe(0);
     // Renewals every 6 simulated hours over 2 days: about 7 per client.
     expect(totals.renewal.sent).toBeGreaterThan(400 * 6);
     expect(totals.renewal.sent).toBeLessThanOrEqual(400 * 8);

@@ -280,6 +280,37 @@ describe("KmsHostServer: faults", () => {
     expect(host.requests).toBe(2);
   });
 
+  it("hang then crash before the clients time out: the requests it had read are reset after read, counted once (lost or unanswered)", async () => {
+    const host = newHost({ serviceTimeMs: 10_000 });
+    const { port } = await host.start();
+    const queued = await Client.connect(port);
+    queued.send(request(0));
+    await until("the request to arrive", () => host.requests === 1);
+    host.hang();
+    const held = await Client.connect(port);
+    held.send(request(1));
+    const unread = await Client.connect(port);
+    await until("the held request to arrive", () => host.unanswered === 1 && host.openConnections === 3);
+    await host.crash();
+    await Promise.all([queued, held, unread].map((c) => c.waitClosed()));
+    for (const c of [queued, held, unread]) expect(c.error?.code).toBe("ECONNRESET");
+    // Three resets: one request lost at the hang, one held unanswered, one connection never read.
+    expect([host.lost, host.unanswered, host.resetAfterRead, host.resetUnread]).toEqual([1, 1, 2, 1]);
+  });
+
+  it("answered requests are not reset after read; a second crash finds nothing owed", async () => {
+    const host = newHost();
+    const { port } = await host.start();
+    const client = await Client.connect(port);
+    client.send(request(0));
+    expect(await client.waitFrames(1)).toHaveLength(1);
+    await host.crash();
+    await client.waitClosed();
+    await host.recover();
+    await host.crash();
+    expect([host.lost, host.resetAfterRead]).toEqual([0, 0]);
+  });
+
   it("garbage bytes: that connection is closed and counted, other clients are still served", async () => {
     const host = newHost();
     const { port } = await host.start();

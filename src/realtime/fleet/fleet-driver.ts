@@ -138,6 +138,10 @@ export interface FleetSliceTotals {
   sendLagHistogram: string;
   /** Requests and queries that left more than LATE_SEND_MS after they were due. */
   lateSends: number;
+  /** Steps more than LATE_SEND_MS overdue that never left: the end grace ran out, or the slice was stopped. */
+  unsentAtEnd: number;
+  /** Wall ms (epoch) when the last request or query left; 0 when none did. */
+  lastSendWallMs: number;
 }
 
 /** A slice's running totals per endpoint at a timeline sample time. */
@@ -204,6 +208,8 @@ export class FleetDriver implements AnswerBook {
   /** The pump stopped because the send window was full: the next close wakes it. */
   private heldByWindow = false;
   private lateSends = 0;
+  private unsentAtEnd = 0;
+  private lastSendWallMs = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly atSamples: SliceAtSample[] = [];
   /** What the clients saw since the last sample time; posted and reset at each. */
@@ -291,6 +297,7 @@ export class FleetDriver implements AnswerBook {
 
   /** Stops issuing new work (Ctrl-C); what is in flight still finishes or times out. */
   stop(): void {
+    if (!this.stopped) this.dropOverdue();
     this.stopped = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
@@ -355,8 +362,21 @@ export class FleetDriver implements AnswerBook {
     this.sendLag.recordMs(lagMs);
     this.lagWindow.record(lagMs);
     if (lagMs > LATE_SEND_MS) this.lateSends++;
+    this.lastSendWallMs = nowWallMs;
     this.inFlightOps++;
     return this.sendWindow.open(nowWallMs);
+  }
+
+  /**
+   * Sending stops: the steps left in the queue more than LATE_SEND_MS overdue never leave.
+   * Counted (the generator's shortfall, late beyond measure), then dropped: nothing runs them now.
+   */
+  private dropOverdue(): void {
+    const overdueSim = Math.min(this.clock.segments.simAtWallMs(CompressedClock.wallNowMs() - LATE_SEND_MS), this.plan.scenario.durationMs);
+    while (this.queue.size > 0 && this.queue.peekTime() <= overdueSim) {
+      this.queue.pop();
+      this.unsentAtEnd++;
+    }
   }
 
   /** A request or query ended: its place frees; a pump held by the window runs again soon. */
@@ -410,6 +430,8 @@ export class FleetDriver implements AnswerBook {
       sendLagHistogram: this.sendLag.encode(),
       activationTimesHistogram: this.tally.activationTimes.encode(),
       lateSends: this.lateSends,
+      unsentAtEnd: this.unsentAtEnd,
+      lastSendWallMs: this.lastSendWallMs,
     };
   }
 
@@ -422,6 +444,7 @@ export class FleetDriver implements AnswerBook {
     // second of wall time. Then nothing new starts; what is in flight finishes.
     const nowWallMs = CompressedClock.wallNowMs();
     if (nowWallMs > this.clock.wallAtMs(durationMs) + this.plan.scenario.network.rpcTimeoutMs + END_GRACE_MS) {
+      this.dropOverdue();
       this.stopped = true;
       this.maybeDone();
       return;

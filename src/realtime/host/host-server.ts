@@ -102,6 +102,12 @@ export interface HostServerCounters {
   connections: number;
   /** Connections reset by a crash before their request was read (refused, to the client). */
   resetUnread: number;
+  /**
+   * Requests read and then cut off unanswered when the host closed or reset their
+   * connection (crash, decommission, idle close): their clients saw a reset or a close,
+   * and the host already counted each as lost or unanswered, so none of them is refused.
+   */
+  resetAfterRead: number;
   /** Connections closed after idleTimeoutMs with nothing pending and nothing received. */
   idleClosed: number;
   /** Idle connections destroyed to make room for a newcomer at maxConnections. */
@@ -138,6 +144,8 @@ interface Connection {
   ignoring: boolean;
   /** Requests a hung host read and holds unanswered: the client still waits, so not idle. */
   held: number;
+  /** Requests read and not answered (queued, lost at a hang, held): their clients may still wait. */
+  owed: number;
   /** Reading stopped: too many requests queued or answers unread (backpressure). */
   paused: boolean;
   /** performance.now() when bytes last came in or an answer went out. */
@@ -168,6 +176,7 @@ export class KmsHostServer implements HostServerCounters {
   readonly books: HostBooks;
 
   resetUnread = 0;
+  resetAfterRead = 0;
   badFrames = 0;
   connections = 0;
   idleClosed = 0;
@@ -375,8 +384,8 @@ export class KmsHostServer implements HostServerCounters {
   }
 
   counters(): HostServerCounters {
-    const { requests, activations, renewals, unanswered, lost, late, badFrames, connections, resetUnread, idleClosed, evicted, overCap } = this;
-    return { requests, activations, renewals, unanswered, lost, late, badFrames, connections, resetUnread, idleClosed, evicted, overCap };
+    const { requests, activations, renewals, unanswered, lost, late, badFrames, connections, resetUnread, resetAfterRead, idleClosed, evicted, overCap } = this;
+    return { requests, activations, renewals, unanswered, lost, late, badFrames, connections, resetUnread, resetAfterRead, idleClosed, evicted, overCap };
   }
 
   /**
@@ -449,6 +458,7 @@ export class KmsHostServer implements HostServerCounters {
       ignoring: false,
       framesRead: 0,
       held: 0,
+      owed: 0,
       paused: false,
       lastActiveMs: performance.now(),
     };
@@ -499,6 +509,7 @@ export class KmsHostServer implements HostServerCounters {
   }
 
   private dropConnection(conn: Connection): void {
+    this.cutOff(conn);
     conn.closed = true;
     this.open.delete(conn);
     conn.socket.destroy();
@@ -595,6 +606,7 @@ export class KmsHostServer implements HostServerCounters {
     }
     const admission = this.lifecycle.admission;
     this.books.arrive(admission, frame.renewal);
+    conn.owed++;
     if (admission === "hold") {
       conn.held++;
       return;
@@ -643,6 +655,7 @@ export class KmsHostServer implements HostServerCounters {
       return;
     }
     this.books.answer();
+    conn.owed--;
     const r = this.response;
     r.requestId = job.requestId;
     r.status = job.status;
@@ -664,6 +677,7 @@ export class KmsHostServer implements HostServerCounters {
   }
 
   private endConnection(conn: Connection): void {
+    this.cutOff(conn);
     conn.closed = true;
     conn.socket.end();
   }
@@ -676,9 +690,18 @@ export class KmsHostServer implements HostServerCounters {
     for (const conn of this.open) if (conn.framesRead === 0 && !conn.closed) this.resetUnread++;
   }
 
+  /**
+   * The host closes `conn` (not yet closed): requests it read there and never answered end
+   * for their clients in a reset or close, not the timeout they would otherwise wait out.
+   */
+  private cutOff(conn: Connection): void {
+    if (!conn.closed) this.resetAfterRead += conn.owed;
+  }
+
   /** Every open connection: reset (a crash: clients see ECONNRESET) or just destroyed. */
   private closeAll(reset: boolean): void {
     for (const conn of this.open) {
+      this.cutOff(conn);
       conn.closed = true;
       if (reset) conn.socket.resetAndDestroy();
       else conn.socket.destroy();

@@ -22,7 +22,7 @@ import { DEFAULT_MAX_CONNECTIONS, RESERVED_DESCRIPTORS } from "../host/connectio
 import { applyHostEvent } from "../host/host-event.js";
 import { hostServerFromSpec } from "../host/host-from-spec.js";
 import { HostPublisher, publishedHost, publishingOn, targetNameOf } from "../host/host-publisher.js";
-import type { KmsHostServer } from "../host/host-server.js";
+import type { HostServerCounters, KmsHostServer } from "../host/host-server.js";
 import type { LiveHostView } from "../live-metrics/live-view.js";
 
 const HOST_STREAM_BASE = 0x7c00_0000;
@@ -61,9 +61,12 @@ export interface ServicesLive {
   hosts: LiveHostView[];
 }
 
+/** A host's own books at the end of a run here, and what the merge needs to tell refused from reset after read. */
+export type HostRunBooks = HostSelfCount & Pick<HostServerCounters, "resetAfterRead">;
+
 export interface ServicesReport {
   /** Per endpoint: the host's own books (null: no listener here). */
-  hosts: (HostSelfCount | null)[];
+  hosts: (HostRunBooks | null)[];
   /** Events carried out (host, dns) and the publisher's, in the order they happened. */
   events: FleetEventRecord[];
   /** The hosts' request counters at each timeline sample taken, per endpoint. */
@@ -218,7 +221,8 @@ export class HostServices {
     await this.publisher?.close();
     const events = [...this.events, ...(this.publisher?.events ?? [])].sort((a, b) => a.t - b.t);
     const atMs = Math.min(this.setup.scenario.durationMs, nowMs);
-    return { hosts: this.servers.map((s) => s?.selfCount(atMs) ?? null), events, samples: this.samples, lowCounts: this.lowCounts, requests };
+    const hosts = this.servers.map((s) => (s === null ? null : { ...s.selfCount(atMs), resetAfterRead: s.resetAfterRead }));
+    return { hosts, events, samples: this.samples, lowCounts: this.lowCounts, requests };
   }
 
   /** Stops the publisher, every listener and the DNS server; safe after a failure and twice. */

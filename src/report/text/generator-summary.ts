@@ -14,7 +14,8 @@ export function generatorWarnings(g: GeneratorResult | undefined, indent: string
   const lines: string[] = [];
   if (g.saturated) {
     lines.push(
-      `${indent}${p.yellow("!")} the load generator fell behind: ${formatPercent(g.lateFraction)} of requests left more than 100 ms late; ` +
+      `${indent}${p.yellow("!")} the load generator fell behind: ${formatPercent(g.lateFraction)} of requests left more than 100 ms late` +
+        `${(g.unsentAtEnd ?? 0) > 0 ? " or never left" : ""}; ` +
         "these latencies measure this machine, not the hosts — lower timeScale or clients, or split the fleet with --shard across machines",
     );
   }

@@ -140,3 +140,13 @@ describe("a latency at the RPC timeout", () => {
     expect(renderSummary(r, { color: false, width: 300 })).not.toContain("*");
   });
 });
+
+describe("a saturated realtime run", () => {
+  it("says how many requests left late, and that some never left when steps were left unsent at the end", () => {
+    const r = sampleResult();
+    Object.assign(r.generator!, { clock: "strict", saturated: true, lateFraction: 0.062, unsentAtEnd: 0 });
+    expect(plain(r)).toMatch(/the load generator fell behind: 6\.2 ?% of requests left more than 100 ms late; /);
+    r.generator!.unsentAtEnd = 40;
+    expect(plain(r)).toMatch(/the load generator fell behind: 6\.2 ?% of requests left more than 100 ms late or never left; /);
+  });
+});
