@@ -3,7 +3,9 @@
 // question over TCP when the answer comes back truncated, and caches answers for their
 // TTL on an injected clock. One UDP socket per resolver; concurrent questions share it,
 // told apart by message id (ids from the injected rng), and concurrent lookups of the same
-// name share one question.
+// name share one question. With `shareAnswers: false` every lookup asks the server itself
+// (no cache, no joining another lookup's question): many simulated clients behind one
+// resolver, each with its own cache in the core.
 
 import dgram from "node:dgram";
 import { isIPv4 } from "node:net";
@@ -53,6 +55,11 @@ export interface SrvResolverOptions {
   ednsUdpPayloadBytes?: number | null;
   /** Answers kept at most. Default 1024. */
   maxCacheEntries?: number;
+  /**
+   * Default true: answers are cached for their TTL and concurrent lookups of a name share one
+   * question. False: every lookup sends its own question and waits for its own answer.
+   */
+  shareAnswers?: boolean;
   /** Address the UDP socket binds to. Default 127.0.0.1 for a loopback server, else 0.0.0.0. */
   localAddress?: string;
 }
@@ -84,6 +91,7 @@ export class SrvResolver {
   private readonly rng: () => number;
   private readonly ednsUdpPayloadBytes: number | null;
   private readonly localAddress: string;
+  private readonly shareAnswers: boolean;
   private readonly srvCache: TtlCache<SrvAnswer>;
   private readonly aCache: TtlCache<AddressAnswer>;
   private readonly inflight = new Map<string, Promise<SrvAnswer | AddressAnswer>>();
@@ -102,6 +110,7 @@ export class SrvResolver {
     this.rng = options.rng ?? Math.random;
     this.ednsUdpPayloadBytes = options.ednsUdpPayloadBytes == null ? null : wholeNumber(options.ednsUdpPayloadBytes, 512, 0xffff, "ednsUdpPayloadBytes");
     this.localAddress = options.localAddress ?? (this.host.startsWith("127.") ? "127.0.0.1" : "0.0.0.0");
+    this.shareAnswers = options.shareAnswers ?? true;
     const now = options.now ?? Date.now;
     const maxEntries = options.maxCacheEntries ?? 1024;
     this.srvCache = new TtlCache(now, maxEntries);
@@ -143,6 +152,7 @@ export class SrvResolver {
 
   private cached<T extends SrvAnswer | AddressAnswer>(key: string, cache: TtlCache<T>, lookup: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(this.closedError(key));
+    if (!this.shareAnswers) return lookup();
     const hit = cache.get(key);
     if (hit !== undefined) {
       this.count.cacheHits++;

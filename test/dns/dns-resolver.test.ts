@@ -340,3 +340,26 @@ describe("SrvResolver TTL cache", () => {
     expect(server.counters.udpQueries).toBe(2);
   });
 });
+
+describe("SrvResolver with shareAnswers: false (a fleet slice: each client asks for itself)", () => {
+  it("every lookup asks the server: a changed zone and an outage show at once, never a cached answer", async () => {
+    const server = await serve(zoneWith(1, 3600));
+    const resolver = resolverFor(server.port, { now: () => 0, shareAnswers: false, dnsTimeoutMs: 100, retries: 0 });
+    expect((await resolver.resolveSrv("corp.example")).ttlMs).toBe(3_600_000);
+    server.zone.addSrv("corp.example", { target: "kms99.corp.example", port: 1688, priority: 0, weight: 1, ttlSeconds: 3600 });
+    server.zone.addA("kms99.corp.example", "127.0.0.99", 3600);
+    expect((await resolver.resolveSrv("corp.example")).records).toHaveLength(2);
+    server.setUp(false);
+    expect((await rejection(resolver.resolveSrv("corp.example"))).code).toBe("TIMEOUT");
+    expect(server.counters.udpQueries).toBe(3);
+    expect(resolver.counters.cacheHits).toBe(0);
+  });
+
+  it("concurrent lookups of one domain each send their own question and get a full-TTL answer", async () => {
+    const server = await serve(zoneWith(2, 600));
+    const resolver = resolverFor(server.port, { shareAnswers: false });
+    const answers = await Promise.all([1, 2, 3, 4, 5].map(() => resolver.resolveSrv("corp.example")));
+    expect(answers.map((a) => [a.records.length, a.ttlMs])).toEqual(Array.from({ length: 5 }, () => [2, 600_000]));
+    expect(server.counters.udpQueries).toBe(5);
+  });
+});

@@ -21,8 +21,10 @@ export function createSlice(setup: SliceSetup): { driver: FleetDriver; close: ()
     dnsTimeoutMs: setup.scenario.network.dnsTimeoutMs,
     // One try, like the virtual model: a timeout is a failed discovery.
     retries: 0,
-    // TTLs are simulated time, like every other scenario duration.
-    now: () => clock.simNowMs(),
+    // Each client caches its own answer in the core, as in virtual mode; a cache or a question
+    // shared by the slice would hide a DNS outage or a changed record from clients whose own
+    // answer expired, and count cache hits as queries.
+    shareAnswers: false,
     rng: () => idRng.next(),
   });
   const driver = new FleetDriver({
