@@ -15,6 +15,7 @@ import { DnsError } from "./dns-error.js";
 import { checkedName, normaliseName, srvOwnerOf } from "./names.js";
 import { tcpExchange } from "./tcp-exchange.js";
 import { TtlCache } from "./ttl-cache.js";
+import { enlargeReceiveBuffer } from "./udp-receive-buffer.js";
 import { Rcode, countsFit, readHeader } from "./wire.js";
 import { MAX_TIMER_MS } from "../scenario/defaults.js";
 
@@ -62,6 +63,8 @@ export interface SrvResolverOptions {
   shareAnswers?: boolean;
   /** Address the UDP socket binds to. Default 127.0.0.1 for a loopback server, else 0.0.0.0. */
   localAddress?: string;
+  /** Ask for this much UDP receive buffer (best effort), for bursts of answers; default: the system's. */
+  receiveBufferBytes?: number;
 }
 
 export interface ResolverCounters {
@@ -92,6 +95,7 @@ export class SrvResolver {
   private readonly ednsUdpPayloadBytes: number | null;
   private readonly localAddress: string;
   private readonly shareAnswers: boolean;
+  private readonly receiveBufferBytes: number | null;
   private readonly srvCache: TtlCache<SrvAnswer>;
   private readonly aCache: TtlCache<AddressAnswer>;
   private readonly inflight = new Map<string, Promise<SrvAnswer | AddressAnswer>>();
@@ -111,6 +115,7 @@ export class SrvResolver {
     this.ednsUdpPayloadBytes = options.ednsUdpPayloadBytes == null ? null : wholeNumber(options.ednsUdpPayloadBytes, 512, 0xffff, "ednsUdpPayloadBytes");
     this.localAddress = options.localAddress ?? (this.host.startsWith("127.") ? "127.0.0.1" : "0.0.0.0");
     this.shareAnswers = options.shareAnswers ?? true;
+    this.receiveBufferBytes = options.receiveBufferBytes ?? null;
     const now = options.now ?? Date.now;
     const maxEntries = options.maxCacheEntries ?? 1024;
     this.srvCache = new TtlCache(now, maxEntries);
@@ -339,6 +344,7 @@ export class SrvResolver {
       socket.once("error", reject);
       socket.bind({ address: this.localAddress, port: 0 }, () => {
         socket.off("error", reject);
+        if (this.receiveBufferBytes !== null) enlargeReceiveBuffer(socket, this.receiveBufferBytes);
         socket.on("error", () => undefined); // ICMP errors and failed sends: the timers handle loss
         socket.on("message", (message, peer) => this.onDatagram(message, peer));
         socket.unref(); // an idle resolver does not keep the process alive; pending timers do

@@ -6,6 +6,7 @@ import { planFleet } from "../../fleet-plan/fleet-plan.js";
 import { sendRequest } from "../client/rpc-call.js";
 import { CompressedClock } from "../compressed-clock.js";
 import { SrvResolver } from "../../dns/resolver.js";
+import { BURST_RECEIVE_BUFFER_BYTES } from "../../dns/udp-receive-buffer.js";
 import { FleetDriver } from "./fleet-driver.js";
 import type { SliceSetup } from "./slice-wire.js";
 
@@ -25,6 +26,8 @@ export function createSlice(setup: SliceSetup): { driver: FleetDriver; close: ()
     // shared by the slice would hide a DNS outage or a changed record from clients whose own
     // answer expired, and count cache hits as queries.
     shareAnswers: false,
+    // Every client's answer comes over the wire: a burst must not overflow the socket.
+    receiveBufferBytes: BURST_RECEIVE_BUFFER_BYTES,
     rng: () => idRng.next(),
   });
   const driver = new FleetDriver({
