@@ -14,6 +14,7 @@ import type { TsigKey } from "./tsig.js";
 import { ReplayGuard } from "./replay-guard.js";
 import { handleUpdate, type UpdateLogEntry } from "./update-handler.js";
 import { Opcode, Rcode, headerOnlyReply, readHeader } from "./wire.js";
+import { BURST_RECEIVE_BUFFER_BYTES, enlargeReceiveBuffer } from "./udp-receive-buffer.js";
 import type { DnsZone } from "./zone.js";
 
 export interface DnsServerOptions {
@@ -380,6 +381,8 @@ function bindUdp(host: string, port: number): Promise<dgram.Socket> {
     });
     socket.bind({ address: host, port, exclusive: true }, () => {
       socket.removeAllListeners("error");
+      // Every worker of a realtime run asks this one server for each of its clients.
+      enlargeReceiveBuffer(socket, BURST_RECEIVE_BUFFER_BYTES);
       resolve(socket);
     });
   });

@@ -3,7 +3,9 @@
 // question over TCP when the answer comes back truncated, and caches answers for their
 // TTL on an injected clock. One UDP socket per resolver; concurrent questions share it,
 // told apart by message id (ids from the injected rng), and concurrent lookups of the same
-// name share one question.
+// name share one question. With `shareAnswers: false` every lookup asks the server itself
+// (no cache, no joining another lookup's question): many simulated clients behind one
+// resolver, each with its own cache in the core.
 
 import dgram from "node:dgram";
 import { isIPv4 } from "node:net";
@@ -13,6 +15,7 @@ import { DnsError } from "./dns-error.js";
 import { checkedName, normaliseName, srvOwnerOf } from "./names.js";
 import { tcpExchange } from "./tcp-exchange.js";
 import { TtlCache } from "./ttl-cache.js";
+import { enlargeReceiveBuffer } from "./udp-receive-buffer.js";
 import { Rcode, countsFit, readHeader } from "./wire.js";
 import { MAX_TIMER_MS } from "../scenario/defaults.js";
 
@@ -53,8 +56,15 @@ export interface SrvResolverOptions {
   ednsUdpPayloadBytes?: number | null;
   /** Answers kept at most. Default 1024. */
   maxCacheEntries?: number;
+  /**
+   * Default true: answers are cached for their TTL and concurrent lookups of a name share one
+   * question. False: every lookup sends its own question and waits for its own answer.
+   */
+  shareAnswers?: boolean;
   /** Address the UDP socket binds to. Default 127.0.0.1 for a loopback server, else 0.0.0.0. */
   localAddress?: string;
+  /** Ask for this much UDP receive buffer (best effort), for bursts of answers; default: the system's. */
+  receiveBufferBytes?: number;
 }
 
 export interface ResolverCounters {
@@ -84,6 +94,8 @@ export class SrvResolver {
   private readonly rng: () => number;
   private readonly ednsUdpPayloadBytes: number | null;
   private readonly localAddress: string;
+  private readonly shareAnswers: boolean;
+  private readonly receiveBufferBytes: number | null;
   private readonly srvCache: TtlCache<SrvAnswer>;
   private readonly aCache: TtlCache<AddressAnswer>;
   private readonly inflight = new Map<string, Promise<SrvAnswer | AddressAnswer>>();
@@ -102,6 +114,8 @@ export class SrvResolver {
     this.rng = options.rng ?? Math.random;
     this.ednsUdpPayloadBytes = options.ednsUdpPayloadBytes == null ? null : wholeNumber(options.ednsUdpPayloadBytes, 512, 0xffff, "ednsUdpPayloadBytes");
     this.localAddress = options.localAddress ?? (this.host.startsWith("127.") ? "127.0.0.1" : "0.0.0.0");
+    this.shareAnswers = options.shareAnswers ?? true;
+    this.receiveBufferBytes = options.receiveBufferBytes ?? null;
     const now = options.now ?? Date.now;
     const maxEntries = options.maxCacheEntries ?? 1024;
     this.srvCache = new TtlCache(now, maxEntries);
@@ -143,6 +157,7 @@ export class SrvResolver {
 
   private cached<T extends SrvAnswer | AddressAnswer>(key: string, cache: TtlCache<T>, lookup: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(this.closedError(key));
+    if (!this.shareAnswers) return lookup();
     const hit = cache.get(key);
     if (hit !== undefined) {
       this.count.cacheHits++;
@@ -329,6 +344,7 @@ export class SrvResolver {
       socket.once("error", reject);
       socket.bind({ address: this.localAddress, port: 0 }, () => {
         socket.off("error", reject);
+        if (this.receiveBufferBytes !== null) enlargeReceiveBuffer(socket, this.receiveBufferBytes);
         socket.on("error", () => undefined); // ICMP errors and failed sends: the timers handle loss
         socket.on("message", (message, peer) => this.onDatagram(message, peer));
         socket.unref(); // an idle resolver does not keep the process alive; pending timers do

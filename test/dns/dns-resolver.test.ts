@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DnsError, isDnsError } from "../../src/dns/dns-error.js";
 import { EmbeddedDnsServer } from "../../src/dns/dns-server.js";
 import { SrvResolver, type SrvResolverOptions } from "../../src/dns/resolver.js";
+import { BURST_RECEIVE_BUFFER_BYTES, enlargeReceiveBuffer } from "../../src/dns/udp-receive-buffer.js";
 import { DnsZone } from "../../src/dns/zone.js";
 
 const LOOPBACK = "127.0.0.1";
@@ -338,5 +339,55 @@ describe("SrvResolver TTL cache", () => {
     await resolver.resolveSrv("corp.example");
     await resolver.resolveSrv("corp.example");
     expect(server.counters.udpQueries).toBe(2);
+  });
+});
+
+describe("SrvResolver with shareAnswers: false (a fleet slice: each client asks for itself)", () => {
+  it("every lookup asks the server: a changed zone and an outage show at once, never a cached answer", async () => {
+    const server = await serve(zoneWith(1, 3600));
+    const resolver = resolverFor(server.port, { now: () => 0, shareAnswers: false, dnsTimeoutMs: 100, retries: 0 });
+    expect((await resolver.resolveSrv("corp.example")).ttlMs).toBe(3_600_000);
+    server.zone.addSrv("corp.example", { target: "kms99.corp.example", port: 1688, priority: 0, weight: 1, ttlSeconds: 3600 });
+    server.zone.addA("kms99.corp.example", "127.0.0.99", 3600);
+    expect((await resolver.resolveSrv("corp.example")).records).toHaveLength(2);
+    server.setUp(false);
+    expect((await rejection(resolver.resolveSrv("corp.example"))).code).toBe("TIMEOUT");
+    expect(server.counters.udpQueries).toBe(3);
+    expect(resolver.counters.cacheHits).toBe(0);
+  });
+
+  it("concurrent lookups of one domain each send their own question and get a full-TTL answer", async () => {
+    const server = await serve(zoneWith(2, 600));
+    const resolver = resolverFor(server.port, { shareAnswers: false });
+    const answers = await Promise.all([1, 2, 3, 4, 5].map(() => resolver.resolveSrv("corp.example")));
+    expect(answers.map((a) => [a.records.length, a.ttlMs])).toEqual(Array.from({ length: 5 }, () => [2, 600_000]));
+    expect(server.counters.udpQueries).toBe(5);
+  });
+});
+
+describe("SrvResolver receive buffer", () => {
+  /** A server that holds `burst` questions, then answers them all in one go (a busy resolver thread meets them at once). */
+  async function burstServer(burst: number): Promise<{ port: number }> {
+    const socket = dgram.createSocket("udp4");
+    sockets.push(socket);
+    const held: { query: Buffer; port: number }[] = [];
+    socket.on("message", (query, peer) => {
+      held.push({ query, port: peer.port });
+      if (held.length === burst) for (const q of held.splice(0)) socket.send(responseTo(q.query, 0), q.port, LOOPBACK);
+    });
+    await new Promise<void>((resolve) => socket.bind({ address: LOOPBACK, port: 0 }, resolve));
+    enlargeReceiveBuffer(socket, BURST_RECEIVE_BUFFER_BYTES);
+    return { port: socket.address().port };
+  }
+
+  // 400: more than Linux's default buffer holds (about 256 such replies), fewer than the buffer
+  // asked for holds even where net.core.rmem_max keeps its default (the kernel doubles the cap).
+  it("receiveBufferBytes: a burst of 400 answers read at once all arrive, none times out", async () => {
+    const BURST = 400;
+    const server = await burstServer(BURST);
+    const resolver = resolverFor(server.port, { shareAnswers: false, retries: 0, dnsTimeoutMs: 2000, receiveBufferBytes: BURST_RECEIVE_BUFFER_BYTES });
+    const outcomes = await Promise.allSettled(Array.from({ length: BURST }, () => resolver.resolveSrv("corp.example")));
+    expect(outcomes.filter((o) => o.status === "rejected")).toEqual([]);
+    expect(resolver.counters.timeouts).toBe(0);
   });
 });

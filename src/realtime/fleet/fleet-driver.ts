@@ -544,6 +544,7 @@ export class FleetDriver implements AnswerBook {
           this.promise(domainId, this.answers[answerId]);
           const now = this.coreNowMs(i);
           this.markDueNow(i, now);
+          // Fresh from the server (the slice's resolver caches nothing): the client keeps it for dns.ttl, as in virtual mode.
           this.apply(i, this.fleet.onDnsAnswer(i, now, answerId, this.plan.scenario.dns.ttlMs, this.rngs[i], this.action));
         },
         (err: unknown) => {

@@ -6,6 +6,7 @@ import { planFleet } from "../../fleet-plan/fleet-plan.js";
 import { sendRequest } from "../client/rpc-call.js";
 import { CompressedClock } from "../compressed-clock.js";
 import { SrvResolver } from "../../dns/resolver.js";
+import { BURST_RECEIVE_BUFFER_BYTES } from "../../dns/udp-receive-buffer.js";
 import { FleetDriver } from "./fleet-driver.js";
 import type { SliceSetup } from "./slice-wire.js";
 
@@ -21,8 +22,12 @@ export function createSlice(setup: SliceSetup): { driver: FleetDriver; close: ()
     dnsTimeoutMs: setup.scenario.network.dnsTimeoutMs,
     // One try, like the virtual model: a timeout is a failed discovery.
     retries: 0,
-    // TTLs are simulated time, like every other scenario duration.
-    now: () => clock.simNowMs(),
+    // Each client caches its own answer in the core, as in virtual mode; a cache or a question
+    // shared by the slice would hide a DNS outage or a changed record from clients whose own
+    // answer expired, and count cache hits as queries.
+    shareAnswers: false,
+    // Every client's answer comes over the wire: a burst must not overflow the socket.
+    receiveBufferBytes: BURST_RECEIVE_BUFFER_BYTES,
     rng: () => idRng.next(),
   });
   const driver = new FleetDriver({
