@@ -139,6 +139,7 @@ export function sampleResult(): Result {
       sendLagMs: { mean: 3, p50: 1, p90: 5, p99: 40, max: 120 },
       lateSends: 12,
       lateFraction: 0.002,
+      unsentAtEnd: 0,
       eventLoopDelayMs: { p99: 30, max: 150 },
       threads: [{ name: "main", eventLoopDelayMs: { p50: 0.1, p99: 30, max: 150 }, utilization: 0.4 }],
       saturated: false,
