@@ -16,40 +16,46 @@ interface Stopped {
   signal: NodeJS.Signals | null;
   stderr: string;
   result: Result | null;
+  /** Clients activated on the progress line the signal was sent on; null: the run ended without one. */
+  activatedAtSignal: number | null;
 }
 
-/** `kmssim run <args> --out <out> --quiet`, `signal` after `delayMs`; SIGKILL 30 s later. */
-async function signalAfter(args: readonly string[], out: string, signal: NodeJS.Signals, delayMs: number): Promise<Stopped> {
-  const child = spawn(process.execPath, [BIN, "run", ...args, "--out", out, "--quiet"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("close", (code, sig) => resolve({ code, signal: sig })),
-  );
-  let killer: NodeJS.Timeout | undefined;
-  const sender = setTimeout(() => {
-    child.kill(signal);
-    killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  }, delayMs);
-  const ended = await exited;
-  clearTimeout(sender);
-  clearTimeout(killer);
-  const result = existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as Result) : null;
-  return { ...ended, stderr, result };
-}
+/** A plain progress line (off a TTY, every 5 s) that shows clients activated: "NAME: 12% after 5s · … 250/400 activated · …". */
+const ACTIVATED_LINES = /^\S+: \d+% after \d+s · .*?\b(\d+)\/\d+ activated/gm;
 
 /**
- * A signal that lands before the CLI listens (a slow start on a loaded machine) ends the
- * process the default way: try again later, at most twice. What is tested is a signal
- * *during* the run.
+ * `kmssim run <args> --out <out>`, and `signal` once a progress line shows clients
+ * activated: the CLI holds the signals by then (it prints progress only from inside the
+ * run), simulated time has moved and there are measurements to keep. (A fixed delay raced
+ * the set-up on a busy machine: the signal landed before anything was measured.) SIGKILL
+ * 30 s after the signal.
  */
-async function stopDuringRun(args: readonly string[], out: string, signal: NodeJS.Signals, firstDelayMs: number): Promise<Stopped> {
-  let run = await signalAfter(args, out, signal, firstDelayMs);
-  for (let delay = 2 * firstDelayMs, tries = 0; run.signal === signal && tries < 2; delay *= 2, tries++) run = await signalAfter(args, out, signal, delay);
-  return run;
+async function signalOnceMeasuring(args: readonly string[], out: string, signal: NodeJS.Signals): Promise<Stopped> {
+  // No --quiet: the progress lines are what the signal waits for.
+  const child = spawn(process.execPath, [BIN, "run", ...args, "--out", out], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  let activatedAtSignal: number | null = null;
+  let killer: NodeJS.Timeout | undefined;
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+    if (activatedAtSignal !== null) return;
+    // Whole lines only: a chunk may end inside one.
+    const activated = [...stderr.slice(0, stderr.lastIndexOf("\n") + 1).matchAll(ACTIVATED_LINES)].map((m) => Number(m[1]));
+    if (!activated.some((n) => n > 0)) return;
+    activatedAtSignal = Math.max(...activated);
+    child.kill(signal);
+    killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  });
+  const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("close", (code, sig) => resolve({ code, signal: sig })),
+  );
+  clearTimeout(killer);
+  const result = existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as Result) : null;
+  return { ...ended, stderr, result, activatedAtSignal };
 }
 
 function expectPartial(run: Stopped, mode: "virtual" | "realtime", clients: number, durationS: number): Result {
+  expect(run.activatedAtSignal, `the run ended before a progress line showed clients activated; stderr:\n${run.stderr}`).not.toBeNull();
   expect(run.signal, `ended by itself, not by the signal; stderr:\n${run.stderr}`).toBeNull();
   expect(run.code, run.stderr).toBe(130);
   expect(stackFrames(run.stderr)).toEqual([]);
@@ -63,6 +69,7 @@ function expectPartial(run: Stopped, mode: "virtual" | "realtime", clients: numb
   expect(result.simulatedSeconds).toBeGreaterThan(0);
   expect(result.simulatedSeconds).toBeLessThan(durationS);
   // Measured so far, not zeros: clients activated, requests sent and answered.
+  expect(result.clients.activated).toBeGreaterThanOrEqual(run.activatedAtSignal!);
   expect(result.clients.activated).toBeGreaterThan(0);
   expect(result.rpc.activation.sent).toBeGreaterThanOrEqual(result.clients.activated);
   expect(result.rpc.activation.ok).toBe(result.clients.activated);
@@ -75,8 +82,9 @@ function expectPartial(run: Stopped, mode: "virtual" | "realtime", clients: numb
 describe("SIGTERM during a run", () => {
   it("virtual: exit 130, partial result with interrupted: true and the counts so far", async () => {
     const out = join(tmp.make(), "partial.json");
-    const run = await stopDuringRun([scenarioPath("large-fleet.yaml"), "--clients", "300000"], out, "SIGTERM", 1500);
-    expectPartial(run, "virtual", 300_000, 180 * 86400);
+    // A million clients: many 5 s progress lines long even on a fast machine, so the signal comes mid-run.
+    const run = await signalOnceMeasuring([scenarioPath("large-fleet.yaml"), "--clients", "1000000"], out, "SIGTERM");
+    expectPartial(run, "virtual", 1_000_000, 180 * 86400);
   }, 180_000);
 
   it("realtime: exit 130, the fleet stops, partial result with interrupted: true and the counts so far", async () => {
@@ -97,8 +105,8 @@ describe("SIGTERM during a run", () => {
         "  - { name: desktops, count: 400, os: win7, product: windows-client, bootSpread: 1d }",
       ),
     );
-    // Well after simulated time 0, which waits until both workers have built their slices (2–3 s after spawn on a loaded machine).
-    const run = await stopDuringRun([scenario, "--workers", "2"], join(dir, "partial.json"), "SIGTERM", 6000);
+    // 30 simulated days at the default 86,400 per wall second: at least 30 s after set-up, six progress lines or more.
+    const run = await signalOnceMeasuring([scenario, "--workers", "2"], join(dir, "partial.json"), "SIGTERM");
     const result = expectPartial(run, "realtime", 400, 30 * 86400);
     // Both sides of the wire were measured: the hosts counted what the clients had answered.
     expect(result.hosts.reduce((a, h) => a + h.activations, 0)).toBeGreaterThanOrEqual(result.rpc.activation.ok);
