@@ -10,7 +10,7 @@
 import { describe, expect, it } from "vitest";
 import { runRealtime } from "../../src/realtime/realtime-engine.js";
 import { scenarioFrom } from "../sim/helpers.js";
-import { lateBoundSimS } from "./loop-lag-bound.js";
+import { scavengeLateBoundSimS } from "./loop-lag-bound.js";
 
 const HOUR_S = 3600;
 
@@ -34,7 +34,7 @@ events:
   - { at: 19h, host: kms1, action: crash }
 `);
     const totals = await runRealtime(scenario, { workers: 0 });
-    const boundS = lateBoundSimS(totals);
+    const boundS = scavengeLateBoundSimS(totals);
     const why = `event-loop delay ${JSON.stringify(totals.generator?.eventLoopDelayMs)}, late bound ${boundS.toFixed(0)} s`;
     const dns = totals.events.filter((e) => e.kind === "dns" && e.target === "kms1");
     const scavenged = dns.filter((e) => e.action === "scavenged").map((e) => e.t);
