@@ -13,6 +13,12 @@ export { MAX_TIMER_MS };
 
 /** Timers look again at least this often while the rate may change. */
 const RECHECK_WALL_MS = 250;
+/**
+ * A slowed clock may speed up while a timer waits, and the timer then fires late (250 ms
+ * at ×1.5 was 2 simulated hours at a day per second). Its wait is never longer than the
+ * requested rate, the fastest, would take to the target, or this long: the most it oversleeps.
+ */
+const SPEED_UP_RECHECK_WALL_MS = 10;
 
 export class CompressedClock {
   readonly segments: ClockSegments;
@@ -87,7 +93,12 @@ export class CompressedClock {
   at(simMs: number, fn: () => void): ClockTimer {
     // A fixed-rate clock only needs Node's limit; one whose rate may change looks again often.
     const stepMs = this.adaptive ? RECHECK_WALL_MS : MAX_TIMER_MS;
-    const waitMs = (): number => Math.min(this.wallDelayUntilMs(simMs), stepMs);
+    const waitMs = (): number => {
+      const atThisRateMs = Math.min(this.wallDelayUntilMs(simMs), stepMs);
+      if (!this.adaptive || this.timeScale >= this.requestedTimeScale) return atThisRateMs;
+      const atFullRateMs = (simMs - this.simNowMs()) / this.requestedTimeScale;
+      return Math.min(atThisRateMs, Math.max(atFullRateMs, SPEED_UP_RECHECK_WALL_MS));
+    };
     const check = (): void => {
       if (this.simNowMs() >= simMs) fn();
       // At least 1 ms: the timer must not spin when the target is within rounding.

@@ -43,4 +43,19 @@ describe("CompressedClock.at", () => {
     expect(past).toBe(1);
     expect(cleared).toBe(0);
   });
+
+  it("a slowed clock that speeds up while a timer waits: the timer fires within 10 wall ms of full rate after its instant", () => {
+    fakeWallClock();
+    const clock = new CompressedClock(CompressedClock.wallNowMs(), 86_400, { adaptive: true });
+    clock.setScale(43_200);
+    const targetMs = 250 * 43_200;
+    const fired: number[] = [];
+    clock.at(targetMs, () => fired.push(clock.simNowMs()));
+    vi.advanceTimersByTime(1);
+    clock.setScale(86_400);
+    vi.advanceTimersByTime(500);
+    expect(fired).toHaveLength(1);
+    expect(fired[0]).toBeGreaterThanOrEqual(targetMs);
+    expect(fired[0] - targetMs).toBeLessThanOrEqual(10 * 86_400);
+  });
 });
