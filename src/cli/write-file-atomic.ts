@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { outputTarget, STDOUT_NAME } from "./output-target.js";
 import { KmssimError } from "../core/kmssim-error.js";
+import { settleTemp, trackTemp } from "./temp-files.js";
 
 /** Until the final chmod the data is the owner's only. */
 const TEMP_MODE = 0o600;
@@ -28,6 +29,9 @@ export async function writeFileAtomic(path: string, contents: string): Promise<v
   const temp = join(dirname(target.path), `${basename(target.path)}.${randomBytes(8).toString("hex")}.tmp`);
   let file: FileHandle | undefined;
   let created = false;
+  // Tracked before the open: the file exists on disk before open() returns here. The name
+  // is random, so a file there that is not ours is only one planted by guessing it.
+  trackTemp(temp);
   try {
     file = await open(temp, "wx", TEMP_MODE);
     created = true;
@@ -39,10 +43,12 @@ export async function writeFileAtomic(path: string, contents: string): Promise<v
     await file.close();
     file = undefined;
     await rename(temp, target.path);
+    settleTemp(temp);
   } catch (err) {
     await file?.close().catch(() => undefined);
     // Only a temp we created: "wx" failing means the name was someone else's.
     if (created) await unlink(temp).catch(() => undefined);
+    settleTemp(temp);
     throw cannotWrite(path, err, true);
   }
 }
