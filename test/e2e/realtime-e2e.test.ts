@@ -246,7 +246,9 @@ describe("realtime: a hung host crashes before its clients time out", () => {
     const a = host(result, "kmsA");
     expect(a.state).toBe("down");
     expect(a.unanswered, "requests read by the hung host before the crash").toBeGreaterThan(0);
-    expect(a.refused, "connections to the closed listener after the crash").toBeGreaterThan(0);
+    // The crash resets the held connections: counted as refused too, they made refused equal
+    // unanswered (297 and 297). Virtual mode refuses none here (clients fail over to kmsB).
+    expect(a.refused, "held requests are not also counted as refused").toBeLessThan(a.unanswered / 2);
     expect(result.clients.activated).toBe(600);
     // The clients' 0x800706BA failures are exactly refused + unanswered + lost + late.
     expectBooksBalance(result);
