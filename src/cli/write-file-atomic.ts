@@ -43,13 +43,13 @@ export async function writeFileAtomic(path: string, contents: string): Promise<v
     await file.close();
     file = undefined;
     await rename(temp, target.path);
-    settleTemp(temp);
   } catch (err) {
     await file?.close().catch(() => undefined);
     // Only a temp we created: "wx" failing means the name was someone else's.
     if (created) await unlink(temp).catch(() => undefined);
-    settleTemp(temp);
     throw cannotWrite(path, err, true);
+  } finally {
+    settleTemp(temp);
   }
 }
 

@@ -3,6 +3,10 @@
 // what was measured is shown or named before the failures are reported, all of them.
 
 import { KmssimError } from "../core/kmssim-error.js";
+import { READ_LIMITS, readUserFile } from "../files/read-user-file.js";
+import { renderHtmlReport } from "../report/index.js";
+import { renderTimelineCsv } from "../report/text/timeline-csv.js";
+import type { Result } from "../results/result.js";
 import { STDOUT_NAME } from "./output-target.js";
 import { writeFileAtomic } from "./write-file-atomic.js";
 
@@ -16,6 +20,27 @@ export interface OutputFile {
 export interface OutputsWritten {
   written: string[];
   failures: KmssimError[];
+}
+
+/** Where a result goes, as the flags name it (`run`, `merge`). */
+export interface ResultFiles {
+  out?: string;
+  timelineCsv?: string;
+  html?: string;
+  /** The scenario file the HTML report shows, when it can be read (again: not a pipe). */
+  scenario?: string;
+}
+
+/** The result's files: its JSON, its timeline as CSV, its HTML report; each rendered when its turn comes. */
+export function resultOutputs(result: Result, files: ResultFiles): OutputFile[] {
+  const { out, timelineCsv, html, scenario } = files;
+  const scenarioText = (): Promise<string | undefined> =>
+    scenario === undefined ? Promise.resolve(undefined) : readUserFile(scenario, READ_LIMITS.scenario).catch(() => undefined);
+  return [
+    ...(out === undefined ? [] : [{ name: out, contents: () => `${JSON.stringify(result, null, 2)}\n` }]),
+    ...(timelineCsv === undefined ? [] : [{ name: timelineCsv, contents: () => renderTimelineCsv(result) }]),
+    ...(html === undefined ? [] : [{ name: html, contents: async () => renderHtmlReport(result, { scenarioText: await scenarioText() }) }]),
+  ];
 }
 
 /** Writes every file in turn; a write that fails is kept for later, not thrown. */

@@ -45,6 +45,11 @@ function withDefault(description: string, shown: string | undefined): string {
   return shown === undefined ? description : `${description} Default: ${shown}.`;
 }
 
+/** An activation or renewal interval: 15m to 30d (KMS_INTERVAL). */
+function kmsInterval(description: string, defaultMs?: number) {
+  return duration("positive", description, defaultMs, undefined, KMS_INTERVAL);
+}
+
 /** A duration key: text with a unit (or plain 0) in, milliseconds out; `maxMs` bounds it. */
 function duration(kind: DurationKind, description: string, defaultMs?: number, maxMs?: number, range?: KmsRange) {
   const schema = z
@@ -261,20 +266,8 @@ const hostSchema = z
       "false: this host does not publish its own SRV records (like slmgr /cdns on it); hand-made records (dns.records) may still name it. dns.publish: manual turns it off for every host.",
       true,
     ).optional(),
-    activationInterval: duration(
-      "positive",
-      "Activation retry interval the host tells clients, overriding theirs (15m to 30d). Default: the clients' own.",
-      undefined,
-      undefined,
-      KMS_INTERVAL,
-    ).optional(),
-    renewalInterval: duration(
-      "positive",
-      "Renewal interval the host tells clients, overriding theirs (15m to 30d). Default: the clients' own.",
-      undefined,
-      undefined,
-      KMS_INTERVAL,
-    ).optional(),
+    activationInterval: kmsInterval("Activation retry interval the host tells clients, overriding theirs (15m to 30d). Default: the clients' own.").optional(),
+    renewalInterval: kmsInterval("Renewal interval the host tells clients, overriding theirs (15m to 30d). Default: the clients' own.").optional(),
     activated: boolean("false: the host's own license is not activated (0xC004F041).", DEFAULTS.host.activated).optional(),
     kmsEnabled: boolean("false: KMS is not enabled on the machine (0xC004F039).", DEFAULTS.host.kmsEnabled).optional(),
     maxClockSkew: duration(
@@ -303,20 +296,8 @@ const clientSchema = z
     clockSkew: duration("signed", "Clients' clock offset from the hosts' (may be negative, e.g. -5h).", DEFAULTS.client.clockSkewMs).optional(),
     kmsHost: z.string().min(1).describe("Pin the clients to one host, name[:port] (like slmgr /skms); no DNS discovery then.").optional(),
     hostCaching: boolean("false: discover through DNS every time (like slmgr /ckhc).", DEFAULTS.client.hostCaching).optional(),
-    activationInterval: duration(
-      "positive",
-      "Retry interval after a failed activation (15m to 30d, as slmgr /sai).",
-      DEFAULTS.client.activationIntervalMs,
-      undefined,
-      KMS_INTERVAL,
-    ).optional(),
-    renewalInterval: duration(
-      "positive",
-      "Interval between renewal attempts (15m to 30d, as slmgr /sri).",
-      DEFAULTS.client.renewalIntervalMs,
-      undefined,
-      KMS_INTERVAL,
-    ).optional(),
+    activationInterval: kmsInterval("Retry interval after a failed activation (15m to 30d, as slmgr /sai).", DEFAULTS.client.activationIntervalMs).optional(),
+    renewalInterval: kmsInterval("Interval between renewal attempts (15m to 30d, as slmgr /sri).", DEFAULTS.client.renewalIntervalMs).optional(),
     trace: z
       .string()
       .min(1)

@@ -10,10 +10,9 @@ import { parseHostReport, type HostReportInput } from "../../merge/host-reports.
 import type { ShardInput } from "../../merge/check-shards.js";
 import { renderSummary } from "../../report/text/summary.js";
 import { terminalColumns, wantsColor } from "../../report/text/terminal.js";
-import { renderHtmlReport } from "../../report/index.js";
 import { EXIT, KmssimError } from "../../core/kmssim-error.js";
 import { checkWritable } from "../write-file-atomic.js";
-import { throwIfAnyFailed, writeOutputs } from "../write-outputs.js";
+import { resultOutputs, throwIfAnyFailed, writeOutputs } from "../write-outputs.js";
 import { summaryStream } from "../output-target.js";
 import { defineCommand } from "../command-module.js";
 
@@ -71,20 +70,10 @@ export async function mergeCommand(options: MergeCommandOptions): Promise<number
   const result = mergeShardResults(inputs, reports);
   const summaryFor = (stream: NodeJS.WriteStream): string => renderSummary(result, { color: wantsColor(stream), width: terminalColumns(stream) });
   if (options.quiet !== true) summaryOut.write(`${summaryFor(summaryOut)}\n`);
-  const outputs = await writeOutputs([
-    ...(options.out === undefined ? [] : [{ name: options.out, contents: () => `${JSON.stringify(result, null, 2)}\n` }]),
-    ...(options.html === undefined
-      ? []
-      : [{ name: options.html, contents: async () => renderHtmlReport(result, { scenarioText: await scenarioTextOf(options) }) }]),
-  ]);
+  const outputs = await writeOutputs(resultOutputs(result, { out: options.out, html: options.html, scenario: options.scenario }));
   throwIfAnyFailed(outputs, { shown: options.quiet !== true, render: () => summaryFor(process.stderr) });
   if (result.pass) return EXIT.pass;
   const why = result.interrupted === true ? "a shard was interrupted" : result.incomplete !== undefined ? "a shard is incomplete" : "thresholds failed";
   process.stderr.write(`kmssim merge: ${why} on the merged result of ${inputs.length} shards\n`);
   return EXIT.thresholdFailed;
-}
-
-/** The scenario's text for the HTML report, if named and readable. */
-function scenarioTextOf(options: MergeCommandOptions): Promise<string | undefined> {
-  return options.scenario === undefined ? Promise.resolve(undefined) : readUserFile(options.scenario, READ_LIMITS.scenario).catch(() => undefined);
 }

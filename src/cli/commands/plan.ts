@@ -192,12 +192,14 @@ export async function planCommand(options: PlanOptions): Promise<number> {
     const tableOut = summaryStream({ "--out": options.out });
     tableOut.write(renderPlan(report, { color: wantsColor(tableOut), workers }));
     if (options.out !== undefined) await writeFileAtomic(options.out, `${JSON.stringify(report, null, 2)}\n`);
+    const where = options.out === undefined ? "shown above" : `shown above and written to ${relative(process.cwd(), options.out)}`;
     if (failure !== undefined) {
-      const where = options.out === undefined ? "shown above" : `shown above and written to ${relative(process.cwd(), options.out)} ("incomplete")`;
-      throw new KmssimError(`${failure.message}; the ${finished} of ${tasks.length} runs that finished are ${where}`, failure.code);
+      throw new KmssimError(
+        `${failure.message}; the ${finished} of ${tasks.length} runs that finished are ${where}${options.out === undefined ? "" : ' ("incomplete")'}`,
+        failure.code,
+      );
     }
     if (interrupted) {
-      const where = options.out === undefined ? "shown above" : `shown above and written to ${relative(process.cwd(), options.out)}`;
       process.stderr.write(`kmssim plan: interrupted after ${finished} of ${tasks.length} runs; the partial plan is ${where}\n`);
       return EXIT.interrupted;
     }

@@ -1,13 +1,11 @@
 // `kmssim run <scenario>`: simulate the fleet, print the summary, write the result JSON.
 // Its flags are declared in run-flags.ts, shared with `validate`.
 
-import { READ_LIMITS, readUserFile } from "../../files/read-user-file.js";
 import { relative } from "node:path";
 import type { Result } from "../../results/result.js";
 import { formatDurationShort } from "../../format/format-duration.js";
 import { renderSummary } from "../../report/text/summary.js";
 import { terminalColumns, wantsColor } from "../../report/text/terminal.js";
-import { renderHtmlReport } from "../../report/index.js";
 import type { Scenario } from "../../scenario/model.js";
 import { buildResult } from "../../results/build-result.js";
 import { runRealtimeMode } from "../run-realtime.js";
@@ -17,13 +15,12 @@ import { InvariantViolation } from "../../sim/invariant-violation.js";
 import { takeSignals } from "../signal-desk.js";
 import { EXIT } from "../../core/kmssim-error.js";
 import { checkWritable } from "../write-file-atomic.js";
-import { throwIfAnyFailed, writeOutputs } from "../write-outputs.js";
+import { resultOutputs, throwIfAnyFailed, writeOutputs } from "../write-outputs.js";
 import type { ShardSpec } from "../../core/shard/shard.js";
 import { checkRunInput } from "../run-input.js";
 import { defineCommand, SCENARIO_REQUIRED } from "../command-module.js";
 import { declareRunFlags, reproduceCommand, RUN_FLAGS, runOptionsFrom, type RunOptions } from "../run-flags.js";
 import { summaryStream } from "../output-target.js";
-import { renderTimelineCsv } from "../../report/text/timeline-csv.js";
 import { envNameOf } from "../env-flags.js";
 import type { ShardMeta } from "../../results/result.js";
 import { runDigest } from "../../results/run-digest.js";
@@ -103,13 +100,8 @@ async function runUntilDone(options: RunOptions, isInterrupted: () => boolean): 
   // The summary first: if the file cannot be written after all, the numbers are still shown.
   const summaryFor = (stream: NodeJS.WriteStream): string => renderSummary(result, { color: wantsColor(stream), width: terminalColumns(stream) });
   if (!options.quiet) summaryOut.write(`${summaryFor(summaryOut)}\n`);
-  const outputs = await writeOutputs([
-    ...(options.out === undefined ? [] : [{ name: options.out, contents: () => `${JSON.stringify(result, null, 2)}\n` }]),
-    ...(options.timelineCsv === undefined ? [] : [{ name: options.timelineCsv, contents: () => renderTimelineCsv(result) }]),
-    ...(options.html === undefined
-      ? []
-      : [{ name: options.html, contents: async () => renderHtmlReport(result, { scenarioText: await scenarioTextOf(options) }) }]),
-  ]);
+  const { out, timelineCsv, html, scenario: scenarioFile } = options;
+  const outputs = await writeOutputs(resultOutputs(result, { out, timelineCsv, html, scenario: scenarioFile }));
   throwIfAnyFailed(outputs, { shown: options.quiet !== true, render: () => summaryFor(process.stderr) });
   if (outcome.failure !== undefined) {
     if (options.out !== undefined) process.stderr.write(`kmssim: what was measured before the failure is in ${options.out} ("incomplete")\n`);
@@ -128,11 +120,6 @@ async function runUntilDone(options: RunOptions, isInterrupted: () => boolean): 
     return EXIT.runFailed;
   }
   return exitCodeFor(result, options, interrupted);
-}
-
-/** The scenario's text for the HTML report, or none when it cannot be read again (a pipe). */
-function scenarioTextOf(options: RunOptions): Promise<string | undefined> {
-  return readUserFile(options.scenario, READ_LIMITS.scenario).catch(() => undefined);
 }
 
 function exitCodeFor(result: Result, options: RunOptions, interrupted: boolean): number {
