@@ -47,6 +47,7 @@ import {
   type DecodedFrame,
   type ResponseMessage,
 } from "../../core/protocol/index.js";
+import { RESPONSE_FRAME_BYTES } from "../../core/protocol/frame.js";
 import { checkConnectionLimits, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from "./connection-limits.js";
 import { TimedServiceQueue } from "./timed-service-queue.js";
 
@@ -128,7 +129,8 @@ export interface HostServerSnapshot extends HostServerCounters {
 }
 
 interface Connection {
-  readonly socket: net.Socket;
+  readonly socket: HostSocket;
+  readonly host: KmsHostServer;
   readonly decoder: FrameDecoder;
   /** This connection's requests in service or waiting. */
   pending: number;
@@ -151,6 +153,12 @@ interface Connection {
   /** performance.now() when bytes last came in or an answer went out. */
   lastActiveMs: number;
 }
+
+/** The connection a socket carries, for the listeners (shared by every connection: no closures per connection). */
+const CONNECTION = Symbol("kmssim.hostConnection");
+type HostSocket = net.Socket & { [CONNECTION]: Connection };
+
+function ignoreSocketError(): void {}
 
 interface Job {
   conn: Connection;
@@ -449,7 +457,8 @@ export class KmsHostServer implements HostServerCounters {
     }
     this.connections++;
     const conn: Connection = {
-      socket,
+      socket: socket as HostSocket,
+      host: this,
       decoder: new FrameDecoder(),
       pending: 0,
       peerEnded: false,
@@ -462,17 +471,37 @@ export class KmsHostServer implements HostServerCounters {
       paused: false,
       lastActiveMs: performance.now(),
     };
+    conn.socket[CONNECTION] = conn;
     this.open.add(conn);
     this.idleSweep ??= setInterval(() => this.closeIdle(), Math.max(10, this.limits.idleTimeoutMs / 4)).unref();
-    socket.on("data", (chunk: Buffer) => this.onData(conn, chunk));
-    socket.on("end", () => this.onPeerEnd(conn));
-    socket.on("drain", () => this.updateFlow(conn));
+    socket.on("data", KmsHostServer.onSocketData);
+    socket.on("end", KmsHostServer.onSocketEnd);
+    socket.on("drain", KmsHostServer.onSocketDrain);
     // Resets by clients are normal (a client that timed out); 'close' follows.
-    socket.on("error", () => {});
-    socket.on("close", () => {
-      conn.closed = true;
-      this.open.delete(conn);
-    });
+    socket.on("error", ignoreSocketError);
+    socket.on("close", KmsHostServer.onSocketClose);
+  }
+
+  // The listeners every connection shares; `this` is the socket.
+  private static onSocketData(this: HostSocket, chunk: Buffer): void {
+    const conn = this[CONNECTION];
+    conn.host.onData(conn, chunk);
+  }
+
+  private static onSocketEnd(this: HostSocket): void {
+    const conn = this[CONNECTION];
+    conn.host.onPeerEnd(conn);
+  }
+
+  private static onSocketDrain(this: HostSocket): void {
+    const conn = this[CONNECTION];
+    conn.host.updateFlow(conn);
+  }
+
+  private static onSocketClose(this: HostSocket): void {
+    const conn = this[CONNECTION];
+    conn.closed = true;
+    conn.host.open.delete(conn);
   }
 
   /** Nothing pending for the peer: no request in the queue, none held by a hung host. */
@@ -662,7 +691,8 @@ export class KmsHostServer implements HostServerCounters {
     r.count = job.count;
     r.activationIntervalMs = job.activationIntervalMs;
     r.renewalIntervalMs = job.renewalIntervalMs;
-    conn.socket.write(encodeResponse(r));
+    // Into a slice of Node's buffer pool: a fresh Uint8Array would need its own ArrayBuffer.
+    conn.socket.write(encodeResponse(r, Buffer.allocUnsafe(RESPONSE_FRAME_BYTES)));
     this.touch(conn);
     if (conn.peerEnded && conn.pending === 0 && !conn.paused) this.endConnection(conn);
     else this.updateFlow(conn);
