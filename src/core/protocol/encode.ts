@@ -23,6 +23,15 @@ import { PROTOCOL_ERROR_CODES, rejectReasonOf } from "./protocol-error.js";
 
 const BODY = LENGTH_PREFIX_BYTES + HEADER_BYTES;
 
+// Fields are written byte by byte, not through a DataView per frame: a view over the
+// caller's bytes is an allocation per request, and over a fresh Uint8Array it also moves
+// that array's bytes off the heap (~0.7 µs a frame on the realtime hot path).
+const F64 = new Float64Array(1);
+const F64_BYTES = new Uint8Array(F64.buffer);
+/** Index of the most significant byte in F64_BYTES (the wire is big-endian): byte k of the wire is F64_BYTES[F64_TOP ^ k]. */
+// Stryker disable next-line ConditionalExpression,EqualityOperator,ArrayDeclaration: on a little-endian machine (every one this runs on) F64_TOP is 7; the big-endian arm cannot be exercised here
+const F64_TOP = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 7 : 0;
+
 export function encodeRequest(msg: RequestMessage, out?: Uint8Array, offset = 0): Uint8Array {
   if (!(msg.cmid instanceof Uint8Array) || msg.cmid.length !== CMID_BYTES) {
     throw new RangeError(`encodeRequest: cmid must be ${CMID_BYTES} bytes`);
@@ -34,12 +43,12 @@ export function encodeRequest(msg: RequestMessage, out?: Uint8Array, offset = 0)
   if (typeof msg.renewal !== "boolean") throw new RangeError(`encodeRequest: renewal must be a boolean`);
   checkUint("encodeRequest: status", msg.status, MAX_LICENSE_STATUS);
 
-  const { bytes, view } = header("encodeRequest", msg.requestId, MessageType.ActivationRequest, REQUEST_FRAME_BYTES, out, offset);
+  const bytes = header("encodeRequest", msg.requestId, MessageType.ActivationRequest, REQUEST_FRAME_BYTES, out, offset);
   bytes.set(msg.cmid, BODY);
-  view.setFloat64(BODY + 16, msg.clientTimeMs);
-  view.setUint8(BODY + 24, productCode(msg.product));
-  view.setUint8(BODY + 25, msg.renewal ? 1 : 0);
-  view.setUint8(BODY + 26, msg.status);
+  writeFloat64(bytes, BODY + 16, msg.clientTimeMs);
+  bytes[BODY + 24] = productCode(msg.product);
+  bytes[BODY + 25] = msg.renewal ? 1 : 0;
+  bytes[BODY + 26] = msg.status;
   return bytes;
 }
 
@@ -53,43 +62,52 @@ export function encodeResponse(msg: ResponseMessage, out?: Uint8Array, offset = 
   checkInterval("activationIntervalMs", msg.activationIntervalMs);
   checkInterval("renewalIntervalMs", msg.renewalIntervalMs);
 
-  const { bytes, view } = header("encodeResponse", msg.requestId, MessageType.ActivationResponse, RESPONSE_FRAME_BYTES, out, offset);
-  view.setUint32(BODY, msg.status >>> 0);
-  view.setUint16(BODY + 4, msg.hostId);
-  view.setUint32(BODY + 6, msg.count);
-  view.setFloat64(BODY + 10, msg.activationIntervalMs);
-  view.setFloat64(BODY + 18, msg.renewalIntervalMs);
+  const bytes = header("encodeResponse", msg.requestId, MessageType.ActivationResponse, RESPONSE_FRAME_BYTES, out, offset);
+  writeUint32(bytes, BODY, msg.status >>> 0);
+  writeUint16(bytes, BODY + 4, msg.hostId);
+  writeUint32(bytes, BODY + 6, msg.count);
+  writeFloat64(bytes, BODY + 10, msg.activationIntervalMs);
+  writeFloat64(bytes, BODY + 18, msg.renewalIntervalMs);
   return bytes;
 }
 
 export function encodeReject(msg: RejectMessage, out?: Uint8Array, offset = 0): Uint8Array {
   if (!PROTOCOL_ERROR_CODES.includes(msg.reason)) throw new RangeError(`encodeReject: unknown reason ${String(msg.reason)}`);
-  const { bytes, view } = header("encodeReject", msg.requestId, MessageType.Reject, REJECT_FRAME_BYTES, out, offset);
-  view.setUint8(BODY, rejectReasonOf(msg.reason));
+  const bytes = header("encodeReject", msg.requestId, MessageType.Reject, REJECT_FRAME_BYTES, out, offset);
+  bytes[BODY] = rejectReasonOf(msg.reason);
   return bytes;
 }
 
-function header(
-  fn: string,
-  requestId: number,
-  type: MessageType,
-  frameBytes: number,
-  out: Uint8Array | undefined,
-  offset: number,
-): { bytes: Uint8Array; view: DataView } {
+function header(fn: string, requestId: number, type: MessageType, frameBytes: number, out: Uint8Array | undefined, offset: number): Uint8Array {
   checkUint(`${fn}: requestId`, requestId, 0xffff_ffff);
   const target = out ?? new Uint8Array(frameBytes);
   if (!Number.isInteger(offset) || offset < 0 || offset + frameBytes > target.length) {
     throw new RangeError(`${fn}: no room for ${frameBytes} bytes at offset ${offset} of ${target.length}`);
   }
   const bytes = target.subarray(offset, offset + frameBytes);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, frameBytes);
-  view.setUint32(0, frameBytes - LENGTH_PREFIX_BYTES);
-  view.setUint16(4, MAGIC);
-  view.setUint8(6, PROTOCOL_VERSION);
-  view.setUint8(7, type);
-  view.setUint32(8, requestId);
-  return { bytes, view };
+  writeUint32(bytes, 0, frameBytes - LENGTH_PREFIX_BYTES);
+  writeUint16(bytes, 4, MAGIC);
+  bytes[6] = PROTOCOL_VERSION;
+  bytes[7] = type;
+  writeUint32(bytes, 8, requestId);
+  return bytes;
+}
+
+function writeUint32(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value >>> 24;
+  bytes[at + 1] = value >>> 16;
+  bytes[at + 2] = value >>> 8;
+  bytes[at + 3] = value;
+}
+
+function writeUint16(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value >>> 8;
+  bytes[at + 1] = value;
+}
+
+function writeFloat64(bytes: Uint8Array, at: number, value: number): void {
+  F64[0] = value;
+  for (let k = 0; k < 8; k++) bytes[at + k] = F64_BYTES[F64_TOP ^ k];
 }
 
 function checkUint(what: string, value: number, max: number): void {

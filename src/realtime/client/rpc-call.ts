@@ -3,7 +3,7 @@
 // in an RpcCallError with a stable code; the client machine treats them all as "the
 // host did not respond".
 
-import { connect, type Socket } from "node:net";
+import { connect, type Socket, type TcpNetConnectOpts } from "node:net";
 import { FrameDecoder } from "../../core/protocol/decode.js";
 import { encodeRequest } from "../../core/protocol/encode.js";
 import { MessageType, REQUEST_FRAME_BYTES, type RequestMessage, type ResponseMessage } from "../../core/protocol/frame.js";
@@ -71,7 +71,9 @@ class RpcCall {
   ) {
     this.requestId = request.requestId;
     this.frame = encodeRequest(request, Buffer.allocUnsafe(REQUEST_FRAME_BYTES)) as Buffer;
-    const socket = connect({ host: target.address, port: target.port, ...(localAddress ? { localAddress } : {}) }) as CallSocket;
+    const options: TcpNetConnectOpts = { host: target.address, port: target.port };
+    if (localAddress) options.localAddress = localAddress;
+    const socket = connect(options) as CallSocket;
     socket[CALL] = this;
     this.socket = socket;
     this.timer = setTimeout(onTimeout, timeoutMs, this);
