@@ -48,8 +48,10 @@ export interface RpcPort {
  * ~28,000 ephemeral ports per host, so 100,000 concurrent clients do not run out.
  */
 const SOURCE_ADDRESSES = 32;
+/** Made once: a request would otherwise build its source address string each time. */
+const SOURCE_ADDRESS_TEXT = Array.from({ length: SOURCE_ADDRESSES }, (_, k) => `127.0.0.${2 + k}`);
 export function sourceAddressOf(globalIndex: number): string {
-  return `127.0.0.${2 + (globalIndex % SOURCE_ADDRESSES)}`;
+  return SOURCE_ADDRESS_TEXT[globalIndex % SOURCE_ADDRESSES];
 }
 
 export interface FleetDriverOptions {
