@@ -8,8 +8,10 @@
 //
 // The counts array is 188 KiB, and a scenario may have 10,000 client groups with three
 // recorders each, most of them holding a few hundred values: a recorder keeps its buckets
-// as two short sorted arrays until it has SPARSE_MAX_BUCKETS distinct ones, then switches
-// to the dense array for good. Both forms hold the same counts, so every answer is the same.
+// as two short sorted arrays until it has SPARSE_MAX_BUCKETS distinct ones or has taken
+// DENSE_AFTER_VALUES values (a sparse add is a binary search, ~75 ns against ~15 ns; the
+// dense array is then under 3 bytes per value), and switches to the dense array for good.
+// Both forms hold the same counts, so every answer is the same.
 
 import hdr from "hdr-histogram-js";
 import type { JsHistogram } from "hdr-histogram-js";
@@ -21,6 +23,8 @@ export const HIGHEST_TRACKABLE_US = 3_600_000_000;
 const SIGNIFICANT_DIGITS = 3;
 /** Past this many distinct buckets the recorder goes dense: the sparse form then takes ~32 KiB of the dense 188 KiB, and an insert shifts at most this many numbers. */
 export const SPARSE_MAX_BUCKETS = 2048;
+/** Past this many values the recorder goes dense whatever its buckets: a busy recorder pays for its 188 KiB in speed. */
+export const DENSE_AFTER_VALUES = 65_536;
 
 function newHistogram(): JsHistogram {
   return hdr.build({
@@ -81,6 +85,11 @@ export class LatencyRecorder {
     this.total++;
     if (index < this.low) this.low = index;
     if (index > this.high) this.high = index;
+  }
+
+  /** Whether the recorder holds the dense counts array (188 KiB) rather than the sparse form. */
+  get dense(): boolean {
+    return this.counts !== null;
   }
 
   get count(): number {
@@ -242,8 +251,12 @@ export class LatencyRecorder {
     if (index > this.high) this.high = index;
   }
 
-  /** The sparse form's add (`counts` is null); goes dense past `sparseMaxBuckets`. Leaves total, low and high to the caller. */
+  /** The sparse form's add (`counts` is null); goes dense past `sparseMaxBuckets` buckets or DENSE_AFTER_VALUES values. Leaves total, low and high to the caller. */
   private addToSparse(index: number, n: number): void {
+    if (this.total >= DENSE_AFTER_VALUES) {
+      this.goDense()[index] += n;
+      return;
+    }
     const indexes = this.sparseIndexes;
     // Binary search for the first stored index >= index.
     let lo = 0;
@@ -263,12 +276,17 @@ export class LatencyRecorder {
       this.sparseCounts.splice(lo, 0, n);
       return;
     }
+    this.goDense()[index] += n;
+  }
+
+  /** Moves the sparse counts into the dense array, for good; returns it. */
+  private goDense(): Float64Array {
     const counts = new Float64Array(COUNTS_LENGTH);
-    for (let k = 0; k < indexes.length; k++) counts[indexes[k]] = this.sparseCounts[k];
-    counts[index] += n;
+    for (let k = 0; k < this.sparseIndexes.length; k++) counts[this.sparseIndexes[k]] = this.sparseCounts[k];
     this.counts = counts;
     this.sparseIndexes = [];
     this.sparseCounts = [];
+    return counts;
   }
 
   /** Reads a histogram written by `encode` (or any V2 histogram with the same layout). */

@@ -2,7 +2,7 @@ import hdr from "hdr-histogram-js";
 import type { JsHistogram } from "hdr-histogram-js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { countsIndexOf, HIGHEST_TRACKABLE_US, LatencyRecorder, SPARSE_MAX_BUCKETS } from "../../src/results/latency-recorder.js";
+import { countsIndexOf, DENSE_AFTER_VALUES, HIGHEST_TRACKABLE_US, LatencyRecorder, SPARSE_MAX_BUCKETS } from "../../src/results/latency-recorder.js";
 
 function recorderOf(valuesMs: readonly number[]): LatencyRecorder {
   const r = new LatencyRecorder();
@@ -208,5 +208,23 @@ describe("LatencyRecorder's sparse form (client groups' recorders)", () => {
       expect(recorderOf(values).toSparse()).toEqual(recorderWith(0, values).toSparse());
     }
     expect(recorderOf(many).toSparse().length / 2).toBeGreaterThan(SPARSE_MAX_BUCKETS);
+    expect(recorderOf(few).dense).toBe(false);
+    expect(recorderOf(many).dense).toBe(true);
+  });
+
+  it("goes dense once it has taken DENSE_AFTER_VALUES values, however few their buckets, with the same answers", () => {
+    const values = Array.from({ length: DENSE_AFTER_VALUES + 1 }, (_, i) => 1 + (i % 3));
+    const busy = new LatencyRecorder();
+    for (const v of values.slice(0, DENSE_AFTER_VALUES)) busy.recordMs(v);
+    expect(busy.dense).toBe(false);
+    busy.recordMs(values[DENSE_AFTER_VALUES]);
+    expect(busy.dense).toBe(true);
+    expect(busy.toSparse()).toEqual(recorderWith(0, values).toSparse());
+    expect(busy.encode()).toBe(recorderWith(0, values).encode());
+    // Adding into a busy sparse recorder switches it too, keeping every count.
+    const merged = recorderOf(values.slice(0, DENSE_AFTER_VALUES));
+    merged.add(recorderOf([7, 7]));
+    expect(merged.dense).toBe(true);
+    expect(merged.toSparse()).toEqual(recorderWith(0, [...values.slice(0, DENSE_AFTER_VALUES), 7, 7]).toSparse());
   });
 });
