@@ -294,16 +294,23 @@ export class SrvResolver {
     const socket = await this.udpSocket();
     if (this.closed) return null;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        waiter.deliver = null;
-        this.count.timeouts++;
-        resolve(null);
-      }, this.dnsTimeoutMs);
-      waiter.deliver = (reply) => {
+      const deliver = (reply: DecodedPacket | null): void => {
         clearTimeout(timer);
         waiter.deliver = null;
         resolve(reply);
       };
+      // A late event loop runs expired timers before it reads the socket: a reply already
+      // here would lose to its own deadline on a busy machine. The verdict waits for the
+      // check phase, after the poll phase has read what arrived (as an RPC's does).
+      const timer = setTimeout(() => {
+        setImmediate(() => {
+          if (waiter.deliver !== deliver) return;
+          waiter.deliver = null;
+          this.count.timeouts++;
+          resolve(null);
+        });
+      }, this.dnsTimeoutMs);
+      waiter.deliver = deliver;
       this.count.udpQueries++;
       socket.send(query, this.port, this.host, () => undefined); // a failed send is a lost packet: the timer decides
     });

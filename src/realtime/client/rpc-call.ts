@@ -122,7 +122,18 @@ class RpcCall {
   }
 }
 
+/**
+ * The deadline passed by the clock, but a late event loop runs expired timers before it
+ * reads the sockets that became readable meanwhile: an answer that reached this machine in
+ * time would be called a timeout because this process was busy, and a busy machine would
+ * show a healthy host as silent. So the verdict waits for the next check phase, after the
+ * poll phase has read what is already here (the call is settled by then if it came).
+ */
 function onTimeout(call: RpcCall): void {
+  setImmediate(onTimeoutAfterIo, call);
+}
+
+function onTimeoutAfterIo(call: RpcCall): void {
   call.timedOut();
 }
 
