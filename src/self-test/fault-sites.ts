@@ -42,6 +42,10 @@ export const FAULT_SITES = {
     does: "a realtime run's main thread is blocked 1.5 s in every 1.6 s (the hosts' own thread must still answer in time)",
   },
   "services-exit": { area: "realtime-threads", does: "the hosts' thread of a realtime run ends at once with code 70, 300 ms after the run starts" },
+  "services-finish-hang": {
+    area: "realtime-threads",
+    does: "the hosts' thread of a realtime run never answers the main thread's call for its books at the end (a stuck finish)",
+  },
   "plan-worker-throw": { area: "plan-worker", does: "the sweep's third run throws an uncaught exception in its worker (runs before it have finished)" },
   "plan-worker-exit": { area: "plan-worker", does: "the sweep's third run ends its worker thread with code 70 (runs before it have finished)" },
 } as const satisfies Record<string, FaultSiteInfo>;

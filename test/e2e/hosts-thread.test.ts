@@ -1,7 +1,8 @@
 // The hosts and the embedded DNS server run on a thread of their own: a main thread kept
 // busy (merging, progress, Prometheus scrapes; here a named fault site blocks it 1.5 s in
-// every 1.6 s) delays no answer, so no request times out. When the hosts' thread dies,
-// the run stops with what it measured (the clients' view of the hosts), exit 3.
+// every 1.6 s) delays no answer, so no request times out. When the hosts' thread dies, or
+// never hands over its books at the end, the run stops with what it measured (the
+// clients' view of the hosts), exit 3.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -60,6 +61,19 @@ describe("hosts on their own thread", () => {
     expect(result.pass).toBe(false);
     // Every host still has a row: what the clients sent it.
     expect(result.hosts.map((h) => h.name)).toEqual(["kms1", "kms2"]);
+    expect(result.hosts.reduce((a, h) => a + h.requests, 0)).toBe(result.rpc.activation.sent + result.rpc.renewal.sent);
+  });
+
+  it("does not wait for ever on a hosts' thread that never hands over its books: incomplete, exit 3", async () => {
+    const out = join(tmp.make(), "hosts-stuck.json");
+    const run = await kmssim(["run", scenarioFile(), "--workers", "1", "--out", out], { env: { KMSSIM_INJECT_FAULT: "services-finish-hang" } });
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stderr).toContain("the hosts' thread did not hand over its books within 10 s");
+    expect(stackFrames(run.stderr)).toEqual([]);
+    const result = JSON.parse(readFileSync(out, "utf8")) as Result;
+    expect(result.incomplete?.reason).toContain("hosts' own counts are lost");
+    // The clients' measurements are all there: every client activated, every host has a row.
+    expect(result.clients.activated).toBe(200);
     expect(result.hosts.reduce((a, h) => a + h.requests, 0)).toBe(result.rpc.activation.sent + result.rpc.renewal.sent);
   });
 });

@@ -42,6 +42,12 @@ export interface ServicesLink {
 const HOST_BOOKS_LOST = "the hosts' own counts are lost (the clients' view of them is reported)";
 /** How long the hosts' thread gets to close its listeners before it is terminated. */
 const CLOSE_LIMIT_MS = 2000;
+/**
+ * How long the hosts' thread may take to hand over its books at the end (it waits for the
+ * DNS updates in flight, each bounded by its own timeouts). Past it the run ends with the
+ * clients' view of the hosts, instead of waiting for ever on a stuck thread.
+ */
+const FINISH_LIMIT_MS = 10_000;
 
 export function servicesLink(setup: ServicesSetup, notify: ServicesLinkNotify, options: { onThread: boolean; fault: string | null }): ServicesLink {
   return options.onThread ? threadLink(setup, notify, options.fault) : inProcessLink(setup, notify, options.fault);
@@ -131,9 +137,14 @@ function threadLink(setup: ServicesSetup, notify: ServicesLinkNotify, fault: str
     },
     finish: (nowMs) => {
       if (exited) return Promise.reject(new RunFailedError(`the hosts' thread ended early; ${HOST_BOOKS_LOST}`));
-      pending.finished = deferred();
+      const finished = deferred<{ report: ServicesReport; thread: ThreadLoad }>();
+      pending.finished = finished;
       post({ type: "finish", nowMs });
-      return pending.finished.promise;
+      const watchdog = setTimeout(
+        () => finished.reject(new RunFailedError(`the hosts' thread did not hand over its books within ${FINISH_LIMIT_MS / 1000} s; ${HOST_BOOKS_LOST}`)),
+        FINISH_LIMIT_MS,
+      );
+      return finished.promise.finally(() => clearTimeout(watchdog));
     },
     close: async () => {
       closing = true;

@@ -46,6 +46,7 @@ function main(): void {
       services.halt();
     } else if (message.type === "finish") {
       clearInterval(progress);
+      if (fault === "services-finish-hang") return;
       void services.finish(message.nowMs).then((report) => send({ type: "finished", report, thread: load.finish() }));
     } else {
       clearInterval(progress);
