@@ -100,8 +100,7 @@ async function runUntilDone(options: RunOptions, isInterrupted: () => boolean): 
   // The summary first: if the file cannot be written after all, the numbers are still shown.
   const summaryFor = (stream: NodeJS.WriteStream): string => renderSummary(result, { color: wantsColor(stream), width: terminalColumns(stream) });
   if (!options.quiet) summaryOut.write(`${summaryFor(summaryOut)}\n`);
-  const { out, timelineCsv, html, scenario: scenarioFile } = options;
-  const outputs = await writeOutputs(resultOutputs(result, { out, timelineCsv, html, scenario: scenarioFile }));
+  const outputs = await writeOutputs(resultOutputs(result, options));
   throwIfAnyFailed(outputs, { shown: options.quiet !== true, render: () => summaryFor(process.stderr) });
   if (outcome.failure !== undefined) {
     if (options.out !== undefined) process.stderr.write(`kmssim: what was measured before the failure is in ${options.out} ("incomplete")\n`);

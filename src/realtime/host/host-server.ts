@@ -44,10 +44,10 @@ import {
   FrameDecoder,
   MessageType,
   ProtocolError,
+  RESPONSE_FRAME_BYTES,
   type DecodedFrame,
   type ResponseMessage,
 } from "../../core/protocol/index.js";
-import { RESPONSE_FRAME_BYTES } from "../../core/protocol/frame.js";
 import { checkConnectionLimits, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from "./connection-limits.js";
 import { TimedServiceQueue } from "./timed-service-queue.js";
 
