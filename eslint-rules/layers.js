@@ -9,6 +9,7 @@ export const LAYERS = {
   core: 0,
   files: 1,
   format: 1,
+  net: 1,
   queue: 1,
   "self-test": 1,
   stats: 1,

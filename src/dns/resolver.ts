@@ -18,6 +18,7 @@ import { TtlCache } from "./ttl-cache.js";
 import { enlargeReceiveBuffer } from "./udp-receive-buffer.js";
 import { Rcode, countsFit, readHeader } from "./wire.js";
 import { MAX_TIMER_MS } from "../scenario/defaults.js";
+import { setAnswerDeadline } from "../net/answer-deadline.js";
 
 export interface SrvTarget {
   /** Lower case, no trailing dot. */
@@ -299,16 +300,12 @@ export class SrvResolver {
         waiter.deliver = null;
         resolve(reply);
       };
-      // A late event loop runs expired timers before it reads the socket: a reply already
-      // here would lose to its own deadline on a busy machine. The verdict waits for the
-      // check phase, after the poll phase has read what arrived (as an RPC's does).
-      const timer = setTimeout(() => {
-        setImmediate(() => {
-          if (waiter.deliver !== deliver) return;
-          waiter.deliver = null;
-          this.count.timeouts++;
-          resolve(null);
-        });
+      // Judged after the socket reads a late loop has pending: a reply already here is a reply.
+      const timer = setAnswerDeadline(() => {
+        if (waiter.deliver !== deliver) return;
+        waiter.deliver = null;
+        this.count.timeouts++;
+        resolve(null);
       }, this.dnsTimeoutMs);
       waiter.deliver = deliver;
       this.count.udpQueries++;

@@ -2,6 +2,7 @@
 // one framed reply, close. Used by the resolver after a truncated UDP answer.
 
 import net from "node:net";
+import { setAnswerDeadline } from "../net/answer-deadline.js";
 import { FrameDecoder, frameMessage } from "./tcp-framing.js";
 
 export class TcpExchangeError extends Error {
@@ -34,7 +35,8 @@ export function tcpExchange(host: string, port: number, message: Buffer, timeout
       else reject(error ?? new TcpExchangeError("closed", "no reply"));
     };
     const onAbort = (): void => finish(new TcpExchangeError("aborted", "the resolver was closed"));
-    const timer = setTimeout(() => finish(new TcpExchangeError("timeout", `no reply over TCP from ${host}:${port} within ${timeoutMs} ms`)), timeoutMs);
+    // Judged after the socket reads a late loop has pending: a reply already here is a reply.
+    const timer = setAnswerDeadline(() => finish(new TcpExchangeError("timeout", `no reply over TCP from ${host}:${port} within ${timeoutMs} ms`)), timeoutMs);
     signal.addEventListener("abort", onAbort, { once: true });
     socket.on("connect", () => socket.write(frameMessage(message)));
     socket.on("data", (chunk: Buffer) => {

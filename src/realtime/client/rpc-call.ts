@@ -6,6 +6,7 @@
 import { connect, type Socket, type TcpNetConnectOpts } from "node:net";
 import { FrameDecoder } from "../../core/protocol/decode.js";
 import { encodeRequest } from "../../core/protocol/encode.js";
+import { setAnswerDeadline } from "../../net/answer-deadline.js";
 import { MessageType, REQUEST_FRAME_BYTES, type RequestMessage, type ResponseMessage } from "../../core/protocol/frame.js";
 
 /** LOCAL: this machine ran out of something (descriptors, ports): not the host's failure. */
@@ -76,7 +77,8 @@ class RpcCall {
     const socket = connect(options) as CallSocket;
     socket[CALL] = this;
     this.socket = socket;
-    this.timer = setTimeout(onTimeout, timeoutMs, this);
+    // Judged after the socket reads a late loop has pending: an answer already here is an answer.
+    this.timer = setAnswerDeadline(onTimeout, timeoutMs, this);
     socket.setNoDelay(true);
     socket.on("connect", onConnect);
     socket.on("data", onData);
@@ -122,18 +124,7 @@ class RpcCall {
   }
 }
 
-/**
- * The deadline passed by the clock, but a late event loop runs expired timers before it
- * reads the sockets that became readable meanwhile: an answer that reached this machine in
- * time would be called a timeout because this process was busy, and a busy machine would
- * show a healthy host as silent. So the verdict waits for the next check phase, after the
- * poll phase has read what is already here (the call is settled by then if it came).
- */
 function onTimeout(call: RpcCall): void {
-  setImmediate(onTimeoutAfterIo, call);
-}
-
-function onTimeoutAfterIo(call: RpcCall): void {
   call.timedOut();
 }
 
