@@ -35,6 +35,24 @@ function scenarioFile(): string {
   return path;
 }
 
+/**
+ * A run whose hosts' thread fails at `fault`: exit 3 saying `why`, no stack trace, and the
+ * result kept with the clients' view of the hosts (a row each: what the clients sent it).
+ */
+async function runLosingHostBooks(fault: string, why: string): Promise<Result> {
+  const out = join(tmp.make(), `${fault}.json`);
+  const run = await kmssim(["run", scenarioFile(), "--workers", "1", "--out", out], { env: { KMSSIM_INJECT_FAULT: fault } });
+  expect(run.code, run.stderr).toBe(3);
+  expect(run.stderr).toContain(why);
+  expect(stackFrames(run.stderr)).toEqual([]);
+  const result = JSON.parse(readFileSync(out, "utf8")) as Result;
+  expect(result.incomplete?.reason).toContain("hosts' own counts are lost");
+  expect(result.pass).toBe(false);
+  expect(result.hosts.map((h) => h.name)).toEqual(["kms1", "kms2"]);
+  expect(result.hosts.reduce((a, h) => a + h.requests, 0)).toBe(result.rpc.activation.sent + result.rpc.renewal.sent);
+  return result;
+}
+
 describe("hosts on their own thread", () => {
   it("answers every request while the main thread is blocked most of the time", async () => {
     const out = join(tmp.make(), "busy-main.json");
@@ -51,29 +69,11 @@ describe("hosts on their own thread", () => {
   });
 
   it("keeps the clients' measurements when the hosts' thread dies: incomplete, exit 3", async () => {
-    const out = join(tmp.make(), "hosts-died.json");
-    const run = await kmssim(["run", scenarioFile(), "--workers", "1", "--out", out], { env: { KMSSIM_INJECT_FAULT: "services-exit" } });
-    expect(run.code, run.stderr).toBe(3);
-    expect(run.stderr).toContain("the hosts' thread exited with code 70");
-    expect(stackFrames(run.stderr)).toEqual([]);
-    const result = JSON.parse(readFileSync(out, "utf8")) as Result;
-    expect(result.incomplete?.reason).toContain("hosts' own counts are lost");
-    expect(result.pass).toBe(false);
-    // Every host still has a row: what the clients sent it.
-    expect(result.hosts.map((h) => h.name)).toEqual(["kms1", "kms2"]);
-    expect(result.hosts.reduce((a, h) => a + h.requests, 0)).toBe(result.rpc.activation.sent + result.rpc.renewal.sent);
+    await runLosingHostBooks("services-exit", "the hosts' thread exited with code 70");
   });
 
   it("does not wait for ever on a hosts' thread that never hands over its books: incomplete, exit 3", async () => {
-    const out = join(tmp.make(), "hosts-stuck.json");
-    const run = await kmssim(["run", scenarioFile(), "--workers", "1", "--out", out], { env: { KMSSIM_INJECT_FAULT: "services-finish-hang" } });
-    expect(run.code, run.stderr).toBe(3);
-    expect(run.stderr).toContain("the hosts' thread did not hand over its books within 10 s");
-    expect(stackFrames(run.stderr)).toEqual([]);
-    const result = JSON.parse(readFileSync(out, "utf8")) as Result;
-    expect(result.incomplete?.reason).toContain("hosts' own counts are lost");
-    // The clients' measurements are all there: every client activated, every host has a row.
+    const result = await runLosingHostBooks("services-finish-hang", "the hosts' thread did not hand over its books within 10 s");
     expect(result.clients.activated).toBe(200);
-    expect(result.hosts.reduce((a, h) => a + h.requests, 0)).toBe(result.rpc.activation.sent + result.rpc.renewal.sent);
   });
 });
